@@ -1,0 +1,86 @@
+/**
+ * The composition root: configuration → store → services → HTTP and timers.
+ * Everything the process needs is built here and nowhere else.
+ */
+import pino, { type Logger } from 'pino';
+import { ChangeBus } from './changes.ts';
+import type { Config } from './config.ts';
+import { buildServer, type CrierServer } from './http/server.ts';
+import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
+import { seedDemoIfEmpty } from './services/demo.ts';
+import { advanceMaintenances } from './services/maintenances/move.ts';
+import { ensureBootstrapToken } from './services/tokens/tokens.ts';
+import { type Db, migrate, openDatabase } from './store/db.ts';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** An already open database (tests pass their own). */
+  db?: Db;
+  /** Run the background timers (maintenance auto start and complete). Default true. */
+  timers?: boolean;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly db: Db;
+  readonly server: CrierServer;
+  readonly changes: ChangeBus;
+  /** A context acting as the system, for start-up work and timers. */
+  readonly systemCtx: Ctx;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token', '*.secret'] });
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config);
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? openDatabase(config.databaseUrl);
+  await migrate(db);
+  const changes = new ChangeBus();
+  const base = { db, clock, log, config, changes };
+  const systemCtx: Ctx = { ...base, actor: systemActor };
+
+  if (config.adminToken) await ensureBootstrapToken(systemCtx, config.adminToken);
+  if (config.demo && (await seedDemoIfEmpty(systemCtx))) log.info('seeded the demo page on a new database');
+
+  const server = await buildServer(base);
+
+  const timers: NodeJS.Timeout[] = [];
+  if (options.timers !== false) {
+    let busy = false;
+    const tick = async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        await advanceMaintenances(systemCtx);
+      } catch (err) {
+        log.error({ err }, 'maintenance timer failed');
+      } finally {
+        busy = false;
+      }
+    };
+    timers.push(setInterval(tick, 15_000));
+    void tick();
+  }
+
+  return {
+    config,
+    db,
+    server,
+    changes,
+    systemCtx,
+    async listen() {
+      return server.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await server.close();
+      if (!options.db) await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** The `crier` command. */
+import { ConfigError, loadConfig } from '../config.ts';
+import { runClientCommand } from './commands/client-commands.ts';
+import { runServerCommand } from './commands/server-commands.ts';
+import { CliError } from './output.ts';
+
+const usage = `Usage: crier <command> [options]
+
+Server:
+  serve                       start the HTTP server and the worker
+  migrate                     apply database migrations and exit
+  token create --role R --name N
+                              create an API token (printed once)
+
+Clients of the admin API (CRIER_URL, CRIER_TOKEN):
+  component list | add <name> [--description D] [--group G] | set-status <id> <status>
+  incident  list [--state unresolved|resolved] | show <id>
+            declare <name> --message M [--status S] [--component ID=STATUS ...] [--impact I]
+            update <id> --message M [--status S] [--component ID=STATUS ...]
+            resolve <id> [--message M]
+  maintenance list | schedule <name> --start ISO --end ISO [--component ID ...] [--message M]
+              start <id> | complete <id>
+
+Options: --json prints JSON instead of a table.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  if (command === 'serve' || command === 'migrate' || command === 'token') {
+    return runServerCommand(config, command, rest);
+  }
+  if (command === 'component' || command === 'incident' || command === 'maintenance') {
+    return runClientCommand(config, command, rest);
+  }
+  throw new CliError(`Unknown command "${command}". Run \`crier help\`.`, 2);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof CliError) {
+      process.stderr.write(`crier: ${err.message}\n`);
+      process.exitCode = err.exitCode;
+    } else if (err instanceof ConfigError) {
+      process.stderr.write(`crier: ${err.message}\n`);
+      process.exitCode = 78;
+    } else {
+      const message = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`crier: ${message.split('\n')[0]}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

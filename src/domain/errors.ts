@@ -1,0 +1,44 @@
+/**
+ * The closed set of error codes Crier answers with. Every code is public API:
+ * it is documented in docs/errors.md, and a test keeps the two in step.
+ * Transports map a code to their own status (see src/http/errors.ts).
+ */
+export const errorCodes = [
+  'validation_failed',
+  'malformed_request',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'route_not_found',
+  'method_not_allowed',
+  'component_not_found',
+  'component_group_not_found',
+  'incident_not_found',
+  'update_not_found',
+  'maintenance_not_found',
+  'token_not_found',
+  'transition_not_allowed',
+  'conflict',
+  'rate_limited',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export class CrierError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'CrierError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isCrierError(value: unknown): value is CrierError {
+  return value instanceof CrierError;
+}

@@ -1,0 +1,95 @@
+/** The one mapping from error codes to HTTP statuses, and the one error body. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { CrierError, type ErrorCode } from '../domain/errors.ts';
+
+export const httpStatusOf: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  malformed_request: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  component_not_found: 404,
+  component_group_not_found: 404,
+  incident_not_found: 404,
+  update_not_found: 404,
+  maintenance_not_found: 404,
+  token_not_found: 404,
+  transition_not_allowed: 409,
+  conflict: 409,
+  rate_limited: 429,
+  internal_error: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown; request_id: string };
+}
+
+function zodDetails(err: ZodError): unknown {
+  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+/** Turns anything thrown into a CrierError a client can act on; unknown errors become internal_error. */
+export function toCrierError(err: unknown): CrierError {
+  if (err instanceof CrierError) return err;
+  if (err instanceof ZodError)
+    return new CrierError('validation_failed', 'The request is not valid.', zodDetails(err));
+  const fe = err as Partial<FastifyError> & { validation?: unknown };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = err.validation.map((v) => ({
+      path: [fe.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
+      message: v.message,
+    }));
+    return new CrierError(
+      'validation_failed',
+      `The request ${fe.validationContext ?? 'input'} is not valid.`,
+      details,
+    );
+  }
+  if (fe.validation)
+    return new CrierError('validation_failed', fe.message ?? 'The request is not valid.', fe.validation);
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new CrierError('payload_too_large', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new CrierError('unsupported_media_type', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new CrierError('malformed_request', 'The body is empty or not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new CrierError('malformed_request', 'The Content-Length header does not match the body.');
+  }
+  if (err instanceof SyntaxError || fe.statusCode === 400) {
+    return new CrierError('malformed_request', 'The request could not be read.');
+  }
+  if (fe.statusCode === 413) return new CrierError('payload_too_large', 'The request body is too large.');
+  if (fe.statusCode === 415)
+    return new CrierError('unsupported_media_type', 'The content type is not supported.');
+  if (fe.statusCode === 404) return new CrierError('not_found', 'Not found.');
+  if (fe.statusCode === 429) return new CrierError('rate_limited', 'Too many requests; try again later.');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new CrierError('malformed_request', fe.message ?? 'The request could not be handled.');
+  }
+  return new CrierError('internal_error', 'Something went wrong on our side. It has been logged.');
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const e = toCrierError(err);
+  const status = httpStatusOf[e.code];
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ code: e.code }, e.message);
+  const body: ErrorBody = {
+    error: {
+      code: e.code,
+      message: e.message,
+      ...(e.details !== undefined && { details: e.details }),
+      request_id: String(request.id),
+    },
+  };
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+}

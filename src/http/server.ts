@@ -1,0 +1,114 @@
+/** The HTTP server: admin API, health, and the public routes. */
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { CrierError } from '../domain/errors.ts';
+import { componentRoutes } from './admin/components.ts';
+import { incidentRoutes } from './admin/incidents.ts';
+import { maintenanceRoutes } from './admin/maintenances.ts';
+import { tokenRoutes } from './admin/tokens.ts';
+import { type BaseCtx, registerAuth } from './auth.ts';
+import { sendError } from './errors.ts';
+import { healthRoutes } from './health.ts';
+import { publicRoutes } from './public/routes.ts';
+
+export const ADMIN_PREFIX = '/api/v1';
+
+export interface ServerDeps extends BaseCtx {
+  log: Logger;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  action: string | undefined;
+  hasBody: boolean;
+}
+
+/** Admin routes are collected as they register, so tests can walk every one of them. */
+export type CrierServer = FastifyInstance & { adminRoutes: RouteEntry[] };
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const adminRoutes: RouteEntry[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    if (!route.url.startsWith(ADMIN_PREFIX) || route.url === `${ADMIN_PREFIX}/openapi.json`) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      adminRoutes.push({
+        method,
+        url: route.url,
+        action: route.config?.action,
+        hasBody: Boolean(route.schema?.body),
+      });
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new CrierError('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+    ),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Crier admin API',
+        version: '1',
+        description:
+          'Manage components, incidents, maintenances, tokens and the audit log. Errors: docs/errors.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(
+    async (admin) => {
+      admin.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await admin.register(async (secured) => {
+        registerAuth(secured, deps);
+        await secured.register(componentRoutes);
+        await secured.register(incidentRoutes);
+        await secured.register(maintenanceRoutes);
+        await secured.register(tokenRoutes);
+      });
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+
+  await app.register(healthRoutes(deps));
+  await app.register(publicRoutes(deps));
+
+  return Object.assign(app, { adminRoutes }) as unknown as CrierServer;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Db } from '../store/db.ts';
+import { offsetOf, type Page, Pagination } from './pagination.ts';
+
+export const AuditQuery = Pagination.extend({
+  subject_type: z.string().max(64).optional(),
+  subject_id: z.string().max(64).optional(),
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export interface AuditEntryView {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+  source: string | null;
+}
+
+/** The audit log, newest first. */
+export async function listAudit(db: Db, q: AuditQuery): Promise<Page<AuditEntryView>> {
+  let query = db.selectFrom('audit_log');
+  if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
+  if (q.subject_id) query = query.where('subject_id', '=', q.subject_id);
+  if (q.actor) query = query.where('actor', '=', q.actor);
+  if (q.action) query = query.where('action', '=', q.action);
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await query.selectAll().orderBy('id', 'desc').limit(q.per_page).offset(offsetOf(q)).execute();
+  return {
+    items: rows.map((r) => ({
+      ...r,
+      before: r.before === null ? null : (JSON.parse(r.before) as unknown),
+      after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+    })),
+    total: Number(total?.n ?? 0),
+    page: q.page,
+    per_page: q.per_page,
+  };
+}

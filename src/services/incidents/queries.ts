@@ -1,0 +1,88 @@
+/** Reads of incidents with their components and timeline. */
+import { CrierError } from '../../domain/errors.ts';
+import type { Db } from '../../store/db.ts';
+import type { IncidentRow } from '../../store/schema.ts';
+import { offsetOf, type Page, type Pagination } from '../pagination.ts';
+import { componentView, type IncidentView, incidentView, updateView } from '../views.ts';
+
+export async function requireIncident(db: Db, id: string): Promise<IncidentRow> {
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new CrierError('incident_not_found', `No incident has the id ${id}.`, { id });
+  return row;
+}
+
+export interface IncidentReadOptions {
+  /** Only updates for this audience, and only published ones (what the public page shows). */
+  publishedFor?: string;
+}
+
+export async function incidentViews(
+  db: Db,
+  rows: readonly IncidentRow[],
+  options: IncidentReadOptions = {},
+): Promise<IncidentView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  let updatesQuery = db
+    .selectFrom('incident_updates')
+    .selectAll()
+    .where('incident_id', 'in', ids)
+    .orderBy('display_at', 'desc')
+    .orderBy('created_at', 'desc');
+  if (options.publishedFor !== undefined) {
+    updatesQuery = updatesQuery.where('state', '=', 'published').where('audience', '=', options.publishedFor);
+  }
+  const updates = await updatesQuery.execute();
+  const links = await db
+    .selectFrom('incident_components')
+    .innerJoin('components', 'components.id', 'incident_components.component_id')
+    .selectAll('components')
+    .select('incident_components.incident_id')
+    .where('incident_components.incident_id', 'in', ids)
+    .orderBy('components.position')
+    .execute();
+  return rows.map((row) =>
+    incidentView(
+      row,
+      links.filter((l) => l.incident_id === row.id).map(componentView),
+      updates.filter((u) => u.incident_id === row.id).map(updateView),
+    ),
+  );
+}
+
+export async function getIncident(
+  db: Db,
+  id: string,
+  options: IncidentReadOptions = {},
+): Promise<IncidentView> {
+  const row = await requireIncident(db, id);
+  const [view] = await incidentViews(db, [row], options);
+  return view as IncidentView;
+}
+
+export interface IncidentFilter {
+  /** `unresolved`: investigating, identified or monitoring; `resolved`: resolved or postmortem. */
+  state?: 'unresolved' | 'resolved' | 'all';
+  q?: string;
+}
+
+export async function listIncidents(
+  db: Db,
+  page: Pagination,
+  filter: IncidentFilter = {},
+): Promise<Page<IncidentView>> {
+  let query = db.selectFrom('incidents');
+  if (filter.state === 'unresolved')
+    query = query.where('status', 'in', ['investigating', 'identified', 'monitoring']);
+  if (filter.state === 'resolved') query = query.where('status', 'in', ['resolved', 'postmortem']);
+  if (filter.q) query = query.where('name', 'like', `%${filter.q.replace(/[%_]/g, '')}%`);
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await query
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(page.per_page)
+    .offset(offsetOf(page))
+    .execute();
+  return { items: await incidentViews(db, rows), total: Number(total?.n ?? 0), ...page };
+}

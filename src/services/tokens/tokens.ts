@@ -1,0 +1,186 @@
+/** API tokens: random secrets shown once, stored as SHA-256 hashes, each with a role. */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { CrierError } from '../../domain/errors.ts';
+import { type Role, roles } from '../../domain/permissions.ts';
+import type { Db } from '../../store/db.ts';
+import { newId } from '../../store/ids.ts';
+import type { ApiTokenRow } from '../../store/schema.ts';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { authorize } from '../guard.ts';
+import { withTransaction } from '../transaction.ts';
+
+export const CreateTokenInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(roles),
+});
+export type CreateTokenInput = z.input<typeof CreateTokenInput>;
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+function tokenView(row: ApiTokenRow): TokenView {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role as Role,
+    prefix: row.prefix,
+    created_by: row.created_by,
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+    revoked_at: row.revoked_at,
+  };
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function newSecret(): string {
+  return `crier_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function createToken(ctx: Ctx, raw: CreateTokenInput): Promise<TokenView & { token: string }> {
+  authorize(ctx, 'token.manage');
+  const input = CreateTokenInput.parse(raw);
+  return withTransaction(ctx, async (tx) => {
+    const token = newSecret();
+    const row: ApiTokenRow = {
+      id: newId(),
+      name: input.name,
+      role: input.role,
+      hash: hashSecret(token),
+      prefix: token.slice(0, 10),
+      bootstrap: 0,
+      created_by: tx.actor.id,
+      created_at: tx.clock.now().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await tx.db.insertInto('api_tokens').values(row).execute();
+    const view = tokenView(row);
+    await audit(tx, { action: 'token.create', subjectType: 'token', subjectId: row.id, after: view });
+    return { ...view, token };
+  });
+}
+
+export async function revokeToken(ctx: Ctx, id: string): Promise<TokenView> {
+  authorize(ctx, 'token.manage');
+  return withTransaction(ctx, async (tx) => {
+    const row = await tx.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new CrierError('token_not_found', `No token has the id ${id}.`, { id });
+    if (row.revoked_at !== null) return tokenView(row);
+    const revoked = { ...row, revoked_at: tx.clock.now().toISOString() };
+    await tx.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: revoked.revoked_at })
+      .where('id', '=', id)
+      .execute();
+    await audit(tx, {
+      action: 'token.revoke',
+      subjectType: 'token',
+      subjectId: id,
+      before: tokenView(row),
+      after: tokenView(revoked),
+    });
+    return tokenView(revoked);
+  });
+}
+
+export async function listTokens(db: Db): Promise<TokenView[]> {
+  const rows = await db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+  return rows.map(tokenView);
+}
+
+export interface Authenticated {
+  tokenId: string;
+  name: string;
+  role: Role;
+}
+
+/** Finds the live token for a presented secret. Not a verb: it runs before there is an actor. */
+export async function authenticate(db: Db, secret: string, now: Date): Promise<Authenticated | null> {
+  if (secret.length < 16 || secret.length > 200) return null;
+  const hash = hashSecret(secret);
+  const row = await db.selectFrom('api_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+  // The lookup is by hash, so its timing says nothing about the secret; compare anyway for clarity.
+  if (!row || row.revoked_at !== null || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash)))
+    return null;
+  const last = row.last_used_at === null ? 0 : Date.parse(row.last_used_at);
+  // Record use at most once a minute, so reads do not turn into writes.
+  if (now.getTime() - last > 60_000) {
+    await db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  return { tokenId: row.id, name: row.name, role: row.role as Role };
+}
+
+/**
+ * Makes `secret` (from CRIER_ADMIN_TOKEN) a live admin token: created on the
+ * first start, refreshed when the variable changes, the previous one revoked.
+ */
+export async function ensureBootstrapToken(ctx: Ctx, secret: string): Promise<void> {
+  await withTransaction(ctx, async (tx) => {
+    const hash = hashSecret(secret);
+    const now = tx.clock.now().toISOString();
+    const current = await tx.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('hash', '=', hash)
+      .executeTakeFirst();
+    if (current && current.revoked_at === null && current.role === 'admin') return;
+    const stale = await tx.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('bootstrap', '=', 1)
+      .where('revoked_at', 'is', null)
+      .execute();
+    for (const { id } of stale) {
+      await tx.db.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).execute();
+      await audit(tx, {
+        action: 'token.revoke',
+        subjectType: 'token',
+        subjectId: id,
+        after: { reason: 'bootstrap token replaced' },
+      });
+    }
+    if (current) {
+      await tx.db
+        .updateTable('api_tokens')
+        .set({ revoked_at: null, role: 'admin', bootstrap: 1 })
+        .where('id', '=', current.id)
+        .execute();
+      await audit(tx, { action: 'token.bootstrap', subjectType: 'token', subjectId: current.id });
+      return;
+    }
+    const id = newId();
+    await tx.db
+      .insertInto('api_tokens')
+      .values({
+        id,
+        name: 'bootstrap admin (CRIER_ADMIN_TOKEN)',
+        role: 'admin',
+        hash,
+        prefix: secret.slice(0, 10),
+        bootstrap: 1,
+        created_by: 'system',
+        created_at: now,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    await audit(tx, { action: 'token.bootstrap', subjectType: 'token', subjectId: id });
+  });
+}

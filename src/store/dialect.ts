@@ -1,0 +1,8 @@
+/** Small dialect differences, kept in one place. */
+import { type Kysely, PostgresAdapter } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export function dialectOf(db: Kysely<unknown>): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Listed by hand rather than read from disk, so a
+ * build or a bundle carries them. Add a file, then add it here.
+ */
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_init.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_init': m0001,
+};

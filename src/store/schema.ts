@@ -1,0 +1,186 @@
+/**
+ * The database as Kysely sees it. One schema for SQLite and PostgreSQL:
+ * instants are ISO 8601 text in UTC, flags are 0/1 integers and structured
+ * values are JSON text, so both dialects store and return the same values.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface ComponentGroupTable {
+  id: string;
+  name: string;
+  description: string | null;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ComponentTable {
+  id: string;
+  name: string;
+  description: string | null;
+  status: string;
+  group_id: string | null;
+  position: number;
+  showcase: number;
+  only_show_if_degraded: number;
+  start_date: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ComponentStatusHistoryTable {
+  id: Generated<number>;
+  component_id: string;
+  status: string;
+  at: string;
+  incident_id: string | null;
+  maintenance_id: string | null;
+}
+
+export interface IncidentTable {
+  id: string;
+  name: string;
+  status: string;
+  impact: string;
+  impact_override: string | null;
+  severity: string | null;
+  scenario: string | null;
+  drill: number;
+  started_at: string;
+  detected_at: string | null;
+  declared_at: string;
+  first_internal_at: string | null;
+  first_external_at: string | null;
+  identified_at: string | null;
+  monitoring_at: string | null;
+  resolved_at: string | null;
+  eta: string | null;
+  next_update_due_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentComponentTable {
+  incident_id: string;
+  component_id: string;
+}
+
+export interface IncidentUpdateTable {
+  id: string;
+  incident_id: string;
+  status: string;
+  body: string;
+  state: string;
+  audience: string;
+  deliver_notifications: number;
+  /** JSON: [{ code, name, old_status, new_status }] — the component changes this update made. */
+  affected_components: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  display_at: string;
+}
+
+export interface UpdateEditTable {
+  id: Generated<number>;
+  update_id: string;
+  old_body: string;
+  new_body: string;
+  actor: string;
+  at: string;
+}
+
+export interface MaintenanceTable {
+  id: string;
+  name: string;
+  status: string;
+  impact: string;
+  body: string;
+  scheduled_for: string;
+  scheduled_until: string;
+  auto_start: number;
+  auto_complete: number;
+  started_at: string | null;
+  completed_at: string | null;
+  /** Bumped on every change, for iCalendar SEQUENCE. */
+  sequence: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MaintenanceComponentTable {
+  maintenance_id: string;
+  component_id: string;
+}
+
+export interface MaintenanceUpdateTable {
+  id: string;
+  maintenance_id: string;
+  status: string;
+  body: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  role: string;
+  /** SHA-256 of the secret, hex. The secret itself is never stored. */
+  hash: string;
+  /** The first characters of the secret, to recognise it in lists. */
+  prefix: string;
+  bootstrap: number;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+  source: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  component_groups: ComponentGroupTable;
+  components: ComponentTable;
+  component_status_history: ComponentStatusHistoryTable;
+  incidents: IncidentTable;
+  incident_components: IncidentComponentTable;
+  incident_updates: IncidentUpdateTable;
+  update_edits: UpdateEditTable;
+  maintenances: MaintenanceTable;
+  maintenance_components: MaintenanceComponentTable;
+  maintenance_updates: MaintenanceUpdateTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  settings: SettingTable;
+}
+
+export type ComponentRow = Selectable<ComponentTable>;
+export type ComponentGroupRow = Selectable<ComponentGroupTable>;
+export type IncidentRow = Selectable<IncidentTable>;
+export type IncidentUpdateRow = Selectable<IncidentUpdateTable>;
+export type MaintenanceRow = Selectable<MaintenanceTable>;
+export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type NewIncident = Insertable<IncidentTable>;
+export type IncidentPatch = Updateable<IncidentTable>;
