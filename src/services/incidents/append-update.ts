@@ -18,6 +18,7 @@ import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
 import { onCommit } from '../transaction.ts';
 import type { AffectedComponent } from '../views.ts';
+import { afterPublish } from './publish.ts';
 
 export interface AppendUpdate {
   status: IncidentStatus;
@@ -113,6 +114,7 @@ export async function appendUpdate(
     display_at: now,
   };
   await tx.db.insertInto('incident_updates').values(update).execute();
+  await afterPublish(tx, { ...incident, status: input.status, impact }, update);
   await audit(tx, {
     action: input.action,
     subjectType: 'incident',

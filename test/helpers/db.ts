@@ -1,0 +1,116 @@
+/**
+ * One store test suite, both databases: `eachDialect` runs a test body on
+ * SQLite and, when CRIER_TEST_DATABASE_URL is set, on PostgreSQL too, each
+ * time on a fresh database (a new in-memory SQLite, or a new PostgreSQL schema).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { ChangeBus } from '../../src/changes.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Role } from '../../src/domain/permissions.ts';
+import type { Clock, Ctx } from '../../src/services/context.ts';
+import { type Db, migrate, openDatabase } from '../../src/store/db.ts';
+
+export interface TestDialect {
+  name: 'sqlite' | 'postgres';
+  url: string;
+}
+
+const pgUrl = process.env.CRIER_TEST_DATABASE_URL;
+
+export const dialects: TestDialect[] = [
+  { name: 'sqlite', url: 'sqlite::memory:' },
+  ...(pgUrl ? [{ name: 'postgres' as const, url: pgUrl }] : []),
+];
+
+export interface TestDb {
+  db: Db;
+  /** The URL and schema another process or pool can open the same database with. */
+  url: string;
+  schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function openTestDb(dialect: TestDialect): Promise<TestDb> {
+  if (dialect.name === 'sqlite') {
+    const db = openDatabase(dialect.url);
+    await migrate(db);
+    return { db, url: dialect.url, schema: undefined, close: () => db.destroy() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = openDatabase(dialect.url, { poolSize: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin);
+  const db = openDatabase(dialect.url, { schema, poolSize: 5 });
+  await migrate(db);
+  return {
+    db,
+    url: dialect.url,
+    schema,
+    close: async () => {
+      await db.destroy();
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}
+
+/** Runs `body` once per configured dialect, each on its own fresh database. */
+export function eachDialect(
+  test: (name: string, fn: () => Promise<void>) => unknown,
+  name: string,
+  body: (db: Db, dialect: TestDialect) => Promise<void>,
+): void {
+  for (const dialect of dialects) {
+    test(`${name} [${dialect.name}]`, async () => {
+      const t = await openTestDb(dialect);
+      try {
+        await body(t.db, dialect);
+      } finally {
+        await t.close();
+      }
+    });
+  }
+}
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  #now: number;
+  constructor(start = '2026-01-15T10:00:00.000Z') {
+    this.#now = Date.parse(start);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+  set(iso: string): void {
+    this.#now = Date.parse(iso);
+  }
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ CRIER_DEMO: 'false', CRIER_LOG_LEVEL: 'silent', ...overrides });
+}
+
+export interface TestCtxOptions {
+  role?: Role;
+  actor?: string;
+  clock?: Clock;
+  changes?: ChangeBus;
+  config?: Config;
+}
+
+export function testCtx(db: Db, options: TestCtxOptions = {}): Ctx {
+  return {
+    db,
+    clock: options.clock ?? new TestClock(),
+    log: silentLog,
+    config: options.config ?? testConfig(),
+    changes: options.changes ?? new ChangeBus(),
+    actor: { id: options.actor ?? 'test:alice', role: options.role ?? 'admin', source: 'test' },
+  };
+}
