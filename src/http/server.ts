@@ -98,6 +98,8 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       admin.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await admin.register(async (secured) => {
         registerAuth(secured, deps);
+        // The admin API reads JSON (and CSV where a route says so); plain text is refused with 415.
+        secured.removeContentTypeParser('text/plain');
         await secured.register(componentRoutes);
         await secured.register(incidentRoutes);
         await secured.register(maintenanceRoutes);

@@ -60,7 +60,7 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/resolve',
     {
       config: { action: 'incident.resolve' },
-      schema: { tags, params: IdParams, body: ResolveIncidentInput.optional() },
+      schema: { tags, params: IdParams, body: ResolveIncidentInput.nullish() },
     },
     async (req) => resolveIncident(req.ctx, req.params.id, req.body ?? {}),
   );

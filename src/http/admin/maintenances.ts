@@ -47,7 +47,7 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
   for (const [verb, status] of Object.entries(moves)) {
     app.post(
       `/maintenances/:id/${verb}`,
-      { config: write, schema: { tags, params: IdParams, body: MoveMaintenanceInput.optional() } },
+      { config: write, schema: { tags, params: IdParams, body: MoveMaintenanceInput.nullish() } },
       async (req) => moveMaintenance(req.ctx, req.params.id, status, req.body ?? {}),
     );
   }
