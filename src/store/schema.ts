@@ -158,6 +158,84 @@ export interface SettingTable {
   value: string;
 }
 
+export interface SubscriberTable {
+  id: string;
+  /** `public`, a named customer audience, or `internal`. */
+  audience: string;
+  /** email | sms | webhook | slack | teams | discord | push */
+  kind: string;
+  /** The address, number, URL, or web push subscription as JSON. */
+  contact: string;
+  /** The contact normalised, unique per audience and kind. */
+  contact_key: string;
+  /** pending | confirmed | unsubscribed | disabled */
+  state: string;
+  all_components: number;
+  /** JSON array; the rows of subscriber_components are what the fan-out reads. */
+  component_ids: string;
+  locale: string | null;
+  /** Manage-and-unsubscribe token carried by every message. */
+  token: string;
+  confirm_token: string | null;
+  /** Standard Webhooks signing secret (`whsec_...`) for webhook subscribers. */
+  secret: string | null;
+  source: string;
+  disabled_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+}
+
+export interface SubscriberComponentTable {
+  subscriber_id: string;
+  component_id: string;
+}
+
+export interface OutboxJobTable {
+  id: string;
+  kind: string;
+  /** JSON. */
+  payload: string;
+  /** pending | running | done | dead */
+  state: string;
+  /** When the job is due; while running, when its lease ends. */
+  run_at: string;
+  attempts: number;
+  lease_until: string | null;
+  locked_by: string | null;
+  /** Progress of a long job (a fan-out's last subscriber id). */
+  cursor: string | null;
+  dedupe_key: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface DeliveryTable {
+  id: string;
+  /** incident_update | maintenance | confirmation */
+  subject_type: string;
+  subject_id: string;
+  incident_id: string | null;
+  subscriber_id: string;
+  /** The subscriber's kind (email, sms, webhook...); unique with subject and subscriber. */
+  channel: string;
+  /** The configured channel that last carried it (the fallback, when one took over). */
+  via: string | null;
+  /** pending | sending | sent | failed | dead */
+  state: string;
+  attempts: number;
+  /** When it is due; while sending, when its lease ends. */
+  next_attempt_at: string;
+  lease_until: string | null;
+  provider_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
@@ -172,6 +250,10 @@ export interface Database {
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  subscribers: SubscriberTable;
+  subscriber_components: SubscriberComponentTable;
+  outbox_jobs: OutboxJobTable;
+  deliveries: DeliveryTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;
@@ -182,5 +264,8 @@ export type MaintenanceRow = Selectable<MaintenanceTable>;
 export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type SubscriberRow = Selectable<SubscriberTable>;
+export type OutboxJobRow = Selectable<OutboxJobTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
 export type NewIncident = Insertable<IncidentTable>;
 export type IncidentPatch = Updateable<IncidentTable>;

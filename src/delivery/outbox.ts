@@ -1,0 +1,162 @@
+/**
+ * The outbox: work that must happen because something committed. A service
+ * writes a job through `tx` inside its own transaction, so the job exists if
+ * and only if the change does; the worker (src/delivery/worker.ts) runs it.
+ *
+ * Jobs are fan-outs (one published update → deliveries to every matching
+ * subscriber), timers (maintenance reminders; cadence reminders and approval
+ * timeouts) and notices to internal channels. To add a kind: add its payload
+ * to `JobPayloads` below and its handler to `jobHandlers` in
+ * src/delivery/jobs.ts (the compiler lists what is missing).
+ *
+ *   await enqueueJob(tx, { kind: 'maintenance.reminder', runAt, payload: { maintenance_id }, dedupeKey })
+ *   await sendToChannel(tx, 'slack-internal', { title, text, url })
+ *
+ * See docs/adr/0002-outbox.md.
+ */
+
+import type { Ctx } from '../services/context.ts';
+import { newId } from '../store/ids.ts';
+
+/** A fan-out: one message to every confirmed subscriber of an audience whose components match. */
+export interface FanoutPayload {
+  subject_type: 'incident_update' | 'maintenance';
+  /** The update id, or `<maintenance id>:<event>:<sequence>` for maintenance notices. */
+  subject_id: string;
+  incident_id?: string;
+  maintenance_id?: string;
+  /** For maintenances: scheduled | reminder | in_progress | completed. */
+  event?: string;
+  audience: string;
+  /** Subscribers limited to components hear it when one of these is theirs; empty means everyone. */
+  component_ids: string[];
+  /** SMS subscribers hear it under the default rule (first and resolving update only). */
+  sms_default: boolean;
+  drill: boolean;
+}
+
+/** A short message to one configured channel (an internal Slack room, a webhook), not to subscribers. */
+export interface NoticeMessage {
+  title: string;
+  text: string;
+  url?: string;
+  /** `none` | `minor` | `major` | `critical` | `maintenance`, for colours in chat. */
+  impact?: string;
+}
+
+export interface JobPayloads {
+  fanout: FanoutPayload;
+  'maintenance.reminder': { maintenance_id: string; scheduled_for: string };
+  'channel.notice': { channel: string; message: NoticeMessage };
+}
+export type JobKind = keyof JobPayloads;
+
+export interface JobSpec<K extends JobKind> {
+  kind: K;
+  payload: JobPayloads[K];
+  /** When the job is due (a timer); now by default. */
+  runAt?: Date | string;
+  /**
+   * At most one job per key. A second enqueue with the same key does nothing,
+   * unless `replace` is set: then a job not yet running is re-armed with the
+   * new time and payload (moving a reminder).
+   */
+  dedupeKey?: string;
+  replace?: boolean;
+}
+
+function iso(value: Date | string | undefined, tx: Ctx): string {
+  if (value === undefined) return tx.clock.now().toISOString();
+  return typeof value === 'string' ? new Date(value).toISOString() : value.toISOString();
+}
+
+/**
+ * Writes a job inside the caller's transaction (pass `tx`). Returns the job's
+ * id, or null when a job with the same dedupe key already exists.
+ */
+export async function enqueueJob<K extends JobKind>(tx: Ctx, spec: JobSpec<K>): Promise<string | null> {
+  const now = tx.clock.now().toISOString();
+  const id = newId();
+  const row = {
+    id,
+    kind: spec.kind,
+    payload: JSON.stringify(spec.payload),
+    state: 'pending',
+    run_at: iso(spec.runAt, tx),
+    attempts: 0,
+    lease_until: null,
+    locked_by: null,
+    cursor: null,
+    dedupe_key: spec.dedupeKey ?? null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    finished_at: null,
+  };
+  if (spec.dedupeKey === undefined) {
+    await tx.db.insertInto('outbox_jobs').values(row).execute();
+    tx.afterCommit?.push(() => wakeWorkers());
+    return id;
+  }
+  const inserted = await tx.db
+    .insertInto('outbox_jobs')
+    .values(row)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) {
+    tx.afterCommit?.push(() => wakeWorkers());
+    return inserted.id;
+  }
+  if (!spec.replace) return null;
+  const rearmed = await tx.db
+    .updateTable('outbox_jobs')
+    .set({
+      payload: row.payload,
+      run_at: row.run_at,
+      state: 'pending',
+      attempts: 0,
+      cursor: null,
+      last_error: null,
+      finished_at: null,
+      updated_at: now,
+    })
+    .where('dedupe_key', '=', spec.dedupeKey)
+    .where('state', '!=', 'running')
+    .returning('id')
+    .executeTakeFirst();
+  return rearmed?.id ?? null;
+}
+
+/** Cancels a pending job by its dedupe key (a reminder no longer needed). True if one was cancelled. */
+export async function cancelJob(tx: Ctx, dedupeKey: string): Promise<boolean> {
+  const result = await tx.db
+    .updateTable('outbox_jobs')
+    .set({
+      state: 'cancelled',
+      updated_at: tx.clock.now().toISOString(),
+      finished_at: tx.clock.now().toISOString(),
+    })
+    .where('dedupe_key', '=', dedupeKey)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Sends a notice to one configured channel (plan `channels:`), with the
+ * worker's retries, inside the caller's transaction.
+ */
+export function sendToChannel(tx: Ctx, channel: string, message: NoticeMessage): Promise<string | null> {
+  return enqueueJob(tx, { kind: 'channel.notice', payload: { channel, message } });
+}
+
+// Workers in this process are woken when a job commits, rather than waiting for their next poll.
+const wakers = new Set<() => void>();
+export function onJobEnqueued(wake: () => void): () => void {
+  wakers.add(wake);
+  return () => wakers.delete(wake);
+}
+export function wakeWorkers(): void {
+  for (const wake of wakers) wake();
+}
