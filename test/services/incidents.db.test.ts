@@ -109,3 +109,21 @@ eachDialect(test, 'a viewer cannot declare, and nothing is written', async (db) 
     .executeTakeFirst();
   assert.equal(Number(count?.n), 0);
 });
+
+eachDialect(test, 'concurrent updates to one incident are all kept', async (db) => {
+  const ctx = testCtx(db);
+  const incident = await declareIncident(ctx, { name: 'Busy incident' });
+  await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      postUpdate(ctx, incident.id, { status: i % 2 ? 'identified' : 'monitoring', body: `Update ${i}` }),
+    ),
+  );
+  const updates = await db
+    .selectFrom('incident_updates')
+    .select('body')
+    .where('incident_id', '=', incident.id)
+    .execute();
+  assert.equal(updates.length, 7);
+  const audit = await listAudit(db, { page: 1, per_page: 50, subject_id: incident.id });
+  assert.equal(audit.total, 7);
+});

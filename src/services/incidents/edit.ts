@@ -6,7 +6,7 @@ import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import type { IncidentView } from '../views.ts';
 import { IncidentFields } from './inputs.ts';
-import { getIncident, requireIncident } from './queries.ts';
+import { getIncident, lockIncident } from './queries.ts';
 
 export const EditIncidentInput = z
   .object({
@@ -24,7 +24,7 @@ export async function editIncident(ctx: Ctx, id: string, raw: EditIncidentInput)
   authorize(ctx, 'incident.update');
   const input = EditIncidentInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
-    const before = await requireIncident(tx.db, id);
+    const before = await lockIncident(tx.db, id);
     const patch = {
       ...(input.name !== undefined && { name: input.name }),
       ...(input.impact_override !== undefined && {

@@ -6,7 +6,7 @@ import { withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { appendUpdate } from './append-update.ts';
 import { IncidentFields } from './inputs.ts';
-import { requireIncident } from './queries.ts';
+import { lockIncident } from './queries.ts';
 
 export const PostUpdateInput = z.object({
   status: z.enum(incidentStatuses).optional(),
@@ -28,7 +28,7 @@ export async function postUpdate(
   const input = PostUpdateInput.parse(raw);
   authorize(ctx, input.status === 'resolved' ? 'incident.resolve' : 'incident.update');
   return withTransaction(ctx, async (tx) => {
-    const incident = await requireIncident(tx.db, incidentId);
+    const incident = await lockIncident(tx.db, incidentId);
     const row = await appendUpdate(tx, incident, {
       status: input.status ?? (incident.status as NonNullable<typeof input.status>),
       body: input.body,

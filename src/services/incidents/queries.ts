@@ -1,12 +1,29 @@
 /** Reads of incidents with their components and timeline. */
 import { CrierError } from '../../domain/errors.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, dialect } from '../../store/db.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { offsetOf, type Page, type Pagination } from '../pagination.ts';
 import { componentView, type IncidentView, incidentView, updateView } from '../views.ts';
 
 export async function requireIncident(db: Db, id: string): Promise<IncidentRow> {
   const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new CrierError('incident_not_found', `No incident has the id ${id}.`, { id });
+  return row;
+}
+
+/**
+ * Reads an incident to change it. On PostgreSQL the row stays locked until the
+ * transaction ends, so two concurrent updates apply one after the other and
+ * neither is lost; SQLite runs one write transaction at a time anyway.
+ */
+export async function lockIncident(db: Db, id: string): Promise<IncidentRow> {
+  if (dialect(db) === 'sqlite') return requireIncident(db, id);
+  const row = await db
+    .selectFrom('incidents')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw new CrierError('incident_not_found', `No incident has the id ${id}.`, { id });
   return row;
 }

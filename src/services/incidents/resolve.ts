@@ -6,7 +6,7 @@ import { withTransaction } from '../transaction.ts';
 import type { IncidentView } from '../views.ts';
 import { appendUpdate } from './append-update.ts';
 import { IncidentFields } from './inputs.ts';
-import { getIncident, requireIncident } from './queries.ts';
+import { getIncident, lockIncident } from './queries.ts';
 
 export const ResolveIncidentInput = z.object({
   body: IncidentFields.body.default('This incident has been resolved.'),
@@ -28,7 +28,7 @@ export async function resolveIncident(
   authorize(ctx, 'incident.resolve');
   const input = ResolveIncidentInput.parse(raw);
   await withTransaction(ctx, async (tx) => {
-    const incident = await requireIncident(tx.db, id);
+    const incident = await lockIncident(tx.db, id);
     const degraded = await tx.db
       .selectFrom('incident_components')
       .innerJoin('components', 'components.id', 'incident_components.component_id')

@@ -14,7 +14,7 @@ import { authorize } from '../guard.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import type { MaintenanceView } from '../views.ts';
-import { getMaintenance, requireMaintenance } from './queries.ts';
+import { getMaintenance, lockMaintenance, requireMaintenance } from './queries.ts';
 
 export const MoveMaintenanceInput = z.object({ body: IncidentFields.body.optional() });
 export type MoveMaintenanceInput = z.input<typeof MoveMaintenanceInput>;
@@ -110,7 +110,7 @@ export async function advanceMaintenances(ctx: Ctx): Promise<number> {
   let moves = 0;
   for (const candidate of candidates) {
     await withTransaction(system, async (tx) => {
-      // Re-read inside the transaction: another process may have moved it.
+      // Another process may have moved it meanwhile; the re-read below sees that.
       for (
         let m = await requireMaintenance(tx.db, candidate.id);
         ;
