@@ -5,11 +5,14 @@
 import pino, { type Logger } from 'pino';
 import { ChangeBus } from './changes.ts';
 import type { Config } from './config.ts';
+import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
+import type { StatusPage } from './statuspage/cache.ts';
+import { startStatusPage } from './statuspage/wiring.ts';
 import { type Db, migrate, openDatabase } from './store/db.ts';
 
 export interface AppOptions {
@@ -19,6 +22,11 @@ export interface AppOptions {
   db?: Db;
   /** Run the background timers (maintenance auto start and complete). Default true. */
   timers?: boolean;
+  /**
+   * PostgreSQL only: the URL the status page listens for other processes' changes on
+   * (LISTEN/NOTIFY). Defaults to CRIER_DATABASE_URL; tests that pass their own db set it.
+   */
+  listenUrl?: string;
 }
 
 export interface App {
@@ -28,6 +36,8 @@ export interface App {
   readonly changes: ChangeBus;
   /** A context acting as the system, for start-up work and timers. */
   readonly systemCtx: Ctx;
+  /** The public status page's render cache (src/statuspage). */
+  readonly statusPage: StatusPage;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -48,7 +58,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.adminToken) await ensureBootstrapToken(systemCtx, config.adminToken);
   if (config.demo && (await seedDemoIfEmpty(systemCtx))) log.info('seeded the demo page on a new database');
 
-  const server = await buildServer(base);
+  const statusPage = await startStatusPage({
+    ...base,
+    listenUrl: options.listenUrl ?? (options.db ? undefined : config.databaseUrl),
+  });
+  const liveEvents = new LiveEvents(statusPage.page);
+  const server = await buildServer({ ...base, public: { statusPage: statusPage.page, liveEvents } });
 
   const timers: NodeJS.Timeout[] = [];
   if (options.timers !== false) {
@@ -74,12 +89,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server,
     changes,
     systemCtx,
+    statusPage: statusPage.page,
     async listen() {
       return server.listen({ port: config.port, host: config.host });
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      liveEvents.close();
       await server.close();
+      await statusPage.close();
       if (!options.db) await db.destroy();
     },
   };

@@ -15,6 +15,36 @@ const databaseUrl = z
     message: 'must start with sqlite: or postgres://',
   });
 
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const timeZone = z.string().refine(
+  (v) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: v });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Europe/Paris' },
+);
+
+/** `Label=https://url,Other=https://url`: the links in the status page's header. */
+const pageLinks = z.string().transform((v, ctx) => {
+  const links: { label: string; url: string }[] = [];
+  for (const part of v.split(',')) {
+    const at = part.indexOf('=');
+    const label = part.slice(0, at).trim();
+    const url = part.slice(at + 1).trim();
+    if (at <= 0 || !label || !httpUrl.safeParse(url).success) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not Label=https://url` });
+      return z.NEVER;
+    }
+    links.push({ label, url });
+  }
+  return links;
+});
+
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -29,6 +59,19 @@ const Env = z.object({
   CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CRIER_URL: z.url().default('http://localhost:8080'),
   CRIER_TOKEN: z.string().optional(),
+  CRIER_PAGE_NAME: z.string().trim().min(1).max(100).default('Status'),
+  CRIER_PAGE_LOGO_URL: httpUrl.optional(),
+  CRIER_PAGE_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f4fd1')
+    .default('#1d4ed8'),
+  CRIER_PAGE_LINKS: pageLinks.optional(),
+  CRIER_PAGE_TIME_ZONE: timeZone.default('UTC'),
+  CRIER_EXPORT_DIR: z.string().min(1).optional(),
+  CRIER_EXPORT_S3_URL: httpUrl.optional(),
+  CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
+  CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -46,6 +89,26 @@ export interface Config {
   /** Where CLI client commands send their requests, and with which token. */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
+  /** How the public status page looks (later also from the plan's `page:` section). */
+  readonly page: {
+    readonly name: string;
+    readonly logoUrl: string | undefined;
+    readonly color: string;
+    readonly links: readonly { readonly label: string; readonly url: string }[];
+    readonly timeZone: string;
+  };
+  /** Where every change to the public surface is also written, so it outlives the server. */
+  readonly export: {
+    readonly dir: string | undefined;
+    readonly s3:
+      | {
+          readonly url: string;
+          readonly region: string;
+          readonly accessKeyId: string;
+          readonly secretAccessKey: string;
+        }
+      | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -66,6 +129,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  if (e.CRIER_EXPORT_S3_URL && !(e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError([
+      'CRIER_EXPORT_S3_URL: needs CRIER_EXPORT_S3_ACCESS_KEY_ID and CRIER_EXPORT_S3_SECRET_ACCESS_KEY',
+    ]);
+  }
   const dataDir = path.resolve(e.CRIER_DATA_DIR);
   const port = e.PORT;
   return Object.freeze({
@@ -82,5 +150,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.CRIER_LOG_LEVEL,
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,
+    page: Object.freeze({
+      name: e.CRIER_PAGE_NAME,
+      logoUrl: e.CRIER_PAGE_LOGO_URL,
+      color: e.CRIER_PAGE_COLOR.toLowerCase(),
+      links: Object.freeze(e.CRIER_PAGE_LINKS ?? []),
+      timeZone: e.CRIER_PAGE_TIME_ZONE,
+    }),
+    export: Object.freeze({
+      dir: e.CRIER_EXPORT_DIR ? path.resolve(e.CRIER_EXPORT_DIR) : undefined,
+      s3:
+        e.CRIER_EXPORT_S3_URL && e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY
+          ? {
+              url: e.CRIER_EXPORT_S3_URL.replace(/\/+$/, ''),
+              region: e.CRIER_EXPORT_S3_REGION,
+              accessKeyId: e.CRIER_EXPORT_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY,
+            }
+          : undefined,
+    }),
   });
 }

@@ -1,5 +1,6 @@
 /** The HTTP server: admin API, health, and the public routes. */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import {
@@ -17,12 +18,14 @@ import { tokenRoutes } from './admin/tokens.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
-import { publicRoutes } from './public/routes.ts';
+import { type PublicDeps, publicRoutes } from './public/routes.ts';
 
 export const ADMIN_PREFIX = '/api/v1';
 
 export interface ServerDeps extends BaseCtx {
   log: Logger;
+  /** The status page's render cache and live events. */
+  public: PublicDeps;
 }
 
 export interface RouteEntry {
@@ -47,6 +50,13 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The status page's fast path: GET/HEAD of a rendered public path is answered from
+    // memory before routing, hooks and request logging, so a traffic spike costs what a
+    // bare Node.js server would. Everything else goes through Fastify as usual.
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        if (!deps.public.statusPage.serve(req, res)) handler(req, res);
+      }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -110,7 +120,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
   );
 
   await app.register(healthRoutes(deps));
-  await app.register(publicRoutes(deps));
+  await app.register(publicRoutes(deps.public));
 
   return Object.assign(app, { adminRoutes }) as unknown as CrierServer;
 }

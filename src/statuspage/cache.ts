@@ -1,0 +1,185 @@
+/**
+ * The status page's in-memory render cache. Data changes (the ChangeBus, or
+ * a NOTIFY from another process) schedule one refresh: read a snapshot,
+ * render the surface, compress what changed, swap the map. Requests only
+ * ever read the map, so a public request never touches the database, and if
+ * the database goes away the last good page keeps being served.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Clock } from '../services/context.ts';
+import type { Db } from '../store/db.ts';
+import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
+import type { PageSettings } from './settings.ts';
+import { loadSnapshot } from './snapshot.ts';
+import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './surface.ts';
+
+export type RenderedListener = (surface: Surface, entries: ReadonlyMap<string, Entry>) => void;
+
+export interface StatusPageOptions {
+  db: Db;
+  settings: PageSettings;
+  clock: Clock;
+  log: Logger;
+  /** How long to gather change events before one refresh. */
+  debounceMs?: number;
+}
+
+export class StatusPage {
+  readonly #db: Db;
+  readonly #settings: PageSettings;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #debounceMs: number;
+  #entries: ReadonlyMap<string, Entry> = new Map();
+  #surface: Surface | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #timer: NodeJS.Timeout | undefined;
+  #listeners = new Set<RenderedListener>();
+  #closed = false;
+  /** For /readyz and /metrics. */
+  readonly stats = { renders: 0, renderFailures: 0, lastRenderMs: 0, lastRenderAt: '', lastError: '' };
+
+  constructor(options: StatusPageOptions) {
+    this.#db = options.db;
+    this.#settings = options.settings;
+    this.#clock = options.clock;
+    this.#log = options.log;
+    this.#debounceMs = options.debounceMs ?? 25;
+  }
+
+  get ready(): boolean {
+    return this.#surface !== undefined;
+  }
+
+  get live(): LiveState | undefined {
+    return this.#surface?.live;
+  }
+
+  get surface(): Surface | undefined {
+    return this.#surface;
+  }
+
+  entry(path: string): Entry | undefined {
+    return this.#entries.get(path);
+  }
+
+  onRendered(listener: RenderedListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Asks for a refresh soon; bursts of changes (one declare moves several rows) make one render. */
+  requestRefresh(): void {
+    if (this.#closed || this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.refresh().catch(() => {});
+    }, this.#debounceMs);
+  }
+
+  /** Renders now (or right after the render in progress). Resolves when the new surface is live. */
+  async refresh(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#render();
+        } while (this.#again && !this.#closed);
+      } finally {
+        this.#running = undefined;
+      }
+    })();
+    return this.#running;
+  }
+
+  async #render(): Promise<void> {
+    const started = performance.now();
+    try {
+      const snapshot = await loadSnapshot(this.#db, this.#settings, this.#clock.now());
+      const surface = renderSurface(snapshot);
+      const next = new Map<string, Entry>();
+      await Promise.all(
+        [...surface.files].map(async ([path, file]) => {
+          next.set(path, await buildEntry(file, this.#entries.get(path)));
+        }),
+      );
+      this.#entries = next;
+      this.#surface = surface;
+      this.stats.renders++;
+      this.stats.lastRenderMs = Math.round(performance.now() - started);
+      this.stats.lastRenderAt = new Date().toISOString();
+      this.stats.lastError = '';
+      for (const listener of this.#listeners) {
+        try {
+          listener(surface, next);
+        } catch (err) {
+          this.#log.error({ err }, 'status page listener failed');
+        }
+      }
+    } catch (err) {
+      this.stats.renderFailures++;
+      this.stats.lastError = err instanceof Error ? err.message : String(err);
+      // The last good surface stays in place: a database outage must not blank the page.
+      this.#log.error({ err }, 'status page render failed; serving the last good version');
+      throw err;
+    }
+  }
+
+  /**
+   * Answers a GET or HEAD for a public path from memory. Returns false when
+   * the path is not part of the surface (the caller falls through to the
+   * router). `/badge.svg?component=<id>` maps to the component's badge.
+   */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    let path = q < 0 ? url : url.slice(0, q);
+    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    if (path === '/badge.svg' && q >= 0) {
+      const component = new URLSearchParams(url.slice(q + 1)).get('component');
+      if (component) path = `/badge/${component}.svg`;
+    }
+    const entry = this.#entries.get(path);
+    if (!entry) return false;
+    this.send(req, res, entry, 200);
+    return true;
+  }
+
+  /** Like `serve`, but answers unknown paths with the not-found page. */
+  serveOrNotFound(req: IncomingMessage, res: ServerResponse): void {
+    if (this.serve(req, res)) return;
+    const notFound = this.#entries.get(NOT_FOUND_PATH);
+    if (!notFound) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+      res.end('The status page is starting; try again in a few seconds.\n');
+      return;
+    }
+    this.send(req, res, notFound, 404);
+  }
+
+  send(req: IncomingMessage, res: ServerResponse, entry: Entry, status: number): void {
+    const variant = entry[pickEncoding(req.headers['accept-encoding'])];
+    if (status === 200 && matchesEtag(req.headers['if-none-match'], entry.tag)) {
+      res.writeHead(304, variant.notModified);
+      res.end();
+      return;
+    }
+    res.writeHead(status, variant.headers);
+    if (req.method === 'HEAD') res.end();
+    else res.end(variant.body);
+  }
+
+  close(): void {
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Rendered files turned into ready-to-send responses: the bytes in identity,
+ * gzip and brotli, a strong ETag per encoding, and the header lists built
+ * once, so answering a request is a map lookup and one write.
+ */
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { SurfaceFile } from './surface.ts';
+
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+
+export type Encoding = 'identity' | 'gzip' | 'br';
+
+/** Short enough that a change reaches readers quickly, long enough that a spike is absorbed by caches. */
+export const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60';
+
+export interface Variant {
+  body: Buffer;
+  etag: string;
+  /** Flat [name, value, ...] list for `writeHead`, for 200 and for 304. */
+  headers: string[];
+  notModified: string[];
+}
+
+export interface Entry {
+  type: string;
+  /** The ETag's opaque part, shared by the three encodings. */
+  tag: string;
+  identity: Variant;
+  gzip: Variant;
+  br: Variant;
+}
+
+const htmlPolicy =
+  "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+function variant(type: string, body: Buffer, etag: string, encoding: Encoding): Variant {
+  const common = [
+    'etag',
+    etag,
+    'cache-control',
+    CACHE_CONTROL,
+    'vary',
+    'accept-encoding',
+    'access-control-allow-origin',
+    '*',
+  ];
+  const headers = [
+    'content-type',
+    type,
+    'content-length',
+    String(body.length),
+    ...common,
+    'x-content-type-options',
+    'nosniff',
+  ];
+  if (encoding !== 'identity') headers.push('content-encoding', encoding);
+  if (type.startsWith('text/html')) headers.push('content-security-policy', htmlPolicy);
+  return { body, etag, headers, notModified: common };
+}
+
+/** Builds an entry, reusing the previous one's compressed bytes when the content did not change. */
+export async function buildEntry(file: SurfaceFile, previous: Entry | undefined): Promise<Entry> {
+  const raw = Buffer.from(file.body, 'utf8');
+  const tag = createHash('sha256')
+    .update(file.type)
+    .update('\0')
+    .update(raw)
+    .digest('base64url')
+    .slice(0, 27);
+  if (previous && previous.tag === tag) return previous;
+  const [gz, br] = await Promise.all([
+    gzip(raw, { level: 9 }),
+    brotli(raw, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: raw.length > 256 * 1024 ? 9 : 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+      },
+    }),
+  ]);
+  return {
+    type: file.type,
+    tag,
+    identity: variant(file.type, raw, `"${tag}"`, 'identity'),
+    gzip: variant(file.type, gz, `"${tag}-gz"`, 'gzip'),
+    br: variant(file.type, br, `"${tag}-br"`, 'br'),
+  };
+}
+
+/** The best encoding the client accepts (brotli, then gzip), honouring q=0. */
+export function pickEncoding(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  if (!header.includes('q=')) {
+    if (header.includes('br')) return 'br';
+    if (header.includes('gzip')) return 'gzip';
+    return 'identity';
+  }
+  let br = false;
+  let gz = false;
+  for (const part of header.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q ? Number(q.slice(2)) : 1;
+    if (!(weight > 0)) continue;
+    if (name === 'br') br = true;
+    else if (name === 'gzip' || name === '*') gz = true;
+  }
+  return br ? 'br' : gz ? 'gzip' : 'identity';
+}
+
+/** Whether an If-None-Match header names this entry, in any of its encodings (weak comparison, RFC 9110 §13.1.2). */
+export function matchesEtag(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.includes(`"${tag}"`) || header.includes(`"${tag}-gz"`) || header.includes(`"${tag}-br"`);
+}

@@ -1,0 +1,55 @@
+/** Dates as readers see them, in the page's time zone. */
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, kind: 'time' | 'month' | 'day'): Intl.DateTimeFormat {
+  const key = `${timeZone}|${kind}`;
+  let f = formats.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions =
+      kind === 'time'
+        ? {
+            timeZone,
+            day: 'numeric',
+            month: 'short',
+            year: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23',
+            timeZoneName: 'short',
+          }
+        : kind === 'month'
+          ? { timeZone, month: 'long', year: 'numeric' }
+          : { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' };
+    f = new Intl.DateTimeFormat('en-GB', options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
+/** "27 Nov 2026, 10:05 CET" in the page's time zone. */
+export function formatInstant(iso: string, timeZone: string): string {
+  return formatter(timeZone, 'time').format(new Date(iso));
+}
+
+/** "November 2026": the history page's month headings. */
+export function formatMonth(iso: string, timeZone: string): string {
+  return formatter(timeZone, 'month').format(new Date(iso));
+}
+
+/** A UTC calendar day, "27 Nov 2026", for the uptime bars. */
+export function formatDay(date: string): string {
+  return formatter('UTC', 'day').format(new Date(`${date}T00:00:00Z`));
+}
+
+/** The month key "2026-11" of an instant in the page's time zone, for grouping. */
+export function monthKey(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(new Date(iso));
+  const y = parts.find((p) => p.type === 'year')?.value ?? '0000';
+  const m = parts.find((p) => p.type === 'month')?.value ?? '01';
+  return `${y}-${m}`;
+}

@@ -1,0 +1,135 @@
+/**
+ * The whole public surface, rendered from one snapshot: every page, API
+ * document, feed, badge and asset, by URL path. The live server holds it in
+ * memory; `crier export` writes the same bytes to files.
+ */
+import { createHash } from 'node:crypto';
+import { liveScript, statusCss } from './assets.ts';
+import { componentBadge, overallBadge } from './badge.ts';
+import { embedScript } from './embed.ts';
+import { renderAtom, renderIcs, renderRss } from './feeds.ts';
+import {
+  type RenderContext,
+  renderHistory,
+  renderIncidentPage,
+  renderIndex,
+  renderMaintenancePage,
+  renderNotFound,
+} from './page.ts';
+import type { PageSnapshot } from './snapshot.ts';
+import { activeMaintenances, isOpenIncident, v2Documents, v2Status } from './v2.ts';
+
+export interface SurfaceFile {
+  body: string;
+  type: string;
+}
+
+/** What /events sends: enough for the page to know it changed and for the embed to draw itself. */
+export interface LiveState {
+  version: string;
+  page: { name: string; url: string };
+  status: { indicator: string; description: string };
+  incidents: {
+    id: string;
+    name: string;
+    status: string;
+    impact: string;
+    url: string;
+    updated_at: string;
+    components: string[];
+  }[];
+  maintenances: {
+    id: string;
+    name: string;
+    status: string;
+    url: string;
+    scheduled_for: string;
+    scheduled_until: string;
+    components: string[];
+  }[];
+}
+
+export interface Surface {
+  version: string;
+  files: Map<string, SurfaceFile>;
+  live: LiveState;
+}
+
+export const NOT_FOUND_PATH = '/404.html';
+
+const types = {
+  html: 'text/html; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+  ics: 'text/calendar; charset=utf-8',
+  svg: 'image/svg+xml; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const cssHash = shortHash(statusCss);
+const scriptHash = shortHash(liveScript);
+
+/** Where a page's HTML lives in a static export: pages as index.html in folders. */
+export function exportPathOf(urlPath: string): string {
+  if (urlPath === '/') return 'index.html';
+  const clean = urlPath.replace(/^\/+/, '');
+  return /\.[a-z0-9]+$/i.test(clean) ? clean : `${clean}/index.html`;
+}
+
+export function renderSurface(s: PageSnapshot): Surface {
+  const version = shortHash(
+    JSON.stringify([s.settings, s.components, s.groups, s.incidents, s.maintenances]),
+  );
+  const r: RenderContext = {
+    snapshot: s,
+    assets: { css: `/assets/status.css?v=${cssHash}`, script: `/assets/live.js?v=${scriptHash}` },
+    version,
+  };
+  const files = new Map<string, SurfaceFile>();
+  const put = (path: string, type: string, body: string) => files.set(path, { body, type });
+
+  put('/', types.html, renderIndex(r));
+  put('/history', types.html, renderHistory(r));
+  for (const i of s.incidents) put(`/incidents/${i.id}`, types.html, renderIncidentPage(i, r));
+  for (const m of s.maintenances) put(`/incidents/${m.id}`, types.html, renderMaintenancePage(m, r));
+  put(NOT_FOUND_PATH, types.html, renderNotFound(r));
+  for (const [path, doc] of Object.entries(v2Documents(s))) put(path, types.json, JSON.stringify(doc));
+  put('/history.atom', types.atom, renderAtom(s));
+  put('/history.rss', types.rss, renderRss(s));
+  put('/maintenances.ics', types.ics, renderIcs(s));
+  const status = v2Status(s);
+  put('/badge.svg', types.svg, overallBadge(s.settings.name, status.indicator));
+  for (const c of s.components) put(`/badge/${c.id}.svg`, types.svg, componentBadge(c.name, c.status));
+  put('/embed.js', types.js, embedScript);
+  put('/assets/status.css', types.css, statusCss);
+  put('/assets/live.js', types.js, liveScript);
+
+  const url = (id: string) => `${s.settings.url}/incidents/${id}`;
+  const live: LiveState = {
+    version,
+    page: { name: s.settings.name, url: s.settings.url },
+    status,
+    incidents: s.incidents.filter(isOpenIncident).map((i) => ({
+      id: i.id,
+      name: i.name,
+      status: i.status,
+      impact: i.impact,
+      url: url(i.id),
+      updated_at: i.updated_at,
+      components: i.component_ids,
+    })),
+    maintenances: activeMaintenances(s).map((m) => ({
+      id: m.id,
+      name: m.name,
+      status: m.status,
+      url: url(m.id),
+      scheduled_for: m.scheduled_for,
+      scheduled_until: m.scheduled_until,
+      components: m.component_ids,
+    })),
+  };
+  return { version, files, live };
+}

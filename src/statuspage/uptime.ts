@@ -1,0 +1,122 @@
+/**
+ * The 90-day uptime bars. Pure: history and time come in, numbers go out.
+ *
+ * Each day (UTC) is weighed by how long each component spent in each status:
+ * a major outage counts fully as down time, a partial outage counts for 30 %,
+ * degraded performance and maintenance do not count (the component answered,
+ * or the downtime was announced). Uptime = 1 − weighted down time ÷ observed
+ * time. Days before the component existed have no data. docs/status-page.md
+ * states the same formula for readers.
+ */
+import type { ComponentStatus } from '../domain/components.ts';
+import { componentStatuses, worseStatus } from '../domain/components.ts';
+
+export interface StatusPoint {
+  status: string;
+  at: string;
+}
+
+export interface UptimeDay {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  /** 0..1, or null when the component did not exist yet. */
+  uptime: number | null;
+  /** The worst status seen that day. */
+  worst: ComponentStatus;
+  /** Seconds spent in major and partial outage. */
+  majorSeconds: number;
+  partialSeconds: number;
+}
+
+export const downWeight: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 0,
+  degraded_performance: 0,
+  partial_outage: 0.3,
+  major_outage: 1,
+};
+
+const DAY = 86_400_000;
+
+function asStatus(value: string | undefined): ComponentStatus {
+  return (componentStatuses as readonly string[]).includes(value ?? '')
+    ? (value as ComponentStatus)
+    : 'operational';
+}
+
+/**
+ * Daily uptime for the `days` days ending with today (UTC), oldest first.
+ * `initial` is the status when the window opened; `points` are the changes
+ * inside it, oldest first; `since` is when the component came to be.
+ */
+export function dailyUptime(
+  initial: string | undefined,
+  points: readonly StatusPoint[],
+  since: string,
+  now: Date,
+  days: number,
+): UptimeDay[] {
+  const todayStart = Math.floor(now.getTime() / DAY) * DAY;
+  const first = todayStart - (days - 1) * DAY;
+  const born = Date.parse(since);
+  const out: UptimeDay[] = [];
+  let status = asStatus(initial);
+  let i = 0;
+  for (let d = 0; d < days; d++) {
+    const dayStart = first + d * DAY;
+    const dayEnd = Math.min(dayStart + DAY, now.getTime());
+    const date = new Date(dayStart).toISOString().slice(0, 10);
+    // Changes before this day only move the running status.
+    while (i < points.length && Date.parse((points[i] as StatusPoint).at) < dayStart) {
+      status = asStatus((points[i] as StatusPoint).status);
+      i++;
+    }
+    const from = Math.max(dayStart, born);
+    if (from >= dayEnd) {
+      out.push({ date, uptime: null, worst: 'operational', majorSeconds: 0, partialSeconds: 0 });
+      continue;
+    }
+    let worst = status;
+    let cursor = from;
+    let down = 0;
+    let major = 0;
+    let partial = 0;
+    const spend = (until: number) => {
+      const ms = Math.max(0, until - cursor);
+      down += ms * downWeight[status];
+      if (status === 'major_outage') major += ms;
+      if (status === 'partial_outage') partial += ms;
+      cursor = Math.max(cursor, until);
+    };
+    while (i < points.length && Date.parse((points[i] as StatusPoint).at) < dayEnd) {
+      const p = points[i] as StatusPoint;
+      spend(Date.parse(p.at));
+      status = asStatus(p.status);
+      worst = worseStatus(worst, status);
+      i++;
+    }
+    spend(dayEnd);
+    const observed = dayEnd - from;
+    out.push({
+      date,
+      uptime: observed > 0 ? 1 - down / observed : 1,
+      worst,
+      majorSeconds: Math.round(major / 1000),
+      partialSeconds: Math.round(partial / 1000),
+    });
+  }
+  return out;
+}
+
+/** The uptime over the whole window: the mean of the days that have data. */
+export function windowUptime(days: readonly UptimeDay[]): number | null {
+  const known = days.filter((d) => d.uptime !== null);
+  if (known.length === 0) return null;
+  return known.reduce((sum, d) => sum + (d.uptime as number), 0) / known.length;
+}
+
+/** 99.95 → "99.95%"; never rounds a real outage up to 100. */
+export function formatPercent(ratio: number): string {
+  const pct = Math.floor(ratio * 10_000) / 100;
+  return `${pct.toFixed(2)}%`;
+}

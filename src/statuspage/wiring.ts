@@ -1,0 +1,74 @@
+/**
+ * Builds the status page for a process: the render cache, its first render,
+ * refreshes on every change (this process's ChangeBus and, on PostgreSQL,
+ * other processes' NOTIFY), a periodic refresh for the passing of days, and
+ * the automatic exports.
+ */
+import type { Logger } from 'pino';
+import type { ChangeBus } from '../changes.ts';
+import type { Config } from '../config.ts';
+import type { Clock } from '../services/context.ts';
+import type { Db } from '../store/db.ts';
+import { StatusPage } from './cache.ts';
+import { dirTarget, Exporter, exportFiles, s3Target } from './export.ts';
+import { type ChangeNotifier, startChangeNotifier } from './notify.ts';
+import { pageSettings } from './settings.ts';
+
+/** Uptime bars move to a new day and maintenance windows open even when no one writes. */
+const PERIODIC_REFRESH_MS = 60_000;
+
+export interface RunningStatusPage {
+  page: StatusPage;
+  exporters: Exporter[];
+  close(): Promise<void>;
+}
+
+export async function startStatusPage(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  changes: ChangeBus;
+  listenUrl: string | undefined;
+}): Promise<RunningStatusPage> {
+  const log = deps.log.child({ component: 'status-page' });
+  const page = new StatusPage({ db: deps.db, settings: pageSettings(deps.config), clock: deps.clock, log });
+
+  const exporters: Exporter[] = [];
+  if (deps.config.export.dir) exporters.push(new Exporter(dirTarget(deps.config.export.dir), log));
+  if (deps.config.export.s3) exporters.push(new Exporter(s3Target(deps.config.export.s3), log));
+  if (exporters.length > 0) {
+    page.onRendered((_surface, entries) => {
+      const files = exportFiles(entries);
+      for (const e of exporters) e.push(files);
+    });
+  }
+
+  await page.refresh();
+  const stopLocal = deps.changes.subscribe(() => page.requestRefresh());
+  const periodic = setInterval(() => page.requestRefresh(), PERIODIC_REFRESH_MS);
+  periodic.unref();
+
+  let notifier: ChangeNotifier | undefined;
+  if (deps.listenUrl && /^postgres(ql)?:/.test(deps.listenUrl)) {
+    notifier = await startChangeNotifier({
+      db: deps.db,
+      url: deps.listenUrl,
+      changes: deps.changes,
+      log,
+      onRemoteChange: () => page.requestRefresh(),
+    });
+  }
+
+  return {
+    page,
+    exporters,
+    async close() {
+      stopLocal();
+      clearInterval(periodic);
+      page.close();
+      for (const e of exporters) e.close();
+      await notifier?.close();
+    },
+  };
+}
