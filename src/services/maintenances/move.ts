@@ -90,7 +90,7 @@ export async function moveMaintenance(
   authorize(ctx, 'maintenance.write');
   const input = MoveMaintenanceInput.parse(raw);
   await withTransaction(ctx, async (tx) =>
-    applyMove(tx, await requireMaintenance(tx.db, id), to, input.body),
+    applyMove(tx, await lockMaintenance(tx.db, id), to, input.body),
   );
   return getMaintenance(ctx.db, id);
 }
@@ -112,7 +112,7 @@ export async function advanceMaintenances(ctx: Ctx): Promise<number> {
     await withTransaction(system, async (tx) => {
       // Another process may have moved it meanwhile; the re-read below sees that.
       for (
-        let m = await requireMaintenance(tx.db, candidate.id);
+        let m = await lockMaintenance(tx.db, candidate.id);
         ;
         m = await requireMaintenance(tx.db, m.id)
       ) {
