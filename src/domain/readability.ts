@@ -1,0 +1,53 @@
+/**
+ * Reading level by the Flesch–Kincaid grade formula:
+ * 0.39 × (words / sentences) + 11.8 × (syllables / words) − 15.59.
+ * Syllables are estimated from vowel groups, as most implementations do;
+ * good enough to tell "We are fixing it" from "remediation is ongoing".
+ */
+
+export interface TextStats {
+  words: number;
+  sentences: number;
+  syllables: number;
+}
+
+/** Words a reader reads: URLs, times, numbers and template leftovers are not scored. */
+export function wordsOf(text: string): string[] {
+  return text
+    .replace(/https?:\/\/\S+/g, ' ')
+    .split(/[^A-Za-zÀ-ÖØ-öø-ÿ']+/)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter((w) => /[A-Za-zÀ-ÖØ-öø-ÿ]/.test(w));
+}
+
+export function countSyllables(word: string): number {
+  let w = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (w.length === 0) return 1;
+  if (w.length <= 3) return 1;
+  w = w.replace(/(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$/, '').replace(/^y/, '');
+  const groups = w.match(/[aeiouy]{1,2}/g);
+  return Math.max(1, groups?.length ?? 1);
+}
+
+export function textStats(text: string): TextStats {
+  const words = wordsOf(text);
+  const sentences = Math.max(
+    1,
+    text
+      .replace(/https?:\/\/\S+/g, ' ')
+      .replace(/\b(?:e\.g|i\.e|etc|approx|min|mins)\./gi, ' ')
+      .replace(/(\d)\.(\d)/g, '$1$2')
+      .split(/[.!?]+(?:\s|$)|\n{2,}/)
+      .filter((s) => wordsOf(s).length > 0).length,
+  );
+  const syllables = words.reduce((n, w) => n + countSyllables(w), 0);
+  return { words: words.length, sentences, syllables };
+}
+
+/** The Flesch–Kincaid grade of a text; 0 for a text with no words. */
+export function fleschKincaidGrade(text: string): number {
+  const s = textStats(text);
+  if (s.words === 0) return 0;
+  const grade = 0.39 * (s.words / s.sentences) + 11.8 * (s.syllables / s.words) - 15.59;
+  return Math.round(grade * 10) / 10;
+}

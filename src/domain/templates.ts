@@ -1,0 +1,138 @@
+/**
+ * Message templates: LiquidJS, sandboxed. Templates come from the plan, so
+ * they are trusted to say things but not to reach anything: no file system
+ * (an empty in-memory template map, so `include` and `render` find nothing),
+ * own properties only, unknown variables and filters are errors, and parse
+ * and render time and memory are bounded.
+ */
+import { Liquid } from 'liquidjs';
+
+export interface TemplateVariables {
+  /** Affected components, as a phrase: "API and Dashboard". */
+  components: string;
+  component_list: string[];
+  /** What customers experience, in a sentence. */
+  impact: string;
+  /** The incident status, as a word: "investigating". */
+  status: string;
+  /** Expected resolution, formatted in the page's time zone, or null when unknown. */
+  eta: string | null;
+  /** When the next update is due, formatted in the page's time zone, or null when none is planned. */
+  next_update_at: string | null;
+  workaround: string | null;
+  incident_url: string;
+  incident_name: string;
+  page_name: string;
+  severity: string | null;
+}
+
+export interface RenderOk {
+  ok: true;
+  text: string;
+}
+export interface RenderFailed {
+  ok: false;
+  error: string;
+}
+export type RenderResult = RenderOk | RenderFailed;
+
+const engines = new Map<string, Liquid>();
+
+function zoneName(date: Date, timeZone: string): string {
+  for (const locale of ['en-GB', 'en-US']) {
+    const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    if (part && !part.startsWith('GMT')) return part;
+  }
+  return (
+    new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' })
+      .formatToParts(date)
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  );
+}
+
+/** "14:30 CET": a time of day in the page's time zone. */
+export function formatTime(at: string | Date, timeZone: string): string {
+  const date = typeof at === 'string' ? new Date(at) : at;
+  const hm = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(date);
+  return `${hm} ${zoneName(date, timeZone)}`;
+}
+
+/** "Fri 16 Jan, 14:30 CET": a day and time in the page's time zone. */
+export function formatDateTime(at: string | Date, timeZone: string): string {
+  const date = typeof at === 'string' ? new Date(at) : at;
+  const day = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  }).format(date);
+  return `${day}, ${formatTime(date, timeZone)}`;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function engineFor(timeZone: string): Liquid {
+  const cached = engines.get(timeZone);
+  if (cached) return cached;
+  const engine = new Liquid({
+    templates: {},
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    lenientIf: true,
+    jsTruthy: true,
+    parseLimit: 100_000,
+    renderLimit: 1_000,
+    memoryLimit: 10_000_000,
+  });
+  // Times are already formatted in the page's time zone; the filters also accept ISO instants.
+  engine.registerFilter('time', (v: unknown) =>
+    typeof v === 'string' && isoInstant.test(v) ? formatTime(v, timeZone) : v,
+  );
+  engine.registerFilter('datetime', (v: unknown) =>
+    typeof v === 'string' && isoInstant.test(v) ? formatDateTime(v, timeZone) : v,
+  );
+  engine.registerFilter('sentence', (v: unknown) => {
+    const s = typeof v === 'string' ? v.trim() : '';
+    return s === '' || /[.!?]$/.test(s) ? s : `${s}.`;
+  });
+  engines.set(timeZone, engine);
+  return engine;
+}
+
+/** Tidies rendered text: no trailing spaces, at most one blank line, no leading or trailing blank lines. */
+function tidy(text: string): string {
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+export function renderTemplate(source: string, vars: TemplateVariables, timeZone = 'UTC'): RenderResult {
+  try {
+    const engine = engineFor(timeZone);
+    const text = engine.parseAndRenderSync(source, { ...vars });
+    return { ok: true, text: tidy(String(text)) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return { ok: false, error: message ?? 'the template could not be rendered' };
+  }
+}
+
+/** "API", "API and Dashboard", "API, Dashboard and Email". */
+export function joinNames(names: readonly string[]): string {
+  if (names.length === 0) return 'our service';
+  if (names.length === 1) return names[0] as string;
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { checkLength } from '../../src/domain/channel-limits.ts';
+import type { IncidentStatus } from '../../src/domain/incidents.ts';
+import { lintMessage } from '../../src/domain/lint.ts';
+import { countSyllables, fleschKincaidGrade, textStats } from '../../src/domain/readability.ts';
+import { renderTemplate, type TemplateVariables } from '../../src/domain/templates.ts';
+
+interface Sample {
+  status: IncidentStatus;
+  text: string;
+  expect?: string[];
+}
+const load = (name: string) =>
+  parse(readFileSync(new URL(`../fixtures/messages/${name}`, import.meta.url), 'utf8')) as Sample[];
+
+test('every good message in the corpus passes lint', () => {
+  const good = load('good.yaml');
+  assert.ok(good.length >= 10);
+  for (const m of good) assert.deepEqual(lintMessage(m.text, { status: m.status }), [], m.text);
+});
+
+test('every bad message in the corpus raises exactly the problems it is known for', () => {
+  const bad = load('bad.yaml');
+  assert.ok(bad.length >= 10);
+  for (const m of bad) {
+    const codes = [...new Set(lintMessage(m.text, { status: m.status }).map((p) => p.code))].sort();
+    assert.deepEqual(codes, [...(m.expect ?? [])].sort(), m.text);
+  }
+});
+
+test('a lint problem says what is missing or what to change', () => {
+  const problems = lintMessage('We are looking into it.', { status: 'investigating' });
+  const impact = problems.find((p) => p.code === 'missing_impact');
+  const next = problems.find((p) => p.code === 'missing_next_update');
+  assert.match(impact?.message ?? '', /what customers experience/);
+  assert.match(next?.message ?? '', /when customers will hear next/);
+});
+
+test('terms the plan declares internal are jargon; allowed terms are not', () => {
+  const text = 'Payments through Switchyard fail. Cluster sync is slow. Next update by 10:00 UTC.';
+  const codes = lintMessage(text, { status: 'investigating', internalTerms: ['switchyard'] });
+  assert.deepEqual(
+    codes.map((p) => p.match),
+    ['Switchyard', 'Cluster'],
+  );
+  const allowed = lintMessage(text, { status: 'investigating', allowTerms: ['cluster'] });
+  assert.deepEqual(allowed, []);
+});
+
+test('a resolved message needs no next update time', () => {
+  assert.deepEqual(lintMessage('Everything works normally again.', { status: 'resolved' }), []);
+});
+
+test('length is checked per channel kind: SMS by segments, social by characters', () => {
+  const long = `Card payments fail for some customers. Next update by 14:30 CET. ${'More words here. '.repeat(30)}`;
+  const sms = lintMessage(long, { status: 'investigating', kind: 'sms' }).find((p) => p.code === 'too_long');
+  assert.match(sms?.message ?? '', /segments/);
+  const social = lintMessage(long, { status: 'investigating', kind: 'social' }).find(
+    (p) => p.code === 'too_long',
+  );
+  assert.match(social?.message ?? '', /characters; the limit is 280/);
+  assert.equal(checkLength('sms', 'a'.repeat(160)).segments, 1);
+  assert.equal(checkLength('sms', 'a'.repeat(161)).segments, 2);
+  assert.equal(checkLength('sms', 'é€'.repeat(10)).encoding, 'GSM-7');
+  assert.equal(checkLength('sms', '😀'.repeat(36)).segments, 2);
+});
+
+test('Flesch–Kincaid grade follows the formula on a counted text', () => {
+  // 2 sentences, 10 words, syllables: the(1) cat(1) sat(1) on(1) the(1) mat(1) it(1) was(1) very(2) happy(2) = 12
+  const text = 'The cat sat on the mat. It was very happy.';
+  assert.deepEqual(textStats(text), { words: 10, sentences: 2, syllables: 12 });
+  const expected = 0.39 * (10 / 2) + 11.8 * (12 / 10) - 15.59;
+  assert.equal(fleschKincaidGrade(text), Math.round(expected * 10) / 10);
+  assert.equal(countSyllables('investigating'), 5);
+  assert.equal(countSyllables('payments'), 2);
+});
+
+test('lint never throws and reading level never decreases when every word gets longer', () => {
+  fc.assert(
+    fc.property(
+      fc.string({ maxLength: 500 }),
+      fc.constantFrom<IncidentStatus>('investigating', 'resolved'),
+      (s, status) => {
+        lintMessage(s, { status });
+      },
+    ),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(fc.constantFrom('we', 'fix', 'the', 'page', 'now'), { minLength: 12, maxLength: 40 }),
+      (words) => {
+        const short = `${words.join(' ')}.`;
+        const long = `${words.map((w) => `${w}ification`).join(' ')}.`;
+        assert.ok(fleschKincaidGrade(long) >= fleschKincaidGrade(short));
+      },
+    ),
+  );
+});
+
+const vars: TemplateVariables = {
+  components: 'API',
+  component_list: ['API'],
+  impact: 'API requests fail.',
+  status: 'investigating',
+  eta: null,
+  next_update_at: '14:30 CET',
+  workaround: null,
+  incident_url: 'https://status.example.com/incidents/1',
+  incident_name: 'API errors',
+  page_name: 'Acme',
+  severity: 'SEV1',
+};
+
+test('templates render variables, and are sandboxed: no files, no unknown names', () => {
+  const ok = renderTemplate(
+    '{{ impact }} Next update by {{ next_update_at }}.{% if eta %} Fix by {{ eta }}.{% endif %}',
+    vars,
+  );
+  assert.deepEqual(ok, { ok: true, text: 'API requests fail. Next update by 14:30 CET.' });
+  for (const source of [
+    '{% include "/etc/passwd" %}',
+    '{% render "../../package.json" %}',
+    '{% layout "x" %}',
+    '{{ missing_variable }}',
+    '{{ impact | no_such_filter }}',
+    '{{ impact.constructor }}',
+  ]) {
+    const r = renderTemplate(source, vars);
+    assert.equal(r.ok, false, source);
+  }
+  assert.deepEqual(renderTemplate('{{ "2026-01-15T13:30:00Z" | time }}', vars, 'Europe/Paris'), {
+    ok: true,
+    text: '14:30 CET',
+  });
+});
