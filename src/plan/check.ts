@@ -1,0 +1,217 @@
+/**
+ * The checks that need the whole plan: every reference resolves, every
+ * severity has a cadence and audiences, every template renders and passes
+ * lint for every status and channel it can go out on, and every `env:`
+ * secret is set. Each problem names its path in the file.
+ */
+import { type ChannelKind, channelKindOf, templateVariants } from '../domain/channel-limits.ts';
+import { parseDuration } from '../domain/duration.ts';
+import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
+import { lintMessage } from '../domain/lint.ts';
+import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
+import { resolveSecrets } from './channels.ts';
+import { channelType, lintOptions } from './policy.ts';
+import type { Plan, ScenarioSpec } from './schema.ts';
+import { templateVariables } from './variables.ts';
+
+export interface PlanProblem {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface CheckOptions {
+  /** When given, every `env:NAME` must be set in it. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A fixed instant for sample renders, so `plan check` output is stable. */
+const sampleNow = '2026-01-15T13:00:00.000Z';
+const sampleNext = '2026-01-15T13:30:00.000Z';
+const sampleEta = '2026-01-15T15:00:00.000Z';
+
+export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  const severityNames = Object.keys(plan.severities);
+  const audienceNames = Object.keys(plan.audiences);
+
+  if (plan.page === undefined) add('page', 'the plan has no page: give at least its name and time_zone');
+  else if (!isValidTimeZone(plan.page.time_zone)) {
+    add('page.time_zone', `"${plan.page.time_zone}" is not an IANA time zone (for example Europe/Paris)`);
+  }
+
+  for (const [role, spec] of Object.entries(plan.roles)) {
+    if (spec?.channel !== undefined && channelType(plan, spec.channel) === null) {
+      add(`roles.${role}.channel`, `no channel named "${spec.channel}"`);
+    }
+    if (spec?.shift !== undefined && spec.rota_start === undefined) {
+      add(`roles.${role}.rota_start`, 'a rota with a shift needs rota_start: when the first turn began');
+    }
+  }
+
+  if (severityNames.length === 0) add('severities', 'the plan defines no severity: add at least one (SEV1)');
+  for (const [name, s] of Object.entries(plan.severities)) {
+    const at = `severities.${name}`;
+    if (s.external_cadence === undefined) {
+      add(`${at}.external_cadence`, 'no external cadence: say how often customers hear from you (30m)');
+    }
+    if (s.audiences === undefined || s.audiences.length === 0) {
+      add(`${at}.audiences`, 'no audiences: say who hears about incidents of this severity');
+    }
+    s.audiences?.forEach((a, i) => {
+      if (!(a in plan.audiences)) add(`${at}.audiences.${i}`, `no audience named "${a}"`);
+    });
+    const cadence = parseDuration(s.external_cadence ?? '');
+    const before = parseDuration(s.remind_before ?? '');
+    if (cadence !== null && before !== null && before >= cadence) {
+      add(
+        `${at}.remind_before`,
+        `the reminder must come before the update is due (less than ${s.external_cadence})`,
+      );
+    }
+  }
+
+  for (const [name, a] of Object.entries(plan.audiences)) {
+    a.channels.forEach((c, i) => {
+      if (channelType(plan, c) === null) add(`audiences.${name}.channels.${i}`, `no channel named "${c}"`);
+    });
+  }
+
+  if (options.env) {
+    for (const p of resolveSecrets(plan.channels, options.env).problems) add(p.path, p.message);
+  }
+
+  for (const [name, scenario] of Object.entries(plan.scenarios)) {
+    const at = `scenarios.${name}`;
+    if (scenario.severity !== undefined && !(scenario.severity in plan.severities)) {
+      add(`${at}.severity`, `no severity named "${scenario.severity}"; the plan has ${list(severityNames)}`);
+    }
+    for (const needed of ['investigating', 'resolved'] as const) {
+      if (scenario.templates[needed] === undefined) {
+        add(
+          `${at}.templates.${needed}`,
+          `no template for ${needed}: every scenario says how it opens and closes`,
+        );
+      }
+    }
+    problems.push(...checkTemplates(plan, name, scenario));
+  }
+
+  plan.runbooks.forEach((runbook, i) => {
+    runbook.do.forEach((step, j) => {
+      const at = `runbooks.${i}.do.${j}`;
+      const declare = step.declare as { scenario?: unknown; severity?: unknown } | undefined;
+      if (declare && typeof declare === 'object') {
+        if (typeof declare.scenario === 'string' && !(declare.scenario in plan.scenarios)) {
+          add(`${at}.declare.scenario`, `no scenario named "${declare.scenario}"`);
+        }
+        if (typeof declare.severity === 'string' && !(declare.severity in plan.severities)) {
+          add(`${at}.declare.severity`, `no severity named "${declare.severity}"`);
+        }
+      }
+      const notify = step.notify as { audience?: unknown } | undefined;
+      if (notify && typeof notify.audience === 'string' && !audienceNames.includes(notify.audience)) {
+        add(`${at}.notify.audience`, `no audience named "${notify.audience}"`);
+      }
+    });
+  });
+
+  return problems;
+}
+
+function list(names: readonly string[]): string {
+  return names.length === 0 ? 'none' : names.join(', ');
+}
+
+/** The channel kinds a scenario's messages can go out on: those of its severity's external audiences. */
+function kindsFor(plan: Plan, scenario: ScenarioSpec): Set<ChannelKind> {
+  const severity = scenario.severity === undefined ? undefined : plan.severities[scenario.severity];
+  const audiences = severity?.audiences ?? Object.keys(plan.audiences);
+  const kinds = new Set<ChannelKind>();
+  for (const a of audiences) {
+    if (a === 'internal') continue;
+    for (const c of plan.audiences[a]?.channels ?? []) {
+      const type = channelType(plan, c);
+      if (type !== null) kinds.add(channelKindOf(type));
+    }
+  }
+  return kinds;
+}
+
+function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const kinds = kindsFor(plan, scenario);
+  for (const status of incidentStatuses) {
+    const set = scenario.templates[status];
+    if (set === undefined) continue;
+    const base = `scenarios.${name}.templates.${status}`;
+    const texts: { path: string; source: string; kind: ChannelKind | 'email_subject' | undefined }[] = [];
+    if (typeof set === 'string') texts.push({ path: base, source: set, kind: undefined });
+    else {
+      texts.push({ path: `${base}.text`, source: set.text, kind: undefined });
+      for (const v of templateVariants) {
+        const source = set[v];
+        if (source !== undefined) {
+          texts.push({ path: `${base}.${v}`, source, kind: v === 'email_subject' ? 'email_subject' : v });
+        }
+      }
+    }
+    for (const t of texts) {
+      for (const sample of samples(plan, scenario, name, status)) {
+        const rendered = renderTemplate(t.source, sample.vars, sample.timeZone);
+        if (!rendered.ok) {
+          problems.push({ path: t.path, message: `does not render: ${rendered.error}` });
+          break;
+        }
+        // The generic text goes out on every kind that has no variant of its own, so it must fit them all.
+        const targets: (ChannelKind | 'email_subject' | undefined)[] =
+          t.kind !== undefined
+            ? [t.kind]
+            : [undefined, ...[...kinds].filter((k) => typeof set === 'string' || !hasOwn(set, k))];
+        const seen = new Set<string>();
+        for (const kind of targets) {
+          for (const p of lintMessage(rendered.text, lintOptions(plan, status, kind))) {
+            const key = `${p.code}:${p.match ?? ''}:${p.channel ?? ''}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            problems.push({ path: t.path, message: `${p.code}${sample.label}: ${p.message}` });
+          }
+        }
+        if (seen.size > 0) break;
+      }
+    }
+  }
+  return problems;
+}
+
+function hasOwn(
+  set: Exclude<ScenarioSpec['templates'][IncidentStatus], string | undefined>,
+  kind: ChannelKind,
+) {
+  return (kind === 'sms' || kind === 'chat' || kind === 'social') && set[kind] !== undefined;
+}
+
+function samples(plan: Plan, scenario: ScenarioSpec, name: string, status: IncidentStatus) {
+  const timeZone = plan.page?.time_zone && isValidTimeZone(plan.page.time_zone) ? plan.page.time_zone : 'UTC';
+  const open = isOpen(status);
+  const make = (eta: string | null, label: string) => ({
+    label,
+    timeZone,
+    vars: templateVariables({
+      plan: { ...plan, page: plan.page ? { ...plan.page, time_zone: timeZone } : undefined },
+      pageName: plan.page?.name ?? 'Status',
+      fallbackTimeZone: timeZone,
+      incident: { id: 'sample', name: scenario.name ?? name, severity: scenario.severity ?? null, eta },
+      status,
+      componentNames: scenario.components.length > 0 ? scenario.components : ['the service'],
+      impact: scenario.customer_impact ?? null,
+      workaround: scenario.workaround ?? null,
+      nextUpdateAt: open ? sampleNext : null,
+      incidentUrl: `${plan.page?.url ?? 'https://status.example.com'}/incidents/sample`,
+      now: sampleNow,
+    }),
+  });
+  return open ? [make(null, ''), make(sampleEta, ' (with an ETA)')] : [make(null, '')];
+}

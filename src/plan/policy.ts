@@ -1,0 +1,136 @@
+/** What the plan says, read for one incident: approval, cadence, lint, channels, templates. */
+import { type ApprovalPolicy, noApproval } from '../domain/approval.ts';
+import { type CadencePolicy, defaultOverdueAfterMs, defaultRemindBeforeMs } from '../domain/cadence.ts';
+import {
+  type ChannelKind,
+  type ChannelLimits,
+  channelKindOf,
+  defaultLimits,
+  type TemplateVariant,
+} from '../domain/channel-limits.ts';
+import { parseDuration } from '../domain/duration.ts';
+import type { IncidentStatus } from '../domain/incidents.ts';
+import type { LintOptions } from '../domain/lint.ts';
+import type { IncidentRole } from '../domain/roles.ts';
+import { builtInChannels, type Plan, type ScenarioSpec, type SeveritySpec } from './schema.ts';
+
+function ms(text: string | undefined): number | null {
+  return text === undefined ? null : parseDuration(text);
+}
+
+export function severityOf(plan: Plan | null, name: string | null): SeveritySpec | null {
+  if (plan === null || name === null) return null;
+  return plan.severities[name] ?? null;
+}
+
+/** The highest severity is the first one the plan lists. */
+export function isHighestSeverity(plan: Plan, name: string): boolean {
+  return Object.keys(plan.severities)[0] === name;
+}
+
+export function approvalPolicy(plan: Plan | null, severity: string | null): ApprovalPolicy {
+  const spec = severityOf(plan, severity);
+  if (spec === null || spec.approval === 'none') return noApproval;
+  if (typeof spec.approval === 'string') {
+    return { kind: 'roles', roles: [spec.approval], count: 1, publishUnapprovedAfterMs: null };
+  }
+  return {
+    kind: 'roles',
+    roles: spec.approval.any_of,
+    count: spec.approval.count,
+    publishUnapprovedAfterMs: ms(spec.approval.publish_unapproved_after),
+  };
+}
+
+export function cadencePolicy(plan: Plan | null, severity: string | null): CadencePolicy {
+  const spec = severityOf(plan, severity);
+  return {
+    externalMs: ms(spec?.external_cadence),
+    internalMs: ms(spec?.internal_cadence),
+    firstExternalMs: ms(spec?.first_external_within),
+    remindBeforeMs: ms(spec?.remind_before) ?? defaultRemindBeforeMs,
+    overdueAfterMs: ms(spec?.overdue_after) ?? defaultOverdueAfterMs,
+  };
+}
+
+export function limitsOf(plan: Plan | null): ChannelLimits {
+  const l = plan?.lint.limits ?? {};
+  return {
+    sms_segments: l.sms_segments ?? defaultLimits.sms_segments,
+    chat: l.chat ?? defaultLimits.chat,
+    social: l.social ?? defaultLimits.social,
+    push: l.push ?? defaultLimits.push,
+    email_subject: l.email_subject ?? defaultLimits.email_subject,
+  };
+}
+
+export function lintOptions(
+  plan: Plan | null,
+  status: IncidentStatus,
+  kind?: ChannelKind | 'email_subject',
+): LintOptions {
+  return {
+    status,
+    maxGrade: plan?.lint.max_grade ?? 9,
+    internalTerms: plan?.lint.internal_terms ?? [],
+    allowTerms: plan?.lint.allow_terms ?? [],
+    limits: limitsOf(plan),
+    ...(kind !== undefined && { kind }),
+  };
+}
+
+export interface PlannedChannel {
+  name: string;
+  type: string;
+  kind: ChannelKind;
+}
+
+/** The type of a channel the plan names (a configured one, or a built-in one). */
+export function channelType(plan: Plan, name: string): string | null {
+  const configured = plan.channels[name];
+  if (configured) return configured.type;
+  if ((builtInChannels as readonly string[]).includes(name)) return name === 'feed' ? 'page' : 'status-page';
+  return null;
+}
+
+/** The channels an audience hears on, as the plan lists them. */
+export function channelsForAudience(plan: Plan | null, audience: string): PlannedChannel[] {
+  if (plan === null) return [{ name: 'status-page', type: 'status-page', kind: 'page' }];
+  const spec = plan.audiences[audience];
+  if (!spec) return [];
+  return spec.channels.flatMap((name) => {
+    const type = channelType(plan, name);
+    return type === null ? [] : [{ name, type, kind: channelKindOf(type) }];
+  });
+}
+
+/** Where notices to a role holder go: the role's own channel, or the internal audience's channels. */
+export function noticeChannels(plan: Plan | null, role: IncidentRole | null): string[] {
+  if (plan === null) return [];
+  const own = role === null ? undefined : plan.roles[role]?.channel;
+  if (own) return [own];
+  return (plan.audiences.internal?.channels ?? []).filter((c) => plan.channels[c] !== undefined);
+}
+
+/** The template text for a status and variant, falling back to the generic text. */
+export function templateFor(
+  scenario: ScenarioSpec,
+  status: IncidentStatus,
+  variant: TemplateVariant | null,
+): string | null {
+  const set = scenario.templates[status];
+  if (set === undefined) return null;
+  if (typeof set === 'string') return variant === 'email_subject' ? null : set;
+  if (variant === null) return set.text;
+  return set[variant] ?? (variant === 'email_subject' ? null : set.text);
+}
+
+/** Whether the template set for a status has its own text for a variant. */
+export function hasVariant(
+  scenario: ScenarioSpec,
+  status: IncidentStatus,
+  variant: TemplateVariant,
+): boolean {
+  const set = scenario.templates[status];
+  return set !== undefined && typeof set !== 'string' && set[variant] !== undefined;
+}

@@ -1,0 +1,183 @@
+/**
+ * The communication plan, `crier.yaml`: who leads, what is said per
+ * scenario, who approves, how often, to whom and on which channels. One Zod
+ * schema; its JSON Schema (for editors) is generated from it, and the
+ * checks that need the whole plan (references, templates, secrets) are in
+ * check.ts. Every section is optional so a plan can grow from a single
+ * `channels:` block; `crier plan check` says what a complete plan lacks.
+ */
+import { z } from 'zod';
+import { impacts } from '../domain/components.ts';
+import { durationPattern } from '../domain/duration.ts';
+import { incidentStatuses } from '../domain/incidents.ts';
+import { incidentRoles } from '../domain/roles.ts';
+import { ChannelsSection } from './channels.ts';
+
+const Duration = z
+  .string()
+  .regex(durationPattern, 'a duration such as 30s, 15m, 2h, 1d or 1h30m')
+  .describe('A duration: 30s, 15m, 2h, 1d, 1w or combined such as 1h30m.');
+
+const Name = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _, starting with a letter');
+
+const SeverityName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _, starting with a letter (SEV1)');
+
+export const PageSection = z.strictObject({
+  name: z.string().trim().min(1).max(100).describe('The page and company name customers see.'),
+  url: z.url().optional().describe('The public status page address, used in links.'),
+  time_zone: z
+    .string()
+    .default('UTC')
+    .describe('IANA time zone in which times appear in messages (Europe/Paris).'),
+});
+
+export const RoleSpec = z
+  .strictObject({
+    rota: z
+      .array(z.string().trim().min(1).max(200))
+      .max(200)
+      .default([])
+      .describe('People who take turns holding the role, as their API token names (usually email).'),
+    shift: Duration.optional().describe('How long each turn lasts; without it, the first person holds it.'),
+    rota_start: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('When the first person’s first turn began (ISO 8601).'),
+    channel: Name.optional().describe(
+      'Where this role’s notices go; the internal audience’s channels otherwise.',
+    ),
+  })
+  .describe('A role on every incident.');
+
+export const RolesSection = z.strictObject(
+  Object.fromEntries(incidentRoles.map((r) => [r, RoleSpec.optional()])) as Record<
+    (typeof incidentRoles)[number],
+    z.ZodOptional<typeof RoleSpec>
+  >,
+);
+
+const IncidentRoleName = z.enum(incidentRoles);
+
+export const ApprovalSpec = z
+  .union([
+    z.literal('none').describe('External updates go out without approval.'),
+    IncidentRoleName.describe('The holder of this incident role approves.'),
+    z.strictObject({
+      any_of: z.array(IncidentRoleName).min(1).describe('Holders of any of these roles may approve.'),
+      count: z.number().int().min(1).max(5).default(1).describe('Distinct approvers needed.'),
+      publish_unapproved_after: Duration.optional().describe(
+        'Publish a pending draft unapproved after this long (recorded as such). Only for the highest severities.',
+      ),
+    }),
+  ])
+  .describe('Who must approve external updates.');
+
+export const SeveritySpec = z.strictObject({
+  description: z.string().max(500).optional(),
+  first_external_within: Duration.optional().describe('Target from detection to the first public notice.'),
+  external_cadence: Duration.optional().describe('Next external update due this long after the last.'),
+  internal_cadence: Duration.optional().describe('Next internal update due this long after the last.'),
+  remind_before: Duration.optional().describe(
+    'Remind the comms lead this long before an update is due (5m).',
+  ),
+  overdue_after: Duration.optional().describe('Tell the incident lead too once an update is this late (5m).'),
+  approval: ApprovalSpec.default('none'),
+  audiences: z
+    .array(Name)
+    .max(50)
+    .optional()
+    .describe('Audiences that hear about incidents of this severity.'),
+});
+
+export const AudienceSpec = z.strictObject({
+  description: z.string().max(500).optional(),
+  channels: z.array(Name).max(50).default([]).describe('Channels this audience hears on.'),
+  private_page: z.boolean().default(false).describe('A private status page for this audience.'),
+  chat_room_per_incident: z.boolean().default(false),
+});
+
+const TemplateText = z.string().min(1).max(20_000).describe('A LiquidJS template.');
+
+export const TemplateSet = z.union([
+  TemplateText,
+  z.strictObject({
+    text: TemplateText.describe('The generic text: status page, email body, webhooks.'),
+    sms: TemplateText.optional(),
+    chat: TemplateText.optional(),
+    social: TemplateText.optional(),
+    email_subject: TemplateText.optional(),
+  }),
+]);
+
+export const ScenarioSpec = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  description: z.string().max(1000).optional(),
+  severity: SeverityName.optional().describe('The severity an incident of this scenario is declared with.'),
+  impact: z
+    .enum(impacts)
+    .optional()
+    .describe('The incident impact (Statuspage): none, minor, major, critical.'),
+  customer_impact: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('What customers experience, in their words; the {{ impact }} variable by default.'),
+  workaround: z.string().max(1000).optional(),
+  components: z.array(z.string().min(1).max(64)).max(100).default([]),
+  templates: z
+    .strictObject(
+      Object.fromEntries(incidentStatuses.map((s) => [s, TemplateSet.optional()])) as Record<
+        (typeof incidentStatuses)[number],
+        z.ZodOptional<typeof TemplateSet>
+      >,
+    )
+    .default({}),
+});
+
+const Limits = z.strictObject({
+  sms_segments: z.number().int().min(1).max(10).optional(),
+  chat: z.number().int().min(10).max(40_000).optional(),
+  social: z.number().int().min(10).max(5_000).optional(),
+  push: z.number().int().min(10).max(4_000).optional(),
+  email_subject: z.number().int().min(10).max(998).optional(),
+});
+
+export const LintSpec = z.strictObject({
+  max_grade: z.number().min(1).max(20).default(9).describe('Highest Flesch–Kincaid grade for external text.'),
+  internal_terms: z
+    .array(z.string().trim().min(1).max(100))
+    .max(1000)
+    .default([])
+    .describe('Host names, service names and code names that must never reach customers.'),
+  allow_terms: z.array(z.string().trim().min(1).max(100)).max(1000).default([]),
+  limits: Limits.default({}),
+});
+
+export const RunbookSpec = z.looseObject({
+  when: z.record(z.string(), z.unknown()),
+  do: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+export const Plan = z.strictObject({
+  version: z.literal(1).default(1),
+  page: PageSection.optional(),
+  roles: RolesSection.default({}),
+  severities: z.record(SeverityName, SeveritySpec).default({}).describe('Highest severity first.'),
+  audiences: z.record(Name, AudienceSpec).default({}),
+  channels: ChannelsSection.default({}),
+  scenarios: z.record(Name, ScenarioSpec).default({}),
+  lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
+  runbooks: z.array(RunbookSpec).default([]).describe('Kept for the runbook engine; checked for references.'),
+});
+export type Plan = z.infer<typeof Plan>;
+export type SeveritySpec = z.infer<typeof SeveritySpec>;
+export type ScenarioSpec = z.infer<typeof ScenarioSpec>;
+export type TemplateSet = z.infer<typeof TemplateSet>;
+export type AudienceSpec = z.infer<typeof AudienceSpec>;
+
+/** Channels every plan has without configuring them: the status page itself and its feeds. */
+export const builtInChannels = ['status-page', 'feed'] as const;

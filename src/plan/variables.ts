@@ -1,0 +1,46 @@
+/** The variables a template sees, built the same way for drafts, previews and `plan check`. */
+import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { formatDateTime, formatTime, joinNames, type TemplateVariables } from '../domain/templates.ts';
+import type { Plan } from './schema.ts';
+
+export interface VariableInput {
+  plan: Plan | null;
+  /** Used when the plan names no page. */
+  pageName: string;
+  fallbackTimeZone: string;
+  incident: { id: string; name: string; severity: string | null; eta: string | null };
+  status: IncidentStatus;
+  componentNames: readonly string[];
+  impact: string | null;
+  workaround: string | null;
+  nextUpdateAt: string | null;
+  incidentUrl: string;
+  now: string;
+}
+
+export function timeZoneOf(plan: Plan | null, fallback: string): string {
+  return plan?.page?.time_zone ?? fallback;
+}
+
+/** A time today is "14:30 CET"; a time on another day also names the day. */
+function when(at: string, now: string, timeZone: string): string {
+  const day = (d: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(d));
+  return day(at) === day(now) ? formatTime(at, timeZone) : formatDateTime(at, timeZone);
+}
+
+export function templateVariables(input: VariableInput): TemplateVariables {
+  const timeZone = timeZoneOf(input.plan, input.fallbackTimeZone);
+  return {
+    components: joinNames(input.componentNames),
+    component_list: [...input.componentNames],
+    impact: input.impact ?? '',
+    status: incidentStatusLabels[input.status].toLowerCase(),
+    eta: input.incident.eta === null ? null : when(input.incident.eta, input.now, timeZone),
+    next_update_at: input.nextUpdateAt === null ? null : when(input.nextUpdateAt, input.now, timeZone),
+    workaround: input.workaround,
+    incident_url: input.incidentUrl,
+    incident_name: input.incident.name,
+    page_name: input.plan?.page?.name ?? input.pageName,
+    severity: input.incident.severity,
+  };
+}
