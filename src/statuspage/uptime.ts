@@ -66,8 +66,8 @@ export function dailyUptime(
     const dayStart = first + d * DAY;
     const dayEnd = Math.min(dayStart + DAY, now.getTime());
     const date = new Date(dayStart).toISOString().slice(0, 10);
-    // Changes before this day only move the running status.
-    while (i < points.length && Date.parse((points[i] as StatusPoint).at) < dayStart) {
+    // Changes before this day (or at its first instant) only set the status it starts in.
+    while (i < points.length && Date.parse((points[i] as StatusPoint).at) <= dayStart) {
       status = asStatus((points[i] as StatusPoint).status);
       i++;
     }
