@@ -1,6 +1,8 @@
 /** The `crier` command. */
 import { ConfigError, loadConfig } from '../config.ts';
 import { runClientCommand } from './commands/client-commands.ts';
+import { runInit, runPlanCommand } from './commands/plan-commands.ts';
+import { runRolesCommand } from './commands/roles-command.ts';
 import { runServerCommand } from './commands/server-commands.ts';
 import { CliError } from './output.ts';
 
@@ -20,6 +22,15 @@ Clients of the admin API (CRIER_URL, CRIER_TOKEN):
             resolve <id> [--message M]
   maintenance list | schedule <name> --start ISO --end ISO [--component ID ...] [--message M]
               start <id> | complete <id>
+  roles     <incident-id> [--incident-lead WHO] [--comms-lead WHO] [--support-lead WHO]
+
+The plan (crier.yaml, CRIER_PLAN):
+  init [FILE] [--force]       write a commented example plan
+  plan check [FILE] [--skip-secrets]
+                              check a plan; every problem with its path and line
+  plan schema                 print the plan's JSON Schema for editors
+  plan diff [FILE]            what applying FILE would change on the server
+  plan apply [FILE]           apply FILE on the server (a new version)
 
 Options: --json prints JSON instead of a table.`;
 
@@ -33,6 +44,9 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve' || command === 'migrate' || command === 'token') {
     return runServerCommand(config, command, rest);
   }
+  if (command === 'plan') return runPlanCommand(config, rest, process.env);
+  if (command === 'init') return runInit(config, rest);
+  if (command === 'roles') return runRolesCommand(config, rest);
   if (command === 'component' || command === 'incident' || command === 'maintenance') {
     return runClientCommand(config, command, rest);
   }

@@ -108,7 +108,12 @@ export function readPlan(text: string, options: ReadOptions = {}): PlanResult {
         ? resolveSecrets(parsed.data.channels, options.env).problems
         : []
       : checkPlan(parsed.data, options.env ? { env: options.env } : {});
-  if (problems.length > 0) return { ok: false, problems: problems.map(place) };
+  if (problems.length > 0) {
+    const placed = problems.map(place);
+    // In file order, so a reader can walk down the file fixing them.
+    placed.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    return { ok: false, problems: placed };
+  }
   return { ok: true, plan: parsed.data };
 }
 
