@@ -89,9 +89,7 @@ export async function moveMaintenance(
 ): Promise<MaintenanceView> {
   authorize(ctx, 'maintenance.write');
   const input = MoveMaintenanceInput.parse(raw);
-  await withTransaction(ctx, async (tx) =>
-    applyMove(tx, await lockMaintenance(tx.db, id), to, input.body),
-  );
+  await withTransaction(ctx, async (tx) => applyMove(tx, await lockMaintenance(tx.db, id), to, input.body));
   return getMaintenance(ctx.db, id);
 }
 
@@ -111,11 +109,7 @@ export async function advanceMaintenances(ctx: Ctx): Promise<number> {
   for (const candidate of candidates) {
     await withTransaction(system, async (tx) => {
       // Another process may have moved it meanwhile; the re-read below sees that.
-      for (
-        let m = await lockMaintenance(tx.db, candidate.id);
-        ;
-        m = await requireMaintenance(tx.db, m.id)
-      ) {
+      for (let m = await lockMaintenance(tx.db, candidate.id); ; m = await requireMaintenance(tx.db, m.id)) {
         const to = dueMove(
           {
             ...m,
