@@ -30,6 +30,9 @@ export const errorCodes = [
   'template_not_found',
   'template_failed',
   'rate_limited',
+  'subscriber_not_found',
+  'delivery_not_found',
+  'channel_not_offered',
   'internal_error',
 ] as const;
 

@@ -31,6 +31,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   template_not_found: 422,
   template_failed: 422,
   rate_limited: 429,
+  subscriber_not_found: 404,
+  delivery_not_found: 404,
+  channel_not_offered: 400,
   internal_error: 500,
 };
 

@@ -7,10 +7,9 @@
  */
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
+import { enqueueUpdateFanout } from '../subscribers/notify.ts';
 
 export async function afterPublish(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
-  // Delivery (fan-out to subscribers) and cadence (next_update_due_at, reminders) hook in here.
-  void tx;
-  void incident;
-  void update;
+  // Cadence (next_update_due_at, reminders) hooks in here too.
+  await enqueueUpdateFanout(tx, incident, update);
 }

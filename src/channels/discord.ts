@@ -1,0 +1,27 @@
+/** Discord webhooks with one embed; a 429 carries Retry-After, which the worker honours. */
+import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
+import type { ChannelAdapter, Message } from './types.ts';
+import type { UrlChannelSettings } from './url-settings.ts';
+
+export function discordBody(message: Message): unknown {
+  const colour = impactColours[message.impact ?? 'none'] ?? '#95a5a6';
+  const links = footerLinks(message, (url, text) => `[${text}](${url})`);
+  return {
+    allowed_mentions: { parse: [] },
+    embeds: [
+      {
+        title: `${message.drill ? '[DRILL] ' : ''}${message.title}`.slice(0, 256),
+        description: `${message.text}${links ? `\n\n${links}` : ''}`.slice(0, 4096),
+        ...(message.url && { url: message.url }),
+        color: Number.parseInt(colour.slice(1), 16),
+        ...(message.status && { footer: { text: message.status } }),
+      },
+    ],
+  };
+}
+
+export const discord: ChannelAdapter<UrlChannelSettings> = {
+  serves: ['discord'],
+  create: (name, settings, deps) =>
+    jsonPostChannel({ name, type: 'discord', deps, timeoutMs: settings.timeout_ms, body: discordBody }),
+};

@@ -1,0 +1,50 @@
+/** One message as an email: subject, text and HTML parts, and the unsubscribe headers. */
+import type { Message } from './types.ts';
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c] as string);
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+export function renderEmail(message: Message): RenderedEmail {
+  const lines = [message.text];
+  if (message.confirmUrl) lines.push('', `Confirm your subscription: ${message.confirmUrl}`);
+  if (message.url) lines.push('', `Details: ${message.url}`);
+  if (message.manageUrl) lines.push('', `Manage your subscription or unsubscribe: ${message.manageUrl}`);
+  const paragraphs = message.text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+  const html = `<!doctype html><html><body style="font-family:sans-serif;max-width:40em">${
+    message.drill ? '<p><strong>[DRILL]</strong> This is an exercise.</p>' : ''
+  }<h1 style="font-size:1.2em">${esc(message.title)}</h1>${paragraphs}${
+    message.confirmUrl ? `<p><a href="${esc(message.confirmUrl)}">Confirm your subscription</a></p>` : ''
+  }${message.url ? `<p><a href="${esc(message.url)}">View details</a></p>` : ''}${
+    message.manageUrl
+      ? `<p style="font-size:.85em;color:#555"><a href="${esc(message.manageUrl)}">Manage your subscription or unsubscribe</a></p>`
+      : ''
+  }</body></html>`;
+  const headers: Record<string, string> = {};
+  if (message.unsubscribeUrl) {
+    // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs to this URL.
+    headers['List-Unsubscribe'] = `<${message.unsubscribeUrl}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return {
+    subject: `${message.drill ? '[DRILL] ' : ''}${message.title}`,
+    text: `${message.drill ? '[DRILL] This is an exercise.\n\n' : ''}${lines.join('\n')}\n`,
+    html,
+    headers,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Email through Amazon SES v2 `SendEmail` (POST /v2/email/outbound-emails,
+ * JSON, SigV4 for service `ses`), with the same text, HTML and unsubscribe
+ * headers as SMTP.
+ */
+import type { z } from 'zod';
+import type { EmailSesSettings } from '../plan/channels.ts';
+import { signRequest } from './aws-sigv4.ts';
+import { renderEmail } from './email-render.ts';
+import { createHttpClient, header } from './http-client.ts';
+import type { ChannelAdapter, SendResult } from './types.ts';
+import { httpFailure, networkFailure } from './types.ts';
+
+type Settings = z.infer<typeof EmailSesSettings>;
+
+export const emailSes: ChannelAdapter<Settings> = {
+  serves: ['email'],
+  create(name, settings, deps) {
+    const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
+    const base = (settings.endpoint ?? `https://email.${settings.region}.amazonaws.com`).replace(/\/+$/, '');
+    const url = new URL(`${base}/v2/email/outbound-emails`);
+    const credentials = {
+      accessKeyId: settings.access_key_id,
+      secretAccessKey: settings.secret_access_key,
+      sessionToken: settings.session_token,
+    };
+    return {
+      name,
+      type: 'email-ses',
+      async send(target, message): Promise<SendResult> {
+        const mail = renderEmail(message);
+        const body = JSON.stringify({
+          FromEmailAddress: settings.from,
+          Destination: { ToAddresses: [target.contact] },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                Html: { Data: mail.html, Charset: 'UTF-8' },
+              },
+              Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })),
+            },
+          },
+        });
+        const headers = signRequest({
+          method: 'POST',
+          url,
+          region: settings.region,
+          service: 'ses',
+          headers: { 'content-type': 'application/json' },
+          body,
+          credentials,
+        });
+        delete headers.host;
+        try {
+          const response = await client.post(url.toString(), body, {
+            ...headers,
+            'user-agent': deps.userAgent,
+          });
+          if (response.status === 200) {
+            const id = (JSON.parse(response.body) as { MessageId?: string }).MessageId;
+            return { ok: true, ...(id && { providerId: id }) };
+          }
+          return httpFailure(response.status, response.body, header(response, 'retry-after'));
+        } catch (err) {
+          return networkFailure(err);
+        }
+      },
+      close: () => client.close(),
+    };
+  },
+};

@@ -1,0 +1,114 @@
+/**
+ * The one HTTP client every user-supplied URL goes through (webhooks, chat
+ * webhooks, web push endpoints): private addresses refused at connect time
+ * on the resolved address, a timeout on every request, redirects never
+ * followed, response bodies read to a small limit.
+ */
+import dns from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, buildConnector, request } from 'undici';
+import { isPrivateAddress, PrivateAddressError } from './net-guard.ts';
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpClientOptions {
+  allowPrivateNetwork: boolean;
+  /** Connections per origin. */
+  connections?: number;
+  timeoutMs?: number;
+}
+
+export interface HttpClient {
+  post(
+    url: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+    timeoutMs?: number,
+  ): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+const maxBody = 64 * 1024;
+
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as dns.LookupAddress[];
+      const refused = allowPrivate ? undefined : list.find((a) => isPrivateAddress(a.address));
+      if (refused) return callback(new PrivateAddressError(hostname, refused.address), '', 0);
+      if (options.all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      const first = list[0];
+      if (!first) return callback(new Error(`No address for ${hostname}`), '', 0);
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const timeout = options.timeoutMs ?? 10_000;
+  const base = buildConnector({ lookup: guardedLookup(options.allowPrivateNetwork), timeout });
+  const agent = new Agent({
+    connections: options.connections ?? 16,
+    pipelining: 1,
+    headersTimeout: timeout,
+    bodyTimeout: timeout,
+    connect: (opts, callback) => {
+      const host = opts.hostname.replace(/^\[|\]$/g, '');
+      // IP literals skip DNS, so they are checked here; names are checked in the lookup.
+      if (!options.allowPrivateNetwork && isIP(host) && isPrivateAddress(host)) {
+        callback(new PrivateAddressError(opts.hostname, host), null);
+        return;
+      }
+      base(opts, (err, socket) => {
+        if (err || !socket) return callback(err ?? new Error('no socket'), null);
+        // Belt and braces: the address actually connected to.
+        const remote = socket.remoteAddress;
+        if (!options.allowPrivateNetwork && remote && isPrivateAddress(remote)) {
+          socket.destroy();
+          return callback(new PrivateAddressError(opts.hostname, remote), null);
+        }
+        socket.setNoDelay(true);
+        return callback(null, socket);
+      });
+    },
+  });
+
+  return {
+    async post(url, body, headers, timeoutMs) {
+      const parsed = new URL(url);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        throw new Error(`Only http and https URLs are allowed, not ${parsed.protocol}`);
+      }
+      const response = await request(parsed, {
+        method: 'POST',
+        body,
+        headers,
+        dispatcher: agent,
+        signal: AbortSignal.timeout(timeoutMs ?? timeout),
+      });
+      let size = 0;
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) {
+        const buf = chunk as Buffer;
+        size += buf.length;
+        if (size <= maxBody) chunks.push(buf);
+      }
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+    },
+    close: () => agent.close(),
+  };
+}
+
+export function header(response: HttpResponse, name: string): string | null {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}

@@ -1,0 +1,27 @@
+/** Slack incoming webhooks with Block Kit; `text` is the notification fallback. */
+
+import { footerLinks, jsonPostChannel } from './json-post.ts';
+import type { ChannelAdapter, Message } from './types.ts';
+import type { UrlChannelSettings } from './url-settings.ts';
+
+/** Slack mrkdwn needs &, < and > escaped. */
+const mrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function slackBody(message: Message): unknown {
+  const title = `${message.drill ? '[DRILL] ' : ''}${message.title}`;
+  const links = footerLinks(message, (url, text) => `<${url}|${text}>`);
+  return {
+    text: `${title}: ${message.text}`.slice(0, 3000),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(message.text).slice(0, 3000) } },
+      ...(links ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: links }] }] : []),
+    ],
+  };
+}
+
+export const slack: ChannelAdapter<UrlChannelSettings> = {
+  serves: ['slack'],
+  create: (name, settings, deps) =>
+    jsonPostChannel({ name, type: 'slack', deps, timeoutMs: settings.timeout_ms, body: slackBody }),
+};

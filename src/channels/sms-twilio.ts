@@ -1,0 +1,64 @@
+/**
+ * SMS through Twilio's Messages API: POST
+ * /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded To, From
+ * (or MessagingServiceSid) and Body, HTTP basic auth with the account SID
+ * and auth token. 201 answers with the message `sid`; errors are JSON with a
+ * numeric `code` (21610: the recipient replied STOP).
+ */
+import type { z } from 'zod';
+import type { SmsTwilioSettings } from '../plan/channels.ts';
+import { createHttpClient, header } from './http-client.ts';
+import { smsText } from './sms-text.ts';
+import type { ChannelAdapter, SendResult } from './types.ts';
+import { httpFailure, networkFailure } from './types.ts';
+
+type Settings = z.infer<typeof SmsTwilioSettings>;
+
+/** Twilio error codes meaning this number will never take our messages. */
+const goneCodes = new Set([21610, 21614, 21211, 21612]);
+
+export const smsTwilio: ChannelAdapter<Settings> = {
+  serves: ['sms'],
+  create(name, settings, deps) {
+    // The endpoint is the administrator's, not a subscriber's: it may be private (a stand-in, a proxy).
+    const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
+    const url = `${settings.endpoint.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(settings.account)}/Messages.json`;
+    const auth = `Basic ${Buffer.from(`${settings.account}:${settings.token}`).toString('base64')}`;
+    return {
+      name,
+      type: 'sms-twilio',
+      async send(target, message): Promise<SendResult> {
+        const form = new URLSearchParams({
+          To: target.contact,
+          Body: smsText(message, settings.max_segments),
+        });
+        if (settings.from.startsWith('MG')) form.set('MessagingServiceSid', settings.from);
+        else form.set('From', settings.from);
+        try {
+          const response = await client.post(url, form.toString(), {
+            authorization: auth,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+            'user-agent': deps.userAgent,
+          });
+          if (response.status === 201 || response.status === 200) {
+            const sid = (JSON.parse(response.body) as { sid?: string }).sid;
+            return { ok: true, ...(sid && { providerId: sid }) };
+          }
+          const failure = httpFailure(response.status, response.body, header(response, 'retry-after'));
+          let code: number | undefined;
+          try {
+            code = (JSON.parse(response.body) as { code?: number }).code;
+          } catch {}
+          if (code !== undefined && goneCodes.has(code) && !failure.ok) {
+            return { ...failure, retry: false, gone: true };
+          }
+          return failure;
+        } catch (err) {
+          return networkFailure(err);
+        }
+      },
+      close: () => client.close(),
+    };
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * Webhooks with Statuspage's payload shapes, signed per the Standard
+ * Webhooks spec: `webhook-id` (the same on every retry, so receivers can
+ * drop duplicates), `webhook-timestamp` (seconds) and `webhook-signature`
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the decoded
+ * `whsec_` secret.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import type { WebhookSettings } from '../plan/channels.ts';
+import { jsonPostChannel } from './json-post.ts';
+import type { ChannelAdapter } from './types.ts';
+
+type Settings = z.infer<typeof WebhookSettings>;
+
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+export const webhook: ChannelAdapter<Settings> = {
+  serves: ['webhook'],
+  create(name, settings, deps) {
+    return jsonPostChannel({
+      name,
+      type: 'webhook',
+      deps,
+      ...(settings.timeout_ms !== undefined && { timeoutMs: settings.timeout_ms }),
+      ...(settings.concurrency !== undefined && { concurrency: settings.concurrency }),
+      body: (message) =>
+        message.event ?? {
+          meta: { ...(message.manageUrl && { unsubscribe: message.manageUrl }) },
+          notice: { id: message.id, title: message.title, body: message.text, url: message.url ?? null },
+        },
+      headers: (body, message, target) => {
+        const secret = target.secret ?? settings.secret;
+        const timestamp = Math.floor(Date.now() / 1000);
+        return {
+          'webhook-id': message.id,
+          'webhook-timestamp': String(timestamp),
+          ...(secret && { 'webhook-signature': signWebhook(secret, message.id, timestamp, body) }),
+        };
+      },
+    });
+  },
+};

@@ -1,0 +1,101 @@
+/**
+ * What the worker does for each kind of job. Exhaustive over `JobKind`
+ * (src/delivery/outbox.ts): a new kind does not compile until it has a
+ * handler here. A handler returns `done`, or `again` to be called back (a
+ * fan-out between batches); throwing retries the job with backoff.
+ */
+import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
+import type { Ctx } from '../services/context.ts';
+import { withTransaction } from '../services/transaction.ts';
+import type { ChannelSet } from './channel-set.ts';
+import { expandBatch } from './fanout.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+import { enqueueJob, type JobKind, type JobPayloads } from './outbox.ts';
+
+export interface JobContext {
+  ctx: Ctx;
+  channels: ChannelSet;
+  metrics: DeliveryMetrics;
+  fanoutBatchSize: number;
+  /** Wakes the lanes after new deliveries were written. */
+  wakeLanes(): void;
+}
+
+export interface ClaimedJob<K extends JobKind> {
+  id: string;
+  payload: JobPayloads[K];
+  cursor: string | null;
+  attempts: number;
+  created_at: string;
+}
+
+export type JobOutcome = { done: true } | { again: true; at?: Date };
+
+export type JobHandler<K extends JobKind> = (jc: JobContext, job: ClaimedJob<K>) => Promise<JobOutcome>;
+
+/** A failure the job should not retry (a notice to a channel that does not exist). */
+export class PermanentJobError extends Error {}
+
+export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
+  async fanout(jc, job) {
+    const p = job.payload;
+    const kinds = [...jc.channels.lanes.values()]
+      .filter((lane) => lane.kind !== 'sms' || lane.smsUpdates === 'all' || p.sms_default)
+      .map((lane) => lane.kind as SubscriberKind);
+    const batch = await withTransaction(jc.ctx, async (tx) => {
+      const result = await expandBatch(tx.db, p, job.cursor, kinds, jc.fanoutBatchSize, tx.clock.now());
+      await tx.db
+        .updateTable('outbox_jobs')
+        .set({ cursor: result.cursor })
+        .where('id', '=', job.id)
+        .execute();
+      return result;
+    });
+    if (batch.inserted > 0) jc.wakeLanes();
+    if (batch.cursor !== null) return { again: true };
+    jc.metrics.fanoutFinished((jc.ctx.clock.now().getTime() - Date.parse(job.created_at)) / 1000);
+    return { done: true };
+  },
+
+  async 'maintenance.reminder'(jc, job) {
+    const m = await jc.ctx.db
+      .selectFrom('maintenances')
+      .selectAll()
+      .where('id', '=', job.payload.maintenance_id)
+      .executeTakeFirst();
+    // Moved, started or cancelled since the reminder was set: a newer reminder (or none) applies.
+    if (m?.status !== 'scheduled' || m.scheduled_for !== job.payload.scheduled_for) return { done: true };
+    await withTransaction(jc.ctx, async (tx) => {
+      const components = await tx.db
+        .selectFrom('maintenance_components')
+        .select('component_id')
+        .where('maintenance_id', '=', m.id)
+        .execute();
+      await enqueueJob(tx, {
+        kind: 'fanout',
+        payload: {
+          subject_type: 'maintenance',
+          subject_id: `${m.id}:reminder:${m.scheduled_for}`,
+          maintenance_id: m.id,
+          event: 'reminder',
+          audience: 'public',
+          component_ids: components.map((c) => c.component_id),
+          sms_default: false,
+          drill: false,
+        },
+      });
+    });
+    return { done: true };
+  },
+
+  async 'channel.notice'(jc, job) {
+    const { channel: name, message } = job.payload;
+    const channel: Channel | undefined = jc.channels.channels.get(name);
+    const target: Target | undefined = jc.channels.noticeTargets.get(name);
+    if (!channel || !target) throw new PermanentJobError(`No channel "${name}" with a url in the plan.`);
+    const result = await channel.send(target, { id: job.id, kind: 'notice', ...message });
+    if (result.ok) return { done: true };
+    if (!result.retry) throw new PermanentJobError(result.reason);
+    throw new Error(result.reason);
+  },
+};

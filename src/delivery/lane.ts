@@ -1,0 +1,236 @@
+/**
+ * One lane per kind of subscriber: its own claims, its own concurrency, rate
+ * limit and circuit breaker, so a slow or failing provider only ever holds
+ * up its own deliveries. Claims run ahead of the senders (a prefetch of one
+ * batch) and outcomes are written in batches, so the database stays off the
+ * critical path of sending.
+ */
+import type { Logger } from 'pino';
+import type { Channel, SendResult } from '../channels/types.ts';
+import { networkFailure } from '../channels/types.ts';
+import type { Clock } from '../services/context.ts';
+import type { Db } from '../store/db.ts';
+import type { LaneSettings } from './channel-set.ts';
+import { CircuitBreaker, RateLimiter, retryDelay } from './limits.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+import type { Renderer } from './render.ts';
+import { type ClaimedDelivery, claimDeliveries, type DeliveryOutcome, recordOutcomes } from './store.ts';
+
+export interface LaneOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  renderer: Renderer;
+  metrics: DeliveryMetrics;
+  leaseMs: number;
+  pollMs: number;
+  batchSize: number;
+  flushMs: number;
+}
+
+export class Lane {
+  readonly settings: LaneSettings;
+  readonly #o: LaneOptions;
+  readonly #queue: ClaimedDelivery[] = [];
+  readonly #outcomes: DeliveryOutcome[] = [];
+  readonly #breakers = new Map<Channel, CircuitBreaker>();
+  readonly #limiter: RateLimiter | undefined;
+  #claiming: Promise<void> | null = null;
+  #flushing: Promise<void> = Promise.resolve();
+  #flushTimer: NodeJS.Timeout | null = null;
+  #stopping = false;
+  #wake: (() => void) | null = null;
+  #running: Promise<void> | null = null;
+
+  constructor(settings: LaneSettings, options: LaneOptions) {
+    this.settings = settings;
+    this.#o = options;
+    this.#limiter = settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined;
+    for (const channel of [settings.channel, settings.fallback]) {
+      if (channel)
+        this.#breakers.set(channel, new CircuitBreaker(settings.breakerFailures, settings.breakerCooldownMs));
+    }
+  }
+
+  start(): void {
+    const senders = Array.from({ length: this.settings.concurrency }, () => this.#sender());
+    this.#running = Promise.all(senders).then(() => undefined);
+  }
+
+  /** New work may be due: stop sleeping. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /** Stops claiming, lets sends in flight finish, hands back what was claimed but not sent. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.wake();
+    await this.#running;
+    if (this.#claiming) await this.#claiming;
+    const retryAt = this.#o.clock.now().toISOString();
+    for (const d of this.#queue.splice(0)) this.#outcomes.push({ id: d.id, state: 'released', retryAt });
+    await this.flush();
+  }
+
+  async #sender(): Promise<void> {
+    for (;;) {
+      const next = await this.#next();
+      if (next === null) return;
+      const outcome = await this.#deliver(next);
+      this.#outcomes.push(outcome);
+      if (this.#outcomes.length >= this.#o.batchSize) void this.flush();
+      else this.#scheduleFlush();
+    }
+  }
+
+  async #next(): Promise<ClaimedDelivery | null> {
+    for (;;) {
+      if (this.#stopping) return null;
+      const d = this.#queue.shift();
+      if (d) {
+        if (this.#queue.length < this.settings.concurrency) this.#claim(false);
+        return d;
+      }
+      await this.#claim(true);
+    }
+  }
+
+  /** One claim at a time; when nothing is due, the claim waits out the poll interval (or a wake). */
+  #claim(sleepWhenEmpty: boolean): Promise<void> {
+    if (this.#claiming) return this.#claiming;
+    this.#claiming = (async () => {
+      try {
+        const got = await claimDeliveries(
+          this.#o.db,
+          this.settings.kind,
+          this.#o.clock.now(),
+          this.#o.leaseMs,
+          this.#o.batchSize,
+        );
+        this.#queue.push(...got);
+        if (got.length === 0 && sleepWhenEmpty && !this.#stopping) await this.#sleep(this.#o.pollMs);
+      } catch (err) {
+        this.#o.log.error({ err, lane: this.settings.kind }, 'claiming deliveries failed');
+        await this.#sleep(this.#o.pollMs);
+      } finally {
+        this.#claiming = null;
+      }
+    })();
+    return this.#claiming;
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.#wake === done) self.#wake = null;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null;
+      void this.flush();
+    }, this.#o.flushMs);
+  }
+
+  /** Writes the outcomes gathered so far; flushes run one after another. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const batch = this.#outcomes.splice(0);
+      if (batch.length === 0) return;
+      try {
+        await recordOutcomes(this.#o.db, batch, this.#o.clock.now());
+      } catch (err) {
+        // Left unwritten, these deliveries are sent again after their lease: duplicates, never losses.
+        this.#o.log.error(
+          { err, lane: this.settings.kind, count: batch.length },
+          'recording outcomes failed',
+        );
+      }
+    });
+    return this.#flushing;
+  }
+
+  async #deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+    const { channel, fallback, retry } = this.settings;
+    const nowMs = () => this.#o.clock.now().getTime();
+    if (
+      d.subscriber_state !== 'confirmed' &&
+      !(d.subject_type === 'confirmation' && d.subscriber_state === 'pending')
+    ) {
+      // Unsubscribed or disabled since the fan-out: nothing more goes to them.
+      return { id: d.id, state: 'dead', via: channel.name, error: `subscriber is ${d.subscriber_state}` };
+    }
+    let via = channel;
+    const open = this.#breakers.get(channel)?.openUntil(nowMs()) ?? 0;
+    if (open > 0) {
+      const fallbackOpen = fallback ? (this.#breakers.get(fallback)?.openUntil(nowMs()) ?? 0) : 1;
+      if (!fallback || fallbackOpen > 0) {
+        return { id: d.id, state: 'released', retryAt: new Date(Math.max(open, fallbackOpen)).toISOString() };
+      }
+      via = fallback;
+    }
+    let result = await this.#send(via, d);
+    // Out of retries on the primary: the fallback gets one go before giving up.
+    if (!result.ok && result.retry && d.attempts >= retry.maxAttempts && fallback && via !== fallback) {
+      via = fallback;
+      result = await this.#send(via, d);
+    }
+    if (result.ok) return { id: d.id, state: 'sent', via: via.name, providerId: result.providerId ?? null };
+    if (result.gone) {
+      return {
+        id: d.id,
+        state: 'dead',
+        via: via.name,
+        error: result.reason,
+        disableSubscriber: result.reason,
+      };
+    }
+    if (!result.retry || d.attempts >= retry.maxAttempts) {
+      return { id: d.id, state: 'dead', via: via.name, error: result.reason };
+    }
+    const delay = retryDelay(retry, d.attempts, result.retryAfterMs);
+    return {
+      id: d.id,
+      state: 'failed',
+      via: via.name,
+      error: result.reason,
+      retryAt: new Date(nowMs() + delay).toISOString(),
+    };
+  }
+
+  async #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    if (this.#limiter) await this.#limiter.take();
+    const started = performance.now();
+    let result: SendResult;
+    try {
+      const message = await this.#o.renderer.render({
+        deliveryId: d.id,
+        subjectType: d.subject_type,
+        subjectId: d.subject_id,
+        token: d.token,
+        confirmToken: d.confirm_token,
+        secret: d.secret,
+      });
+      result = await channel.send({ contact: d.contact, secret: d.secret, locale: d.locale }, message);
+    } catch (err) {
+      result = networkFailure(err);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.#breakers.get(channel)?.record(result.ok || !result.retry, this.#o.clock.now().getTime());
+    this.#o.metrics.attempt(
+      channel.name,
+      result.ok ? 'sent' : result.gone ? 'gone' : result.retry ? 'retry' : 'rejected',
+      seconds,
+    );
+    return result;
+  }
+}

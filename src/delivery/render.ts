@@ -1,0 +1,147 @@
+/**
+ * Turning a delivery's subject (an incident update, a maintenance notice, a
+ * confirmation) into a Message. The shared part is read once per subject and
+ * cached; each subscriber adds its own links and the delivery id.
+ */
+import type { Message, WebhookEvent } from '../channels/types.ts';
+import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { getIncident } from '../services/incidents/queries.ts';
+import { getMaintenance } from '../services/maintenances/queries.ts';
+import type { Db } from '../store/db.ts';
+
+type Base = Omit<Message, 'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl'>;
+
+export interface RenderTarget {
+  deliveryId: string;
+  subjectType: string;
+  subjectId: string;
+  token: string;
+  confirmToken: string | null;
+  /** A webhook subscriber's signing secret, handed over in its welcome message. */
+  secret: string | null;
+}
+
+const maintenanceTitles: Record<string, string> = {
+  scheduled: 'Scheduled maintenance',
+  reminder: 'Maintenance starts soon',
+  in_progress: 'Maintenance in progress',
+  completed: 'Maintenance completed',
+};
+
+export class Renderer {
+  readonly #db: Db;
+  readonly #publicUrl: string;
+  readonly #cache = new Map<string, Promise<Base>>();
+
+  constructor(db: Db, publicUrl: string) {
+    this.#db = db;
+    this.#publicUrl = publicUrl;
+  }
+
+  async render(t: RenderTarget): Promise<Message> {
+    const manageUrl = `${this.#publicUrl}/unsubscribe/${t.token}`;
+    const links = { manageUrl, unsubscribeUrl: manageUrl };
+    if (t.subjectType === 'confirmation') {
+      return {
+        id: t.deliveryId,
+        kind: 'confirmation',
+        title: 'Confirm your subscription',
+        text: 'Someone, hopefully you, asked to receive status updates here. Nothing more will be sent unless the subscription is confirmed.',
+        confirmUrl: `${this.#publicUrl}/confirm/${t.confirmToken ?? ''}`,
+        ...links,
+      };
+    }
+    if (t.subjectType === 'welcome') {
+      return {
+        id: t.deliveryId,
+        kind: 'welcome',
+        title: 'You are subscribed',
+        text: 'This address will now receive status updates. Every message carries a link to unsubscribe.',
+        url: this.#publicUrl,
+        event: {
+          meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
+          subscription: {
+            status: 'subscribed',
+            // Standard Webhooks secret for verifying every later message; sent once, to this URL only.
+            ...(t.secret && { secret: t.secret }),
+          },
+        },
+        ...links,
+      };
+    }
+    const base = await this.#base(t.subjectType, t.subjectId);
+    const event = base.event && {
+      ...base.event,
+      meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
+    };
+    return { ...base, ...(event && { event }), id: t.deliveryId, ...links };
+  }
+
+  #base(subjectType: string, subjectId: string): Promise<Base> {
+    const key = `${subjectType}:${subjectId}`;
+    let cached = this.#cache.get(key);
+    if (!cached) {
+      if (this.#cache.size > 200) this.#cache.clear();
+      cached = subjectType === 'incident_update' ? this.#incident(subjectId) : this.#maintenance(subjectId);
+      cached.catch(() => this.#cache.delete(key));
+      this.#cache.set(key, cached);
+    }
+    return cached;
+  }
+
+  async #incident(updateId: string): Promise<Base> {
+    const row = await this.#db
+      .selectFrom('incident_updates')
+      .select(['incident_id'])
+      .where('id', '=', updateId)
+      .executeTakeFirstOrThrow();
+    const incident = await getIncident(this.#db, row.incident_id);
+    const update = incident.incident_updates.find((u) => u.id === updateId);
+    if (!update) throw new Error(`update ${updateId} not found`);
+    const label = incidentStatusLabels[update.status as IncidentStatus] ?? update.status;
+    const event: WebhookEvent = {
+      page: {
+        id: 'crier',
+        status_indicator: incident.impact,
+        status_description: incident.status === 'resolved' ? 'All Systems Operational' : incident.name,
+      },
+      incident: {
+        ...incident,
+        shortlink: `${this.#publicUrl}/incidents/${incident.id}`,
+        incident_updates: incident.incident_updates.filter((u) => u.audience === update.audience),
+      },
+    };
+    return {
+      kind: 'incident',
+      title: `${incident.name}: ${label}`,
+      text: update.body,
+      status: update.status,
+      impact: incident.impact,
+      url: `${this.#publicUrl}/incidents/${incident.id}`,
+      event,
+      drill: incident.drill,
+    };
+  }
+
+  async #maintenance(subjectId: string): Promise<Base> {
+    const [maintenanceId = '', event = 'scheduled'] = subjectId.split(':');
+    const m = await getMaintenance(this.#db, maintenanceId);
+    const window = `From ${m.scheduled_for} to ${m.scheduled_until} (UTC).`;
+    // The latest maintenance update says what happened; notices before the start also give the window.
+    const latest =
+      [...m.updates].sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1)?.body ?? m.body;
+    const text = event === 'scheduled' || event === 'reminder' ? `${m.body}\n\n${window}` : latest;
+    return {
+      kind: 'maintenance',
+      title: `${maintenanceTitles[event] ?? 'Maintenance'}: ${m.name}`,
+      text,
+      status: m.status,
+      impact: 'maintenance',
+      url: `${this.#publicUrl}/incidents/${m.id}`,
+      event: {
+        page: { id: 'crier', status_indicator: 'maintenance', status_description: 'Scheduled maintenance' },
+        incident: { ...m, shortlink: `${this.#publicUrl}/incidents/${m.id}` },
+      },
+    };
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The worker's reads and writes. Claims take rows whose time has come (or
+ * whose lease ran out: a crashed worker's) and push their time forward by
+ * the lease, so the same query serves new work and abandoned work. On
+ * PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several workers claim at once
+ * without waiting on each other; SQLite has one writer at a time anyway.
+ */
+import { sql } from 'kysely';
+import { type Db, dialect } from '../store/db.ts';
+import type { OutboxJobRow } from '../store/schema.ts';
+
+export async function claimJobs(
+  db: Db,
+  worker: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<OutboxJobRow[]> {
+  const nowIso = now.toISOString();
+  const lease = new Date(now.getTime() + leaseMs).toISOString();
+  const pg = dialect(db) === 'postgres';
+  return db
+    .updateTable('outbox_jobs')
+    .set((eb) => ({
+      state: 'running',
+      run_at: lease,
+      lease_until: lease,
+      locked_by: worker,
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where('id', 'in', (eb) => {
+      let q = eb
+        .selectFrom('outbox_jobs')
+        .select('id')
+        .where('state', 'in', ['pending', 'running'])
+        .where('run_at', '<=', nowIso)
+        .orderBy('run_at')
+        .limit(limit);
+      if (pg) q = q.forUpdate().skipLocked();
+      return q;
+    })
+    .returningAll()
+    .execute();
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  subscriber_id: string;
+  attempts: number;
+  contact: string;
+  secret: string | null;
+  locale: string | null;
+  token: string;
+  confirm_token: string | null;
+  subscriber_state: string;
+}
+
+export async function claimDeliveries(
+  db: Db,
+  channel: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const nowIso = now.toISOString();
+  const lease = new Date(now.getTime() + leaseMs).toISOString();
+  const pg = dialect(db) === 'postgres';
+  const claimed = await db
+    .updateTable('deliveries')
+    .set((eb) => ({
+      state: 'sending',
+      next_attempt_at: lease,
+      lease_until: lease,
+      attempts: eb('attempts', '+', 1),
+      updated_at: nowIso,
+    }))
+    .where('id', 'in', (eb) => {
+      let q = eb
+        .selectFrom('deliveries')
+        .select('id')
+        .where('channel', '=', channel)
+        .where('state', 'in', ['pending', 'failed', 'sending'])
+        .where('next_attempt_at', '<=', nowIso)
+        .orderBy('next_attempt_at')
+        .limit(limit);
+      if (pg) q = q.forUpdate().skipLocked();
+      return q;
+    })
+    .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts'])
+    .execute();
+  if (claimed.length === 0) return [];
+  const subscribers = await db
+    .selectFrom('subscribers')
+    .select(['id', 'contact', 'secret', 'locale', 'token', 'confirm_token', 'state'])
+    .where(
+      'id',
+      'in',
+      claimed.map((c) => c.subscriber_id),
+    )
+    .execute();
+  const byId = new Map(subscribers.map((s) => [s.id, s]));
+  const out: ClaimedDelivery[] = [];
+  for (const c of claimed) {
+    const s = byId.get(c.subscriber_id);
+    out.push({
+      ...c,
+      contact: s?.contact ?? '',
+      secret: s?.secret ?? null,
+      locale: s?.locale ?? null,
+      token: s?.token ?? '',
+      confirm_token: s?.confirm_token ?? null,
+      subscriber_state: s?.state ?? 'deleted',
+    });
+  }
+  return out;
+}
+
+export type DeliveryOutcome =
+  | { id: string; state: 'sent'; via: string; providerId: string | null }
+  | { id: string; state: 'failed'; via: string; error: string; retryAt: string }
+  | { id: string; state: 'dead'; via: string; error: string; disableSubscriber?: string }
+  /** Not attempted (breaker open, worker stopping): back in the queue without using an attempt. */
+  | { id: string; state: 'released'; retryAt: string };
+
+/** Writes a batch of outcomes in one transaction. */
+export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[], now: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  const at = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    const sent = outcomes.filter((o) => o.state === 'sent');
+    // The common case, written in bulk: sent deliveries grouped by channel and provider id absence.
+    for (const o of outcomes) {
+      switch (o.state) {
+        case 'sent':
+          if (o.providerId === null) continue;
+          await trx
+            .updateTable('deliveries')
+            .set({
+              state: 'sent',
+              via: o.via,
+              provider_id: o.providerId,
+              sent_at: at,
+              updated_at: at,
+              lease_until: null,
+              last_error: null,
+            })
+            .where('id', '=', o.id)
+            .execute();
+          break;
+        case 'failed':
+          await trx
+            .updateTable('deliveries')
+            .set({
+              state: 'failed',
+              via: o.via,
+              last_error: o.error,
+              next_attempt_at: o.retryAt,
+              lease_until: null,
+              updated_at: at,
+            })
+            .where('id', '=', o.id)
+            .execute();
+          break;
+        case 'dead':
+          await trx
+            .updateTable('deliveries')
+            .set({ state: 'dead', via: o.via, last_error: o.error, lease_until: null, updated_at: at })
+            .where('id', '=', o.id)
+            .execute();
+          if (o.disableSubscriber) {
+            await trx
+              .updateTable('subscribers')
+              .set({ state: 'disabled', disabled_reason: o.disableSubscriber, updated_at: at })
+              .where('id', '=', sql<string>`(select subscriber_id from deliveries where id = ${o.id})`)
+              .execute();
+          }
+          break;
+        case 'released':
+          await trx
+            .updateTable('deliveries')
+            .set((eb) => ({
+              state: 'pending',
+              next_attempt_at: o.retryAt,
+              lease_until: null,
+              attempts: eb('attempts', '-', 1),
+              updated_at: at,
+            }))
+            .where('id', '=', o.id)
+            .execute();
+          break;
+      }
+    }
+    const bulk = sent.filter((o) => o.providerId === null);
+    const byVia = new Map<string, string[]>();
+    for (const o of bulk) byVia.set(o.via, [...(byVia.get(o.via) ?? []), o.id]);
+    for (const [via, ids] of byVia) {
+      for (let i = 0; i < ids.length; i += 500) {
+        await trx
+          .updateTable('deliveries')
+          .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      }
+    }
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * Building the delivery side of a process: the plan's channels, the
+ * metrics, and (unless this process only serves HTTP) a worker.
+ */
+import type { SubscriberKind } from '../channels/types.ts';
+import { loadPlan } from '../plan/load.ts';
+import type { Ctx } from '../services/context.ts';
+import { buildChannelSet, type ChannelSet } from './channel-set.ts';
+import { DeliveryMetrics } from './metrics.ts';
+import { Worker, type WorkerOptions } from './worker.ts';
+
+export interface Delivery {
+  readonly metrics: DeliveryMetrics;
+  /** Kinds of subscriber this installation can reach (what /subscribe accepts). */
+  readonly offered: ReadonlySet<SubscriberKind>;
+  /** The plan's channels (Twilio's auth token verifies inbound STOP). */
+  readonly channels: ChannelSet;
+  readonly worker: Worker | null;
+  close(): Promise<void>;
+}
+
+export interface DeliveryOptions {
+  /** Where `env:NAME` references in the plan are resolved. */
+  env: Readonly<Record<string, string | undefined>>;
+  runWorker: boolean;
+  worker?: WorkerOptions;
+}
+
+export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise<Delivery> {
+  const plan = await loadPlan(ctx.config.planPath, options.env);
+  const deps = {
+    allowPrivateNetwork: ctx.config.allowPrivateNetwork,
+    userAgent: 'Crier/0.1 (+status notifications)',
+  };
+  const metrics = new DeliveryMetrics();
+  const channels = buildChannelSet(plan.channels, deps);
+  const worker = options.runWorker
+    ? new Worker(ctx, buildChannelSet(plan.channels, deps), metrics, options.worker)
+    : null;
+  worker?.start();
+  return {
+    metrics,
+    offered: new Set(channels.lanes.keys()),
+    channels,
+    worker,
+    async close() {
+      await worker?.stop();
+      await channels.close();
+    },
+  };
+}

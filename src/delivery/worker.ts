@@ -1,0 +1,188 @@
+/**
+ * The outbox worker: a job loop (fan-outs, timers, notices) and one lane
+ * per kind of subscriber (src/delivery/lane.ts). Several workers, in one
+ * process or many, share the same tables; leases make a crashed worker's
+ * work come back by itself. `stop()` drains: no new claims, sends in flight
+ * finish and are recorded, claimed work not yet started is handed back.
+ */
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Ctx } from '../services/context.ts';
+import type { ChannelSet } from './channel-set.ts';
+import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
+import { Lane } from './lane.ts';
+import { retryDelay } from './limits.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+import { type JobKind, onJobEnqueued } from './outbox.ts';
+import { Renderer } from './render.ts';
+import { claimJobs } from './store.ts';
+
+export interface WorkerOptions {
+  /** How long a claim holds work before another worker may take it (ms). */
+  leaseMs?: number;
+  /** How often an idle worker looks for due work (ms); commits in this process wake it sooner. */
+  pollMs?: number;
+  /** Deliveries claimed at once per lane, and outcomes written per transaction. */
+  batchSize?: number;
+  /** Subscribers expanded per fan-out transaction. */
+  fanoutBatchSize?: number;
+  flushMs?: number;
+}
+
+const jobRetry = { maxAttempts: 10, baseMs: 2_000, maxMs: 5 * 60_000 };
+
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  readonly #ctx: Ctx;
+  readonly #log: Logger;
+  readonly #channels: ChannelSet;
+  readonly #lanes: Lane[];
+  readonly #jc: JobContext;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  #stopping = false;
+  #jobLoop: Promise<void> | null = null;
+  #wakeJobs: (() => void) | null = null;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(ctx: Ctx, channels: ChannelSet, metrics: DeliveryMetrics, options: WorkerOptions = {}) {
+    this.#ctx = ctx;
+    this.#log = ctx.log.child({ worker: this.id });
+    this.#channels = channels;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#pollMs = options.pollMs ?? 1_000;
+    const renderer = new Renderer(ctx.db, ctx.config.publicUrl);
+    this.#lanes = [...channels.lanes.values()].map(
+      (settings) =>
+        new Lane(settings, {
+          db: ctx.db,
+          clock: ctx.clock,
+          log: this.#log,
+          renderer,
+          metrics,
+          leaseMs: this.#leaseMs,
+          pollMs: this.#pollMs,
+          batchSize: options.batchSize ?? 200,
+          flushMs: options.flushMs ?? 50,
+        }),
+    );
+    this.#jc = {
+      ctx,
+      channels,
+      metrics,
+      fanoutBatchSize: options.fanoutBatchSize ?? 1000,
+      wakeLanes: () => {
+        for (const lane of this.#lanes) lane.wake();
+      },
+    };
+  }
+
+  start(): void {
+    for (const lane of this.#lanes) lane.start();
+    this.#unsubscribe = onJobEnqueued(() => this.#wakeJobs?.());
+    this.#jobLoop = this.#runJobs();
+    this.#log.info({ lanes: this.#lanes.map((l) => l.settings.kind) }, 'delivery worker started');
+  }
+
+  /** Drains and stops. Safe to call more than once. */
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    this.#unsubscribe?.();
+    this.#wakeJobs?.();
+    await this.#jobLoop;
+    await Promise.all(this.#lanes.map((lane) => lane.stop()));
+    await this.#channels.close();
+    this.#log.info('delivery worker stopped');
+  }
+
+  async #runJobs(): Promise<void> {
+    while (!this.#stopping) {
+      let claimed = 0;
+      try {
+        const jobs = await claimJobs(this.#ctx.db, this.id, this.#ctx.clock.now(), this.#leaseMs, 10);
+        claimed = jobs.length;
+        for (const job of jobs) {
+          if (this.#stopping) break;
+          await this.#runJob(job);
+        }
+      } catch (err) {
+        this.#log.error({ err }, 'claiming jobs failed');
+      }
+      if (claimed === 0 && !this.#stopping) await this.#sleep();
+    }
+  }
+
+  async #runJob(job: {
+    id: string;
+    kind: string;
+    payload: string;
+    cursor: string | null;
+    attempts: number;
+    created_at: string;
+  }): Promise<void> {
+    const db = this.#ctx.db;
+    const now = () => this.#ctx.clock.now().toISOString();
+    const handler = jobHandlers[job.kind as JobKind] as
+      | ((
+          jc: JobContext,
+          j: { id: string; payload: unknown; cursor: string | null; attempts: number; created_at: string },
+        ) => ReturnType<(typeof jobHandlers)['fanout']>)
+      | undefined;
+    try {
+      if (!handler) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
+      const outcome = await handler(this.#jc, { ...job, payload: JSON.parse(job.payload) });
+      if ('done' in outcome) {
+        await db
+          .updateTable('outbox_jobs')
+          .set({ state: 'done', finished_at: now(), updated_at: now(), lease_until: null, last_error: null })
+          .where('id', '=', job.id)
+          .execute();
+      } else {
+        await db
+          .updateTable('outbox_jobs')
+          .set({
+            state: 'pending',
+            run_at: (outcome.at ?? this.#ctx.clock.now()).toISOString(),
+            attempts: 0,
+            updated_at: now(),
+            lease_until: null,
+          })
+          .where('id', '=', job.id)
+          .execute();
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const dead = err instanceof PermanentJobError || job.attempts >= jobRetry.maxAttempts;
+      this.#log.warn({ err, job: job.id, kind: job.kind, dead }, 'job failed');
+      await db
+        .updateTable('outbox_jobs')
+        .set({
+          state: dead ? 'dead' : 'pending',
+          run_at: new Date(
+            this.#ctx.clock.now().getTime() + retryDelay(jobRetry, job.attempts, undefined),
+          ).toISOString(),
+          last_error: message.slice(0, 500),
+          updated_at: now(),
+          lease_until: null,
+          ...(dead && { finished_at: now() }),
+        })
+        .where('id', '=', job.id)
+        .execute()
+        .catch((e: unknown) => this.#log.error({ err: e }, 'recording a job failure failed'));
+    }
+  }
+
+  #sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakeJobs = null;
+        resolve();
+      };
+      timer = setTimeout(done, this.#pollMs);
+      this.#wakeJobs = done;
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a subscriber can leave as a contact, checked and normalised: one
+ * schema per kind. The normalised form (`key`) is what makes a contact
+ * unique within an audience.
+ */
+import { z } from 'zod';
+import type { SubscriberKind } from '../../channels/types.ts';
+
+const httpsUrl = (hosts?: RegExp) =>
+  z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .refine((u) => !hosts || hosts.test(new URL(u).hostname), {
+      message: 'is not a webhook URL of this service',
+    });
+
+/** E.164: a plus, a country code, up to 15 digits in all. Spaces, dots and dashes are dropped. */
+export const PhoneNumber = z
+  .string()
+  .max(40)
+  .transform((v) => v.replace(/[\s().-]/g, ''))
+  .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100'));
+
+export const PushSubscription = z.object({
+  endpoint: z.url({ protocol: /^https$/ }).max(2000),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
+});
+
+export const ContactFields = {
+  email: z.email().max(254),
+  phone: PhoneNumber,
+  webhook: httpsUrl(),
+  slack: httpsUrl(/^hooks\.slack\.com$/),
+  teams: httpsUrl(),
+  discord: httpsUrl(/^(?:canary\.|ptb\.)?discord(?:app)?\.com$/),
+  push: z.union([PushSubscription, z.string().max(4000)]),
+};
+
+/** Which input field names which kind of subscriber. */
+export const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
+  email: 'email',
+  phone: 'sms',
+  webhook: 'webhook',
+  slack: 'slack',
+  teams: 'teams',
+  discord: 'discord',
+  push: 'push',
+};
+
+export interface Contact {
+  kind: SubscriberKind;
+  /** As stored and used to send. */
+  value: string;
+  /** Normalised, for uniqueness. */
+  key: string;
+}
+
+/** The one contact in an input that names exactly one; throws a ZodError-shaped message otherwise. */
+export function contactOf(input: Partial<Record<keyof typeof ContactFields, unknown>>): Contact | string {
+  const given = (Object.keys(contactFieldKinds) as (keyof typeof ContactFields)[]).filter(
+    (k) => input[k] !== undefined && input[k] !== null && input[k] !== '',
+  );
+  if (given.length !== 1) return 'give exactly one of email, phone, webhook, slack, teams, discord, push';
+  const field = given[0] as keyof typeof ContactFields;
+  const kind = contactFieldKinds[field];
+  const parsed = ContactFields[field].safeParse(input[field]);
+  if (!parsed.success) return `${field}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`;
+  const data = parsed.data;
+  if (field === 'push') {
+    const sub = PushSubscription.safeParse(typeof data === 'string' ? safeJson(data) : data);
+    if (!sub.success) return 'push: must be a PushSubscription with endpoint and keys';
+    return { kind, value: JSON.stringify(sub.data), key: sub.data.endpoint };
+  }
+  const value = String(data);
+  return { kind, value, key: field === 'email' ? value.toLowerCase() : value };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The contact with most of it hidden, for pages anyone holding a link can open. */
+export function maskContact(kind: string, value: string): string {
+  if (kind === 'email') {
+    const [local = '', domain = ''] = value.split('@');
+    return `${local.slice(0, 1)}…@${domain}`;
+  }
+  if (kind === 'sms') return `${value.slice(0, 3)}…${value.slice(-2)}`;
+  if (kind === 'push') return 'this browser';
+  try {
+    return new URL(value).host;
+  } catch {
+    return kind;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The public side: subscribe, confirm, unsubscribe. Answers never say
+ * whether a contact was already known; the rate limits (per address and per
+ * contact) apply the same either way.
+ */
+import { CrierError } from '../../domain/errors.ts';
+import type { SubscriberRow } from '../../store/schema.ts';
+import { audit } from '../audit.ts';
+import { actingAs, type Ctx } from '../context.ts';
+import { onCommit, withTransaction } from '../transaction.ts';
+import { PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
+
+/** A fixed-window counter per key, in memory: enough for one process's public form. */
+export class RateLimit {
+  readonly #limit: number;
+  readonly #windowMs: number;
+  readonly #hits = new Map<string, { count: number; until: number }>();
+  constructor(limit: number, windowMs: number) {
+    this.#limit = limit;
+    this.#windowMs = windowMs;
+  }
+  /** Counts one hit; false when over the limit. */
+  hit(key: string, now: number): boolean {
+    if (this.#hits.size > 50_000) {
+      for (const [k, v] of this.#hits) if (v.until <= now) this.#hits.delete(k);
+    }
+    const entry = this.#hits.get(key);
+    if (!entry || entry.until <= now) {
+      this.#hits.set(key, { count: 1, until: now + this.#windowMs });
+      return true;
+    }
+    entry.count += 1;
+    return entry.count <= this.#limit;
+  }
+}
+
+export interface PublicLimits {
+  perAddress: RateLimit;
+  perContact: RateLimit;
+}
+
+export function publicLimits(): PublicLimits {
+  return { perAddress: new RateLimit(20, 10 * 60_000), perContact: new RateLimit(3, 60 * 60_000) };
+}
+
+/** The same words whatever happened. */
+export const subscribeAnswer = {
+  status: 'accepted',
+  message:
+    'Thank you. If this contact can receive our messages, it will get a confirmation or a first message shortly.',
+} as const;
+
+export async function publicSubscribe(
+  ctx: Ctx,
+  raw: unknown,
+  from: string,
+  limits: PublicLimits,
+  offered: ReadonlySet<string>,
+): Promise<typeof subscribeAnswer> {
+  const input = PublicSubscribeInput.parse(raw);
+  const contact = parseContact(input);
+  const now = ctx.clock.now().getTime();
+  if (!limits.perAddress.hit(from, now) || !limits.perContact.hit(`${contact.kind}:${contact.key}`, now)) {
+    throw new CrierError('rate_limited', 'Too many subscription requests; try again later.');
+  }
+  const componentIds = input.component_ids ?? [];
+  if (componentIds.length > 0) {
+    const known = await ctx.db
+      .selectFrom('components')
+      .select('id')
+      .where('id', 'in', componentIds)
+      .execute();
+    if (known.length !== new Set(componentIds).size) {
+      throw new CrierError('validation_failed', 'Some components do not exist.', [
+        { path: 'component_ids', message: 'unknown component' },
+      ]);
+    }
+  }
+  const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: from });
+  await withTransaction(actor, async (tx) => {
+    const result = await upsertSubscriber(tx, contact, componentIds, input.locale, {
+      audience: 'public',
+      source: 'public',
+      doubleOptIn: true,
+      offered,
+    });
+    if (!result.unchanged) {
+      await audit(tx, {
+        action: result.created ? 'subscriber.subscribe' : 'subscriber.resubscribe',
+        subjectType: 'subscriber',
+        subjectId: result.row.id,
+        after: { kind: result.row.kind, state: result.row.state },
+      });
+      onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: result.row.id }));
+    }
+  });
+  return subscribeAnswer;
+}
+
+export type ConfirmResult = {
+  state: 'confirmed' | 'already_confirmed' | 'unknown';
+  subscriber?: SubscriberRow;
+};
+
+export async function confirmSubscription(ctx: Ctx, confirmToken: string): Promise<ConfirmResult> {
+  const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: 'confirm-link' });
+  return withTransaction(actor, async (tx) => {
+    const row = await tx.db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('confirm_token', '=', confirmToken)
+      .executeTakeFirst();
+    if (!row) return { state: 'unknown' };
+    if (row.state === 'confirmed') return { state: 'already_confirmed', subscriber: row };
+    if (row.state !== 'pending') return { state: 'unknown' };
+    const now = tx.clock.now().toISOString();
+    await tx.db
+      .updateTable('subscribers')
+      .set({ state: 'confirmed', confirmed_at: now, updated_at: now })
+      .where('id', '=', row.id)
+      .execute();
+    await audit(tx, { action: 'subscriber.confirm', subjectType: 'subscriber', subjectId: row.id });
+    return { state: 'confirmed', subscriber: { ...row, state: 'confirmed', confirmed_at: now } };
+  });
+}
+
+export async function findByToken(ctx: Ctx, token: string): Promise<SubscriberRow | undefined> {
+  return ctx.db.selectFrom('subscribers').selectAll().where('token', '=', token).executeTakeFirst();
+}
+
+/** Unsubscribes the holder of a message's link. Idempotent; false when the token is unknown. */
+export async function unsubscribeByToken(ctx: Ctx, token: string, how: string): Promise<boolean> {
+  const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: how });
+  return withTransaction(actor, async (tx) => {
+    const row = await tx.db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('token', '=', token)
+      .executeTakeFirst();
+    if (!row) return false;
+    if (row.state === 'unsubscribed') return true;
+    await unsubscribeRow(tx, row, how);
+    return true;
+  });
+}
+
+export async function unsubscribeRow(tx: Ctx, row: SubscriberRow, how: string): Promise<void> {
+  const now = tx.clock.now().toISOString();
+  await tx.db
+    .updateTable('subscribers')
+    .set({ state: 'unsubscribed', updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  // Anything still queued for them stops here.
+  await tx.db
+    .updateTable('deliveries')
+    .set({ state: 'dead', last_error: 'unsubscribed', updated_at: now })
+    .where('subscriber_id', '=', row.id)
+    .where('state', 'in', ['pending', 'failed'])
+    .execute();
+  await audit(tx, {
+    action: 'subscriber.unsubscribe',
+    subjectType: 'subscriber',
+    subjectId: row.id,
+    before: { state: row.state },
+    after: { state: 'unsubscribed', how },
+  });
+  onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: row.id }));
+}
+
+/** Twilio's opt-out keywords: the number is unsubscribed from every SMS subscription. */
+export const smsStopWords = new Set([
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPTOUT',
+  'REVOKE',
+]);
+
+export async function unsubscribeNumber(ctx: Ctx, number: string): Promise<number> {
+  const actor = actingAs(ctx, { id: 'sms-stop', role: 'viewer', source: 'sms-stop' });
+  return withTransaction(actor, async (tx) => {
+    const rows = await tx.db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('kind', '=', 'sms')
+      .where('contact_key', '=', number)
+      .where('state', '!=', 'unsubscribed')
+      .execute();
+    for (const row of rows) await unsubscribeRow(tx, row, 'sms-stop');
+    return rows.length;
+  });
+}

@@ -1,0 +1,241 @@
+/**
+ * Adding a subscriber, from the public form, the admin API or an import.
+ * Email and SMS need double opt-in unless an admin vouches for consent:
+ * until the link is followed, the confirmation is the only thing sent.
+ * Webhook, chat and push subscribers are confirmed at once and receive a
+ * welcome message (a webhook's carries its signing secret, so only the
+ * owner of the URL ever learns it).
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { newWebhookSecret } from '../../channels/webhook.ts';
+import { CrierError } from '../../domain/errors.ts';
+import { newId } from '../../store/ids.ts';
+import type { SubscriberRow } from '../../store/schema.ts';
+import { audit } from '../audit.ts';
+import { requireComponents } from '../components/queries.ts';
+import type { Ctx } from '../context.ts';
+import { authorize } from '../guard.ts';
+import { onCommit, withTransaction } from '../transaction.ts';
+import { type Contact, ContactFields, contactOf } from './contact.ts';
+import { type SubscriberView, subscriberView } from './views.ts';
+
+export const SubscribeFields = {
+  email: ContactFields.email.optional(),
+  phone: z.string().max(40).optional(),
+  phone_number: z.string().max(40).optional(),
+  webhook: z.string().max(2000).optional(),
+  endpoint: z.string().max(2000).optional(),
+  slack: z.string().max(2000).optional(),
+  teams: z.string().max(2000).optional(),
+  discord: z.string().max(2000).optional(),
+  push: z.union([z.string().max(4000), z.record(z.string(), z.unknown())]).optional(),
+  component_ids: z
+    .union([z.array(z.string().min(1).max(64)).max(500), z.string().max(20_000)])
+    .optional()
+    .transform((v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter(Boolean) : v)),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
+    .max(35)
+    .optional(),
+};
+
+export const PublicSubscribeInput = z.object(SubscribeFields);
+export type PublicSubscribeInput = z.input<typeof PublicSubscribeInput>;
+
+export const AddSubscriberInput = z.object({
+  ...SubscribeFields,
+  audience: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/)
+    .default('public'),
+  /** Send a confirmation first (double opt-in) instead of trusting the admin's word. */
+  confirm: z.boolean().default(false),
+});
+export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
+
+const token = () => randomBytes(24).toString('base64url');
+
+export function parseContact(input: z.infer<typeof PublicSubscribeInput>): Contact {
+  const contact = contactOf({
+    email: input.email,
+    phone: input.phone ?? input.phone_number,
+    webhook: input.webhook ?? input.endpoint,
+    slack: input.slack,
+    teams: input.teams,
+    discord: input.discord,
+    push: input.push,
+  });
+  if (typeof contact === 'string') {
+    throw new CrierError('validation_failed', 'The subscription is not valid.', [
+      { path: 'contact', message: contact },
+    ]);
+  }
+  return contact;
+}
+
+export interface UpsertOptions {
+  audience: string;
+  source: 'public' | 'admin' | 'import';
+  /** Double opt-in for email and SMS. */
+  doubleOptIn: boolean;
+  /** Kinds this installation can deliver; others are refused. */
+  offered: ReadonlySet<string>;
+}
+
+export interface UpsertResult {
+  row: SubscriberRow;
+  created: boolean;
+  confirmationSent: boolean;
+  /** It was already confirmed and nothing changed. */
+  unchanged: boolean;
+}
+
+/**
+ * Creates or revives a subscriber inside `tx`. An existing confirmed one is
+ * left as it is (a stranger must not be able to change someone's choices).
+ */
+export async function upsertSubscriber(
+  tx: Ctx,
+  contact: Contact,
+  componentIds: readonly string[],
+  locale: string | undefined,
+  options: UpsertOptions,
+): Promise<UpsertResult> {
+  if (!options.offered.has(contact.kind)) {
+    throw new CrierError('channel_not_offered', `Subscriptions by ${contact.kind} are not offered here.`, {
+      kind: contact.kind,
+    });
+  }
+  const now = tx.clock.now().toISOString();
+  const needsConfirm = options.doubleOptIn && (contact.kind === 'email' || contact.kind === 'sms');
+  const components = [...new Set(componentIds)];
+  const existing = await tx.db
+    .selectFrom('subscribers')
+    .selectAll()
+    .where('audience', '=', options.audience)
+    .where('kind', '=', contact.kind)
+    .where('contact_key', '=', contact.key)
+    .executeTakeFirst();
+
+  if (existing?.state === 'confirmed')
+    return { row: existing, created: false, confirmationSent: false, unchanged: true };
+
+  const state = needsConfirm ? 'pending' : 'confirmed';
+  const confirmToken = needsConfirm ? token() : null;
+  let row: SubscriberRow;
+  if (existing) {
+    row = {
+      ...existing,
+      state,
+      confirm_token: confirmToken ?? existing.confirm_token,
+      all_components: components.length === 0 ? 1 : 0,
+      component_ids: JSON.stringify(components),
+      locale: locale ?? existing.locale,
+      disabled_reason: null,
+      updated_at: now,
+      confirmed_at: needsConfirm ? null : now,
+    };
+    await tx.db
+      .updateTable('subscribers')
+      .set({
+        state: row.state,
+        confirm_token: row.confirm_token,
+        all_components: row.all_components,
+        component_ids: row.component_ids,
+        locale: row.locale,
+        disabled_reason: null,
+        updated_at: now,
+        confirmed_at: row.confirmed_at,
+      })
+      .where('id', '=', existing.id)
+      .execute();
+    await tx.db.deleteFrom('subscriber_components').where('subscriber_id', '=', existing.id).execute();
+  } else {
+    row = {
+      id: newId(),
+      audience: options.audience,
+      kind: contact.kind,
+      contact: contact.value,
+      contact_key: contact.key,
+      state,
+      all_components: components.length === 0 ? 1 : 0,
+      component_ids: JSON.stringify(components),
+      locale: locale ?? null,
+      token: token(),
+      confirm_token: confirmToken,
+      secret: contact.kind === 'webhook' ? newWebhookSecret() : null,
+      source: options.source,
+      disabled_reason: null,
+      created_at: now,
+      updated_at: now,
+      confirmed_at: needsConfirm ? null : now,
+    };
+    await tx.db.insertInto('subscribers').values(row).execute();
+  }
+  if (components.length > 0) {
+    await tx.db
+      .insertInto('subscriber_components')
+      .values(components.map((component_id) => ({ subscriber_id: row.id, component_id })))
+      .execute();
+  }
+  // The first message: a confirmation link (double opt-in), or a welcome (webhook, chat, push).
+  const first = needsConfirm ? 'confirmation' : options.source === 'public' ? 'welcome' : null;
+  if (first) {
+    await tx.db
+      .insertInto('deliveries')
+      .values({
+        id: newId(),
+        subject_type: first,
+        subject_id: `${first}:${row.id}:${now}`,
+        incident_id: null,
+        subscriber_id: row.id,
+        channel: row.kind,
+        via: null,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        provider_id: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+        sent_at: null,
+      })
+      .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
+      .execute();
+  }
+  return { row, created: existing === undefined, confirmationSent: needsConfirm, unchanged: false };
+}
+
+/** The admin adds one subscriber (confirmed at once unless `confirm` asks for double opt-in). */
+export async function addSubscriber(
+  ctx: Ctx,
+  raw: AddSubscriberInput,
+  offered: ReadonlySet<string>,
+): Promise<SubscriberView> {
+  authorize(ctx, 'subscriber.write');
+  const input = AddSubscriberInput.parse(raw);
+  const contact = parseContact(input);
+  return withTransaction(ctx, async (tx) => {
+    await requireComponents(tx.db, input.component_ids ?? []);
+    const result = await upsertSubscriber(tx, contact, input.component_ids ?? [], input.locale, {
+      audience: input.audience,
+      source: 'admin',
+      doubleOptIn: input.confirm,
+      offered,
+    });
+    if (result.unchanged) {
+      throw new CrierError('conflict', 'This contact is already subscribed.', { id: result.row.id });
+    }
+    await audit(tx, {
+      action: 'subscriber.add',
+      subjectType: 'subscriber',
+      subjectId: result.row.id,
+      after: { kind: result.row.kind, audience: result.row.audience, state: result.row.state },
+    });
+    onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: result.row.id }));
+    return subscriberView(result.row, true);
+  });
+}

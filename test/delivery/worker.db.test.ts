@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { test } from 'node:test';
+import { buildChannelSet } from '../../src/delivery/channel-set.ts';
+import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
+import { Worker } from '../../src/delivery/worker.ts';
+import type { ChannelsSection } from '../../src/plan/channels.ts';
+import { createComponent } from '../../src/services/components/create.ts';
+import { systemClock } from '../../src/services/context.ts';
+import { declareIncident } from '../../src/services/incidents/declare.ts';
+import { postUpdate } from '../../src/services/incidents/post-update.ts';
+import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
+import type { Db } from '../../src/store/db.ts';
+import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
+import { type Answer, type Received, startReceiver, waitFor } from '../helpers/receiver.ts';
+
+const offered = new Set(['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push']);
+
+function startWorker(db: Db, channels: ChannelsSection = {}) {
+  const ctx = testCtx(db, {
+    clock: systemClock,
+    config: testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' }),
+  });
+  const set = buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'test' });
+  const worker = new Worker(ctx, set, new DeliveryMetrics(), {
+    pollMs: 50,
+    leaseMs: 5_000,
+    fanoutBatchSize: 7,
+  });
+  worker.start();
+  return { ctx, worker };
+}
+
+function verify(secret: string, r: Received): boolean {
+  const id = String(r.headers['webhook-id']);
+  const ts = String(r.headers['webhook-timestamp']);
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = `v1,${createHmac('sha256', key).update(`${id}.${ts}.${r.body}`).digest('base64')}`;
+  return String(r.headers['webhook-signature']) === expected;
+}
+
+eachDialect(test, 'a published update reaches every matching webhook subscriber once, signed', async (db) => {
+  const receiver = await startReceiver();
+  const ctx = testCtx(db, { clock: systemClock });
+  try {
+    const api = await createComponent(ctx, { name: 'API' });
+    const web = await createComponent(ctx, { name: 'Website' });
+    const secrets = new Map<string, string>();
+    for (let i = 0; i < 20; i++) {
+      // Every fourth subscriber only follows the website, so it must not hear about the API.
+      const s = await addSubscriber(
+        ctx,
+        { webhook: `${receiver.url}/hook/${i}`, ...(i % 4 === 0 && { component_ids: [web.id] }) },
+        offered,
+      );
+      secrets.set(`/hook/${i}`, s.secret ?? '');
+    }
+    const { worker } = startWorker(db);
+    try {
+      const incident = await declareIncident(ctx, {
+        name: 'API errors',
+        body: 'Requests fail.',
+        components: { [api.id]: 'major_outage' },
+      });
+      await waitFor(() => receiver.requests.length >= 15, 10_000, '15 webhooks');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(receiver.requests.length, 15);
+      const paths = receiver.requests.map((r) => r.url).sort();
+      assert.equal(new Set(paths).size, 15, 'each subscriber once');
+      for (const r of receiver.requests) {
+        assert.equal(r.method, 'POST');
+        assert.equal(r.headers['content-type'], 'application/json');
+        assert.ok(verify(secrets.get(r.url) ?? '', r), `signature valid for ${r.url}`);
+        const body = JSON.parse(r.body) as {
+          incident: { id: string; name: string; incident_updates: unknown[] };
+          meta: { unsubscribe: string };
+        };
+        assert.equal(body.incident.id, incident.id);
+        assert.equal(body.incident.name, 'API errors');
+        assert.match(body.meta.unsubscribe, /\/unsubscribe\//);
+      }
+      const states = await db.selectFrom('deliveries').select(['state']).execute();
+      await waitFor(
+        async () =>
+          (await db.selectFrom('deliveries').select('state').where('state', '=', 'sent').execute()).length ===
+          15,
+      );
+      assert.equal(states.length, 15);
+      const job = await db.selectFrom('outbox_jobs').selectAll().executeTakeFirstOrThrow();
+      assert.equal(job.state, 'done');
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await receiver.close();
+  }
+});
+
+eachDialect(test, 'an update with deliver_notifications off writes no fan-out', async (db) => {
+  const ctx = testCtx(db);
+  const incident = await declareIncident(ctx, { name: 'Quiet', body: 'x', deliver_notifications: false });
+  await postUpdate(ctx, incident.id, { body: 'y', deliver_notifications: false });
+  assert.equal((await db.selectFrom('outbox_jobs').selectAll().execute()).length, 0);
+  await postUpdate(ctx, incident.id, { body: 'z' });
+  assert.equal((await db.selectFrom('outbox_jobs').selectAll().execute()).length, 1);
+});
+
+eachDialect(test, '500 and 429 are retried (honouring Retry-After), 400 is not, 410 disables', async (db) => {
+  const answers: Record<string, (n: number) => Answer> = {
+    '/flaky': (n) => (n < 2 ? { status: 500, body: 'oops' } : { status: 200 }),
+    '/slow-down': (n) => (n < 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 204 }),
+    '/bad': () => ({ status: 400, body: 'no' }),
+    '/gone': () => ({ status: 410 }),
+  };
+  const counts = new Map<string, number>();
+  const receiver = await startReceiver((r) => {
+    const n = counts.get(r.url) ?? 0;
+    counts.set(r.url, n + 1);
+    return answers[r.url]?.(n) ?? { status: 200 };
+  });
+  const ctx = testCtx(db, { clock: systemClock });
+  try {
+    const ids = new Map<string, string>();
+    for (const path of Object.keys(answers)) {
+      ids.set(path, (await addSubscriber(ctx, { webhook: `${receiver.url}${path}` }, offered)).id);
+    }
+    const { worker } = startWorker(db, {
+      webhook: { type: 'webhook', retry_base_ms: 50, retry_max_ms: 200, max_attempts: 4 },
+    });
+    try {
+      await declareIncident(ctx, { name: 'Flaky', body: 'x' });
+      const stateOf = async (path: string) =>
+        await db
+          .selectFrom('deliveries')
+          .select(['state', 'attempts', 'last_error'])
+          .where('subscriber_id', '=', ids.get(path) ?? '')
+          .executeTakeFirst();
+      await waitFor(
+        async () => {
+          const all = await Promise.all(Object.keys(answers).map(stateOf));
+          return all.every((d) => d && (d.state === 'sent' || d.state === 'dead'));
+        },
+        10_000,
+        'all settled',
+      );
+      assert.equal((await stateOf('/flaky'))?.state, 'sent');
+      assert.equal((await stateOf('/flaky'))?.attempts, 3);
+      assert.equal((await stateOf('/bad'))?.state, 'dead');
+      assert.equal((await stateOf('/bad'))?.attempts, 1);
+      assert.equal((await stateOf('/gone'))?.state, 'dead');
+      const slow = receiver.requests.filter((r) => r.url === '/slow-down');
+      assert.equal(slow.length, 2);
+      assert.ok((slow[1]?.at ?? 0) - (slow[0]?.at ?? 0) >= 950, 'waited for Retry-After');
+      const gone = await db
+        .selectFrom('subscribers')
+        .select(['state'])
+        .where('id', '=', ids.get('/gone') ?? '')
+        .executeTakeFirst();
+      assert.equal(gone?.state, 'disabled');
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await receiver.close();
+  }
+});
