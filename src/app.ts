@@ -63,7 +63,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     listenUrl: options.listenUrl ?? (options.db ? undefined : config.databaseUrl),
   });
   const liveEvents = new LiveEvents(statusPage.page);
-  const server = await buildServer({ ...base, public: { statusPage: statusPage.page, liveEvents } });
+  const server = await buildServer({
+    ...base,
+    public: { statusPage: statusPage.page, liveEvents, checks: () => statusPage.checks() },
+  });
 
   const timers: NodeJS.Timeout[] = [];
   if (options.timers !== false) {

@@ -1,6 +1,7 @@
 /** The `crier` command. */
 import { ConfigError, loadConfig } from '../config.ts';
 import { runClientCommand } from './commands/client-commands.ts';
+import { runExportCommand } from './commands/export-command.ts';
 import { runInit, runPlanCommand } from './commands/plan-commands.ts';
 import { runRolesCommand } from './commands/roles-command.ts';
 import { runServerCommand } from './commands/server-commands.ts';
@@ -11,6 +12,7 @@ const usage = `Usage: crier <command> [options]
 Server:
   serve                       start the HTTP server and the worker
   migrate                     apply database migrations and exit
+  export --out DIR            write the public status page as static files
   token create --role R --name N
                               create an API token (printed once)
 
@@ -41,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   const config = loadConfig();
+  if (command === 'export') return runExportCommand(config, rest);
   if (command === 'serve' || command === 'migrate' || command === 'token') {
     return runServerCommand(config, command, rest);
   }

@@ -3,7 +3,12 @@ import { sql } from 'kysely';
 import { migrationsCurrent } from '../store/db.ts';
 import type { BaseCtx } from './auth.ts';
 
-export function healthRoutes(deps: BaseCtx): FastifyPluginAsync {
+export interface HealthExtras {
+  /** Checks shown in /readyz for information (the status page, its export); they do not make it fail. */
+  informational?: () => Record<string, string>;
+}
+
+export function healthRoutes(deps: BaseCtx, extras: HealthExtras = {}): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -17,6 +22,7 @@ export function healthRoutes(deps: BaseCtx): FastifyPluginAsync {
         checks.database = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
       }
       const ready = Object.values(checks).every((v) => v === 'ok');
+      Object.assign(checks, extras.informational?.());
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     });
   };

@@ -119,7 +119,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     { prefix: ADMIN_PREFIX },
   );
 
-  await app.register(healthRoutes(deps));
+  await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
 
   return Object.assign(app, { adminRoutes }) as unknown as CrierServer;

@@ -20,6 +20,10 @@ const PERIODIC_REFRESH_MS = 60_000;
 export interface RunningStatusPage {
   page: StatusPage;
   exporters: Exporter[];
+  /** For /readyz: whether the page is fresh and the exports land. */
+  checks(): Record<string, string>;
+  /** Prometheus text lines for /metrics. */
+  metrics(): string;
   close(): Promise<void>;
 }
 
@@ -63,6 +67,46 @@ export async function startStatusPage(deps: {
   return {
     page,
     exporters,
+    checks() {
+      const out: Record<string, string> = {
+        status_page: page.stats.lastError ? `serving the last good render: ${page.stats.lastError}` : 'ok',
+      };
+      if (exporters.length > 0) {
+        const failing = exporters.filter((e) => e.status.state === 'retrying');
+        out.status_page_export =
+          failing.length === 0
+            ? exporters.every((e) => e.status.state === 'ok')
+              ? 'ok'
+              : 'pending'
+            : failing
+                .map(
+                  (e) =>
+                    `${e.status.target} retrying after ${e.status.failures} failures: ${e.status.lastError}`,
+                )
+                .join('; ');
+      }
+      return out;
+    },
+    metrics() {
+      const lines = [
+        '# HELP crier_status_page_renders_total Renders of the public status page.',
+        '# TYPE crier_status_page_renders_total counter',
+        `crier_status_page_renders_total ${page.stats.renders}`,
+        '# HELP crier_status_page_render_failures_total Renders that failed (the last good one kept serving).',
+        '# TYPE crier_status_page_render_failures_total counter',
+        `crier_status_page_render_failures_total ${page.stats.renderFailures}`,
+        '# HELP crier_status_page_render_seconds Duration of the last render.',
+        '# TYPE crier_status_page_render_seconds gauge',
+        `crier_status_page_render_seconds ${page.stats.lastRenderMs / 1000}`,
+        '# HELP crier_status_page_export_failures Consecutive failed exports per target (0 when the last one landed).',
+        '# TYPE crier_status_page_export_failures gauge',
+        ...exporters.map(
+          (e) =>
+            `crier_status_page_export_failures{target="${e.status.target.replace(/["\\\n]/g, '_')}"} ${e.status.failures}`,
+        ),
+      ];
+      return `${lines.join('\n')}\n`;
+    },
     async close() {
       stopLocal();
       clearInterval(periodic);

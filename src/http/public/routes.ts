@@ -13,6 +13,8 @@ import type { LiveEvents } from './events.ts';
 export interface PublicDeps {
   statusPage: StatusPage;
   liveEvents: LiveEvents;
+  /** The status page's and its exports' health, for /readyz. */
+  checks?: () => Record<string, string>;
 }
 
 const cachedPaths = [

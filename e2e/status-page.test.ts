@@ -1,0 +1,178 @@
+/**
+ * The status page in a real browser (Debian's Chromium through
+ * playwright-core) against a real `crier serve`: an incident declared
+ * through the API appears without a reload, the embed shows and dismisses
+ * it on another origin, and axe finds no serious or critical violation in
+ * light or dark mode.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { root, type Server, startServer, tempDir } from './helpers/process.ts';
+
+const token = 'e2e-status-page-admin-token';
+const axeSource = readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+let server: Server;
+let browser: Browser;
+
+async function admin(method: string, url: string, body?: object): Promise<{ id: string }> {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body && { body: JSON.stringify(body) }),
+  });
+  assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as { id: string };
+}
+
+async function axe(page: Page, label: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const w = globalThis as unknown as {
+      axe: {
+        run(): Promise<{
+          violations: { id: string; impact: string; help: string; nodes: { html: string }[] }[];
+        }>;
+      };
+    };
+    return w.axe.run();
+  });
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .map((n) => n.html)
+          .slice(0, 3)
+          .join(' | ')}`,
+    ),
+    [],
+    `axe on ${label}`,
+  );
+}
+
+before(async () => {
+  const dir = tempDir();
+  server = await startServer({
+    CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
+    CRIER_ADMIN_TOKEN: token,
+    CRIER_DEMO: 'false',
+    CRIER_PAGE_NAME: 'Acme Cloud',
+    CRIER_PAGE_TIME_ZONE: 'Europe/Paris',
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('an incident declared through the API appears on the open page without a reload, and axe passes', async () => {
+  const api = await admin('POST', '/api/v1/components', { name: 'API' });
+  const web = await admin('POST', '/api/v1/components', { name: 'Website' });
+  await admin('POST', '/api/v1/component-groups', { name: 'Core platform', components: [api.id, web.id] });
+  const context = await browser.newContext({ timezoneId: 'America/New_York', bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  assert.equal(await page.locator('h1.banner').textContent(), 'All Systems Operational');
+  await axe(page, 'the front page, light');
+  // A marker that a reload would wipe.
+  await page.evaluate(() => {
+    (globalThis as unknown as { marker: number }).marker = 42;
+  });
+
+  const incident = await admin('POST', '/api/v1/incidents', {
+    name: 'Checkout <b>errors</b>',
+    body: 'Payments fail for **some** customers. [Details](javascript:alert(1))',
+    components: { [api.id]: 'major_outage' },
+  });
+  await page.locator(`article[data-id="${incident.id}"]`).waitFor({ timeout: 10_000 });
+  assert.equal(
+    await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker),
+    42,
+    'no reload',
+  );
+  assert.equal(await page.locator('h1.banner').textContent(), 'Major System Outage');
+  assert.equal(
+    await page.locator(`article[data-id="${incident.id}"] h3`).textContent(),
+    'Checkout <b>errors</b>',
+  );
+  assert.equal(await page.locator('article a[href^="javascript:"]').count(), 0);
+  assert.match(
+    (await page.locator(`article[data-id="${incident.id}"] time`).first().textContent()) ?? '',
+    /your time/,
+    "the reader's own time zone is shown next to the page's",
+  );
+  await axe(page, 'the front page with an incident, light');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await axe(page, 'the front page with an incident, dark');
+  await page.goto(`${server.url}/incidents/${incident.id}`);
+  await axe(page, 'the incident page, dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${server.url}/history`);
+  await axe(page, 'the history page');
+
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(server.url);
+  const overflow = await page.evaluate(() => {
+    const d = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document;
+    return d.documentElement.scrollWidth - d.documentElement.clientWidth;
+  });
+  assert.ok(overflow <= 0, 'no horizontal scrolling on a phone');
+  await context.close();
+});
+
+test('the embed shows active incidents on another site, live, and can be dismissed', async () => {
+  const host = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html lang="en"><head><title>Customer app</title></head><body><main><h1>My app</h1></main><script src="${server.url}/embed.js" async data-position="bottom"></script></body></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  const hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(hostUrl);
+    const incident = await admin('POST', '/api/v1/incidents', {
+      name: 'Search is slow <img src=x>',
+      body: 'Looking.',
+    });
+    const row = page.locator(`[data-crier-embed] .item[data-id="${incident.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    assert.equal(await row.locator('a').textContent(), 'Search is slow <img src=x>');
+    await row.getByRole('button').click();
+    await row.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.reload();
+    await page.locator('[data-crier-embed] .box').waitFor({ state: 'attached', timeout: 10_000 });
+    await page.waitForTimeout(300);
+    assert.equal(
+      await page.locator(`[data-crier-embed] .item[data-id="${incident.id}"]`).count(),
+      0,
+      'stays dismissed',
+    );
+  } finally {
+    await context.close();
+    host.close();
+  }
+});
