@@ -85,6 +85,8 @@ test('hostile names and bodies are inert on the page, feeds, badge, calendar and
 
     const embed = (await t.app.server.inject({ url: '/embed.js' })).body;
     assert.doesNotMatch(embed, /innerHTML|insertAdjacentHTML|document\.write/, 'the embed only sets text');
+    const gz = await t.app.server.inject({ url: '/embed.js', headers: { 'accept-encoding': 'gzip' } });
+    assert.ok(gz.rawPayload.length < 10 * 1024, `embed.js is ${gz.rawPayload.length} bytes gzipped`);
 
     // The live stream carries the name as JSON data; the browser test shows it lands as text.
     const base = await t.app.listen();
