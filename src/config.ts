@@ -89,6 +89,11 @@ export interface Config {
   /** Where CLI client commands send their requests, and with which token. */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
+  /**
+   * The environment as read at start, for the plan's `env:NAME` secrets
+   * (channel credentials), which are named by the plan rather than here.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** How the public status page looks (later also from the plan's `page:` section). */
   readonly page: {
     readonly name: string;
@@ -150,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.CRIER_LOG_LEVEL,
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,
+    env: Object.freeze({ ...present }),
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,
       logoUrl: e.CRIER_PAGE_LOGO_URL,

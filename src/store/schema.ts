@@ -59,6 +59,10 @@ export interface IncidentTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+  next_internal_update_due_at: string | null;
+  /** Cadence adherence: external updates that fell due, and those published on time. */
+  cadence_due: number;
+  cadence_on_time: number;
 }
 
 export interface IncidentComponentTable {
@@ -81,6 +85,19 @@ export interface IncidentUpdateTable {
   updated_at: string;
   published_at: string | null;
   display_at: string;
+  /** Approval round: bumped on each submission, so decisions on older wording do not count. */
+  round: number;
+  submitted_at: string | null;
+  /** JSON: what publishing will apply — { components, component_ids, impact_override }. */
+  pending: string | null;
+  /** JSON: the lint problems found at submission or publication. */
+  lint: string | null;
+  /** JSON: { reason, by, at } when a comms lead published despite lint. */
+  lint_override: string | null;
+  /** 1 when the plan's approval timeout published it without approval. */
+  published_unapproved: number;
+  /** JSON: [{ channel, kind, text }] — the text per channel at publication. */
+  rendered: string | null;
 }
 
 export interface UpdateEditTable {
@@ -236,6 +253,38 @@ export interface DeliveryTable {
   sent_at: string | null;
 }
 
+export interface PlanVersionTable {
+  version: Generated<number>;
+  applied_at: string;
+  applied_by: string;
+  /** The YAML as applied. */
+  source: string;
+  /** JSON: the validated plan. */
+  plan: string;
+  /** JSON: the changes from the previous version. */
+  diff: string;
+  hash: string;
+}
+
+export interface IncidentRoleTable {
+  incident_id: string;
+  role: string;
+  holder: string;
+  assigned_at: string;
+  assigned_by: string;
+}
+
+export interface UpdateDecisionTable {
+  id: Generated<number>;
+  update_id: string;
+  round: number;
+  actor: string;
+  as_role: string | null;
+  decision: string;
+  comment: string | null;
+  at: string;
+}
+
 export interface Database {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
@@ -254,6 +303,9 @@ export interface Database {
   subscriber_components: SubscriberComponentTable;
   outbox_jobs: OutboxJobTable;
   deliveries: DeliveryTable;
+  plan_versions: PlanVersionTable;
+  incident_roles: IncidentRoleTable;
+  update_decisions: UpdateDecisionTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;

@@ -1,24 +1,30 @@
 /**
- * The one way an update joins an incident's timeline: status move, component
- * changes, impact, key instants, the update row and its audit entry. Verbs
- * (declare, post, resolve) call it inside their transaction.
+ * The one way an update joins an incident's timeline. Without a plan, or
+ * when the plan needs no approval at the incident's severity, an update is
+ * published at once (after lint, when a plan is loaded). Where the plan asks
+ * for approval, an external update waits in `pending_approval`. Internal
+ * updates are never linted and never wait. Verbs (declare, post, resolve)
+ * call it inside their transaction.
  */
-import {
-  type ComponentStatus,
-  type Impact,
-  impactOfComponents,
-  worseImpact,
-} from '../../domain/components.ts';
-import { assertIncidentTransition, type IncidentStatus, stampInstants } from '../../domain/incidents.ts';
+
+import { needsApproval } from '../../domain/approval.ts';
+import type { ComponentStatus, Impact } from '../../domain/components.ts';
+import { assertIncidentTransition, type IncidentStatus } from '../../domain/incidents.ts';
+import { approvalPolicy } from '../../plan/policy.ts';
 import { newId } from '../../store/ids.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
-import { requireComponents } from '../components/queries.ts';
-import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
-import { onCommit } from '../transaction.ts';
-import type { AffectedComponent } from '../views.ts';
-import { afterPublish } from './publish.ts';
+import { currentPlan } from '../plan/current.ts';
+import { enterApproval } from '../updates/approval-core.ts';
+import {
+  assertAudience,
+  type LintOverride,
+  lintDraft,
+  requireLintPass,
+  type Variants,
+} from '../updates/gate.ts';
+import { type PendingChanges, publishRow } from '../updates/publish-core.ts';
 
 export interface AppendUpdate {
   status: IncidentStatus;
@@ -29,6 +35,46 @@ export interface AppendUpdate {
   componentIds: readonly string[];
   impactOverride?: Impact | null;
   action: string;
+  lintOverride?: LintOverride;
+  variants?: Variants;
+  /**
+   * What to do when lint fails and nobody overrides it: `refuse` (the
+   * default) throws lint_failed; `keep_draft` keeps the update as a draft
+   * (declaring an incident must not fail because its first words need work).
+   */
+  onLintFailure?: 'refuse' | 'keep_draft';
+}
+
+export function newUpdateRow(tx: Ctx, incident: IncidentRow, input: AppendUpdate): IncidentUpdateRow {
+  const now = tx.clock.now().toISOString();
+  const pending: PendingChanges = {
+    components: input.components,
+    component_ids: [...input.componentIds],
+    ...(input.impactOverride !== undefined && { impact_override: input.impactOverride }),
+  };
+  return {
+    id: newId(),
+    incident_id: incident.id,
+    status: input.status,
+    body: input.body,
+    state: 'draft',
+    audience: input.audience,
+    deliver_notifications: input.deliverNotifications ? 1 : 0,
+    affected_components: '[]',
+    created_by: tx.actor.id,
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+    display_at: now,
+    round: 0,
+    submitted_at: null,
+    pending: JSON.stringify(pending),
+    lint: null,
+    lint_override: null,
+    published_unapproved: 0,
+    rendered:
+      input.variants && Object.keys(input.variants).length > 0 ? JSON.stringify(input.variants) : null,
+  };
 }
 
 export async function appendUpdate(
@@ -37,97 +83,33 @@ export async function appendUpdate(
   input: AppendUpdate,
 ): Promise<IncidentUpdateRow> {
   assertIncidentTransition(incident.status as IncidentStatus, input.status);
-  const now = tx.clock.now().toISOString();
-
-  const changed = await requireComponents(tx.db, Object.keys(input.components));
-  await requireComponents(tx.db, input.componentIds);
-  const affected: AffectedComponent[] = [];
-  for (const component of changed) {
-    const status = input.components[component.id] as ComponentStatus;
-    if (await applyComponentStatus(tx, component, status, { incidentId: incident.id })) {
-      affected.push({
-        code: component.id,
-        name: component.name,
-        old_status: component.status as ComponentStatus,
-        new_status: status,
-      });
-    }
+  const row = newUpdateRow(tx, incident, input);
+  const plan = await currentPlan(tx.db);
+  if (plan === null || input.audience === 'internal') {
+    return publishRow(tx, incident, row, { action: input.action, insert: true });
   }
-
-  const linked = new Set([...input.componentIds, ...Object.keys(input.components)]);
-  const existing = await tx.db
-    .selectFrom('incident_components')
-    .select('component_id')
-    .where('incident_id', '=', incident.id)
-    .execute();
-  for (const { component_id } of existing) linked.delete(component_id);
-  if (linked.size > 0) {
-    await tx.db
-      .insertInto('incident_components')
-      .values([...linked].map((component_id) => ({ incident_id: incident.id, component_id })))
-      .execute();
+  assertAudience(plan, incident, input.audience);
+  const problems = lintDraft(plan, input.status, input.audience, input.body, input.variants ?? {});
+  if (problems.length > 0 && input.lintOverride === undefined && input.onLintFailure === 'keep_draft') {
+    const draft = { ...row, lint: JSON.stringify(problems) };
+    await tx.db.insertInto('incident_updates').values(draft).execute();
+    await audit(tx, {
+      action: 'incident_update.draft',
+      subjectType: 'incident_update',
+      subjectId: row.id,
+      after: { state: 'draft', body: row.body, lint: problems },
+    });
+    return draft;
   }
-
-  const statuses = await tx.db
-    .selectFrom('incident_components')
-    .innerJoin('components', 'components.id', 'incident_components.component_id')
-    .select('components.status')
-    .where('incident_components.incident_id', '=', incident.id)
-    .execute();
-  const override = input.impactOverride === undefined ? incident.impact_override : input.impactOverride;
-  // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
-  const derived = worseImpact(
-    incident.impact as Impact,
-    impactOfComponents(statuses.map((s) => s.status as ComponentStatus)),
-  );
-  const impact = override ?? derived;
-
-  const instants = stampInstants(incident, input.status, now);
-  const external = input.audience !== 'internal';
-  await tx.db
-    .updateTable('incidents')
-    .set({
-      status: input.status,
-      impact,
-      impact_override: override,
-      ...instants,
-      ...(external && incident.first_external_at === null && { first_external_at: now }),
-      ...(!external && incident.first_internal_at === null && { first_internal_at: now }),
-      updated_at: now,
-    })
-    .where('id', '=', incident.id)
-    .execute();
-
-  const update: IncidentUpdateRow = {
-    id: newId(),
-    incident_id: incident.id,
-    status: input.status,
-    body: input.body,
-    state: 'published',
-    audience: input.audience,
-    deliver_notifications: input.deliverNotifications ? 1 : 0,
-    affected_components: JSON.stringify(affected),
-    created_by: tx.actor.id,
-    created_at: now,
-    updated_at: now,
-    published_at: now,
-    display_at: now,
+  const verdict = await requireLintPass(tx, incident.id, problems, input.lintOverride);
+  const policy = approvalPolicy(plan, incident.severity);
+  if (needsApproval(policy, input.audience)) {
+    return enterApproval(tx, incident, row, plan, policy, verdict, { insert: true });
+  }
+  const checked: IncidentUpdateRow = {
+    ...row,
+    lint: JSON.stringify(verdict.problems),
+    lint_override: verdict.override === null ? null : JSON.stringify(verdict.override),
   };
-  await tx.db.insertInto('incident_updates').values(update).execute();
-  await afterPublish(tx, { ...incident, status: input.status, impact }, update);
-  await audit(tx, {
-    action: input.action,
-    subjectType: 'incident',
-    subjectId: incident.id,
-    before: { status: incident.status, impact: incident.impact },
-    after: {
-      status: input.status,
-      impact,
-      update_id: update.id,
-      body: input.body,
-      affected_components: affected,
-    },
-  });
-  onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incident.id }));
-  return update;
+  return publishRow(tx, incident, checked, { action: input.action, insert: true });
 }

@@ -1,10 +1,16 @@
 import { z } from 'zod';
+import { CrierError } from '../../domain/errors.ts';
 import { incidentStatuses } from '../../domain/incidents.ts';
+import type { Plan } from '../../plan/schema.ts';
 import { newId } from '../../store/ids.ts';
 import type { IncidentRow } from '../../store/schema.ts';
+import { startCadence } from '../cadence/cadence.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
+import { currentPlan } from '../plan/current.ts';
+import { assignInitialRoles } from '../plan/roles.ts';
 import { withTransaction } from '../transaction.ts';
+import { renderForIncident } from '../updates/render.ts';
 import type { IncidentView } from '../views.ts';
 import { appendUpdate } from './append-update.ts';
 import { IncidentFields } from './inputs.ts';
@@ -13,7 +19,13 @@ import { getIncident } from './queries.ts';
 export const DeclareIncidentInput = z.object({
   name: IncidentFields.name,
   status: z.enum(incidentStatuses).exclude(['postmortem']).default('investigating'),
-  body: IncidentFields.body.default('We are investigating this issue and will post an update soon.'),
+  /** The first update's text; by default the scenario's template for the status, or a generic line. */
+  body: IncidentFields.body.optional(),
+  /** For the scenario's template: what customers experience, and a workaround. */
+  variables: z
+    .object({ impact: z.string().trim().min(1).max(1000), workaround: z.string().trim().min(1).max(1000) })
+    .partial()
+    .default({}),
   impact_override: IncidentFields.impact_override.optional(),
   component_ids: IncidentFields.component_ids.default([]),
   components: IncidentFields.components.default({}),
@@ -28,20 +40,47 @@ export const DeclareIncidentInput = z.object({
 });
 export type DeclareIncidentInput = z.input<typeof DeclareIncidentInput>;
 
-/** Declares an incident with its first update, setting the component statuses it names. */
+const defaultBody = 'We are investigating this issue and will post an update soon.';
+
+/** With a plan, a named scenario and severity must exist in it; the scenario is returned. */
+function checkScenario(plan: Plan | null, scenario: string | undefined, severity: string | undefined) {
+  if (plan === null) return undefined;
+  if (severity !== undefined && !(severity in plan.severities)) {
+    throw new CrierError('validation_failed', `The plan has no severity "${severity}".`, [
+      { path: 'severity', message: `one of: ${Object.keys(plan.severities).join(', ') || 'none defined'}` },
+    ]);
+  }
+  if (scenario === undefined) return undefined;
+  const spec = plan.scenarios[scenario];
+  if (!spec) {
+    throw new CrierError('validation_failed', `The plan has no scenario "${scenario}".`, [
+      { path: 'scenario', message: `one of: ${Object.keys(plan.scenarios).join(', ') || 'none defined'}` },
+    ]);
+  }
+  return spec;
+}
+
+/**
+ * Declares an incident with its first update, setting the component statuses
+ * it names. With a plan: the scenario gives severity, impact and the first
+ * words; the roles are assigned from the rotas; the first external notice
+ * falls due.
+ */
 export async function declareIncident(ctx: Ctx, raw: DeclareIncidentInput): Promise<IncidentView> {
   authorize(ctx, 'incident.declare');
   const input = DeclareIncidentInput.parse(raw);
   const id = await withTransaction(ctx, async (tx) => {
     const now = tx.clock.now().toISOString();
-    const incident: IncidentRow = {
+    const plan = await currentPlan(tx.db);
+    const scenario = checkScenario(plan, input.scenario, input.severity);
+    let incident: IncidentRow = {
       id: newId(),
       name: input.name,
       // Inserted as investigating; the first update moves it to the declared status, checked like any move.
       status: 'investigating',
       impact: 'none',
-      impact_override: input.impact_override ?? null,
-      severity: input.severity ?? null,
+      impact_override: input.impact_override ?? scenario?.impact ?? null,
+      severity: input.severity ?? scenario?.severity ?? null,
       scenario: input.scenario ?? null,
       drill: input.drill ? 1 : 0,
       started_at: input.started_at ?? input.detected_at ?? now,
@@ -57,11 +96,27 @@ export async function declareIncident(ctx: Ctx, raw: DeclareIncidentInput): Prom
       created_by: tx.actor.id,
       created_at: now,
       updated_at: now,
+      next_internal_update_due_at: null,
+      cadence_due: 0,
+      cadence_on_time: 0,
     };
     await tx.db.insertInto('incidents').values(incident).execute();
+    await assignInitialRoles(tx, incident, plan);
+    incident = await startCadence(tx, incident, plan);
+    const rendered =
+      input.body === undefined && scenario?.templates[input.status] !== undefined
+        ? await renderForIncident(tx, plan, incident, {
+            status: input.status,
+            impact: input.variables.impact,
+            workaround: input.variables.workaround,
+            componentIds: [...input.component_ids, ...Object.keys(input.components)],
+          })
+        : null;
     await appendUpdate(tx, incident, {
       status: input.status,
-      body: input.body,
+      body: input.body ?? rendered?.body ?? defaultBody,
+      ...(rendered && { variants: rendered.variants }),
+      onLintFailure: 'keep_draft',
       audience: input.audience,
       deliverNotifications: input.deliver_notifications,
       components: input.components,

@@ -6,10 +6,11 @@
  * transaction as the update itself.
  */
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
+import { onPublished } from '../cadence/cadence.ts';
 import type { Ctx } from '../context.ts';
 import { enqueueUpdateFanout } from '../subscribers/notify.ts';
 
 export async function afterPublish(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
-  // Cadence (next_update_due_at, reminders) hooks in here too.
   await enqueueUpdateFanout(tx, incident, update);
+  await onPublished(tx, incident, update);
 }

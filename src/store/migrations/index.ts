@@ -5,8 +5,10 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_init.ts';
 import * as m0003 from './0003_delivery.ts';
+import * as m0004 from './0004_plan.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0003_delivery': m0003,
+  '0004_plan': m0004,
 };

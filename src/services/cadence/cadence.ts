@@ -1,0 +1,170 @@
+/**
+ * Cadence, kept by the publishing transaction: each external publish sets
+ * when the next one is due and counts whether it came on time; reminders
+ * are outbox timers (channel notices with a run time), re-armed when the
+ * deadline moves and cancelled when there is none. The comms lead hears
+ * before and at the deadline; once overdue, the incident lead hears too.
+ */
+import { cancelJob, enqueueJob, type NoticeMessage } from '../../delivery/outbox.ts';
+import {
+  type Adherence,
+  adherence,
+  countPublish,
+  firstExternalDue,
+  nextDueAfterPublish,
+  type Reminder,
+  type ReminderStage,
+  remindersFor,
+} from '../../domain/cadence.ts';
+import type { IncidentStatus } from '../../domain/incidents.ts';
+import { incidentRoleLabels } from '../../domain/roles.ts';
+import { formatTime } from '../../domain/templates.ts';
+import { cadencePolicy, noticeChannels } from '../../plan/policy.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { timeZoneOf } from '../../plan/variables.ts';
+import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
+import type { Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
+import { incidentUrl } from '../plan/notices.ts';
+import { holdersOf } from '../plan/roles.ts';
+import { sendSupportBrief } from '../updates/support-brief.ts';
+
+const stages: readonly ReminderStage[] = ['before_due', 'due', 'overdue'];
+
+function reminderKey(incidentId: string, stage: ReminderStage, channel: string): string {
+  return `cadence:${incidentId}:${stage}:${channel}`;
+}
+
+async function reminderMessage(
+  tx: Ctx,
+  plan: Plan,
+  incident: IncidentRow,
+  reminder: Reminder,
+): Promise<NoticeMessage> {
+  const holders = await holdersOf(tx.db, incident.id);
+  const at = formatTime(reminder.dueAt, timeZoneOf(plan, tx.config.page.timeZone));
+  const comms = holders.comms_lead ?? 'nobody';
+  const lead = holders.incident_lead ?? 'nobody';
+  const url = incidentUrl(tx, incident.id);
+  switch (reminder.stage) {
+    case 'before_due':
+      return {
+        title: `Customer update due at ${at}: "${incident.name}"`,
+        text: `${comms} (${incidentRoleLabels.comms_lead}): the next customer update on "${incident.name}" is due at ${at}. Draft it from the scenario template now.`,
+        url,
+        impact: incident.impact,
+      };
+    case 'due':
+      return {
+        title: `Customer update due now: "${incident.name}"`,
+        text: `${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${incident.name}" is due now (${at}). Customers were promised news at this time.`,
+        url,
+        impact: incident.impact,
+      };
+    case 'overdue':
+      return {
+        title: `Customer update overdue: "${incident.name}"`,
+        text: `${lead} (${incidentRoleLabels.incident_lead}) and ${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${incident.name}" was due at ${at} and has not been published. Publish one now, even if there is no news.`,
+        url,
+        impact: incident.impact,
+      };
+  }
+}
+
+/** Arms (or re-arms, or cancels when `dueAt` is null) the reminders for an incident's next external update. */
+export async function armReminders(
+  tx: Ctx,
+  plan: Plan,
+  incident: IncidentRow,
+  dueAt: string | null,
+): Promise<void> {
+  const policy = cadencePolicy(plan, incident.severity);
+  const comms = noticeChannels(plan, 'comms_lead');
+  const both = [...new Set([...comms, ...noticeChannels(plan, 'incident_lead')])];
+  const reminders = dueAt === null ? [] : remindersFor(policy, dueAt, tx.clock.now().toISOString());
+  for (const stage of stages) {
+    const reminder = reminders.find((r) => r.stage === stage);
+    const channels = stage === 'overdue' ? both : comms;
+    for (const channel of both) {
+      if (!reminder || !channels.includes(channel)) {
+        await cancelJob(tx, reminderKey(incident.id, stage, channel));
+        continue;
+      }
+      await enqueueJob(tx, {
+        kind: 'channel.notice',
+        runAt: reminder.at,
+        payload: { channel, message: await reminderMessage(tx, plan, incident, reminder) },
+        dedupeKey: reminderKey(incident.id, stage, channel),
+        replace: true,
+      });
+    }
+  }
+}
+
+/** At declaration: the first external notice is due `first_external_within` after detection. */
+export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
+  if (plan === null) return incident;
+  const due = firstExternalDue(
+    cadencePolicy(plan, incident.severity),
+    incident.detected_at ?? incident.declared_at,
+  );
+  if (due === null) return incident;
+  await tx.db
+    .updateTable('incidents')
+    .set({ next_update_due_at: due })
+    .where('id', '=', incident.id)
+    .execute();
+  const next = { ...incident, next_update_due_at: due };
+  await armReminders(tx, plan, next, due);
+  return next;
+}
+
+/** Called by afterPublish: move the deadline for the update's audience and count adherence. */
+export async function keepCadence(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
+  const plan = await currentPlan(tx.db);
+  if (plan === null || update.state !== 'published' || update.published_at === null) return;
+  const policy = cadencePolicy(plan, incident.severity);
+  const status = incident.status as IncidentStatus;
+  if (update.audience === 'internal') {
+    await tx.db
+      .updateTable('incidents')
+      .set({
+        next_internal_update_due_at: nextDueAfterPublish(policy, 'internal', status, update.published_at),
+      })
+      .where('id', '=', incident.id)
+      .execute();
+    return;
+  }
+  // The deadline this publish answers is the one stored before it; read it fresh, as it may have moved.
+  const before = await tx.db
+    .selectFrom('incidents')
+    .select(['next_update_due_at', 'cadence_due', 'cadence_on_time'])
+    .where('id', '=', incident.id)
+    .executeTakeFirstOrThrow();
+  const counted = countPublish(
+    { updates_due: before.cadence_due, updates_on_time: before.cadence_on_time },
+    before.next_update_due_at,
+    update.published_at,
+  );
+  const due = nextDueAfterPublish(policy, 'external', status, update.published_at);
+  await tx.db
+    .updateTable('incidents')
+    .set({
+      next_update_due_at: due,
+      cadence_due: counted.updates_due,
+      cadence_on_time: counted.updates_on_time,
+    })
+    .where('id', '=', incident.id)
+    .execute();
+  await armReminders(tx, plan, { ...incident, next_update_due_at: due }, due);
+}
+
+export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
+  return adherence(row.cadence_due, row.cadence_on_time);
+}
+
+/** The plan's share of publishing: cadence, and the support brief on each external publish. */
+export async function onPublished(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
+  await keepCadence(tx, incident, update);
+  if (update.audience !== 'internal') await sendSupportBrief(tx, incident.id, await currentPlan(tx.db));
+}

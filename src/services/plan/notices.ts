@@ -1,0 +1,26 @@
+/**
+ * Notices to the people holding incident roles, on the plan's internal
+ * channels (or a role's own channel), through the outbox: written in the
+ * caller's transaction, sent by the worker.
+ */
+import { type NoticeMessage, sendToChannel } from '../../delivery/outbox.ts';
+import type { IncidentRole } from '../../domain/roles.ts';
+import { noticeChannels } from '../../plan/policy.ts';
+import type { Plan } from '../../plan/schema.ts';
+import type { Ctx } from '../context.ts';
+
+export function incidentUrl(ctx: Ctx, incidentId: string): string {
+  return `${ctx.config.publicUrl}/incidents/${incidentId}`;
+}
+
+/** Sends a notice meant for a role's holder; returns the channels it went to. */
+export async function noticeTo(
+  tx: Ctx,
+  plan: Plan | null,
+  role: IncidentRole | null,
+  message: NoticeMessage,
+): Promise<string[]> {
+  const channels = noticeChannels(plan, role);
+  for (const channel of channels) await sendToChannel(tx, channel, message);
+  return channels;
+}

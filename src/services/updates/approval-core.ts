@@ -1,0 +1,77 @@
+/** Sending a draft for approval, inside the caller's transaction: state, round, audit, approvers told. */
+import type { ApprovalPolicy } from '../../domain/approval.ts';
+import { incidentRoleLabels } from '../../domain/roles.ts';
+import type { Plan } from '../../plan/schema.ts';
+import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
+import { audit } from '../audit.ts';
+import type { Ctx } from '../context.ts';
+import { incidentUrl, noticeTo } from '../plan/notices.ts';
+import { holdersOf } from '../plan/roles.ts';
+import type { LintVerdict } from './gate.ts';
+
+export async function enterApproval(
+  tx: Ctx,
+  incident: IncidentRow,
+  row: IncidentUpdateRow,
+  plan: Plan | null,
+  policy: ApprovalPolicy,
+  verdict: LintVerdict,
+  options: { insert: boolean },
+): Promise<IncidentUpdateRow> {
+  const now = tx.clock.now().toISOString();
+  const next: IncidentUpdateRow = {
+    ...row,
+    state: 'pending_approval',
+    round: row.round + 1,
+    submitted_at: now,
+    updated_at: now,
+    lint: JSON.stringify(verdict.problems),
+    lint_override: verdict.override === null ? null : JSON.stringify(verdict.override),
+  };
+  if (options.insert) await tx.db.insertInto('incident_updates').values(next).execute();
+  else {
+    await tx.db
+      .updateTable('incident_updates')
+      .set({
+        state: next.state,
+        round: next.round,
+        submitted_at: now,
+        updated_at: now,
+        lint: next.lint,
+        lint_override: next.lint_override,
+      })
+      .where('id', '=', row.id)
+      .execute();
+  }
+  await audit(tx, {
+    action: 'incident_update.submit',
+    subjectType: 'incident_update',
+    subjectId: row.id,
+    before: { state: row.state },
+    after: {
+      state: next.state,
+      round: next.round,
+      body: next.body,
+      ...(verdict.override && { lint_override: verdict.override, lint: verdict.problems }),
+    },
+  });
+  if (policy.kind === 'roles') {
+    const holders = await holdersOf(tx.db, incident.id);
+    const who = policy.roles
+      .map((r) => `${holders[r] ?? 'nobody yet'} (${incidentRoleLabels[r]})`)
+      .join(' or ');
+    const timeout =
+      policy.publishUnapprovedAfterMs === null
+        ? ''
+        : ` If nobody decides within ${Math.round(policy.publishUnapprovedAfterMs / 60_000)} minutes, the plan publishes it unapproved.`;
+    for (const role of new Set(policy.roles)) {
+      await noticeTo(tx, plan, role, {
+        title: `Approval needed: update on "${incident.name}"`,
+        text: `${who}: please approve or reject this ${next.audience} update (${policy.count} approval${policy.count > 1 ? 's' : ''} needed).${timeout}\n\n${next.body}`,
+        url: incidentUrl(tx, incident.id),
+        impact: incident.impact,
+      });
+    }
+  }
+  return next;
+}

@@ -1,0 +1,134 @@
+/**
+ * What stands between a draft and the customers: the audience must be one
+ * the plan allows at this severity, lint must pass (or a comms lead
+ * overrides it with a reason), and approval must be given where the plan
+ * asks for it.
+ */
+import { z } from 'zod';
+import { type ChannelKind, type TemplateVariant, variantFor } from '../../domain/channel-limits.ts';
+import { CrierError } from '../../domain/errors.ts';
+import type { IncidentStatus } from '../../domain/incidents.ts';
+import { type LintProblem, lintMessage } from '../../domain/lint.ts';
+import { isHolder } from '../../domain/roles.ts';
+import { channelsForAudience, lintOptions, severityOf } from '../../plan/policy.ts';
+import type { Plan } from '../../plan/schema.ts';
+import type { IncidentRow } from '../../store/schema.ts';
+import type { Ctx } from '../context.ts';
+import { holdersOf } from '../plan/roles.ts';
+
+export const LintOverride = z.object({
+  reason: z.string().trim().min(3).max(1000).describe('Why this message goes out despite lint; recorded.'),
+});
+export type LintOverride = z.infer<typeof LintOverride>;
+
+/** Text variants a draft may carry beside its body, per channel kind. */
+export const Variants = z
+  .object({
+    sms: z.string().trim().min(1).max(2000),
+    chat: z.string().trim().min(1).max(40_000),
+    social: z.string().trim().min(1).max(5000),
+    email_subject: z.string().trim().min(1).max(998),
+  })
+  .partial();
+export type Variants = z.infer<typeof Variants>;
+
+export function variantsOf(rendered: string | null): Variants {
+  return rendered === null ? {} : (JSON.parse(rendered) as Variants);
+}
+
+/** The audiences an update may go to: those of the incident's severity, or all the plan defines. */
+export function allowedAudiences(plan: Plan, severity: string | null): string[] {
+  const spec = severityOf(plan, severity);
+  const list = spec?.audiences ?? Object.keys(plan.audiences);
+  return [...new Set([...list.filter((a) => a in plan.audiences), 'internal'])];
+}
+
+export function assertAudience(plan: Plan | null, incident: IncidentRow, audience: string): void {
+  if (plan === null || audience === 'internal') return;
+  const allowed = allowedAudiences(plan, incident.severity);
+  if (!allowed.includes(audience)) {
+    throw new CrierError(
+      'audience_not_found',
+      `The plan has no audience "${audience}" for ${incident.severity ?? 'this incident'}.`,
+      { audience, allowed },
+    );
+  }
+}
+
+/** Lints a draft's body and variants for every channel its audience goes out on. */
+export function lintDraft(
+  plan: Plan | null,
+  status: IncidentStatus,
+  audience: string,
+  body: string,
+  variants: Variants,
+): LintProblem[] {
+  if (plan === null || audience === 'internal') return [];
+  const problems: LintProblem[] = [...lintMessage(body, lintOptions(plan, status))];
+  const seen = new Set(problems.map((p) => `${p.code}:${p.match ?? ''}`));
+  const add = (list: LintProblem[], channel: string) => {
+    for (const p of list) {
+      const key = `${p.code}:${p.match ?? ''}`;
+      if (seen.has(key) && p.code !== 'too_long') continue;
+      seen.add(key);
+      problems.push({ ...p, channel });
+    }
+  };
+  const kinds = new Set<ChannelKind>(channelsForAudience(plan, audience).map((c) => c.kind));
+  for (const kind of kinds) {
+    const variant: TemplateVariant | null = variantFor(kind);
+    const text = (variant && variants[variant]) || body;
+    add(lintMessage(text, lintOptions(plan, status, kind)), kind);
+  }
+  if (variants.email_subject) {
+    add(lintMessage(variants.email_subject, lintOptions(plan, status, 'email_subject')), 'email_subject');
+  }
+  return problems;
+}
+
+/** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
+export async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
+  if (tx.actor.role === 'admin' || tx.actor.role === 'comms_lead') return true;
+  const holders = await holdersOf(tx.db, incidentId);
+  return isHolder(holders.comms_lead, tx.actor.id);
+}
+
+export interface LintVerdict {
+  problems: LintProblem[];
+  override: (LintOverride & { by: string; at: string }) | null;
+}
+
+/**
+ * Lint must pass, or be overridden by a comms lead with a reason. Throws
+ * lint_failed listing what to change; returns what to record.
+ */
+export async function requireLintPass(
+  tx: Ctx,
+  incidentId: string,
+  problems: LintProblem[],
+  override: LintOverride | undefined,
+): Promise<LintVerdict> {
+  if (problems.length === 0) return { problems, override: null };
+  if (override === undefined) {
+    throw new CrierError('lint_failed', lintSummary(problems), { problems });
+  }
+  if (!(await mayOverrideLint(tx, incidentId))) {
+    throw new CrierError('forbidden', 'Only the communications lead may publish a message that fails lint.', {
+      problems,
+    });
+  }
+  return { problems, override: { ...override, by: tx.actor.id, at: tx.clock.now().toISOString() } };
+}
+
+export function lintSummary(problems: readonly LintProblem[]): string {
+  const missing = problems.filter((p) => p.code === 'missing_impact' || p.code === 'missing_next_update');
+  const what = missing.map((p) =>
+    p.code === 'missing_impact' ? 'what customers experience' : 'when customers will hear next',
+  );
+  const head =
+    what.length > 0
+      ? `The message does not say ${what.join(' or ')}.`
+      : 'The message breaks the plan’s rules.';
+  const others = problems.filter((p) => !missing.includes(p)).map((p) => p.message);
+  return [head, ...others].join(' ');
+}

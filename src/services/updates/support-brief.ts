@@ -1,0 +1,127 @@
+/**
+ * The support brief: what the support lead needs to answer tickets the same
+ * way the status page does — the latest published external wording as a
+ * ready reply, the affected components, ETA, next update time, and the
+ * internal notes. Served by the API and sent to the support channel on each
+ * external publish.
+ */
+import { formatTime } from '../../domain/templates.ts';
+import type { Plan } from '../../plan/schema.ts';
+import { timeZoneOf } from '../../plan/variables.ts';
+import type { Db } from '../../store/db.ts';
+import type { Ctx } from '../context.ts';
+import { requireIncident } from '../incidents/queries.ts';
+import { incidentUrl, noticeTo } from '../plan/notices.ts';
+import { type Holders, holdersOf } from '../plan/roles.ts';
+
+export interface SupportBrief {
+  incident_id: string;
+  name: string;
+  status: string;
+  severity: string | null;
+  impact: string;
+  url: string;
+  /** A reply for tickets, built from the latest published external update; null before there is one. */
+  reply: string | null;
+  latest_external: { body: string; audience: string; published_at: string | null } | null;
+  components: { id: string; name: string; status: string }[];
+  eta: string | null;
+  next_update_due_at: string | null;
+  /** The same instants, written in the page's time zone. */
+  eta_text: string | null;
+  next_update_text: string | null;
+  roles: Holders;
+  internal_notes: { at: string; body: string; by: string }[];
+  generated_at: string;
+}
+
+export async function buildSupportBrief(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'config'>,
+  db: Db,
+  incidentId: string,
+  plan: Plan | null,
+): Promise<SupportBrief> {
+  const incident = await requireIncident(db, incidentId);
+  const tz = timeZoneOf(plan, ctx.config.page.timeZone);
+  const latest = await db
+    .selectFrom('incident_updates')
+    .select(['body', 'audience', 'published_at'])
+    .where('incident_id', '=', incidentId)
+    .where('state', '=', 'published')
+    .where('audience', '!=', 'internal')
+    .orderBy('published_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const notes = await db
+    .selectFrom('incident_updates')
+    .select(['published_at', 'body', 'created_by'])
+    .where('incident_id', '=', incidentId)
+    .where('state', '=', 'published')
+    .where('audience', '=', 'internal')
+    .orderBy('published_at', 'desc')
+    .limit(20)
+    .execute();
+  const components = await db
+    .selectFrom('incident_components')
+    .innerJoin('components', 'components.id', 'incident_components.component_id')
+    .select(['components.id', 'components.name', 'components.status'])
+    .where('incident_components.incident_id', '=', incidentId)
+    .orderBy('components.position')
+    .execute();
+  const url = `${ctx.config.publicUrl}/incidents/${incident.id}`;
+  const reply =
+    latest === undefined
+      ? null
+      : `Thank you for getting in touch. ${latest.body.trim()}${incident.next_update_due_at ? ` Our next update is due by ${formatTime(incident.next_update_due_at, tz)}.` : ''} You can follow this incident at ${url}.`;
+  return {
+    incident_id: incident.id,
+    name: incident.name,
+    status: incident.status,
+    severity: incident.severity,
+    impact: incident.impact,
+    url,
+    reply,
+    latest_external: latest ?? null,
+    components,
+    eta: incident.eta,
+    next_update_due_at: incident.next_update_due_at,
+    eta_text: incident.eta ? formatTime(incident.eta, tz) : null,
+    next_update_text: incident.next_update_due_at ? formatTime(incident.next_update_due_at, tz) : null,
+    roles: await holdersOf(db, incidentId),
+    internal_notes: notes.map((n) => ({ at: n.published_at ?? '', body: n.body, by: n.created_by })),
+    generated_at: ctx.clock.now().toISOString(),
+  };
+}
+
+export function supportBriefText(b: SupportBrief): string {
+  const lines = [
+    `Support brief: ${b.name}`,
+    `Status: ${b.status}${b.severity ? ` (${b.severity})` : ''}, impact ${b.impact}`,
+    `Affected: ${b.components.length ? b.components.map((c) => `${c.name} (${c.status.replaceAll('_', ' ')})`).join(', ') : 'no components named'}`,
+    `Expected fix: ${b.eta_text ?? 'not known yet'}`,
+    `Next customer update: ${b.next_update_text ?? 'none planned'}`,
+    `Incident lead: ${b.roles.incident_lead ?? '-'}; comms lead: ${b.roles.comms_lead ?? '-'}; support lead: ${b.roles.support_lead ?? '-'}`,
+    `Link: ${b.url}`,
+    '',
+    'Reply to customers:',
+    b.reply ?? '(nothing published to customers yet: do not improvise; ask the comms lead)',
+  ];
+  if (b.internal_notes.length > 0) {
+    lines.push('', 'Internal notes (do not share):');
+    for (const n of b.internal_notes) lines.push(`- ${n.at} ${n.by}: ${n.body.replace(/\s+/g, ' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Sends the brief to the support lead's channel; called on each external publish. */
+export async function sendSupportBrief(tx: Ctx, incidentId: string, plan: Plan | null): Promise<void> {
+  if (plan === null) return;
+  const brief = await buildSupportBrief(tx, tx.db, incidentId, plan);
+  await noticeTo(tx, plan, 'support_lead', {
+    title: `Support brief: ${brief.name}`,
+    text: supportBriefText(brief),
+    url: incidentUrl(tx, incidentId),
+    impact: brief.impact,
+  });
+}
