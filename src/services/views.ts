@@ -126,6 +126,11 @@ export interface IncidentView {
   resolved_at: string | null;
   eta: string | null;
   next_update_due_at: string | null;
+  next_internal_update_due_at: string | null;
+  /** External updates that fell due, and how many were published on time. */
+  cadence: { updates_due: number; updates_on_time: number; ratio: number | null };
+  /** Who holds the incident's roles (the plan's rota, or whoever declared it). */
+  roles: { incident_lead: string | null; comms_lead: string | null; support_lead: string | null };
   created_by: string;
   created_at: string;
   updated_at: string;
@@ -138,6 +143,7 @@ export function incidentView(
   row: IncidentRow,
   components: ComponentView[],
   updates: IncidentUpdateView[],
+  roles: IncidentView['roles'] = { incident_lead: null, comms_lead: null, support_lead: null },
 ): IncidentView {
   return {
     id: row.id,
@@ -158,6 +164,13 @@ export function incidentView(
     resolved_at: row.resolved_at,
     eta: row.eta,
     next_update_due_at: row.next_update_due_at,
+    next_internal_update_due_at: row.next_internal_update_due_at,
+    cadence: {
+      updates_due: row.cadence_due,
+      updates_on_time: row.cadence_on_time,
+      ratio: row.cadence_due === 0 ? null : Math.round((row.cadence_on_time / row.cadence_due) * 1000) / 1000,
+    },
+    roles,
     created_by: row.created_by,
     created_at: row.created_at,
     updated_at: row.updated_at,

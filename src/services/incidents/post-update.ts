@@ -3,6 +3,7 @@ import { incidentStatuses } from '../../domain/incidents.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
+import { LintOverride, Variants } from '../updates/gate.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { appendUpdate } from './append-update.ts';
 import { IncidentFields } from './inputs.ts';
@@ -16,6 +17,9 @@ export const PostUpdateInput = z.object({
   components: IncidentFields.components.default({}),
   deliver_notifications: IncidentFields.deliver_notifications.default(true),
   audience: IncidentFields.audience,
+  /** A comms lead's reason to publish despite lint; recorded. */
+  lint_override: LintOverride.optional(),
+  variants: Variants.optional(),
 });
 export type PostUpdateInput = z.input<typeof PostUpdateInput>;
 
@@ -38,6 +42,8 @@ export async function postUpdate(
       componentIds: input.component_ids,
       ...(input.impact_override !== undefined && { impactOverride: input.impact_override }),
       action: input.status === 'resolved' ? 'incident.resolve' : 'incident.update',
+      ...(input.lint_override !== undefined && { lintOverride: input.lint_override }),
+      ...(input.variants !== undefined && { variants: input.variants }),
     });
     return updateView(row);
   });

@@ -58,11 +58,19 @@ export async function incidentViews(
     .where('incident_components.incident_id', 'in', ids)
     .orderBy('components.position')
     .execute();
+  const roles = await db.selectFrom('incident_roles').selectAll().where('incident_id', 'in', ids).execute();
   return rows.map((row) =>
     incidentView(
       row,
       links.filter((l) => l.incident_id === row.id).map(componentView),
       updates.filter((u) => u.incident_id === row.id).map(updateView),
+      {
+        incident_lead:
+          roles.find((r) => r.incident_id === row.id && r.role === 'incident_lead')?.holder ?? null,
+        comms_lead: roles.find((r) => r.incident_id === row.id && r.role === 'comms_lead')?.holder ?? null,
+        support_lead:
+          roles.find((r) => r.incident_id === row.id && r.role === 'support_lead')?.holder ?? null,
+      },
     ),
   );
 }
