@@ -14,7 +14,9 @@ import { CrierError } from '../domain/errors.ts';
 import { componentRoutes } from './admin/components.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
+import { planRoutes } from './admin/plan.ts';
 import { tokenRoutes } from './admin/tokens.ts';
+import { updateRoutes } from './admin/updates.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -114,6 +116,8 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(incidentRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
+        await secured.register(planRoutes);
+        await secured.register(updateRoutes);
       });
     },
     { prefix: ADMIN_PREFIX },

@@ -188,7 +188,7 @@ export async function editDraft(
   });
 }
 
-export const SubmitInput = z.object({ lint_override: LintOverride.optional() });
+export const SubmitInput = z.strictObject({ lint_override: LintOverride.optional() });
 export type SubmitInput = z.input<typeof SubmitInput>;
 
 /**
@@ -259,7 +259,7 @@ async function publishChecked(
   return loadDraftView(tx.db, published);
 }
 
-export const PublishInput = z.object({ lint_override: LintOverride.optional() });
+export const PublishInput = z.strictObject({ lint_override: LintOverride.optional() });
 export type PublishInput = z.input<typeof PublishInput>;
 
 /** Publishes an approved update, or a draft that needs no approval. */
@@ -286,7 +286,7 @@ export async function publishUpdate(
   });
 }
 
-export const ApproveInput = z.object({
+export const ApproveInput = z.strictObject({
   comment: z.string().trim().min(1).max(2000).optional(),
   /** Publish as soon as the approvals are complete. Default true. */
   publish: z.boolean().default(true),
