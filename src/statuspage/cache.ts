@@ -166,8 +166,17 @@ export class StatusPage {
   }
 
   send(req: IncomingMessage, res: ServerResponse, entry: Entry, status: number): void {
-    const variant = entry[pickEncoding(req.headers['accept-encoding'])];
-    if (status === 200 && matchesEtag(req.headers['if-none-match'], entry.tag)) {
+    // Read the two headers from the raw list: building `req.headers` costs more than the rest of the answer.
+    let acceptEncoding: string | undefined;
+    let ifNoneMatch: string | undefined;
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      if (name.length === 15 && name.toLowerCase() === 'accept-encoding') acceptEncoding = raw[i + 1];
+      else if (name.length === 13 && name.toLowerCase() === 'if-none-match') ifNoneMatch = raw[i + 1];
+    }
+    const variant = entry[pickEncoding(acceptEncoding)];
+    if (status === 200 && matchesEtag(ifNoneMatch, entry.tag)) {
       res.writeHead(304, variant.notModified);
       res.end();
       return;
