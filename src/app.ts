@@ -69,7 +69,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const liveEvents = new LiveEvents(statusPage.page);
   const server = await buildServer({
     ...base,
-    public: { statusPage: statusPage.page, liveEvents, checks: () => statusPage.checks() },
+    public: {
+      statusPage: statusPage.page,
+      liveEvents,
+      checks: () => statusPage.checks(),
+      metrics: () => statusPage.metrics(),
+    },
   });
 
   const timers: NodeJS.Timeout[] = [];

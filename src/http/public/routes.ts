@@ -15,6 +15,8 @@ export interface PublicDeps {
   liveEvents: LiveEvents;
   /** The status page's and its exports' health, for /readyz. */
   checks?: () => Record<string, string>;
+  /** The status page's counters in the Prometheus text format, for /metrics to append. */
+  metrics?: () => string;
 }
 
 const cachedPaths = [
