@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type DialectName, dialectOf } from './dialect.ts';
@@ -49,9 +49,21 @@ function openPostgres(url: string, options: OpenOptions): Db {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * On PostgreSQL, the schema the migration tables live in, named outright:
+ * unnamed, Kysely looks for them in every schema and, when another schema
+ * in the same database has them, takes them for its own and fails.
+ */
+async function migrationSchema(db: Db): Promise<{ migrationTableSchema?: string }> {
+  if (dialect(db) !== 'postgres') return {};
+  const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = row.rows[0]?.schema;
+  return schema ? { migrationTableSchema: schema } : {};
+}
+
 /** Runs every pending migration. Throws with the failing migration's name. */
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -62,7 +74,7 @@ export async function migrate(db: Db): Promise<string[]> {
 
 /** True when every known migration has been applied. */
 export async function migrationsCurrent(db: Db): Promise<boolean> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
   const list = await migrator.getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }
