@@ -5,6 +5,8 @@
 import pino, { type Logger } from 'pino';
 import { ChangeBus } from './changes.ts';
 import type { Config } from './config.ts';
+import { type Delivery, startDelivery } from './delivery/wiring.ts';
+import type { WorkerOptions } from './delivery/worker.ts';
 import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
@@ -29,6 +31,12 @@ export interface AppOptions {
    * (LISTEN/NOTIFY). Defaults to CRIER_DATABASE_URL; tests that pass their own db set it.
    */
   listenUrl?: string;
+  /**
+   * Run the delivery worker in this process. Default: CRIER_WORKER, and off
+   * when `timers` is off (tests start one when they want one).
+   */
+  worker?: boolean;
+  workerOptions?: WorkerOptions;
 }
 
 export interface App {
@@ -40,6 +48,8 @@ export interface App {
   readonly systemCtx: Ctx;
   /** The public status page's render cache (src/statuspage). */
   readonly statusPage: StatusPage;
+  /** Channels, metrics and the in-process worker, if any. */
+  readonly delivery: Delivery;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -67,8 +77,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     listenUrl: options.listenUrl ?? (options.db ? undefined : config.databaseUrl),
   });
   const liveEvents = new LiveEvents(statusPage.page);
+  const delivery = await startDelivery(systemCtx, {
+    env: config.env,
+    runWorker: options.worker ?? (options.timers !== false && config.worker),
+    worker: {
+      leaseMs: config.workerLeaseMs,
+      pollMs: config.workerPollMs,
+      ...options.workerOptions,
+    },
+  });
   const server = await buildServer({
     ...base,
+    delivery,
     public: {
       statusPage: statusPage.page,
       liveEvents,
@@ -103,6 +123,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     changes,
     systemCtx,
     statusPage: statusPage.page,
+    delivery,
     async listen() {
       return server.listen({ port: config.port, host: config.host });
     },
@@ -110,6 +131,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const t of timers) clearInterval(t);
       liveEvents.close();
       await server.close();
+      // Drains: sends in flight finish and are recorded; claimed work is handed back.
+      await delivery.close();
       await statusPage.close();
       if (!options.db) await db.destroy();
     },

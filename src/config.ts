@@ -72,6 +72,10 @@ const Env = z.object({
   CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
   CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  CRIER_WORKER: boolean.default(true),
+  CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 export interface Config {
@@ -94,6 +98,14 @@ export interface Config {
    * (channel credentials), which are named by the plan rather than here.
    */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Run the delivery worker inside `crier serve` (`crier worker` runs one alone). */
+  readonly worker: boolean;
+  /** How long a worker's claim holds a job or delivery before another may take it over. */
+  readonly workerLeaseMs: number;
+  /** How often an idle worker looks for due work. */
+  readonly workerPollMs: number;
+  /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
+  readonly maintenanceReminderMinutes: number;
   /** How the public status page looks (later also from the plan's `page:` section). */
   readonly page: {
     readonly name: string;
@@ -156,6 +168,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,
     env: Object.freeze({ ...present }),
+    worker: e.CRIER_WORKER,
+    workerLeaseMs: e.CRIER_WORKER_LEASE_MS,
+    workerPollMs: e.CRIER_WORKER_POLL_MS,
+    maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,
       logoUrl: e.CRIER_PAGE_LOGO_URL,

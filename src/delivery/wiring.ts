@@ -16,6 +16,8 @@ export interface Delivery {
   /** The plan's channels (Twilio's auth token verifies inbound STOP). */
   readonly channels: ChannelSet;
   readonly worker: Worker | null;
+  /** Twilio auth tokens of the plan's sms-twilio channels, to verify inbound STOP webhooks. */
+  readonly twilioTokens: readonly string[];
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
     offered: new Set(channels.lanes.keys()),
     channels,
     worker,
+    twilioTokens: Object.values(plan.channels).flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),
     async close() {
       await worker?.stop();
       await channels.close();

@@ -10,17 +10,22 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { DeliveryMetrics } from '../delivery/metrics.ts';
+import type { Delivery } from '../delivery/wiring.ts';
 import { CrierError } from '../domain/errors.ts';
 import { componentRoutes } from './admin/components.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
 import { planRoutes } from './admin/plan.ts';
+import { subscriberRoutes } from './admin/subscribers.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { metricsRoutes } from './metrics.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
+import { subscribeRoutes } from './public/subscribe.ts';
 
 export const ADMIN_PREFIX = '/api/v1';
 
@@ -28,6 +33,8 @@ export interface ServerDeps extends BaseCtx {
   log: Logger;
   /** The status page's render cache and live events. */
   public: PublicDeps;
+  /** Channels, metrics and the worker (src/delivery/wiring.ts); without it nothing can be subscribed to. */
+  delivery?: Delivery;
 }
 
 export interface RouteEntry {
@@ -118,6 +125,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(tokenRoutes);
         await secured.register(planRoutes);
         await secured.register(updateRoutes);
+        await secured.register(subscriberRoutes(() => deps.delivery?.offered ?? new Set()));
       });
     },
     { prefix: ADMIN_PREFIX },
@@ -125,6 +133,15 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
 
   await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
+  await app.register(
+    subscribeRoutes({
+      ...deps,
+      offered: () => deps.delivery?.offered ?? new Set(),
+      twilioTokens: () => deps.delivery?.twilioTokens ?? [],
+    }),
+  );
+  const noMetrics = new DeliveryMetrics();
+  await app.register(metricsRoutes(deps.db, () => deps.delivery?.metrics ?? noMetrics, () => deps.clock.now()));
 
   return Object.assign(app, { adminRoutes }) as unknown as CrierServer;
 }

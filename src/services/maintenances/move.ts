@@ -12,6 +12,7 @@ import { applyComponentStatus } from '../components/set-status.ts';
 import { actingAs, type Ctx, systemActor } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
+import { enqueueMaintenanceFanout } from '../subscribers/notify.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import type { MaintenanceView } from '../views.ts';
 import { getMaintenance, lockMaintenance, requireMaintenance } from './queries.ts';
@@ -78,6 +79,9 @@ async function applyMove(
     before: { status: m.status },
     after: { status: to },
   });
+  if (to === 'in_progress' || to === 'completed') {
+    await enqueueMaintenanceFanout(tx, { ...m, status: to, sequence: m.sequence + 1 }, to, 0);
+  }
   onCommit(tx, () => tx.changes.publish({ kind: 'maintenance', id: m.id }));
 }
 

@@ -8,6 +8,7 @@ import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
+import { enqueueMaintenanceFanout } from '../subscribers/notify.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import type { MaintenanceView } from '../views.ts';
 import { getMaintenance } from './queries.ts';
@@ -71,6 +72,7 @@ export async function scheduleMaintenance(ctx: Ctx, raw: ScheduleMaintenanceInpu
       subjectId: row.id,
       after: { ...row, component_ids: input.component_ids },
     });
+    await enqueueMaintenanceFanout(tx, row, 'scheduled', tx.config.maintenanceReminderMinutes);
     onCommit(tx, () => tx.changes.publish({ kind: 'maintenance', id: row.id }));
     return row.id;
   });

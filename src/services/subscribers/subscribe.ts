@@ -129,7 +129,8 @@ export async function upsertSubscriber(
     row = {
       ...existing,
       state,
-      confirm_token: confirmToken ?? existing.confirm_token,
+      // Links already sent keep working: a second request re-sends the same token.
+      confirm_token: needsConfirm ? (existing.confirm_token ?? confirmToken) : existing.confirm_token,
       all_components: components.length === 0 ? 1 : 0,
       component_ids: JSON.stringify(components),
       locale: locale ?? existing.locale,

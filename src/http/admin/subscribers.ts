@@ -1,0 +1,144 @@
+/** Admin API for subscribers and deliveries. */
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CrierError } from '../../domain/errors.ts';
+import { requireUpdate } from '../../services/incidents/edit-update.ts';
+import { exportSubscribers, importSubscribers } from '../../services/subscribers/csv.ts';
+import { deleteSubscriber, ReplayInput, replayDeliveries } from '../../services/subscribers/manage.ts';
+import {
+  countSubscribers,
+  DeliveryQuery,
+  listDeliveries,
+  listSubscribers,
+  requireSubscriber,
+  SubscriberQuery,
+  updateDeliveryCounts,
+} from '../../services/subscribers/queries.ts';
+import { AddSubscriberInput, addSubscriber } from '../../services/subscribers/subscribe.ts';
+import { subscriberView } from '../../services/subscribers/views.ts';
+import { wrappedOrBare } from '../statuspage-body.ts';
+import { sendPage } from './list.ts';
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const UpdateParams = IdParams.extend({ uid: z.string().min(1).max(64) });
+const ImportQuery = z.object({
+  confirm: z.enum(['true', 'false']).default('false'),
+  audience: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,62}$/)
+    .optional(),
+});
+const ExportQuery = z.object({ audience: z.string().max(64).optional() });
+const tags = ['subscribers'];
+
+export function subscriberRoutes(offered: () => ReadonlySet<string>): FastifyPluginAsyncZod {
+  return async (app) => {
+    // CSV arrives as a stream, parsed row by row; nothing buffers the whole file.
+    app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+
+    app.get(
+      '/subscribers',
+      { config: { action: 'subscriber.read' }, schema: { tags, querystring: SubscriberQuery } },
+      async (req, reply) => sendPage(reply, await listSubscribers(req.ctx.db, req.query)),
+    );
+
+    app.post(
+      '/subscribers',
+      {
+        config: { action: 'subscriber.write' },
+        schema: { tags, body: wrappedOrBare('subscriber', AddSubscriberInput) },
+      },
+      async (req, reply) => reply.code(201).send(await addSubscriber(req.ctx, req.body, offered())),
+    );
+
+    app.get(
+      '/subscribers/counts',
+      { config: { action: 'subscriber.read' }, schema: { tags, querystring: ExportQuery } },
+      async (req) => countSubscribers(req.ctx.db, req.query.audience),
+    );
+
+    app.post(
+      '/subscribers/import',
+      { config: { action: 'subscriber.write' }, schema: { tags, querystring: ImportQuery } },
+      async (req) => {
+        const type = String(req.headers['content-type'] ?? '');
+        if (!type.startsWith('text/csv')) {
+          throw new CrierError('unsupported_media_type', 'Send the subscribers as content-type: text/csv.');
+        }
+        return importSubscribers(req.ctx, req.body as AsyncIterable<Buffer>, {
+          confirm: req.query.confirm === 'true',
+          ...(req.query.audience && { audience: req.query.audience }),
+          offered: offered(),
+        });
+      },
+    );
+
+    app.get(
+      '/subscribers/export',
+      { config: { action: 'subscriber.read' }, schema: { tags, querystring: ExportQuery } },
+      async (req, reply) =>
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="subscribers.csv"')
+          .send(Readable.from(exportSubscribers(req.ctx.db, req.query.audience))),
+    );
+
+    app.get(
+      '/subscribers/:id',
+      { config: { action: 'subscriber.read' }, schema: { tags, params: IdParams } },
+      async (req) => subscriberView(await requireSubscriber(req.ctx.db, req.params.id)),
+    );
+
+    app.delete(
+      '/subscribers/:id',
+      { config: { action: 'subscriber.write' }, schema: { tags, params: IdParams } },
+      async (req, reply) => {
+        await deleteSubscriber(req.ctx, req.params.id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get(
+      '/subscribers/:id/deliveries',
+      {
+        config: { action: 'subscriber.read' },
+        schema: { tags, params: IdParams, querystring: DeliveryQuery.omit({ subscriber_id: true }) },
+      },
+      async (req, reply) => {
+        await requireSubscriber(req.ctx.db, req.params.id);
+        return sendPage(
+          reply,
+          await listDeliveries(req.ctx.db, { ...req.query, subscriber_id: req.params.id }),
+        );
+      },
+    );
+
+    app.get(
+      '/deliveries',
+      { config: { action: 'subscriber.read' }, schema: { tags: ['deliveries'], querystring: DeliveryQuery } },
+      async (req, reply) => sendPage(reply, await listDeliveries(req.ctx.db, req.query)),
+    );
+
+    app.post(
+      '/deliveries/replay',
+      { config: { action: 'delivery.replay' }, schema: { tags: ['deliveries'], body: ReplayInput } },
+      async (req) => replayDeliveries(req.ctx, req.body),
+    );
+
+    app.post(
+      '/deliveries/:id/replay',
+      { config: { action: 'delivery.replay' }, schema: { tags: ['deliveries'], params: IdParams } },
+      async (req) => replayDeliveries(req.ctx, {}, req.params.id),
+    );
+
+    app.get(
+      '/incidents/:id/updates/:uid/deliveries',
+      { config: { action: 'read' }, schema: { tags: ['incidents'], params: UpdateParams } },
+      async (req) => {
+        const update = await requireUpdate(req.ctx.db, req.params.id, req.params.uid);
+        return updateDeliveryCounts(req.ctx.db, update.id);
+      },
+    );
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * /metrics in the Prometheus text format: the worker's counters and
+ * histograms (this process), and gauges read from the database (all
+ * workers): deliveries by channel and state, jobs waiting.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DeliveryMetrics } from '../delivery/metrics.ts';
+import { label } from '../delivery/metrics.ts';
+import type { Db } from '../store/db.ts';
+
+export async function databaseGauges(db: Db, now: Date): Promise<string> {
+  const [deliveries, jobs, due] = await Promise.all([
+    db
+      .selectFrom('deliveries')
+      .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['channel', 'state'])
+      .execute(),
+    db
+      .selectFrom('outbox_jobs')
+      .select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', 'in', ['pending', 'running', 'dead'])
+      .groupBy(['kind', 'state'])
+      .execute(),
+    db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', 'in', ['pending', 'failed', 'sending'])
+      .where('next_attempt_at', '<=', now.toISOString())
+      .executeTakeFirst(),
+  ]);
+  const lines = [
+    '# HELP crier_deliveries Deliveries by channel and state.',
+    '# TYPE crier_deliveries gauge',
+    ...deliveries.map(
+      (r) => `crier_deliveries{channel="${label(r.channel)}",state="${label(r.state)}"} ${Number(r.n)}`,
+    ),
+    '# HELP crier_outbox_jobs Outbox jobs waiting, running or dead, by kind.',
+    '# TYPE crier_outbox_jobs gauge',
+    ...jobs.map((r) => `crier_outbox_jobs{kind="${label(r.kind)}",state="${label(r.state)}"} ${Number(r.n)}`),
+    '# HELP crier_delivery_queue_depth Deliveries due now and not yet sent.',
+    '# TYPE crier_delivery_queue_depth gauge',
+    `crier_delivery_queue_depth ${Number(due?.n ?? 0)}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function metricsRoutes(db: Db, metrics: () => DeliveryMetrics, now: () => Date) {
+  return async (app: FastifyInstance) => {
+    app.get('/metrics', async (_req, reply) => {
+      const body = `${metrics().render()}${await databaseGauges(db, now())}`;
+      return reply
+        .type('text/plain; version=0.0.4; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(body);
+    });
+  };
+}

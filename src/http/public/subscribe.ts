@@ -1,0 +1,218 @@
+/**
+ * Public subscription routes: the form and its JSON twin, the confirmation
+ * link, the unsubscribe page and its RFC 8058 one-click POST, and Twilio's
+ * inbound-SMS webhook for STOP. Every answer about a contact is the same
+ * whether or not it was known.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CrierError } from '../../domain/errors.ts';
+import { listComponents } from '../../services/components/queries.ts';
+import type { Ctx } from '../../services/context.ts';
+import { maskContact } from '../../services/subscribers/contact.ts';
+import {
+  confirmSubscription,
+  findByToken,
+  type PublicLimits,
+  publicLimits,
+  publicSubscribe,
+  smsStopWords,
+  unsubscribeByToken,
+  unsubscribeNumber,
+} from '../../services/subscribers/public.ts';
+import type { BaseCtx } from '../auth.ts';
+import { sendError, toCrierError } from '../errors.ts';
+import { escapeHtml } from './html.ts';
+
+export interface SubscribeDeps extends BaseCtx {
+  offered(): ReadonlySet<string>;
+  twilioTokens(): readonly string[];
+}
+
+const kindLabels: Record<string, [string, string, string]> = {
+  email: ['email', 'Email address', 'email'],
+  sms: ['phone', 'Mobile number (with country code, e.g. +14155550100)', 'tel'],
+  webhook: ['webhook', 'Webhook URL', 'url'],
+  slack: ['slack', 'Slack incoming webhook URL', 'url'],
+  teams: ['teams', 'Microsoft Teams workflow webhook URL', 'url'],
+  discord: ['discord', 'Discord webhook URL', 'url'],
+};
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}<p><a href="/">Back to the status page</a></p></main></body></html>`;
+}
+
+function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .send(page(title, body));
+}
+
+/** A form body as an object; repeated keys (component checkboxes) become arrays. */
+function formObject(text: string): Record<string, string | string[]> {
+  const params = new URLSearchParams(text);
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = key === 'component_ids' ? all : (all[0] ?? '');
+  }
+  for (const [k, v] of Object.entries(out)) if (v === '') delete out[k];
+  return out;
+}
+
+export function subscribeRoutes(deps: SubscribeDeps) {
+  const limits: PublicLimits = publicLimits();
+  const ctx = (req: FastifyRequest): Ctx => ({
+    ...deps,
+    log: deps.log.child({ request_id: String(req.id) }),
+    actor: { id: 'public', role: 'viewer', source: req.ip, requestId: String(req.id) },
+  });
+
+  return async (app: FastifyInstance) => {
+    // Forms, and mail clients' one-click POSTs (form-encoded or multipart): read as text, small.
+    app.addContentTypeParser(
+      ['application/x-www-form-urlencoded', 'multipart/form-data'],
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
+
+    app.get('/subscribe', async (_req, reply) => {
+      const offered = deps.offered();
+      const components = await listComponents(deps.db);
+      const kinds = Object.entries(kindLabels).filter(([kind]) => offered.has(kind));
+      const fields = kinds
+        .map(
+          ([, [name, label, type]]) =>
+            `<p><label>${escapeHtml(label)}<br><input name="${name}" type="${type}" autocomplete="off"></label></p>`,
+        )
+        .join('');
+      const boxes = components
+        .map(
+          (c) =>
+            `<label><input type="checkbox" name="component_ids" value="${escapeHtml(c.id)}"> ${escapeHtml(c.name)}</label><br>`,
+        )
+        .join('');
+      const push = offered.has('push')
+        ? '<p><button type="button" id="push-subscribe" hidden>Notify me in this browser</button></p><script src="/push.js" defer></script>'
+        : '';
+      return html(
+        reply,
+        200,
+        'Subscribe to updates',
+        `<form method="post" action="/subscribe"><p>Fill in one way to reach you.</p>${fields}${
+          boxes
+            ? `<fieldset><legend>Only these components (none ticked: all)</legend>${boxes}</fieldset>`
+            : ''
+        }<p><button type="submit">Subscribe</button></p></form>${push}`,
+      );
+    });
+
+    app.post('/subscribe', async (req, reply) => {
+      const isForm = typeof req.body === 'string';
+      const input = isForm ? formObject(req.body as string) : req.body;
+      try {
+        if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+          throw new CrierError('validation_failed', 'Send an object with one contact.');
+        }
+        const answer = await publicSubscribe(ctx(req), input, req.ip, limits, deps.offered());
+        if (isForm) return html(reply, 200, 'Check your inbox', `<p>${escapeHtml(answer.message)}</p>`);
+        return reply.code(202).send(answer);
+      } catch (err) {
+        if (!isForm) return sendError(req, reply, err);
+        const e = toCrierError(err);
+        const status = e.code === 'rate_limited' ? 429 : e.code === 'internal_error' ? 500 : 400;
+        const details = Array.isArray(e.details)
+          ? `<ul>${(e.details as { message?: string }[]).map((d) => `<li>${escapeHtml(String(d.message ?? ''))}</li>`).join('')}</ul>`
+          : '';
+        return html(
+          reply,
+          status,
+          'Not subscribed',
+          `<p>${escapeHtml(e.message)}</p>${details}<p><a href="/subscribe">Try again</a></p>`,
+        );
+      }
+    });
+
+    app.get<{ Params: { token: string } }>('/confirm/:token', async (req, reply) => {
+      const result = await confirmSubscription(ctx(req), req.params.token.slice(0, 100));
+      if (result.state === 'unknown') {
+        return html(reply, 404, 'Link not valid', '<p>This confirmation link is not valid any more.</p>');
+      }
+      return html(
+        reply,
+        200,
+        'Subscription confirmed',
+        `<p>You will now receive status updates.</p><p><a href="/unsubscribe/${escapeHtml(result.subscriber?.token ?? '')}">Manage or unsubscribe</a></p>`,
+      );
+    });
+
+    app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
+      const row = await findByToken(ctx(req), req.params.token.slice(0, 100));
+      if (!row) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
+      const who = escapeHtml(maskContact(row.kind, row.contact));
+      if (row.state === 'unsubscribed') {
+        return html(reply, 200, 'Unsubscribed', `<p>${who} receives no more updates.</p>`);
+      }
+      // A GET changes nothing (link scanners open every link); the button POSTs.
+      return html(
+        reply,
+        200,
+        'Manage your subscription',
+        `<p>Updates go to ${who}.</p><form method="post" action="/unsubscribe/${escapeHtml(row.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+      );
+    });
+
+    app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
+      const oneClick = typeof req.body === 'string' && /List-Unsubscribe=One-Click/i.test(req.body);
+      const done = await unsubscribeByToken(
+        ctx(req),
+        req.params.token.slice(0, 100),
+        oneClick ? 'one-click' : 'page',
+      );
+      if (!done) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
+      return html(reply, 200, 'Unsubscribed', '<p>You will receive no more updates.</p>');
+    });
+
+    // Twilio calls this with each inbound SMS; STOP and its synonyms unsubscribe the number.
+    app.post('/webhooks/twilio/sms', async (req, reply) => {
+      const body = typeof req.body === 'string' ? req.body : '';
+      const params = new URLSearchParams(body);
+      const signature = String(req.headers['x-twilio-signature'] ?? '');
+      const url = `${deps.config.publicUrl}${req.url}`;
+      if (!verifyTwilio(deps.twilioTokens(), url, params, signature)) {
+        return sendError(req, reply, new CrierError('forbidden', 'The X-Twilio-Signature does not match.'));
+      }
+      const word = (params.get('Body') ?? '').trim().toUpperCase();
+      const from = params.get('From') ?? '';
+      if (smsStopWords.has(word) && /^\+[1-9]\d{6,14}$/.test(from)) await unsubscribeNumber(ctx(req), from);
+      return reply.type('text/xml').send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    });
+  };
+}
+
+/**
+ * Twilio's request signature: base64 HMAC-SHA1, keyed by the auth token, of
+ * the full URL followed by every POST parameter's name and value, sorted by name.
+ */
+export function twilioSignature(token: string, url: string, params: URLSearchParams): string {
+  const data = [...params.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .reduce((acc, [k, v]) => acc + k + v, url);
+  return createHmac('sha1', token).update(data, 'utf8').digest('base64');
+}
+
+function verifyTwilio(
+  tokens: readonly string[],
+  url: string,
+  params: URLSearchParams,
+  given: string,
+): boolean {
+  const provided = Buffer.from(given);
+  return tokens.some((token) => {
+    const expected = Buffer.from(twilioSignature(token, url, params));
+    return expected.length === provided.length && timingSafeEqual(expected, provided);
+  });
+}

@@ -1,0 +1,181 @@
+/** Reading subscribers for the admin: lists, search, counts, one, and each one's delivery log. */
+import { z } from 'zod';
+import { subscriberKinds } from '../../channels/types.ts';
+import { CrierError } from '../../domain/errors.ts';
+import type { Db } from '../../store/db.ts';
+import type { SubscriberRow } from '../../store/schema.ts';
+import { offsetOf, type Page, Pagination } from '../pagination.ts';
+import { type SubscriberView, subscriberView } from './views.ts';
+
+export const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+
+export const SubscriberQuery = Pagination.extend({
+  q: z.string().max(200).optional(),
+  state: z.enum(subscriberStates).optional(),
+  kind: z.enum(subscriberKinds).optional(),
+  audience: z.string().max(64).optional(),
+  component_id: z.string().max(64).optional(),
+});
+export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
+
+export async function listSubscribers(db: Db, q: SubscriberQuery): Promise<Page<SubscriberView>> {
+  let query = db.selectFrom('subscribers');
+  if (q.q) query = query.where('contact_key', 'like', `%${q.q.toLowerCase().replace(/[%_]/g, '')}%`);
+  if (q.state) query = query.where('state', '=', q.state);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  if (q.audience) query = query.where('audience', '=', q.audience);
+  if (q.component_id) {
+    const id = q.component_id;
+    query = query.where((eb) =>
+      eb.or([
+        eb('all_components', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('subscriber_components')
+            .select('subscriber_id')
+            .whereRef('subscriber_components.subscriber_id', '=', 'subscribers.id')
+            .where('component_id', '=', id),
+        ),
+      ]),
+    );
+  }
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await query
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(q.per_page)
+    .offset(offsetOf(q))
+    .execute();
+  return {
+    items: rows.map((r) => subscriberView(r)),
+    total: Number(total?.n ?? 0),
+    page: q.page,
+    per_page: q.per_page,
+  };
+}
+
+export async function requireSubscriber(db: Db, id: string): Promise<SubscriberRow> {
+  const row = await db.selectFrom('subscribers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new CrierError('subscriber_not_found', `No subscriber has the id ${id}.`, { id });
+  return row;
+}
+
+export type SubscriberCounts = Record<string, Record<string, number>> & { total: Record<string, number> };
+
+/** Counts by kind and state, plus totals per state. */
+export async function countSubscribers(db: Db, audience?: string): Promise<SubscriberCounts> {
+  let q = db
+    .selectFrom('subscribers')
+    .select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy(['kind', 'state']);
+  if (audience) q = q.where('audience', '=', audience);
+  const rows = await q.execute();
+  const counts = { total: {} } as SubscriberCounts;
+  for (const r of rows) {
+    counts[r.kind] ??= {};
+    (counts[r.kind] as Record<string, number>)[r.state] = Number(r.n);
+    counts.total[r.state] = (counts.total[r.state] ?? 0) + Number(r.n);
+  }
+  return counts;
+}
+
+export interface DeliveryView {
+  id: string;
+  subject_type: string;
+  subject_id: string;
+  incident_id: string | null;
+  subscriber_id: string;
+  channel: string;
+  via: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  provider_id: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export const DeliveryQuery = Pagination.extend({
+  state: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']).optional(),
+  channel: z.enum(subscriberKinds).optional(),
+  subject_id: z.string().max(200).optional(),
+  subscriber_id: z.string().max(64).optional(),
+});
+export type DeliveryQuery = z.infer<typeof DeliveryQuery>;
+
+export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Page<DeliveryView>> {
+  let query = db.selectFrom('deliveries');
+  if (q.state) query = query.where('state', '=', q.state);
+  if (q.channel) query = query.where('channel', '=', q.channel);
+  if (q.subject_id) query = query.where('subject_id', '=', q.subject_id);
+  if (q.subscriber_id) query = query.where('subscriber_id', '=', q.subscriber_id);
+  const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows = await query
+    .select([
+      'id',
+      'subject_type',
+      'subject_id',
+      'incident_id',
+      'subscriber_id',
+      'channel',
+      'via',
+      'state',
+      'attempts',
+      'next_attempt_at',
+      'provider_id',
+      'last_error',
+      'created_at',
+      'updated_at',
+      'sent_at',
+    ])
+    .orderBy('updated_at', 'desc')
+    .orderBy('id')
+    .limit(q.per_page)
+    .offset(offsetOf(q))
+    .execute();
+  return { items: rows, total: Number(total?.n ?? 0), page: q.page, per_page: q.per_page };
+}
+
+export interface UpdateDeliveryCounts {
+  update_id: string;
+  /** pending | running | done: whether the fan-out has written every delivery yet. */
+  fanout: string;
+  total: number;
+  by_state: Record<string, number>;
+  by_channel: Record<string, Record<string, number>>;
+}
+
+/** Progress of one update's notifications: the fan-out job and its deliveries by channel and state. */
+export async function updateDeliveryCounts(db: Db, updateId: string): Promise<UpdateDeliveryCounts> {
+  const [job, rows] = await Promise.all([
+    db
+      .selectFrom('outbox_jobs')
+      .select('state')
+      .where('dedupe_key', '=', `fanout:${updateId}`)
+      .executeTakeFirst(),
+    db
+      .selectFrom('deliveries')
+      .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('subject_id', '=', updateId)
+      .groupBy(['channel', 'state'])
+      .execute(),
+  ]);
+  const result: UpdateDeliveryCounts = {
+    update_id: updateId,
+    fanout: job?.state ?? 'none',
+    total: 0,
+    by_state: {},
+    by_channel: {},
+  };
+  for (const r of rows) {
+    const n = Number(r.n);
+    result.total += n;
+    result.by_state[r.state] = (result.by_state[r.state] ?? 0) + n;
+    result.by_channel[r.channel] ??= {};
+    (result.by_channel[r.channel] as Record<string, number>)[r.state] = n;
+  }
+  return result;
+}
