@@ -1,6 +1,7 @@
 /** The `crier` command. */
 import { ConfigError, loadConfig } from '../config.ts';
 import { runClientCommand } from './commands/client-commands.ts';
+import { runDeliveries, runWorker } from './commands/delivery-commands.ts';
 import { runExportCommand } from './commands/export-command.ts';
 import { runInit, runPlanCommand } from './commands/plan-commands.ts';
 import { runRolesCommand } from './commands/roles-command.ts';
@@ -11,6 +12,7 @@ const usage = `Usage: crier <command> [options]
 
 Server:
   serve                       start the HTTP server and the worker
+  worker                      run a delivery worker alone (drains on SIGTERM)
   migrate                     apply database migrations and exit
   export --out DIR            write the public status page as static files
   token create --role R --name N
@@ -24,6 +26,8 @@ Clients of the admin API (CRIER_URL, CRIER_TOKEN):
             resolve <id> [--message M]
   maintenance list | schedule <name> --start ISO --end ISO [--component ID ...] [--message M]
               start <id> | complete <id>
+  deliveries <update-id> [--no-watch]
+                              notifications of one update by channel and state, live
   roles     <incident-id> [--incident-lead WHO] [--comms-lead WHO] [--support-lead WHO]
 
 The plan (crier.yaml, CRIER_PLAN):
@@ -44,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   if (command === 'export') return runExportCommand(config, rest);
+  if (command === 'worker') return runWorker(config);
+  if (command === 'deliveries') return runDeliveries(config, rest);
   if (command === 'serve' || command === 'migrate' || command === 'token') {
     return runServerCommand(config, command, rest);
   }

@@ -7,7 +7,7 @@
 import { channelAdapters } from '../channels/registry.ts';
 import type { Channel, ChannelDeps, ChannelType, SubscriberKind, Target } from '../channels/types.ts';
 import { subscriberKinds } from '../channels/types.ts';
-import type { ChannelSettings, ChannelsSection } from '../plan/channels.ts';
+import { type ChannelSettings, type ChannelsInput, ChannelsSection } from '../plan/channels.ts';
 import type { RetryPolicy } from './limits.ts';
 
 export interface LaneSettings {
@@ -60,7 +60,9 @@ function serves(type: ChannelType, kind: SubscriberKind): boolean {
   return channelAdapters[type].serves.includes(kind);
 }
 
-export function buildChannelSet(section: ChannelsSection, deps: ChannelDeps): ChannelSet {
+export function buildChannelSet(input: ChannelsInput, deps: ChannelDeps): ChannelSet {
+  // Parsed again here, so defaults apply whoever built the settings (the plan loader, a test, a benchmark).
+  const section = ChannelsSection.parse(input);
   const channels = new Map<string, Channel>();
   for (const [name, settings] of Object.entries(section)) channels.set(name, build(name, settings, deps));
 

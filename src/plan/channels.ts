@@ -133,6 +133,8 @@ export const ChannelsSection = z
     }
   });
 export type ChannelsSection = z.infer<typeof ChannelsSection>;
+/** The section as written, before defaults apply. */
+export type ChannelsInput = z.input<typeof ChannelsSection>;
 
 export interface PlanProblem {
   path: string;

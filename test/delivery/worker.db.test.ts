@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
-import type { ChannelsSection } from '../../src/plan/channels.ts';
+import type { ChannelsInput } from '../../src/plan/channels.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { systemClock } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
@@ -16,7 +16,7 @@ import { type Answer, type Received, startReceiver, waitFor } from '../helpers/r
 
 const offered = new Set(['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push']);
 
-function startWorker(db: Db, channels: ChannelsSection = {}) {
+function startWorker(db: Db, channels: ChannelsInput = {}) {
   const ctx = testCtx(db, {
     clock: systemClock,
     config: testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' }),

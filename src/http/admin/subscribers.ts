@@ -120,6 +120,15 @@ export function subscriberRoutes(offered: () => ReadonlySet<string>): FastifyPlu
       async (req, reply) => sendPage(reply, await listDeliveries(req.ctx.db, req.query)),
     );
 
+    app.get(
+      '/deliveries/summary',
+      {
+        config: { action: 'read' },
+        schema: { tags: ['deliveries'], querystring: z.object({ update_id: z.string().min(1).max(200) }) },
+      },
+      async (req) => updateDeliveryCounts(req.ctx.db, req.query.update_id),
+    );
+
     app.post(
       '/deliveries/replay',
       { config: { action: 'delivery.replay' }, schema: { tags: ['deliveries'], body: ReplayInput } },

@@ -1,0 +1,99 @@
+/**
+ * `crier worker`: a delivery worker alone, on the configured database,
+ * drained on SIGTERM. `crier deliveries <update-id>`: how far one update's
+ * notifications have gone, with a live progress bar while they run.
+ */
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../app.ts';
+import { ChangeBus } from '../../changes.ts';
+import type { Config } from '../../config.ts';
+import { startDelivery } from '../../delivery/wiring.ts';
+import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
+import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
+import { migrate, openDatabase } from '../../store/db.ts';
+import { AdminClient } from '../client.ts';
+import { CliError, print, table } from '../output.ts';
+
+export async function runWorker(config: Config): Promise<number> {
+  const log = createLogger(config);
+  const db = openDatabase(config.databaseUrl);
+  await migrate(db);
+  const ctx: Ctx = {
+    db,
+    clock: systemClock,
+    log,
+    config,
+    changes: new ChangeBus(),
+    actor: { ...systemActor, id: 'worker', source: 'worker' },
+  };
+  const delivery = await startDelivery(ctx, {
+    env: config.env,
+    runWorker: true,
+    worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
+  });
+  log.info({ database: config.databaseUrl.split(':')[0] }, 'crier worker running');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'draining');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await delivery.close();
+  await db.destroy();
+  return 0;
+}
+
+const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;
+
+function bar(c: UpdateDeliveryCounts, width = 30): string {
+  const done = (c.by_state.sent ?? 0) + (c.by_state.dead ?? 0);
+  const filled = c.total === 0 ? 0 : Math.round((done / c.total) * width);
+  const counts = states.map((s) => `${s} ${c.by_state[s] ?? 0}`).join('  ');
+  const fanout = c.fanout === 'done' ? '' : `  (fan-out ${c.fanout})`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${c.total}  ${counts}${fanout}`;
+}
+
+function finished(c: UpdateDeliveryCounts): boolean {
+  const open = (c.by_state.pending ?? 0) + (c.by_state.sending ?? 0) + (c.by_state.failed ?? 0);
+  return (c.fanout === 'done' || c.fanout === 'none') && open === 0;
+}
+
+export async function runDeliveries(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: true },
+      'no-watch': { type: 'boolean', default: false },
+    },
+  });
+  const updateId = positionals[0];
+  if (!updateId) throw new CliError('Usage: crier deliveries <update-id> [--no-watch] [--json]', 2);
+  const client = new AdminClient({ url: config.clientUrl, token: config.clientToken });
+  const get = () =>
+    client.request<UpdateDeliveryCounts>(
+      'GET',
+      `/deliveries/summary?update_id=${encodeURIComponent(updateId)}`,
+    );
+  let counts = await get();
+  const live = process.stdout.isTTY && !values.json && !values['no-watch'];
+  if (live) {
+    while (!finished(counts)) {
+      process.stdout.write(`\r${bar(counts)}`);
+      await new Promise((r) => setTimeout(r, 500));
+      counts = await get();
+    }
+    process.stdout.write(`\r${bar(counts)}\n`);
+  }
+  print(counts, values.json ?? false, () => {
+    const rows = Object.entries(counts.by_channel).map(([channel, byState]) => ({
+      channel,
+      ...Object.fromEntries(states.map((s) => [s, byState[s] ?? 0])),
+    }));
+    return `${table(rows, ['channel', ...states])}\n${bar(counts)}`;
+  });
+  return 0;
+}
