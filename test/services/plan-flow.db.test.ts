@@ -305,18 +305,29 @@ eachDialect(
     const draft = incident.incident_updates[0];
     assert.equal(draft?.state, 'pending_approval');
     assert.ok(draft);
+    await editDraft(carol, incident.id, draft.id, {
+      body: 'Reports load slowly, by up to a minute. Next update by 11:30 CET.',
+    });
+    await submitDraft(carol, incident.id, draft.id);
+    await assert.rejects(approveUpdate(carol, incident.id, draft.id), { code: 'self_approval' });
     const one = await approveUpdate(ivy, incident.id, draft.id);
     assert.equal(one.state, 'pending_approval', 'one of two approvals');
     await assert.rejects(approveUpdate(ivy, incident.id, draft.id), { code: 'conflict' });
-    const two = await approveUpdate(carol, incident.id, draft.id);
+    const two = await approveUpdate(olga, incident.id, draft.id);
     assert.equal(two.state, 'published');
+    assert.deepEqual(
+      two.decisions.map((d) => [d.actor, d.as_role]),
+      [
+        ['token:ivy@acme.example', 'incident_lead'],
+        ['token:olga@acme.example', 'incident_lead'],
+      ],
+    );
 
     const second = await createDraft(rita, incident.id, { status: 'resolved' });
     assert.equal(second.body, 'Reports load quickly again.');
     assert.equal(second.state, 'draft');
     const pending = await submitDraft(rita, incident.id, second.id);
     assert.equal(pending.state, 'pending_approval');
-    void olga;
     clock.advance(minutes(9));
     assert.deepEqual(await publishOverdueApprovals(admin), []);
     clock.advance(minutes(2));

@@ -319,6 +319,14 @@ async function decide(
       );
     }
     assertNotAuthor(row.created_by, tx.actor.id);
+    // Whoever changed the words is an author too.
+    const edited = await tx.db
+      .selectFrom('update_edits')
+      .select('id')
+      .where('update_id', '=', row.id)
+      .where('actor', '=', tx.actor.id)
+      .executeTakeFirst();
+    if (edited) assertNotAuthor(tx.actor.id, tx.actor.id);
     const plan = await currentPlan(tx.db);
     const policy = approvalPolicy(plan, incident.severity);
     const holders = await holdersOf(tx.db, incident.id);
