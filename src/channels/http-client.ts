@@ -89,7 +89,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body,
         headers,
         dispatcher: agent,
-        signal: AbortSignal.timeout(timeoutMs ?? timeout),
+        // The agent's connect, headers and body timeouts bound every request. (An AbortSignal
+        // timer per request would hold each request's memory for the whole timeout.)
+        ...(timeoutMs !== undefined &&
+          timeoutMs !== timeout && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
       });
       let size = 0;
       const chunks: Buffer[] = [];

@@ -5,7 +5,7 @@
  * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed by the decoded
  * `whsec_` secret.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { WebhookSettings } from '../plan/channels.ts';
 import { jsonPostChannel } from './json-post.ts';
@@ -17,9 +17,20 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
+// Building a key from bytes costs more than the HMAC itself; a fan-out signs many messages per secret.
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 10_000) keys.clear();
+    key = createSecretKey(Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
-  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+  return `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
 export const webhook: ChannelAdapter<Settings> = {

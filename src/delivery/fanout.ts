@@ -6,9 +6,9 @@
  * it stopped and a repeated batch inserts nothing twice.
  */
 
+import { sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
-import type { Db } from '../store/db.ts';
-import { newId } from '../store/ids.ts';
+import { type Db, dialect } from '../store/db.ts';
 import type { FanoutPayload } from './outbox.ts';
 
 export interface FanoutBatch {
@@ -30,59 +30,77 @@ export async function expandBatch(
   now: Date,
 ): Promise<FanoutBatch> {
   if (kinds.length === 0) return { inserted: 0, cursor: null };
-  let q = tx
-    .selectFrom('subscribers as s')
-    .select(['s.id', 's.kind'])
-    .where('s.audience', '=', payload.audience)
-    .where('s.state', '=', 'confirmed')
-    .where('s.kind', 'in', [...kinds])
-    .orderBy('s.id')
-    .limit(batchSize);
-  if (cursor !== null) q = q.where('s.id', '>', cursor);
-  if (payload.component_ids.length > 0) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('s.all_components', '=', 1),
-        eb.exists(
-          eb
-            .selectFrom('subscriber_components as sc')
-            .select('sc.subscriber_id')
-            .whereRef('sc.subscriber_id', '=', 's.id')
-            .where('sc.component_id', 'in', payload.component_ids),
-        ),
-      ]),
-    );
-  }
-  const rows = await q.execute();
-  if (rows.length === 0) return { inserted: 0, cursor: null };
+  const matching = () => {
+    let q = tx
+      .selectFrom('subscribers as s')
+      .where('s.audience', '=', payload.audience)
+      .where('s.state', '=', 'confirmed')
+      .where('s.kind', 'in', [...kinds]);
+    if (cursor !== null) q = q.where('s.id', '>', cursor);
+    if (payload.component_ids.length > 0) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('s.all_components', '=', 1),
+          eb.exists(
+            eb
+              .selectFrom('subscriber_components as sc')
+              .select('sc.subscriber_id')
+              .whereRef('sc.subscriber_id', '=', 's.id')
+              .where('sc.component_id', 'in', payload.component_ids),
+          ),
+        ]),
+      );
+    }
+    return q;
+  };
+  // Where this batch ends: the batchSize-th matching subscriber, or the last one.
+  const ids = await matching().select('s.id').orderBy('s.id').limit(batchSize).execute();
+  const last = ids.at(-1)?.id;
+  if (last === undefined) return { inserted: 0, cursor: null };
+
+  // The rows are built by the database from the subscribers themselves (INSERT ... SELECT):
+  // nothing travels to the process and back, which is most of a fan-out's cost.
   const at = now.toISOString();
-  const values = rows.map((s) => ({
-    id: newId(),
-    subject_type: payload.subject_type,
-    subject_id: payload.subject_id,
-    incident_id: payload.incident_id ?? payload.maintenance_id ?? null,
-    subscriber_id: s.id,
-    channel: s.kind,
-    via: null,
-    state: 'pending',
-    attempts: 0,
-    next_attempt_at: at,
-    lease_until: null,
-    provider_id: null,
-    last_error: null,
-    created_at: at,
-    updated_at: at,
-    sent_at: null,
-  }));
-  let inserted = 0;
-  for (let i = 0; i < values.length; i += 500) {
-    const result = await tx
-      .insertInto('deliveries')
-      .values(values.slice(i, i + 500))
-      .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
-      .executeTakeFirst();
-    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-  }
-  const last = rows.at(-1)?.id ?? null;
-  return { inserted, cursor: rows.length < batchSize ? null : last };
+  const id =
+    dialect(tx) === 'postgres'
+      ? sql<string>`substr(md5(random()::text || clock_timestamp()::text), 1, 16)`
+      : sql<string>`lower(hex(randomblob(8)))`;
+  const result = await tx
+    .insertInto('deliveries')
+    .columns([
+      'id',
+      'subject_type',
+      'subject_id',
+      'incident_id',
+      'subscriber_id',
+      'channel',
+      'state',
+      'attempts',
+      'next_attempt_at',
+      'created_at',
+      'updated_at',
+    ])
+    .expression(
+      matching()
+        .where('s.id', '<=', last)
+        .select([
+          id.as('id'),
+          sql.lit(payload.subject_type).as('subject_type'),
+          sql.val(payload.subject_id).as('subject_id'),
+          sql.val(payload.incident_id ?? payload.maintenance_id ?? null).as('incident_id'),
+          's.id as subscriber_id',
+          's.kind as channel',
+          sql.lit('pending').as('state'),
+          sql.lit(0).as('attempts'),
+          sql.val(at).as('next_attempt_at'),
+          sql.val(at).as('created_at'),
+          sql.val(at).as('updated_at'),
+        ]),
+    )
+    .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
+    .executeTakeFirst();
+  return {
+    inserted: Number(result.numInsertedOrUpdatedRows ?? 0),
+    cursor: ids.length < batchSize ? null : last,
+  };
 }

@@ -1,0 +1,344 @@
+/**
+ * Fan-out: 100,000 confirmed email subscribers and one published update,
+ * delivered by Crier's worker to a local SMTP server, against the fastest
+ * raw client (a nodemailer pool over TCP_NODELAY sockets) sending the same
+ * messages to the same server over the same number of connections; then
+ * 10,000 webhook subscribers against raw undici at the same concurrency.
+ *
+ *   npm run bench -- fanout [--emails N] [--webhooks N] [--rounds R]
+ *
+ * Prints messages per second, total time, peak RSS and the ratio Crier/raw
+ * (medians over the rounds).
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import nodemailer from 'nodemailer';
+import pino from 'pino';
+import { Agent, request } from 'undici';
+import { ChangeBus } from '../src/changes.ts';
+import { renderEmail } from '../src/channels/email-render.ts';
+import { loadConfig } from '../src/config.ts';
+import { buildChannelSet } from '../src/delivery/channel-set.ts';
+import { DeliveryMetrics } from '../src/delivery/metrics.ts';
+import { Worker } from '../src/delivery/worker.ts';
+import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
+import { declareIncident } from '../src/services/incidents/declare.ts';
+import { type Db, migrate, openDatabase } from '../src/store/db.ts';
+import { newId } from '../src/store/ids.ts';
+
+const { values } = parseArgs({
+  options: {
+    emails: { type: 'string', default: '100000' },
+    webhooks: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '5' },
+    concurrency: { type: 'string', default: '64' },
+    /** Run one side only (for profiling): crier or raw. */
+    only: { type: 'string' },
+  },
+});
+const emails = Number(values.emails);
+const webhooks = Number(values.webhooks);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const concurrency = Number(values.concurrency);
+const runRaw = values.only !== 'crier';
+const runCrier = values.only !== 'raw';
+
+interface Sink {
+  port: number;
+  count(): Promise<number>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startSink(kind: 'smtp' | 'http'): Promise<Sink> {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, 'lib/sinks.ts'), [kind], {
+    stdio: 'inherit',
+  });
+  const port = await new Promise<number>((resolve) => {
+    child.once('message', (m) => resolve(Number(String(m).split(' ')[1])));
+  });
+  const ask = (m: string) =>
+    new Promise<number>((resolve) => {
+      child.once('message', (n) => resolve(Number(n)));
+      child.send(m);
+    });
+  return {
+    port,
+    count: () => ask('count'),
+    reset: async () => void (await ask('reset')),
+    stop: () => child.kill(),
+  };
+}
+
+async function until(sink: Sink, n: number): Promise<void> {
+  while ((await sink.count()) < n) await new Promise((r) => setTimeout(r, 20));
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+
+function seedSubscribers(
+  db: Db,
+  n: number,
+  kind: 'email' | 'webhook',
+  url: (i: number) => string,
+): Promise<void> {
+  const now = new Date().toISOString();
+  return (async () => {
+    for (let i = 0; i < n; i += 1000) {
+      const rows = [];
+      for (let j = i; j < Math.min(n, i + 1000); j++) {
+        rows.push({
+          id: newId(),
+          audience: 'public',
+          kind,
+          contact: url(j),
+          contact_key: url(j),
+          state: 'confirmed',
+          all_components: 1,
+          component_ids: '[]',
+          locale: null,
+          token: `${newId()}${newId()}`,
+          confirm_token: null,
+          secret: kind === 'webhook' ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : null,
+          source: 'import',
+          disabled_reason: null,
+          created_at: now,
+          updated_at: now,
+          confirmed_at: now,
+        });
+      }
+      for (let k = 0; k < rows.length; k += 250)
+        await db
+          .insertInto('subscribers')
+          .values(rows.slice(k, k + 250))
+          .execute();
+    }
+  })();
+}
+
+async function crierRun(
+  kind: 'email' | 'webhook',
+  n: number,
+  sink: Sink,
+  channels: Parameters<typeof buildChannelSet>[0],
+): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
+  const db = openDatabase(`sqlite:${path.join(dir, 'crier.db')}`);
+  await migrate(db);
+  const config = loadConfig({
+    CRIER_DEMO: 'false',
+    CRIER_ALLOW_PRIVATE_NETWORK: 'true',
+    CRIER_PLAN: path.join(dir, 'none.yaml'),
+  });
+  const ctx: Ctx = {
+    db,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+    config,
+    changes: new ChangeBus(),
+    actor: systemActor,
+  };
+  await seedSubscribers(db, n, kind, (i) =>
+    kind === 'email' ? `user${i}@example.com` : `http://127.0.0.1:${sink.port}/hook/${i}`,
+  );
+  await sink.reset();
+  const worker = new Worker(
+    ctx,
+    buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'bench' }),
+    new DeliveryMetrics(),
+    {
+      pollMs: 20,
+    },
+  );
+  worker.start();
+  const started = performance.now();
+  await declareIncident(ctx, {
+    name: 'Checkout errors',
+    body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
+  });
+  await until(sink, n);
+  const seconds = (performance.now() - started) / 1000;
+  await worker.stop();
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return seconds;
+}
+
+async function rawEmail(n: number, sink: Sink): Promise<number> {
+  await sink.reset();
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: sink.port,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: connections,
+    maxMessages: Number.POSITIVE_INFINITY,
+    getSocket: (_o: unknown, cb: (e: Error | null, s?: { connection: net.Socket }) => void) => {
+      const socket = net.connect({ host: '127.0.0.1', port: sink.port });
+      socket.setNoDelay(true);
+      socket.once('connect', () => cb(null, { connection: socket }));
+      socket.once('error', cb);
+    },
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  const started = performance.now();
+  let next = 0;
+  const sendLoop = async () => {
+    while (next < n) {
+      const i = next++;
+      const mail = renderEmail({
+        id: newId(),
+        kind: 'incident',
+        title: 'Checkout errors: Investigating',
+        text: 'Card payments fail for some customers. Next update by 14:30 UTC.',
+        url: 'http://localhost:8080/incidents/abc',
+        manageUrl: `http://localhost:8080/unsubscribe/${newId()}`,
+        unsubscribeUrl: `http://localhost:8080/unsubscribe/${newId()}`,
+      });
+      await transport.sendMail({
+        from: 'status@crier.test',
+        to: `user${i}@example.com`,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: mail.headers,
+        messageId: `<${newId()}@crier.test>`,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: connections * 2 }, sendLoop));
+  const seconds = (performance.now() - started) / 1000;
+  transport.close();
+  return seconds;
+}
+
+async function rawWebhooks(n: number, sink: Sink): Promise<number> {
+  await sink.reset();
+  const agent = new Agent({ connections: concurrency, pipelining: 1 });
+  const body = JSON.stringify({
+    meta: { unsubscribe: 'http://localhost:8080/unsubscribe/x' },
+    incident: { id: 'abc', name: 'Checkout errors', status: 'investigating', incident_updates: [] },
+  });
+  const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
+  const started = performance.now();
+  let next = 0;
+  const loop = async () => {
+    while (next < n) {
+      const i = next++;
+      const id = newId();
+      const ts = Math.floor(Date.now() / 1000);
+      const res = await request(`http://127.0.0.1:${sink.port}/hook/${i}`, {
+        method: 'POST',
+        dispatcher: agent,
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64')}`,
+        },
+      });
+      await res.body.dump();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  await agent.close();
+  return seconds;
+}
+
+function line(label: string, n: number, seconds: number): string {
+  const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
+  return `${label.padEnd(26)} ${String(Math.round(n / seconds)).padStart(7)} msg/s  ${seconds.toFixed(2).padStart(7)} s  (rss now ${rss} MB)`;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`,
+  );
+  const smtp = await startSink('smtp');
+  const http = await startSink('http');
+  const results = {
+    emailRaw: [] as number[],
+    emailCrier: [] as number[],
+    hookRaw: [] as number[],
+    hookCrier: [] as number[],
+  };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      if (emails > 0) {
+        if (runRaw) results.emailRaw.push(await rawEmail(emails, smtp));
+        if (runRaw)
+          process.stdout.write(
+            `${line(`email raw (round ${r + 1})`, emails, results.emailRaw.at(-1) ?? 1)}\n`,
+          );
+        if (runCrier)
+          results.emailCrier.push(
+            await crierRun('email', emails, smtp, {
+              email: {
+                type: 'email-smtp',
+                url: `smtp://127.0.0.1:${smtp.port}/?tls=false`,
+                from: 'status@crier.test',
+                connections,
+              },
+            }),
+          );
+        if (runCrier)
+          process.stdout.write(
+            `${line(`email Crier (round ${r + 1})`, emails, results.emailCrier.at(-1) ?? 1)}\n`,
+          );
+      }
+      if (webhooks > 0) {
+        if (runRaw) results.hookRaw.push(await rawWebhooks(webhooks, http));
+        if (runRaw)
+          process.stdout.write(
+            `${line(`webhook raw (round ${r + 1})`, webhooks, results.hookRaw.at(-1) ?? 1)}\n`,
+          );
+        if (runCrier) {
+          results.hookCrier.push(
+            await crierRun('webhook', webhooks, http, { webhook: { type: 'webhook', concurrency } }),
+          );
+          process.stdout.write(
+            `${line(`webhook Crier (round ${r + 1})`, webhooks, results.hookCrier.at(-1) ?? 1)}\n`,
+          );
+        }
+      }
+    }
+  } finally {
+    smtp.stop();
+    http.stop();
+  }
+  if (!runRaw || !runCrier) return;
+  process.stdout.write('\nmedians\n');
+  if (emails > 0) {
+    const raw = median(results.emailRaw);
+    const crier = median(results.emailCrier);
+    process.stdout.write(
+      `${line(`email raw (${connections} conn)`, emails, raw)}\n${line('email Crier', emails, crier)}\n`,
+    );
+    process.stdout.write(`email ratio Crier/raw: ${(raw / crier).toFixed(2)}\n`);
+  }
+  if (webhooks > 0) {
+    const raw = median(results.hookRaw);
+    const crier = median(results.hookCrier);
+    process.stdout.write(
+      `${line(`webhook raw (${concurrency} conc)`, webhooks, raw)}\n${line('webhook Crier', webhooks, crier)}\n`,
+    );
+    process.stdout.write(`webhook ratio Crier/raw: ${(raw / crier).toFixed(2)}\n`);
+  }
+  process.stdout.write(`peak RSS (whole run): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+}
+
+await main();
