@@ -106,8 +106,14 @@ for (const dialect of dialects) {
         draft.body,
         /^We are investigating errors in API\. Saving changes fails for some customers\.\nNext update by 11:30 CET\.$/,
       );
-      await waitFor(() => internal().some((b) => /Approval needed/.test(b)), 10_000, 'the approvers notice');
-      assert.ok(internal().some((b) => /carol@acme\.example: you are the communications lead/.test(b)));
+      // Notices are separate jobs, sent in no particular order: wait for each.
+      await waitFor(
+        () =>
+          internal().some((b) => /Approval needed/.test(b)) &&
+          internal().some((b) => /carol@acme\.example: you are the communications lead/.test(b)),
+        10_000,
+        'the role and approver notices',
+      );
 
       clock.advance(2 * 60_000);
       const rejected = await api(carol, 'POST', `/incidents/${id}/updates/${draft.id}/reject`, {
@@ -149,10 +155,12 @@ for (const dialect of dialects) {
       const before = internal().length;
       assert.ok(!internal().some((b) => /is due now/.test(b)), 'no reminder before its time');
       clock.set('2026-01-15T10:35:00.000Z');
-      await waitFor(() => internal().some((b) => /is due now/.test(b)), 10_000, 'the due reminder');
-      assert.ok(
-        internal().some((b) => /due at 11:35 CET/.test(b)),
-        'the earlier reminder went out too',
+      await waitFor(
+        () =>
+          internal().some((b) => /is due now/.test(b)) &&
+          internal().some((b) => /is due at 11:35 CET/.test(b)),
+        10_000,
+        'the reminders before and at the deadline',
       );
       assert.ok(!internal().some((b) => /has not been published/.test(b)), 'not overdue yet');
       assert.ok(internal().length > before);
