@@ -13,7 +13,6 @@ import { type Clock, type Ctx, systemActor, systemClock } from './services/conte
 import { seedDemoIfEmpty } from './services/demo.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
 import { applyPlanFileAtStart } from './services/plan/startup.ts';
-import { publishOverdueApprovals } from './services/updates/drafts.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import type { StatusPage } from './statuspage/cache.ts';
 import { startStatusPage } from './statuspage/wiring.ts';
@@ -70,7 +69,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.adminToken) await ensureBootstrapToken(systemCtx, config.adminToken);
   if (config.demo && (await seedDemoIfEmpty(systemCtx))) log.info('seeded the demo page on a new database');
   const plan = await applyPlanFileAtStart(systemCtx);
-  if (plan && !plan.unchanged) log.info({ version: plan.version, file: config.planPath }, 'applied the plan file');
+  if (plan && !plan.unchanged)
+    log.info({ version: plan.version, file: config.planPath }, 'applied the plan file');
 
   const statusPage = await startStatusPage({
     ...base,
@@ -105,7 +105,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       busy = true;
       try {
         await advanceMaintenances(systemCtx);
-        await publishOverdueApprovals(systemCtx);
       } catch (err) {
         log.error({ err }, 'maintenance timer failed');
       } finally {

@@ -7,6 +7,7 @@
 import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
 import type { Ctx } from '../services/context.ts';
 import { withTransaction } from '../services/transaction.ts';
+import { publishUnapprovedIfStillPending } from '../services/updates/drafts.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { expandBatch } from './fanout.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -97,5 +98,10 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     if (result.ok) return { done: true };
     if (!result.retry) throw new PermanentJobError(result.reason);
     throw new Error(result.reason);
+  },
+
+  async 'approval.timeout'(jc, job) {
+    await publishUnapprovedIfStillPending(jc.ctx, job.payload);
+    return { done: true };
   },
 };

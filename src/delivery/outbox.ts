@@ -48,6 +48,8 @@ export interface JobPayloads {
   fanout: FanoutPayload;
   'maintenance.reminder': { maintenance_id: string; scheduled_for: string };
   'channel.notice': { channel: string; message: NoticeMessage };
+  /** The plan's approval timeout for one submission (round) of a draft (src/services/updates/drafts.ts). */
+  'approval.timeout': { incident_id: string; update_id: string; round: number };
 }
 export type JobKind = keyof JobPayloads;
 

@@ -14,7 +14,7 @@ import {
   approveUpdate,
   createDraft,
   editDraft,
-  publishOverdueApprovals,
+  publishUnapprovedIfStillPending,
   publishUpdate,
   rejectUpdate,
   submitDraft,
@@ -328,10 +328,36 @@ eachDialect(
     assert.equal(second.state, 'draft');
     const pending = await submitDraft(rita, incident.id, second.id);
     assert.equal(pending.state, 'pending_approval');
-    clock.advance(minutes(9));
-    assert.deepEqual(await publishOverdueApprovals(admin), []);
-    clock.advance(minutes(2));
-    assert.deepEqual(await publishOverdueApprovals(admin), [second.id]);
+    const timers = (
+      await db
+        .selectFrom('outbox_jobs')
+        .selectAll()
+        .where('kind', '=', 'approval.timeout')
+        .orderBy('run_at')
+        .execute()
+    ).map((j) => ({
+      run_at: j.run_at,
+      payload: JSON.parse(j.payload) as { incident_id: string; update_id: string; round: number },
+    }));
+    assert.deepEqual(
+      timers.map((j) => [j.payload.update_id, j.payload.round]),
+      [
+        [draft.id, 1],
+        [draft.id, 2],
+        [second.id, 1],
+      ],
+      'a timer per submission',
+    );
+    const [round1, , latest] = timers;
+    assert.ok(round1 && latest);
+    assert.equal(latest.run_at, new Date(Date.parse(pending.submitted_at ?? '') + minutes(10)).toISOString());
+    assert.equal(
+      await publishUnapprovedIfStillPending(admin, round1.payload),
+      false,
+      'an old round does nothing',
+    );
+    clock.advance(minutes(10));
+    assert.equal(await publishUnapprovedIfStillPending(admin, latest.payload), true);
     const row = await db
       .selectFrom('incident_updates')
       .selectAll()

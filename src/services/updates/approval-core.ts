@@ -1,4 +1,5 @@
 /** Sending a draft for approval, inside the caller's transaction: state, round, audit, approvers told. */
+import { enqueueJob } from '../../delivery/outbox.ts';
 import type { ApprovalPolicy } from '../../domain/approval.ts';
 import { incidentRoleLabels } from '../../domain/roles.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -55,6 +56,14 @@ export async function enterApproval(
       ...(verdict.override && { lint_override: verdict.override, lint: verdict.problems }),
     },
   });
+  if (policy.kind === 'roles' && policy.publishUnapprovedAfterMs !== null) {
+    await enqueueJob(tx, {
+      kind: 'approval.timeout',
+      runAt: new Date(Date.parse(now) + policy.publishUnapprovedAfterMs),
+      payload: { incident_id: incident.id, update_id: row.id, round: next.round },
+      dedupeKey: `approval-timeout:${row.id}:${next.round}`,
+    });
+  }
   if (policy.kind === 'roles') {
     const holders = await holdersOf(tx.db, incident.id);
     const who = policy.roles

@@ -13,7 +13,7 @@ import { assertUpdateTransition, type UpdateState } from '../../domain/updates.t
 import { approvalPolicy } from '../../plan/policy.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
-import type { Ctx } from '../context.ts';
+import { actingAs, type Ctx, systemActor } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { newUpdateRow } from '../incidents/append-update.ts';
 import { requireUpdate } from '../incidents/edit-update.ts';
@@ -396,42 +396,26 @@ export async function rejectUpdate(ctx: Ctx, incidentId: string, updateId: strin
 }
 
 /**
- * The plan's approval timeout: a draft pending approval longer than the
- * severity allows is published unapproved, and recorded as such. Run by
- * the app's timer; acts as the system.
+ * The plan's approval timeout (an outbox timer armed at submission): a
+ * draft still pending in the same round is published unapproved, and
+ * recorded as such. Runs in the worker, acting as the system.
  */
-export async function publishOverdueApprovals(ctx: Ctx): Promise<string[]> {
-  const plan = await currentPlan(ctx.db);
-  if (plan === null) return [];
-  const pending = await ctx.db
-    .selectFrom('incident_updates')
-    .innerJoin('incidents', 'incidents.id', 'incident_updates.incident_id')
-    .select([
-      'incident_updates.id',
-      'incident_updates.incident_id',
-      'incident_updates.submitted_at',
-      'incidents.severity',
-    ])
-    .where('incident_updates.state', '=', 'pending_approval')
-    .execute();
-  const now = ctx.clock.now().getTime();
-  const published: string[] = [];
-  for (const p of pending) {
-    const policy = approvalPolicy(plan, p.severity);
-    if (policy.kind !== 'roles' || policy.publishUnapprovedAfterMs === null || p.submitted_at === null)
-      continue;
-    if (Date.parse(p.submitted_at) + policy.publishUnapprovedAfterMs > now) continue;
-    const done = await withTransaction(ctx, async (tx) => {
-      const { incident, row } = await lockDraft(tx, p.incident_id, p.id);
-      if (row.state !== 'pending_approval') return false;
-      await publishRow(tx, incident, row, {
-        action: 'incident_update.publish_unapproved',
-        insert: false,
-        unapproved: true,
-      });
-      return true;
+export async function publishUnapprovedIfStillPending(
+  ctx: Ctx,
+  job: { incident_id: string; update_id: string; round: number },
+): Promise<boolean> {
+  const system = actingAs(ctx, { ...systemActor, id: 'approval-timeout', source: 'worker' });
+  return withTransaction(system, async (tx) => {
+    const { incident, row } = await lockDraft(tx, job.incident_id, job.update_id);
+    // Decided, edited or resubmitted since: this timer is for words nobody is waiting on any more.
+    if (row.state !== 'pending_approval' || row.round !== job.round) return false;
+    const policy = approvalPolicy(await currentPlan(tx.db), incident.severity);
+    if (policy.kind !== 'roles' || policy.publishUnapprovedAfterMs === null) return false;
+    await publishRow(tx, incident, row, {
+      action: 'incident_update.publish_unapproved',
+      insert: false,
+      unapproved: true,
     });
-    if (done) published.push(p.id);
-  }
-  return published;
+    return true;
+  });
 }
