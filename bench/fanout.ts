@@ -11,7 +11,7 @@
  * (medians over the rounds).
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,9 +22,11 @@ import pino from 'pino';
 import { Agent, request } from 'undici';
 import { ChangeBus } from '../src/changes.ts';
 import { renderEmail } from '../src/channels/email-render.ts';
+import type { Message } from '../src/channels/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildChannelSet } from '../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../src/delivery/metrics.ts';
+import { Renderer } from '../src/delivery/render.ts';
 import { Worker } from '../src/delivery/worker.ts';
 import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
@@ -176,7 +178,37 @@ async function crierRun(
   return seconds;
 }
 
-async function rawEmail(n: number, sink: Sink): Promise<number> {
+/** The message Crier renders for the benchmark's update, so the raw clients send the same bytes. */
+async function renderedTemplate(): Promise<Message> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
+  const db = openDatabase(`sqlite:${path.join(dir, 'crier.db')}`);
+  await migrate(db);
+  const config = loadConfig({ CRIER_DEMO: 'false', CRIER_PLAN: path.join(dir, 'none.yaml') });
+  const ctx: Ctx = {
+    db,
+    clock: systemClock,
+    log: pino({ level: 'silent' }),
+    config,
+    changes: new ChangeBus(),
+    actor: systemActor,
+  };
+  const incident = await declareIncident(ctx, { name: 'Checkout errors', body: updateBody });
+  const message = await new Renderer(db, config.publicUrl).render({
+    deliveryId: newId(),
+    subjectType: 'incident_update',
+    subjectId: incident.incident_updates[0]?.id ?? '',
+    token: `${newId()}${newId()}`,
+    confirmToken: null,
+    secret: null,
+  });
+  await db.destroy();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return message;
+}
+
+const updateBody = 'Card payments fail for some customers. Next update by 14:30 UTC.';
+
+async function rawEmail(n: number, sink: Sink, template: Message): Promise<number> {
   await sink.reset();
   const transport = nodemailer.createTransport({
     pool: true,
@@ -198,15 +230,8 @@ async function rawEmail(n: number, sink: Sink): Promise<number> {
   const sendLoop = async () => {
     while (next < n) {
       const i = next++;
-      const mail = renderEmail({
-        id: newId(),
-        kind: 'incident',
-        title: 'Checkout errors: Investigating',
-        text: 'Card payments fail for some customers. Next update by 14:30 UTC.',
-        url: 'http://localhost:8080/incidents/abc',
-        manageUrl: `http://localhost:8080/unsubscribe/${newId()}`,
-        unsubscribeUrl: `http://localhost:8080/unsubscribe/${newId()}`,
-      });
+      const link = `http://localhost:8080/unsubscribe/${newId()}${newId()}`;
+      const mail = renderEmail({ ...template, id: newId(), manageUrl: link, unsubscribeUrl: link });
       await transport.sendMail({
         from: 'status@crier.test',
         to: `user${i}@example.com`,
@@ -224,14 +249,10 @@ async function rawEmail(n: number, sink: Sink): Promise<number> {
   return seconds;
 }
 
-async function rawWebhooks(n: number, sink: Sink): Promise<number> {
+async function rawWebhooks(n: number, sink: Sink, template: Message): Promise<number> {
   await sink.reset();
   const agent = new Agent({ connections: concurrency, pipelining: 1 });
-  const body = JSON.stringify({
-    meta: { unsubscribe: 'http://localhost:8080/unsubscribe/x' },
-    incident: { id: 'abc', name: 'Checkout errors', status: 'investigating', incident_updates: [] },
-  });
-  const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
+  const key = createSecretKey(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
   const started = performance.now();
   let next = 0;
   const loop = async () => {
@@ -239,6 +260,14 @@ async function rawWebhooks(n: number, sink: Sink): Promise<number> {
       const i = next++;
       const id = newId();
       const ts = Math.floor(Date.now() / 1000);
+      // Each subscriber's body differs by its unsubscribe link, as Crier's do.
+      const body = JSON.stringify({
+        ...template.event,
+        meta: {
+          unsubscribe: `http://localhost:8080/unsubscribe/${id}`,
+          documentation: 'http://localhost:8080/docs/webhooks',
+        },
+      });
       const res = await request(`http://127.0.0.1:${sink.port}/hook/${i}`, {
         method: 'POST',
         dispatcher: agent,
@@ -268,6 +297,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`,
   );
+  const template = await renderedTemplate();
   const smtp = await startSink('smtp');
   const http = await startSink('http');
   const results = {
@@ -279,7 +309,7 @@ async function main(): Promise<void> {
   try {
     for (let r = 0; r < rounds; r++) {
       if (emails > 0) {
-        if (runRaw) results.emailRaw.push(await rawEmail(emails, smtp));
+        if (runRaw) results.emailRaw.push(await rawEmail(emails, smtp, template));
         if (runRaw)
           process.stdout.write(
             `${line(`email raw (round ${r + 1})`, emails, results.emailRaw.at(-1) ?? 1)}\n`,
@@ -301,7 +331,7 @@ async function main(): Promise<void> {
           );
       }
       if (webhooks > 0) {
-        if (runRaw) results.hookRaw.push(await rawWebhooks(webhooks, http));
+        if (runRaw) results.hookRaw.push(await rawWebhooks(webhooks, http, template));
         if (runRaw)
           process.stdout.write(
             `${line(`webhook raw (round ${r + 1})`, webhooks, results.hookRaw.at(-1) ?? 1)}\n`,

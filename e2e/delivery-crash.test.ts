@@ -20,8 +20,8 @@ import { startSmtpSink } from '../test/helpers/smtp.ts';
 const root = new URL('../', import.meta.url).pathname;
 const cli = path.join(root, 'src/cli/main.ts');
 const subscribers = 5000;
-/** Deliveries a lane claims at once (src/delivery/worker.ts) plus the sends in flight (5 SMTP connections). */
-const inFlightBound = 200 + 5;
+/** Deliveries a lane claims at once (src/delivery/worker.ts) plus the sends in flight (two per SMTP connection, five connections). */
+const inFlightBound = 200 + 10;
 
 function startWorker(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, [cli, 'worker'], {
