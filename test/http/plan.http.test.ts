@@ -179,6 +179,16 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
   assert.match(String(text.headers['content-type']), /text\/plain/);
   assert.match(text.body, /^Support brief: Saving fails/);
 
+  const record = await call('viewer', 'GET', `/incidents/${incident.id}/updates/${draft.id}/draft`);
+  assert.deepEqual(
+    record.body.decisions.map((d: { decision: string; round: number }) => [d.decision, d.round]),
+    [
+      ['reject', 1],
+      ['approve', 2],
+    ],
+  );
+  assert.equal(record.body.lint.length, 0);
+
   const roles = await call('incident_lead', 'PUT', `/incidents/${incident.id}/roles`, {
     support_lead: 'sue@acme.example',
   });
@@ -186,6 +196,22 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
   assert.equal(
     roles.body.find((r: { role: string }) => r.role === 'support_lead').holder,
     'sue@acme.example',
+  );
+  const rearmed = (await jobs('channel.notice')).find(
+    (j) => j.state === 'pending' && j.dedupe_key === `cadence:${incident.id}:due:slack-internal`,
+  );
+  assert.equal(rearmed?.run_at, '2026-01-15T10:35:00.000Z');
+  const comms = await call('incident_lead', 'PUT', `/incidents/${incident.id}/roles`, {
+    comms_lead: 'dora@acme.example',
+  });
+  assert.equal(comms.status, 200);
+  const renamed = (await jobs('channel.notice')).find(
+    (j) => j.dedupe_key === `cadence:${incident.id}:due:slack-internal`,
+  );
+  assert.match(
+    renamed?.payload.message.text ?? '',
+    /^dora@acme\.example \(communications lead\)/,
+    'reminders name the new holder',
   );
   const noRoles = await call('incident_lead', 'PUT', `/incidents/${incident.id}/roles`, {});
   assert.equal(noRoles.status, 400);

@@ -1,6 +1,7 @@
 /** Drafts, approval, preview, roles and the support brief, under an incident. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { requireUpdate } from '../../services/incidents/edit-update.ts';
 import { requireIncident } from '../../services/incidents/queries.ts';
 import { currentPlan } from '../../services/plan/current.ts';
 import { listRoles, ReassignRolesInput, reassignRoles } from '../../services/plan/roles.ts';
@@ -20,6 +21,7 @@ import {
 } from '../../services/updates/drafts.ts';
 import { previewUpdate } from '../../services/updates/preview.ts';
 import { buildSupportBrief, supportBriefText } from '../../services/updates/support-brief.ts';
+import { loadDraftView } from '../../services/updates/views.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const UpdateParams = IdParams.extend({ uid: z.string().min(1).max(64) });
@@ -69,6 +71,12 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: { tags, params: UpdateParams, body: PublishInput.nullish() },
     },
     async (req) => publishUpdate(req.ctx, req.params.id, req.params.uid, req.body ?? {}),
+  );
+
+  app.get(
+    '/incidents/:id/updates/:uid/draft',
+    { config: { action: 'read' }, schema: { tags, params: UpdateParams } },
+    async (req) => loadDraftView(req.ctx.db, await requireUpdate(req.ctx.db, req.params.id, req.params.uid)),
   );
 
   app.get(
