@@ -85,7 +85,10 @@ test('the exporter PUTs changed files to the bucket, signed, and retries after a
     ];
     exporter.push(files);
     const deadline = Date.now() + 10_000;
-    while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // The bucket records a PUT before it answers, so also wait for the exporter to hear back.
+    while ((received.length < 2 || exporter.status.state !== 'ok') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     assert.equal(received.length, 2, 'retried after the 503');
     assert.equal(exporter.status.state, 'ok');
     assert.equal(exporter.status.failures, 0);
