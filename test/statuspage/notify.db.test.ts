@@ -32,7 +32,7 @@ test('a change made through one process refreshes the status page of another (LI
     });
     assert.equal(res.statusCode, 201);
     let indicator = 'none';
-    for (let i = 0; i < 100 && indicator === 'none'; i++) {
+    for (let i = 0; i < 330 && indicator === 'none'; i++) {
       await new Promise((r) => setTimeout(r, 30));
       indicator = (await b.server.inject({ url: '/api/v2/status.json' })).json().status.indicator;
     }
