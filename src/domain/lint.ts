@@ -155,7 +155,6 @@ const builtInTerms = [
   'null pointer',
   'segfault',
   'stack trace',
-  'exception',
   'heap',
   'garbage collection',
   'mutex',
