@@ -183,3 +183,28 @@ test('a diff names what changed, was added and was removed, by path', () => {
   assert.match(formatDiff(changes), /~ severities\.SEV1\.approval: "comms_lead" → "none"/);
   assert.equal(formatDiff(diffPlans(a.plan, a.plan)), 'No changes.');
 });
+
+test('template variables write times in the page’s time zone, naming the day when it is not today', async () => {
+  const { templateVariables } = await import('../../src/plan/variables.ts');
+  const plan = Plan.parse({ page: { name: 'Acme', time_zone: 'Europe/Paris' } });
+  const base = {
+    plan,
+    pageName: 'Status',
+    fallbackTimeZone: 'UTC',
+    incident: { id: 'i1', name: 'Outage', severity: 'SEV1', eta: '2026-01-16T08:00:00.000Z' },
+    status: 'identified' as const,
+    componentNames: ['API', 'Dashboard', 'Email'],
+    impact: 'Emails are late.',
+    workaround: null,
+    nextUpdateAt: '2026-01-15T13:30:00.000Z',
+    incidentUrl: 'https://status.acme.example/incidents/i1',
+    now: '2026-01-15T13:00:00.000Z',
+  };
+  const vars = templateVariables(base);
+  assert.equal(vars.components, 'API, Dashboard and Email');
+  assert.equal(vars.next_update_at, '14:30 CET');
+  assert.equal(vars.eta, 'Fri 16 Jan, 09:00 CET');
+  assert.equal(vars.status, 'identified');
+  assert.equal(vars.page_name, 'Acme');
+  assert.equal(templateVariables({ ...base, plan: null }).next_update_at, '13:30 UTC');
+});
