@@ -155,6 +155,8 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
 
   const shown = await call('viewer', 'GET', `/incidents/${incident.id}`);
   assert.equal(shown.body.next_update_due_at, '2026-01-15T10:35:00.000Z');
+  assert.equal(shown.body.impact, 'critical', 'the scenario says major; a major outage raises it');
+  assert.equal(shown.body.impact_override, null);
   assert.deepEqual(shown.body.cadence, { updates_due: 1, updates_on_time: 1, ratio: 1 });
 
   const reminders = (await jobs('channel.notice')).filter(

@@ -108,6 +108,7 @@ eachDialect(
       components: { [api.id]: 'partial_outage' },
     });
     assert.equal(incident.severity, 'SEV1', 'the scenario gives the severity');
+    assert.equal(incident.impact, 'major', 'and the impact, as a floor');
     assert.deepEqual(incident.roles, {
       incident_lead: 'ivy@acme.example',
       comms_lead: 'carol@acme.example',

@@ -78,8 +78,9 @@ export async function declareIncident(ctx: Ctx, raw: DeclareIncidentInput): Prom
       name: input.name,
       // Inserted as investigating; the first update moves it to the declared status, checked like any move.
       status: 'investigating',
-      impact: 'none',
-      impact_override: input.impact_override ?? scenario?.impact ?? null,
+      // The scenario's impact is a floor: component statuses can raise it, never lower it.
+      impact: scenario?.impact ?? 'none',
+      impact_override: input.impact_override ?? null,
       severity: input.severity ?? scenario?.severity ?? null,
       scenario: input.scenario ?? null,
       drill: input.drill ? 1 : 0,
