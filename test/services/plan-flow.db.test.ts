@@ -279,6 +279,16 @@ eachDialect(
       .executeTakeFirstOrThrow();
     assert.match(row.lint_override ?? '', /Legal asked for this exact wording\..*carol@acme\.example/);
 
+    const drafted = await createDraft(rita, incident.id, {
+      body: 'Pages load slowly for customers in Europe. Next update by 11:30 CET.',
+    });
+    assert.equal(drafted.state, 'draft');
+    assert.equal(
+      (await submitDraft(rita, incident.id, drafted.id)).state,
+      'published',
+      'no approval at SEV3',
+    );
+
     const internal = await postUpdate(rita, incident.id, {
       body: 'pgmain failover at 10:02',
       audience: 'internal',
