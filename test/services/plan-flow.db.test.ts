@@ -289,6 +289,22 @@ eachDialect(
       'no approval at SEV3',
     );
 
+    // SMS carries only the first and the resolving update, so only those are held to its length.
+    const long = `Pages load slowly for everyone. Next update by 11:30 CET. ${'We are working on it. '.repeat(25)}`;
+    assert.equal((await postUpdate(rita, incident.id, { body: long })).state, 'published');
+    await assert.rejects(
+      postUpdate(carol, incident.id, { status: 'resolved', body: long }),
+      (err: unknown) => {
+        const e = err as { code: string; details: { problems: { code: string; channel?: string }[] } };
+        assert.equal(e.code, 'lint_failed');
+        assert.deepEqual(
+          e.details.problems.map((p) => `${p.code}:${p.channel}`),
+          ['too_long:sms'],
+        );
+        return true;
+      },
+    );
+
     const internal = await postUpdate(rita, incident.id, {
       body: 'pgmain failover at 10:02',
       audience: 'internal',

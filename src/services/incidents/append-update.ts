@@ -20,7 +20,7 @@ import { enterApproval } from '../updates/approval-core.ts';
 import {
   assertAudience,
   type LintOverride,
-  lintDraft,
+  lintUpdate,
   requireLintPass,
   type Variants,
 } from '../updates/gate.ts';
@@ -89,7 +89,15 @@ export async function appendUpdate(
     return publishRow(tx, incident, row, { action: input.action, insert: true });
   }
   assertAudience(plan, incident, input.audience);
-  const problems = lintDraft(plan, input.status, input.audience, input.body, input.variants ?? {});
+  const problems = await lintUpdate(
+    tx,
+    plan,
+    incident.id,
+    input.status,
+    input.audience,
+    input.body,
+    input.variants ?? {},
+  );
   if (problems.length > 0 && input.lintOverride === undefined && input.onLintFailure === 'keep_draft') {
     const draft = { ...row, lint: JSON.stringify(problems) };
     await tx.db.insertInto('incident_updates').values(draft).execute();

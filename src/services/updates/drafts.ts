@@ -23,7 +23,7 @@ import { currentPlan } from '../plan/current.ts';
 import { holdersOf } from '../plan/roles.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { enterApproval } from './approval-core.ts';
-import { assertAudience, LintOverride, lintDraft, requireLintPass, Variants, variantsOf } from './gate.ts';
+import { assertAudience, LintOverride, lintUpdate, requireLintPass, Variants, variantsOf } from './gate.ts';
 import { type PendingChanges, pendingOf, publishRow } from './publish-core.ts';
 import { renderForIncident } from './render.ts';
 import { type DraftView, decisionsOf, draftView, loadDraftView } from './views.ts';
@@ -77,7 +77,7 @@ export async function createDraft(ctx: Ctx, incidentId: string, raw: CreateDraft
       variants,
       action: 'incident_update.draft',
     });
-    const problems = lintDraft(plan, status, input.audience, body, variants);
+    const problems = await lintUpdate(tx, plan, incident.id, status, input.audience, body, variants);
     const draft = { ...row, lint: JSON.stringify(problems) };
     await tx.db.insertInto('incident_updates').values(draft).execute();
     await audit(tx, {
@@ -151,7 +151,7 @@ export async function editDraft(
     const body = input.body ?? row.body;
     const variants = input.variants ?? variantsOf(row.rendered);
     const now = tx.clock.now().toISOString();
-    const problems = lintDraft(plan, status, audience, body, variants);
+    const problems = await lintUpdate(tx, plan, incident.id, status, audience, body, variants);
     const patch = {
       body,
       status,
@@ -210,8 +210,10 @@ export async function submitDraft(
     const policy = approvalPolicy(plan, incident.severity);
     if (!needsApproval(policy, row.audience)) return publishChecked(tx, incident, row, input.lint_override);
     assertUpdateTransition(row.state as UpdateState, 'pending_approval');
-    const problems = lintDraft(
+    const problems = await lintUpdate(
+      tx,
       plan,
+      incident.id,
       row.status as IncidentStatus,
       row.audience,
       row.body,
@@ -233,8 +235,10 @@ async function publishChecked(
   // Callers authorize: publishing a draft that needs no approval is what posting an update does.
   assertUpdateTransition(row.state as UpdateState, 'published');
   const plan = await currentPlan(tx.db);
-  const problems = lintDraft(
+  const problems = await lintUpdate(
+    tx,
     plan,
+    incident.id,
     row.status as IncidentStatus,
     row.audience,
     row.body,

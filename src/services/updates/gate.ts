@@ -62,6 +62,7 @@ export function lintDraft(
   audience: string,
   body: string,
   variants: Variants,
+  skipKinds: readonly ChannelKind[] = [],
 ): LintProblem[] {
   if (plan === null || audience === 'internal') return [];
   const problems: LintProblem[] = [...lintMessage(body, lintOptions(plan, status))];
@@ -76,6 +77,7 @@ export function lintDraft(
   };
   const kinds = new Set<ChannelKind>(channelsForAudience(plan, audience).map((c) => c.kind));
   for (const kind of kinds) {
+    if (skipKinds.includes(kind)) continue;
     const variant: TemplateVariant | null = variantFor(kind);
     const text = (variant && variants[variant]) || body;
     add(lintMessage(text, lintOptions(plan, status, kind)), kind);
@@ -84,6 +86,48 @@ export function lintDraft(
     add(lintMessage(variants.email_subject, lintOptions(plan, status, 'email_subject')), 'email_subject');
   }
   return problems;
+}
+
+/**
+ * Whether SMS subscribers get this update: by default SMS carries only an
+ * audience's first update and the resolving one (a channel may say `updates: all`).
+ */
+async function smsGoesOut(
+  tx: Ctx,
+  plan: Plan,
+  incidentId: string,
+  audience: string,
+  status: IncidentStatus,
+): Promise<boolean> {
+  const sms = channelsForAudience(plan, audience).filter((c) => c.kind === 'sms');
+  if (sms.length === 0) return false;
+  if (status === 'resolved') return true;
+  if (sms.some((c) => (plan.channels[c.name] as { updates?: string } | undefined)?.updates === 'all'))
+    return true;
+  const earlier = await tx.db
+    .selectFrom('incident_updates')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .where('audience', '=', audience)
+    .where('state', '=', 'published')
+    .limit(1)
+    .executeTakeFirst();
+  return earlier === undefined;
+}
+
+/** Lints an update for the channels it will actually go out on. */
+export async function lintUpdate(
+  tx: Ctx,
+  plan: Plan | null,
+  incidentId: string,
+  status: IncidentStatus,
+  audience: string,
+  body: string,
+  variants: Variants,
+): Promise<LintProblem[]> {
+  if (plan === null || audience === 'internal') return [];
+  const skip: ChannelKind[] = (await smsGoesOut(tx, plan, incidentId, audience, status)) ? [] : ['sms'];
+  return lintDraft(plan, status, audience, body, variants, skip);
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
