@@ -38,6 +38,8 @@ article h1,article h2,article h3{margin:0 0 .25rem;font-size:1.125rem}
 .group .component{padding-left:0;padding-right:0}
 .row,summary{display:flex;justify-content:space-between;gap:1rem;align-items:baseline}
 summary{cursor:pointer;font-weight:600}
+summary .name::before{content:"\\25B8\\00A0"}details[open]>summary .name::before{content:"\\25BE\\00A0"}
+.earlier{margin-top:.25rem}.earlier summary{display:list-item;font-weight:400;font-size:.875rem;color:var(--link)}
 .name{font-weight:600}
 .st{font-size:.875rem;font-weight:600}
 .st-operational{color:var(--ok)}.st-degraded_performance{color:var(--minor)}.st-partial_outage{color:var(--partial)}
