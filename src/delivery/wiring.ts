@@ -18,6 +18,8 @@ export interface Delivery {
   readonly worker: Worker | null;
   /** Twilio auth tokens of the plan's sms-twilio channels, to verify inbound STOP webhooks. */
   readonly twilioTokens: readonly string[];
+  /** The VAPID public key browsers subscribe with, when a webpush channel is configured. */
+  readonly vapidPublicKey: string | undefined;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,9 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
     channels,
     worker,
     twilioTokens: Object.values(plan.channels).flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),
+    vapidPublicKey: Object.values(plan.channels).flatMap((c) =>
+      c.type === 'webpush' ? [c.vapid_public_key] : [],
+    )[0],
     async close() {
       await worker?.stop();
       await channels.close();

@@ -138,6 +138,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       ...deps,
       offered: () => deps.delivery?.offered ?? new Set(),
       twilioTokens: () => deps.delivery?.twilioTokens ?? [],
+      vapidPublicKey: () => deps.delivery?.vapidPublicKey,
     }),
   );
   const noMetrics = new DeliveryMetrics();

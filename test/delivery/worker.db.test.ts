@@ -9,6 +9,8 @@ import { createComponent } from '../../src/services/components/create.ts';
 import { systemClock } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { postUpdate } from '../../src/services/incidents/post-update.ts';
+import { moveMaintenance } from '../../src/services/maintenances/move.ts';
+import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
@@ -164,3 +166,73 @@ eachDialect(test, '500 and 429 are retried (honouring Retry-After), 400 is not, 
     await receiver.close();
   }
 });
+
+eachDialect(
+  test,
+  'maintenance: notices on scheduling, a reminder before the start, at the start and at the end',
+  async (db) => {
+    const receiver = await startReceiver();
+    const ctx = testCtx(db, { clock: systemClock });
+    try {
+      await addSubscriber(ctx, { webhook: `${receiver.url}/m` }, offered);
+      const start = new Date(Date.now() + 2 * 3_600_000).toISOString();
+      const end = new Date(Date.now() + 3 * 3_600_000).toISOString();
+      const m = await scheduleMaintenance(ctx, {
+        name: 'Database upgrade',
+        scheduled_for: start,
+        scheduled_until: end,
+      });
+      const jobs = await db.selectFrom('outbox_jobs').select(['kind', 'run_at']).orderBy('run_at').execute();
+      assert.deepEqual(
+        jobs.map((j) => j.kind),
+        ['fanout', 'maintenance.reminder'],
+      );
+      assert.equal(
+        jobs[1]?.run_at,
+        new Date(Date.parse(start) - 60 * 60_000).toISOString(),
+        'reminder 60 minutes before',
+      );
+      // The reminder is due: bring it forward, as the clock would.
+      await db
+        .updateTable('outbox_jobs')
+        .set({ run_at: new Date().toISOString() })
+        .where('kind', '=', 'maintenance.reminder')
+        .execute();
+      const { worker } = startWorker(db);
+      try {
+        await waitFor(() => receiver.requests.length >= 2, 5_000, 'the scheduling notice and the reminder');
+        await moveMaintenance(ctx, m.id, 'in_progress');
+        await moveMaintenance(ctx, m.id, 'completed');
+        await waitFor(() => receiver.requests.length >= 4, 5_000, 'four maintenance notices').catch(
+          async (err: unknown) => {
+            const state = {
+              jobs: await db
+                .selectFrom('outbox_jobs')
+                .select(['kind', 'state', 'last_error', 'run_at'])
+                .execute(),
+              deliveries: await db
+                .selectFrom('deliveries')
+                .select(['subject_id', 'state', 'last_error'])
+                .execute(),
+            };
+            throw new Error(`${String(err)} ${JSON.stringify(state)}`);
+          },
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        assert.equal(receiver.requests.length, 4);
+        const statuses = receiver.requests.map(
+          (r) => (JSON.parse(r.body) as { incident: { name: string } }).incident.name,
+        );
+        assert.deepEqual(statuses, Array(4).fill('Database upgrade'));
+        const subjects = (await db.selectFrom('deliveries').select('subject_id').execute())
+          .map((d) => d.subject_id.split(':')[1])
+          .sort();
+        assert.deepEqual(subjects, ['completed', 'in_progress', 'reminder', 'scheduled']);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await receiver.close();
+    }
+  },
+);

@@ -27,6 +27,7 @@ import { escapeHtml } from './html.ts';
 export interface SubscribeDeps extends BaseCtx {
   offered(): ReadonlySet<string>;
   twilioTokens(): readonly string[];
+  vapidPublicKey(): string | undefined;
 }
 
 const kindLabels: Record<string, [string, string, string]> = {
@@ -176,6 +177,26 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       return html(reply, 200, 'Unsubscribed', '<p>You will receive no more updates.</p>');
     });
 
+    // Web push: the key browsers subscribe with, the button's script and the service worker.
+    app.get('/push/key', async (req, reply) => {
+      const key = deps.vapidPublicKey();
+      if (!key) return sendError(req, reply, new CrierError('not_found', 'Web push is not configured.'));
+      return { public_key: key };
+    });
+    app.get('/push.js', async (_req, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .send(pushScript),
+    );
+    app.get('/sw.js', async (_req, reply) =>
+      reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('service-worker-allowed', '/')
+        .send(serviceWorker),
+    );
+
     // Twilio calls this with each inbound SMS; STOP and its synonyms unsubscribe the number.
     app.post('/webhooks/twilio/sms', async (req, reply) => {
       const body = typeof req.body === 'string' ? req.body : '';
@@ -192,6 +213,41 @@ export function subscribeRoutes(deps: SubscribeDeps) {
     });
   };
 }
+
+/** The subscribe button: shown only where the browser can push; subscribes through POST /subscribe. */
+const pushScript = `(() => {
+  const button = document.getElementById('push-subscribe');
+  if (!button || !('serviceWorker' in navigator) || !('PushManager' in window)) return;
+  button.hidden = false;
+  const key = (b64) => {
+    const s = atob((b64 + '='.repeat((4 - (b64.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  };
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      const registration = await navigator.serviceWorker.register('/sw.js');
+      const { public_key } = await (await fetch('/push/key')).json();
+      const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(public_key) });
+      const res = await fetch('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ push: subscription.toJSON() }) });
+      button.textContent = res.ok ? 'Notifications are on in this browser' : 'Could not subscribe';
+    } catch {
+      button.textContent = 'Notifications were not allowed';
+    }
+  });
+})();
+`;
+
+/** The service worker: shows each pushed update and opens its page when clicked. */
+const serviceWorker = `self.addEventListener('push', (event) => {
+  const data = event.data ? event.data.json() : { title: 'Status update', body: '' };
+  event.waitUntil(self.registration.showNotification(data.title, { body: data.body, tag: data.tag, data: { url: data.url || '/' } }));
+});
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(clients.openWindow(event.notification.data.url));
+});
+`;
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed by the auth token, of
