@@ -10,6 +10,7 @@ import { DEMO_SETTING } from '../services/demo.ts';
 import { listGroups } from '../services/groups/groups.ts';
 import { incidentViews } from '../services/incidents/queries.ts';
 import { maintenanceViews } from '../services/maintenances/queries.ts';
+import { currentPlan } from '../services/plan/current.ts';
 import { getSetting } from '../services/settings.ts';
 import type { ComponentGroupView, ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
 import type { Db } from '../store/db.ts';
@@ -43,7 +44,29 @@ export function pageIdOf(publicUrl: string): string {
   return createHash('sha256').update(publicUrl).digest('hex').slice(0, 12);
 }
 
-export async function loadSnapshot(db: Db, settings: PageSettings, now: Date): Promise<PageSnapshot> {
+/** The plan's `page:` section, when a plan is in force, names the page and its zone; configuration is the fallback. */
+function withPlan(
+  settings: PageSettings,
+  page: { name: string; url?: string | undefined; time_zone: string } | undefined,
+): PageSettings {
+  if (!page) return settings;
+  let timeZone = settings.timeZone;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: page.time_zone });
+    timeZone = page.time_zone;
+  } catch {
+    // `crier plan check` reports it; the page keeps the configured zone meanwhile.
+  }
+  return {
+    ...settings,
+    name: page.name,
+    url: page.url ? page.url.replace(/\/+$/, '') : settings.url,
+    timeZone,
+  };
+}
+
+export async function loadSnapshot(db: Db, configured: PageSettings, now: Date): Promise<PageSnapshot> {
+  const settings = withPlan(configured, (await currentPlan(db))?.page);
   const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
   const [components, groups, demo] = await Promise.all([
     listComponents(db),
