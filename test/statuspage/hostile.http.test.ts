@@ -135,6 +135,8 @@ test('malformed public requests get a 4xx, never a 500', async () => {
       const res = await fetch(base + url);
       assert.ok(res.status < 500, `${url} answered ${res.status}`);
     }
+    const head = await fetch(`${base}/events`, { method: 'HEAD', signal: AbortSignal.timeout(2_000) });
+    assert.equal(head.status, 200, 'HEAD of the event stream answers and ends');
     const post = await fetch(`${base}/`, { method: 'POST', body: 'x' });
     assert.ok(post.status >= 400 && post.status < 500);
     const weird = await fetch(`${base}/`, {

@@ -59,7 +59,13 @@ export function publicRoutes(deps: PublicDeps): FastifyPluginAsync {
         .send(),
     );
 
-    app.get('/events', async (_req, reply) => {
+    app.get('/events', async (req, reply) => {
+      if (req.method === 'HEAD') {
+        return reply
+          .header('content-type', 'text/event-stream; charset=utf-8')
+          .header('access-control-allow-origin', '*')
+          .send();
+      }
       reply.hijack();
       if (!deps.liveEvents.attach(reply.raw)) {
         reply.raw.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
