@@ -135,6 +135,9 @@ test('the exported site equals the live one and a plain static server shows the 
     );
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { checks: Record<string, string> };
     assert.equal(ready.checks.status_page_export, 'ok');
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /^crier_status_page_renders_total [1-9]\d*$/m);
+    assert.match(metrics, /^crier_status_page_export_failures\{target="dir:[^"]+"\} 0$/m);
   } finally {
     await server.stop();
   }

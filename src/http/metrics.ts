@@ -44,10 +44,16 @@ export async function databaseGauges(db: Db, now: Date): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
-export function metricsRoutes(db: Db, metrics: () => DeliveryMetrics, now: () => Date) {
+export function metricsRoutes(
+  db: Db,
+  metrics: () => DeliveryMetrics,
+  now: () => Date,
+  /** More lines from other parts of the process (the status page's render and export counters). */
+  extra: () => string = () => '',
+) {
   return async (app: FastifyInstance) => {
     app.get('/metrics', async (_req, reply) => {
-      const body = `${metrics().render()}${await databaseGauges(db, now())}`;
+      const body = `${metrics().render()}${await databaseGauges(db, now())}${extra()}`;
       return reply
         .type('text/plain; version=0.0.4; charset=utf-8')
         .header('cache-control', 'no-store')

@@ -142,7 +142,14 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     }),
   );
   const noMetrics = new DeliveryMetrics();
-  await app.register(metricsRoutes(deps.db, () => deps.delivery?.metrics ?? noMetrics, () => deps.clock.now()));
+  await app.register(
+    metricsRoutes(
+      deps.db,
+      () => deps.delivery?.metrics ?? noMetrics,
+      () => deps.clock.now(),
+      () => deps.public.metrics?.() ?? '',
+    ),
+  );
 
   return Object.assign(app, { adminRoutes }) as unknown as CrierServer;
 }
