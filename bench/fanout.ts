@@ -10,7 +10,7 @@
  * Prints messages per second, total time, peak RSS and the ratio Crier/raw
  * (medians over the rounds).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, createSecretKey } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -42,6 +42,10 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     /** Run one side only (for profiling): crier or raw. */
     only: { type: 'string' },
+    side: { type: 'string' },
+    kind: { type: 'string' },
+    port: { type: 'string' },
+    control: { type: 'string' },
   },
 });
 const emails = Number(values.emails);
@@ -54,33 +58,27 @@ const runCrier = values.only !== 'raw';
 
 interface Sink {
   port: number;
-  count(): Promise<number>;
-  reset(): Promise<void>;
+  control: number;
   stop(): void;
 }
 
 async function startSink(kind: 'smtp' | 'http'): Promise<Sink> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'lib/sinks.ts'), [kind], {
-    stdio: 'inherit',
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'lib/sinks.ts'), kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve) => {
-    child.once('message', (m) => resolve(Number(String(m).split(' ')[1])));
+  const [port, control] = await new Promise<number[]>((resolve) => {
+    child.stdout.once('data', (d: Buffer) => resolve(String(d).trim().split(' ').slice(1).map(Number)));
   });
-  const ask = (m: string) =>
-    new Promise<number>((resolve) => {
-      child.once('message', (n) => resolve(Number(n)));
-      child.send(m);
-    });
-  return {
-    port,
-    count: () => ask('count'),
-    reset: async () => void (await ask('reset')),
-    stop: () => child.kill(),
-  };
+  return { port: port ?? 0, control: control ?? 0, stop: () => child.kill() };
 }
 
-async function until(sink: Sink, n: number): Promise<void> {
-  while ((await sink.count()) < n) await new Promise((r) => setTimeout(r, 20));
+async function sinkCount(control: number, reset = false): Promise<number> {
+  const res = await request(`http://127.0.0.1:${control}/`, { method: reset ? 'POST' : 'GET' });
+  return Number(await res.body.text());
+}
+
+async function until(control: number, n: number): Promise<void> {
+  while ((await sinkCount(control)) < n) await new Promise((r) => setTimeout(r, 20));
 }
 
 const median = (xs: number[]) => {
@@ -133,7 +131,7 @@ function seedSubscribers(
 async function crierRun(
   kind: 'email' | 'webhook',
   n: number,
-  sink: Sink,
+  sink: { port: number; control: number },
   channels: Parameters<typeof buildChannelSet>[0],
 ): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
@@ -155,7 +153,7 @@ async function crierRun(
   await seedSubscribers(db, n, kind, (i) =>
     kind === 'email' ? `user${i}@example.com` : `http://127.0.0.1:${sink.port}/hook/${i}`,
   );
-  await sink.reset();
+  await sinkCount(sink.control, true);
   const worker = new Worker(
     ctx,
     buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'bench' }),
@@ -170,7 +168,7 @@ async function crierRun(
     name: 'Checkout errors',
     body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
   });
-  await until(sink, n);
+  await until(sink.control, n);
   const seconds = (performance.now() - started) / 1000;
   await worker.stop();
   await db.destroy();
@@ -208,8 +206,12 @@ async function renderedTemplate(): Promise<Message> {
 
 const updateBody = 'Card payments fail for some customers. Next update by 14:30 UTC.';
 
-async function rawEmail(n: number, sink: Sink, template: Message): Promise<number> {
-  await sink.reset();
+async function rawEmail(
+  n: number,
+  sink: { port: number; control: number },
+  template: Message,
+): Promise<number> {
+  await sinkCount(sink.control, true);
   const transport = nodemailer.createTransport({
     pool: true,
     host: '127.0.0.1',
@@ -249,8 +251,12 @@ async function rawEmail(n: number, sink: Sink, template: Message): Promise<numbe
   return seconds;
 }
 
-async function rawWebhooks(n: number, sink: Sink, template: Message): Promise<number> {
-  await sink.reset();
+async function rawWebhooks(
+  n: number,
+  sink: { port: number; control: number },
+  template: Message,
+): Promise<number> {
+  await sinkCount(sink.control, true);
   const agent = new Agent({ connections: concurrency, pipelining: 1 });
   const key = createSecretKey(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
   const started = performance.now();
@@ -288,87 +294,120 @@ async function rawWebhooks(n: number, sink: Sink, template: Message): Promise<nu
   return seconds;
 }
 
-function line(label: string, n: number, seconds: number): string {
-  const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
-  return `${label.padEnd(26)} ${String(Math.round(n / seconds)).padStart(7)} msg/s  ${seconds.toFixed(2).padStart(7)} s  (rss now ${rss} MB)`;
+/** One measurement in this process: `--side raw|crier --kind email|webhook --port P --control C`. */
+async function measure(): Promise<void> {
+  const sink = { port: Number(values.port), control: Number(values.control) };
+  const n = values.kind === 'email' ? emails : webhooks;
+  let seconds: number;
+  if (values.side === 'raw') {
+    const template = await renderedTemplate();
+    seconds =
+      values.kind === 'email' ? await rawEmail(n, sink, template) : await rawWebhooks(n, sink, template);
+  } else if (values.kind === 'email') {
+    seconds = await crierRun('email', n, sink, {
+      email: {
+        type: 'email-smtp',
+        url: `smtp://127.0.0.1:${sink.port}/?tls=false`,
+        from: 'status@crier.test',
+        connections,
+      },
+    });
+  } else {
+    seconds = await crierRun('webhook', n, sink, { webhook: { type: 'webhook', concurrency } });
+  }
+  process.stdout.write(
+    `${JSON.stringify({ seconds, rssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  );
+}
+
+interface Run {
+  seconds: number;
+  rssMB: number;
+}
+
+function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run {
+  const args = [
+    import.meta.filename,
+    '--side',
+    side,
+    '--kind',
+    kind,
+    '--port',
+    String(sink.port),
+    '--control',
+    String(sink.control),
+  ];
+  args.push(
+    '--emails',
+    String(emails),
+    '--webhooks',
+    String(webhooks),
+    '--connections',
+    String(connections),
+    '--concurrency',
+    String(concurrency),
+  );
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
+  return JSON.parse(lastLine) as Run;
+}
+
+function report(label: string, n: number, r: Run): string {
+  return `${label.padEnd(28)} ${String(Math.round(n / r.seconds)).padStart(7)} msg/s  ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${r.rssMB} MB`;
 }
 
 async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`,
   );
-  const template = await renderedTemplate();
-  const smtp = await startSink('smtp');
-  const http = await startSink('http');
-  const results = {
-    emailRaw: [] as number[],
-    emailCrier: [] as number[],
-    hookRaw: [] as number[],
-    hookCrier: [] as number[],
-  };
+  process.stdout.write(`each side runs in its own process; the receivers run in a third\n`);
+  const sinks = { email: await startSink('smtp'), webhook: await startSink('http') };
+  const kinds = [
+    ...(emails > 0 ? (['email'] as const) : []),
+    ...(webhooks > 0 ? (['webhook'] as const) : []),
+  ];
+  const results: Record<string, { raw: Run[]; crier: Run[] }> = {};
   try {
     for (let r = 0; r < rounds; r++) {
-      if (emails > 0) {
-        if (runRaw) results.emailRaw.push(await rawEmail(emails, smtp, template));
-        if (runRaw)
-          process.stdout.write(
-            `${line(`email raw (round ${r + 1})`, emails, results.emailRaw.at(-1) ?? 1)}\n`,
-          );
-        if (runCrier)
-          results.emailCrier.push(
-            await crierRun('email', emails, smtp, {
-              email: {
-                type: 'email-smtp',
-                url: `smtp://127.0.0.1:${smtp.port}/?tls=false`,
-                from: 'status@crier.test',
-                connections,
-              },
-            }),
-          );
-        if (runCrier)
-          process.stdout.write(
-            `${line(`email Crier (round ${r + 1})`, emails, results.emailCrier.at(-1) ?? 1)}\n`,
-          );
-      }
-      if (webhooks > 0) {
-        if (runRaw) results.hookRaw.push(await rawWebhooks(webhooks, http, template));
-        if (runRaw)
-          process.stdout.write(
-            `${line(`webhook raw (round ${r + 1})`, webhooks, results.hookRaw.at(-1) ?? 1)}\n`,
-          );
-        if (runCrier) {
-          results.hookCrier.push(
-            await crierRun('webhook', webhooks, http, { webhook: { type: 'webhook', concurrency } }),
-          );
-          process.stdout.write(
-            `${line(`webhook Crier (round ${r + 1})`, webhooks, results.hookCrier.at(-1) ?? 1)}\n`,
-          );
+      for (const kind of kinds) {
+        const n = kind === 'email' ? emails : webhooks;
+        results[kind] ??= { raw: [], crier: [] };
+        const entry = results[kind];
+        // Alternate which side goes first, so neither always runs on a warmer (or busier) machine.
+        const order = r % 2 === 0 ? (['raw', 'crier'] as const) : (['crier', 'raw'] as const);
+        for (const side of order) {
+          if ((side === 'raw' && !runRaw) || (side === 'crier' && !runCrier)) continue;
+          const result = run(side, kind, sinks[kind]);
+          entry[side].push(result);
+          process.stdout.write(`${report(`${kind} ${side} (round ${r + 1})`, n, result)}\n`);
         }
       }
     }
   } finally {
-    smtp.stop();
-    http.stop();
+    sinks.email.stop();
+    sinks.webhook.stop();
   }
   if (!runRaw || !runCrier) return;
   process.stdout.write('\nmedians\n');
-  if (emails > 0) {
-    const raw = median(results.emailRaw);
-    const crier = median(results.emailCrier);
+  for (const kind of kinds) {
+    const n = kind === 'email' ? emails : webhooks;
+    const entry = results[kind];
+    if (!entry) continue;
+    const raw = {
+      seconds: median(entry.raw.map((x) => x.seconds)),
+      rssMB: median(entry.raw.map((x) => x.rssMB)),
+    };
+    const crier = {
+      seconds: median(entry.crier.map((x) => x.seconds)),
+      rssMB: Math.max(...entry.crier.map((x) => x.rssMB)),
+    };
+    const what = kind === 'email' ? `${connections} connections` : `concurrency ${concurrency}`;
     process.stdout.write(
-      `${line(`email raw (${connections} conn)`, emails, raw)}\n${line('email Crier', emails, crier)}\n`,
+      `${report(`${kind} raw (${what})`, n, raw)}\n${report(`${kind} Crier`, n, crier)}\n`,
     );
-    process.stdout.write(`email ratio Crier/raw: ${(raw / crier).toFixed(2)}\n`);
+    process.stdout.write(`${kind} ratio Crier/raw: ${(raw.seconds / crier.seconds).toFixed(2)}\n`);
   }
-  if (webhooks > 0) {
-    const raw = median(results.hookRaw);
-    const crier = median(results.hookCrier);
-    process.stdout.write(
-      `${line(`webhook raw (${concurrency} conc)`, webhooks, raw)}\n${line('webhook Crier', webhooks, crier)}\n`,
-    );
-    process.stdout.write(`webhook ratio Crier/raw: ${(raw / crier).toFixed(2)}\n`);
-  }
-  process.stdout.write(`peak RSS (whole run): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
 }
 
-await main();
+if (values.side) await measure();
+else await main();

@@ -1,9 +1,10 @@
 /**
- * The benchmarks' receivers, run as a child process so their work does not
+ * The benchmarks' receivers, run as their own process so their work does not
  * share an event loop with the sender being measured: an SMTP server
- * (npm smtp-server) and an HTTP server answering 200, each counting what it
- * received. `node bench/lib/sinks.ts smtp|http` prints `ready <port>`; the
- * parent asks for the count over IPC.
+ * (npm smtp-server) or an HTTP server answering 200, counting what it
+ * received. `node bench/lib/sinks.ts smtp|http` prints
+ * `ready <port> <control-port>`; `GET /count` and `POST /reset` on the
+ * control port read and clear the count.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,13 +13,16 @@ import { SMTPServer } from 'smtp-server';
 const kind = process.argv[2];
 let count = 0;
 
-process.on('message', (m) => {
-  if (m === 'count') process.send?.(count);
-  if (m === 'reset') {
-    count = 0;
-    process.send?.(0);
-  }
+const control = http.createServer((req, res) => {
+  if (req.method === 'POST') count = 0;
+  res.end(String(count));
 });
+
+function ready(port: number): void {
+  control.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`ready ${port} ${(control.address() as AddressInfo).port}\n`);
+  });
+}
 
 if (kind === 'smtp') {
   const server = new SMTPServer({
@@ -33,11 +37,9 @@ if (kind === 'smtp') {
       });
     },
   });
-  // A client killed mid-session resets its connection; that is the test, not a failure of the server.
+  // A client killed mid-session resets its connection; that is not a failure of the sink.
   server.on('error', () => {});
-  server.listen(0, '127.0.0.1', () => {
-    process.send?.(`ready ${(server.server.address() as AddressInfo).port}`);
-  });
+  server.listen(0, '127.0.0.1', () => ready((server.server.address() as AddressInfo).port));
 } else {
   const server = http.createServer((req, res) => {
     req.on('data', () => {});
@@ -48,7 +50,5 @@ if (kind === 'smtp') {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => {
-    process.send?.(`ready ${(server.address() as AddressInfo).port}`);
-  });
+  server.listen(0, '127.0.0.1', () => ready((server.address() as AddressInfo).port));
 }
