@@ -1,7 +1,7 @@
 /**
  * AWS Signature Version 4 for the two calls Crier makes (SES v2 SendEmail
  * and SNS Publish). The AWS SDK does not install from our registry mirror,
- * so this small signer and plain HTTPS requests stand in (docs/adr/0003-aws-without-sdk.md).
+ * so this small signer and plain HTTPS requests stand in (docs/adr/0005-aws-without-sdk.md).
  */
 import { createHash, createHmac } from 'node:crypto';
 
