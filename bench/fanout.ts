@@ -168,7 +168,16 @@ async function crierRun(
     name: 'Checkout errors',
     body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
   });
+  const probe = process.env.BENCH_MEMORY
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        process.stderr.write(
+          `rss ${Math.round(m.rss / 2 ** 20)} heapUsed ${Math.round(m.heapUsed / 2 ** 20)} heapTotal ${Math.round(m.heapTotal / 2 ** 20)} external ${Math.round(m.external / 2 ** 20)}\n`,
+        );
+      }, 2000)
+    : undefined;
   await until(sink.control, n);
+  clearInterval(probe);
   const seconds = (performance.now() - started) / 1000;
   await worker.stop();
   await db.destroy();
