@@ -6,13 +6,17 @@
  * it stopped and a repeated batch inserts nothing twice.
  */
 
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
 import { type Db, dialect } from '../store/db.ts';
 import type { FanoutPayload } from './outbox.ts';
 
 export interface FanoutBatch {
   inserted: number;
+  /** The first subscriber id after the previous batch (exclusive bound) and the last of this one. */
+  after: string | null;
+  last: string | null;
+  createdAt: string;
   /** The last subscriber id seen, or null when the fan-out is complete. */
   cursor: string | null;
 }
@@ -28,8 +32,15 @@ export async function expandBatch(
   kinds: readonly SubscriberKind[],
   batchSize: number,
   now: Date,
+  /**
+   * Kinds whose lane in this worker has room: their rows are inserted already
+   * claimed (`sending`, leased until `leaseUntil`), and handed to the lane after commit.
+   */
+  lease: { kinds: ReadonlySet<SubscriberKind>; until: Date } = { kinds: new Set(), until: now },
 ): Promise<FanoutBatch> {
-  if (kinds.length === 0) return { inserted: 0, cursor: null };
+  const at = now.toISOString();
+  const empty = { inserted: 0, cursor: null, after: cursor, last: null, createdAt: at };
+  if (kinds.length === 0) return empty;
   const matching = () => {
     let q = tx
       .selectFrom('subscribers as s')
@@ -56,11 +67,16 @@ export async function expandBatch(
   // Where this batch ends: the batchSize-th matching subscriber, or the last one.
   const ids = await matching().select('s.id').orderBy('s.id').limit(batchSize).execute();
   const last = ids.at(-1)?.id;
-  if (last === undefined) return { inserted: 0, cursor: null };
+  if (last === undefined) return empty;
 
   // The rows are built by the database from the subscribers themselves (INSERT ... SELECT):
   // nothing travels to the process and back, which is most of a fan-out's cost.
-  const at = now.toISOString();
+  const leased = [...lease.kinds];
+  const until = lease.until.toISOString();
+  const ifLeased = (yes: RawBuilder<unknown>, no: RawBuilder<unknown>) =>
+    leased.length === 0
+      ? no
+      : sql`case when s.kind in (${sql.join(leased.map((k) => sql.lit(k)))}) then ${yes} else ${no} end`;
   const id =
     dialect(tx) === 'postgres'
       ? sql<string>`substr(md5(random()::text || clock_timestamp()::text), 1, 16)`
@@ -77,6 +93,7 @@ export async function expandBatch(
       'state',
       'attempts',
       'next_attempt_at',
+      'lease_until',
       'created_at',
       'updated_at',
     ])
@@ -90,9 +107,10 @@ export async function expandBatch(
           sql.val(payload.incident_id ?? payload.maintenance_id ?? null).as('incident_id'),
           's.id as subscriber_id',
           's.kind as channel',
-          sql.lit('pending').as('state'),
-          sql.lit(0).as('attempts'),
-          sql.val(at).as('next_attempt_at'),
+          ifLeased(sql.lit('sending'), sql.lit('pending')).as('state'),
+          ifLeased(sql.lit(1), sql.lit(0)).as('attempts'),
+          ifLeased(sql.val(until), sql.val(at)).as('next_attempt_at'),
+          ifLeased(sql.val(until), sql.lit(null)).as('lease_until'),
           sql.val(at).as('created_at'),
           sql.val(at).as('updated_at'),
         ]),
@@ -102,5 +120,8 @@ export async function expandBatch(
   return {
     inserted: Number(result.numInsertedOrUpdatedRows ?? 0),
     cursor: ids.length < batchSize ? null : last,
+    after: cursor,
+    last,
+    createdAt: at,
   };
 }

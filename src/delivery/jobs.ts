@@ -12,6 +12,7 @@ import type { ChannelSet } from './channel-set.ts';
 import { expandBatch } from './fanout.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import { enqueueJob, type JobKind, type JobPayloads } from './outbox.ts';
+import { type ClaimedDelivery, leasedBatch } from './store.ts';
 
 export interface JobContext {
   ctx: Ctx;
@@ -20,6 +21,12 @@ export interface JobContext {
   fanoutBatchSize: number;
   /** Wakes the lanes after new deliveries were written. */
   wakeLanes(): void;
+  /** Kinds whose lane in this worker has room for more work right now. */
+  lanesWithRoom(): ReadonlySet<SubscriberKind>;
+  /** How long a claim lasts (ms). */
+  leaseMs: number;
+  /** Gives a lane deliveries this worker already holds the lease on. */
+  handOff(rows: readonly (ClaimedDelivery & { channel: string })[]): void;
 }
 
 export interface ClaimedJob<K extends JobKind> {
@@ -43,15 +50,36 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const kinds = [...jc.channels.lanes.values()]
       .filter((lane) => lane.kind !== 'sms' || lane.smsUpdates === 'all' || p.sms_default)
       .map((lane) => lane.kind as SubscriberKind);
-    const batch = await withTransaction(jc.ctx, async (tx) => {
-      const result = await expandBatch(tx.db, p, job.cursor, kinds, jc.fanoutBatchSize, tx.clock.now());
+    // Lanes with room get their part of the batch already leased, without a claim of their own;
+    // the rest is left for any worker to claim.
+    const room = new Set([...jc.lanesWithRoom()].filter((k) => kinds.includes(k)));
+    const now = jc.ctx.clock.now();
+    const until = new Date(now.getTime() + jc.leaseMs);
+    const { batch, leased } = await withTransaction(jc.ctx, async (tx) => {
+      const result = await expandBatch(tx.db, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
+        kinds: room,
+        until,
+      });
       await tx.db
         .updateTable('outbox_jobs')
         .set({ cursor: result.cursor })
         .where('id', '=', job.id)
         .execute();
-      return result;
+      const rows =
+        room.size > 0 && result.last !== null && result.inserted > 0
+          ? await leasedBatch(
+              tx.db,
+              p.subject_id,
+              result.after,
+              result.last,
+              result.createdAt,
+              until.getTime(),
+            )
+          : [];
+      return { batch: result, leased: rows };
     });
+    // Only after the commit: a rolled-back batch must not have been sent.
+    if (leased.length > 0) jc.handOff(leased);
     if (batch.inserted > 0) jc.wakeLanes();
     if (batch.cursor !== null) return { again: true };
     jc.metrics.fanoutFinished((jc.ctx.clock.now().getTime() - Date.parse(job.created_at)) / 1000);

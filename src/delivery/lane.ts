@@ -41,10 +41,13 @@ export class Lane {
   #stopping = false;
   #wake: (() => void) | null = null;
   #running: Promise<void> | null = null;
+  /** A send must be able to finish within the lease: it starts only with this much of the lease left. */
+  readonly #leaseMargin: number;
 
   constructor(settings: LaneSettings, options: LaneOptions) {
     this.settings = settings;
     this.#o = options;
+    this.#leaseMargin = Math.min(10_000, options.leaseMs / 4);
     this.#limiter = settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined;
     for (const channel of [settings.channel, settings.fallback]) {
       if (channel)
@@ -55,6 +58,17 @@ export class Lane {
   start(): void {
     const senders = Array.from({ length: this.settings.concurrency }, () => this.#sender());
     this.#running = Promise.all(senders).then(() => undefined);
+  }
+
+  /** True while the lane holds less than one claim's worth of work. */
+  hasRoom(): boolean {
+    return !this.#stopping && this.#queue.length < this.#o.batchSize;
+  }
+
+  /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
+  accept(rows: readonly ClaimedDelivery[]): void {
+    this.#queue.push(...rows);
+    this.wake();
   }
 
   /** New work may be due: stop sleeping. */
@@ -162,6 +176,8 @@ export class Lane {
   async #deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
     const { channel, fallback, retry } = this.settings;
     const nowMs = () => this.#o.clock.now().getTime();
+    // A claim that ran out while queued here may already be another worker's: leave it to them.
+    if (nowMs() > d.lease_until_ms - this.#leaseMargin) return { id: d.id, state: 'expired' };
     if (
       d.subscriber_state !== 'confirmed' &&
       !(d.subject_type === 'confirmation' && d.subscriber_state === 'pending')

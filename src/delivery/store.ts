@@ -56,6 +56,8 @@ export interface ClaimedDelivery {
   token: string;
   confirm_token: string | null;
   subscriber_state: string;
+  /** When this worker's claim runs out (ms since the epoch); past it, another worker may take the row. */
+  lease_until_ms: number;
 }
 
 export async function claimDeliveries(
@@ -114,9 +116,48 @@ export async function claimDeliveries(
       token: s?.token ?? '',
       confirm_token: s?.confirm_token ?? null,
       subscriber_state: s?.state ?? 'deleted',
+      lease_until_ms: now.getTime() + leaseMs,
     });
   }
   return out;
+}
+
+/**
+ * The deliveries a fan-out batch inserted already leased to this worker
+ * (see expandBatch), with what sending needs, so its lanes start without a claim.
+ */
+export async function leasedBatch(
+  db: Db,
+  subjectId: string,
+  after: string | null,
+  upTo: string,
+  createdAt: string,
+  leaseUntilMs: number,
+): Promise<(ClaimedDelivery & { channel: string })[]> {
+  let q = db
+    .selectFrom('deliveries as d')
+    .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select([
+      'd.id',
+      'd.subject_type',
+      'd.subject_id',
+      'd.subscriber_id',
+      'd.attempts',
+      'd.channel',
+      's.contact',
+      's.secret',
+      's.locale',
+      's.token',
+      's.confirm_token',
+      's.state as subscriber_state',
+    ])
+    .where('d.subject_id', '=', subjectId)
+    .where('d.subscriber_id', '<=', upTo)
+    .where('d.state', '=', 'sending')
+    .where('d.created_at', '=', createdAt);
+  if (after !== null) q = q.where('d.subscriber_id', '>', after);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, lease_until_ms: leaseUntilMs }));
 }
 
 export type DeliveryOutcome =
@@ -124,7 +165,9 @@ export type DeliveryOutcome =
   | { id: string; state: 'failed'; via: string; error: string; retryAt: string }
   | { id: string; state: 'dead'; via: string; error: string; disableSubscriber?: string }
   /** Not attempted (breaker open, worker stopping): back in the queue without using an attempt. */
-  | { id: string; state: 'released'; retryAt: string };
+  | { id: string; state: 'released'; retryAt: string }
+  /** Not attempted because the lease ran out first: nothing is written, the row is someone else's now. */
+  | { id: string; state: 'expired' };
 
 /** Writes a batch of outcomes in one transaction. */
 export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[], now: Date): Promise<void> {
@@ -178,6 +221,8 @@ export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[
               .where('id', '=', sql<string>`(select subscriber_id from deliveries where id = ${o.id})`)
               .execute();
           }
+          break;
+        case 'expired':
           break;
         case 'released':
           await trx

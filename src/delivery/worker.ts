@@ -74,6 +74,17 @@ export class Worker {
       wakeLanes: () => {
         for (const lane of this.#lanes) lane.wake();
       },
+      leaseMs: this.#leaseMs,
+      lanesWithRoom: () =>
+        new Set(
+          this.#lanes.filter((lane) => !this.#stopping && lane.hasRoom()).map((lane) => lane.settings.kind),
+        ),
+      handOff: (rows) => {
+        for (const lane of this.#lanes) {
+          const mine = rows.filter((r) => r.channel === lane.settings.kind);
+          if (mine.length > 0) lane.accept(mine);
+        }
+      },
     };
   }
 
