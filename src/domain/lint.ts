@@ -216,11 +216,6 @@ const shapeRules: readonly JargonRule[] = [
       /(?<![\w:])(?=[0-9a-f:]*[a-f][0-9a-f:]*)(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}::[0-9a-f:]*/i,
     why: 'an IP address',
   },
-  {
-    pattern: /\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:internal|local|lan|corp|svc|intra)\b/i,
-    why: 'an internal host name',
-  },
-  { pattern: /\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+-\d+[a-z]?\b/i, why: 'a host, instance or region name' },
   { pattern: /\bat [\w.$<>]+ ?\([^)]*:\d+(?::\d+)?\)/, why: 'a stack trace' },
   { pattern: /Traceback \(most recent call last\)/, why: 'a stack trace' },
   { pattern: /\b[A-Z]\w*(?:Exception|Error)\b:?/, why: 'an exception name' },
@@ -234,6 +229,20 @@ const shapeRules: readonly JargonRule[] = [
   { pattern: /\b0x[0-9a-f]{4,}\b/i, why: 'a memory address or error code' },
   { pattern: /\bSEV ?\d\b/i, why: 'an internal severity' },
 ];
+
+/**
+ * Shapes of a single word. Their patterns backtrack heavily on long runs of
+ * dashes and dots, so they are tried word by word, and a word longer than any
+ * real host name is skipped: a 100 kB body must not stall the server.
+ */
+const wordRules: readonly JargonRule[] = [
+  {
+    pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:internal|local|lan|corp|svc|intra)$/i,
+    why: 'an internal host name',
+  },
+  { pattern: /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+-\d+[a-z]?$/i, why: 'a host, instance or region name' },
+];
+const longestWord = 253;
 
 function findJargon(text: string, options: LintOptions): LintProblem[] {
   const allowed = new Set((options.allowTerms ?? []).map((t) => t.toLowerCase()));
@@ -262,6 +271,11 @@ function findJargon(text: string, options: LintOptions): LintProblem[] {
   for (const rule of shapeRules) {
     const m = rule.pattern.exec(prose);
     if (m) add(m[0].replace(/:$/, ''), rule.why);
+  }
+  const words = prose.split(/[\s,;:!?()"'`<>[\]{}]+/).map((w) => w.replace(/\.+$/, ''));
+  for (const rule of wordRules) {
+    const word = words.find((w) => w.length <= longestWord && rule.pattern.test(w));
+    if (word) add(word, rule.why);
   }
   return found;
 }
