@@ -252,3 +252,25 @@ test('health, readiness, OpenAPI and JSON 404s', async () => {
     await t.close();
   }
 });
+
+test('a wrapped body with bad fields is refused, not read as an empty bare one', async () => {
+  const t = await startTestApp(dialects[0] ?? { name: 'sqlite', url: 'sqlite::memory:' });
+  try {
+    const api = await call(t, 'POST', '/api/v1/components', { name: 'API' });
+    const bad = await call(t, 'PATCH', `/api/v1/components/${api.body?.id}`, {
+      component: { status: 'on_fire' },
+    });
+    assert.equal(bad.status, 400);
+    const good = await call(t, 'PATCH', `/api/v1/components/${api.body?.id}`, {
+      component: { status: 'major_outage' },
+    });
+    assert.equal(good.body?.status, 'major_outage');
+    const incident = await call(t, 'POST', '/api/v1/incidents', { name: 'X' });
+    assert.equal(
+      (await call(t, 'PATCH', `/api/v1/incidents/${incident.body?.id}`, { incident: { name: 5 } })).status,
+      400,
+    );
+  } finally {
+    await t.close();
+  }
+});
