@@ -53,8 +53,25 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Paths whose last segment is a secret (confirm, unsubscribe, feedback and ingest tokens). */
+const secretPath = /^(\/(?:confirm|unsubscribe|feedback|ingest\/[^/?]+))\/[^/?]+/;
+
+export function redactUrl(url: string): string {
+  return url.replace(secretPath, '$1/[redacted]');
+}
+
 export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, redact: ['req.headers.authorization', '*.token', '*.secret'] });
+  return pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', '*.token', '*.secret'],
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string; id?: unknown }) => ({
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+        remoteAddress: req.ip,
+      }),
+    },
+  });
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {

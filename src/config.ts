@@ -45,38 +45,67 @@ const pageLinks = z.string().transform((v, ctx) => {
   return links;
 });
 
-const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  CRIER_DATA_DIR: z.string().min(1).default('./data'),
-  CRIER_DATABASE_URL: databaseUrl.optional(),
-  CRIER_PLAN: z.string().min(1).default('./crier.yaml'),
-  CRIER_PUBLIC_URL: z.url().optional(),
-  CRIER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  CRIER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  CRIER_ALLOW_PRIVATE_NETWORK: boolean.default(false),
-  CRIER_DEMO: boolean.default(true),
-  CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  CRIER_URL: z.url().default('http://localhost:8080'),
-  CRIER_TOKEN: z.string().optional(),
-  CRIER_PAGE_NAME: z.string().trim().min(1).max(100).default('Status'),
-  CRIER_PAGE_LOGO_URL: httpUrl.optional(),
-  CRIER_PAGE_COLOR: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f4fd1')
-    .default('#1d4ed8'),
-  CRIER_PAGE_LINKS: pageLinks.optional(),
-  CRIER_PAGE_TIME_ZONE: timeZone.default('UTC'),
-  CRIER_EXPORT_DIR: z.string().min(1).optional(),
-  CRIER_EXPORT_S3_URL: httpUrl.optional(),
-  CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
-  CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  CRIER_WORKER: boolean.default(true),
-  CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
-  CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
-  CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
-});
+/**
+ * Which proxies' `X-Forwarded-For` to believe, as Fastify's `trustProxy`
+ * takes it: `false` (the default: the client's own address counts, so a
+ * client cannot pick the address rate limits and the audit log see),
+ * `true`, a hop count, or a comma-separated list of addresses and CIDRs.
+ */
+const trustProxy = z
+  .string()
+  .regex(
+    /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/,
+    'must be true, false, a hop count or addresses/CIDRs',
+  )
+  .transform((v): boolean | number | string[] => {
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (/^\d+$/.test(v)) return Number(v);
+    return v.split(',').map((a) => a.trim());
+  });
+
+const Env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    CRIER_DATA_DIR: z.string().min(1).default('./data'),
+    CRIER_DATABASE_URL: databaseUrl.optional(),
+    CRIER_PLAN: z.string().min(1).default('./crier.yaml'),
+    CRIER_PUBLIC_URL: z.url().optional(),
+    CRIER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRIER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRIER_ALLOW_PRIVATE_NETWORK: boolean.default(false),
+    CRIER_DEMO: boolean.default(true),
+    CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CRIER_URL: z.url().default('http://localhost:8080'),
+    CRIER_TOKEN: z.string().optional(),
+    CRIER_PAGE_NAME: z.string().trim().min(1).max(100).default('Status'),
+    CRIER_PAGE_LOGO_URL: httpUrl.optional(),
+    CRIER_PAGE_COLOR: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f4fd1')
+      .default('#1d4ed8'),
+    CRIER_PAGE_LINKS: pageLinks.optional(),
+    CRIER_PAGE_TIME_ZONE: timeZone.default('UTC'),
+    CRIER_EXPORT_DIR: z.string().min(1).optional(),
+    CRIER_EXPORT_S3_URL: httpUrl.optional(),
+    CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
+    CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    CRIER_WORKER: boolean.default(true),
+    CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    CRIER_TRUST_PROXY: trustProxy.default(false),
+  })
+  .refine(
+    (e) => !e.CRIER_EXPORT_S3_URL || (e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY),
+    {
+      path: ['CRIER_EXPORT_S3_URL'],
+      message: 'needs CRIER_EXPORT_S3_ACCESS_KEY_ID and CRIER_EXPORT_S3_SECRET_ACCESS_KEY',
+      // Checked even when other variables are bad, so one start lists every problem.
+      when: () => true,
+    },
+  );
 
 export interface Config {
   readonly port: number;
@@ -89,6 +118,8 @@ export interface Config {
   readonly adminToken: string | undefined;
   readonly allowPrivateNetwork: boolean;
   readonly demo: boolean;
+  /** Fastify's `trustProxy`: whose X-Forwarded-For to believe. */
+  readonly trustProxy: boolean | number | string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where CLI client commands send their requests, and with which token. */
   readonly clientUrl: string;
@@ -146,11 +177,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  if (e.CRIER_EXPORT_S3_URL && !(e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY)) {
-    throw new ConfigError([
-      'CRIER_EXPORT_S3_URL: needs CRIER_EXPORT_S3_ACCESS_KEY_ID and CRIER_EXPORT_S3_SECRET_ACCESS_KEY',
-    ]);
-  }
   const dataDir = path.resolve(e.CRIER_DATA_DIR);
   const port = e.PORT;
   return Object.freeze({
@@ -164,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.CRIER_ADMIN_TOKEN,
     allowPrivateNetwork: e.CRIER_ALLOW_PRIVATE_NETWORK,
     demo: e.CRIER_DEMO,
+    trustProxy: e.CRIER_TRUST_PROXY,
     logLevel: e.CRIER_LOG_LEVEL,
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,

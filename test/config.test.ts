@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
+import { redactUrl } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
 test('defaults: port 8080, SQLite under ./data, demo on, private networks refused', () => {
@@ -33,4 +34,29 @@ test('every bad variable is named at once', () => {
 
 test('empty values count as unset', () => {
   assert.equal(loadConfig({ PORT: '', CRIER_DEMO: '' }).port, 8080);
+});
+
+test('X-Forwarded-For is believed only from proxies named in CRIER_TRUST_PROXY', () => {
+  assert.equal(loadConfig({}).trustProxy, false);
+  assert.equal(loadConfig({ CRIER_TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ CRIER_TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ CRIER_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, [
+    '10.0.0.0/8',
+    '127.0.0.1',
+  ]);
+  assert.throws(() => loadConfig({ CRIER_TRUST_PROXY: 'everyone' }), /CRIER_TRUST_PROXY/);
+});
+
+test('an S3 export without keys is listed with the other bad variables', () => {
+  assert.throws(
+    () => loadConfig({ CRIER_EXPORT_S3_URL: 'https://bucket.example', PORT: 'x' }),
+    (err: unknown) => err instanceof ConfigError && err.problems.length === 2,
+  );
+});
+
+test('secret tokens in paths are not written to the logs', () => {
+  assert.equal(redactUrl('/unsubscribe/abc123?x=1'), '/unsubscribe/[redacted]?x=1');
+  assert.equal(redactUrl('/confirm/abc123'), '/confirm/[redacted]');
+  assert.equal(redactUrl('/ingest/alertmanager/tok'), '/ingest/alertmanager/[redacted]');
+  assert.equal(redactUrl('/incidents/abc'), '/incidents/abc');
 });

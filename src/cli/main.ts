@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'serve' || command === 'migrate' || command === 'token') {
     return runServerCommand(config, command, rest);
   }
-  if (command === 'plan') return runPlanCommand(config, rest, process.env);
+  if (command === 'plan') return runPlanCommand(config, rest, config.env);
   if (command === 'init') return runInit(config, rest);
   if (command === 'roles') return runRolesCommand(config, rest);
   if (command === 'component' || command === 'incident' || command === 'maintenance') {

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CrierError } from '../domain/errors.ts';
-import { type Action, can } from '../domain/permissions.ts';
+import { type Action, assertCan } from '../domain/permissions.ts';
 import type { Ctx } from '../services/context.ts';
 import { authenticate } from '../services/tokens/tokens.ts';
 
@@ -39,12 +39,7 @@ export function registerAuth(app: FastifyInstance, base: BaseCtx): void {
     }
     const who = await authenticate(base.db, secret, base.clock.now());
     if (who === null) throw new CrierError('unauthenticated', 'The API token is unknown or revoked.');
-    if (!can(who.role, action)) {
-      throw new CrierError('forbidden', `The role ${who.role} may not ${action.replace('.', ': ')}.`, {
-        role: who.role,
-        action,
-      });
-    }
+    assertCan(who.role, action);
     request.ctx = {
       ...base,
       log: base.log.child({ request_id: String(request.id) }),

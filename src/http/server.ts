@@ -53,7 +53,10 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    trustProxy:
+      typeof deps.config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (deps.config.trustProxy as number)
+        : deps.config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
