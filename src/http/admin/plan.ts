@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../domain/permissions.ts';
+import { describeChannels } from '../../plan/channels.ts';
 import { planJsonSchema } from '../../plan/json-schema.ts';
 import { readPlan } from '../../plan/load.ts';
 import {
@@ -14,7 +16,12 @@ const tags = ['plan'];
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/plan', { config: { action: 'read' }, schema: { tags } }, async (req) => {
     const current = await getCurrentPlanView(req.ctx.db);
-    return current ?? { version: null, plan: null };
+    if (!current) return { version: null, plan: null };
+    if (can(req.ctx.actor.role, 'plan.apply')) return current;
+    // Channel settings may hold secrets written in clear; those who cannot apply a plan see
+    // each channel's name, type and fallback only, and not the source file.
+    const { source: _source, ...rest } = current;
+    return { ...rest, plan: { ...current.plan, channels: describeChannels(current.plan.channels) } };
   });
 
   app.put(
