@@ -19,6 +19,9 @@ test('only those who may apply a plan read its channel settings and source; othe
     assert.deepEqual(viewer.plan.channels.sms, { type: 'sms-twilio' });
     assert.ok(!asViewer.body.includes('AC1'), 'a literal account id is not shown');
     assert.ok(viewer.plan.severities, 'the rest of the plan is readable');
+    const versions = await t.app.server.inject({ url: '/api/v1/plan/versions', headers: t.auth('viewer') });
+    assert.equal(versions.statusCode, 200);
+    assert.ok(!versions.body.includes('AC1'), 'nor in the list of versions');
 
     const asAdmin = JSON.parse(
       (await t.app.server.inject({ url: '/api/v1/plan', headers: t.auth('admin') })).body,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../domain/permissions.ts';
 import { describeChannels } from '../../plan/channels.ts';
+import type { PlanChange } from '../../plan/diff.ts';
 import { planJsonSchema } from '../../plan/json-schema.ts';
 import { readPlan } from '../../plan/load.ts';
 import {
@@ -13,15 +14,24 @@ import {
 
 const tags = ['plan'];
 
+/** A change's path and kind without its values, which may include channel secrets. */
+function pathsOnly(changes: readonly PlanChange[]): PlanChange[] {
+  return changes.map(({ path, kind }) => ({ path, kind }));
+}
+
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/plan', { config: { action: 'read' }, schema: { tags } }, async (req) => {
     const current = await getCurrentPlanView(req.ctx.db);
     if (!current) return { version: null, plan: null };
     if (can(req.ctx.actor.role, 'plan.apply')) return current;
     // Channel settings may hold secrets written in clear; those who cannot apply a plan see
-    // each channel's name, type and fallback only, and not the source file.
+    // each channel's name, type and fallback, the paths that changed, and not the source file.
     const { source: _source, ...rest } = current;
-    return { ...rest, plan: { ...current.plan, channels: describeChannels(current.plan.channels) } };
+    return {
+      ...rest,
+      changes: pathsOnly(current.changes),
+      plan: { ...current.plan, channels: describeChannels(current.plan.channels) },
+    };
   });
 
   app.put(
@@ -39,9 +49,11 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/plan/versions', { config: { action: 'read' }, schema: { tags } }, async (req) =>
-    listPlanVersions(req.ctx.db),
-  );
+  app.get('/plan/versions', { config: { action: 'read' }, schema: { tags } }, async (req) => {
+    const versions = await listPlanVersions(req.ctx.db);
+    if (can(req.ctx.actor.role, 'plan.apply')) return versions;
+    return versions.map((v) => ({ ...v, changes: pathsOnly(v.changes) }));
+  });
 
   app.get(
     '/plan/schema',
