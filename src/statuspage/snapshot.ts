@@ -66,7 +66,9 @@ function withPlan(
 }
 
 export async function loadSnapshot(db: Db, configured: PageSettings, now: Date): Promise<PageSnapshot> {
-  const settings = withPlan(configured, (await currentPlan(db))?.page);
+  // A stored plan that no longer parses must not stop the page from rendering: configuration stands in.
+  const plan = await currentPlan(db).catch(() => null);
+  const settings = withPlan(configured, plan?.page);
   const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
   const [components, groups, demo] = await Promise.all([
     listComponents(db),
