@@ -44,8 +44,8 @@ export interface RouteEntry {
   hasBody: boolean;
 }
 
-/** Admin routes are collected as they register, so tests can walk every one of them. */
-export type CrierServer = FastifyInstance & { adminRoutes: RouteEntry[] };
+/** Routes are collected as they register, so tests can walk every one of them. */
+export type CrierServer = FastifyInstance & { adminRoutes: RouteEntry[]; routes: RouteEntry[] };
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -73,18 +73,21 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  const routes: RouteEntry[] = [];
   const adminRoutes: RouteEntry[] = [];
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.url.startsWith(ADMIN_PREFIX) || route.url === `${ADMIN_PREFIX}/openapi.json`) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      adminRoutes.push({
+      const entry = {
         method,
         url: route.url,
         action: route.config?.action,
         hasBody: Boolean(route.schema?.body),
-      });
+      };
+      routes.push(entry);
+      if (route.url.startsWith(ADMIN_PREFIX) && route.url !== `${ADMIN_PREFIX}/openapi.json`)
+        adminRoutes.push(entry);
     }
   });
 
@@ -154,5 +157,5 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     ),
   );
 
-  return Object.assign(app, { adminRoutes }) as unknown as CrierServer;
+  return Object.assign(app, { adminRoutes, routes }) as unknown as CrierServer;
 }
