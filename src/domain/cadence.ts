@@ -42,6 +42,25 @@ export function firstExternalDue(policy: CadencePolicy, from: string): string | 
   return policy.firstExternalMs === null ? null : plus(from, policy.firstExternalMs);
 }
 
+/**
+ * When the next external update is due after an incident's severity (and so
+ * its cadence) changes: the new cadence counted from the last external
+ * publish, or, before any, the new first-notice target from detection. A
+ * deadline the new cadence has already passed stays in the past: the update
+ * is overdue, and the overdue reminder goes out at once.
+ */
+export function dueAfterCadenceChange(
+  policy: CadencePolicy,
+  status: IncidentStatus,
+  lastExternalAt: string | null,
+  detectedAt: string,
+): string | null {
+  if (!isOpen(status)) return null;
+  return lastExternalAt === null
+    ? firstExternalDue(policy, detectedAt)
+    : nextDueAfterPublish(policy, 'external', status, lastExternalAt);
+}
+
 export type ReminderStage = 'before_due' | 'due' | 'overdue';
 export type ReminderRecipient = 'comms_lead' | 'incident_lead';
 

@@ -12,6 +12,7 @@ import {
   adherence,
   type CadencePolicy,
   countPublish,
+  dueAfterCadenceChange,
   nextDueAfterPublish,
   reminderStillDue,
   remindersFor,
@@ -42,6 +43,18 @@ test('the next update is due one cadence after a publish while open, and never o
       assert.equal(nextDueAfterPublish({ ...p, externalMs: null }, 'external', 'monitoring', at), null);
     }),
   );
+});
+
+test('after a severity change the deadline follows the new cadence from the last publish, or the first-notice target', () => {
+  const detected = '2026-01-15T10:00:00.000Z';
+  const last = '2026-01-15T10:05:00.000Z';
+  assert.equal(dueAfterCadenceChange(policy, 'identified', last, detected), '2026-01-15T10:35:00.000Z');
+  assert.equal(dueAfterCadenceChange(policy, 'investigating', null, detected), '2026-01-15T10:15:00.000Z');
+  assert.equal(
+    dueAfterCadenceChange({ ...policy, firstExternalMs: null }, 'investigating', null, detected),
+    null,
+  );
+  assert.equal(dueAfterCadenceChange(policy, 'resolved', last, detected), null);
 });
 
 test('reminders come before, at and after the deadline, in order, and only the future ones (overdue always)', () => {

@@ -10,6 +10,7 @@ import {
   type Adherence,
   adherence,
   countPublish,
+  dueAfterCadenceChange,
   firstExternalDue,
   nextDueAfterPublish,
   type Reminder,
@@ -109,6 +110,36 @@ export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | 
     incident.detected_at ?? incident.declared_at,
   );
   if (due === null) return incident;
+  await tx.db
+    .updateTable('incidents')
+    .set({ next_update_due_at: due })
+    .where('id', '=', incident.id)
+    .execute();
+  const next = { ...incident, next_update_due_at: due };
+  await armReminders(tx, plan, next, due);
+  return next;
+}
+
+/**
+ * After the severity changes: the deadline follows the new severity's
+ * cadence, and the reminders are re-armed with its timings (or cancelled).
+ */
+export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Promise<IncidentRow> {
+  const last = await tx.db
+    .selectFrom('incident_updates')
+    .select('published_at')
+    .where('incident_id', '=', incident.id)
+    .where('state', '=', 'published')
+    .where('audience', '!=', 'internal')
+    .orderBy('published_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const due = dueAfterCadenceChange(
+    cadencePolicy(plan, incident.severity),
+    incident.status as IncidentStatus,
+    last?.published_at ?? null,
+    incident.detected_at ?? incident.declared_at,
+  );
   await tx.db
     .updateTable('incidents')
     .set({ next_update_due_at: due })

@@ -1,15 +1,25 @@
 import { z } from 'zod';
+import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
+import type { IncidentStatus } from '../../domain/incidents.ts';
+import { approvalPolicy } from '../../plan/policy.ts';
 import type { Db } from '../../store/db.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
+import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
+import { requireApprover } from '../updates/approval-core.ts';
+import { LintOverride, lintUpdate, requireLintPass, variantsOf } from '../updates/gate.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { IncidentFields } from './inputs.ts';
+import { lockIncident } from './queries.ts';
 
-export const EditUpdateInput = z.object({ body: IncidentFields.body });
+export const EditUpdateInput = z.object({
+  body: IncidentFields.body,
+  lint_override: LintOverride.optional(),
+});
 export type EditUpdateInput = z.input<typeof EditUpdateInput>;
 
 export async function requireUpdate(
@@ -32,7 +42,14 @@ export async function requireUpdate(
   return row;
 }
 
-/** Corrects the text of a published update, keeping a record of every edit. */
+/**
+ * Corrects the text of a published update, keeping a record of every edit.
+ * The new words meet the same bar as a draft: lint passes (or the comms lead
+ * overrides it with a reason), and where the plan asks for approval at the
+ * incident's severity the editor must be one of its approvers, so the
+ * correction carries their approval. A policy that needs more than one
+ * approver cannot be met by one person: post a new update instead.
+ */
 export async function editPublishedUpdate(
   ctx: Ctx,
   incidentId: string,
@@ -42,6 +59,7 @@ export async function editPublishedUpdate(
   authorize(ctx, 'update.edit_published');
   const input = EditUpdateInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
+    const incident = await lockIncident(tx.db, incidentId);
     const before = await requireUpdate(tx.db, incidentId, updateId);
     if (before.state !== 'published') {
       throw new CrierError(
@@ -52,12 +70,42 @@ export async function editPublishedUpdate(
         },
       );
     }
+    const plan = await currentPlan(tx.db);
+    const policy = approvalPolicy(plan, incident.severity);
+    let approvedAs: string | null = null;
+    if (needsApproval(policy, before.audience) && policy.kind === 'roles') {
+      if (policy.count > 1) {
+        throw new CrierError(
+          'approval_required',
+          `The plan needs ${policy.count} approvers for ${before.audience} updates at ${incident.severity}; one person cannot correct a published one. Post a new update instead.`,
+          { policy },
+        );
+      }
+      approvedAs = await requireApprover(
+        tx,
+        incidentId,
+        policy,
+        `The plan asks for approval of ${before.audience} updates at ${incident.severity}; only an approver it names may correct a published one.`,
+      );
+    }
+    const problems = await lintUpdate(
+      tx,
+      plan,
+      incidentId,
+      before.status as IncidentStatus,
+      before.audience,
+      input.body,
+      variantsOf(before.rendered),
+    );
+    const verdict = await requireLintPass(tx, incidentId, problems, input.lint_override);
     const now = tx.clock.now().toISOString();
-    await tx.db
-      .updateTable('incident_updates')
-      .set({ body: input.body, updated_at: now })
-      .where('id', '=', updateId)
-      .execute();
+    const changes = {
+      body: input.body,
+      lint: plan === null ? before.lint : JSON.stringify(verdict.problems),
+      lint_override: verdict.override === null ? before.lint_override : JSON.stringify(verdict.override),
+      updated_at: now,
+    };
+    await tx.db.updateTable('incident_updates').set(changes).where('id', '=', updateId).execute();
     await tx.db
       .insertInto('update_edits')
       .values({
@@ -73,10 +121,14 @@ export async function editPublishedUpdate(
       subjectType: 'incident_update',
       subjectId: updateId,
       before: { body: before.body },
-      after: { body: input.body },
+      after: {
+        body: input.body,
+        ...(approvedAs !== null && { approved_as: approvedAs }),
+        ...(verdict.override && { lint_override: verdict.override, lint: verdict.problems }),
+      },
     });
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
-    return updateView({ ...before, body: input.body, updated_at: now });
+    return updateView({ ...before, ...changes });
   });
 }
 

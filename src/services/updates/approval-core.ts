@@ -1,7 +1,8 @@
 /** Sending a draft for approval, inside the caller's transaction: state, round, audit, approvers told. */
 import { enqueueJob } from '../../delivery/outbox.ts';
-import type { ApprovalPolicy } from '../../domain/approval.ts';
-import { incidentRoleLabels } from '../../domain/roles.ts';
+import { type ApprovalPolicy, approverRole } from '../../domain/approval.ts';
+import { CrierError } from '../../domain/errors.ts';
+import { type IncidentRole, incidentRoleLabels } from '../../domain/roles.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -83,4 +84,25 @@ export async function enterApproval(
     }
   }
   return next;
+}
+
+/**
+ * The incident role the actor approves as under the policy; not_an_approver
+ * when they hold none of the roles it names. `what` says what they tried.
+ */
+export async function requireApprover(
+  tx: Ctx,
+  incidentId: string,
+  policy: ApprovalPolicy,
+  what = 'The plan does not name you as an approver for this incident.',
+): Promise<IncidentRole> {
+  const holders = await holdersOf(tx.db, incidentId);
+  const asRole = approverRole(policy, tx.actor, holders);
+  if (asRole === null) {
+    throw new CrierError('not_an_approver', what, {
+      roles: policy.kind === 'roles' ? policy.roles : [],
+      holders,
+    });
+  }
+  return asRole;
 }

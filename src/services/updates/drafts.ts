@@ -6,7 +6,7 @@
  * approval always covers the exact words that go out.
  */
 import { z } from 'zod';
-import { approvalOutcome, approverRole, assertNotAuthor, needsApproval } from '../../domain/approval.ts';
+import { approvalOutcome, assertNotAuthor, needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { assertIncidentTransition, type IncidentStatus, incidentStatuses } from '../../domain/incidents.ts';
 import { assertUpdateTransition, type UpdateState } from '../../domain/updates.ts';
@@ -20,9 +20,8 @@ import { requireUpdate } from '../incidents/edit-update.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
 import { lockIncident } from '../incidents/queries.ts';
 import { currentPlan } from '../plan/current.ts';
-import { holdersOf } from '../plan/roles.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { enterApproval } from './approval-core.ts';
+import { enterApproval, requireApprover } from './approval-core.ts';
 import { assertAudience, LintOverride, lintUpdate, requireLintPass, Variants, variantsOf } from './gate.ts';
 import { type PendingChanges, pendingOf, publishRow } from './publish-core.ts';
 import { renderForIncident } from './render.ts';
@@ -110,6 +109,24 @@ export const EditDraftInput = z
   .partial();
 export type EditDraftInput = z.input<typeof EditDraftInput>;
 
+/** Objects compared by value, whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** What an edit can change in what goes out. */
+interface DraftContent {
+  body: string;
+  variants: Variants;
+  status: string;
+  audience: string;
+  pending: PendingChanges;
+}
+
 async function lockDraft(tx: Ctx, incidentId: string, updateId: string) {
   const incident = await lockIncident(tx.db, incidentId);
   const row = await requireUpdate(tx.db, incidentId, updateId);
@@ -170,7 +187,16 @@ export async function editDraft(
       updated_at: now,
     };
     await tx.db.updateTable('incident_updates').set(patch).where('id', '=', row.id).execute();
-    if (body !== row.body) {
+    const was: DraftContent = {
+      body: row.body,
+      variants: variantsOf(row.rendered),
+      status: row.status,
+      audience: row.audience,
+      pending: before,
+    };
+    const is: DraftContent = { body, variants, status, audience, pending };
+    // Any change to what goes out makes the editor an author, whom the self-approval rule then covers.
+    if (canonical(was) !== canonical(is)) {
       await tx.db
         .insertInto('update_edits')
         .values({ update_id: row.id, old_body: row.body, new_body: body, actor: tx.actor.id, at: now })
@@ -180,8 +206,8 @@ export async function editDraft(
       action: 'incident_update.edit_draft',
       subjectType: 'incident_update',
       subjectId: row.id,
-      before: { state: row.state, body: row.body, status: row.status, audience: row.audience },
-      after: { state: 'draft', body, status, audience },
+      before: { state: row.state, ...was },
+      after: { state: 'draft', ...is },
     });
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
     return loadDraftView(tx.db, { ...row, ...patch });
@@ -323,28 +349,17 @@ async function decide(
       );
     }
     assertNotAuthor(row.created_by, tx.actor.id);
-    // Whoever changed the words is an author too.
+    // Whoever changed what goes out (words, variants, status, audience, components) is an author too.
     const edited = await tx.db
       .selectFrom('update_edits')
-      .select('id')
+      .select('actor')
       .where('update_id', '=', row.id)
       .where('actor', '=', tx.actor.id)
       .executeTakeFirst();
-    if (edited) assertNotAuthor(tx.actor.id, tx.actor.id);
+    if (edited) assertNotAuthor(edited.actor, tx.actor.id);
     const plan = await currentPlan(tx.db);
     const policy = approvalPolicy(plan, incident.severity);
-    const holders = await holdersOf(tx.db, incident.id);
-    const asRole = approverRole(policy, tx.actor, holders);
-    if (asRole === null) {
-      throw new CrierError(
-        'not_an_approver',
-        'The plan does not name you as an approver for this incident.',
-        {
-          roles: policy.kind === 'roles' ? policy.roles : [],
-          holders,
-        },
-      );
-    }
+    const asRole = await requireApprover(tx, incident.id, policy);
     const earlier = (await decisionsOf(tx.db, row.id)).filter((d) => d.round === row.round);
     if (earlier.some((d) => d.actor === tx.actor.id)) {
       throw new CrierError('conflict', 'You have already decided on this version of the update.', {

@@ -1,8 +1,8 @@
 /**
  * The support brief: what the support lead needs to answer tickets the same
- * way the status page does — the latest published external wording as a
- * ready reply, the affected components, ETA, next update time, and the
- * internal notes. Served by the API and sent to the support channel on each
+ * way the status page does — the latest published public wording (another
+ * external audience's only while nothing is public) as a ready reply, the
+ * affected components, ETA, next update time, and the internal notes. Served by the API and sent to the support channel on each
  * external publish.
  */
 import { formatTime } from '../../domain/templates.ts';
@@ -21,8 +21,13 @@ export interface SupportBrief {
   severity: string | null;
   impact: string;
   url: string;
-  /** A reply for tickets, built from the latest published external update; null before there is one. */
+  /**
+   * A reply for tickets, built from the latest published public update, or,
+   * when there is none, the latest for another external audience (its
+   * audience is in `latest_external`); null before any.
+   */
   reply: string | null;
+  /** The update the reply is built from. */
   latest_external: { body: string; audience: string; published_at: string | null } | null;
   components: { id: string; name: string; status: string }[];
   eta: string | null;
@@ -43,16 +48,19 @@ export async function buildSupportBrief(
 ): Promise<SupportBrief> {
   const incident = await requireIncident(db, incidentId);
   const tz = timeZoneOf(plan, ctx.config.page.timeZone);
-  const latest = await db
+  // The public wording is what any customer may be told; a named audience's (an enterprise page) may
+  // be private, so it is the reply only when nothing public has been published, and says so.
+  const published = db
     .selectFrom('incident_updates')
     .select(['body', 'audience', 'published_at'])
     .where('incident_id', '=', incidentId)
     .where('state', '=', 'published')
-    .where('audience', '!=', 'internal')
     .orderBy('published_at', 'desc')
     .orderBy('created_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
+  const latest =
+    (await published.where('audience', '=', 'public').executeTakeFirst()) ??
+    (await published.where('audience', 'not in', ['public', 'internal']).executeTakeFirst());
   const notes = await db
     .selectFrom('incident_updates')
     .select(['published_at', 'body', 'created_by'])
@@ -104,7 +112,9 @@ export function supportBriefText(b: SupportBrief): string {
     `Incident lead: ${b.roles.incident_lead ?? '-'}; comms lead: ${b.roles.comms_lead ?? '-'}; support lead: ${b.roles.support_lead ?? '-'}`,
     `Link: ${b.url}`,
     '',
-    'Reply to customers:',
+    b.latest_external === null || b.latest_external.audience === 'public'
+      ? 'Reply to customers:'
+      : `Reply to customers (${b.latest_external.audience} wording, nothing public yet: only for ${b.latest_external.audience} customers):`,
     b.reply ?? '(nothing published to customers yet: do not improvise; ask the comms lead)',
   ];
   if (b.internal_notes.length > 0) {
