@@ -4,6 +4,7 @@ import { ChangeBus } from '../../src/changes.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
+import { editIncident } from '../../src/services/incidents/edit.ts';
 import { editPublishedUpdate, listUpdateEdits } from '../../src/services/incidents/edit-update.ts';
 import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { resolveIncident } from '../../src/services/incidents/resolve.ts';
@@ -127,3 +128,22 @@ eachDialect(test, 'concurrent updates to one incident are all kept', async (db) 
   const audit = await listAudit(db, { page: 1, per_page: 50, subject_id: incident.id });
   assert.equal(audit.total, 7);
 });
+
+eachDialect(
+  test,
+  'clearing an impact override falls back to the worst impact the components implied',
+  async (db) => {
+    const ctx = testCtx(db);
+    const api = await createComponent(ctx, { name: 'API' });
+    const incident = await declareIncident(ctx, {
+      name: 'Slow API',
+      components: { [api.id]: 'partial_outage' },
+      impact_override: 'critical',
+    });
+    assert.equal(incident.impact, 'critical');
+    await resolveIncident(ctx, incident.id);
+    const cleared = await editIncident(ctx, incident.id, { impact_override: null });
+    assert.equal(cleared.impact_override, null);
+    assert.equal(cleared.impact, 'major', 'partial outage at its worst, though the API is operational again');
+  },
+);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { impacts } from '../../domain/components.ts';
+import { type ComponentStatus, type Impact, impactOfComponents, impacts } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
@@ -52,6 +52,32 @@ async function checkSeverityChange(tx: Ctx, plan: Plan | null, incident: Inciden
   );
 }
 
+/**
+ * The impact the incident's components have implied over its life: the worst
+ * status any of its updates set, or they hold now. What `impact` falls back
+ * to when an override is cleared.
+ */
+async function impactWithoutOverride(tx: Ctx, incidentId: string): Promise<Impact> {
+  const updates = await tx.db
+    .selectFrom('incident_updates')
+    .select('affected_components')
+    .where('incident_id', '=', incidentId)
+    .execute();
+  const current = await tx.db
+    .selectFrom('incident_components')
+    .innerJoin('components', 'components.id', 'incident_components.component_id')
+    .select('components.status')
+    .where('incident_components.incident_id', '=', incidentId)
+    .execute();
+  const statuses = [
+    ...updates.flatMap((u) =>
+      (JSON.parse(u.affected_components) as { new_status: ComponentStatus }[]).map((c) => c.new_status),
+    ),
+    ...current.map((c) => c.status as ComponentStatus),
+  ];
+  return impactOfComponents(statuses);
+}
+
 /** Edits an incident's own fields; status moves go through updates. */
 export async function editIncident(ctx: Ctx, id: string, raw: EditIncidentInput): Promise<IncidentView> {
   authorize(ctx, 'incident.update');
@@ -65,7 +91,7 @@ export async function editIncident(ctx: Ctx, id: string, raw: EditIncidentInput)
       ...(input.name !== undefined && { name: input.name }),
       ...(input.impact_override !== undefined && {
         impact_override: input.impact_override,
-        ...(input.impact_override !== null && { impact: input.impact_override }),
+        impact: input.impact_override ?? (await impactWithoutOverride(tx, id)),
       }),
       ...(input.severity !== undefined && { severity: input.severity }),
       ...(input.eta !== undefined && { eta: input.eta }),
