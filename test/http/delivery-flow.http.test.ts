@@ -229,6 +229,27 @@ channels:
         'six sent',
       );
 
+      // What `crier deliveries <update-id>` reads.
+      const summary = JSON.parse(
+        (
+          await inject({
+            method: 'GET',
+            url: `/api/v1/deliveries/summary?update_id=${updateId}`,
+            headers: auth,
+          })
+        ).body,
+      ) as { fanout: string; total: number; by_channel: Record<string, Record<string, number>> };
+      assert.equal(summary.fanout, 'done');
+      assert.equal(summary.total, 6);
+      assert.deepEqual(Object.keys(summary.by_channel).sort(), [
+        'discord',
+        'email',
+        'slack',
+        'sms',
+        'teams',
+        'webhook',
+      ]);
+
       // One-click unsubscribe, as a mail client does it (RFC 8058).
       const oneClick = await inject({
         method: 'POST',
