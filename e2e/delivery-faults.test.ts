@@ -177,3 +177,43 @@ eachDialect(
     }
   },
 );
+
+eachDialect(
+  test,
+  'a fallback channel carries the email once the primary has spent its attempts',
+  async (db) => {
+    const smtp = await startSmtpSink();
+    const ctx = testCtx(db, { clock: systemClock });
+    const w = worker(db, {
+      // Port 9 (discard) refuses connections here: every attempt on the primary fails at once.
+      email: {
+        type: 'email-smtp',
+        url: 'smtp://127.0.0.1:9/?tls=false',
+        from: 'status@crier.test',
+        max_attempts: 2,
+        retry_base_ms: 50,
+        retry_max_ms: 100,
+        fallback: 'backup',
+      },
+      backup: { type: 'email-smtp', url: smtp.url, from: 'status@crier.test' },
+    });
+    try {
+      for (let i = 0; i < 5; i++) await addSubscriber(ctx, { email: `f${i}@example.com` }, offered);
+      await declareIncident(ctx, { name: 'Primary down', body: 'x' });
+      await waitFor(
+        async () => (await stateCounts(db, 'email')).sent === 5,
+        10_000,
+        'sent through the fallback',
+      );
+      const rows = await db.selectFrom('deliveries').select(['via', 'attempts']).execute();
+      assert.deepEqual(
+        rows.map((r) => [r.via, r.attempts]),
+        Array(5).fill(['backup', 2]),
+      );
+      assert.equal(smtp.mails.length, 5);
+    } finally {
+      await w.stop();
+      await smtp.close();
+    }
+  },
+);
