@@ -28,6 +28,11 @@ export interface ChannelSet {
   /** Where notices to a named channel go (its own `url` and `secret`), for `sendToChannel`. */
   readonly noticeTargets: ReadonlyMap<string, Target>;
   readonly lanes: ReadonlyMap<SubscriberKind, LaneSettings>;
+  /**
+   * The kinds of subscriber each audience of the plan hears on (its `channels:` list); an
+   * audience the plan does not describe hears on every lane.
+   */
+  readonly audienceKinds: ReadonlyMap<string, ReadonlySet<SubscriberKind>>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,11 @@ function serves(type: ChannelType, kind: SubscriberKind): boolean {
   return channelAdapters[type].serves.includes(kind);
 }
 
-export function buildChannelSet(input: ChannelsInput, deps: ChannelDeps): ChannelSet {
+export function buildChannelSet(
+  input: ChannelsInput,
+  deps: ChannelDeps,
+  audiences: Readonly<Record<string, { channels: readonly string[] }>> = {},
+): ChannelSet {
   // Parsed again here, so defaults apply whoever built the settings (the plan loader, a test, a benchmark).
   const section = ChannelsSection.parse(input);
   const channels = new Map<string, Channel>();
@@ -113,9 +122,20 @@ export function buildChannelSet(input: ChannelsInput, deps: ChannelDeps): Channe
       });
     }
   }
+  const audienceKinds = new Map<string, Set<SubscriberKind>>();
+  for (const [audience, spec] of Object.entries(audiences)) {
+    if (spec.channels.length === 0) continue;
+    const kinds = new Set<SubscriberKind>();
+    for (const lane of lanes.values()) {
+      if (spec.channels.includes(lane.channel.name) || spec.channels.includes(lane.kind))
+        kinds.add(lane.kind);
+    }
+    audienceKinds.set(audience, kinds);
+  }
   return {
     channels,
     noticeTargets,
+    audienceKinds,
     lanes,
     async close() {
       await Promise.allSettled([...channels.values()].map((c) => c.close()));

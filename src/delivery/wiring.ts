@@ -13,6 +13,8 @@ export interface Delivery {
   readonly metrics: DeliveryMetrics;
   /** Kinds of subscriber this installation can reach (what /subscribe accepts). */
   readonly offered: ReadonlySet<SubscriberKind>;
+  /** Kinds of subscriber an audience can have (what the admin API accepts for it). */
+  offeredFor(audience: string): ReadonlySet<SubscriberKind>;
   /** The plan's channels (Twilio's auth token verifies inbound STOP). */
   readonly channels: ChannelSet;
   readonly worker: Worker | null;
@@ -37,14 +39,16 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
     userAgent: 'Crier/0.1 (+status notifications)',
   };
   const metrics = new DeliveryMetrics();
-  const channels = buildChannelSet(plan.channels, deps);
+  const channels = buildChannelSet(plan.channels, deps, plan.audiences);
   const worker = options.runWorker
-    ? new Worker(ctx, buildChannelSet(plan.channels, deps), metrics, options.worker)
+    ? new Worker(ctx, buildChannelSet(plan.channels, deps, plan.audiences), metrics, options.worker)
     : null;
   worker?.start();
   return {
     metrics,
-    offered: new Set(channels.lanes.keys()),
+    // The public form offers what the public audience hears on.
+    offered: channels.audienceKinds.get('public') ?? new Set(channels.lanes.keys()),
+    offeredFor: (audience) => channels.audienceKinds.get(audience) ?? new Set(channels.lanes.keys()),
     channels,
     worker,
     twilioTokens: Object.values(plan.channels).flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),

@@ -131,7 +131,9 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(tokenRoutes);
         await secured.register(planRoutes);
         await secured.register(updateRoutes);
-        await secured.register(subscriberRoutes(() => deps.delivery?.offered ?? new Set()));
+        await secured.register(
+          subscriberRoutes((audience) => deps.delivery?.offeredFor(audience) ?? new Set()),
+        );
       });
     },
     { prefix: ADMIN_PREFIX },

@@ -43,6 +43,16 @@ for (const dialect of dialects) {
         payload: { push: '{"endpoint":"https://push.example/x"}' },
       });
       assert.equal(push.statusCode, 400, 'web push is not offered without VAPID keys');
+      const slack = await inject({
+        method: 'POST',
+        url: '/subscribe',
+        payload: { slack: 'https://hooks.example/s' },
+      });
+      assert.equal(
+        JSON.parse(slack.body).error.code,
+        'channel_not_offered',
+        "Slack is not among the public audience's channels",
+      );
       assert.equal(JSON.parse(push.body).error.code, 'validation_failed');
 
       // Per contact: the fourth request within the hour is refused, known contact or not.

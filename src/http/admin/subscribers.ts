@@ -32,7 +32,7 @@ const ImportQuery = z.object({
 const ExportQuery = z.object({ audience: z.string().max(64).optional() });
 const tags = ['subscribers'];
 
-export function subscriberRoutes(offered: () => ReadonlySet<string>): FastifyPluginAsyncZod {
+export function subscriberRoutes(offered: (audience: string) => ReadonlySet<string>): FastifyPluginAsyncZod {
   return async (app) => {
     // CSV arrives as a stream, parsed row by row; nothing buffers the whole file.
     app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
@@ -49,7 +49,8 @@ export function subscriberRoutes(offered: () => ReadonlySet<string>): FastifyPlu
         config: { action: 'subscriber.write' },
         schema: { tags, body: wrappedOrBare('subscriber', AddSubscriberInput) },
       },
-      async (req, reply) => reply.code(201).send(await addSubscriber(req.ctx, req.body, offered())),
+      async (req, reply) =>
+        reply.code(201).send(await addSubscriber(req.ctx, req.body, offered(req.body.audience ?? 'public'))),
     );
 
     app.get(
@@ -69,7 +70,7 @@ export function subscriberRoutes(offered: () => ReadonlySet<string>): FastifyPlu
         return importSubscribers(req.ctx, req.body as AsyncIterable<Buffer>, {
           confirm: req.query.confirm === 'true',
           ...(req.query.audience && { audience: req.query.audience }),
-          offered: offered(),
+          offered: offered(req.query.audience ?? 'public'),
         });
       },
     );
