@@ -80,11 +80,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   return {
     async post(url, body, headers, timeoutMs) {
-      const parsed = new URL(url);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-        throw new Error(`Only http and https URLs are allowed, not ${parsed.protocol}`);
+      if (!url.startsWith('https://') && !url.startsWith('http://')) {
+        throw new Error(`Only http and https URLs are allowed: ${url.slice(0, 100)}`);
       }
-      const response = await request(parsed, {
+      const response = await request(url, {
         method: 'POST',
         body,
         headers,
@@ -94,21 +93,28 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(timeoutMs !== undefined &&
           timeoutMs !== timeout && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
       });
-      let size = 0;
-      const chunks: Buffer[] = [];
-      for await (const chunk of response.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size <= maxBody) chunks.push(buf);
-      }
       return {
         status: response.statusCode,
         headers: response.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: await readCapped(response.body),
       };
     },
     close: () => agent.close(),
   };
+}
+
+/** Reads at most `maxBody` bytes of a response and discards the rest. */
+function readCapped(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (size < maxBody) chunks.push(chunk);
+      size += chunk.length;
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks).subarray(0, maxBody).toString('utf8')));
+    stream.on('error', reject);
+  });
 }
 
 export function header(response: HttpResponse, name: string): string | null {
