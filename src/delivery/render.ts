@@ -7,6 +7,8 @@ import type { Message, WebhookEvent } from '../channels/types.ts';
 import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
 import { getIncident } from '../services/incidents/queries.ts';
 import { getMaintenance } from '../services/maintenances/queries.ts';
+import { pageIdOf } from '../statuspage/snapshot.ts';
+import { v2IncidentOn } from '../statuspage/v2.ts';
 import type { Db } from '../store/db.ts';
 
 type Base = Omit<Message, 'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl'>;
@@ -26,6 +28,7 @@ const maintenanceTitles: Record<string, string> = {
   reminder: 'Maintenance starts soon',
   in_progress: 'Maintenance in progress',
   completed: 'Maintenance completed',
+  cancelled: 'Maintenance cancelled',
 };
 
 export class Renderer {
@@ -95,21 +98,24 @@ export class Renderer {
       .select(['incident_id'])
       .where('id', '=', updateId)
       .executeTakeFirstOrThrow();
-    const incident = await getIncident(this.#db, row.incident_id);
+    const audience = await this.#db
+      .selectFrom('incident_updates')
+      .select('audience')
+      .where('id', '=', updateId)
+      .executeTakeFirstOrThrow();
+    // Only what this audience was told: published updates for it, never drafts or other audiences' words.
+    const incident = await getIncident(this.#db, row.incident_id, { publishedFor: audience.audience });
     const update = incident.incident_updates.find((u) => u.id === updateId);
-    if (!update) throw new Error(`update ${updateId} not found`);
+    if (!update) throw new Error(`update ${updateId} is not published for its audience`);
     const label = incidentStatusLabels[update.status as IncidentStatus] ?? update.status;
     const event: WebhookEvent = {
       page: {
-        id: 'crier',
+        id: pageIdOf(this.#publicUrl),
         status_indicator: incident.impact,
         status_description: incident.status === 'resolved' ? 'All Systems Operational' : incident.name,
       },
-      incident: {
-        ...incident,
-        shortlink: `${this.#publicUrl}/incidents/${incident.id}`,
-        incident_updates: incident.incident_updates.filter((u) => u.audience === update.audience),
-      },
+      // Statuspage's incident fields only: no severity, roles or other internal fields.
+      incident: v2IncidentOn(incident, { url: this.#publicUrl, pageId: pageIdOf(this.#publicUrl) }),
     };
     return {
       kind: 'incident',
@@ -139,7 +145,11 @@ export class Renderer {
       impact: 'maintenance',
       url: `${this.#publicUrl}/incidents/${m.id}`,
       event: {
-        page: { id: 'crier', status_indicator: 'maintenance', status_description: 'Scheduled maintenance' },
+        page: {
+          id: pageIdOf(this.#publicUrl),
+          status_indicator: 'maintenance',
+          status_description: 'Scheduled maintenance',
+        },
         incident: { ...m, shortlink: `${this.#publicUrl}/incidents/${m.id}` },
       },
     };

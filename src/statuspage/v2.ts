@@ -173,6 +173,12 @@ export function v2Components(s: PageSnapshot): V2Component[] {
 }
 
 export function v2Incident(i: IncidentView, s: PageSnapshot): V2Incident {
+  return v2IncidentOn(i, { url: s.settings.url, pageId: s.pageId });
+}
+
+/** An incident in Statuspage's shape for a page at `url`; webhooks send the same shape. */
+export function v2IncidentOn(i: IncidentView, page: { url: string; pageId: string }): V2Incident {
+  const s = { settings: { url: page.url }, pageId: page.pageId };
   return {
     id: i.id,
     name: i.name,

@@ -79,7 +79,8 @@ async function applyMove(
     before: { status: m.status },
     after: { status: to },
   });
-  if (to === 'in_progress' || to === 'completed') {
+  // Those told of the window hear when it starts, ends, or is called off.
+  if (to === 'in_progress' || to === 'completed' || to === 'cancelled') {
     await enqueueMaintenanceFanout(tx, { ...m, status: to, sequence: m.sequence + 1 }, to, 0);
   }
   onCommit(tx, () => tx.changes.publish({ kind: 'maintenance', id: m.id }));

@@ -50,7 +50,7 @@ export async function enqueueUpdateFanout(
   });
 }
 
-export type MaintenanceEvent = 'scheduled' | 'in_progress' | 'completed';
+export type MaintenanceEvent = 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
 
 /** A maintenance notice to public subscribers of its components; `reminderMinutes` arms the reminder. */
 export async function enqueueMaintenanceFanout(
