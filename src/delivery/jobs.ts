@@ -49,6 +49,7 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const p = job.payload;
     const kinds = [...jc.channels.lanes.values()]
       .filter((lane) => lane.kind !== 'sms' || lane.smsUpdates === 'all' || p.sms_default)
+      .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.kind))
       .filter((lane) => jc.channels.audienceKinds.get(p.audience)?.has(lane.kind) ?? true)
       .map((lane) => lane.kind as SubscriberKind);
     // Lanes with room get their part of the batch already leased, without a claim of their own;

@@ -20,8 +20,11 @@ import { newId } from '../store/ids.ts';
 
 /** A fan-out: one message to every confirmed subscriber of an audience whose components match. */
 export interface FanoutPayload {
-  subject_type: 'incident_update' | 'maintenance';
-  /** The update id, or `<maintenance id>:<event>:<sequence>` for maintenance notices. */
+  subject_type: 'incident_update' | 'maintenance' | 'component_update';
+  /**
+   * The update id; `<update id>:<component id>` for a component's change of status (sent to
+   * webhook subscribers, as Statuspage does); `<maintenance id>:<event>:<sequence>` for maintenances.
+   */
   subject_id: string;
   incident_id?: string;
   maintenance_id?: string;
@@ -33,6 +36,8 @@ export interface FanoutPayload {
   /** SMS subscribers hear it under the default rule (first and resolving update only). */
   sms_default: boolean;
   drill: boolean;
+  /** Only these kinds of subscriber (component updates go to webhooks only); all when absent. */
+  kinds?: string[];
 }
 
 /** A short message to one configured channel (an internal Slack room, a webhook), not to subscribers. */

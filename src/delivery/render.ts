@@ -85,7 +85,12 @@ export class Renderer {
     let cached = this.#cache.get(key);
     if (!cached) {
       if (this.#cache.size > 200) this.#cache.clear();
-      cached = subjectType === 'incident_update' ? this.#incident(subjectId) : this.#maintenance(subjectId);
+      cached =
+        subjectType === 'incident_update'
+          ? this.#incident(subjectId)
+          : subjectType === 'component_update'
+            ? this.#component(subjectId)
+            : this.#maintenance(subjectId);
       cached.catch(() => this.#cache.delete(key));
       this.#cache.set(key, cached);
     }
@@ -126,6 +131,58 @@ export class Renderer {
       url: `${this.#publicUrl}/incidents/${incident.id}`,
       event,
       drill: incident.drill,
+    };
+  }
+
+  /** Statuspage's component webhook: `component_update` (old and new status) and the `component`. */
+  async #component(subjectId: string): Promise<Base> {
+    const [updateId = '', componentId = ''] = subjectId.split(':');
+    const update = await this.#db
+      .selectFrom('incident_updates')
+      .select(['affected_components', 'created_at', 'incident_id'])
+      .where('id', '=', updateId)
+      .executeTakeFirstOrThrow();
+    const change = (
+      JSON.parse(update.affected_components) as {
+        code: string;
+        name: string;
+        old_status: string;
+        new_status: string;
+      }[]
+    ).find((c) => c.code === componentId);
+    const component = await this.#db
+      .selectFrom('components')
+      .selectAll()
+      .where('id', '=', componentId)
+      .executeTakeFirst();
+    const name = component?.name ?? change?.name ?? componentId;
+    const newStatus = change?.new_status ?? component?.status ?? 'operational';
+    return {
+      kind: 'incident',
+      title: `${name}: ${newStatus.replace(/_/g, ' ')}`,
+      text: `${name} changed from ${(change?.old_status ?? 'unknown').replace(/_/g, ' ')} to ${newStatus.replace(/_/g, ' ')}.`,
+      status: newStatus,
+      url: `${this.#publicUrl}/incidents/${update.incident_id}`,
+      event: {
+        page: {
+          id: pageIdOf(this.#publicUrl),
+          status_indicator: newStatus === 'operational' ? 'none' : 'minor',
+          status_description: name,
+        },
+        component_update: {
+          id: subjectId,
+          component_id: componentId,
+          created_at: update.created_at,
+          old_status: change?.old_status ?? null,
+          new_status: newStatus,
+        },
+        component: {
+          id: componentId,
+          name,
+          status: component?.status ?? newStatus,
+          created_at: component?.created_at ?? update.created_at,
+        },
+      },
     };
   }
 

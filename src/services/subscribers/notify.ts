@@ -48,6 +48,25 @@ export async function enqueueUpdateFanout(
     },
     dedupeKey: `fanout:${update.id}`,
   });
+  // Webhook subscribers also get Statuspage's component events, one per component this update moved.
+  const changed = JSON.parse(update.affected_components) as { code: string }[];
+  for (const component of changed) {
+    const subjectId = `${update.id}:${component.code}`;
+    await enqueueJob(tx, {
+      kind: 'fanout',
+      payload: {
+        subject_type: 'component_update',
+        subject_id: subjectId,
+        incident_id: incident.id,
+        audience,
+        component_ids: [component.code],
+        sms_default: false,
+        drill,
+        kinds: ['webhook'],
+      },
+      dedupeKey: `fanout:${subjectId}`,
+    });
+  }
 }
 
 export type MaintenanceEvent = 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
