@@ -458,3 +458,45 @@ eachDialect(
     assert.equal(resolved.status, 'resolved');
   },
 );
+
+eachDialect(
+  test,
+  'an internal update arms the internal cadence: the incident lead hears when the next is due',
+  async (db) => {
+    const clock = new TestClock('2026-01-15T10:00:00.000Z');
+    const { admin, ivy } = people(db, clock);
+    await applyTestPlan(admin);
+    const incident = await declareIncident(ivy, { name: 'Queue backlog', severity: 'SEV1' });
+    clock.advance(minutes(2));
+    await postUpdate(ivy, incident.id, {
+      body: 'Workers are restarting; backlog draining.',
+      audience: 'internal',
+    });
+    const after = await getIncident(db, incident.id);
+    assert.equal(
+      after.next_internal_update_due_at,
+      '2026-01-15T10:17:00.000Z',
+      '15 minutes after the internal update',
+    );
+    const internal = (await notices(db)).filter((n) =>
+      n.dedupe_key?.startsWith(`cadence-internal:${incident.id}:`),
+    );
+    assert.equal(internal.length, 1);
+    assert.equal(internal[0]?.run_at, '2026-01-15T10:17:00.000Z');
+    assert.match(
+      internal[0]?.payload.message.text ?? '',
+      /ivy@acme\.example \(incident lead\): the internal update/i,
+    );
+
+    clock.advance(minutes(5));
+    await postUpdate(ivy, incident.id, { body: 'Backlog at half.', audience: 'internal' });
+    const moved = (await notices(db)).filter(
+      (n) => n.dedupe_key?.startsWith(`cadence-internal:${incident.id}:`) && n.state === 'pending',
+    );
+    assert.deepEqual(
+      moved.map((n) => n.run_at),
+      ['2026-01-15T10:22:00.000Z'],
+      'one reminder, moved to the new deadline',
+    );
+  },
+);

@@ -102,6 +102,38 @@ export async function armReminders(
   }
 }
 
+/**
+ * The internal cadence: when the next internal update falls due, the incident
+ * lead hears on their channel (re-armed on each internal publish, cancelled
+ * when none is due any more).
+ */
+async function armInternalReminder(tx: Ctx, plan: Plan, incident: IncidentRow, dueAt: string | null) {
+  for (const channel of noticeChannels(plan, 'incident_lead')) {
+    const key = `cadence-internal:${incident.id}:${channel}`;
+    if (dueAt === null) {
+      await cancelJob(tx, key);
+      continue;
+    }
+    const holders = await holdersOf(tx.db, incident.id);
+    const at = formatTime(dueAt, timeZoneOf(plan, tx.config.page.timeZone));
+    await enqueueJob(tx, {
+      kind: 'channel.notice',
+      runAt: dueAt,
+      payload: {
+        channel,
+        message: {
+          title: `Internal update due now: "${incident.name}"`,
+          text: `${holders.incident_lead ?? 'nobody'} (${incidentRoleLabels.incident_lead}): the internal update on "${incident.name}" is due now (${at}). Tell responders and support where things stand.`,
+          url: incidentUrl(tx, incident.id),
+          impact: incident.impact,
+        },
+      },
+      dedupeKey: key,
+      replace: true,
+    });
+  }
+}
+
 /** At declaration: the first external notice is due `first_external_within` after detection. */
 export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
   if (plan === null) return incident;
@@ -157,13 +189,13 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
   const policy = cadencePolicy(plan, incident.severity);
   const status = incident.status as IncidentStatus;
   if (update.audience === 'internal') {
+    const due = nextDueAfterPublish(policy, 'internal', status, update.published_at);
     await tx.db
       .updateTable('incidents')
-      .set({
-        next_internal_update_due_at: nextDueAfterPublish(policy, 'internal', status, update.published_at),
-      })
+      .set({ next_internal_update_due_at: due })
       .where('id', '=', incident.id)
       .execute();
+    await armInternalReminder(tx, plan, incident, due);
     return;
   }
   // The deadline this publish answers is the one stored before it; read it fresh, as it may have moved.
