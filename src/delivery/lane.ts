@@ -5,9 +5,11 @@
  * batch) and outcomes are written in batches, so the database stays off the
  * critical path of sending.
  */
+
 import type { Logger } from 'pino';
 import type { Channel, SendResult } from '../channels/types.ts';
 import { networkFailure } from '../channels/types.ts';
+import { channelKindOf } from '../domain/channel-limits.ts';
 import type { Clock } from '../services/context.ts';
 import type { Db } from '../store/db.ts';
 import type { LaneSettings } from './channel-set.ts';
@@ -235,6 +237,7 @@ export class Lane {
         token: d.token,
         confirmToken: d.confirm_token,
         secret: d.secret,
+        channelKind: channelKindOf(channel.type),
       });
       result = await channel.send({ contact: d.contact, secret: d.secret, locale: d.locale }, message);
     } catch (err) {

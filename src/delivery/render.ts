@@ -4,6 +4,7 @@
  * cached; each subscriber adds its own links and the delivery id.
  */
 import type { Message, WebhookEvent } from '../channels/types.ts';
+import { type ChannelKind, type TemplateVariant, variantFor } from '../domain/channel-limits.ts';
 import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
 import { getIncident } from '../services/incidents/queries.ts';
 import { getMaintenance } from '../services/maintenances/queries.ts';
@@ -11,7 +12,24 @@ import { pageIdOf } from '../statuspage/snapshot.ts';
 import { v2IncidentOn } from '../statuspage/v2.ts';
 import type { Db } from '../store/db.ts';
 
-type Base = Omit<Message, 'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl'>;
+/** What one subject says to everyone; `variants` are the update's texts per channel kind, from its template. */
+type Base = Omit<Message, 'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl'> & {
+  variants?: Partial<Record<TemplateVariant, string>>;
+};
+
+/**
+ * The text and title for one kind of channel: the template's variant for that
+ * kind (SMS, chat, social; the email subject) where the update has one, else
+ * the generic text.
+ */
+function forKind(base: Base, kind: ChannelKind | undefined): Omit<Base, 'variants'> {
+  const { variants = {}, ...rest } = base;
+  if (kind === undefined) return rest;
+  const variant = variantFor(kind);
+  const text = (variant && variants[variant]) || rest.text;
+  const title = (kind === 'email' && variants.email_subject) || rest.title;
+  return { ...rest, text, title };
+}
 
 export interface RenderTarget {
   deliveryId: string;
@@ -21,6 +39,8 @@ export interface RenderTarget {
   confirmToken: string | null;
   /** A webhook subscriber's signing secret, handed over in its welcome message. */
   secret: string | null;
+  /** The kind of channel it goes out on, which picks the template's variant. */
+  channelKind?: ChannelKind;
 }
 
 const maintenanceTitles: Record<string, string> = {
@@ -72,7 +92,7 @@ export class Renderer {
         ...links,
       };
     }
-    const base = await this.#base(t.subjectType, t.subjectId);
+    const base = forKind(await this.#base(t.subjectType, t.subjectId), t.channelKind);
     const event = base.event && {
       ...base.event,
       meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
@@ -100,16 +120,11 @@ export class Renderer {
   async #incident(updateId: string): Promise<Base> {
     const row = await this.#db
       .selectFrom('incident_updates')
-      .select(['incident_id'])
-      .where('id', '=', updateId)
-      .executeTakeFirstOrThrow();
-    const audience = await this.#db
-      .selectFrom('incident_updates')
-      .select('audience')
+      .select(['incident_id', 'audience', 'rendered'])
       .where('id', '=', updateId)
       .executeTakeFirstOrThrow();
     // Only what this audience was told: published updates for it, never drafts or other audiences' words.
-    const incident = await getIncident(this.#db, row.incident_id, { publishedFor: audience.audience });
+    const incident = await getIncident(this.#db, row.incident_id, { publishedFor: row.audience });
     const update = incident.incident_updates.find((u) => u.id === updateId);
     if (!update) throw new Error(`update ${updateId} is not published for its audience`);
     const label = incidentStatusLabels[update.status as IncidentStatus] ?? update.status;
@@ -131,6 +146,8 @@ export class Renderer {
       url: `${this.#publicUrl}/incidents/${incident.id}`,
       event,
       drill: incident.drill,
+      variants:
+        row.rendered === null ? {} : (JSON.parse(row.rendered) as Partial<Record<TemplateVariant, string>>),
     };
   }
 

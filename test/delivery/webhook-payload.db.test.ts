@@ -135,3 +135,36 @@ eachDialect(test, 'those told of a maintenance hear when it is cancelled', async
     await receiver.close();
   }
 });
+
+eachDialect(
+  test,
+  "each channel kind gets the template's variant for it, and the generic text where there is none",
+  async (db) => {
+    const receiver = await startReceiver();
+    const ctx = testCtx(db, { clock: systemClock });
+    const worker = startWorker(db);
+    try {
+      await addSubscriber(ctx, { slack: `${receiver.url}/slack` }, new Set(['slack']));
+      await addSubscriber(ctx, { webhook: `${receiver.url}/hook` }, offered);
+      const incident = await declareIncident(ctx, {
+        name: 'Login failures',
+        body: 'Signing in fails for some customers.',
+        deliver_notifications: false,
+      });
+      await postUpdate(ctx, incident.id, {
+        status: 'identified',
+        body: 'Signing in fails for customers who use single sign-on. We found the cause and are fixing it. Next update by 11:00.',
+        variants: { chat: 'SSO sign-in fails; fix under way. Next update 11:00.' },
+      });
+      await waitFor(() => receiver.requests.length >= 2, 10_000, 'the chat and webhook messages');
+      const slack = receiver.requests.find((r) => r.url === '/slack')?.body ?? '';
+      assert.match(slack, /SSO sign-in fails; fix under way/);
+      assert.ok(!slack.includes('single sign-on. We found'), 'the chat variant replaces the generic text');
+      const hook = receiver.requests.find((r) => r.url === '/hook')?.body ?? '';
+      assert.match(hook, /customers who use single sign-on/, 'webhooks carry the generic text');
+    } finally {
+      await worker.stop();
+      await receiver.close();
+    }
+  },
+);
