@@ -54,7 +54,7 @@ export interface App {
 }
 
 /** Paths whose last segment is a secret (confirm, unsubscribe, feedback and ingest tokens). */
-const secretPath = /^(\/(?:confirm|unsubscribe|feedback|ingest\/[^/?]+))\/[^/?]+/;
+const secretPath = /^(\/(?:confirm|unsubscribe|manage|feedback|ingest\/[^/?]+))\/[^/?]+/;
 
 export function redactUrl(url: string): string {
   return url.replace(secretPath, '$1/[redacted]');

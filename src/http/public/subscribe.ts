@@ -19,6 +19,7 @@ import {
   smsStopWords,
   unsubscribeByToken,
   unsubscribeNumber,
+  updatePreferences,
 } from '../../services/subscribers/public.ts';
 import type { BaseCtx } from '../auth.ts';
 import { sendError, toCrierError } from '../errors.ts';
@@ -157,12 +158,40 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       if (row.state === 'unsubscribed') {
         return html(reply, 200, 'Unsubscribed', `<p>${who} receives no more updates.</p>`);
       }
-      // A GET changes nothing (link scanners open every link); the button POSTs.
+      // A GET changes nothing (link scanners open every link); the buttons POST.
+      const chosen = new Set(JSON.parse(row.component_ids) as string[]);
+      const boxes = (await listComponents(deps.db))
+        .map(
+          (c) =>
+            `<label><input type="checkbox" name="component_ids" value="${escapeHtml(c.id)}"${chosen.has(c.id) ? ' checked' : ''}> ${escapeHtml(c.name)}</label><br>`,
+        )
+        .join('');
+      const preferences = boxes
+        ? `<form method="post" action="/manage/${escapeHtml(row.token)}"><fieldset><legend>Only these components (none ticked: all)</legend>${boxes}</fieldset><p><button type="submit">Save my choices</button></p></form>`
+        : '';
       return html(
         reply,
         200,
         'Manage your subscription',
-        `<p>Updates go to ${who}.</p><form method="post" action="/unsubscribe/${escapeHtml(row.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+        `<p>Updates go to ${who}.</p>${preferences}<form method="post" action="/unsubscribe/${escapeHtml(row.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+      );
+    });
+
+    app.post<{ Params: { token: string } }>('/manage/:token', async (req, reply) => {
+      const form = typeof req.body === 'string' ? formObject(req.body) : {};
+      const ids = form.component_ids;
+      const componentIds = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
+      try {
+        const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds);
+        if (!done) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
+      } catch (err) {
+        return html(reply, 400, 'Not saved', `<p>${escapeHtml(toCrierError(err).message)}</p>`);
+      }
+      return html(
+        reply,
+        200,
+        'Choices saved',
+        `<p>${componentIds.length === 0 ? 'You will hear about every component.' : `You will hear about ${componentIds.length} chosen component${componentIds.length === 1 ? '' : 's'}.`}</p><p><a href="/unsubscribe/${escapeHtml(req.params.token.slice(0, 100))}">Manage or unsubscribe</a></p>`,
       );
     });
 

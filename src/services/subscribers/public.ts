@@ -128,6 +128,61 @@ export async function findByToken(ctx: Ctx, token: string): Promise<SubscriberRo
   return ctx.db.selectFrom('subscribers').selectAll().where('token', '=', token).executeTakeFirst();
 }
 
+/**
+ * The holder of a message's link chooses which components they hear about
+ * (none chosen: all). False when the token is unknown or unsubscribed.
+ */
+export async function updatePreferences(
+  ctx: Ctx,
+  token: string,
+  componentIds: readonly string[],
+): Promise<boolean> {
+  const chosen = [...new Set(componentIds)];
+  if (chosen.length > 500) throw new CrierError('validation_failed', 'Choose at most 500 components.');
+  const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: 'preferences' });
+  return withTransaction(actor, async (tx) => {
+    const row = await tx.db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('token', '=', token)
+      .executeTakeFirst();
+    if (!row || row.state === 'unsubscribed') return false;
+    if (chosen.length > 0) {
+      const known = await tx.db.selectFrom('components').select('id').where('id', 'in', chosen).execute();
+      if (known.length !== chosen.length) {
+        throw new CrierError('validation_failed', 'Some components do not exist.', [
+          { path: 'component_ids', message: 'unknown component' },
+        ]);
+      }
+    }
+    await tx.db
+      .updateTable('subscribers')
+      .set({
+        all_components: chosen.length === 0 ? 1 : 0,
+        component_ids: JSON.stringify(chosen),
+        updated_at: tx.clock.now().toISOString(),
+      })
+      .where('id', '=', row.id)
+      .execute();
+    await tx.db.deleteFrom('subscriber_components').where('subscriber_id', '=', row.id).execute();
+    if (chosen.length > 0) {
+      await tx.db
+        .insertInto('subscriber_components')
+        .values(chosen.map((component_id) => ({ subscriber_id: row.id, component_id })))
+        .execute();
+    }
+    await audit(tx, {
+      action: 'subscriber.preferences',
+      subjectType: 'subscriber',
+      subjectId: row.id,
+      before: { component_ids: JSON.parse(row.component_ids) as unknown },
+      after: { component_ids: chosen },
+    });
+    onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: row.id }));
+    return true;
+  });
+}
+
 /** Unsubscribes the holder of a message's link. Idempotent; false when the token is unknown. */
 export async function unsubscribeByToken(ctx: Ctx, token: string, how: string): Promise<boolean> {
   const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: how });
