@@ -274,3 +274,48 @@ test('a wrapped body with bad fields is refused, not read as an empty bare one',
     await t.close();
   }
 });
+
+test("PATCH on an incident works as Statuspage's: fields, and an update when a status or body is given", async () => {
+  const t = await startTestApp(dialects[0] ?? { name: 'sqlite', url: 'sqlite::memory:' });
+  try {
+    const api = await call(t, 'POST', '/api/v1/components', { name: 'API' });
+    const incident = await call(t, 'POST', '/api/v1/incidents', { name: 'Errors' });
+    const id = String(incident.body?.id);
+    const patched = await call(t, 'PATCH', `/api/v1/incidents/${id}`, {
+      incident: {
+        name: 'API errors',
+        status: 'identified',
+        body: 'Found it.',
+        components: { [String(api.body?.id)]: 'partial_outage' },
+      },
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    assert.equal(patched.body?.name, 'API errors');
+    assert.equal(patched.body?.status, 'identified');
+    const updates = patched.body?.incident_updates as unknown as { body: string }[];
+    assert.equal(updates.length, 2);
+    assert.equal(updates[0]?.body, 'Found it.');
+    assert.equal((await call(t, 'GET', `/api/v1/components/${api.body?.id}`)).body?.status, 'partial_outage');
+
+    const renamed = await call(t, 'PATCH', `/api/v1/incidents/${id}`, { name: 'API errors in Europe' });
+    assert.equal(
+      (renamed.body as unknown as { incident_updates: unknown[] }).incident_updates.length,
+      2,
+      'no update for a rename',
+    );
+
+    const refused = await call(t, 'PATCH', `/api/v1/incidents/${id}`, {
+      name: 'Changed',
+      status: 'postmortem',
+      body: 'x',
+    });
+    assert.equal(refused.status, 409);
+    assert.equal(
+      (await call(t, 'GET', `/api/v1/incidents/${id}`)).body?.name,
+      'API errors in Europe',
+      'all or nothing',
+    );
+  } finally {
+    await t.close();
+  }
+});

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DeclareIncidentInput, declareIncident } from '../../services/incidents/declare.ts';
-import { EditIncidentInput, editIncident } from '../../services/incidents/edit.ts';
 import {
   EditUpdateInput,
   editPublishedUpdate,
   listUpdateEdits,
   requireUpdate,
 } from '../../services/incidents/edit-update.ts';
+import { PatchIncidentInput, patchIncident } from '../../services/incidents/patch.ts';
 import { PostUpdateInput, postUpdate } from '../../services/incidents/post-update.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
 import { ResolveIncidentInput, resolveIncident } from '../../services/incidents/resolve.ts';
@@ -51,9 +51,9 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id',
     {
       config: { action: 'incident.update' },
-      schema: { tags, params: IdParams, body: wrappedOrBare('incident', EditIncidentInput) },
+      schema: { tags, params: IdParams, body: wrappedOrBare('incident', PatchIncidentInput) },
     },
-    async (req) => editIncident(req.ctx, req.params.id, req.body),
+    async (req) => patchIncident(req.ctx, req.params.id, req.body),
   );
 
   app.post(
