@@ -38,6 +38,7 @@ export class Lane {
   readonly #breakers = new Map<Channel, CircuitBreaker>();
   readonly #limiter: RateLimiter | undefined;
   #claiming: Promise<void> | null = null;
+  #roomWaiters: (() => void)[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
   #stopping = false;
@@ -67,6 +68,12 @@ export class Lane {
     return !this.#stopping && this.#queue.length < this.#o.batchSize;
   }
 
+  /** Resolves once the lane has room again (or is stopping). */
+  whenRoom(): Promise<void> {
+    if (this.#stopping || this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => this.#roomWaiters.push(resolve));
+  }
+
   /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
   accept(rows: readonly ClaimedDelivery[]): void {
     this.#queue.push(...rows);
@@ -81,6 +88,7 @@ export class Lane {
   /** Stops claiming, lets sends in flight finish, hands back what was claimed but not sent. */
   async stop(): Promise<void> {
     this.#stopping = true;
+    for (const resolve of this.#roomWaiters.splice(0)) resolve();
     this.wake();
     await this.#running;
     if (this.#claiming) await this.#claiming;
@@ -105,6 +113,8 @@ export class Lane {
       if (this.#stopping) return null;
       const d = this.#queue.shift();
       if (d) {
+        if (this.#roomWaiters.length > 0 && this.hasRoom())
+          for (const resolve of this.#roomWaiters.splice(0)) resolve();
         if (this.#queue.length < this.settings.concurrency) this.#claim(false);
         return d;
       }

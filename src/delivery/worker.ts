@@ -26,6 +26,8 @@ export interface WorkerOptions {
   batchSize?: number;
   /** Subscribers expanded per fan-out transaction. */
   fanoutBatchSize?: number;
+  /** How long a fan-out batch waits for room in the lanes the previous one was handed to (ms). */
+  fanoutWaitMs?: number;
   flushMs?: number;
 }
 
@@ -40,10 +42,14 @@ export class Worker {
   readonly #jc: JobContext;
   readonly #leaseMs: number;
   readonly #pollMs: number;
+  readonly #fanoutWaitMs: number;
   #stopping = false;
   #jobLoop: Promise<void> | null = null;
   #wakeJobs: (() => void) | null = null;
   #unsubscribe: (() => void) | null = null;
+  /** The job running now, and the last fan-out job whose batch was handed to lanes, with those lanes. */
+  #currentJob: string | null = null;
+  #fed: { job: string | null; lanes: Lane[] } = { job: null, lanes: [] };
 
   constructor(ctx: Ctx, channels: ChannelSet, metrics: DeliveryMetrics, options: WorkerOptions = {}) {
     this.#ctx = ctx;
@@ -51,6 +57,7 @@ export class Worker {
     this.#channels = channels;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#fanoutWaitMs = options.fanoutWaitMs ?? 1_000;
     const renderer = new Renderer(ctx.db, ctx.config.publicUrl);
     this.#lanes = [...channels.lanes.values()].map(
       (settings) =>
@@ -80,9 +87,13 @@ export class Worker {
           this.#lanes.filter((lane) => !this.#stopping && lane.hasRoom()).map((lane) => lane.settings.kind),
         ),
       handOff: (rows) => {
+        this.#fed = { job: this.#currentJob, lanes: [] };
         for (const lane of this.#lanes) {
           const mine = rows.filter((r) => r.channel === lane.settings.kind);
-          if (mine.length > 0) lane.accept(mine);
+          if (mine.length > 0) {
+            lane.accept(mine);
+            this.#fed.lanes.push(lane);
+          }
         }
       },
     };
@@ -115,6 +126,9 @@ export class Worker {
         claimed = jobs.length;
         for (const job of jobs) {
           if (this.#stopping) break;
+          if (job.kind === 'fanout') await this.#roomForFanout(job.id);
+          if (this.#stopping) break;
+          this.#currentJob = job.id;
           await this.#runJob(job);
         }
       } catch (err) {
@@ -182,6 +196,28 @@ export class Worker {
         .execute()
         .catch((e: unknown) => this.#log.error({ err: e }, 'recording a job failure failed'));
     }
+  }
+
+  /**
+   * Paces a fan-out to the lanes its previous batch was handed to: the next batch waits (up to
+   * `fanoutWaitMs`) until they have room, so it too goes to them already leased instead of
+   * waiting in the table for a claim, which costs a write per row. The bound keeps a slow lane
+   * from holding up the rows other workers could take.
+   */
+  async #roomForFanout(job: string): Promise<void> {
+    if (this.#fed.job !== job) return;
+    const full = this.#fed.lanes.filter((lane) => !lane.hasRoom());
+    if (full.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(full.map((lane) => lane.whenRoom())),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.#fanoutWaitMs);
+        this.#wakeJobs = resolve;
+      }),
+    ]);
+    clearTimeout(timer);
+    this.#wakeJobs = null;
   }
 
   #sleep(): Promise<void> {
