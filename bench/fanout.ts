@@ -334,6 +334,13 @@ interface Run {
   rssMB: number;
 }
 
+/** The Node.js flags `crier` starts with (the first line of bin/crier.js), for Crier's side. */
+const crierNodeFlags = (
+  fs.readFileSync(path.join(import.meta.dirname, '../bin/crier.js'), 'utf8').split('\n')[0] ?? ''
+)
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
 function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run {
   const args = [
     import.meta.filename,
@@ -356,7 +363,11 @@ function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run 
     '--concurrency',
     String(concurrency),
   );
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const flags = side === 'crier' ? crierNodeFlags : [];
+  const child = spawnSync(process.execPath, [...flags, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(lastLine) as Run;
 }
