@@ -133,7 +133,7 @@ for (const dialect of dialects) {
       assert.equal(approved.body.published_at, '2026-01-15T10:05:00.000Z');
 
       await waitFor(
-        () => hooks.requests.some((r) => r.url === '/customer'),
+        () => hooks.requests.some((r) => r.url === '/customer' && !r.body.includes('"component_update"')),
         10_000,
         'the subscriber webhook',
       );
