@@ -11,6 +11,7 @@ import { CrierError } from '../../domain/errors.ts';
 import { assertIncidentTransition, type IncidentStatus, incidentStatuses } from '../../domain/incidents.ts';
 import { assertUpdateTransition, type UpdateState } from '../../domain/updates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
+import type { Plan } from '../../plan/schema.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { actingAs, type Ctx, systemActor } from '../context.ts';
@@ -236,20 +237,25 @@ export async function submitDraft(
     const policy = approvalPolicy(plan, incident.severity);
     if (!needsApproval(policy, row.audience)) return publishChecked(tx, incident, row, input.lint_override);
     assertUpdateTransition(row.state as UpdateState, 'pending_approval');
-    const problems = await lintUpdate(
-      tx,
-      plan,
-      incident.id,
-      row.status as IncidentStatus,
-      row.audience,
-      row.body,
-      variantsOf(row.rendered),
-    );
+    const problems = await lintRow(tx, plan, incident, row);
     const verdict = await requireLintPass(tx, incident.id, problems, input.lint_override);
     const next = await enterApproval(tx, incident, row, plan, policy, verdict, { insert: false });
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
     return loadDraftView(tx.db, next);
   });
+}
+
+/** Lints a stored update as it stands: its status, audience, body and variants. */
+function lintRow(tx: Ctx, plan: Plan | null, incident: IncidentRow, row: IncidentUpdateRow) {
+  return lintUpdate(
+    tx,
+    plan,
+    incident.id,
+    row.status as IncidentStatus,
+    row.audience,
+    row.body,
+    variantsOf(row.rendered),
+  );
 }
 
 async function publishChecked(
@@ -261,15 +267,7 @@ async function publishChecked(
   // Callers authorize: publishing a draft that needs no approval is what posting an update does.
   assertUpdateTransition(row.state as UpdateState, 'published');
   const plan = await currentPlan(tx.db);
-  const problems = await lintUpdate(
-    tx,
-    plan,
-    incident.id,
-    row.status as IncidentStatus,
-    row.audience,
-    row.body,
-    variantsOf(row.rendered),
-  );
+  const problems = await lintRow(tx, plan, incident, row);
   const stored = row.lint_override === null ? undefined : (JSON.parse(row.lint_override) as LintOverride);
   const verdict = await requireLintPass(tx, incident.id, problems, override ?? stored);
   const checked = {
