@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { EmailSesSettings } from '../plan/channels.ts';
-import { signRequest } from './aws-sigv4.ts';
+import { postToAws } from './aws-post.ts';
 import { renderEmail } from './email-render.ts';
 import { createHttpClient, header } from './http-client.ts';
 import type { ChannelAdapter, SendResult } from './types.ts';
@@ -43,20 +43,15 @@ export const emailSes: ChannelAdapter<Settings> = {
             },
           },
         });
-        const headers = signRequest({
-          method: 'POST',
-          url,
-          region: settings.region,
-          service: 'ses',
-          headers: { 'content-type': 'application/json' },
-          body,
-          credentials,
-        });
-        delete headers.host;
         try {
-          const response = await client.post(url.toString(), body, {
-            ...headers,
-            'user-agent': deps.userAgent,
+          const response = await postToAws(client, {
+            url,
+            region: settings.region,
+            service: 'ses',
+            contentType: 'application/json',
+            body,
+            credentials,
+            userAgent: deps.userAgent,
           });
           if (response.status === 200) {
             const id = (JSON.parse(response.body) as { MessageId?: string }).MessageId;

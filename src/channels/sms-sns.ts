@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { SmsSnsSettings } from '../plan/channels.ts';
-import { signRequest } from './aws-sigv4.ts';
+import { postToAws } from './aws-post.ts';
 import { createHttpClient, header } from './http-client.ts';
 import { smsText } from './sms-text.ts';
 import type { ChannelAdapter, SendResult } from './types.ts';
@@ -44,20 +44,15 @@ export const smsSns: ChannelAdapter<Settings> = {
           form.set('MessageAttributes.entry.2.Value.StringValue', settings.sender_id);
         }
         const body = form.toString();
-        const headers = signRequest({
-          method: 'POST',
-          url: endpoint,
-          region: settings.region,
-          service: 'sns',
-          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-          body,
-          credentials,
-        });
-        delete headers.host;
         try {
-          const response = await client.post(endpoint.toString(), body, {
-            ...headers,
-            'user-agent': deps.userAgent,
+          const response = await postToAws(client, {
+            url: endpoint,
+            region: settings.region,
+            service: 'sns',
+            contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+            body,
+            credentials,
+            userAgent: deps.userAgent,
           });
           if (response.status === 200) {
             const id = tag(response.body, 'MessageId');
