@@ -6,6 +6,7 @@
 import { CrierError } from '../../domain/errors.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
+import { requireComponents } from '../components/queries.ts';
 import { actingAs, type Ctx } from '../context.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
@@ -141,20 +142,9 @@ export async function updatePreferences(
   if (chosen.length > 500) throw new CrierError('validation_failed', 'Choose at most 500 components.');
   const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: 'preferences' });
   return withTransaction(actor, async (tx) => {
-    const row = await tx.db
-      .selectFrom('subscribers')
-      .selectAll()
-      .where('token', '=', token)
-      .executeTakeFirst();
+    const row = await findByToken(tx, token);
     if (!row || row.state === 'unsubscribed') return false;
-    if (chosen.length > 0) {
-      const known = await tx.db.selectFrom('components').select('id').where('id', 'in', chosen).execute();
-      if (known.length !== chosen.length) {
-        throw new CrierError('validation_failed', 'Some components do not exist.', [
-          { path: 'component_ids', message: 'unknown component' },
-        ]);
-      }
-    }
+    await requireComponents(tx.db, chosen);
     await tx.db
       .updateTable('subscribers')
       .set({
