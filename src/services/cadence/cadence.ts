@@ -134,14 +134,13 @@ async function armInternalReminder(tx: Ctx, plan: Plan, incident: IncidentRow, d
   }
 }
 
-/** At declaration: the first external notice is due `first_external_within` after detection. */
-export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
-  if (plan === null) return incident;
-  const due = firstExternalDue(
-    cadencePolicy(plan, incident.severity),
-    incident.detected_at ?? incident.declared_at,
-  );
-  if (due === null) return incident;
+/** Stores the next external deadline and re-arms its reminders. */
+async function moveDeadline(
+  tx: Ctx,
+  plan: Plan,
+  incident: IncidentRow,
+  due: string | null,
+): Promise<IncidentRow> {
   await tx.db
     .updateTable('incidents')
     .set({ next_update_due_at: due })
@@ -150,6 +149,17 @@ export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | 
   const next = { ...incident, next_update_due_at: due };
   await armReminders(tx, plan, next, due);
   return next;
+}
+
+/** At declaration: the first external notice is due `first_external_within` after detection. */
+export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
+  if (plan === null) return incident;
+  const due = firstExternalDue(
+    cadencePolicy(plan, incident.severity),
+    incident.detected_at ?? incident.declared_at,
+  );
+  if (due === null) return incident;
+  return moveDeadline(tx, plan, incident, due);
 }
 
 /**
@@ -172,14 +182,7 @@ export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Pro
     last?.published_at ?? null,
     incident.detected_at ?? incident.declared_at,
   );
-  await tx.db
-    .updateTable('incidents')
-    .set({ next_update_due_at: due })
-    .where('id', '=', incident.id)
-    .execute();
-  const next = { ...incident, next_update_due_at: due };
-  await armReminders(tx, plan, next, due);
-  return next;
+  return moveDeadline(tx, plan, incident, due);
 }
 
 /** Called by afterPublish: move the deadline for the update's audience and count adherence. */
