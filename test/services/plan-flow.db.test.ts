@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Role } from '../../src/domain/permissions.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
-import type { Ctx } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { getIncident } from '../../src/services/incidents/queries.ts';
@@ -22,22 +20,9 @@ import {
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
-import { applyTestPlan, planConfig, sev1Plan } from '../helpers/plan.ts';
+import { applyTestPlan, people, planConfig, sev1Plan } from '../helpers/plan.ts';
 
 const minutes = (n: number) => n * 60_000;
-
-function people(db: Db, clock: TestClock) {
-  const config = planConfig();
-  const as = (actor: string, role: Role): Ctx =>
-    testCtx(db, { clock, config, actor: `token:${actor}`, role });
-  return {
-    admin: as('admin@acme.example', 'admin'),
-    ivy: as('ivy@acme.example', 'incident_lead'),
-    carol: as('carol@acme.example', 'comms_lead'),
-    rita: as('rita@acme.example', 'responder'),
-    olga: as('olga@acme.example', 'incident_lead'),
-  };
-}
 
 async function notices(db: Db) {
   const jobs = await db

@@ -5,10 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Role } from '../../src/domain/permissions.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
-import type { Ctx } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { editIncident } from '../../src/services/incidents/edit.ts';
 import { editPublishedUpdate, listUpdateEdits } from '../../src/services/incidents/edit-update.ts';
@@ -23,24 +21,11 @@ import {
 } from '../../src/services/updates/drafts.ts';
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
-import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
-import { applyTestPlan, planConfig } from '../helpers/plan.ts';
+import { eachDialect, TestClock } from '../helpers/db.ts';
+import { applyTestPlan, people, planConfig } from '../helpers/plan.ts';
 
 const minutes = (n: number) => n * 60_000;
 const good = 'Saving changes fails for customers in the EU. Next update by 10:45 CET.';
-
-function people(db: Db, clock: TestClock) {
-  const config = planConfig();
-  const as = (actor: string, role: Role): Ctx =>
-    testCtx(db, { clock, config, actor: `token:${actor}`, role });
-  return {
-    admin: as('admin@acme.example', 'admin'),
-    ivy: as('ivy@acme.example', 'incident_lead'),
-    carol: as('carol@acme.example', 'comms_lead'),
-    rita: as('rita@acme.example', 'responder'),
-    olga: as('olga@acme.example', 'incident_lead'),
-  };
-}
 
 async function pendingReminders(db: Db, incidentId: string) {
   const jobs = await db
