@@ -158,9 +158,6 @@ async function crierRun(
     ctx,
     buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'bench' }),
     new DeliveryMetrics(),
-    {
-      pollMs: 20,
-    },
   );
   worker.start();
   const started = performance.now();

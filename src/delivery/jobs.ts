@@ -82,7 +82,8 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     });
     // Only after the commit: a rolled-back batch must not have been sent.
     if (leased.length > 0) jc.handOff(leased);
-    if (batch.inserted > 0) jc.wakeLanes();
+    // Rows not handed over leased wait in the table for a claim.
+    if (batch.inserted > leased.length) jc.wakeLanes();
     if (batch.cursor !== null) return { again: true };
     jc.metrics.fanoutFinished((jc.ctx.clock.now().getTime() - Date.parse(job.created_at)) / 1000);
     return { done: true };

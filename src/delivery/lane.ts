@@ -38,6 +38,12 @@ export class Lane {
   readonly #breakers = new Map<Channel, CircuitBreaker>();
   readonly #limiter: RateLimiter | undefined;
   #claiming: Promise<void> | null = null;
+  /**
+   * After a claim found nothing, claims ahead of need are skipped until then (performance.now()),
+   * unless new work is announced: an empty claim costs a write query, and a lane fed by a fan-out
+   * would otherwise make one every time a sender takes a row.
+   */
+  #dryUntil = 0;
   #roomWaiters: (() => void)[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
@@ -77,11 +83,13 @@ export class Lane {
   /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
   accept(rows: readonly ClaimedDelivery[]): void {
     this.#queue.push(...rows);
-    this.wake();
+    // Rows arrive leased, so there is nothing new to claim: wake a sleeping sender only.
+    this.#wake?.();
   }
 
-  /** New work may be due: stop sleeping. */
+  /** New work may be due: stop sleeping and claim again. */
   wake(): void {
+    this.#dryUntil = 0;
     this.#wake?.();
   }
 
@@ -115,7 +123,8 @@ export class Lane {
       if (d) {
         if (this.#roomWaiters.length > 0 && this.hasRoom())
           for (const resolve of this.#roomWaiters.splice(0)) resolve();
-        if (this.#queue.length < this.settings.concurrency) this.#claim(false);
+        if (this.#queue.length < this.settings.concurrency && performance.now() >= this.#dryUntil)
+          this.#claim(false);
         return d;
       }
       await this.#claim(true);
@@ -135,6 +144,7 @@ export class Lane {
           this.#o.batchSize,
         );
         this.#queue.push(...got);
+        this.#dryUntil = got.length === 0 ? performance.now() + this.#o.pollMs : 0;
         if (got.length === 0 && sleepWhenEmpty && !this.#stopping) await this.#sleep(this.#o.pollMs);
       } catch (err) {
         this.#o.log.error({ err, lane: this.settings.kind }, 'claiming deliveries failed');
