@@ -44,6 +44,8 @@ export class Lane {
    * would otherwise make one every time a sender takes a row.
    */
   #dryUntil = 0;
+  /** Counts accepts and wakes, so a claim can tell one happened while it ran. */
+  #signals = 0;
   #roomWaiters: (() => void)[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #flushTimer: NodeJS.Timeout | null = null;
@@ -84,12 +86,14 @@ export class Lane {
   accept(rows: readonly ClaimedDelivery[]): void {
     this.#queue.push(...rows);
     // Rows arrive leased, so there is nothing new to claim: wake a sleeping sender only.
+    this.#signals++;
     this.#wake?.();
   }
 
   /** New work may be due: stop sleeping and claim again. */
   wake(): void {
     this.#dryUntil = 0;
+    this.#signals++;
     this.#wake?.();
   }
 
@@ -135,6 +139,7 @@ export class Lane {
   #claim(sleepWhenEmpty: boolean): Promise<void> {
     if (this.#claiming) return this.#claiming;
     this.#claiming = (async () => {
+      const signals = this.#signals;
       try {
         const got = await claimDeliveries(
           this.#o.db,
@@ -144,8 +149,11 @@ export class Lane {
           this.#o.batchSize,
         );
         this.#queue.push(...got);
-        this.#dryUntil = got.length === 0 ? performance.now() + this.#o.pollMs : 0;
-        if (got.length === 0 && sleepWhenEmpty && !this.#stopping) await this.#sleep(this.#o.pollMs);
+        // Work that arrived while the claim ran (other code runs between its awaits) is not
+        // missed: no sleep, and no dry spell, after an accept or a wake.
+        const quiet = got.length === 0 && this.#signals === signals;
+        this.#dryUntil = quiet ? performance.now() + this.#o.pollMs : 0;
+        if (quiet && sleepWhenEmpty && !this.#stopping) await this.#sleep(this.#o.pollMs);
       } catch (err) {
         this.#o.log.error({ err, lane: this.settings.kind }, 'claiming deliveries failed');
         await this.#sleep(this.#o.pollMs);

@@ -46,6 +46,8 @@ export class Worker {
   #stopping = false;
   #jobLoop: Promise<void> | null = null;
   #wakeJobs: (() => void) | null = null;
+  /** Counts jobs enqueued in this process, so a claim that raced one does not sleep past it. */
+  #enqueued = 0;
   #unsubscribe: (() => void) | null = null;
   /** The job running now, and the last fan-out job whose batch was handed to lanes, with those lanes. */
   #currentJob: string | null = null;
@@ -101,7 +103,10 @@ export class Worker {
 
   start(): void {
     for (const lane of this.#lanes) lane.start();
-    this.#unsubscribe = onJobEnqueued(() => this.#wakeJobs?.());
+    this.#unsubscribe = onJobEnqueued(() => {
+      this.#enqueued++;
+      this.#wakeJobs?.();
+    });
     this.#jobLoop = this.#runJobs();
     this.#log.info({ lanes: this.#lanes.map((l) => l.settings.kind) }, 'delivery worker started');
   }
@@ -121,6 +126,7 @@ export class Worker {
   async #runJobs(): Promise<void> {
     while (!this.#stopping) {
       let claimed = 0;
+      const enqueued = this.#enqueued;
       try {
         const jobs = await claimJobs(this.#ctx.db, this.id, this.#ctx.clock.now(), this.#leaseMs, 10);
         claimed = jobs.length;
@@ -134,7 +140,7 @@ export class Worker {
       } catch (err) {
         this.#log.error({ err }, 'claiming jobs failed');
       }
-      if (claimed === 0 && !this.#stopping) await this.#sleep();
+      if (claimed === 0 && !this.#stopping && this.#enqueued === enqueued) await this.#sleep();
     }
   }
 
