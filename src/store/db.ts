@@ -43,7 +43,11 @@ function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Write transactions take the lock at BEGIN. A deferred one that reads and then writes fails
+      // at once (SQLITE_BUSY, no waiting) when another connection committed in between: the
+      // delivery worker's thread, or `crier worker` in another process.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       const cached = cache.get(sql);
       // A statement still being iterated (a streamed query) cannot run again; prepare a new one.
       if (cached && !cached.busy) {
