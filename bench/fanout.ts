@@ -81,6 +81,22 @@ async function until(control: number, n: number): Promise<void> {
   while ((await sinkCount(control)) < n) await new Promise((r) => setTimeout(r, 20));
 }
 
+interface Measured {
+  seconds: number;
+  /** CPU time (user and system, all threads) of the sending process over the measured time. */
+  cpuMs: number;
+}
+
+/** Starts timing; the returned function gives the elapsed time and the process's CPU time since. */
+function startClock(): () => Measured {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
+  };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2
@@ -133,7 +149,7 @@ async function crierRun(
   n: number,
   sink: { port: number; control: number },
   channels: Parameters<typeof buildChannelSet>[0],
-): Promise<number> {
+): Promise<Measured> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
   const db = openDatabase(`sqlite:${path.join(dir, 'crier.db')}`);
   await migrate(db);
@@ -160,7 +176,7 @@ async function crierRun(
     new DeliveryMetrics(),
   );
   worker.start();
-  const started = performance.now();
+  const clock = startClock();
   await declareIncident(ctx, {
     name: 'Checkout errors',
     body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
@@ -175,11 +191,11 @@ async function crierRun(
     : undefined;
   await until(sink.control, n);
   clearInterval(probe);
-  const seconds = (performance.now() - started) / 1000;
+  const measured = clock();
   await worker.stop();
   await db.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
-  return seconds;
+  return measured;
 }
 
 /** The message Crier renders for the benchmark's update, so the raw clients send the same bytes. */
@@ -216,7 +232,7 @@ async function rawEmail(
   n: number,
   sink: { port: number; control: number },
   template: Message,
-): Promise<number> {
+): Promise<Measured> {
   await sinkCount(sink.control, true);
   const transport = nodemailer.createTransport({
     pool: true,
@@ -233,7 +249,7 @@ async function rawEmail(
       socket.once('error', cb);
     },
   } as Parameters<typeof nodemailer.createTransport>[0]);
-  const started = performance.now();
+  const clock = startClock();
   let next = 0;
   const sendLoop = async () => {
     while (next < n) {
@@ -252,20 +268,20 @@ async function rawEmail(
     }
   };
   await Promise.all(Array.from({ length: connections * 2 }, sendLoop));
-  const seconds = (performance.now() - started) / 1000;
+  const measured = clock();
   transport.close();
-  return seconds;
+  return measured;
 }
 
 async function rawWebhooks(
   n: number,
   sink: { port: number; control: number },
   template: Message,
-): Promise<number> {
+): Promise<Measured> {
   await sinkCount(sink.control, true);
   const agent = new Agent({ connections: concurrency, pipelining: 1 });
   const key = createSecretKey(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
-  const started = performance.now();
+  const clock = startClock();
   let next = 0;
   const loop = async () => {
     while (next < n) {
@@ -295,22 +311,22 @@ async function rawWebhooks(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  const seconds = (performance.now() - started) / 1000;
+  const measured = clock();
   await agent.close();
-  return seconds;
+  return measured;
 }
 
 /** One measurement in this process: `--side raw|crier --kind email|webhook --port P --control C`. */
 async function measure(): Promise<void> {
   const sink = { port: Number(values.port), control: Number(values.control) };
   const n = values.kind === 'email' ? emails : webhooks;
-  let seconds: number;
+  let measured: Measured;
   if (values.side === 'raw') {
     const template = await renderedTemplate();
-    seconds =
+    measured =
       values.kind === 'email' ? await rawEmail(n, sink, template) : await rawWebhooks(n, sink, template);
   } else if (values.kind === 'email') {
-    seconds = await crierRun('email', n, sink, {
+    measured = await crierRun('email', n, sink, {
       email: {
         type: 'email-smtp',
         url: `smtp://127.0.0.1:${sink.port}/?tls=false`,
@@ -319,15 +335,14 @@ async function measure(): Promise<void> {
       },
     });
   } else {
-    seconds = await crierRun('webhook', n, sink, { webhook: { type: 'webhook', concurrency } });
+    measured = await crierRun('webhook', n, sink, { webhook: { type: 'webhook', concurrency } });
   }
   process.stdout.write(
-    `${JSON.stringify({ seconds, rssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+    `${JSON.stringify({ ...measured, rssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
   );
 }
 
-interface Run {
-  seconds: number;
+interface Run extends Measured {
   rssMB: number;
 }
 
@@ -370,7 +385,8 @@ function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run 
 }
 
 function report(label: string, n: number, r: Run): string {
-  return `${label.padEnd(28)} ${String(Math.round(n / r.seconds)).padStart(7)} msg/s  ${r.seconds.toFixed(2).padStart(7)} s  peak RSS ${r.rssMB} MB`;
+  const cpu = (r.cpuMs / n) * 1000;
+  return `${label.padEnd(28)} ${String(Math.round(n / r.seconds)).padStart(7)} msg/s  ${r.seconds.toFixed(2).padStart(7)} s  CPU ${cpu.toFixed(1).padStart(5)} µs/msg  peak RSS ${r.rssMB} MB`;
 }
 
 async function main(): Promise<void> {
@@ -412,17 +428,21 @@ async function main(): Promise<void> {
     if (!entry) continue;
     const raw = {
       seconds: median(entry.raw.map((x) => x.seconds)),
+      cpuMs: median(entry.raw.map((x) => x.cpuMs)),
       rssMB: median(entry.raw.map((x) => x.rssMB)),
     };
     const crier = {
       seconds: median(entry.crier.map((x) => x.seconds)),
+      cpuMs: median(entry.crier.map((x) => x.cpuMs)),
       rssMB: Math.max(...entry.crier.map((x) => x.rssMB)),
     };
     const what = kind === 'email' ? `${connections} connections` : `concurrency ${concurrency}`;
     process.stdout.write(
       `${report(`${kind} raw (${what})`, n, raw)}\n${report(`${kind} Crier`, n, crier)}\n`,
     );
-    process.stdout.write(`${kind} ratio Crier/raw: ${(raw.seconds / crier.seconds).toFixed(2)}\n`);
+    process.stdout.write(
+      `${kind} ratio Crier/raw: ${(raw.seconds / crier.seconds).toFixed(2)} (time), ${(raw.cpuMs / crier.cpuMs).toFixed(2)} (CPU per message)\n`,
+    );
   }
 }
 
