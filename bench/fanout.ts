@@ -7,12 +7,14 @@
  *
  *   npm run bench -- fanout [--emails N] [--webhooks N] [--rounds R]
  *
- * Prints messages per second, total time, peak RSS and the ratio Crier/raw
- * (medians over the rounds).
+ * Prints messages per second, total time, CPU time per message, peak RSS
+ * and the ratio Crier/raw (medians over the rounds). BENCH_CPU_PROFILE=<dir>
+ * writes a CPU profile of each side's measured time alone into <dir>.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, createSecretKey } from 'node:crypto';
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,13 +89,36 @@ interface Measured {
   cpuMs: number;
 }
 
-/** Starts timing; the returned function gives the elapsed time and the process's CPU time since. */
-function startClock(): () => Measured {
+/**
+ * Starts timing; the returned function gives the elapsed time and the process's CPU time since.
+ * With BENCH_CPU_PROFILE=<dir>, the measured time alone is also profiled into that directory.
+ */
+async function startClock(): Promise<() => Promise<Measured>> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  const session = dir ? new inspector.Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const started = performance.now();
   const cpu = process.cpuUsage();
-  return () => {
+  return async () => {
     const used = process.cpuUsage(cpu);
-    return { seconds: (performance.now() - started) / 1000, cpuMs: (used.user + used.system) / 1000 };
+    const measured = {
+      seconds: (performance.now() - started) / 1000,
+      cpuMs: (used.user + used.system) / 1000,
+    };
+    if (session && dir) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, `${values.side}-${values.kind}-${process.pid}.cpuprofile`),
+        JSON.stringify(profile),
+      );
+      session.disconnect();
+    }
+    return measured;
   };
 }
 
@@ -176,7 +201,7 @@ async function crierRun(
     new DeliveryMetrics(),
   );
   worker.start();
-  const clock = startClock();
+  const clock = await startClock();
   await declareIncident(ctx, {
     name: 'Checkout errors',
     body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
@@ -191,7 +216,7 @@ async function crierRun(
     : undefined;
   await until(sink.control, n);
   clearInterval(probe);
-  const measured = clock();
+  const measured = await clock();
   await worker.stop();
   await db.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -249,7 +274,7 @@ async function rawEmail(
       socket.once('error', cb);
     },
   } as Parameters<typeof nodemailer.createTransport>[0]);
-  const clock = startClock();
+  const clock = await startClock();
   let next = 0;
   const sendLoop = async () => {
     while (next < n) {
@@ -268,7 +293,7 @@ async function rawEmail(
     }
   };
   await Promise.all(Array.from({ length: connections * 2 }, sendLoop));
-  const measured = clock();
+  const measured = await clock();
   transport.close();
   return measured;
 }
@@ -281,7 +306,7 @@ async function rawWebhooks(
   await sinkCount(sink.control, true);
   const agent = new Agent({ connections: concurrency, pipelining: 1 });
   const key = createSecretKey(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
-  const clock = startClock();
+  const clock = await startClock();
   let next = 0;
   const loop = async () => {
     while (next < n) {
@@ -311,7 +336,7 @@ async function rawWebhooks(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
-  const measured = clock();
+  const measured = await clock();
   await agent.close();
   return measured;
 }
