@@ -6,6 +6,7 @@
  * it stopped and a repeated batch inserts nothing twice.
  */
 
+import { randomBytes } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
 import { type Db, dialect } from '../store/db.ts';
@@ -77,10 +78,15 @@ export async function expandBatch(
     leased.length === 0
       ? no
       : sql`case when s.kind in (${sql.join(leased.map((k) => sql.lit(k)))}) then ${yes} else ${no} end`;
+  // Ids in insertion order: a prefix of the time and random bits for the batch, then the row's
+  // place in it. The primary key's index grows at its end, where random ids would split pages all
+  // over it, and the outcomes written later find their rows on pages still in the cache.
+  const prefix = `${now.getTime().toString(16).padStart(11, '0')}${randomBytes(3).toString('hex')}`;
+  const place = sql`row_number() over (order by s.id)`;
   const id =
     dialect(tx) === 'postgres'
-      ? sql<string>`substr(md5(random()::text || clock_timestamp()::text), 1, 16)`
-      : sql<string>`lower(hex(randomblob(8)))`;
+      ? sql<string>`${prefix} || lpad(to_hex(${place}), 5, '0')`
+      : sql<string>`${prefix} || printf('%05x', ${place})`;
   const result = await tx
     .insertInto('deliveries')
     .columns([
