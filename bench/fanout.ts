@@ -48,6 +48,8 @@ const { values } = parseArgs({
     kind: { type: 'string' },
     port: { type: 'string' },
     control: { type: 'string' },
+    /** Crier's side: the SQLite file the parent seeded. */
+    db: { type: 'string' },
   },
 });
 const emails = Number(values.emails);
@@ -170,18 +172,19 @@ function seedSubscribers(
 }
 
 async function crierRun(
-  kind: 'email' | 'webhook',
   n: number,
   sink: { port: number; control: number },
   channels: Parameters<typeof buildChannelSet>[0],
 ): Promise<Measured> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
-  const db = openDatabase(`sqlite:${path.join(dir, 'crier.db')}`);
+  // The database was seeded by the parent process: this one starts as `crier serve` would, on a
+  // database that already holds its subscribers, without having loaded them itself.
+  const file = values.db ?? '';
+  const db = openDatabase(`sqlite:${file}`);
   await migrate(db);
   const config = loadConfig({
     CRIER_DEMO: 'false',
     CRIER_ALLOW_PRIVATE_NETWORK: 'true',
-    CRIER_PLAN: path.join(dir, 'none.yaml'),
+    CRIER_PLAN: path.join(path.dirname(file), 'none.yaml'),
   });
   const ctx: Ctx = {
     db,
@@ -191,9 +194,6 @@ async function crierRun(
     changes: new ChangeBus(),
     actor: systemActor,
   };
-  await seedSubscribers(db, n, kind, (i) =>
-    kind === 'email' ? `user${i}@example.com` : `http://127.0.0.1:${sink.port}/hook/${i}`,
-  );
   await sinkCount(sink.control, true);
   const worker = new Worker(
     ctx,
@@ -219,7 +219,6 @@ async function crierRun(
   const measured = await clock();
   await worker.stop();
   await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
   return measured;
 }
 
@@ -351,7 +350,7 @@ async function measure(): Promise<void> {
     measured =
       values.kind === 'email' ? await rawEmail(n, sink, template) : await rawWebhooks(n, sink, template);
   } else if (values.kind === 'email') {
-    measured = await crierRun('email', n, sink, {
+    measured = await crierRun(n, sink, {
       email: {
         type: 'email-smtp',
         url: `smtp://127.0.0.1:${sink.port}/?tls=false`,
@@ -360,7 +359,7 @@ async function measure(): Promise<void> {
       },
     });
   } else {
-    measured = await crierRun('webhook', n, sink, { webhook: { type: 'webhook', concurrency } });
+    measured = await crierRun(n, sink, { webhook: { type: 'webhook', concurrency } });
   }
   process.stdout.write(
     `${JSON.stringify({ ...measured, rssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
@@ -378,7 +377,22 @@ const crierNodeFlags = (
   .split(/\s+/)
   .filter((arg) => arg.startsWith('--'));
 
-function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run {
+/** A fresh SQLite database holding `n` confirmed subscribers of `kind`, for Crier's side. */
+async function seededDatabase(kind: 'email' | 'webhook', n: number, sink: Sink): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-bench-'));
+  const file = path.join(dir, 'crier.db');
+  const db = openDatabase(`sqlite:${file}`);
+  await migrate(db);
+  await seedSubscribers(db, n, kind, (i) =>
+    kind === 'email' ? `user${i}@example.com` : `http://127.0.0.1:${sink.port}/hook/${i}`,
+  );
+  await db.destroy();
+  return file;
+}
+
+async function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Promise<Run> {
+  const file =
+    side === 'crier' ? await seededDatabase(kind, kind === 'email' ? emails : webhooks, sink) : null;
   const args = [
     import.meta.filename,
     '--side',
@@ -400,11 +414,13 @@ function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink): Run 
     '--concurrency',
     String(concurrency),
   );
+  if (file) args.push('--db', file);
   const flags = side === 'crier' ? crierNodeFlags : [];
   const child = spawnSync(process.execPath, [...flags, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
   const lastLine = child.stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(lastLine) as Run;
 }
@@ -435,7 +451,7 @@ async function main(): Promise<void> {
         const order = r % 2 === 0 ? (['raw', 'crier'] as const) : (['crier', 'raw'] as const);
         for (const side of order) {
           if ((side === 'raw' && !runRaw) || (side === 'crier' && !runCrier)) continue;
-          const result = run(side, kind, sinks[kind]);
+          const result = await run(side, kind, sinks[kind]);
           entry[side].push(result);
           process.stdout.write(`${report(`${kind} ${side} (round ${r + 1})`, n, result)}\n`);
         }
