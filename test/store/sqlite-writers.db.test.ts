@@ -7,23 +7,33 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/store/db.ts';
 
-/** Another process writing to the same SQLite file, as `crier worker` beside `crier serve` does. */
-function writeFromAnotherProcess(file: string): Promise<string> {
+/**
+ * Another process writing to the same SQLite file, as `crier worker` beside `crier serve` does.
+ * `ready` resolves just before it writes; `done` once it has.
+ */
+function writeFromAnotherProcess(file: string): { ready: Promise<void>; done: Promise<string> } {
   const script = `
     const Database = require('better-sqlite3');
     const db = new Database(${JSON.stringify(file)});
     db.pragma('busy_timeout = 5000');
+    process.stdout.write('ready;');
     db.prepare("insert into counter (n) values (100)").run();
     process.stdout.write('written');
   `;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd() });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+  const child = spawn(process.execPath, ['-e', script], { cwd: process.cwd() });
+  let out = '';
+  let err = '';
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  child.stdout.on('data', (d) => {
+    out += d;
+    if (out.startsWith('ready;')) onReady();
   });
+  child.stderr.on('data', (d) => (err += d));
+  const done = new Promise<string>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(out.slice('ready;'.length)) : reject(new Error(err)))),
+  );
+  return { ready, done };
 }
 
 test('a transaction that reads, then writes, is not failed by another process committing in between', async () => {
@@ -36,9 +46,11 @@ test('a transaction that reads, then writes, is not failed by another process co
     let other: Promise<string> | undefined;
     await db.transaction().execute(async (trx) => {
       const before = await sql<{ n: number }>`select sum(n) as n from counter`.execute(trx);
-      other = writeFromAnotherProcess(file);
-      // Long enough for the other process to try its write while this transaction is open.
-      await new Promise((r) => setTimeout(r, 500));
+      const writer = writeFromAnotherProcess(file);
+      other = writer.done;
+      // The other process is about to write while this transaction is open; give it the time to try.
+      await writer.ready;
+      await new Promise((r) => setTimeout(r, 200));
       // A deferred BEGIN would fail here (SQLITE_BUSY): the other process committed after this read.
       await sql`insert into counter (n) values (${(before.rows[0]?.n ?? 0) + 1})`.execute(trx);
     });
