@@ -96,6 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const liveEvents = new LiveEvents(statusPage.page);
   const delivery = await startDelivery(systemCtx, {
     env: config.env,
+    changes,
     runWorker: options.worker ?? (options.timers !== false && config.worker),
     worker: {
       leaseMs: config.workerLeaseMs,

@@ -1,10 +1,19 @@
 /**
  * Building the delivery side of a process: the plan's channels, the
  * metrics, and (unless this process only serves HTTP) a worker.
+ *
+ * The channels follow the plan in force: when a new plan version is
+ * applied (announced on the change bus in this process, and noticed by a
+ * poll in the others) with different channels or audiences, a new channel
+ * set and worker take over and the old worker drains (sends in flight
+ * finish; work it claimed but had not started goes back to the queue).
  */
+import type { ChangeBus } from '../changes.ts';
 import type { SubscriberKind } from '../channels/types.ts';
-import { loadPlan } from '../plan/load.ts';
+import { resolveSecrets } from '../plan/channels.ts';
+import { loadPlan, type PlanFile } from '../plan/load.ts';
 import type { Ctx } from '../services/context.ts';
+import { currentPlan } from '../services/plan/current.ts';
 import { buildChannelSet, type ChannelSet } from './channel-set.ts';
 import { DeliveryMetrics } from './metrics.ts';
 import { Worker, type WorkerOptions } from './worker.ts';
@@ -22,6 +31,8 @@ export interface Delivery {
   readonly twilioTokens: readonly string[];
   /** The VAPID public key browsers subscribe with, when a webpush channel is configured. */
   readonly vapidPublicKey: string | undefined;
+  /** Takes up the plan in force if its channels changed; resolves once the new ones are in place. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,34 +41,125 @@ export interface DeliveryOptions {
   env: Readonly<Record<string, string | undefined>>;
   runWorker: boolean;
   worker?: WorkerOptions;
+  /** How often to look for a plan applied by another process (ms); 0 turns the poll off. */
+  planPollMs?: number;
+  /** The process's change bus: a plan applied here reloads the channels at once. */
+  changes?: ChangeBus;
+}
+
+type Channels = Pick<PlanFile, 'channels' | 'audiences'>;
+
+interface Running {
+  /** The channels and audiences these were built from, to tell whether a new plan changes them. */
+  key: string;
+  channels: ChannelSet;
+  worker: Worker | null;
+  twilioTokens: readonly string[];
+  vapidPublicKey: string | undefined;
 }
 
 export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise<Delivery> {
-  const plan = await loadPlan(ctx.config.planPath, options.env);
   const deps = {
     allowPrivateNetwork: ctx.config.allowPrivateNetwork,
     userAgent: 'Crier/0.1 (+status notifications)',
   };
   const metrics = new DeliveryMetrics();
-  const channels = buildChannelSet(plan.channels, deps, plan.audiences);
-  const worker = options.runWorker
-    ? new Worker(ctx, buildChannelSet(plan.channels, deps, plan.audiences), metrics, options.worker)
-    : null;
-  worker?.start();
+
+  const start = (plan: Channels): Running => {
+    const worker = options.runWorker
+      ? new Worker(ctx, buildChannelSet(plan.channels, deps, plan.audiences), metrics, options.worker)
+      : null;
+    worker?.start();
+    const channels = Object.values(plan.channels);
+    return {
+      key: JSON.stringify([plan.channels, plan.audiences]),
+      channels: buildChannelSet(plan.channels, deps, plan.audiences),
+      worker,
+      twilioTokens: channels.flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),
+      vapidPublicKey: channels.flatMap((c) => (c.type === 'webpush' ? [c.vapid_public_key] : []))[0],
+    };
+  };
+  const stop = async (r: Running) => {
+    await r.worker?.stop();
+    await r.channels.close();
+  };
+
+  let missingSecrets = '';
+  /** The channels of the plan in force, or null when none was applied or a secret is missing here. */
+  const planInForce = async (): Promise<Channels | null> => {
+    const plan = await currentPlan(ctx.db);
+    if (!plan) return null;
+    const { channels, problems } = resolveSecrets(plan.channels, options.env);
+    if (problems.length > 0) {
+      // The plan was checked against the environment of the process that applied it; this one
+      // lacks a secret. Keep the channels in use rather than drop some; say so once per plan.
+      const said = JSON.stringify(problems);
+      if (said !== missingSecrets)
+        ctx.log.error({ problems }, 'the plan in force names secrets this process does not have');
+      missingSecrets = said;
+      return null;
+    }
+    missingSecrets = '';
+    return { channels, audiences: plan.audiences };
+  };
+
+  // The plan in force (`crier serve` applies the plan file at start, so normally the file's).
+  let running = start((await planInForce()) ?? (await loadPlan(ctx.config.planPath, options.env)));
+  let closed = false;
+  let reloading: Promise<void> = Promise.resolve();
+
+  const takeUpPlanInForce = async (): Promise<void> => {
+    const next = await planInForce();
+    if (closed || !next || JSON.stringify([next.channels, next.audiences]) === running.key) return;
+    const previous = running;
+    running = start(next);
+    ctx.log.info(
+      { channels: Object.keys(next.channels) },
+      'the plan in force changed the channels; reloaded',
+    );
+    await stop(previous);
+  };
+  const reload = (): Promise<void> => {
+    reloading = reloading.then(takeUpPlanInForce).catch((err: unknown) => {
+      ctx.log.error({ err }, 'reloading the channels failed');
+    });
+    return reloading;
+  };
+
+  const unsubscribe = options.changes?.subscribe((event) => {
+    if (event.kind === 'plan') void reload();
+  });
+  const pollMs = options.planPollMs ?? 15_000;
+  const poll = pollMs > 0 ? setInterval(() => void reload(), pollMs) : undefined;
+  poll?.unref();
+
   return {
     metrics,
     // The public form offers what the public audience hears on.
-    offered: channels.audienceKinds.get('public') ?? new Set(channels.lanes.keys()),
-    offeredFor: (audience) => channels.audienceKinds.get(audience) ?? new Set(channels.lanes.keys()),
-    channels,
-    worker,
-    twilioTokens: Object.values(plan.channels).flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),
-    vapidPublicKey: Object.values(plan.channels).flatMap((c) =>
-      c.type === 'webpush' ? [c.vapid_public_key] : [],
-    )[0],
+    get offered() {
+      return running.channels.audienceKinds.get('public') ?? new Set(running.channels.lanes.keys());
+    },
+    offeredFor: (audience) =>
+      running.channels.audienceKinds.get(audience) ?? new Set(running.channels.lanes.keys()),
+    get channels() {
+      return running.channels;
+    },
+    get worker() {
+      return running.worker;
+    },
+    get twilioTokens() {
+      return running.twilioTokens;
+    },
+    get vapidPublicKey() {
+      return running.vapidPublicKey;
+    },
+    reload,
     async close() {
-      await worker?.stop();
-      await channels.close();
+      closed = true;
+      unsubscribe?.();
+      clearInterval(poll);
+      await reloading;
+      await stop(running);
     },
   };
 }

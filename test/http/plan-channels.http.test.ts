@@ -1,0 +1,139 @@
+/**
+ * Channels follow the plan in force: a plan applied through the API with a
+ * new channel is offered to subscribers and used by the running worker,
+ * without a restart; a plan whose channels are unchanged leaves the worker
+ * as it is.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createApp } from '../../src/app.ts';
+import { createToken } from '../../src/services/tokens/tokens.ts';
+import { dialects, openTestDb, silentLog, testConfig, testCtx } from '../helpers/db.ts';
+import { startReceiver, waitFor } from '../helpers/receiver.ts';
+
+const planWith = (channels: string, audienceChannels: string) => `version: 1
+page: { name: Reload Test, url: https://status.crier.test, time_zone: UTC }
+roles:
+  incident_lead: { rota: [ivy@crier.test] }
+  comms_lead: { rota: [carol@crier.test] }
+severities:
+  SEV3: { external_cadence: 2h, approval: none, audiences: [public] }
+audiences:
+  public: { channels: [${audienceChannels}] }
+channels:
+${channels}`;
+
+for (const dialect of dialects) {
+  test(`a plan applied through the API brings its new channel into use without a restart [${dialect.name}]`, async () => {
+    const twilio = await startReceiver(() => ({
+      status: 201,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sid: 'SM0123456789abcdef0123456789abcdef', status: 'queued' }),
+    }));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-'));
+    const planFile = path.join(dir, 'crier.yaml');
+    const webhookOnly = planWith('  webhook: { type: webhook }\n', 'status-page, webhook');
+    fs.writeFileSync(planFile, webhookOnly);
+    const withSms = planWith(
+      `  webhook: { type: webhook }
+  sms:
+    type: sms-twilio
+    account: env:TWILIO_SID
+    token: env:TWILIO_TOKEN
+    from: "+15550100"
+    endpoint: ${twilio.url}
+`,
+      'status-page, webhook, sms',
+    );
+    const t = await openTestDb(dialect).catch(async (err: unknown) => {
+      await twilio.close();
+      throw err;
+    });
+    let app: Awaited<ReturnType<typeof createApp>> | undefined;
+    try {
+      app = await createApp(
+        testConfig({
+          CRIER_PLAN: planFile,
+          CRIER_ALLOW_PRIVATE_NETWORK: 'true',
+          CRIER_PUBLIC_URL: 'https://status.crier.test',
+          CRIER_WORKER_POLL_MS: '50',
+          TWILIO_SID: 'AC00000000000000000000000000000001',
+          TWILIO_TOKEN: 'twilio-auth-token',
+        }),
+        { db: t.db, timers: false, worker: true, log: silentLog },
+      );
+      const auth = {
+        authorization: `Bearer ${(await createToken(testCtx(t.db), { name: 'reload', role: 'admin' })).token}`,
+      };
+      const inject = app.server.inject.bind(app.server);
+      const addPhone = () =>
+        inject({
+          method: 'POST',
+          url: '/api/v1/subscribers',
+          headers: auth,
+          payload: { phone: '+14155550100' },
+        });
+
+      // The plan file offers no SMS.
+      const refused = await addPhone();
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(JSON.parse(refused.body).error.code, 'channel_not_offered');
+      assert.doesNotMatch((await inject({ method: 'GET', url: '/subscribe' })).body, /name="phone"/);
+
+      // Applying the same channels again changes nothing in the running worker.
+      const worker = app.delivery.worker;
+      assert.ok(worker);
+      const unchanged = await inject({
+        method: 'PUT',
+        url: '/api/v1/plan',
+        headers: auth,
+        payload: { source: webhookOnly },
+      });
+      assert.equal(unchanged.statusCode, 200, unchanged.body);
+      await app.delivery.reload();
+      assert.equal(app.delivery.worker, worker, 'same channels: the worker keeps running');
+
+      // A plan with an SMS channel, applied through the API: offered and used at once.
+      const applied = await inject({
+        method: 'PUT',
+        url: '/api/v1/plan',
+        headers: auth,
+        payload: { source: withSms },
+      });
+      assert.equal(applied.statusCode, 200, applied.body);
+      assert.equal(JSON.parse(applied.body).unchanged, false);
+      // The apply announces itself on the change bus: no call, no restart, no poll needed.
+      const delivery = app.delivery;
+      await waitFor(() => delivery.worker !== worker, 5_000, 'a new worker for the new channels');
+      const added = await addPhone();
+      assert.equal(added.statusCode, 201, added.body);
+      assert.match((await inject({ method: 'GET', url: '/subscribe' })).body, /name="phone"/);
+
+      const declared = await inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: auth,
+        payload: {
+          name: 'Checkout errors',
+          severity: 'SEV3',
+          body: 'Card payments fail. Next update by 14:30 UTC.',
+        },
+      });
+      assert.equal(declared.statusCode, 201, declared.body);
+      await waitFor(() => twilio.requests.length >= 1, 10_000, 'the SMS through the new channel');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(twilio.requests.length, 1, 'exactly once');
+      const sms = new URLSearchParams(twilio.requests[0]?.body ?? '');
+      assert.equal(sms.get('To'), '+14155550100');
+      assert.match(sms.get('Body') ?? '', /Card payments fail/);
+    } finally {
+      await app?.close();
+      await t.close();
+      await twilio.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
