@@ -104,7 +104,11 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
   };
 
   // The plan in force (`crier serve` applies the plan file at start, so normally the file's).
-  let running = start((await planInForce()) ?? (await loadPlan(ctx.config.planPath, options.env)));
+  const inForce = await planInForce().catch((err: unknown) => {
+    ctx.log.error({ err }, 'reading the plan in force failed; using the plan file');
+    return null;
+  });
+  let running = start(inForce ?? (await loadPlan(ctx.config.planPath, options.env)));
   let closed = false;
   let reloading: Promise<void> = Promise.resolve();
 
