@@ -446,12 +446,21 @@ eachDialect(
 
 eachDialect(
   test,
-  'an internal update arms the internal cadence: the incident lead hears when the next is due',
+  'the internal cadence runs from the declaration and each internal update: the incident lead hears when the next is due',
   async (db) => {
     const clock = new TestClock('2026-01-15T10:00:00.000Z');
-    const { admin, ivy } = people(db, clock);
+    const { admin, ivy, carol } = people(db, clock);
     await applyTestPlan(admin);
     const incident = await declareIncident(ivy, { name: 'Queue backlog', severity: 'SEV1' });
+    // The internal cadence runs from the declaration, before any internal update.
+    assert.equal(incident.next_internal_update_due_at, '2026-01-15T10:15:00.000Z');
+    const armed = (await notices(db)).filter((n) =>
+      n.dedupe_key?.startsWith(`cadence-internal:${incident.id}:`),
+    );
+    assert.deepEqual(
+      armed.map((n) => n.run_at),
+      ['2026-01-15T10:15:00.000Z'],
+    );
     clock.advance(minutes(2));
     await postUpdate(ivy, incident.id, {
       body: 'Workers are restarting; backlog draining.',
@@ -483,5 +492,20 @@ eachDialect(
       ['2026-01-15T10:22:00.000Z'],
       'one reminder, moved to the new deadline',
     );
+
+    // Resolved by an external update (held for the comms lead's approval, as SEV1 wants).
+    const resolving = await resolveIncident(ivy, incident.id, {
+      body: 'The backlog is gone; jobs run on time again.',
+    });
+    const draft = resolving.incident_updates.find((u) => u.state === 'pending_approval');
+    assert.ok(draft);
+    await approveUpdate(carol, incident.id, draft.id);
+    const closed = await getIncident(db, incident.id);
+    assert.equal(closed.status, 'resolved');
+    assert.equal(closed.next_internal_update_due_at, null);
+    const left = (await notices(db)).filter(
+      (n) => n.dedupe_key?.startsWith(`cadence-internal:${incident.id}:`) && n.state === 'pending',
+    );
+    assert.deepEqual(left, [], 'resolved: no internal reminder is left to go off');
   },
 );

@@ -17,7 +17,7 @@ import {
   type ReminderStage,
   remindersFor,
 } from '../../domain/cadence.ts';
-import type { IncidentStatus } from '../../domain/incidents.ts';
+import { type IncidentStatus, isOpen } from '../../domain/incidents.ts';
 import { incidentRoleLabels } from '../../domain/roles.ts';
 import { formatTime } from '../../domain/templates.ts';
 import { cadencePolicy, noticeChannels } from '../../plan/policy.ts';
@@ -151,15 +151,33 @@ async function moveDeadline(
   return next;
 }
 
-/** At declaration: the first external notice is due `first_external_within` after detection. */
+/**
+ * At declaration: the first external notice is due `first_external_within`
+ * after detection, and the first internal update one internal cadence after
+ * the declaration (the incident lead is reminded then unless one is posted).
+ */
 export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
   if (plan === null) return incident;
-  const due = firstExternalDue(
-    cadencePolicy(plan, incident.severity),
-    incident.detected_at ?? incident.declared_at,
+  const policy = cadencePolicy(plan, incident.severity);
+  let started = incident;
+  const internalDue = nextDueAfterPublish(
+    policy,
+    'internal',
+    incident.status as IncidentStatus,
+    incident.declared_at,
   );
-  if (due === null) return incident;
-  return moveDeadline(tx, plan, incident, due);
+  if (internalDue !== null) {
+    await tx.db
+      .updateTable('incidents')
+      .set({ next_internal_update_due_at: internalDue })
+      .where('id', '=', incident.id)
+      .execute();
+    started = { ...started, next_internal_update_due_at: internalDue };
+    await armInternalReminder(tx, plan, started, internalDue);
+  }
+  const due = firstExternalDue(policy, incident.detected_at ?? incident.declared_at);
+  if (due === null) return started;
+  return moveDeadline(tx, plan, started, due);
 }
 
 /**
@@ -223,6 +241,15 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
     .where('id', '=', incident.id)
     .execute();
   await armReminders(tx, plan, { ...incident, next_update_due_at: due }, due);
+  if (!isOpen(status)) {
+    // Resolved: no internal update is due any more either.
+    await tx.db
+      .updateTable('incidents')
+      .set({ next_internal_update_due_at: null })
+      .where('id', '=', incident.id)
+      .execute();
+    await armInternalReminder(tx, plan, incident, null);
+  }
 }
 
 export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
