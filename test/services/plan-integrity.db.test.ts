@@ -83,6 +83,7 @@ eachDialect(
     const calmer = await editIncident(carol, incident.id, { severity: 'SEV3' });
     assert.equal(calmer.severity, 'SEV3', 'the comms lead approves at SEV1, so may lower it');
     assert.equal(calmer.next_update_due_at, '2026-01-15T12:05:00.000Z', 'SEV3 cadence from the last publish');
+    assert.equal(calmer.next_internal_update_due_at, null, 'SEV3 has no internal cadence');
     assert.deepEqual(await pendingReminders(db, incident.id), [
       '2026-01-15T12:00:00.000Z',
       '2026-01-15T12:05:00.000Z',
@@ -100,6 +101,11 @@ eachDialect(
       'raising from a severity without approval adds approval: anyone may',
     );
     assert.equal(raised.next_update_due_at, '2026-01-15T10:35:00.000Z');
+    assert.equal(
+      raised.next_internal_update_due_at,
+      '2026-01-15T10:15:00.000Z',
+      'SEV1 internal cadence from the declaration, no internal update yet',
+    );
     assert.deepEqual(await pendingReminders(db, incident.id), [
       '2026-01-15T10:30:00.000Z',
       '2026-01-15T10:35:00.000Z',

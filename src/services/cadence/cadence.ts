@@ -151,6 +151,23 @@ async function moveDeadline(
   return next;
 }
 
+/** Stores the next internal deadline and re-arms (or cancels) the incident lead's reminder. */
+async function moveInternalDeadline(
+  tx: Ctx,
+  plan: Plan,
+  incident: IncidentRow,
+  due: string | null,
+): Promise<IncidentRow> {
+  await tx.db
+    .updateTable('incidents')
+    .set({ next_internal_update_due_at: due })
+    .where('id', '=', incident.id)
+    .execute();
+  const moved = { ...incident, next_internal_update_due_at: due };
+  await armInternalReminder(tx, plan, moved, due);
+  return moved;
+}
+
 /**
  * At declaration: the first external notice is due `first_external_within`
  * after detection, and the first internal update one internal cadence after
@@ -159,22 +176,14 @@ async function moveDeadline(
 export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
   if (plan === null) return incident;
   const policy = cadencePolicy(plan, incident.severity);
-  let started = incident;
   const internalDue = nextDueAfterPublish(
     policy,
     'internal',
     incident.status as IncidentStatus,
     incident.declared_at,
   );
-  if (internalDue !== null) {
-    await tx.db
-      .updateTable('incidents')
-      .set({ next_internal_update_due_at: internalDue })
-      .where('id', '=', incident.id)
-      .execute();
-    started = { ...started, next_internal_update_due_at: internalDue };
-    await armInternalReminder(tx, plan, started, internalDue);
-  }
+  const started =
+    internalDue === null ? incident : await moveInternalDeadline(tx, plan, incident, internalDue);
   const due = firstExternalDue(policy, incident.detected_at ?? incident.declared_at);
   if (due === null) return started;
   return moveDeadline(tx, plan, started, due);
@@ -194,13 +203,32 @@ export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Pro
     .orderBy('published_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+  const policy = cadencePolicy(plan, incident.severity);
+  const status = incident.status as IncidentStatus;
   const due = dueAfterCadenceChange(
-    cadencePolicy(plan, incident.severity),
-    incident.status as IncidentStatus,
+    policy,
+    status,
     last?.published_at ?? null,
     incident.detected_at ?? incident.declared_at,
   );
-  return moveDeadline(tx, plan, incident, due);
+  // The internal cadence too: from the last internal publish, or the declaration before any.
+  const lastInternal = await tx.db
+    .selectFrom('incident_updates')
+    .select('published_at')
+    .where('incident_id', '=', incident.id)
+    .where('state', '=', 'published')
+    .where('audience', '=', 'internal')
+    .orderBy('published_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const internalDue = nextDueAfterPublish(
+    policy,
+    'internal',
+    status,
+    lastInternal?.published_at ?? incident.declared_at,
+  );
+  const moved = await moveInternalDeadline(tx, plan, incident, internalDue);
+  return moveDeadline(tx, plan, moved, due);
 }
 
 /** Called by afterPublish: move the deadline for the update's audience and count adherence. */
@@ -210,13 +238,12 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
   const policy = cadencePolicy(plan, incident.severity);
   const status = incident.status as IncidentStatus;
   if (update.audience === 'internal') {
-    const due = nextDueAfterPublish(policy, 'internal', status, update.published_at);
-    await tx.db
-      .updateTable('incidents')
-      .set({ next_internal_update_due_at: due })
-      .where('id', '=', incident.id)
-      .execute();
-    await armInternalReminder(tx, plan, incident, due);
+    await moveInternalDeadline(
+      tx,
+      plan,
+      incident,
+      nextDueAfterPublish(policy, 'internal', status, update.published_at),
+    );
     return;
   }
   // The deadline this publish answers is the one stored before it; read it fresh, as it may have moved.
@@ -241,15 +268,8 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
     .where('id', '=', incident.id)
     .execute();
   await armReminders(tx, plan, { ...incident, next_update_due_at: due }, due);
-  if (!isOpen(status)) {
-    // Resolved: no internal update is due any more either.
-    await tx.db
-      .updateTable('incidents')
-      .set({ next_internal_update_due_at: null })
-      .where('id', '=', incident.id)
-      .execute();
-    await armInternalReminder(tx, plan, incident, null);
-  }
+  // Resolved: no internal update is due any more either.
+  if (!isOpen(status)) await moveInternalDeadline(tx, plan, incident, null);
 }
 
 export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
