@@ -1,6 +1,7 @@
 /** The `crier` command. */
 import { ConfigError, loadConfig } from '../config.ts';
 import { runClientCommand } from './commands/client-commands.ts';
+import { runDbCommand } from './commands/db-command.ts';
 import { runDeliveries, runWorker } from './commands/delivery-commands.ts';
 import { runExportCommand } from './commands/export-command.ts';
 import { runInit, runPlanCommand } from './commands/plan-commands.ts';
@@ -15,6 +16,8 @@ Server:
   worker                      run a delivery worker alone (drains on SIGTERM)
   migrate                     apply database migrations and exit
   export --out DIR            write the public status page as static files
+  db copy --to URL            copy the database into another, empty one
+                              (SQLite to PostgreSQL, or back); stop Crier first
   token create --role R --name N
                               create an API token (printed once)
 
@@ -48,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   if (command === 'export') return runExportCommand(config, rest);
+  if (command === 'db') return runDbCommand(config, rest);
   if (command === 'worker') return runWorker(config);
   if (command === 'deliveries') return runDeliveries(config, rest);
   if (command === 'serve' || command === 'migrate' || command === 'token') {
