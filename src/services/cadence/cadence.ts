@@ -9,6 +9,7 @@ import { cancelJob, enqueueJob, type NoticeMessage } from '../../delivery/outbox
 import {
   type Adherence,
   adherence,
+  type CadenceAudience,
   countPublish,
   dueAfterCadenceChange,
   firstExternalDue,
@@ -134,37 +135,19 @@ async function armInternalReminder(tx: Ctx, plan: Plan, incident: IncidentRow, d
   }
 }
 
-/** Stores the next external deadline and re-arms its reminders. */
+/** Stores an audience's next deadline and re-arms (or cancels) its reminders. */
 async function moveDeadline(
   tx: Ctx,
   plan: Plan,
   incident: IncidentRow,
+  audience: CadenceAudience,
   due: string | null,
 ): Promise<IncidentRow> {
-  await tx.db
-    .updateTable('incidents')
-    .set({ next_update_due_at: due })
-    .where('id', '=', incident.id)
-    .execute();
-  const next = { ...incident, next_update_due_at: due };
-  await armReminders(tx, plan, next, due);
-  return next;
-}
-
-/** Stores the next internal deadline and re-arms (or cancels) the incident lead's reminder. */
-async function moveInternalDeadline(
-  tx: Ctx,
-  plan: Plan,
-  incident: IncidentRow,
-  due: string | null,
-): Promise<IncidentRow> {
-  await tx.db
-    .updateTable('incidents')
-    .set({ next_internal_update_due_at: due })
-    .where('id', '=', incident.id)
-    .execute();
-  const moved = { ...incident, next_internal_update_due_at: due };
-  await armInternalReminder(tx, plan, moved, due);
+  const change = audience === 'external' ? { next_update_due_at: due } : { next_internal_update_due_at: due };
+  await tx.db.updateTable('incidents').set(change).where('id', '=', incident.id).execute();
+  const moved = { ...incident, ...change };
+  if (audience === 'external') await armReminders(tx, plan, moved, due);
+  else await armInternalReminder(tx, plan, moved, due);
   return moved;
 }
 
@@ -183,10 +166,10 @@ export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | 
     incident.declared_at,
   );
   const started =
-    internalDue === null ? incident : await moveInternalDeadline(tx, plan, incident, internalDue);
+    internalDue === null ? incident : await moveDeadline(tx, plan, incident, 'internal', internalDue);
   const due = firstExternalDue(policy, incident.detected_at ?? incident.declared_at);
   if (due === null) return started;
-  return moveDeadline(tx, plan, started, due);
+  return moveDeadline(tx, plan, started, 'external', due);
 }
 
 /**
@@ -227,8 +210,8 @@ export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Pro
     status,
     lastInternal?.published_at ?? incident.declared_at,
   );
-  const moved = await moveInternalDeadline(tx, plan, incident, internalDue);
-  return moveDeadline(tx, plan, moved, due);
+  const moved = await moveDeadline(tx, plan, incident, 'internal', internalDue);
+  return moveDeadline(tx, plan, moved, 'external', due);
 }
 
 /** Called by afterPublish: move the deadline for the update's audience and count adherence. */
@@ -238,10 +221,11 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
   const policy = cadencePolicy(plan, incident.severity);
   const status = incident.status as IncidentStatus;
   if (update.audience === 'internal') {
-    await moveInternalDeadline(
+    await moveDeadline(
       tx,
       plan,
       incident,
+      'internal',
       nextDueAfterPublish(policy, 'internal', status, update.published_at),
     );
     return;
@@ -269,7 +253,7 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
     .execute();
   await armReminders(tx, plan, { ...incident, next_update_due_at: due }, due);
   // Resolved: no internal update is due any more either.
-  if (!isOpen(status)) await moveInternalDeadline(tx, plan, incident, null);
+  if (!isOpen(status)) await moveDeadline(tx, plan, incident, 'internal', null);
 }
 
 export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
