@@ -69,6 +69,8 @@ for (const dialect of dialects) {
         authorization: `Bearer ${(await createToken(testCtx(t.db), { name: 'reload', role: 'admin' })).token}`,
       };
       const inject = app.server.inject.bind(app.server);
+      const applyPlan = (source: string) =>
+        inject({ method: 'PUT', url: '/api/v1/plan', headers: auth, payload: { source } });
       const addPhone = () =>
         inject({
           method: 'POST',
@@ -86,23 +88,13 @@ for (const dialect of dialects) {
       // Applying the same channels again changes nothing in the running worker.
       const worker = app.delivery.worker;
       assert.ok(worker);
-      const unchanged = await inject({
-        method: 'PUT',
-        url: '/api/v1/plan',
-        headers: auth,
-        payload: { source: webhookOnly },
-      });
+      const unchanged = await applyPlan(webhookOnly);
       assert.equal(unchanged.statusCode, 200, unchanged.body);
       await app.delivery.reload();
       assert.equal(app.delivery.worker, worker, 'same channels: the worker keeps running');
 
       // A plan with an SMS channel, applied through the API: offered and used at once.
-      const applied = await inject({
-        method: 'PUT',
-        url: '/api/v1/plan',
-        headers: auth,
-        payload: { source: withSms },
-      });
+      const applied = await applyPlan(withSms);
       assert.equal(applied.statusCode, 200, applied.body);
       assert.equal(JSON.parse(applied.body).unchanged, false);
       // The apply announces itself on the change bus: no call, no restart, no poll needed.
