@@ -93,35 +93,44 @@ async function migrationSchema(db: Db): Promise<{ migrationTableSchema?: string 
   return schema ? { migrationTableSchema: schema } : {};
 }
 
-/** Runs every pending migration. Throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Kysely's migrator reads the tables of every schema in the database; a
+ * schema someone else drops meanwhile (tests drop theirs) fails that read
+ * before any migration runs (they run in one transaction), so nothing was
+ * done: read again.
+ */
+async function readingSchemasAgain<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await migrateOnce(db);
+      return await fn();
     } catch (err) {
-      // Kysely's migrator reads the tables of every schema in the database; a schema someone else
-      // drops meanwhile (tests drop theirs) fails that read before any migration runs (they run in one
-      // transaction), and nothing was migrated. Read again.
       if (attempt >= 3 || !/schema "[^"]*" does not exist/.test(String(err))) throw err;
     }
   }
 }
 
-async function migrateOnce(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+/** Runs every pending migration. Throws with the failing migration's name. */
+export function migrate(db: Db): Promise<string[]> {
+  return readingSchemasAgain(async () => {
+    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(
+        `Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
 }
 
 /** True when every known migration has been applied. */
-export async function migrationsCurrent(db: Db): Promise<boolean> {
-  const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-  const list = await migrator.getMigrations();
-  return list.every((m) => m.executedAt !== undefined);
+export function migrationsCurrent(db: Db): Promise<boolean> {
+  return readingSchemasAgain(async () => {
+    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
+    const list = await migrator.getMigrations();
+    return list.every((m) => m.executedAt !== undefined);
+  });
 }
 
 export function dialect(db: Db): DialectName {
