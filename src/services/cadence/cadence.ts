@@ -172,43 +172,39 @@ export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | 
   return moveDeadline(tx, plan, started, 'external', due);
 }
 
+/** When the incident's last update for an audience was published, or null before any. */
+async function lastPublishedAt(
+  tx: Ctx,
+  incidentId: string,
+  audience: CadenceAudience,
+): Promise<string | null> {
+  const row = await tx.db
+    .selectFrom('incident_updates')
+    .select('published_at')
+    .where('incident_id', '=', incidentId)
+    .where('state', '=', 'published')
+    .where('audience', audience === 'internal' ? '=' : '!=', 'internal')
+    .orderBy('published_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.published_at ?? null;
+}
+
 /**
  * After the severity changes: the deadline follows the new severity's
  * cadence, and the reminders are re-armed with its timings (or cancelled).
  */
 export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Promise<IncidentRow> {
-  const last = await tx.db
-    .selectFrom('incident_updates')
-    .select('published_at')
-    .where('incident_id', '=', incident.id)
-    .where('state', '=', 'published')
-    .where('audience', '!=', 'internal')
-    .orderBy('published_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const last = await lastPublishedAt(tx, incident.id, 'external');
   const policy = cadencePolicy(plan, incident.severity);
   const status = incident.status as IncidentStatus;
-  const due = dueAfterCadenceChange(
-    policy,
-    status,
-    last?.published_at ?? null,
-    incident.detected_at ?? incident.declared_at,
-  );
+  const due = dueAfterCadenceChange(policy, status, last, incident.detected_at ?? incident.declared_at);
   // The internal cadence too: from the last internal publish, or the declaration before any.
-  const lastInternal = await tx.db
-    .selectFrom('incident_updates')
-    .select('published_at')
-    .where('incident_id', '=', incident.id)
-    .where('state', '=', 'published')
-    .where('audience', '=', 'internal')
-    .orderBy('published_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
   const internalDue = nextDueAfterPublish(
     policy,
     'internal',
     status,
-    lastInternal?.published_at ?? incident.declared_at,
+    (await lastPublishedAt(tx, incident.id, 'internal')) ?? incident.declared_at,
   );
   const moved = await moveDeadline(tx, plan, incident, 'internal', internalDue);
   return moveDeadline(tx, plan, moved, 'external', due);
