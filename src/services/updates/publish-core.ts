@@ -101,19 +101,16 @@ export async function publishRow(
   const external = draft.audience !== 'internal';
   const firstExternal = external && incident.first_external_at === null;
   const firstInternal = !external && incident.first_internal_at === null;
-  await tx.db
-    .updateTable('incidents')
-    .set({
-      status,
-      impact,
-      impact_override: override,
-      ...instants,
-      ...(firstExternal && { first_external_at: now }),
-      ...(firstInternal && { first_internal_at: now }),
-      updated_at: now,
-    })
-    .where('id', '=', incident.id)
-    .execute();
+  const change = {
+    status,
+    impact,
+    impact_override: override,
+    ...instants,
+    ...(firstExternal && { first_external_at: now }),
+    ...(firstInternal && { first_internal_at: now }),
+    updated_at: now,
+  };
+  await tx.db.updateTable('incidents').set(change).where('id', '=', incident.id).execute();
 
   const update: IncidentUpdateRow = {
     ...draft,
@@ -139,16 +136,7 @@ export async function publishRow(
       .where('id', '=', draft.id)
       .execute();
   }
-  const published: IncidentRow = {
-    ...incident,
-    status,
-    impact,
-    impact_override: override,
-    ...instants,
-    ...(firstExternal && { first_external_at: now }),
-    ...(firstInternal && { first_internal_at: now }),
-    updated_at: now,
-  };
+  const published: IncidentRow = { ...incident, ...change };
   await afterPublish(tx, published, update);
   await audit(tx, {
     action: options.action,
