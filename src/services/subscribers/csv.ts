@@ -63,17 +63,8 @@ export async function* csvRows(chunks: AsyncIterable<Buffer | string>): AsyncGen
   }
 }
 
-const importColumns = [
-  'email',
-  'phone',
-  'webhook',
-  'slack',
-  'teams',
-  'discord',
-  'component_ids',
-  'locale',
-] as const;
 const contactColumns = ['email', 'phone', 'webhook', 'slack', 'teams', 'discord'] as const;
+const importColumns = [...contactColumns, 'component_ids', 'locale'] as const;
 
 export interface ImportResult {
   rows: number;
