@@ -2,7 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+} from 'kysely';
 import { type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type DialectName, dialectOf } from './dialect.ts';
@@ -30,7 +40,32 @@ function openSqlite(file: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+  return new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: reusingStatements(sqlite) }),
+  });
+}
+
+/**
+ * Transactions take the write lock at BEGIN. A deferred one that reads and
+ * then writes fails at once (SQLITE_BUSY, no waiting) when another
+ * connection committed in between (`crier worker` beside `crier serve`);
+ * an immediate one waits for the lock (busy_timeout).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 /**
@@ -43,11 +78,7 @@ function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(text: string) {
-      // Write transactions take the lock at BEGIN. A deferred one that reads and then writes fails
-      // at once (SQLITE_BUSY, no waiting) when another connection committed in between: the
-      // delivery worker's thread, or `crier worker` in another process.
-      const sql = text === 'begin' ? 'begin immediate' : text;
+    prepare(sql: string) {
       const cached = cache.get(sql);
       // A statement still being iterated (a streamed query) cannot run again; prepare a new one.
       if (cached && !cached.busy) {
