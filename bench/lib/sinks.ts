@@ -3,8 +3,10 @@
  * share an event loop with the sender being measured: an SMTP server
  * (npm smtp-server) or an HTTP server answering 200, counting what it
  * received. `node bench/lib/sinks.ts smtp|http` prints
- * `ready <port> <control-port>`; `GET /count` and `POST /reset` on the
- * control port read and clear the count.
+ * `ready <port> <control-port>`; on the control port, `GET /` reads the
+ * count, `GET /?until=N` answers once the count reaches N (one request for
+ * the whole wait, so the sender being measured does not pay for polling),
+ * and `POST /` clears it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +14,24 @@ import { SMTPServer } from 'smtp-server';
 
 const kind = process.argv[2];
 let count = 0;
+const waiters: { n: number; answer: () => void }[] = [];
+
+function received(): void {
+  count += 1;
+  for (let i = waiters.length - 1; i >= 0; i--) {
+    const w = waiters[i];
+    if (w && count >= w.n) {
+      waiters.splice(i, 1);
+      w.answer();
+    }
+  }
+}
 
 const control = http.createServer((req, res) => {
   if (req.method === 'POST') count = 0;
-  res.end(String(count));
+  const until = Number(new URL(req.url ?? '/', 'http://sink').searchParams.get('until') ?? 0);
+  if (count >= until) res.end(String(count));
+  else waiters.push({ n: until, answer: () => res.end(String(count)) });
 });
 
 function ready(port: number): void {
@@ -32,7 +48,7 @@ if (kind === 'smtp') {
     onData(stream, _session, callback) {
       stream.on('data', () => {});
       stream.on('end', () => {
-        count += 1;
+        received();
         callback();
       });
     },
@@ -44,7 +60,7 @@ if (kind === 'smtp') {
   const server = http.createServer((req, res) => {
     req.on('data', () => {});
     req.on('end', () => {
-      count += 1;
+      received();
       res.writeHead(200, { 'content-length': '2' });
       res.end('ok');
     });
