@@ -5,9 +5,15 @@
  * PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several workers claim at once
  * without waiting on each other; SQLite has one writer at a time anyway.
  */
-import { sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import { type Db, dialect } from '../store/db.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
+
+/**
+ * Deliveries still to send. Written with literals, the way the partial index
+ * `deliveries_due` is defined, so the database can tell the index covers it.
+ */
+export const unsent = sql<SqlBool>`state in ('pending', 'failed', 'sending')`;
 
 export async function claimJobs(
   db: Db,
@@ -60,17 +66,16 @@ export interface ClaimedDelivery {
   lease_until_ms: number;
 }
 
-export async function claimDeliveries(
-  db: Db,
-  channel: string,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-): Promise<ClaimedDelivery[]> {
+/**
+ * The claim itself: the due rows of one channel, oldest due first, become
+ * `sending` under a lease. Exported for the test that checks it reads the
+ * partial index.
+ */
+export function claimQuery(db: Db, channel: string, now: Date, leaseMs: number, limit: number) {
   const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseMs).toISOString();
   const pg = dialect(db) === 'postgres';
-  const claimed = await db
+  return db
     .updateTable('deliveries')
     .set((eb) => ({
       state: 'sending',
@@ -84,16 +89,24 @@ export async function claimDeliveries(
         .selectFrom('deliveries')
         .select('id')
         .where('channel', '=', channel)
-        .where('state', 'in', ['pending', 'failed', 'sending'])
+        .where(unsent)
         .where('next_attempt_at', '<=', nowIso)
-        // No ORDER BY: with three states in the IN list, sorting would read every due row on each
-        // claim. The index walk returns rows by due time within each state, which is order enough.
+        .orderBy('next_attempt_at')
         .limit(limit);
       if (pg) q = q.forUpdate().skipLocked();
       return q;
     })
-    .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts'])
-    .execute();
+    .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts']);
+}
+
+export async function claimDeliveries(
+  db: Db,
+  channel: string,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedDelivery[]> {
+  const claimed = await claimQuery(db, channel, now, leaseMs, limit).execute();
   if (claimed.length === 0) return [];
   const subscribers = await db
     .selectFrom('subscribers')
@@ -169,17 +182,34 @@ export type DeliveryOutcome =
   /** Not attempted because the lease ran out first: nothing is written, the row is someone else's now. */
   | { id: string; state: 'expired' };
 
+/**
+ * `id` is one of `ids`, passed as one parameter (a JSON array on SQLite, an
+ * array on PostgreSQL): the statement's text is the same for any number of
+ * ids, so it is prepared once, and the query builder handles one value
+ * instead of hundreds.
+ */
+function idIn(db: Db, ids: readonly string[]) {
+  return dialect(db) === 'postgres'
+    ? sql<SqlBool>`id = any(${ids}::text[])`
+    : sql<SqlBool>`id in (select value from json_each(${JSON.stringify(ids)}))`;
+}
+
 /** Writes a batch of outcomes in one transaction. */
 export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[], now: Date): Promise<void> {
   if (outcomes.length === 0) return;
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    const sent = outcomes.filter((o) => o.state === 'sent');
-    // The common case, written in bulk: sent deliveries grouped by channel and provider id absence.
+    // The common case, sent with no provider id to keep, is written in bulk after the others.
+    const sentVia = new Map<string, string[]>();
     for (const o of outcomes) {
       switch (o.state) {
         case 'sent':
-          if (o.providerId === null) continue;
+          if (o.providerId === null) {
+            const ids = sentVia.get(o.via);
+            if (ids) ids.push(o.id);
+            else sentVia.set(o.via, [o.id]);
+            continue;
+          }
           await trx
             .updateTable('deliveries')
             .set({
@@ -239,17 +269,12 @@ export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[
           break;
       }
     }
-    const bulk = sent.filter((o) => o.providerId === null);
-    const byVia = new Map<string, string[]>();
-    for (const o of bulk) byVia.set(o.via, [...(byVia.get(o.via) ?? []), o.id]);
-    for (const [via, ids] of byVia) {
-      for (let i = 0; i < ids.length; i += 500) {
-        await trx
-          .updateTable('deliveries')
-          .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
-      }
+    for (const [via, ids] of sentVia) {
+      await trx
+        .updateTable('deliveries')
+        .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
+        .where(idIn(trx, ids))
+        .execute();
     }
   });
 }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import { label } from '../delivery/metrics.ts';
+import { unsent } from '../delivery/store.ts';
 import type { Db } from '../store/db.ts';
 
 export async function databaseGauges(db: Db, now: Date): Promise<string> {
@@ -24,7 +25,7 @@ export async function databaseGauges(db: Db, now: Date): Promise<string> {
     db
       .selectFrom('deliveries')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('state', 'in', ['pending', 'failed', 'sending'])
+      .where(unsent)
       .where('next_attempt_at', '<=', now.toISOString())
       .executeTakeFirst(),
   ]);

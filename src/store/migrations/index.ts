@@ -6,9 +6,11 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_init.ts';
 import * as m0003 from './0003_delivery.ts';
 import * as m0004 from './0004_plan.ts';
+import * as m0005 from './0005_active_deliveries.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0003_delivery': m0003,
   '0004_plan': m0004,
+  '0005_active_deliveries': m0005,
 };
