@@ -22,12 +22,18 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
+export interface PostOptions {
+  timeoutMs?: number;
+  /** False when a 2xx answer's body is of no use: it is then discarded unread (the body is ''). */
+  successBody?: boolean;
+}
+
 export interface HttpClient {
   post(
     url: string,
     body: string | Buffer,
     headers: Record<string, string>,
-    timeoutMs?: number,
+    options?: PostOptions,
   ): Promise<HttpResponse>;
   close(): Promise<void>;
 }
@@ -79,7 +85,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   });
 
   return {
-    async post(url, body, headers, timeoutMs) {
+    async post(url, body, headers, { timeoutMs, successBody = true } = {}) {
       if (!url.startsWith('https://') && !url.startsWith('http://')) {
         throw new Error(`Only http and https URLs are allowed: ${url.slice(0, 100)}`);
       }
@@ -93,11 +99,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(timeoutMs !== undefined &&
           timeoutMs !== timeout && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
       });
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: await readCapped(response.body),
-      };
+      const status = response.statusCode;
+      if (!successBody && status >= 200 && status < 300) {
+        await response.body.dump({ limit: maxBody });
+        return { status, headers: response.headers, body: '' };
+      }
+      return { status, headers: response.headers, body: await readCapped(response.body) };
     },
     close: () => agent.close(),
   };

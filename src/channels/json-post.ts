@@ -31,11 +31,16 @@ export function jsonPostChannel(options: JsonPostOptions): Channel {
     async send(target, message): Promise<SendResult> {
       const body = JSON.stringify(options.body(message, target));
       try {
-        const response = await client.post(target.contact, body, {
-          'content-type': 'application/json',
-          'user-agent': options.deps.userAgent,
-          ...options.headers?.(body, message, target),
-        });
+        const response = await client.post(
+          target.contact,
+          body,
+          {
+            'content-type': 'application/json',
+            'user-agent': options.deps.userAgent,
+            ...options.headers?.(body, message, target),
+          },
+          { successBody: options.providerId !== undefined },
+        );
         if (response.status >= 200 && response.status < 300) {
           const providerId = options.providerId?.(response.body, response.headers);
           return { ok: true, ...(providerId !== undefined && { providerId }) };
