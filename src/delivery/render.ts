@@ -55,6 +55,8 @@ export class Renderer {
   readonly #db: Db;
   readonly #publicUrl: string;
   readonly #cache = new Map<string, Promise<Base>>();
+  /** Each subject's message for each kind of channel, worked out once per fan-out rather than per message. */
+  readonly #kinds = new WeakMap<Base, Map<ChannelKind | undefined, Omit<Base, 'variants'>>>();
 
   constructor(db: Db, publicUrl: string) {
     this.#db = db;
@@ -92,12 +94,26 @@ export class Renderer {
         ...links,
       };
     }
-    const base = forKind(await this.#base(t.subjectType, t.subjectId), t.channelKind);
+    const base = this.#forKind(await this.#base(t.subjectType, t.subjectId), t.channelKind);
     const event = base.event && {
       ...base.event,
       meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
     };
     return { ...base, ...(event && { event }), id: t.deliveryId, ...links };
+  }
+
+  #forKind(base: Base, kind: ChannelKind | undefined): Omit<Base, 'variants'> {
+    let kinds = this.#kinds.get(base);
+    if (!kinds) {
+      kinds = new Map();
+      this.#kinds.set(base, kinds);
+    }
+    let message = kinds.get(kind);
+    if (!message) {
+      message = forKind(base, kind);
+      kinds.set(kind, message);
+    }
+    return message;
   }
 
   #base(subjectType: string, subjectId: string): Promise<Base> {
