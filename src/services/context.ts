@@ -23,9 +23,13 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** What changed, announced after a transaction commits (status page caches, live events). */
+export const changeKinds = ['component', 'incident', 'maintenance', 'page', 'subscriber', 'plan'] as const;
+
 export interface ChangeEvent {
-  readonly kind: 'component' | 'incident' | 'maintenance' | 'page' | 'subscriber' | 'plan';
+  readonly kind: (typeof changeKinds)[number];
   readonly id?: string;
+  /** Made by another process and announced through the database (PostgreSQL NOTIFY), not made here. */
+  readonly remote?: boolean;
 }
 
 export interface Changes {

@@ -1,20 +1,24 @@
 /**
  * Several Crier processes on one PostgreSQL: each process announces its
- * changes with NOTIFY and listens for the others', so every node's status
- * page refreshes whichever node took the write. One dedicated connection
- * listens; it reconnects after a drop and refreshes then, since a change
- * may have been missed while it was away.
+ * changes with NOTIFY and listens for the others', and publishes theirs on
+ * its own change bus marked `remote`, so every node's status page refreshes
+ * and its channels follow a new plan whichever node took the write. One
+ * dedicated connection listens; it reconnects after a drop and calls
+ * `onReconnect` then, since a change may have been missed while it was away.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ChangeBus } from '../changes.ts';
+import { type ChangeEvent, changeKinds } from '../services/context.ts';
 import type { Db } from '../store/db.ts';
 
 export interface ChangeNotifier {
   close(): Promise<void>;
 }
+
+const kinds = new Set<string>(changeKinds);
 
 /** One channel per schema, so separate installations (and test schemas) in one database stay apart. */
 export function channelFor(schema: string): string {
@@ -26,9 +30,9 @@ export async function startChangeNotifier(options: {
   url: string;
   changes: ChangeBus;
   log: Logger;
-  onRemoteChange: () => void;
+  onReconnect: () => void;
 }): Promise<ChangeNotifier> {
-  const { db, url, changes, log, onRemoteChange } = options;
+  const { db, url, changes, log, onReconnect } = options;
   const me = randomBytes(8).toString('hex');
   const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? 'public';
   const channel = channelFor(schema);
@@ -45,13 +49,20 @@ export async function startChangeNotifier(options: {
       retry = setTimeout(() => void connect().catch(() => {}), 2_000);
     });
     c.on('notification', (n) => {
-      if (n.channel === channel && !n.payload?.startsWith(`${me}:`)) onRemoteChange();
+      if (n.channel !== channel || !n.payload || n.payload.startsWith(`${me}:`)) return;
+      const [, kind = '', ...id] = n.payload.split(':');
+      if (!kinds.has(kind)) return;
+      changes.publish({
+        kind: kind as ChangeEvent['kind'],
+        ...(id.length > 0 && id.join(':') !== '' && { id: id.join(':') }),
+        remote: true,
+      });
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${channel}`);
       client = c;
-      onRemoteChange();
+      onReconnect();
     } catch (err) {
       log.warn({ err }, 'could not listen for changes; retrying');
       await c.end().catch(() => {});
@@ -60,6 +71,8 @@ export async function startChangeNotifier(options: {
   await connect();
 
   const stop = changes.subscribe((event) => {
+    // Another process's change, heard here: announcing it again would echo between processes.
+    if (event.remote) return;
     const payload = `${me}:${event.kind}:${event.id ?? ''}`.slice(0, 200);
     sql`select pg_notify(${channel}, ${payload})`.execute(db).catch((err: unknown) => {
       log.warn({ err }, 'could not announce a change to other processes');

@@ -60,7 +60,8 @@ export async function startStatusPage(deps: {
       url: deps.listenUrl,
       changes: deps.changes,
       log,
-      onRemoteChange: () => page.requestRefresh(),
+      // Other processes' changes arrive on the change bus; after a gap in listening, refresh anyway.
+      onReconnect: () => page.requestRefresh(),
     });
   }
 

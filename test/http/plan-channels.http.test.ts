@@ -11,6 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
+import { openDatabase } from '../../src/store/db.ts';
 import { dialects, openTestDb, silentLog, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
@@ -129,3 +130,48 @@ for (const dialect of dialects) {
     }
   });
 }
+
+const pg = dialects.find((d) => d.name === 'postgres');
+
+test('a plan applied through one process brings its channel into another at once (PostgreSQL NOTIFY)', {
+  skip: !pg && 'needs CRIER_TEST_DATABASE_URL',
+}, async () => {
+  if (!pg) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-'));
+  const planFile = path.join(dir, 'crier.yaml');
+  const webhookOnly = planWith('  webhook: { type: webhook }\n', 'status-page, webhook');
+  fs.writeFileSync(planFile, webhookOnly);
+  const withSlack = planWith(
+    '  webhook: { type: webhook }\n  slack: { type: slack }\n',
+    'status-page, webhook, slack',
+  );
+  const t = await openTestDb(pg);
+  const otherDb = openDatabase(pg.url, { schema: t.schema, poolSize: 2 });
+  const config = testConfig({ CRIER_PLAN: planFile, CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
+  const options = { timers: false, worker: true, log: silentLog, listenUrl: pg.url };
+  const a = await createApp(config, { ...options, db: t.db });
+  const b = await createApp(config, { ...options, db: otherDb });
+  try {
+    assert.ok(!b.delivery.offered.has('slack'));
+    const auth = {
+      authorization: `Bearer ${(await createToken(testCtx(t.db), { name: 'reload', role: 'admin' })).token}`,
+    };
+    const applied = await a.server.inject({
+      method: 'PUT',
+      url: '/api/v1/plan',
+      headers: auth,
+      payload: { source: withSlack },
+    });
+    assert.equal(applied.statusCode, 200, applied.body);
+    // The other process polls the plan every 15 s; well before that, the NOTIFY has reached it.
+    await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
+    const subscribe = await b.server.inject({ method: 'GET', url: '/subscribe' });
+    assert.match(subscribe.body, /name="slack"/);
+  } finally {
+    await b.close();
+    await a.close();
+    await otherDb.destroy();
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -10,6 +10,7 @@ import type { Config } from '../../config.ts';
 import { startDelivery } from '../../delivery/wiring.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
 import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
+import { startChangeNotifier } from '../../statuspage/notify.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { AdminClient } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
@@ -18,16 +19,22 @@ export async function runWorker(config: Config): Promise<number> {
   const log = createLogger(config);
   const db = openDatabase(config.databaseUrl);
   await migrate(db);
+  const changes = new ChangeBus();
   const ctx: Ctx = {
     db,
     clock: systemClock,
     log,
     config,
-    changes: new ChangeBus(),
+    changes,
     actor: { ...systemActor, id: 'worker', source: 'worker' },
   };
+  // On PostgreSQL, a plan applied through a server reaches this worker's channels at once.
+  const notifier = /^postgres(ql)?:/.test(config.databaseUrl)
+    ? await startChangeNotifier({ db, url: config.databaseUrl, changes, log, onReconnect: () => {} })
+    : undefined;
   const delivery = await startDelivery(ctx, {
     env: config.env,
+    changes,
     runWorker: true,
     worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
   });
@@ -41,6 +48,7 @@ export async function runWorker(config: Config): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await delivery.close();
+  await notifier?.close();
   await db.destroy();
   return 0;
 }
