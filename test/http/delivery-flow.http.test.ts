@@ -250,6 +250,13 @@ channels:
         'teams',
         'webhook',
       ]);
+      const unknown = await inject({
+        method: 'GET',
+        url: '/api/v1/deliveries/summary?update_id=no-such-update',
+        headers: auth,
+      });
+      assert.equal(unknown.statusCode, 404, unknown.body);
+      assert.equal(JSON.parse(unknown.body).error.code, 'update_not_found');
 
       // One-click unsubscribe, as a mail client does it (RFC 8058).
       const oneClick = await inject({

@@ -163,6 +163,15 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
       .groupBy(['channel', 'state'])
       .execute(),
   ]);
+  if (!job && rows.length === 0) {
+    const update = await db
+      .selectFrom('incident_updates')
+      .select('id')
+      .where('id', '=', updateId)
+      .executeTakeFirst();
+    // An id that names nothing is a mistake to report, not an update with nothing sent.
+    if (!update) throw new CrierError('update_not_found', `No update ${updateId}.`, { update_id: updateId });
+  }
   const result: UpdateDeliveryCounts = {
     update_id: updateId,
     fanout: job?.state ?? 'none',
