@@ -191,7 +191,7 @@ export class Lane {
       const batch = this.#outcomes.splice(0);
       if (batch.length === 0) return;
       try {
-        await recordOutcomes(this.#o.db, batch, this.#o.clock.now());
+        await recordOutcomes(this.#o.db, this.settings.kind, batch, this.#o.clock.now());
       } catch (err) {
         // Left unwritten, these deliveries are sent again after their lease: duplicates, never losses.
         this.#o.log.error(

@@ -194,11 +194,20 @@ function idIn(db: Db, ids: readonly string[]) {
     : sql<SqlBool>`id in (select value from json_each(${JSON.stringify(ids)}))`;
 }
 
-/** Writes a batch of outcomes in one transaction. */
-export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[], now: Date): Promise<void> {
+/**
+ * Writes a batch of outcomes of one channel (subscriber kind) in one
+ * transaction, and adds the deliveries it marks sent to that channel's count.
+ */
+export async function recordOutcomes(
+  db: Db,
+  channel: string,
+  outcomes: readonly DeliveryOutcome[],
+  now: Date,
+): Promise<void> {
   if (outcomes.length === 0) return;
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
+    let sent = 0n;
     // The common case, sent with no provider id to keep, is written in bulk after the others.
     const sentVia = new Map<string, string[]>();
     for (const o of outcomes) {
@@ -210,19 +219,21 @@ export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[
             else sentVia.set(o.via, [o.id]);
             continue;
           }
-          await trx
-            .updateTable('deliveries')
-            .set({
-              state: 'sent',
-              via: o.via,
-              provider_id: o.providerId,
-              sent_at: at,
-              updated_at: at,
-              lease_until: null,
-              last_error: null,
-            })
-            .where('id', '=', o.id)
-            .execute();
+          sent += (
+            await trx
+              .updateTable('deliveries')
+              .set({
+                state: 'sent',
+                via: o.via,
+                provider_id: o.providerId,
+                sent_at: at,
+                updated_at: at,
+                lease_until: null,
+                last_error: null,
+              })
+              .where('id', '=', o.id)
+              .executeTakeFirst()
+          ).numUpdatedRows;
           break;
         case 'failed':
           await trx
@@ -270,10 +281,23 @@ export async function recordOutcomes(db: Db, outcomes: readonly DeliveryOutcome[
       }
     }
     for (const [via, ids] of sentVia) {
+      sent += (
+        await trx
+          .updateTable('deliveries')
+          .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
+          .where(idIn(trx, ids))
+          .executeTakeFirst()
+      ).numUpdatedRows;
+    }
+    if (sent > 0n) {
       await trx
-        .updateTable('deliveries')
-        .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
-        .where(idIn(trx, ids))
+        .insertInto('delivery_sent_counts')
+        .values({ channel, n: Number(sent) })
+        .onConflict((oc) =>
+          oc
+            .column('channel')
+            .doUpdateSet((eb) => ({ n: eb('delivery_sent_counts.n', '+', eb.ref('excluded.n')) })),
+        )
         .execute();
     }
   });

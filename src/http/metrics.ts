@@ -1,21 +1,42 @@
 /**
  * /metrics in the Prometheus text format: the worker's counters and
- * histograms (this process), and gauges read from the database (all
- * workers): deliveries by channel and state, jobs waiting.
+ * histograms (this process), and what the database says (all workers):
+ * deliveries waiting or dead by channel and state, deliveries sent by
+ * channel, jobs waiting.
  */
 import type { FastifyInstance } from 'fastify';
+import { type SqlBool, sql } from 'kysely';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import { label } from '../delivery/metrics.ts';
 import { unsent } from '../delivery/store.ts';
 import type { Db } from '../store/db.ts';
 
-export async function databaseGauges(db: Db, now: Date): Promise<string> {
-  const [deliveries, jobs, due] = await Promise.all([
-    db
+/**
+ * Deliveries waiting (pending, failed, sending) and given up on (dead), by
+ * channel and state. Both read partial indexes that hold only those rows,
+ * so the cost follows the queue, not every delivery ever made.
+ */
+export function deliveryGaugeQueries(db: Db) {
+  return {
+    unsent: db
       .selectFrom('deliveries')
       .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy(['channel', 'state'])
-      .execute(),
+      .where(unsent)
+      .groupBy(['channel', 'state']),
+    dead: db
+      .selectFrom('deliveries')
+      .select(['channel', sql.lit('dead').as('state'), (eb) => eb.fn.countAll<number>().as('n')])
+      .where(sql<SqlBool>`state = 'dead'`)
+      .groupBy('channel'),
+  };
+}
+
+export async function databaseGauges(db: Db, now: Date): Promise<string> {
+  const gauges = deliveryGaugeQueries(db);
+  const [unsentRows, deadRows, sent, jobs, due] = await Promise.all([
+    gauges.unsent.execute(),
+    gauges.dead.execute(),
+    db.selectFrom('delivery_sent_counts').select(['channel', 'n']).orderBy('channel').execute(),
     db
       .selectFrom('outbox_jobs')
       .select(['kind', 'state', (eb) => eb.fn.countAll<number>().as('n')])
@@ -30,11 +51,15 @@ export async function databaseGauges(db: Db, now: Date): Promise<string> {
       .executeTakeFirst(),
   ]);
   const lines = [
-    '# HELP crier_deliveries Deliveries by channel and state.',
+    '# HELP crier_deliveries Deliveries not sent yet (pending, sending, failed) or given up on (dead), by channel and state.',
     '# TYPE crier_deliveries gauge',
-    ...deliveries.map(
-      (r) => `crier_deliveries{channel="${label(r.channel)}",state="${label(r.state)}"} ${Number(r.n)}`,
+    ...[...unsentRows, ...deadRows].map(
+      (r) =>
+        `crier_deliveries{channel="${label(r.channel)}",state="${label(String(r.state))}"} ${Number(r.n)}`,
     ),
+    '# HELP crier_deliveries_sent_total Deliveries sent, by channel, by every worker on this database.',
+    '# TYPE crier_deliveries_sent_total counter',
+    ...sent.map((r) => `crier_deliveries_sent_total{channel="${label(r.channel)}"} ${Number(r.n)}`),
     '# HELP crier_outbox_jobs Outbox jobs waiting, running or dead, by kind.',
     '# TYPE crier_outbox_jobs gauge',
     ...jobs.map((r) => `crier_outbox_jobs{kind="${label(r.kind)}",state="${label(r.state)}"} ${Number(r.n)}`),

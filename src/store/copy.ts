@@ -32,6 +32,7 @@ const tables: readonly { name: Table; key: readonly string[]; serial?: string }[
   { name: 'subscriber_components', key: ['subscriber_id', 'component_id'] },
   { name: 'outbox_jobs', key: ['id'] },
   { name: 'deliveries', key: ['id'] },
+  { name: 'delivery_sent_counts', key: ['channel'] },
   { name: 'plan_versions', key: ['version'], serial: 'version' },
   { name: 'audit_log', key: ['id'], serial: 'id' },
 ];

@@ -285,6 +285,12 @@ export interface UpdateDecisionTable {
   at: string;
 }
 
+/** Deliveries sent, per channel (subscriber kind), counted as outcomes are written. */
+export interface DeliverySentCountTable {
+  channel: string;
+  n: number;
+}
+
 export interface Database {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
@@ -303,6 +309,7 @@ export interface Database {
   subscriber_components: SubscriberComponentTable;
   outbox_jobs: OutboxJobTable;
   deliveries: DeliveryTable;
+  delivery_sent_counts: DeliverySentCountTable;
   plan_versions: PlanVersionTable;
   incident_roles: IncidentRoleTable;
   update_decisions: UpdateDecisionTable;

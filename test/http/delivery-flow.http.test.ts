@@ -274,7 +274,7 @@ channels:
       assert.equal(ann.state, 'unsubscribed');
 
       const metrics = await inject({ method: 'GET', url: '/metrics' });
-      assert.match(metrics.body, /crier_deliveries\{channel="email",state="sent"\} 3/);
+      assert.match(metrics.body, /crier_deliveries_sent_total\{channel="email"\} 3/);
       assert.match(metrics.body, /crier_delivery_attempts_total\{channel="email",outcome="sent"\} 3/);
     } finally {
       await app?.close();
