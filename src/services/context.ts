@@ -22,9 +22,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** What changed, announced after a transaction commits (status page caches, live events). */
 export const changeKinds = ['component', 'incident', 'maintenance', 'page', 'subscriber', 'plan'] as const;
 
+/** What changed, announced after a transaction commits (status page caches, live events, channels). */
 export interface ChangeEvent {
   readonly kind: (typeof changeKinds)[number];
   readonly id?: string;

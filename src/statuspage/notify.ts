@@ -50,13 +50,10 @@ export async function startChangeNotifier(options: {
     });
     c.on('notification', (n) => {
       if (n.channel !== channel || !n.payload || n.payload.startsWith(`${me}:`)) return;
-      const [, kind = '', ...id] = n.payload.split(':');
+      const [, kind = '', ...rest] = n.payload.split(':');
       if (!kinds.has(kind)) return;
-      changes.publish({
-        kind: kind as ChangeEvent['kind'],
-        ...(id.length > 0 && id.join(':') !== '' && { id: id.join(':') }),
-        remote: true,
-      });
+      const id = rest.join(':');
+      changes.publish({ kind: kind as ChangeEvent['kind'], ...(id && { id }), remote: true });
     });
     try {
       await c.connect();
