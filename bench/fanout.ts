@@ -9,7 +9,8 @@
  *
  * Prints messages per second, total time, CPU time per message, peak RSS
  * and the ratio Crier/raw (medians over the rounds). BENCH_CPU_PROFILE=<dir>
- * writes a CPU profile of each side's measured time alone into <dir>.
+ * writes a CPU profile of each side's measured time alone into <dir>, and
+ * BENCH_HEAP_PROFILE=<dir> a sample of its allocations.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, createSecretKey } from 'node:crypto';
@@ -98,15 +99,26 @@ interface Measured {
 
 /**
  * Starts timing; the returned function gives the elapsed time and the process's CPU time since.
- * With BENCH_CPU_PROFILE=<dir>, the measured time alone is also profiled into that directory.
+ * With BENCH_CPU_PROFILE=<dir>, the measured time alone is also profiled into that directory;
+ * with BENCH_HEAP_PROFILE=<dir>, its allocations are sampled (every 32 KiB, collected or not)
+ * into a .heapprofile there.
  */
 async function startClock(): Promise<() => Promise<Measured>> {
-  const dir = process.env.BENCH_CPU_PROFILE;
-  const session = dir ? new inspector.Session() : undefined;
-  if (session) {
-    session.connect();
+  const cpuDir = process.env.BENCH_CPU_PROFILE;
+  const heapDir = process.env.BENCH_HEAP_PROFILE;
+  const session = cpuDir || heapDir ? new inspector.Session() : undefined;
+  if (session) session.connect();
+  if (session && cpuDir) {
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
+  }
+  if (session && heapDir) {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 32 * 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
   }
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -116,15 +128,18 @@ async function startClock(): Promise<() => Promise<Measured>> {
       seconds: (performance.now() - started) / 1000,
       cpuMs: (used.user + used.system) / 1000,
     };
-    if (session && dir) {
+    const name = `${values.side}-${values.kind}-${process.pid}`;
+    if (session && cpuDir) {
       const { profile } = await session.post('Profiler.stop');
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(
-        path.join(dir, `${values.side}-${values.kind}-${process.pid}.cpuprofile`),
-        JSON.stringify(profile),
-      );
-      session.disconnect();
+      fs.mkdirSync(cpuDir, { recursive: true });
+      fs.writeFileSync(path.join(cpuDir, `${name}.cpuprofile`), JSON.stringify(profile));
     }
+    if (session && heapDir) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      fs.mkdirSync(heapDir, { recursive: true });
+      fs.writeFileSync(path.join(heapDir, `${name}.heapprofile`), JSON.stringify(profile));
+    }
+    session?.disconnect();
     return measured;
   };
 }
