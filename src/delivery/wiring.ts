@@ -3,8 +3,9 @@
  * metrics, and (unless this process only serves HTTP) a worker.
  *
  * The channels follow the plan in force: when a new plan version is
- * applied (announced on the change bus in this process, and noticed by a
- * poll in the others) with different channels or audiences, a new channel
+ * applied (announced on the change bus in this process and, on PostgreSQL,
+ * in the others; noticed by a 2-second poll of the version number anyway)
+ * with different channels or audiences, a new channel
  * set and worker take over and the old worker drains (sends in flight
  * finish; work it claimed but had not started goes back to the queue).
  */
@@ -41,7 +42,7 @@ export interface DeliveryOptions {
   env: Readonly<Record<string, string | undefined>>;
   runWorker: boolean;
   worker?: WorkerOptions;
-  /** How often to look for a plan applied by another process (ms); 0 turns the poll off. */
+  /** How often to look for a plan applied by another process (ms, default 2,000); 0 turns the poll off. */
   planPollMs?: number;
   /** The process's change bus: a plan applied here reloads the channels at once. */
   changes?: ChangeBus;
@@ -133,8 +134,31 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
   const unsubscribe = options.changes?.subscribe((event) => {
     if (event.kind === 'plan') void reload();
   });
-  const pollMs = options.planPollMs ?? 15_000;
-  const poll = pollMs > 0 ? setInterval(() => void reload(), pollMs) : undefined;
+  // Another process's apply (announced at once on PostgreSQL; on SQLite, and after a missed
+  // notice, found here): each poll reads only the latest version number, the plan itself only
+  // when that number has moved.
+  let seenVersion: number | undefined;
+  const pollMs = options.planPollMs ?? 2_000;
+  const lookForNewPlan = async () => {
+    const latest = await ctx.db
+      .selectFrom('plan_versions')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .executeTakeFirst();
+    const version = Number(latest?.version ?? 0);
+    if (version === seenVersion) return;
+    seenVersion = version;
+    await reload();
+  };
+  const poll =
+    pollMs > 0
+      ? setInterval(
+          () =>
+            void lookForNewPlan().catch((err: unknown) =>
+              ctx.log.error({ err }, 'looking for a new plan failed'),
+            ),
+          pollMs,
+        )
+      : undefined;
   poll?.unref();
 
   return {

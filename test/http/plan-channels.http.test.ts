@@ -131,6 +131,44 @@ for (const dialect of dialects) {
   });
 }
 
+test('a plan applied through one process reaches another on the same SQLite file within seconds', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-'));
+  const planFile = path.join(dir, 'crier.yaml');
+  fs.writeFileSync(planFile, planWith('  webhook: { type: webhook }\n', 'status-page, webhook'));
+  const withSlack = planWith(
+    '  webhook: { type: webhook }\n  slack: { type: slack }\n',
+    'status-page, webhook, slack',
+  );
+  const url = `sqlite:${path.join(dir, 'crier.db')}`;
+  const dbA = openDatabase(url);
+  const dbB = openDatabase(url);
+  const config = testConfig({ CRIER_PLAN: planFile, CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
+  const options = { timers: false, worker: true, log: silentLog };
+  const a = await createApp(config, { ...options, db: dbA });
+  const b = await createApp(config, { ...options, db: dbB });
+  try {
+    assert.ok(!b.delivery.offered.has('slack'));
+    const auth = {
+      authorization: `Bearer ${(await createToken(testCtx(dbA), { name: 'reload', role: 'admin' })).token}`,
+    };
+    const applied = await a.server.inject({
+      method: 'PUT',
+      url: '/api/v1/plan',
+      headers: auth,
+      payload: { source: withSlack },
+    });
+    assert.equal(applied.statusCode, 200, applied.body);
+    // SQLite has no NOTIFY: the other process sees the version number move at its next look.
+    await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
+  } finally {
+    await b.close();
+    await a.close();
+    await dbB.destroy();
+    await dbA.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const pg = dialects.find((d) => d.name === 'postgres');
 
 test('a plan applied through one process brings its channel into another at once (PostgreSQL NOTIFY)', {
