@@ -5,13 +5,13 @@
  * the automatic exports.
  */
 import type { Logger } from 'pino';
+import { type ChangeNotifier, startChangeNotifier } from '../change-notifier.ts';
 import type { ChangeBus } from '../changes.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../services/context.ts';
 import type { Db } from '../store/db.ts';
 import { StatusPage } from './cache.ts';
 import { dirTarget, Exporter, exportFiles, s3Target } from './export.ts';
-import { type ChangeNotifier, startChangeNotifier } from './notify.ts';
 import { pageSettings } from './settings.ts';
 
 /** Uptime bars move to a new day and maintenance windows open even when no one writes. */

@@ -5,12 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../app.ts';
+import { startChangeNotifier } from '../../change-notifier.ts';
 import { ChangeBus } from '../../changes.ts';
 import type { Config } from '../../config.ts';
 import { startDelivery } from '../../delivery/wiring.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
 import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
-import { startChangeNotifier } from '../../statuspage/notify.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { AdminClient } from '../client.ts';
 import { CliError, print, table } from '../output.ts';

@@ -10,9 +10,9 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { ChangeBus } from '../changes.ts';
-import { type ChangeEvent, changeKinds } from '../services/context.ts';
-import type { Db } from '../store/db.ts';
+import type { ChangeBus } from './changes.ts';
+import { type ChangeEvent, changeKinds } from './services/context.ts';
+import type { Db } from './store/db.ts';
 
 export interface ChangeNotifier {
   close(): Promise<void>;
