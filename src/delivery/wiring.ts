@@ -14,7 +14,7 @@ import type { SubscriberKind } from '../channels/types.ts';
 import { resolveSecrets } from '../plan/channels.ts';
 import { loadPlan, type PlanFile } from '../plan/load.ts';
 import type { Ctx } from '../services/context.ts';
-import { currentPlan } from '../services/plan/current.ts';
+import { currentPlan, latestPlanVersion } from '../services/plan/current.ts';
 import { buildChannelSet, type ChannelSet } from './channel-set.ts';
 import { DeliveryMetrics } from './metrics.ts';
 import { Worker, type WorkerOptions } from './worker.ts';
@@ -140,11 +140,7 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
   let seenVersion: number | undefined;
   const pollMs = options.planPollMs ?? 2_000;
   const lookForNewPlan = async () => {
-    const latest = await ctx.db
-      .selectFrom('plan_versions')
-      .select((eb) => eb.fn.max('version').as('version'))
-      .executeTakeFirst();
-    const version = Number(latest?.version ?? 0);
+    const version = await latestPlanVersion(ctx.db);
     if (version === seenVersion) return;
     seenVersion = version;
     await reload();

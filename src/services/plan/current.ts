@@ -35,6 +35,15 @@ export async function currentPlan(db: Db): Promise<Plan | null> {
   return plan;
 }
 
+/** The number of the latest applied plan version, 0 when none was applied: cheap to ask often. */
+export async function latestPlanVersion(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('plan_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
 export const ApplyPlanInput = z.object({
   /** The YAML text of crier.yaml. */
   source: z.string().min(1).max(1_000_000),
