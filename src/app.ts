@@ -36,6 +36,8 @@ export interface AppOptions {
    */
   worker?: boolean;
   workerOptions?: WorkerOptions;
+  /** How often to look for a plan applied by another process (ms); 0 turns the look off. */
+  planPollMs?: number;
 }
 
 export interface App {
@@ -98,6 +100,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     env: config.env,
     changes,
     runWorker: options.worker ?? (options.timers !== false && config.worker),
+    ...(options.planPollMs !== undefined && { planPollMs: options.planPollMs }),
     worker: {
       leaseMs: config.workerLeaseMs,
       pollMs: config.workerPollMs,

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { createApp } from '../../src/app.ts';
+import { type AppOptions, createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
-import { openDatabase } from '../../src/store/db.ts';
+import { type Db, openDatabase } from '../../src/store/db.ts';
 import { dialects, openTestDb, silentLog, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
@@ -131,21 +131,27 @@ for (const dialect of dialects) {
   });
 }
 
-test('a plan applied through one process reaches another on the same SQLite file within seconds', async () => {
+const withSlack = planWith(
+  '  webhook: { type: webhook }\n  slack: { type: slack }\n',
+  'status-page, webhook, slack',
+);
+
+/**
+ * Two processes' apps on one database, started on a plan file without Slack; a plan with Slack
+ * is applied through the first, and `then` looks at the second.
+ */
+async function applyThroughOne(
+  dbA: Db,
+  dbB: Db,
+  options: AppOptions,
+  then: (b: Awaited<ReturnType<typeof createApp>>) => Promise<void>,
+): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-'));
   const planFile = path.join(dir, 'crier.yaml');
   fs.writeFileSync(planFile, planWith('  webhook: { type: webhook }\n', 'status-page, webhook'));
-  const withSlack = planWith(
-    '  webhook: { type: webhook }\n  slack: { type: slack }\n',
-    'status-page, webhook, slack',
-  );
-  const url = `sqlite:${path.join(dir, 'crier.db')}`;
-  const dbA = openDatabase(url);
-  const dbB = openDatabase(url);
   const config = testConfig({ CRIER_PLAN: planFile, CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
-  const options = { timers: false, worker: true, log: silentLog };
-  const a = await createApp(config, { ...options, db: dbA });
-  const b = await createApp(config, { ...options, db: dbB });
+  const a = await createApp(config, { timers: false, worker: true, log: silentLog, ...options, db: dbA });
+  const b = await createApp(config, { timers: false, worker: true, log: silentLog, ...options, db: dbB });
   try {
     assert.ok(!b.delivery.offered.has('slack'));
     const auth = {
@@ -158,11 +164,25 @@ test('a plan applied through one process reaches another on the same SQLite file
       payload: { source: withSlack },
     });
     assert.equal(applied.statusCode, 200, applied.body);
-    // SQLite has no NOTIFY: the other process sees the version number move at its next look.
-    await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
+    await then(b);
   } finally {
     await b.close();
     await a.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a plan applied through one process reaches another on the same SQLite file within seconds', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-db-'));
+  const url = `sqlite:${path.join(dir, 'crier.db')}`;
+  const dbA = openDatabase(url);
+  const dbB = openDatabase(url);
+  try {
+    await applyThroughOne(dbA, dbB, {}, async (b) => {
+      // SQLite has no NOTIFY: the other process sees the version number move at its next look.
+      await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
+    });
+  } finally {
     await dbB.destroy();
     await dbA.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -175,41 +195,17 @@ test('a plan applied through one process brings its channel into another at once
   skip: !pg && 'needs CRIER_TEST_DATABASE_URL',
 }, async () => {
   if (!pg) return;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crier-reload-'));
-  const planFile = path.join(dir, 'crier.yaml');
-  const webhookOnly = planWith('  webhook: { type: webhook }\n', 'status-page, webhook');
-  fs.writeFileSync(planFile, webhookOnly);
-  const withSlack = planWith(
-    '  webhook: { type: webhook }\n  slack: { type: slack }\n',
-    'status-page, webhook, slack',
-  );
   const t = await openTestDb(pg);
   const otherDb = openDatabase(pg.url, { schema: t.schema, poolSize: 2 });
-  const config = testConfig({ CRIER_PLAN: planFile, CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
-  const options = { timers: false, worker: true, log: silentLog, listenUrl: pg.url };
-  const a = await createApp(config, { ...options, db: t.db });
-  const b = await createApp(config, { ...options, db: otherDb });
   try {
-    assert.ok(!b.delivery.offered.has('slack'));
-    const auth = {
-      authorization: `Bearer ${(await createToken(testCtx(t.db), { name: 'reload', role: 'admin' })).token}`,
-    };
-    const applied = await a.server.inject({
-      method: 'PUT',
-      url: '/api/v1/plan',
-      headers: auth,
-      payload: { source: withSlack },
+    // No look at the version number: only the NOTIFY can bring the plan.
+    await applyThroughOne(t.db, otherDb, { listenUrl: pg.url, planPollMs: 0 }, async (b) => {
+      await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
+      const subscribe = await b.server.inject({ method: 'GET', url: '/subscribe' });
+      assert.match(subscribe.body, /name="slack"/);
     });
-    assert.equal(applied.statusCode, 200, applied.body);
-    // The other process polls the plan every 15 s; well before that, the NOTIFY has reached it.
-    await waitFor(() => b.delivery.offered.has('slack'), 5_000, 'the other process offers Slack');
-    const subscribe = await b.server.inject({ method: 'GET', url: '/subscribe' });
-    assert.match(subscribe.body, /name="slack"/);
   } finally {
-    await b.close();
-    await a.close();
     await otherDb.destroy();
     await t.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
