@@ -2,12 +2,12 @@
  * Building the delivery side of a process: the plan's channels, the
  * metrics, and (unless this process only serves HTTP) a worker.
  *
- * The channels follow the plan in force: when a new plan version is
- * applied (announced on the change bus in this process and, on PostgreSQL,
- * in the others; noticed by a 2-second poll of the version number anyway)
- * with different channels or audiences, a new channel
- * set and worker take over and the old worker drains (sends in flight
- * finish; work it claimed but had not started goes back to the queue).
+ * The channels follow the plan in force: when a new plan version with
+ * different channels or audiences is applied (announced on the change bus
+ * in this process and, on PostgreSQL, in the others; found by a 2-second
+ * look at the version number anyway), a new channel set and worker take
+ * over and the old worker drains (sends in flight finish; work it claimed
+ * but had not started goes back to the queue).
  */
 import type { ChangeBus } from '../changes.ts';
 import type { SubscriberKind } from '../channels/types.ts';
