@@ -94,6 +94,7 @@ const Env = z
     CRIER_WORKER: boolean.default(true),
     CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
     CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+    CRIER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     CRIER_TRUST_PROXY: trustProxy.default(false),
   })
@@ -135,6 +136,8 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** How often an idle worker looks for due work. */
   readonly workerPollMs: number;
+  /** Where `crier worker` serves /metrics and /healthz (on `host`); unset, it serves nothing. */
+  readonly workerMetricsPort: number | undefined;
   /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
   readonly maintenanceReminderMinutes: number;
   /** How the public status page looks (later also from the plan's `page:` section). */
@@ -198,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     worker: e.CRIER_WORKER,
     workerLeaseMs: e.CRIER_WORKER_LEASE_MS,
     workerPollMs: e.CRIER_WORKER_POLL_MS,
+    workerMetricsPort: e.CRIER_WORKER_METRICS_PORT,
     maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,

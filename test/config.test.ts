@@ -47,6 +47,13 @@ test('X-Forwarded-For is believed only from proxies named in CRIER_TRUST_PROXY',
   assert.throws(() => loadConfig({ CRIER_TRUST_PROXY: 'everyone' }), /CRIER_TRUST_PROXY/);
 });
 
+test("the worker's metrics port is off unless set, and must be a port number", () => {
+  assert.equal(loadConfig({}).workerMetricsPort, undefined);
+  assert.equal(loadConfig({ CRIER_WORKER_METRICS_PORT: '9464' }).workerMetricsPort, 9464);
+  for (const bad of ['metrics', '70000', '-1', '8.5'])
+    assert.throws(() => loadConfig({ CRIER_WORKER_METRICS_PORT: bad }), /CRIER_WORKER_METRICS_PORT/);
+});
+
 test('an S3 export without keys is listed with the other bad variables', () => {
   assert.throws(
     () => loadConfig({ CRIER_EXPORT_S3_URL: 'https://bucket.example', PORT: 'x' }),

@@ -51,11 +51,25 @@ export interface Server {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `crier serve` and waits until /readyz answers. */
-export async function startServer(env: Record<string, string>, args: string[] = ['serve']): Promise<Server> {
+/**
+ * Starts `crier serve` (or the command `args` name) and waits until /readyz
+ * answers on the port given in `portVariable` (`crier worker` listens on
+ * CRIER_WORKER_METRICS_PORT).
+ */
+export async function startServer(
+  env: Record<string, string>,
+  args: string[] = ['serve'],
+  portVariable = 'PORT',
+): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [cliEntry, ...args], {
-    env: { ...process.env, CRIER_LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: {
+      ...process.env,
+      CRIER_LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      [portVariable]: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

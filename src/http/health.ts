@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import { migrationsCurrent } from '../store/db.ts';
+import { type Db, migrationsCurrent } from '../store/db.ts';
 import type { BaseCtx } from './auth.ts';
 
 export interface HealthExtras {
@@ -8,20 +8,25 @@ export interface HealthExtras {
   informational?: () => Record<string, string>;
 }
 
+/** Whether the database answers and carries every migration: what /readyz reports. */
+export async function readiness(db: Db): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const checks: Record<string, string> = {};
+  try {
+    await sql`select 1`.execute(db);
+    checks.database = 'ok';
+    checks.migrations = (await migrationsCurrent(db)) ? 'ok' : 'pending';
+  } catch (err) {
+    checks.database = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
+}
+
 export function healthRoutes(deps: BaseCtx, extras: HealthExtras = {}): FastifyPluginAsync {
   return async (app) => {
     app.get('/healthz', async () => ({ status: 'ok' }));
 
     app.get('/readyz', async (_req, reply) => {
-      const checks: Record<string, string> = {};
-      try {
-        await sql`select 1`.execute(deps.db);
-        checks.database = 'ok';
-        checks.migrations = (await migrationsCurrent(deps.db)) ? 'ok' : 'pending';
-      } catch (err) {
-        checks.database = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
-      }
-      const ready = Object.values(checks).every((v) => v === 'ok');
+      const { ready, checks } = await readiness(deps.db);
       Object.assign(checks, extras.informational?.());
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
     });

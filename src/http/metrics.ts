@@ -70,6 +70,19 @@ export async function databaseGauges(db: Db, now: Date): Promise<string> {
   return `${lines.join('\n')}\n`;
 }
 
+/** The whole /metrics text: this process's counters, then what the database says. */
+export async function metricsText(
+  db: Db,
+  metrics: DeliveryMetrics,
+  now: Date,
+  extra: () => string = () => '',
+): Promise<string> {
+  return `${metrics.render()}${await databaseGauges(db, now)}${extra()}`;
+}
+
+/** The Prometheus text format's content type. */
+export const metricsContentType = 'text/plain; version=0.0.4; charset=utf-8';
+
 export function metricsRoutes(
   db: Db,
   metrics: () => DeliveryMetrics,
@@ -79,11 +92,8 @@ export function metricsRoutes(
 ) {
   return async (app: FastifyInstance) => {
     app.get('/metrics', async (_req, reply) => {
-      const body = `${metrics().render()}${await databaseGauges(db, now())}${extra()}`;
-      return reply
-        .type('text/plain; version=0.0.4; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(body);
+      const body = await metricsText(db, metrics(), now(), extra);
+      return reply.type(metricsContentType).header('cache-control', 'no-store').send(body);
     });
   };
 }

@@ -11,6 +11,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import type { Role } from '../../src/domain/permissions.ts';
 import type { Clock, Ctx } from '../../src/services/context.ts';
 import { type Db, migrate, openDatabase } from '../../src/store/db.ts';
+import { newId } from '../../src/store/ids.ts';
 
 export interface TestDialect {
   name: 'sqlite' | 'postgres';
@@ -130,5 +131,37 @@ export function testCtx(db: Db, options: TestCtxOptions = {}): Ctx {
     config: options.config ?? testConfig(),
     changes: options.changes ?? new ChangeBus(),
     actor: { id: options.actor ?? 'test:alice', role: options.role ?? 'admin', source: 'test' },
+  };
+}
+
+/**
+ * A confirmed subscriber row of `kind` at `contact`, following every
+ * component, as an import leaves it: for tests that load subscribers in
+ * bulk without the subscription flow.
+ */
+export function confirmedSubscriber(
+  kind: 'email' | 'webhook',
+  contact: string,
+  secret: string | null = null,
+) {
+  const now = new Date().toISOString();
+  return {
+    id: newId(),
+    audience: 'public',
+    kind,
+    contact,
+    contact_key: contact,
+    state: 'confirmed',
+    all_components: 1,
+    component_ids: '[]',
+    locale: null,
+    token: newId() + newId(),
+    confirm_token: null,
+    secret,
+    source: 'import',
+    disabled_reason: null,
+    created_at: now,
+    updated_at: now,
+    confirmed_at: now,
   };
 }

@@ -4,14 +4,17 @@
  * notifications have gone, with a live progress bar while they run.
  */
 import { parseArgs } from 'node:util';
+import type { Logger } from 'pino';
 import { createLogger } from '../../app.ts';
 import { startChangeNotifier } from '../../change-notifier.ts';
 import { ChangeBus } from '../../changes.ts';
 import type { Config } from '../../config.ts';
-import { startDelivery } from '../../delivery/wiring.ts';
+import { DeliveryMetrics } from '../../delivery/metrics.ts';
+import { type Delivery, startDelivery } from '../../delivery/wiring.ts';
+import { serveWorkerHttp, type WorkerHttp } from '../../http/worker-http.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
 import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
-import { migrate, openDatabase } from '../../store/db.ts';
+import { type Db, migrate, openDatabase } from '../../store/db.ts';
 import { AdminClient } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
 
@@ -19,6 +22,10 @@ export async function runWorker(config: Config): Promise<number> {
   const log = createLogger(config);
   const db = openDatabase(config.databaseUrl);
   await migrate(db);
+  // Listening comes first, so a port already taken stops the command before any work is claimed.
+  let delivery: Delivery | undefined;
+  const idle = new DeliveryMetrics();
+  const served = await serveMetrics(config, db, log, () => delivery?.metrics ?? idle);
   const changes = new ChangeBus();
   const ctx: Ctx = {
     db,
@@ -32,13 +39,13 @@ export async function runWorker(config: Config): Promise<number> {
   const notifier = /^postgres(ql)?:/.test(config.databaseUrl)
     ? await startChangeNotifier({ db, url: config.databaseUrl, changes, log, onReconnect: () => {} })
     : undefined;
-  const delivery = await startDelivery(ctx, {
+  delivery = await startDelivery(ctx, {
     env: config.env,
     changes,
     runWorker: true,
     worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
   });
-  log.info({ database: config.databaseUrl.split(':')[0] }, 'crier worker running');
+  log.info({ database: config.databaseUrl.split(':')[0], metrics: served?.url }, 'crier worker running');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'draining');
@@ -48,9 +55,29 @@ export async function runWorker(config: Config): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await delivery.close();
+  // Scrapes still answer while the worker drains; the port closes once it has.
+  await served?.close();
   await notifier?.close();
   await db.destroy();
   return 0;
+}
+
+/** The worker's /metrics, /healthz and /readyz, when CRIER_WORKER_METRICS_PORT asks for them. */
+async function serveMetrics(
+  config: Config,
+  db: Db,
+  log: Logger,
+  metrics: () => DeliveryMetrics,
+): Promise<WorkerHttp | undefined> {
+  const port = config.workerMetricsPort;
+  if (port === undefined) return undefined;
+  try {
+    return await serveWorkerHttp({ host: config.host, port, db, metrics, now: () => systemClock.now(), log });
+  } catch (err) {
+    await db.destroy();
+    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new CliError(`cannot serve the worker's metrics on ${config.host}:${port} (${reason})`, 1);
+  }
 }
 
 const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;

@@ -1,0 +1,90 @@
+/**
+ * What `crier worker` serves when `CRIER_WORKER_METRICS_PORT` is set:
+ * `/metrics` (the counters only a worker keeps — send attempts, provider
+ * latency, fan-out duration — with the database's gauges), `/healthz` and
+ * `/readyz`, so a worker running apart from any `crier serve` can be
+ * scraped and probed. Nothing else: a worker has no status page and no API.
+ * Plain node:http, as a worker loads no web framework.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { DeliveryMetrics } from '../delivery/metrics.ts';
+import type { Db } from '../store/db.ts';
+import { readiness } from './health.ts';
+import { metricsContentType, metricsText } from './metrics.ts';
+
+export interface WorkerHttpOptions {
+  host: string;
+  port: number;
+  db: Db;
+  /** The running worker's counters (a plan reload replaces the worker, not these). */
+  metrics: () => DeliveryMetrics;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface WorkerHttp {
+  /** Where it listens, `http://host:port`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+type Answer = { status: number; type: string; body: string };
+
+const json = (status: number, value: unknown): Answer => ({
+  status,
+  type: 'application/json; charset=utf-8',
+  body: JSON.stringify(value),
+});
+
+async function answer(method: string, path: string, o: WorkerHttpOptions): Promise<Answer> {
+  const known = path === '/metrics' || path === '/healthz' || path === '/readyz';
+  if (!known) return json(404, { error: { code: 'not_found', message: `No ${path} here.` } });
+  if (method !== 'GET' && method !== 'HEAD')
+    return json(405, { error: { code: 'method_not_allowed', message: `${path} takes GET.` } });
+  if (path === '/healthz') return json(200, { status: 'ok' });
+  if (path === '/readyz') {
+    const { ready, checks } = await readiness(o.db);
+    return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
+  }
+  try {
+    return { status: 200, type: metricsContentType, body: await metricsText(o.db, o.metrics(), o.now()) };
+  } catch (err) {
+    o.log.error({ err }, 'reading the metrics failed');
+    return json(503, { error: { code: 'database_unavailable', message: 'The database did not answer.' } });
+  }
+}
+
+export async function serveWorkerHttp(options: WorkerHttpOptions): Promise<WorkerHttp> {
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    void answer(method, path, options).then((a) => {
+      res.writeHead(a.status, {
+        'content-type': a.type,
+        'content-length': Buffer.byteLength(a.body),
+        'cache-control': 'no-store',
+        ...(a.status === 405 && { allow: 'GET, HEAD' }),
+      });
+      res.end(method === 'HEAD' ? undefined : a.body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
