@@ -12,8 +12,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
-import { newId } from '../src/store/ids.ts';
-import { dialects, openTestDb, testCtx } from '../test/helpers/db.ts';
+import { confirmedSubscriber, dialects, openTestDb, testCtx } from '../test/helpers/db.ts';
 import { waitFor } from '../test/helpers/receiver.ts';
 import { startSmtpSink } from '../test/helpers/smtp.ts';
 
@@ -60,26 +59,9 @@ for (const dialect of dialects) {
         SMTP_URL: smtp.url,
       };
 
-      const now = new Date().toISOString();
-      const rows = Array.from({ length: subscribers }, (_, i) => ({
-        id: newId(),
-        audience: 'public',
-        kind: 'email',
-        contact: `user${i}@example.com`,
-        contact_key: `user${i}@example.com`,
-        state: 'confirmed',
-        all_components: 1,
-        component_ids: '[]',
-        locale: null,
-        token: newId() + newId(),
-        confirm_token: null,
-        secret: null,
-        source: 'import',
-        disabled_reason: null,
-        created_at: now,
-        updated_at: now,
-        confirmed_at: now,
-      }));
+      const rows = Array.from({ length: subscribers }, (_, i) =>
+        confirmedSubscriber('email', `user${i}@example.com`),
+      );
       for (let i = 0; i < rows.length; i += 500)
         await t.db
           .insertInto('subscribers')
