@@ -38,6 +38,9 @@ const json = (status: number, value: unknown): Answer => ({
   body: JSON.stringify(value),
 });
 
+/** Should anything fail unforeseen: the scraper tries again; the worker goes on. */
+const unavailable = json(503, { error: { code: 'unavailable', message: 'Try again shortly.' } });
+
 async function answer(method: string, path: string, o: WorkerHttpOptions): Promise<Answer> {
   const known = path === '/metrics' || path === '/healthz' || path === '/readyz';
   if (!known) return json(404, { error: { code: 'not_found', message: `No ${path} here.` } });
@@ -60,15 +63,17 @@ export async function serveWorkerHttp(options: WorkerHttpOptions): Promise<Worke
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    void answer(method, path, options).then((a) => {
-      res.writeHead(a.status, {
-        'content-type': a.type,
-        'content-length': Buffer.byteLength(a.body),
-        'cache-control': 'no-store',
-        ...(a.status === 405 && { allow: 'GET, HEAD' }),
+    void answer(method, path, options)
+      .catch(() => unavailable)
+      .then((a) => {
+        res.writeHead(a.status, {
+          'content-type': a.type,
+          'content-length': Buffer.byteLength(a.body),
+          'cache-control': 'no-store',
+          ...(a.status === 405 && { allow: 'GET, HEAD' }),
+        });
+        res.end(method === 'HEAD' ? undefined : a.body);
       });
-      res.end(method === 'HEAD' ? undefined : a.body);
-    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
