@@ -136,7 +136,7 @@ export interface Config {
   readonly workerLeaseMs: number;
   /** How often an idle worker looks for due work. */
   readonly workerPollMs: number;
-  /** Where `crier worker` serves /metrics and /healthz (on `host`); unset, it serves nothing. */
+  /** Where `crier worker` serves /metrics, /healthz and /readyz (on `host`); unset, it serves nothing. */
   readonly workerMetricsPort: number | undefined;
   /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
   readonly maintenanceReminderMinutes: number;

@@ -3,8 +3,9 @@
  * `/metrics` (the counters only a worker keeps — send attempts, provider
  * latency, fan-out duration — with the database's gauges), `/healthz` and
  * `/readyz`, so a worker running apart from any `crier serve` can be
- * scraped and probed. Nothing else: a worker has no status page and no API.
- * Plain node:http, as a worker loads no web framework.
+ * scraped and probed. Nothing else: a worker has no status page and no API,
+ * so three fixed answers on plain node:http keep it apart from the API's
+ * routes, hooks and authentication.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +44,9 @@ const unavailable = json(503, { error: { code: 'unavailable', message: 'Try agai
 
 async function answer(method: string, path: string, o: WorkerHttpOptions): Promise<Answer> {
   const known = path === '/metrics' || path === '/healthz' || path === '/readyz';
-  if (!known) return json(404, { error: { code: 'not_found', message: `No ${path} here.` } });
+  if (!known) {
+    return json(404, { error: { code: 'not_found', message: `No ${path.slice(0, 200)} here.` } });
+  }
   if (method !== 'GET' && method !== 'HEAD')
     return json(405, { error: { code: 'method_not_allowed', message: `${path} takes GET.` } });
   if (path === '/healthz') return json(200, { status: 'ok' });
