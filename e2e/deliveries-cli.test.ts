@@ -1,7 +1,8 @@
 /**
  * `crier deliveries <update-id>` against a real server process: the counts
- * of an update's deliveries as JSON, as a table with a progress bar, and
- * live on a terminal; an id that names no update is an error.
+ * of an update's deliveries, and of the component events it triggered, as
+ * JSON, as a table with a progress bar, and live on a terminal; an id that
+ * names no update is an error.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -36,14 +37,27 @@ before(async () => {
     });
     assert.equal(res.status, 201, await res.text());
   }
+  const component = await runCli(['component', 'add', 'Login', '--json'], env);
+  assert.equal(component.code, 0, component.stderr);
+  const componentId = (JSON.parse(component.stdout) as { id: string }).id;
+  // The incident moves the component, so each subscriber also gets Statuspage's component event.
   const declared = await runCli(
-    ['incident', 'declare', 'Login errors', '--message', 'Some sign-ins fail.', '--json'],
+    [
+      'incident',
+      'declare',
+      'Login errors',
+      '--message',
+      'Some sign-ins fail.',
+      '--component',
+      `${componentId}=partial_outage`,
+      '--json',
+    ],
     env,
   );
   assert.equal(declared.code, 0, declared.stderr);
   const incident = JSON.parse(declared.stdout) as { incident_updates: { id: string }[] };
   updateId = incident.incident_updates[0]?.id ?? '';
-  await waitFor(() => receiver.requests.length >= 3, 15_000, 'three webhooks');
+  await waitFor(() => receiver.requests.length >= 6, 15_000, 'six webhooks');
 });
 
 after(async () => {
@@ -51,19 +65,22 @@ after(async () => {
   await receiver.close();
 });
 
+interface Counts {
+  by_state: Record<string, number>;
+  component_events: { by_state: Record<string, number> };
+}
+
 /** The counts once every outcome is written (the receiver sees a request before its outcome is). */
-async function settled(): Promise<{ total: number; by_state: Record<string, number> }> {
-  let counts = { total: 0, by_state: {} as Record<string, number> };
+async function settled(): Promise<void> {
   await waitFor(
     async () => {
       const r = await runCli(['deliveries', updateId, '--json'], env);
-      counts = JSON.parse(r.stdout);
-      return counts.by_state.sent === 3;
+      const counts = JSON.parse(r.stdout) as Counts;
+      return counts.by_state.sent === 3 && counts.component_events.by_state.sent === 3;
     },
     15_000,
-    'three sent',
+    'six sent',
   );
-  return counts;
 }
 
 test('crier deliveries --json gives the counts by channel and state', async () => {
@@ -76,6 +93,7 @@ test('crier deliveries --json gives the counts by channel and state', async () =
     total: 3,
     by_state: { sent: 3 },
     by_channel: { webhook: { sent: 3 } },
+    component_events: { fanout: 'done', total: 3, by_state: { sent: 3 } },
   });
 });
 
@@ -83,8 +101,9 @@ test('crier deliveries prints a table and the bar; on a terminal it draws the ba
   await settled();
   const r = await runCli(['deliveries', updateId], env);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /webhook\s+3\s+0\s+0\s+0\s+0/);
-  assert.match(r.stdout, /\[#{30}\] 3\/3 {2}sent 3 {2}pending 0/);
+  assert.match(r.stdout, /^webhook\s+3\s+0\s+0\s+0\s+0/m);
+  assert.match(r.stdout, /^webhook \(component events\)\s+3\s+0\s+0\s+0\s+0/m);
+  assert.match(r.stdout, /\[#{30}\] 6\/6 {2}sent 6 {2}pending 0/);
 
   // Under a pseudo-terminal (util-linux `script`), the live bar is drawn with a carriage return.
   const command = [process.execPath, cliEntry, 'deliveries', updateId].map((a) => `'${a}'`).join(' ');
@@ -96,7 +115,7 @@ test('crier deliveries prints a table and the bar; on a terminal it draws the ba
       (err, stdout) => (err ? reject(err) : resolve(stdout)),
     ),
   );
-  assert.match(tty, /\r\[#{30}\] 3\/3/);
+  assert.match(tty, /\r\[#{30}\] 6\/6/);
 });
 
 test('crier deliveries with an id that names no update fails and says so', async () => {

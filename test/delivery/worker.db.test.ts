@@ -11,6 +11,7 @@ import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { moveMaintenance } from '../../src/services/maintenances/move.ts';
 import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts';
+import { updateDeliveryCounts } from '../../src/services/subscribers/queries.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
@@ -114,6 +115,16 @@ eachDialect(test, 'a published update reaches every matching webhook subscriber 
         jobs.map((j) => j.state),
         ['done', 'done'],
       );
+      // What `crier deliveries <update-id>` shows: the update's messages and its component events.
+      const updateId = incident.incident_updates[0]?.id ?? '';
+      assert.deepEqual(await updateDeliveryCounts(db, updateId), {
+        update_id: updateId,
+        fanout: 'done',
+        total: 15,
+        by_state: { sent: 15 },
+        by_channel: { webhook: { sent: 15 } },
+        component_events: { fanout: 'done', total: 15, by_state: { sent: 15 } },
+      });
     } finally {
       await worker.stop();
     }

@@ -82,17 +82,33 @@ async function serveMetrics(
 
 const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;
 
+/** The update's own messages and the component events it triggered, counted together. */
+function overall(c: UpdateDeliveryCounts): { total: number; byState: Record<string, number> } {
+  const events = c.component_events;
+  const byState = Object.fromEntries(
+    states.map((s) => [s, (c.by_state[s] ?? 0) + (events?.by_state[s] ?? 0)]),
+  );
+  return { total: c.total + (events?.total ?? 0), byState };
+}
+
 function bar(c: UpdateDeliveryCounts, width = 30): string {
-  const done = (c.by_state.sent ?? 0) + (c.by_state.dead ?? 0);
-  const filled = c.total === 0 ? 0 : Math.round((done / c.total) * width);
-  const counts = states.map((s) => `${s} ${c.by_state[s] ?? 0}`).join('  ');
-  const fanout = c.fanout === 'done' ? '' : `  (fan-out ${c.fanout})`;
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${c.total}  ${counts}${fanout}`;
+  const { total, byState } = overall(c);
+  const done = (byState.sent ?? 0) + (byState.dead ?? 0);
+  const filled = total === 0 ? 0 : Math.round((done / total) * width);
+  const counts = states.map((s) => `${s} ${byState[s] ?? 0}`).join('  ');
+  const fanouts = [c.fanout, c.component_events?.fanout ?? 'none'].filter(
+    (f) => f !== 'done' && f !== 'none',
+  );
+  const fanout = fanouts.length > 0 ? `  (fan-out ${fanouts[0]})` : '';
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  ${counts}${fanout}`;
 }
 
 function finished(c: UpdateDeliveryCounts): boolean {
-  const open = (c.by_state.pending ?? 0) + (c.by_state.sending ?? 0) + (c.by_state.failed ?? 0);
-  return (c.fanout === 'done' || c.fanout === 'none') && open === 0;
+  const { byState } = overall(c);
+  const open = (byState.pending ?? 0) + (byState.sending ?? 0) + (byState.failed ?? 0);
+  // A dead fan-out goes no further without someone replaying it: waiting on it would never end.
+  const settled = (f: string | undefined) => f === undefined || f === 'done' || f === 'none' || f === 'dead';
+  return settled(c.fanout) && settled(c.component_events?.fanout) && open === 0;
 }
 
 export async function runDeliveries(config: Config, args: string[]): Promise<number> {
@@ -128,6 +144,13 @@ export async function runDeliveries(config: Config, args: string[]): Promise<num
       channel,
       ...Object.fromEntries(states.map((s) => [s, byState[s] ?? 0])),
     }));
+    const events = counts.component_events;
+    if (events && events.total > 0) {
+      rows.push({
+        channel: 'webhook (component events)',
+        ...Object.fromEntries(states.map((s) => [s, events.by_state[s] ?? 0])),
+      });
+    }
     return `${table(rows, ['channel', ...states])}\n${bar(counts)}`;
   });
   return 0;

@@ -141,43 +141,71 @@ export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Page<Del
 
 export interface UpdateDeliveryCounts {
   update_id: string;
-  /** pending | running | done: whether the fan-out has written every delivery yet. */
+  /** pending | running | done | dead | none: whether the fan-out has written every delivery yet. */
   fanout: string;
   total: number;
   by_state: Record<string, number>;
   by_channel: Record<string, Record<string, number>>;
+  /**
+   * Statuspage's component events the update sent webhook subscribers, one fan-out per
+   * component it moved (their deliveries' subjects are `<update-id>:<component-id>`).
+   */
+  component_events: { fanout: string; total: number; by_state: Record<string, number> };
 }
 
-/** Progress of one update's notifications: the fan-out job and its deliveries by channel and state. */
+/** How far fan-out jobs have gone taken together: the least advanced state among them, or none. */
+function fanoutState(jobs: readonly { state: string }[]): string {
+  for (const state of ['running', 'pending', 'dead']) if (jobs.some((j) => j.state === state)) return state;
+  return jobs.length > 0 ? 'done' : 'none';
+}
+
+/**
+ * Progress of one update's notifications: its fan-out job and its deliveries by channel and
+ * state, and the same for the component events it triggered.
+ */
 export async function updateDeliveryCounts(db: Db, updateId: string): Promise<UpdateDeliveryCounts> {
-  const [job, rows] = await Promise.all([
-    db
-      .selectFrom('outbox_jobs')
-      .select('state')
-      .where('dedupe_key', '=', `fanout:${updateId}`)
-      .executeTakeFirst(),
+  const update = await db
+    .selectFrom('incident_updates')
+    .select('affected_components')
+    .where('id', '=', updateId)
+    .executeTakeFirst();
+  // Named outright rather than by a prefix: an index serves `in`, and collations differ on ':'.
+  const componentSubjects = update
+    ? (JSON.parse(update.affected_components) as { code: string }[]).map((c) => `${updateId}:${c.code}`)
+    : [];
+  const counts = (subjects: string[]) =>
     db
       .selectFrom('deliveries')
       .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('subject_id', '=', updateId)
+      .where('subject_id', 'in', subjects)
       .groupBy(['channel', 'state'])
-      .execute(),
+      .execute();
+  const jobs = (subjects: string[]) =>
+    db
+      .selectFrom('outbox_jobs')
+      .select('state')
+      .where(
+        'dedupe_key',
+        'in',
+        subjects.map((s) => `fanout:${s}`),
+      )
+      .execute();
+  const [job, rows, componentJobs, componentRows] = await Promise.all([
+    jobs([updateId]),
+    counts([updateId]),
+    componentSubjects.length > 0 ? jobs(componentSubjects) : [],
+    componentSubjects.length > 0 ? counts(componentSubjects) : [],
   ]);
-  if (!job && rows.length === 0) {
-    const update = await db
-      .selectFrom('incident_updates')
-      .select('id')
-      .where('id', '=', updateId)
-      .executeTakeFirst();
-    // An id that names nothing is a mistake to report, not an update with nothing sent.
-    if (!update) throw new CrierError('update_not_found', `No update ${updateId}.`, { update_id: updateId });
-  }
+  // An id that names nothing is a mistake to report, not an update with nothing sent.
+  if (!update && job.length === 0 && rows.length === 0)
+    throw new CrierError('update_not_found', `No update ${updateId}.`, { update_id: updateId });
   const result: UpdateDeliveryCounts = {
     update_id: updateId,
-    fanout: job?.state ?? 'none',
+    fanout: fanoutState(job),
     total: 0,
     by_state: {},
     by_channel: {},
+    component_events: { fanout: fanoutState(componentJobs), total: 0, by_state: {} },
   };
   for (const r of rows) {
     const n = Number(r.n);
@@ -185,6 +213,12 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
     result.by_state[r.state] = (result.by_state[r.state] ?? 0) + n;
     result.by_channel[r.channel] ??= {};
     (result.by_channel[r.channel] as Record<string, number>)[r.state] = n;
+  }
+  const events = result.component_events;
+  for (const r of componentRows) {
+    const n = Number(r.n);
+    events.total += n;
+    events.by_state[r.state] = (events.by_state[r.state] ?? 0) + n;
   }
   return result;
 }
