@@ -103,7 +103,8 @@ function bar(c: UpdateDeliveryCounts, width = 30): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  ${counts}${fanout}`;
 }
 
-function finished(c: UpdateDeliveryCounts): boolean {
+/** Whether the live bar can stop: nothing left to write or to send. */
+export function finished(c: UpdateDeliveryCounts): boolean {
   const { byState } = overall(c);
   const open = (byState.pending ?? 0) + (byState.sending ?? 0) + (byState.failed ?? 0);
   // A dead fan-out goes no further without someone replaying it: waiting on it would never end.
