@@ -4,6 +4,13 @@
  * same transaction as the batch's inserts, and deliveries are unique on
  * (subject, subscriber, channel), so a crash between batches resumes where
  * it stopped and a repeated batch inserts nothing twice.
+ *
+ * The rows inserted already leased go to the worker's lanes with what sending
+ * them needs. On SQLite, where the batch's transaction holds the only write
+ * lock, they are known without reading them back: the subscribers read to
+ * find the batch's end are exactly the ones inserted, in id order, and each
+ * row's id is the batch's prefix and its place. Elsewhere, or when some rows
+ * were there already, they are read back.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -11,16 +18,27 @@ import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
 import { type Db, dialect } from '../store/db.ts';
 import type { FanoutPayload } from './outbox.ts';
+import { type LeasedDelivery, leasedBatch } from './store.ts';
 
 export interface FanoutBatch {
   inserted: number;
-  /** The first subscriber id after the previous batch (exclusive bound) and the last of this one. */
-  after: string | null;
-  last: string | null;
-  createdAt: string;
+  /** The rows inserted already leased to this worker, with what sending them needs. */
+  leased: LeasedDelivery[];
   /** The last subscriber id seen, or null when the fan-out is complete. */
   cursor: string | null;
 }
+
+/** What sending to a subscriber needs, read with the batch where its rows need not be read back. */
+const contactColumns = [
+  's.id',
+  's.kind',
+  's.contact',
+  's.secret',
+  's.locale',
+  's.token',
+  's.confirm_token',
+  's.state',
+] as const;
 
 /**
  * Inserts the next batch of deliveries after `cursor` for the kinds the
@@ -40,7 +58,7 @@ export async function expandBatch(
   lease: { kinds: ReadonlySet<SubscriberKind>; until: Date } = { kinds: new Set(), until: now },
 ): Promise<FanoutBatch> {
   const at = now.toISOString();
-  const empty = { inserted: 0, cursor: null, after: cursor, last: null, createdAt: at };
+  const empty: FanoutBatch = { inserted: 0, leased: [], cursor: null };
   if (kinds.length === 0) return empty;
   const matching = () => {
     let q = tx
@@ -65,14 +83,19 @@ export async function expandBatch(
     }
     return q;
   };
-  // Where this batch ends: the batchSize-th matching subscriber, or the last one.
-  const ids = await matching().select('s.id').orderBy('s.id').limit(batchSize).execute();
+  const leased = [...lease.kinds];
+  // Where this batch ends: the batchSize-th matching subscriber, or the last one. On SQLite, with
+  // part of the batch going out leased, with their contacts (see the module comment).
+  const contacts =
+    leased.length > 0 && dialect(tx) === 'sqlite'
+      ? await matching().select(contactColumns).orderBy('s.id').limit(batchSize).execute()
+      : null;
+  const ids = contacts ?? (await matching().select('s.id').orderBy('s.id').limit(batchSize).execute());
   const last = ids.at(-1)?.id;
   if (last === undefined) return empty;
 
   // The rows are built by the database from the subscribers themselves (INSERT ... SELECT):
   // nothing travels to the process and back, which is most of a fan-out's cost.
-  const leased = [...lease.kinds];
   const until = lease.until.toISOString();
   const ifLeased = (yes: RawBuilder<unknown>, no: RawBuilder<unknown>) =>
     leased.length === 0
@@ -123,11 +146,57 @@ export async function expandBatch(
     )
     .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
     .executeTakeFirst();
+  const inserted = Number(result.numInsertedOrUpdatedRows ?? 0);
+  const leaseUntilMs = lease.until.getTime();
   return {
-    inserted: Number(result.numInsertedOrUpdatedRows ?? 0),
+    inserted,
+    leased:
+      leased.length === 0 || inserted === 0
+        ? []
+        : // Every subscriber read got its row (none was there already): their ids are known.
+          contacts !== null && inserted === contacts.length
+          ? leasedRows(payload, contacts, prefix, lease.kinds, leaseUntilMs)
+          : await leasedBatch(tx, payload.subject_id, cursor, last, at, leaseUntilMs),
     cursor: ids.length < batchSize ? null : last,
-    after: cursor,
-    last,
-    createdAt: at,
   };
+}
+
+function leasedRows(
+  payload: FanoutPayload,
+  contacts: readonly {
+    id: string;
+    kind: string;
+    contact: string;
+    secret: string | null;
+    locale: string | null;
+    token: string;
+    confirm_token: string | null;
+    state: string;
+  }[],
+  prefix: string,
+  kinds: ReadonlySet<string>,
+  leaseUntilMs: number,
+): LeasedDelivery[] {
+  const rows: LeasedDelivery[] = [];
+  for (let i = 0; i < contacts.length; i++) {
+    const s = contacts[i] as (typeof contacts)[number];
+    if (!kinds.has(s.kind)) continue;
+    rows.push({
+      // The id the insert gave this row: the prefix, then its place in the batch from 1.
+      id: `${prefix}${(i + 1).toString(16).padStart(5, '0')}`,
+      subject_type: payload.subject_type,
+      subject_id: payload.subject_id,
+      subscriber_id: s.id,
+      channel: s.kind,
+      attempts: 1,
+      contact: s.contact,
+      secret: s.secret,
+      locale: s.locale,
+      token: s.token,
+      confirm_token: s.confirm_token,
+      subscriber_state: s.state,
+      lease_until_ms: leaseUntilMs,
+    });
+  }
+  return rows;
 }

@@ -12,7 +12,7 @@ import type { ChannelSet } from './channel-set.ts';
 import { expandBatch } from './fanout.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import { enqueueJob, type JobKind, type JobPayloads } from './outbox.ts';
-import { type ClaimedDelivery, leasedBatch } from './store.ts';
+import type { LeasedDelivery } from './store.ts';
 
 export interface JobContext {
   ctx: Ctx;
@@ -26,7 +26,7 @@ export interface JobContext {
   /** How long a claim lasts (ms). */
   leaseMs: number;
   /** Gives a lane deliveries this worker already holds the lease on. */
-  handOff(rows: readonly (ClaimedDelivery & { channel: string })[]): void;
+  handOff(rows: readonly LeasedDelivery[]): void;
 }
 
 export interface ClaimedJob<K extends JobKind> {
@@ -57,7 +57,7 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const room = new Set([...jc.lanesWithRoom()].filter((k) => kinds.includes(k)));
     const now = jc.ctx.clock.now();
     const until = new Date(now.getTime() + jc.leaseMs);
-    const { batch, leased } = await withTransaction(jc.ctx, async (tx) => {
+    const batch = await withTransaction(jc.ctx, async (tx) => {
       const result = await expandBatch(tx.db, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
         kinds: room,
         until,
@@ -67,23 +67,12 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
         .set({ cursor: result.cursor })
         .where('id', '=', job.id)
         .execute();
-      const rows =
-        room.size > 0 && result.last !== null && result.inserted > 0
-          ? await leasedBatch(
-              tx.db,
-              p.subject_id,
-              result.after,
-              result.last,
-              result.createdAt,
-              until.getTime(),
-            )
-          : [];
-      return { batch: result, leased: rows };
+      return result;
     });
     // Only after the commit: a rolled-back batch must not have been sent.
-    if (leased.length > 0) jc.handOff(leased);
+    if (batch.leased.length > 0) jc.handOff(batch.leased);
     // Rows not handed over leased wait in the table for a claim.
-    if (batch.inserted > leased.length) jc.wakeLanes();
+    if (batch.inserted > batch.leased.length) jc.wakeLanes();
     if (batch.cursor !== null) return { again: true };
     jc.metrics.fanoutFinished((jc.ctx.clock.now().getTime() - Date.parse(job.created_at)) / 1000);
     return { done: true };

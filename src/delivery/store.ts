@@ -135,9 +135,13 @@ export async function claimDeliveries(
   return out;
 }
 
+/** A delivery a fan-out batch inserted already leased to this worker. */
+export type LeasedDelivery = ClaimedDelivery & { channel: string };
+
 /**
  * The deliveries a fan-out batch inserted already leased to this worker
- * (see expandBatch), with what sending needs, so its lanes start without a claim.
+ * (see expandBatch), with what sending needs, so its lanes start without a
+ * claim: read back where they are not known otherwise.
  */
 export async function leasedBatch(
   db: Db,
@@ -146,7 +150,7 @@ export async function leasedBatch(
   upTo: string,
   createdAt: string,
   leaseUntilMs: number,
-): Promise<(ClaimedDelivery & { channel: string })[]> {
+): Promise<LeasedDelivery[]> {
   let q = db
     .selectFrom('deliveries as d')
     .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
