@@ -9,6 +9,7 @@ export interface JsonPostOptions {
   deps: ChannelDeps;
   timeoutMs?: number;
   concurrency?: number;
+  /** The request's body; a string is taken as JSON already serialized and sent as it is. */
   body(message: Message, target: Target): unknown;
   /** Extra headers for one request (signatures). */
   headers?(body: string, message: Message, target: Target): Record<string, string>;
@@ -29,7 +30,8 @@ export function jsonPostChannel(options: JsonPostOptions): Channel {
     name: options.name,
     type: options.type,
     async send(target, message): Promise<SendResult> {
-      const body = JSON.stringify(options.body(message, target));
+      const value = options.body(message, target);
+      const body = typeof value === 'string' ? value : JSON.stringify(value);
       try {
         const response = await client.post(
           target.contact,

@@ -50,6 +50,8 @@ export interface Message {
   readonly confirmUrl?: string;
   /** The Statuspage-compatible body a webhook subscriber receives. */
   readonly event?: WebhookEvent;
+  /** `event` already serialized, byte for byte `JSON.stringify(event)`, when the renderer had it ready. */
+  readonly eventJson?: string;
   readonly drill?: boolean;
 }
 

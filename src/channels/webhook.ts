@@ -43,6 +43,7 @@ export const webhook: ChannelAdapter<Settings> = {
       ...(settings.timeout_ms !== undefined && { timeoutMs: settings.timeout_ms }),
       ...(settings.concurrency !== undefined && { concurrency: settings.concurrency }),
       body: (message) =>
+        message.eventJson ??
         message.event ?? {
           meta: { ...(message.manageUrl && { unsubscribe: message.manageUrl }) },
           notice: { id: message.id, title: message.title, body: message.text, url: message.url ?? null },

@@ -57,6 +57,8 @@ export class Renderer {
   readonly #cache = new Map<string, Promise<Base>>();
   /** Each subject's message for each kind of channel, worked out once per fan-out rather than per message. */
   readonly #kinds = new WeakMap<Base, Map<ChannelKind | undefined, Omit<Base, 'variants'>>>();
+  /** Each subject's event serialized up to where each subscriber's `meta` goes (see #eventJson). */
+  readonly #eventHeads = new WeakMap<object, string | null>();
 
   constructor(db: Db, publicUrl: string) {
     this.#db = db;
@@ -95,11 +97,33 @@ export class Renderer {
       };
     }
     const base = this.#forKind(await this.#base(t.subjectType, t.subjectId), t.channelKind);
-    const event = base.event && {
-      ...base.event,
-      meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
+    const meta = { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` };
+    const event = base.event && { ...base.event, meta };
+    // Serialized ahead only for a webhook (or a caller that does not say which channel).
+    const forWebhook = t.channelKind === undefined || t.channelKind === 'webhook';
+    const eventJson = base.event && forWebhook ? this.#eventJson(base.event, meta) : undefined;
+    return {
+      ...base,
+      ...(event && { event }),
+      ...(eventJson && { eventJson }),
+      id: t.deliveryId,
+      ...links,
     };
-    return { ...base, ...(event && { event }), id: t.deliveryId, ...links };
+  }
+
+  /**
+   * `JSON.stringify({ ...event, meta })` without serializing the shared event for every
+   * subscriber: its text up to the closing brace is kept, and each message adds its own `meta`.
+   * An event that has a `meta` of its own (none does today) is serialized whole.
+   */
+  #eventJson(event: WebhookEvent, meta: Record<string, string>): string {
+    let head = this.#eventHeads.get(event);
+    if (head === undefined) {
+      const whole = JSON.stringify(event);
+      head = 'meta' in event ? null : `${whole.slice(0, -1)}${whole === '{}' ? '' : ','}"meta":`;
+      this.#eventHeads.set(event, head);
+    }
+    return head === null ? JSON.stringify({ ...event, meta }) : `${head}${JSON.stringify(meta)}}`;
   }
 
   #forKind(base: Base, kind: ChannelKind | undefined): Omit<Base, 'variants'> {
