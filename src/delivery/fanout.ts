@@ -83,11 +83,11 @@ export async function expandBatch(
     }
     return q;
   };
-  const leased = [...lease.kinds];
+  const leasedKinds = [...lease.kinds];
   // Where this batch ends: the batchSize-th matching subscriber, or the last one. On SQLite, with
   // part of the batch going out leased, with their contacts (see the module comment).
   const contacts =
-    leased.length > 0 && dialect(tx) === 'sqlite'
+    leasedKinds.length > 0 && dialect(tx) === 'sqlite'
       ? await matching().select(contactColumns).orderBy('s.id').limit(batchSize).execute()
       : null;
   const ids = contacts ?? (await matching().select('s.id').orderBy('s.id').limit(batchSize).execute());
@@ -98,9 +98,9 @@ export async function expandBatch(
   // nothing travels to the process and back, which is most of a fan-out's cost.
   const until = lease.until.toISOString();
   const ifLeased = (yes: RawBuilder<unknown>, no: RawBuilder<unknown>) =>
-    leased.length === 0
+    leasedKinds.length === 0
       ? no
-      : sql`case when s.kind in (${sql.join(leased.map((k) => sql.lit(k)))}) then ${yes} else ${no} end`;
+      : sql`case when s.kind in (${sql.join(leasedKinds.map((k) => sql.lit(k)))}) then ${yes} else ${no} end`;
   // Ids in insertion order: a prefix of the time and random bits for the batch, then the row's
   // place in it. The primary key's index grows at its end, where random ids would split pages all
   // over it, and the outcomes written later find their rows on pages still in the cache.
@@ -151,7 +151,7 @@ export async function expandBatch(
   return {
     inserted,
     leased:
-      leased.length === 0 || inserted === 0
+      leasedKinds.length === 0 || inserted === 0
         ? []
         : // Every subscriber read got its row (none was there already): their ids are known.
           contacts !== null && inserted === contacts.length

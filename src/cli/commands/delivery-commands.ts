@@ -82,7 +82,10 @@ async function serveMetrics(
 
 const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;
 
-/** The update's own messages and the component events it triggered, counted together. */
+/**
+ * The update's own messages and the component events it triggered, counted together. (A server
+ * from before component events were counted sends none: hence the optional chaining below.)
+ */
 function overall(c: UpdateDeliveryCounts): { total: number; byState: Record<string, number> } {
   const events = c.component_events;
   const byState = Object.fromEntries(
