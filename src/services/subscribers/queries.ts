@@ -153,7 +153,7 @@ export interface UpdateDeliveryCounts {
   component_events: { fanout: string; total: number; by_state: Record<string, number> };
 }
 
-/** How far fan-out jobs have gone taken together: the least advanced state among them, or none. */
+/** One state for several fan-out jobs: running while any runs, else pending, dead, done; none without jobs. */
 function fanoutState(jobs: readonly { state: string }[]): string {
   for (const state of ['running', 'pending', 'dead']) if (jobs.some((j) => j.state === state)) return state;
   return jobs.length > 0 ? 'done' : 'none';
