@@ -13,6 +13,7 @@ import { channelKindOf } from '../domain/channel-limits.ts';
 import type { Clock } from '../services/context.ts';
 import type { Db } from '../store/db.ts';
 import type { LaneSettings } from './channel-set.ts';
+import { Fifo } from './fifo.ts';
 import { CircuitBreaker, RateLimiter, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Renderer } from './render.ts';
@@ -33,7 +34,7 @@ export interface LaneOptions {
 export class Lane {
   readonly settings: LaneSettings;
   readonly #o: LaneOptions;
-  readonly #queue: ClaimedDelivery[] = [];
+  readonly #queue = new Fifo<ClaimedDelivery>();
   readonly #outcomes: DeliveryOutcome[] = [];
   readonly #breakers = new Map<Channel, CircuitBreaker>();
   readonly #limiter: RateLimiter | undefined;
@@ -84,7 +85,7 @@ export class Lane {
 
   /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
   accept(rows: readonly ClaimedDelivery[]): void {
-    this.#queue.push(...rows);
+    this.#queue.pushAll(rows);
     // Rows arrive leased, so there is nothing new to claim: wake a sleeping sender only.
     this.#signals++;
     this.#wake?.();
@@ -105,7 +106,7 @@ export class Lane {
     await this.#running;
     if (this.#claiming) await this.#claiming;
     const retryAt = this.#o.clock.now().toISOString();
-    for (const d of this.#queue.splice(0)) this.#outcomes.push({ id: d.id, state: 'released', retryAt });
+    for (const d of this.#queue.drain()) this.#outcomes.push({ id: d.id, state: 'released', retryAt });
     await this.flush();
   }
 
@@ -148,7 +149,7 @@ export class Lane {
           this.#o.leaseMs,
           this.#o.batchSize,
         );
-        this.#queue.push(...got);
+        this.#queue.pushAll(got);
         // Work that arrived while the claim ran (other code runs between its awaits) is not
         // missed: no sleep, and no dry spell, after an accept or a wake.
         const quiet = got.length === 0 && this.#signals === signals;
