@@ -87,9 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   if (config.adminToken) await ensureBootstrapToken(systemCtx, config.adminToken);
   if (config.demo && (await seedDemoIfEmpty(systemCtx))) log.info('seeded the demo page on a new database');
-  const plan = await applyPlanFileAtStart(systemCtx);
-  if (plan && !plan.unchanged)
-    log.info({ version: plan.version, file: config.planPath }, 'applied the plan file');
+  // Logs what it did: applied the file, or kept the version in force and why.
+  await applyPlanFileAtStart(systemCtx);
 
   const statusPage = await startStatusPage({
     ...base,

@@ -263,8 +263,17 @@ export interface PlanVersionTable {
   plan: string;
   /** JSON: the changes from the previous version. */
   diff: string;
+  /** SHA-256 of `plan`: an apply equal to the version in force is no new version. */
   hash: string;
+  /** `file` (the plan file at start) or `api` (`PUT /plan`). */
+  applied_via: Generated<PlanVia>;
+  /** The plan file that produced this version, or was found at a later start to hold the same plan. */
+  file_path: string | null;
+  /** SHA-256 of that file's text. */
+  file_hash: string | null;
 }
+
+export type PlanVia = 'file' | 'api';
 
 export interface IncidentRoleTable {
   incident_id: string;

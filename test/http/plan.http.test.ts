@@ -7,6 +7,7 @@
  * timers at those instants). Also: preview, support brief, roles, plan API.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { dialects, TestClock } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
@@ -64,8 +65,12 @@ test('the plan file is applied at start, and the plan API shows it, its versions
   assert.equal(current.status, 200);
   assert.equal(current.body.version, 1);
   assert.equal(current.body.plan.page.name, 'Acme Cloud');
+  assert.equal(current.body.applied_via, 'file');
+  assert.equal(current.body.file.path, sev1PlanPath);
+  assert.equal(current.body.file.sha256, createHash('sha256').update(sev1Plan).digest('hex'));
   const versions = await call('viewer', 'GET', '/plan/versions');
   assert.equal(versions.body[0].applied_by, 'plan-file');
+  assert.equal(versions.body[0].applied_via, 'file');
   const same = await call('admin', 'PUT', '/plan', { source: sev1Plan });
   assert.equal(same.body.unchanged, true);
   const bad = await call('admin', 'PUT', '/plan', { source: 'severities:\n  SEV1:\n    approval: ceo\n' });

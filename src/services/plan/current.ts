@@ -1,15 +1,19 @@
 /**
  * The plan in force: the latest applied version, stored in the database so
- * every process agrees on it. Each apply stores who, when, the YAML and the
- * diff from the previous version.
+ * every process agrees on it. Each apply stores who, when, how (the plan
+ * file at start, or the API), the YAML and the diff from the previous
+ * version. Whatever was applied last is in force: see startup.ts for how the
+ * plan file at start keeps to that.
  */
 import { createHash } from 'node:crypto';
+import { type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { diffPlans, type PlanChange } from '../../plan/diff.ts';
 import { readPlan } from '../../plan/load.ts';
 import { Plan } from '../../plan/schema.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, dialect } from '../../store/db.ts';
+import type { PlanVersionTable, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -50,10 +54,25 @@ export const ApplyPlanInput = z.object({
 });
 export type ApplyPlanInput = z.input<typeof ApplyPlanInput>;
 
+export interface PlanFileRef {
+  path: string | null;
+  /** SHA-256 of the file's text. */
+  sha256: string;
+}
+
 export interface PlanVersionView {
   version: number;
   applied_at: string;
+  /** Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
   applied_by: string;
+  /** `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`). */
+  applied_via: PlanVia;
+  /**
+   * The plan file this version came from; for a version applied through the
+   * API, the plan file found at a later start to hold the same plan (so it
+   * was not applied again), if any.
+   */
+  file: PlanFileRef | null;
   changes: PlanChange[];
 }
 
@@ -61,67 +80,133 @@ export interface ApplyResult extends PlanVersionView {
   unchanged: boolean;
 }
 
+/** Hashes as stored: SHA-256, hex. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 /**
- * Applies a plan: checks it whole (secrets against the server's environment),
- * and stores it as a new version unless it equals the one in force.
+ * Applies a plan through the API: checks it whole (secrets against the
+ * server's environment), and stores it as a new version unless it equals the
+ * one in force.
  */
 export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput): Promise<ApplyResult> {
   authorize(ctx, 'plan.apply');
   const input = ApplyPlanInput.parse(raw);
-  const result = readPlan(input.source, { env: ctx.config.env });
+  const plan = checkedPlan(ctx, input.source);
+  return withTransaction(ctx, async (tx) => {
+    await lockPlanVersions(tx);
+    const latest = await latestVersionRow(tx.db);
+    if (latest && latest.hash === sha256(JSON.stringify(plan))) {
+      return { ...versionView(latest), unchanged: true };
+    }
+    const stored = await storeVersion(tx, { source: input.source, plan, via: 'api', file: null }, latest);
+    return { ...stored, unchanged: false };
+  });
+}
+
+/** The plan in `source`, checked whole; `plan_invalid` with every problem otherwise. */
+export function checkedPlan(ctx: Ctx, source: string): Plan {
+  const result = readPlan(source, { env: ctx.config.env });
   if (!result.ok) {
     throw new CrierError('plan_invalid', `The plan has ${result.problems.length} problem(s).`, {
       problems: result.problems,
     });
   }
-  const json = JSON.stringify(result.plan);
-  const hash = createHash('sha256').update(json).digest('hex');
-  return withTransaction(ctx, async (tx) => {
-    const latest = await tx.db
-      .selectFrom('plan_versions')
-      .selectAll()
-      .orderBy('version', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    if (latest && latest.hash === hash) {
-      return { ...versionView(latest), unchanged: true };
-    }
-    const changes = diffPlans(latest ? JSON.parse(latest.plan) : null, result.plan);
-    const now = tx.clock.now().toISOString();
-    const inserted = await tx.db
-      .insertInto('plan_versions')
-      .values({
-        applied_at: now,
-        applied_by: tx.actor.id,
-        source: input.source,
-        plan: json,
-        diff: JSON.stringify(changes),
-        hash,
-      })
-      .returning('version')
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
-      action: 'plan.apply',
-      subjectType: 'plan',
-      subjectId: String(inserted.version),
-      before: latest ? { version: latest.version } : null,
-      after: { version: inserted.version, changes: changes.map((c) => `${c.kind} ${c.path}`) },
-    });
-    onCommit(tx, () => tx.changes.publish({ kind: 'plan', id: String(inserted.version) }));
-    return { version: inserted.version, applied_at: now, applied_by: tx.actor.id, changes, unchanged: false };
-  });
+  return result.plan;
 }
 
-function versionView(row: {
-  version: number;
-  applied_at: string;
-  applied_by: string;
-  diff: string;
-}): PlanVersionView {
+/**
+ * Applies one at a time. SQLite transactions already take the write lock at
+ * BEGIN; on PostgreSQL two nodes starting with the same new plan file would
+ * each see it as new and store it twice without this lock.
+ */
+export async function lockPlanVersions(tx: Ctx): Promise<void> {
+  if (dialect(tx.db) === 'postgres') {
+    await sql`select pg_advisory_xact_lock(hashtext('crier.plan_versions'))`.execute(tx.db);
+  }
+}
+
+export type PlanVersionRow = Selectable<PlanVersionTable>;
+
+export async function latestVersionRow(db: Db): Promise<PlanVersionRow | undefined> {
+  return db.selectFrom('plan_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+}
+
+export interface NewVersion {
+  source: string;
+  plan: Plan;
+  via: PlanVia;
+  file: PlanFileRef | null;
+}
+
+/**
+ * Stores `next` as a new version after `latest` (the version in force), with
+ * its audit entry (which names the version it replaced, and how that one was
+ * applied), and tells every process once committed.
+ */
+export async function storeVersion(
+  tx: Ctx,
+  next: NewVersion,
+  latest: PlanVersionRow | undefined,
+  note?: string,
+): Promise<PlanVersionView> {
+  const json = JSON.stringify(next.plan);
+  const changes = diffPlans(latest ? JSON.parse(latest.plan) : null, next.plan);
+  const now = tx.clock.now().toISOString();
+  const inserted = await tx.db
+    .insertInto('plan_versions')
+    .values({
+      applied_at: now,
+      applied_by: tx.actor.id,
+      applied_via: next.via,
+      file_path: next.file?.path ?? null,
+      file_hash: next.file?.sha256 ?? null,
+      source: next.source,
+      plan: json,
+      diff: JSON.stringify(changes),
+      hash: sha256(json),
+    })
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  await audit(tx, {
+    action: 'plan.apply',
+    subjectType: 'plan',
+    subjectId: String(inserted.version),
+    before: latest
+      ? { version: latest.version, applied_via: latest.applied_via, applied_by: latest.applied_by }
+      : null,
+    after: {
+      version: inserted.version,
+      applied_via: next.via,
+      ...(next.file && { file: next.file }),
+      changes: changes.map((c) => `${c.kind} ${c.path}`),
+      ...(note && { note }),
+    },
+  });
+  onCommit(tx, () => tx.changes.publish({ kind: 'plan', id: String(inserted.version) }));
+  return {
+    version: inserted.version,
+    applied_at: now,
+    applied_by: tx.actor.id,
+    applied_via: next.via,
+    file: next.file,
+    changes,
+  };
+}
+
+export function versionView(
+  row: Pick<
+    PlanVersionRow,
+    'version' | 'applied_at' | 'applied_by' | 'applied_via' | 'file_path' | 'file_hash' | 'diff'
+  >,
+): PlanVersionView {
   return {
     version: row.version,
     applied_at: row.applied_at,
     applied_by: row.applied_by,
+    applied_via: row.applied_via,
+    file: row.file_hash === null ? null : { path: row.file_path, sha256: row.file_hash },
     changes: JSON.parse(row.diff) as PlanChange[],
   };
 }
@@ -129,7 +214,7 @@ function versionView(row: {
 export async function listPlanVersions(db: Db): Promise<PlanVersionView[]> {
   const rows = await db
     .selectFrom('plan_versions')
-    .select(['version', 'applied_at', 'applied_by', 'diff'])
+    .select(['version', 'applied_at', 'applied_by', 'applied_via', 'file_path', 'file_hash', 'diff'])
     .orderBy('version', 'desc')
     .limit(200)
     .execute();
@@ -142,12 +227,7 @@ export interface CurrentPlanView extends PlanVersionView {
 }
 
 export async function getCurrentPlanView(db: Db): Promise<CurrentPlanView | null> {
-  const row = await db
-    .selectFrom('plan_versions')
-    .selectAll()
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await latestVersionRow(db);
   if (!row) return null;
   return { ...versionView(row), plan: Plan.parse(JSON.parse(row.plan)), source: row.source };
 }

@@ -7,10 +7,12 @@ import * as m0001 from './0001_init.ts';
 import * as m0003 from './0003_delivery.ts';
 import * as m0004 from './0004_plan.ts';
 import * as m0005 from './0005_active_deliveries.ts';
+import * as m0006 from './0006_plan_origin.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
   '0003_delivery': m0003,
   '0004_plan': m0004,
   '0005_active_deliveries': m0005,
+  '0006_plan_origin': m0006,
 };
