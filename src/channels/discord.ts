@@ -1,7 +1,7 @@
 /** Discord webhooks with one embed; a 429 carries Retry-After, which the worker honours. */
 import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter, Message } from './types.ts';
-import type { UrlChannelSettings } from './url-settings.ts';
+import { NoticeUrl } from './settings.ts';
+import { defineChannel, type Message } from './types.ts';
 
 export function discordBody(message: Message): unknown {
   const colour = impactColours[message.impact ?? 'none'] ?? '#95a5a6';
@@ -20,8 +20,16 @@ export function discordBody(message: Message): unknown {
   };
 }
 
-export const discord: ChannelAdapter<UrlChannelSettings> = {
-  serves: ['discord'],
+export const discord = defineChannel({
+  type: 'discord',
+  kind: 'chat',
+  variant: 'chat',
+  maxLength: 4096,
+  reach: { subscribers: ['discord'], builtIn: true },
+  settings: NoticeUrl,
+  secrets: ['url'],
+  lane: () => ({ concurrency: 16, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url } : undefined),
   create: (name, settings, deps) =>
     jsonPostChannel({ name, type: 'discord', deps, timeoutMs: settings.timeout_ms, body: discordBody }),
-};
+});

@@ -3,18 +3,22 @@
  * JSON, SigV4 for service `ses`), with the same text, HTML and unsubscribe
  * headers as SMTP.
  */
-import type { z } from 'zod';
-import type { EmailSesSettings } from '../plan/channels.ts';
+import { z } from 'zod';
 import { postToAws } from './aws-post.ts';
 import { renderEmail } from './email-render.ts';
 import { createHttpClient, header } from './http-client.ts';
-import type { ChannelAdapter, SendResult } from './types.ts';
-import { httpFailure, networkFailure } from './types.ts';
+import { Aws } from './settings.ts';
+import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
-type Settings = z.infer<typeof EmailSesSettings>;
-
-export const emailSes: ChannelAdapter<Settings> = {
-  serves: ['email'],
+export const emailSes = defineChannel({
+  type: 'email-ses',
+  kind: 'email',
+  variant: null,
+  maxLength: null,
+  reach: { subscribers: ['email'] },
+  settings: { from: z.string().min(3), ...Aws },
+  secrets: ['access_key_id', 'secret_access_key', 'session_token'],
+  lane: () => ({ concurrency: 5, maxAttempts: 10, retryBaseMs: 10_000, updates: 'all' }),
   create(name, settings, deps) {
     const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
     const base = (settings.endpoint ?? `https://email.${settings.region}.amazonaws.com`).replace(/\/+$/, '');
@@ -65,4 +69,4 @@ export const emailSes: ChannelAdapter<Settings> = {
       close: () => client.close(),
     };
   },
-};
+});

@@ -7,12 +7,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import nodemailer from 'nodemailer';
-import type { z } from 'zod';
-import type { EmailSmtpSettings } from '../plan/channels.ts';
+import { z } from 'zod';
 import { renderEmail } from './email-render.ts';
-import type { ChannelAdapter, SendResult } from './types.ts';
-
-type Settings = z.infer<typeof EmailSmtpSettings>;
+import { Secret, Value } from './settings.ts';
+import { defineChannel, type SendResult } from './types.ts';
 
 /** SMTP reply codes: 4xx is temporary (retry), 5xx permanent. Connection errors retry. */
 export function smtpFailure(err: unknown): SendResult {
@@ -24,8 +22,23 @@ export function smtpFailure(err: unknown): SendResult {
   return { ok: false, retry: true, reason: e.code ? `${e.code}: ${reason}` : reason };
 }
 
-export const emailSmtp: ChannelAdapter<Settings> = {
-  serves: ['email'],
+export const emailSmtp = defineChannel({
+  type: 'email-smtp',
+  kind: 'email',
+  variant: null,
+  maxLength: null,
+  reach: { subscribers: ['email'] },
+  settings: {
+    url: Secret.describe('smtp://user:pass@host:port or smtps://… (?tls=false skips STARTTLS); a secret.'),
+    from: z.string().min(3),
+    connections: z.number().int().min(1).max(100).default(5).describe('Pooled SMTP connections.'),
+    dkim: z
+      .strictObject({ domain: z.string().min(1), selector: z.string().min(1), private_key: Value })
+      .optional(),
+  },
+  secrets: ['url', 'dkim'],
+  // One send per pooled connection.
+  lane: (s) => ({ concurrency: s.connections, maxAttempts: 10, retryBaseMs: 10_000, updates: 'all' }),
   create(name, settings) {
     const url = new URL(settings.url);
     const secure = url.protocol === 'smtps:';
@@ -95,4 +108,4 @@ export const emailSmtp: ChannelAdapter<Settings> = {
       },
     };
   },
-};
+});

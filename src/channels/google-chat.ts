@@ -1,7 +1,7 @@
 /** Google Chat incoming webhooks: a text message (`*bold*`, `<url|label>` links). */
 import { footerLinks, jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter, Message } from './types.ts';
-import type { UrlChannelSettings } from './url-settings.ts';
+import { NoticeUrl } from './settings.ts';
+import { defineChannel, type Message } from './types.ts';
 
 export function googleChatBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `<${url}|${text}>`);
@@ -10,8 +10,16 @@ export function googleChatBody(message: Message): unknown {
   };
 }
 
-export const googleChat: ChannelAdapter<UrlChannelSettings> = {
-  serves: [],
+export const googleChat = defineChannel({
+  type: 'google-chat',
+  kind: 'chat',
+  variant: 'chat',
+  maxLength: 4096,
+  reach: { subscribers: [] },
+  settings: NoticeUrl,
+  secrets: ['url'],
+  lane: () => ({ concurrency: 16, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url } : undefined),
   create: (name, settings, deps) =>
     jsonPostChannel({
       name,
@@ -20,4 +28,4 @@ export const googleChat: ChannelAdapter<UrlChannelSettings> = {
       timeoutMs: settings.timeout_ms,
       body: googleChatBody,
     }),
-};
+});

@@ -1,11 +1,11 @@
 /** The shared shape of channels that POST JSON to a user-supplied URL through the guarded client. */
 import { createHttpClient, header } from './http-client.ts';
-import type { Channel, ChannelDeps, ChannelType, Message, SendResult, Target } from './types.ts';
+import type { Channel, ChannelDeps, Message, SendResult, Target } from './types.ts';
 import { httpFailure, networkFailure } from './types.ts';
 
 export interface JsonPostOptions {
   name: string;
-  type: ChannelType;
+  type: string;
   deps: ChannelDeps;
   timeoutMs?: number;
   concurrency?: number;

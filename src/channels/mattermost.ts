@@ -1,7 +1,7 @@
 /** Mattermost incoming webhooks: a Slack-compatible attachment with a colour bar. */
 import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter, Message } from './types.ts';
-import type { UrlChannelSettings } from './url-settings.ts';
+import { NoticeUrl } from './settings.ts';
+import { defineChannel, type Message } from './types.ts';
 
 export function mattermostBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `[${text}](${url})`);
@@ -18,8 +18,16 @@ export function mattermostBody(message: Message): unknown {
   };
 }
 
-export const mattermost: ChannelAdapter<UrlChannelSettings> = {
-  serves: [],
+export const mattermost = defineChannel({
+  type: 'mattermost',
+  kind: 'chat',
+  variant: 'chat',
+  maxLength: null,
+  reach: { subscribers: [] },
+  settings: NoticeUrl,
+  secrets: ['url'],
+  lane: () => ({ concurrency: 16, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url } : undefined),
   create: (name, settings, deps) =>
     jsonPostChannel({ name, type: 'mattermost', deps, timeoutMs: settings.timeout_ms, body: mattermostBody }),
-};
+});

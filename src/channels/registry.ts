@@ -1,8 +1,9 @@
 /**
- * Every provider, by type. Adding one touches its own module, this map and
- * its test (and its settings in src/plan/channels.ts).
+ * Every provider, by type: the one list of them. Adding one is its module,
+ * its line here, its test and its docs (docs/channels.md); the plan's
+ * schema, the delivery lanes and lint take what they need from the module's
+ * declaration. Each entry is keyed by its own `type`, which the compiler checks.
  */
-import type { ChannelSettings } from '../plan/channels.ts';
 import { discord } from './discord.ts';
 import { emailSes } from './email-ses.ts';
 import { emailSmtp } from './email-smtp.ts';
@@ -12,21 +13,36 @@ import { slack } from './slack.ts';
 import { smsSns } from './sms-sns.ts';
 import { smsTwilio } from './sms-twilio.ts';
 import { teams } from './teams.ts';
-import type { ChannelAdapter, ChannelType } from './types.ts';
+import type { ChannelModule } from './types.ts';
 import { webhook } from './webhook.ts';
 import { webPush } from './webpush.ts';
 
-export const channelAdapters: { [T in ChannelType]: ChannelAdapter<Extract<ChannelSettings, { type: T }>> } =
-  {
-    'email-smtp': emailSmtp,
-    'email-ses': emailSes,
-    'sms-twilio': smsTwilio,
-    'sms-sns': smsSns,
-    webhook,
-    slack,
-    teams,
-    discord,
-    mattermost,
-    'google-chat': googleChat,
-    webpush: webPush,
-  };
+const modules = {
+  'email-smtp': emailSmtp,
+  'email-ses': emailSes,
+  'sms-twilio': smsTwilio,
+  'sms-sns': smsSns,
+  webhook,
+  slack,
+  teams,
+  discord,
+  mattermost,
+  'google-chat': googleChat,
+  webpush: webPush,
+};
+
+type Modules = typeof modules;
+/** The providers Crier can talk to. */
+export type ChannelType = keyof Modules;
+
+/** The registry, each module under its own type (a module filed under another name does not compile). */
+export const channelModules: { readonly [T in ChannelType]: Modules[T] & { readonly type: T } } = modules;
+
+export const channelTypes = Object.keys(channelModules) as ChannelType[];
+
+/** A module by type, or undefined for a type no module has. */
+export function moduleOf(type: string): ChannelModule | undefined {
+  return Object.hasOwn(channelModules, type)
+    ? (channelModules[type as ChannelType] as unknown as ChannelModule)
+    : undefined;
+}

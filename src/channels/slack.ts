@@ -1,8 +1,8 @@
 /** Slack incoming webhooks with Block Kit; `text` is the notification fallback. */
 
 import { footerLinks, jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter, Message } from './types.ts';
-import type { UrlChannelSettings } from './url-settings.ts';
+import { NoticeUrl } from './settings.ts';
+import { defineChannel, type Message } from './types.ts';
 
 /** Slack mrkdwn needs &, < and > escaped. */
 const mrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -20,8 +20,16 @@ export function slackBody(message: Message): unknown {
   };
 }
 
-export const slack: ChannelAdapter<UrlChannelSettings> = {
-  serves: ['slack'],
+export const slack = defineChannel({
+  type: 'slack',
+  kind: 'chat',
+  variant: 'chat',
+  maxLength: 3000,
+  reach: { subscribers: ['slack'], builtIn: true },
+  settings: NoticeUrl,
+  secrets: ['url'],
+  lane: () => ({ concurrency: 16, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url } : undefined),
   create: (name, settings, deps) =>
     jsonPostChannel({ name, type: 'slack', deps, timeoutMs: settings.timeout_ms, body: slackBody }),
-};
+});

@@ -3,20 +3,24 @@
  * Answers are XML: `<MessageId>` on success, `<Code>` on error; throttling
  * and 5xx are retried.
  */
-import type { z } from 'zod';
-import type { SmsSnsSettings } from '../plan/channels.ts';
+import { z } from 'zod';
 import { postToAws } from './aws-post.ts';
 import { createHttpClient, header } from './http-client.ts';
+import { Aws, SmsRules } from './settings.ts';
 import { smsText } from './sms-text.ts';
-import type { ChannelAdapter, SendResult } from './types.ts';
-import { httpFailure, networkFailure } from './types.ts';
-
-type Settings = z.infer<typeof SmsSnsSettings>;
+import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
 
-export const smsSns: ChannelAdapter<Settings> = {
-  serves: ['sms'],
+export const smsSns = defineChannel({
+  type: 'sms-sns',
+  kind: 'sms',
+  variant: 'sms',
+  maxLength: null,
+  reach: { subscribers: ['sms'] },
+  settings: { sender_id: z.string().max(11).optional(), ...SmsRules, ...Aws },
+  secrets: ['access_key_id', 'secret_access_key', 'session_token'],
+  lane: (s) => ({ concurrency: 10, maxAttempts: 6, retryBaseMs: 10_000, updates: s.updates }),
   create(name, settings, deps) {
     const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
     const endpoint = new URL(settings.endpoint ?? `https://sns.${settings.region}.amazonaws.com/`);
@@ -75,4 +79,4 @@ export const smsSns: ChannelAdapter<Settings> = {
       close: () => client.close(),
     };
   },
-};
+});

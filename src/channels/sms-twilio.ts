@@ -5,20 +5,31 @@
  * and auth token. 201 answers with the message `sid`; errors are JSON with a
  * numeric `code` (21610: the recipient replied STOP).
  */
-import type { z } from 'zod';
-import type { SmsTwilioSettings } from '../plan/channels.ts';
+import { z } from 'zod';
 import { createHttpClient, header } from './http-client.ts';
+import { Secret, SmsRules, Value } from './settings.ts';
 import { smsText } from './sms-text.ts';
-import type { ChannelAdapter, SendResult } from './types.ts';
-import { httpFailure, networkFailure } from './types.ts';
-
-type Settings = z.infer<typeof SmsTwilioSettings>;
+import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
 /** Twilio error codes meaning this number will never take our messages. */
 const goneCodes = new Set([21610, 21614, 21211, 21612]);
 
-export const smsTwilio: ChannelAdapter<Settings> = {
-  serves: ['sms'],
+export const smsTwilio = defineChannel({
+  type: 'sms-twilio',
+  kind: 'sms',
+  variant: 'sms',
+  maxLength: null,
+  reach: { subscribers: ['sms'] },
+  settings: {
+    account: Value.describe('The account SID (AC…).'),
+    token: Secret.describe('The auth token; also verifies inbound STOP webhooks. A secret.'),
+    from: z.string().min(1).describe('The sender: an E.164 number, or a Messaging Service SID (MG…).'),
+    endpoint: z.url().default('https://api.twilio.com'),
+    ...SmsRules,
+  },
+  secrets: ['token'],
+  lane: (s) => ({ concurrency: 10, maxAttempts: 6, retryBaseMs: 10_000, updates: s.updates }),
+  facts: (s) => ({ inboundSigningKey: s.token }),
   create(name, settings, deps) {
     // The endpoint is the administrator's, not a subscriber's: it may be private (a stand-in, a proxy).
     const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
@@ -61,4 +72,4 @@ export const smsTwilio: ChannelAdapter<Settings> = {
       close: () => client.close(),
     };
   },
-};
+});

@@ -3,8 +3,8 @@
  * attachment is an Adaptive Card (the Office 365 connector cards are retired).
  */
 import { jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter, Message } from './types.ts';
-import type { UrlChannelSettings } from './url-settings.ts';
+import { NoticeUrl } from './settings.ts';
+import { defineChannel, type Message } from './types.ts';
 
 export function teamsBody(message: Message): unknown {
   const actions = [
@@ -39,8 +39,16 @@ export function teamsBody(message: Message): unknown {
   };
 }
 
-export const teams: ChannelAdapter<UrlChannelSettings> = {
-  serves: ['teams'],
+export const teams = defineChannel({
+  type: 'teams',
+  kind: 'chat',
+  variant: 'chat',
+  maxLength: null,
+  reach: { subscribers: ['teams'], builtIn: true },
+  settings: NoticeUrl,
+  secrets: ['url'],
+  lane: () => ({ concurrency: 16, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url } : undefined),
   create: (name, settings, deps) =>
     jsonPostChannel({ name, type: 'teams', deps, timeoutMs: settings.timeout_ms, body: teamsBody }),
-};
+});

@@ -2,29 +2,20 @@
  * The one small interface every provider implements. A channel module turns
  * a rendered message into the provider's request; the delivery worker owns
  * retries, rate limits, circuit breaking and fallback.
+ *
+ * A module also declares what it is (`defineChannel`): its kind, whom it
+ * reaches, its settings, secrets, length limit and template variant, so
+ * nothing outside it needs to know a provider by name.
  */
+import { z } from 'zod';
+import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
+import { Limits } from './settings.ts';
 
 /** The kinds of contact a subscriber can leave. */
 export const subscriberKinds = ['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push'] as const;
 export type SubscriberKind = (typeof subscriberKinds)[number];
 
-/** The providers Crier can talk to; each has one module in src/channels. */
-export const channelTypes = [
-  'email-smtp',
-  'email-ses',
-  'sms-twilio',
-  'sms-sns',
-  'webhook',
-  'slack',
-  'teams',
-  'discord',
-  'mattermost',
-  'google-chat',
-  'webpush',
-] as const;
-export type ChannelType = (typeof channelTypes)[number];
-
-/** A Statuspage-shaped webhook event (see src/channels/statuspage-payload.ts). */
+/** A Statuspage-shaped webhook event (built in src/delivery/render.ts). */
 export type WebhookEvent = Record<string, unknown>;
 
 /** What every channel renders from: one update, notice or confirmation, already in words. */
@@ -80,7 +71,8 @@ export type SendResult =
 /** A configured provider instance, ready to send. */
 export interface Channel {
   readonly name: string;
-  readonly type: ChannelType;
+  /** The module's type (`email-smtp`, `telegram`...), a key of the registry (src/channels/registry.ts). */
+  readonly type: string;
   send(target: Target, message: Message): Promise<SendResult>;
   close(): Promise<void>;
 }
@@ -91,10 +83,72 @@ export interface ChannelDeps {
   readonly userAgent: string;
 }
 
-/** One provider module: which subscriber kinds it serves, and how to build it from its settings. */
-export interface ChannelAdapter<S = never> {
-  readonly serves: readonly SubscriberKind[];
-  create(name: string, settings: S, deps: ChannelDeps): Channel;
+/** What the delivery worker assumes of a channel's lane unless the plan says otherwise. */
+export interface LaneDefaults {
+  readonly concurrency: number;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  /** Which incident updates go out on it: every one, or an audience's first and resolving one (SMS). */
+  readonly updates: 'all' | 'first_and_resolved';
+}
+
+/**
+ * Whom a channel reaches: each subscriber of these kinds, at the contact
+ * they left (`builtIn`: the channel exists without settings, since its
+ * subscribers bring their own URL).
+ */
+export type Reach = { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean };
+
+/** Values a channel lends to routes outside delivery. */
+export interface ChannelFacts {
+  /** Verifies the provider's signed inbound requests (Twilio's auth token, for STOP). */
+  readonly inboundSigningKey?: string;
+  /** The public key browsers subscribe to push with (VAPID). */
+  readonly pushPublicKey?: string;
+}
+
+type Full<T extends string, S extends z.ZodRawShape> = z.ZodObject<
+  { type: z.ZodLiteral<T> } & S & typeof Limits,
+  z.core.$strict
+>;
+/** A channel's settings once parsed: its own, its type, and the limits every channel has. */
+export type SettingsOf<T extends string, S extends z.ZodRawShape> = z.output<Full<T, S>>;
+
+/** What a provider module declares of itself; `defineChannel` adds its settings schema. */
+export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
+  readonly type: T;
+  /** The kind of text it carries, which picks the plan's length limit (`lint.limits`). */
+  readonly kind: ChannelKind;
+  /** The template variant its text comes from (null: the generic text). */
+  readonly variant: TextVariant | null;
+  /** The most characters the provider takes in one message (null: no limit of its own). */
+  readonly maxLength: number | null;
+  readonly reach: Reach;
+  /** Its own settings (besides `type` and the limits every channel has). */
+  readonly settings: S;
+  /** Which of them are secrets: described as such in the schema, never shown by the admin API. */
+  readonly secrets: readonly (keyof S & string)[];
+  lane(settings: SettingsOf<T, S>): LaneDefaults;
+  /** Where `sendToChannel` notices go: a room of the plan's own (a broadcast's account by default). */
+  notices?(settings: SettingsOf<T, S>): Target | undefined;
+  facts?(settings: SettingsOf<T, S>): ChannelFacts;
+  create(name: string, settings: SettingsOf<T, S>, deps: ChannelDeps): Channel;
+}
+
+export interface ChannelModule<T extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
+  extends ChannelDefinition<T, S> {
+  /** The settings as the plan writes them: `type`, its own, and the limits. */
+  readonly schema: Full<T, S>;
+}
+
+/** A provider module: its declaration, with the settings schema the plan's schema is built from. */
+export function defineChannel<const T extends string, S extends z.ZodRawShape>(
+  definition: ChannelDefinition<T, S>,
+): ChannelModule<T, S> {
+  const schema = z
+    .strictObject({ type: z.literal(definition.type), ...definition.settings, ...Limits })
+    .describe(`A channel of type ${definition.type}.`) as unknown as Full<T, S>;
+  return { ...definition, schema };
 }
 
 /** Result helpers for the common HTTP answers. */

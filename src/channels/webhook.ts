@@ -6,12 +6,9 @@
  * `whsec_` secret.
  */
 import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import type { z } from 'zod';
-import type { WebhookSettings } from '../plan/channels.ts';
 import { jsonPostChannel } from './json-post.ts';
-import type { ChannelAdapter } from './types.ts';
-
-type Settings = z.infer<typeof WebhookSettings>;
+import { NoticeUrl, Secret } from './settings.ts';
+import { defineChannel } from './types.ts';
 
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
@@ -33,8 +30,19 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
   return `v1,${createHmac('sha256', keyOf(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
-export const webhook: ChannelAdapter<Settings> = {
-  serves: ['webhook'],
+export const webhook = defineChannel({
+  type: 'webhook',
+  kind: 'webhook',
+  variant: null,
+  maxLength: null,
+  reach: { subscribers: ['webhook'], builtIn: true },
+  settings: {
+    ...NoticeUrl,
+    secret: Secret.optional().describe('Signs notices sent to `url` (subscribers each have their own).'),
+  },
+  secrets: ['url', 'secret'],
+  lane: () => ({ concurrency: 64, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  notices: (s) => (s.url ? { contact: s.url, secret: s.secret ?? null } : undefined),
   create(name, settings, deps) {
     return jsonPostChannel({
       name,
@@ -59,4 +67,4 @@ export const webhook: ChannelAdapter<Settings> = {
       },
     });
   },
-};
+});

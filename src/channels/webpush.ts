@@ -4,16 +4,25 @@
  * from the subscriber's browser. 404 and 410 mean the subscription expired.
  */
 import webpush from 'web-push';
-import type { z } from 'zod';
-import type { WebPushSettings } from '../plan/channels.ts';
+import { z } from 'zod';
 import { createHttpClient, header } from './http-client.ts';
-import type { ChannelAdapter, SendResult } from './types.ts';
-import { httpFailure, networkFailure } from './types.ts';
+import { Secret, Value } from './settings.ts';
+import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
-type Settings = z.infer<typeof WebPushSettings>;
-
-export const webPush: ChannelAdapter<Settings> = {
-  serves: ['push'],
+export const webPush = defineChannel({
+  type: 'webpush',
+  kind: 'push',
+  variant: null,
+  maxLength: 1000,
+  reach: { subscribers: ['push'] },
+  settings: {
+    vapid_public_key: Value,
+    vapid_private_key: Secret,
+    subject: z.string().min(1).describe('mailto: or https: contact for the push service.'),
+  },
+  secrets: ['vapid_private_key'],
+  lane: () => ({ concurrency: 32, maxAttempts: 6, retryBaseMs: 5_000, updates: 'all' }),
+  facts: (s) => ({ pushPublicKey: s.vapid_public_key }),
   create(name, settings, deps) {
     const client = createHttpClient({
       allowPrivateNetwork: deps.allowPrivateNetwork,
@@ -64,4 +73,4 @@ export const webPush: ChannelAdapter<Settings> = {
       close: () => client.close(),
     };
   },
-};
+});

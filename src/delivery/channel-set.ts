@@ -4,8 +4,15 @@
  * fallback, limits and retry policy. Webhook and chat subscribers bring
  * their own URL, so those lanes exist even without a plan.
  */
-import { channelAdapters } from '../channels/registry.ts';
-import type { Channel, ChannelDeps, ChannelType, SubscriberKind, Target } from '../channels/types.ts';
+import { channelModules } from '../channels/registry.ts';
+import type {
+  Channel,
+  ChannelDeps,
+  ChannelFacts,
+  ChannelModule,
+  SubscriberKind,
+  Target,
+} from '../channels/types.ts';
 import { subscriberKinds } from '../channels/types.ts';
 import { type ChannelSettings, type ChannelsInput, ChannelsSection } from '../plan/channels.ts';
 import type { RetryPolicy } from './limits.ts';
@@ -19,8 +26,8 @@ export interface LaneSettings {
   retry: RetryPolicy;
   breakerFailures: number;
   breakerCooldownMs: number;
-  /** SMS only: every update, or the first and the resolving one. */
-  smsUpdates: 'first_and_resolved' | 'all';
+  /** Which incident updates go out on it: every one, or an audience's first and resolving one (SMS). */
+  updates: 'first_and_resolved' | 'all';
 }
 
 export interface ChannelSet {
@@ -33,36 +40,55 @@ export interface ChannelSet {
    * audience the plan does not describe hears on every lane.
    */
   readonly audienceKinds: ReadonlyMap<string, ReadonlySet<SubscriberKind>>;
+  /** What the channels lend to routes outside delivery (inbound signing keys, a push key). */
+  readonly facts: readonly ChannelFacts[];
   close(): Promise<void>;
 }
 
-const defaults: Record<SubscriberKind, { concurrency: number; maxAttempts: number; baseMs: number }> = {
-  email: { concurrency: 5, maxAttempts: 10, baseMs: 10_000 },
-  sms: { concurrency: 10, maxAttempts: 6, baseMs: 10_000 },
-  webhook: { concurrency: 64, maxAttempts: 8, baseMs: 5_000 },
-  slack: { concurrency: 16, maxAttempts: 8, baseMs: 5_000 },
-  teams: { concurrency: 16, maxAttempts: 8, baseMs: 5_000 },
-  discord: { concurrency: 16, maxAttempts: 8, baseMs: 5_000 },
-  push: { concurrency: 32, maxAttempts: 6, baseMs: 5_000 },
-};
-
-/** Channels that need no settings: subscribers' own URLs. */
-const builtIn: Partial<Record<SubscriberKind, ChannelSettings>> = {
-  webhook: { type: 'webhook' },
-  slack: { type: 'slack' },
-  teams: { type: 'teams' },
-  discord: { type: 'discord' },
-};
-
-function build(name: string, settings: ChannelSettings, deps: ChannelDeps): Channel {
-  const adapter = channelAdapters[settings.type] as {
-    create(name: string, settings: ChannelSettings, deps: ChannelDeps): Channel;
-  };
-  return adapter.create(name, settings, deps);
+/** The module of a parsed channel: the settings passed their type's schema, so it has one. */
+function moduleFor(settings: ChannelSettings): ChannelModule {
+  return channelModules[settings.type] as unknown as ChannelModule;
 }
 
-function serves(type: ChannelType, kind: SubscriberKind): boolean {
-  return channelAdapters[type].serves.includes(kind);
+function build(name: string, settings: ChannelSettings, deps: ChannelDeps): Channel {
+  const module = moduleFor(settings);
+  return scrubbed(module.create(name, settings, deps), secretValues(module, settings));
+}
+
+function serves(settings: ChannelSettings, kind: SubscriberKind): boolean {
+  const reach = moduleFor(settings).reach;
+  return 'subscribers' in reach && reach.subscribers.includes(kind);
+}
+
+/** The values of a channel's declared secrets, nested ones included. */
+function secretValues(module: ChannelModule, settings: ChannelSettings): string[] {
+  const values: string[] = [];
+  const collect = (v: unknown): void => {
+    if (typeof v === 'string' && v.length >= 4) values.push(v);
+    else if (v !== null && typeof v === 'object') for (const inner of Object.values(v)) collect(inner);
+  };
+  for (const key of module.secrets) collect((settings as Record<string, unknown>)[key]);
+  return values;
+}
+
+/**
+ * A channel whose failure reasons never carry one of its secrets: they are logged and kept on the
+ * delivery, and a provider may echo a token back (or put it in the URL a network error names).
+ */
+function scrubbed(channel: Channel, secrets: readonly string[]): Channel {
+  if (secrets.length === 0) return channel;
+  return {
+    name: channel.name,
+    type: channel.type,
+    async send(target, message) {
+      const result = await channel.send(target, message);
+      if (result.ok) return result;
+      let reason = result.reason;
+      for (const secret of secrets) reason = reason.replaceAll(secret, '[secret]');
+      return reason === result.reason ? result : { ...result, reason };
+    },
+    close: () => channel.close(),
+  };
 }
 
 export function buildChannelSet(
@@ -78,49 +104,51 @@ export function buildChannelSet(
   const lanes = new Map<SubscriberKind, LaneSettings>();
   for (const kind of subscriberKinds) {
     // The channel named like the kind wins; then the first that serves it; then a built-in.
-    const named = section[kind] && serves(section[kind].type, kind) ? kind : undefined;
-    const name =
-      named ?? Object.keys(section).find((n) => serves((section[n] as ChannelSettings).type, kind));
+    const named = section[kind] && serves(section[kind], kind) ? kind : undefined;
+    const name = named ?? Object.keys(section).find((n) => serves(section[n] as ChannelSettings, kind));
     let settings: ChannelSettings | undefined = name ? section[name] : undefined;
     let channel = name ? channels.get(name) : undefined;
     if (!settings || !channel) {
-      settings = builtIn[kind];
-      if (!settings) continue;
+      // Subscribers who bring their own URL need no settings: the module's built-in channel serves them.
+      const module = (Object.values(channelModules) as unknown as ChannelModule[]).find(
+        (m) => 'subscribers' in m.reach && m.reach.builtIn === true && m.reach.subscribers.includes(kind),
+      );
+      if (!module) continue;
+      settings = module.schema.parse({ type: module.type }) as ChannelSettings;
       channel = build(kind, settings, deps);
       channels.set(`${kind}`, channel);
     }
     const fallbackName = settings.fallback;
     const fallbackSettings = fallbackName ? section[fallbackName] : undefined;
     const fallback =
-      fallbackName && fallbackSettings && serves(fallbackSettings.type, kind)
+      fallbackName && fallbackSettings && serves(fallbackSettings, kind)
         ? channels.get(fallbackName)
         : undefined;
-    const d = defaults[kind];
+    const d = moduleFor(settings).lane(settings);
     lanes.set(kind, {
       kind,
       channel,
       fallback,
-      concurrency:
-        settings.concurrency ?? (settings.type === 'email-smtp' ? settings.connections : d.concurrency),
+      concurrency: settings.concurrency ?? d.concurrency,
       ratePerSecond: settings.rate_per_second,
       retry: {
         maxAttempts: settings.max_attempts ?? d.maxAttempts,
-        baseMs: settings.retry_base_ms ?? d.baseMs,
+        baseMs: settings.retry_base_ms ?? d.retryBaseMs,
         maxMs: settings.retry_max_ms ?? 15 * 60_000,
       },
       breakerFailures: settings.breaker_failures ?? 20,
       breakerCooldownMs: settings.breaker_cooldown_ms ?? 30_000,
-      smsUpdates: settings.type === 'sms-twilio' || settings.type === 'sms-sns' ? settings.updates : 'all',
+      updates: d.updates,
     });
   }
   const noticeTargets = new Map<string, Target>();
+  const facts: ChannelFacts[] = [];
   for (const [name, settings] of Object.entries(section)) {
-    if ('url' in settings && settings.url && settings.type !== 'email-smtp') {
-      noticeTargets.set(name, {
-        contact: settings.url,
-        secret: 'secret' in settings ? (settings.secret ?? null) : null,
-      });
-    }
+    const module = moduleFor(settings);
+    const target = module.notices?.(settings);
+    if (target) noticeTargets.set(name, target);
+    const own = module.facts?.(settings);
+    if (own) facts.push(own);
   }
   const audienceKinds = new Map<string, Set<SubscriberKind>>();
   for (const [audience, spec] of Object.entries(audiences)) {
@@ -135,6 +163,7 @@ export function buildChannelSet(
   return {
     channels,
     noticeTargets,
+    facts,
     audienceKinds,
     lanes,
     async close() {

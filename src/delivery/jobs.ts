@@ -48,7 +48,7 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   async fanout(jc, job) {
     const p = job.payload;
     const kinds = [...jc.channels.lanes.values()]
-      .filter((lane) => lane.kind !== 'sms' || lane.smsUpdates === 'all' || p.sms_default)
+      .filter((lane) => lane.updates === 'all' || p.sms_default)
       .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.kind))
       .filter((lane) => jc.channels.audienceKinds.get(p.audience)?.has(lane.kind) ?? true)
       .map((lane) => lane.kind as SubscriberKind);

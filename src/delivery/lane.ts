@@ -7,9 +7,10 @@
  */
 
 import type { Logger } from 'pino';
+import { moduleOf } from '../channels/registry.ts';
 import type { Channel, SendResult } from '../channels/types.ts';
 import { networkFailure } from '../channels/types.ts';
-import { channelKindOf } from '../domain/channel-limits.ts';
+import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
 import type { Clock } from '../services/context.ts';
 import type { Db } from '../store/db.ts';
 import type { LaneSettings } from './channel-set.ts';
@@ -18,6 +19,12 @@ import { CircuitBreaker, RateLimiter, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Renderer } from './render.ts';
 import { type ClaimedDelivery, claimDeliveries, type DeliveryOutcome, recordOutcomes } from './store.ts';
+
+/** What the channel's module says its text is: its kind and template variant. */
+function renderAs(channel: Channel): { channelKind?: ChannelKind; variant: TextVariant | null } {
+  const module = moduleOf(channel.type);
+  return module ? { channelKind: module.kind, variant: module.variant } : { variant: null };
+}
 
 export interface LaneOptions {
   db: Db;
@@ -266,7 +273,7 @@ export class Lane {
         token: d.token,
         confirmToken: d.confirm_token,
         secret: d.secret,
-        channelKind: channelKindOf(channel.type),
+        ...renderAs(channel),
       });
       result = await channel.send({ contact: d.contact, secret: d.secret, locale: d.locale }, message);
     } catch (err) {

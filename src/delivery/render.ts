@@ -4,7 +4,7 @@
  * cached; each subscriber adds its own links and the delivery id.
  */
 import type { Message, WebhookEvent } from '../channels/types.ts';
-import { type ChannelKind, type TemplateVariant, variantFor } from '../domain/channel-limits.ts';
+import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
 import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
 import { getIncident } from '../services/incidents/queries.ts';
 import { getMaintenance } from '../services/maintenances/queries.ts';
@@ -18,14 +18,17 @@ type Base = Omit<Message, 'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl'> 
 };
 
 /**
- * The text and title for one kind of channel: the template's variant for that
- * kind (SMS, chat, social; the email subject) where the update has one, else
- * the generic text.
+ * The text and title for one channel: the template variant its module takes
+ * (SMS, chat, social) where the update has one, else the generic text; the
+ * email subject for an email channel.
  */
-function forKind(base: Base, kind: ChannelKind | undefined): Omit<Base, 'variants'> {
+function forChannel(
+  base: Base,
+  kind: ChannelKind | undefined,
+  variant: TextVariant | null,
+): Omit<Base, 'variants'> {
   const { variants = {}, ...rest } = base;
   if (kind === undefined) return rest;
-  const variant = variantFor(kind);
   const text = (variant && variants[variant]) || rest.text;
   const title = (kind === 'email' && variants.email_subject) || rest.title;
   return { ...rest, text, title };
@@ -39,8 +42,10 @@ export interface RenderTarget {
   confirmToken: string | null;
   /** A webhook subscriber's signing secret, handed over in its welcome message. */
   secret: string | null;
-  /** The kind of channel it goes out on, which picks the template's variant. */
+  /** The kind of channel it goes out on (an email's subject, a webhook's event). */
   channelKind?: ChannelKind;
+  /** The template variant that channel's module takes. */
+  variant?: TextVariant | null;
 }
 
 const maintenanceTitles: Record<string, string> = {
@@ -55,8 +60,8 @@ export class Renderer {
   readonly #db: Db;
   readonly #publicUrl: string;
   readonly #cache = new Map<string, Promise<Base>>();
-  /** Each subject's message for each kind of channel, worked out once per fan-out rather than per message. */
-  readonly #kinds = new WeakMap<Base, Map<ChannelKind | undefined, Omit<Base, 'variants'>>>();
+  /** Each subject's message for each kind and variant of channel, worked out once per fan-out rather than per message. */
+  readonly #kinds = new WeakMap<Base, Map<string, Omit<Base, 'variants'>>>();
   /** Each subject's event serialized up to where each subscriber's `meta` goes (see #eventJson). */
   readonly #eventHeads = new WeakMap<object, string | null>();
 
@@ -96,7 +101,11 @@ export class Renderer {
         ...links,
       };
     }
-    const base = this.#forKind(await this.#base(t.subjectType, t.subjectId), t.channelKind);
+    const base = this.#forChannel(
+      await this.#base(t.subjectType, t.subjectId),
+      t.channelKind,
+      t.variant ?? null,
+    );
     const meta = { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` };
     const event = base.event && { ...base.event, meta };
     // Serialized ahead only for a webhook (or a caller that does not say which channel).
@@ -126,16 +135,21 @@ export class Renderer {
     return head === null ? JSON.stringify({ ...event, meta }) : `${head}${JSON.stringify(meta)}}`;
   }
 
-  #forKind(base: Base, kind: ChannelKind | undefined): Omit<Base, 'variants'> {
+  #forChannel(
+    base: Base,
+    kind: ChannelKind | undefined,
+    variant: TextVariant | null,
+  ): Omit<Base, 'variants'> {
     let kinds = this.#kinds.get(base);
     if (!kinds) {
       kinds = new Map();
       this.#kinds.set(base, kinds);
     }
-    let message = kinds.get(kind);
+    const key = `${kind}:${variant}`;
+    let message = kinds.get(key);
     if (!message) {
-      message = forKind(base, kind);
-      kinds.set(kind, message);
+      message = forChannel(base, kind, variant);
+      kinds.set(key, message);
     }
     return message;
   }

@@ -25,13 +25,13 @@ export interface Delivery {
   readonly offered: ReadonlySet<SubscriberKind>;
   /** Kinds of subscriber an audience can have (what the admin API accepts for it). */
   offeredFor(audience: string): ReadonlySet<SubscriberKind>;
-  /** The plan's channels (Twilio's auth token verifies inbound STOP). */
+  /** The plan's channels. */
   readonly channels: ChannelSet;
   readonly worker: Worker | null;
-  /** Twilio auth tokens of the plan's sms-twilio channels, to verify inbound STOP webhooks. */
-  readonly twilioTokens: readonly string[];
-  /** The VAPID public key browsers subscribe with, when a webpush channel is configured. */
-  readonly vapidPublicKey: string | undefined;
+  /** Keys that verify the SMS provider's signed inbound requests (STOP): Twilio's auth tokens. */
+  readonly inboundSigningKeys: readonly string[];
+  /** The public key browsers subscribe to push with, when a push channel is configured. */
+  readonly pushPublicKey: string | undefined;
   /** Takes up the plan in force if its channels changed; resolves once the new ones are in place. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -55,8 +55,8 @@ interface Running {
   key: string;
   channels: ChannelSet;
   worker: Worker | null;
-  twilioTokens: readonly string[];
-  vapidPublicKey: string | undefined;
+  inboundSigningKeys: readonly string[];
+  pushPublicKey: string | undefined;
 }
 
 export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise<Delivery> {
@@ -71,13 +71,13 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
       ? new Worker(ctx, buildChannelSet(plan.channels, deps, plan.audiences), metrics, options.worker)
       : null;
     worker?.start();
-    const channels = Object.values(plan.channels);
+    const channels = buildChannelSet(plan.channels, deps, plan.audiences);
     return {
       key: JSON.stringify([plan.channels, plan.audiences]),
-      channels: buildChannelSet(plan.channels, deps, plan.audiences),
+      channels,
       worker,
-      twilioTokens: channels.flatMap((c) => (c.type === 'sms-twilio' ? [c.token] : [])),
-      vapidPublicKey: channels.flatMap((c) => (c.type === 'webpush' ? [c.vapid_public_key] : []))[0],
+      inboundSigningKeys: channels.facts.flatMap((f) => f.inboundSigningKey ?? []),
+      pushPublicKey: channels.facts.find((f) => f.pushPublicKey !== undefined)?.pushPublicKey,
     };
   };
   const stop = async (r: Running) => {
@@ -171,11 +171,11 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
     get worker() {
       return running.worker;
     },
-    get twilioTokens() {
-      return running.twilioTokens;
+    get inboundSigningKeys() {
+      return running.inboundSigningKeys;
     },
-    get vapidPublicKey() {
-      return running.vapidPublicKey;
+    get pushPublicKey() {
+      return running.pushPublicKey;
     },
     reload,
     async close() {

@@ -1,7 +1,8 @@
 /**
  * What each kind of channel can carry. Templates may have a variant per
  * kind (SMS, chat, social, email subject); each kind has a length limit
- * that lint and the preview check.
+ * that lint and the preview check. A channel's module declares its kind,
+ * its variant and the provider's own limit (src/channels/types.ts).
  */
 import { countSegments } from './sms.ts';
 
@@ -11,35 +12,8 @@ export type ChannelKind = (typeof channelKinds)[number];
 /** Template variants a scenario may give beside its generic text. */
 export const templateVariants = ['sms', 'chat', 'social', 'email_subject'] as const;
 export type TemplateVariant = (typeof templateVariants)[number];
-
-/** The kind of a configured channel, from its provider type (`sms-twilio` → sms). */
-export function channelKindOf(type: string): ChannelKind {
-  const t = type.toLowerCase();
-  if (t.startsWith('sms')) return 'sms';
-  if (t.startsWith('email')) return 'email';
-  if (/^(slack|teams|discord|mattermost|google-chat|googlechat|chat)/.test(t)) return 'chat';
-  if (/^(mastodon|bluesky|x|twitter|social)(-|$)/.test(t)) return 'social';
-  if (t.startsWith('webpush') || t.startsWith('push')) return 'push';
-  if (t === 'status-page' || t === 'page' || t === 'rss' || t === 'atom') return 'page';
-  return 'webhook';
-}
-
-/** The variant a channel kind renders, if the template has it; otherwise the generic text. */
-export function variantFor(kind: ChannelKind): TemplateVariant | null {
-  switch (kind) {
-    case 'sms':
-      return 'sms';
-    case 'chat':
-      return 'chat';
-    case 'social':
-      return 'social';
-    case 'email':
-    case 'page':
-    case 'push':
-    case 'webhook':
-      return null;
-  }
-}
+/** The variants that replace a message's text (the email subject replaces its title). */
+export type TextVariant = Exclude<TemplateVariant, 'email_subject'>;
 
 export interface ChannelLimits {
   /** Segments an SMS may use. */
@@ -76,11 +50,15 @@ export interface LengthCheck {
   unit: 'characters' | 'segments';
 }
 
-/** Whether a rendered text fits a channel kind (or an email subject). */
+/**
+ * Whether a rendered text fits a channel kind (or an email subject), and the
+ * provider's own limit in characters when it has one (`maxLength`).
+ */
 export function checkLength(
   kind: ChannelKind | 'email_subject',
   text: string,
   limits: ChannelLimits = defaultLimits,
+  maxLength: number | null = null,
 ): LengthCheck {
   const length = [...text].length;
   switch (kind) {
@@ -99,12 +77,12 @@ export function checkLength(
     case 'social':
     case 'push':
     case 'email_subject': {
-      const limit = limits[kind];
+      const limit = maxLength === null ? limits[kind] : Math.min(limits[kind], maxLength);
       return { ok: length <= limit, length, limit, unit: 'characters' };
     }
     case 'email':
     case 'page':
     case 'webhook':
-      return { ok: true, length, limit: null, unit: 'characters' };
+      return { ok: maxLength === null || length <= maxLength, length, limit: maxLength, unit: 'characters' };
   }
 }

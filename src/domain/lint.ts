@@ -38,6 +38,8 @@ export interface LintOptions {
   /** The channel the text goes out on, for its length limit. */
   kind?: ChannelKind | 'email_subject';
   limits?: ChannelLimits;
+  /** The provider's own limit in characters, when the channel's module declares one. */
+  maxLength?: number | null;
 }
 
 export const defaultMaxGrade = 9;
@@ -327,7 +329,7 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
   }
 
   if (options.kind) {
-    const check = checkLength(options.kind, text, options.limits ?? defaultLimits);
+    const check = checkLength(options.kind, text, options.limits ?? defaultLimits, options.maxLength ?? null);
     if (!check.ok) {
       problems.push({
         code: 'too_long',

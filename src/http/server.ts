@@ -145,8 +145,8 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     subscribeRoutes({
       ...deps,
       offered: () => deps.delivery?.offered ?? new Set(),
-      twilioTokens: () => deps.delivery?.twilioTokens ?? [],
-      vapidPublicKey: () => deps.delivery?.vapidPublicKey,
+      twilioTokens: () => deps.delivery?.inboundSigningKeys ?? [],
+      vapidPublicKey: () => deps.delivery?.pushPublicKey,
     }),
   );
   const noMetrics = new DeliveryMetrics();

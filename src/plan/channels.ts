@@ -1,111 +1,25 @@
 /**
  * The `channels:` section of crier.yaml: named provider instances with
- * their settings, limits and fallback. Secrets are written `env:NAME` and
- * resolved from an environment map passed in; the resolved values live only
- * in memory and are never logged (`describeChannels` gives a safe view).
+ * their settings, limits and fallback. Each provider's settings are its
+ * module's (src/channels/); this file only puts them together. Secrets are
+ * written `env:NAME` and resolved from an environment map passed in; the
+ * resolved values live only in memory and are never logged
+ * (`describeChannels` gives a safe view).
  */
 import { z } from 'zod';
+import { type ChannelType, channelModules, channelTypes } from '../channels/registry.ts';
 
-/** A value that may be given directly or as `env:NAME`. */
-const Value = z.string().min(1);
+type Modules = typeof channelModules;
+/** One channel's settings, as parsed: the union of every module's own. */
+export type ChannelSettings = { [T in ChannelType]: z.output<Modules[T]['schema']> }[ChannelType];
+type ChannelSettingsInput = { [T in ChannelType]: z.input<Modules[T]['schema']> }[ChannelType];
 
-const Limits = {
-  /** Fallback channel name, used once this one's retries are spent or its breaker is open. */
-  fallback: z.string().min(1).optional(),
-  /** Sends in flight at once. */
-  concurrency: z.number().int().min(1).max(1000).optional(),
-  /** Sends started per second, at most. */
-  rate_per_second: z.number().positive().max(100_000).optional(),
-  max_attempts: z.number().int().min(1).max(50).optional(),
-  /** First retry delay; each retry doubles it, with jitter. */
-  retry_base_ms: z.number().int().min(1).max(3_600_000).optional(),
-  retry_max_ms: z.number().int().min(1).max(86_400_000).optional(),
-  timeout_ms: z.number().int().min(100).max(120_000).optional(),
-  /** Consecutive failures that open the circuit breaker, and how long it stays open. */
-  breaker_failures: z.number().int().min(1).max(10_000).optional(),
-  breaker_cooldown_ms: z.number().int().min(100).max(3_600_000).optional(),
-};
-
-const SmsRules = {
-  /** The most segments one SMS may use; longer text is shortened. */
-  max_segments: z.number().int().min(1).max(10).default(3),
-  /** SMS subscribers hear the first and the resolving update only, unless `all`. */
-  updates: z.enum(['first_and_resolved', 'all']).default('first_and_resolved'),
-};
-
-const Aws = {
-  region: z.string().min(1),
-  access_key_id: Value,
-  secret_access_key: Value,
-  session_token: Value.optional(),
-  /** Another endpoint than AWS's (a local stand-in, a VPC endpoint). */
-  endpoint: z.url().optional(),
-};
-
-export const EmailSmtpSettings = z.strictObject({
-  type: z.literal('email-smtp'),
-  /** smtp://user:pass@host:port or smtps://... */
-  url: Value,
-  from: z.string().min(3),
-  /** Pooled SMTP connections. */
-  connections: z.number().int().min(1).max(100).default(5),
-  dkim: z
-    .strictObject({ domain: z.string().min(1), selector: z.string().min(1), private_key: Value })
-    .optional(),
-  ...Limits,
-});
-export const EmailSesSettings = z.strictObject({
-  type: z.literal('email-ses'),
-  from: z.string().min(3),
-  ...Aws,
-  ...Limits,
-});
-export const SmsTwilioSettings = z.strictObject({
-  type: z.literal('sms-twilio'),
-  account: Value,
-  token: Value,
-  from: z.string().min(1),
-  endpoint: z.url().default('https://api.twilio.com'),
-  ...SmsRules,
-  ...Limits,
-});
-export const SmsSnsSettings = z.strictObject({
-  type: z.literal('sms-sns'),
-  sender_id: z.string().max(11).optional(),
-  ...SmsRules,
-  ...Aws,
-  ...Limits,
-});
-/** Chat and webhook channels: subscribers bring their own URL; `url` is for notices to an internal room. */
-const urlChannel = <T extends string>(type: T) =>
-  z.strictObject({ type: z.literal(type), url: Value.optional(), ...Limits });
-export const WebhookSettings = urlChannel('webhook').extend({
-  /** Secret for notices sent to `url` (subscribers each have their own). */
-  secret: Value.optional(),
-});
-export const WebPushSettings = z.strictObject({
-  type: z.literal('webpush'),
-  vapid_public_key: Value,
-  vapid_private_key: Value,
-  /** mailto: or https: contact for the push service. */
-  subject: z.string().min(1),
-  ...Limits,
-});
-
-export const ChannelSettings = z.discriminatedUnion('type', [
-  EmailSmtpSettings,
-  EmailSesSettings,
-  SmsTwilioSettings,
-  SmsSnsSettings,
-  WebhookSettings,
-  urlChannel('slack'),
-  urlChannel('teams'),
-  urlChannel('discord'),
-  urlChannel('mattermost'),
-  urlChannel('google-chat'),
-  WebPushSettings,
-]);
-export type ChannelSettings = z.infer<typeof ChannelSettings>;
+const schemas = channelTypes.map((t) => channelModules[t].schema);
+/** Any channel, by its `type`: each module's settings schema (src/channels/registry.ts). */
+export const ChannelSettings = z.discriminatedUnion(
+  'type',
+  schemas as unknown as [z.ZodObject, ...z.ZodObject[]],
+) as unknown as z.ZodType<ChannelSettings, ChannelSettingsInput>;
 
 export const channelName = /^[a-z][a-z0-9_-]{0,62}$/;
 

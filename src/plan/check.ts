@@ -4,13 +4,13 @@
  * lint for every status and channel it can go out on, and every `env:`
  * secret is set. Each problem names its path in the file.
  */
-import { type ChannelKind, channelKindOf, templateVariants } from '../domain/channel-limits.ts';
+import { type ChannelKind, templateVariants } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
 import { lintMessage } from '../domain/lint.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
 import { resolveSecrets } from './channels.ts';
-import { channelType, lintOptions } from './policy.ts';
+import { channelType, lintOptions, type PlannedChannel, plannedChannel } from './policy.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
 import { templateVariables } from './variables.ts';
 
@@ -125,37 +125,57 @@ function list(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.join(', ');
 }
 
-/** The channel kinds a scenario's messages can go out on: those of its severity's external audiences. */
-function kindsFor(plan: Plan, scenario: ScenarioSpec): Set<ChannelKind> {
+/**
+ * What a scenario's messages can go out on: the channels of its severity's external audiences,
+ * one of each kind, variant and provider limit.
+ */
+function channelsFor(plan: Plan, scenario: ScenarioSpec): PlannedChannel[] {
   const severity = scenario.severity === undefined ? undefined : plan.severities[scenario.severity];
   const audiences = severity?.audiences ?? Object.keys(plan.audiences);
-  const kinds = new Set<ChannelKind>();
+  const found = new Map<string, PlannedChannel>();
   for (const a of audiences) {
     if (a === 'internal') continue;
-    for (const c of plan.audiences[a]?.channels ?? []) {
-      const type = channelType(plan, c);
-      if (type !== null) kinds.add(channelKindOf(type));
+    for (const name of plan.audiences[a]?.channels ?? []) {
+      const c = plannedChannel(plan, name);
+      if (c !== null) found.set(`${c.kind}:${c.variant}:${c.maxLength}`, c);
     }
   }
-  return kinds;
+  return [...found.values()];
 }
+
+type LintTarget = { kind: ChannelKind | 'email_subject'; maxLength: number | null } | undefined;
 
 function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanProblem[] {
   const problems: PlanProblem[] = [];
-  const kinds = kindsFor(plan, scenario);
+  const channels = channelsFor(plan, scenario);
   for (const status of incidentStatuses) {
     const set = scenario.templates[status];
     if (set === undefined) continue;
     const base = `scenarios.${name}.templates.${status}`;
-    const texts: { path: string; source: string; kind: ChannelKind | 'email_subject' | undefined }[] = [];
-    if (typeof set === 'string') texts.push({ path: base, source: set, kind: undefined });
+    const own = (variant: string | null) =>
+      typeof set !== 'string' && variant !== null && set[variant as keyof typeof set] !== undefined;
+    // The generic text goes out on every channel that has no variant of its own, so it must fit them
+    // all; a variant, on the channels that take it (or the kind named like it, when none does).
+    const generic: LintTarget[] = [
+      undefined,
+      ...channels.filter((c) => !own(c.variant)).map((c) => ({ kind: c.kind, maxLength: c.maxLength })),
+    ];
+    const texts: { path: string; source: string; targets: LintTarget[] }[] = [];
+    if (typeof set === 'string') texts.push({ path: base, source: set, targets: generic });
     else {
-      texts.push({ path: `${base}.text`, source: set.text, kind: undefined });
+      texts.push({ path: `${base}.text`, source: set.text, targets: generic });
       for (const v of templateVariants) {
         const source = set[v];
-        if (source !== undefined) {
-          texts.push({ path: `${base}.${v}`, source, kind: v === 'email_subject' ? 'email_subject' : v });
-        }
+        if (source === undefined) continue;
+        const taking = channels.filter((c) => c.variant === v);
+        texts.push({
+          path: `${base}.${v}`,
+          source,
+          targets:
+            v === 'email_subject' || taking.length === 0
+              ? [{ kind: v, maxLength: null }]
+              : taking.map((c) => ({ kind: c.kind, maxLength: c.maxLength })),
+        });
       }
     }
     for (const t of texts) {
@@ -165,14 +185,10 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
           problems.push({ path: t.path, message: `does not render: ${rendered.error}` });
           break;
         }
-        // The generic text goes out on every kind that has no variant of its own, so it must fit them all.
-        const targets: (ChannelKind | 'email_subject' | undefined)[] =
-          t.kind !== undefined
-            ? [t.kind]
-            : [undefined, ...[...kinds].filter((k) => typeof set === 'string' || !hasOwn(set, k))];
         const seen = new Set<string>();
-        for (const kind of targets) {
-          for (const p of lintMessage(rendered.text, lintOptions(plan, status, kind))) {
+        for (const target of t.targets) {
+          const options = lintOptions(plan, status, target?.kind, target?.maxLength ?? null);
+          for (const p of lintMessage(rendered.text, options)) {
             const key = `${p.code}:${p.match ?? ''}:${p.channel ?? ''}`;
             if (seen.has(key)) continue;
             seen.add(key);
@@ -184,13 +200,6 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
     }
   }
   return problems;
-}
-
-function hasOwn(
-  set: Exclude<ScenarioSpec['templates'][IncidentStatus], string | undefined>,
-  kind: ChannelKind,
-) {
-  return (kind === 'sms' || kind === 'chat' || kind === 'social') && set[kind] !== undefined;
 }
 
 function samples(plan: Plan, scenario: ScenarioSpec, name: string, status: IncidentStatus) {

@@ -1,12 +1,14 @@
 /** What the plan says, read for one incident: approval, cadence, lint, channels, templates. */
+
+import { moduleOf } from '../channels/registry.ts';
 import { type ApprovalPolicy, noApproval } from '../domain/approval.ts';
 import { type CadencePolicy, defaultOverdueAfterMs, defaultRemindBeforeMs } from '../domain/cadence.ts';
 import {
   type ChannelKind,
   type ChannelLimits,
-  channelKindOf,
   defaultLimits,
   type TemplateVariant,
+  type TextVariant,
 } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
@@ -68,6 +70,7 @@ export function lintOptions(
   plan: Plan | null,
   status: IncidentStatus,
   kind?: ChannelKind | 'email_subject',
+  maxLength: number | null = null,
 ): LintOptions {
   return {
     status,
@@ -76,13 +79,17 @@ export function lintOptions(
     allowTerms: plan?.lint.allow_terms ?? [],
     limits: limitsOf(plan),
     ...(kind !== undefined && { kind }),
+    ...(maxLength !== null && { maxLength }),
   };
 }
 
 export interface PlannedChannel {
   name: string;
   type: string;
+  /** What its module declares: the kind of text, the template variant, the provider's own limit. */
   kind: ChannelKind;
+  variant: TextVariant | null;
+  maxLength: number | null;
 }
 
 /** The type of a channel the plan names (a configured one, or a built-in one). */
@@ -93,15 +100,22 @@ export function channelType(plan: Plan, name: string): string | null {
   return null;
 }
 
+/** A channel the plan names, with what its module declares; null for a name the plan lacks. */
+export function plannedChannel(plan: Plan, name: string): PlannedChannel | null {
+  const type = channelType(plan, name);
+  if (type === null) return null;
+  const module = moduleOf(type);
+  if (!module) return { name, type, kind: 'page', variant: null, maxLength: null };
+  return { name, type, kind: module.kind, variant: module.variant, maxLength: module.maxLength };
+}
+
 /** The channels an audience hears on, as the plan lists them. */
 export function channelsForAudience(plan: Plan | null, audience: string): PlannedChannel[] {
-  if (plan === null) return [{ name: 'status-page', type: 'status-page', kind: 'page' }];
+  if (plan === null)
+    return [{ name: 'status-page', type: 'status-page', kind: 'page', variant: null, maxLength: null }];
   const spec = plan.audiences[audience];
   if (!spec) return [];
-  return spec.channels.flatMap((name) => {
-    const type = channelType(plan, name);
-    return type === null ? [] : [{ name, type, kind: channelKindOf(type) }];
-  });
+  return spec.channels.flatMap((name) => plannedChannel(plan, name) ?? []);
 }
 
 /** Where notices to a role holder go: the role's own channel, or the internal audience's channels. */

@@ -5,7 +5,7 @@
  * asks for it.
  */
 import { z } from 'zod';
-import { type ChannelKind, type TemplateVariant, variantFor } from '../../domain/channel-limits.ts';
+import type { ChannelKind } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { type LintProblem, lintMessage } from '../../domain/lint.ts';
@@ -75,12 +75,13 @@ export function lintDraft(
       problems.push({ ...p, channel });
     }
   };
-  const kinds = new Set<ChannelKind>(channelsForAudience(plan, audience).map((c) => c.kind));
-  for (const kind of kinds) {
-    if (skipKinds.includes(kind)) continue;
-    const variant: TemplateVariant | null = variantFor(kind);
-    const text = (variant && variants[variant]) || body;
-    add(lintMessage(text, lintOptions(plan, status, kind)), kind);
+  const linted = new Set<string>();
+  for (const c of channelsForAudience(plan, audience)) {
+    const key = `${c.kind}:${c.variant}:${c.maxLength}`;
+    if (skipKinds.includes(c.kind) || linted.has(key)) continue;
+    linted.add(key);
+    const text = (c.variant && variants[c.variant]) || body;
+    add(lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength)), c.kind);
   }
   if (variants.email_subject) {
     add(lintMessage(variants.email_subject, lintOptions(plan, status, 'email_subject')), 'email_subject');

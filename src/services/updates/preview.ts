@@ -1,5 +1,5 @@
 /** How a draft will read on each channel it goes out on: the text, its length or SMS segments, and lint. */
-import { type ChannelKind, checkLength, variantFor } from '../../domain/channel-limits.ts';
+import { type ChannelKind, checkLength } from '../../domain/channel-limits.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { type LintProblem, lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
@@ -40,15 +40,14 @@ export async function previewUpdate(db: Db, incidentId: string, updateId: string
   const status = row.status as IncidentStatus;
   const external = row.audience !== 'internal';
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
-    const variant = variantFor(c.kind);
-    const own = variant !== null && variant !== 'email_subject' ? variants[variant] : undefined;
+    const own = c.variant !== null ? variants[c.variant] : undefined;
     const text = own ?? row.body;
-    const check = checkLength(c.kind, text, limitsOf(plan));
+    const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength);
     return {
       channel: c.name,
       type: c.type,
       kind: c.kind,
-      source: own !== undefined && variant !== null && variant !== 'email_subject' ? variant : 'body',
+      source: own !== undefined && c.variant !== null ? c.variant : 'body',
       text,
       subject: c.kind === 'email' ? (variants.email_subject ?? null) : null,
       length: check.length,
@@ -57,7 +56,8 @@ export async function previewUpdate(db: Db, incidentId: string, updateId: string
       segments: check.segments ?? null,
       encoding: check.encoding ?? null,
       fits: check.ok,
-      lint: external && plan !== null ? lintMessage(text, lintOptions(plan, status, c.kind)) : [],
+      lint:
+        external && plan !== null ? lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength)) : [],
     };
   });
   return { update_id: row.id, state: row.state, audience: row.audience, status: row.status, channels };
