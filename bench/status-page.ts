@@ -25,9 +25,9 @@ import { createComponent } from '../src/services/components/create.ts';
 import { type Ctx, systemActor } from '../src/services/context.ts';
 import { createGroup } from '../src/services/groups/groups.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
-import { postUpdate } from '../src/services/incidents/post-update.ts';
 import { resolveIncident } from '../src/services/incidents/resolve.ts';
 import { scheduleMaintenance } from '../src/services/maintenances/schedule.ts';
+import { postUpdate } from '../src/services/updates/post.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

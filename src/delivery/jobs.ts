@@ -5,13 +5,14 @@
  * fan-out between batches); throwing retries the job with backoff.
  */
 import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
+import { reminderNotice } from '../services/cadence/reminders.ts';
 import type { Ctx } from '../services/context.ts';
 import { withTransaction } from '../services/transaction.ts';
-import { publishUnapprovedIfStillPending } from '../services/updates/drafts.ts';
+import { publishUnapprovedIfStillPending } from '../services/updates/approval-timeout.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { expandBatch } from './fanout.ts';
 import type { DeliveryMetrics } from './metrics.ts';
-import { enqueueJob, type JobKind, type JobPayloads } from './outbox.ts';
+import { enqueueJob, type JobKind, type JobPayloads, type NoticeMessage } from './outbox.ts';
 import type { LeasedDelivery } from './store.ts';
 
 export interface JobContext {
@@ -43,6 +44,21 @@ export type JobHandler<K extends JobKind> = (jc: JobContext, job: ClaimedJob<K>)
 
 /** A failure the job should not retry (a notice to a channel that does not exist). */
 export class PermanentJobError extends Error {}
+
+async function sendNotice(
+  jc: JobContext,
+  jobId: string,
+  name: string,
+  message: NoticeMessage,
+): Promise<JobOutcome> {
+  const channel: Channel | undefined = jc.channels.channels.get(name);
+  const target: Target | undefined = jc.channels.noticeTargets.get(name);
+  if (!channel || !target) throw new PermanentJobError(`No channel "${name}" with a url in the plan.`);
+  const result = await channel.send(target, { id: jobId, kind: 'notice', ...message });
+  if (result.ok) return { done: true };
+  if (!result.retry) throw new PermanentJobError(result.reason);
+  throw new Error(result.reason);
+}
 
 export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   async fanout(jc, job) {
@@ -110,14 +126,14 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async 'channel.notice'(jc, job) {
-    const { channel: name, message } = job.payload;
-    const channel: Channel | undefined = jc.channels.channels.get(name);
-    const target: Target | undefined = jc.channels.noticeTargets.get(name);
-    if (!channel || !target) throw new PermanentJobError(`No channel "${name}" with a url in the plan.`);
-    const result = await channel.send(target, { id: job.id, kind: 'notice', ...message });
-    if (result.ok) return { done: true };
-    if (!result.retry) throw new PermanentJobError(result.reason);
-    throw new Error(result.reason);
+    return sendNotice(jc, job.id, job.payload.channel, job.payload.message);
+  },
+
+  async 'cadence.reminder'(jc, job) {
+    const message = await reminderNotice(jc.ctx, job.payload);
+    // The deadline moved on or the incident closed since it was armed: nothing to say.
+    if (message === null) return { done: true };
+    return sendNotice(jc, job.id, job.payload.channel, message);
   },
 
   async 'approval.timeout'(jc, job) {

@@ -15,6 +15,7 @@
  * See docs/adr/0002-outbox.md.
  */
 
+import type { CadenceAudience, ReminderStage } from '../domain/cadence.ts';
 import type { Ctx } from '../services/context.ts';
 import { newId } from '../store/ids.ts';
 
@@ -49,11 +50,27 @@ export interface NoticeMessage {
   impact?: string;
 }
 
+/**
+ * A reminder that an incident's next update falls due, to one channel. Its
+ * words are written when it is sent (src/services/cadence/reminders.ts), so
+ * it names whoever holds the roles then; it says nothing once the deadline
+ * it is about has moved on.
+ */
+export interface CadenceReminder {
+  incident_id: string;
+  audience: CadenceAudience;
+  /** For the internal cadence, always `due`. */
+  stage: ReminderStage;
+  due_at: string;
+  channel: string;
+}
+
 export interface JobPayloads {
   fanout: FanoutPayload;
   'maintenance.reminder': { maintenance_id: string; scheduled_for: string };
   'channel.notice': { channel: string; message: NoticeMessage };
-  /** The plan's approval timeout for one submission (round) of a draft (src/services/updates/drafts.ts). */
+  'cadence.reminder': CadenceReminder;
+  /** The plan's approval timeout for one submission (round) of a draft (src/services/updates/approval-timeout.ts). */
   'approval.timeout': { incident_id: string; update_id: string; round: number };
 }
 export type JobKind = keyof JobPayloads;

@@ -7,11 +7,11 @@ import { createComponent } from './components/create.ts';
 import { actingAs, type Ctx, systemActor } from './context.ts';
 import { createGroup } from './groups/groups.ts';
 import { declareIncident } from './incidents/declare.ts';
-import { postUpdate } from './incidents/post-update.ts';
 import { resolveIncident } from './incidents/resolve.ts';
 import { currentPlan } from './plan/current.ts';
 import { getSetting, putSetting } from './settings.ts';
 import { withTransaction } from './transaction.ts';
+import { postUpdate } from './updates/post.ts';
 
 export const DEMO_SETTING = 'demo';
 

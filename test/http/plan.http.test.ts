@@ -9,6 +9,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import type { CadenceReminder } from '../../src/delivery/outbox.ts';
+import { reminderNotice } from '../../src/services/cadence/reminders.ts';
 import { dialects, TestClock } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { planSecrets, sev1Plan, sev1PlanPath } from '../helpers/plan.ts';
@@ -42,6 +44,12 @@ async function jobs(kind: string) {
     .orderBy('run_at')
     .execute();
   return rows.map((r) => ({ ...r, payload: JSON.parse(r.payload) }));
+}
+
+/** What a cadence reminder job says when it goes off now (its words are written when it is sent). */
+async function said(job: { payload: CadenceReminder } | undefined): Promise<string> {
+  if (job === undefined) return '';
+  return (await reminderNotice(t.app.systemCtx, job.payload))?.text ?? '';
 }
 
 /**
@@ -184,16 +192,13 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
   assert.equal(shown.body.impact_override, null);
   assert.deepEqual(shown.body.cadence, { updates_due: 1, updates_on_time: 1, ratio: 1 });
 
-  const reminders = (await jobs('channel.notice')).filter(
+  const reminders = (await jobs('cadence.reminder')).filter(
     (j) => j.state === 'pending' && String(j.dedupe_key).startsWith(`cadence:${incident.id}:`),
   );
   const due = reminders.find((r) => r.run_at === '2026-01-15T10:35:00.000Z');
   const overdue = reminders.find((r) => r.run_at === '2026-01-15T10:40:00.000Z');
-  assert.match(due?.payload.message.text ?? '', /carol@acme\.example \(communications lead\).*is due now/);
-  assert.match(
-    overdue?.payload.message.text ?? '',
-    /ivy@acme\.example \(incident lead\).*has not been published/,
-  );
+  assert.match(await said(due), /carol@acme\.example \(communications lead\).*is due now/);
+  assert.match(await said(overdue), /ivy@acme\.example \(incident lead\).*has not been published/);
 
   const brief = await call('support_lead', 'GET', `/incidents/${incident.id}/support-brief`);
   assert.match(brief.body.reply, /Saving changes fails for customers in the EU/);
@@ -224,7 +229,7 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
     roles.body.find((r: { role: string }) => r.role === 'support_lead').holder,
     'sue@acme.example',
   );
-  const rearmed = (await jobs('channel.notice')).find(
+  const rearmed = (await jobs('cadence.reminder')).find(
     (j) => j.state === 'pending' && j.dedupe_key === `cadence:${incident.id}:due:slack-internal`,
   );
   assert.equal(rearmed?.run_at, '2026-01-15T10:35:00.000Z');
@@ -232,11 +237,11 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
     comms_lead: 'dora@acme.example',
   });
   assert.equal(comms.status, 200);
-  const renamed = (await jobs('channel.notice')).find(
+  const renamed = (await jobs('cadence.reminder')).find(
     (j) => j.dedupe_key === `cadence:${incident.id}:due:slack-internal`,
   );
   assert.match(
-    renamed?.payload.message.text ?? '',
+    await said(renamed),
     /^dora@acme\.example \(communications lead\)/,
     'reminders name the new holder',
   );

@@ -5,9 +5,10 @@ import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { editIncident } from '../../src/services/incidents/edit.ts';
-import { editPublishedUpdate, listUpdateEdits } from '../../src/services/incidents/edit-update.ts';
-import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { resolveIncident } from '../../src/services/incidents/resolve.ts';
+import { correctUpdate } from '../../src/services/updates/correct.ts';
+import { postUpdate } from '../../src/services/updates/post.ts';
+import { listUpdateEdits } from '../../src/services/updates/rows.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 
 eachDialect(
@@ -94,7 +95,7 @@ eachDialect(test, 'editing a published update keeps a record of the edit', async
   const incident = await declareIncident(ctx, { name: 'Slow dashboard', body: 'Teh dashboard is slow.' });
   const update = incident.incident_updates[0];
   assert.ok(update);
-  const edited = await editPublishedUpdate(ctx, incident.id, update.id, { body: 'The dashboard is slow.' });
+  const edited = await correctUpdate(ctx, incident.id, update.id, { body: 'The dashboard is slow.' });
   assert.equal(edited.body, 'The dashboard is slow.');
   const edits = await listUpdateEdits(db, update.id);
   assert.equal(edits.length, 1);

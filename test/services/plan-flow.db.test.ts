@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { CadenceReminder, NoticeMessage } from '../../src/delivery/outbox.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
+import { reminderNotice } from '../../src/services/cadence/reminders.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
-import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { getIncident } from '../../src/services/incidents/queries.ts';
 import { resolveIncident } from '../../src/services/incidents/resolve.ts';
 import { applyPlan, currentPlan, listPlanVersions } from '../../src/services/plan/current.ts';
 import { listRoles, reassignRoles } from '../../src/services/plan/roles.ts';
-import {
-  approveUpdate,
-  createDraft,
-  editDraft,
-  publishUnapprovedIfStillPending,
-  publishUpdate,
-  rejectUpdate,
-  submitDraft,
-} from '../../src/services/updates/drafts.ts';
+import { publishUnapprovedIfStillPending } from '../../src/services/updates/approval-timeout.ts';
+import { approveUpdate } from '../../src/services/updates/approve.ts';
+import { createDraft } from '../../src/services/updates/create.ts';
+import { editDraft } from '../../src/services/updates/edit.ts';
+import { postUpdate } from '../../src/services/updates/post.ts';
+import { publishUpdate } from '../../src/services/updates/publish.ts';
+import { rejectUpdate } from '../../src/services/updates/reject.ts';
+import { submitDraft } from '../../src/services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
@@ -24,17 +24,25 @@ import { applyTestPlan, people, planConfig, sev1Plan } from '../helpers/plan.ts'
 
 const minutes = (n: number) => n * 60_000;
 
+/** Notices to channels, a cadence reminder with the words it would send now (they are written when it goes off). */
 async function notices(db: Db) {
   const jobs = await db
     .selectFrom('outbox_jobs')
     .selectAll()
-    .where('kind', '=', 'channel.notice')
+    .where('kind', 'in', ['channel.notice', 'cadence.reminder'])
     .orderBy('run_at')
     .execute();
-  return jobs.map((j) => ({
-    ...j,
-    payload: JSON.parse(j.payload) as { channel: string; message: { title: string; text: string } },
-  }));
+  const ctx = { db, config: planConfig() };
+  return Promise.all(
+    jobs.map(async (j) => {
+      if (j.kind !== 'cadence.reminder') {
+        return { ...j, payload: JSON.parse(j.payload) as { channel: string; message: NoticeMessage } };
+      }
+      const reminder = JSON.parse(j.payload) as CadenceReminder;
+      const message = (await reminderNotice(ctx, reminder)) ?? { title: '', text: '' };
+      return { ...j, payload: { channel: reminder.channel, message } };
+    }),
+  );
 }
 
 eachDialect(

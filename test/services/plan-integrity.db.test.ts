@@ -9,16 +9,14 @@ import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { editIncident } from '../../src/services/incidents/edit.ts';
-import { editPublishedUpdate, listUpdateEdits } from '../../src/services/incidents/edit-update.ts';
-import { postUpdate } from '../../src/services/incidents/post-update.ts';
 import { currentPlan } from '../../src/services/plan/current.ts';
-import {
-  approveUpdate,
-  createDraft,
-  type EditDraftInput,
-  editDraft,
-  submitDraft,
-} from '../../src/services/updates/drafts.ts';
+import { approveUpdate } from '../../src/services/updates/approve.ts';
+import { correctUpdate } from '../../src/services/updates/correct.ts';
+import { createDraft } from '../../src/services/updates/create.ts';
+import { type EditDraftInput, editDraft } from '../../src/services/updates/edit.ts';
+import { postUpdate } from '../../src/services/updates/post.ts';
+import { listUpdateEdits } from '../../src/services/updates/rows.ts';
+import { submitDraft } from '../../src/services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock } from '../helpers/db.ts';
@@ -31,7 +29,7 @@ async function pendingReminders(db: Db, incidentId: string) {
   const jobs = await db
     .selectFrom('outbox_jobs')
     .select(['run_at', 'dedupe_key'])
-    .where('kind', '=', 'channel.notice')
+    .where('kind', '=', 'cadence.reminder')
     .where('state', '=', 'pending')
     .where('dedupe_key', 'like', `cadence:${incidentId}:%`)
     .orderBy('run_at')
@@ -174,21 +172,21 @@ eachDialect(
     clock.advance(minutes(2));
     await approveUpdate(carol, sev1.id, first.id);
 
-    await assert.rejects(editPublishedUpdate(rita, sev1.id, first.id, { body: good }), { code: 'forbidden' });
-    await assert.rejects(editPublishedUpdate(ivy, sev1.id, first.id, { body: 'Anything at all.' }), {
+    await assert.rejects(correctUpdate(rita, sev1.id, first.id, { body: good }), { code: 'forbidden' });
+    await assert.rejects(correctUpdate(ivy, sev1.id, first.id, { body: 'Anything at all.' }), {
       code: 'not_an_approver',
       message: /only an approver it names may correct a published one/,
     });
     await assert.rejects(
-      editPublishedUpdate(carol, sev1.id, first.id, { body: 'Some users may experience issues.' }),
+      correctUpdate(carol, sev1.id, first.id, { body: 'Some users may experience issues.' }),
       { code: 'lint_failed' },
     );
-    const overridden = await editPublishedUpdate(carol, sev1.id, first.id, {
+    const overridden = await correctUpdate(carol, sev1.id, first.id, {
       body: 'Saving changes is failing.',
       lint_override: { reason: 'Legal asked for this exact wording.' },
     });
     assert.equal(overridden.body, 'Saving changes is failing.');
-    const corrected = await editPublishedUpdate(carol, sev1.id, first.id, {
+    const corrected = await correctUpdate(carol, sev1.id, first.id, {
       body: 'Saving changes fails for customers in Europe. Next update by 10:45 CET.',
     });
     assert.equal(corrected.state, 'published');
@@ -215,7 +213,7 @@ eachDialect(
     await approveUpdate(ivy, sev2.id, report.id);
     assert.equal((await approveUpdate(olga, sev2.id, report.id)).state, 'published');
     await assert.rejects(
-      editPublishedUpdate(ivy, sev2.id, report.id, {
+      correctUpdate(ivy, sev2.id, report.id, {
         body: 'Reports load slowly. Next update by 11:30 CET.',
       }),
       { code: 'approval_required', message: /needs 2 approvers/ },
@@ -228,18 +226,15 @@ eachDialect(
     });
     const slow = sev3.incident_updates[0];
     assert.ok(slow);
-    await assert.rejects(
-      editPublishedUpdate(ivy, sev3.id, slow.id, { body: 'The pgmain cluster is slow.' }),
-      {
-        code: 'lint_failed',
-      },
-    );
-    const fixed = await editPublishedUpdate(ivy, sev3.id, slow.id, {
+    await assert.rejects(correctUpdate(ivy, sev3.id, slow.id, { body: 'The pgmain cluster is slow.' }), {
+      code: 'lint_failed',
+    });
+    const fixed = await correctUpdate(ivy, sev3.id, slow.id, {
       body: 'Pages load slowly for customers in Europe. Next update by 11:00 CET.',
     });
     assert.match(fixed.body, /customers in Europe/, 'no approval at SEV3: the incident lead corrects it');
     const note = await postUpdate(rita, sev3.id, { body: 'pgmain failover at 10:02', audience: 'internal' });
-    const noted = await editPublishedUpdate(ivy, sev3.id, note.id, { body: 'pgmain failover at 10:03' });
+    const noted = await correctUpdate(ivy, sev3.id, note.id, { body: 'pgmain failover at 10:03' });
     assert.equal(noted.body, 'pgmain failover at 10:03', 'internal notes are never linted');
   },
 );

@@ -12,7 +12,7 @@ import { resolveIncident } from '../../src/services/incidents/resolve.ts';
 import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
-import { approveUpdate } from '../../src/services/updates/drafts.ts';
+import { approveUpdate } from '../../src/services/updates/approve.ts';
 import { CopyError, copyDatabase } from '../../src/store/copy.ts';
 import type { Db } from '../../src/store/db.ts';
 import type { Database } from '../../src/store/schema.ts';

@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DeclareIncidentInput, declareIncident } from '../../services/incidents/declare.ts';
-import {
-  EditUpdateInput,
-  editPublishedUpdate,
-  listUpdateEdits,
-  requireUpdate,
-} from '../../services/incidents/edit-update.ts';
 import { PatchIncidentInput, patchIncident } from '../../services/incidents/patch.ts';
-import { PostUpdateInput, postUpdate } from '../../services/incidents/post-update.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
 import { ResolveIncidentInput, resolveIncident } from '../../services/incidents/resolve.ts';
 import { Pagination } from '../../services/pagination.ts';
+import { CorrectUpdateInput, correctUpdate } from '../../services/updates/correct.ts';
+import { PostUpdateInput, postUpdate } from '../../services/updates/post.ts';
+import { listUpdateEdits, requireUpdate } from '../../services/updates/rows.ts';
 import { updateView } from '../../services/views.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
@@ -96,8 +92,8 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/updates/:uid',
     {
       config: { action: 'update.edit_published' },
-      schema: { tags, params: UpdateParams, body: wrappedOrBare('incident_update', EditUpdateInput) },
+      schema: { tags, params: UpdateParams, body: wrappedOrBare('incident_update', CorrectUpdateInput) },
     },
-    async (req) => editPublishedUpdate(req.ctx, req.params.id, req.params.uid, req.body),
+    async (req) => correctUpdate(req.ctx, req.params.id, req.params.uid, req.body),
   );
 };

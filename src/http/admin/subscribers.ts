@@ -3,7 +3,6 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
-import { requireUpdate } from '../../services/incidents/edit-update.ts';
 import { exportSubscribers, importSubscribers } from '../../services/subscribers/csv.ts';
 import { deleteSubscriber, ReplayInput, replayDeliveries } from '../../services/subscribers/manage.ts';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../../services/subscribers/queries.ts';
 import { AddSubscriberInput, addSubscriber } from '../../services/subscribers/subscribe.ts';
 import { subscriberView } from '../../services/subscribers/views.ts';
+import { requireUpdate } from '../../services/updates/rows.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
 

@@ -1,25 +1,18 @@
-/** Drafts, approval, preview, roles and the support brief, under an incident. */
+/** Drafts (create, edit, discard), submission, approval, publication, preview, roles and the support brief, under an incident. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireUpdate } from '../../services/incidents/edit-update.ts';
 import { requireIncident } from '../../services/incidents/queries.ts';
 import { currentPlan } from '../../services/plan/current.ts';
 import { listRoles, ReassignRolesInput, reassignRoles } from '../../services/plan/roles.ts';
-import {
-  ApproveInput,
-  approveUpdate,
-  CreateDraftInput,
-  createDraft,
-  EditDraftInput,
-  editDraft,
-  PublishInput,
-  publishUpdate,
-  RejectInput,
-  rejectUpdate,
-  SubmitInput,
-  submitDraft,
-} from '../../services/updates/drafts.ts';
+import { ApproveInput, approveUpdate } from '../../services/updates/approve.ts';
+import { CreateDraftInput, createDraft } from '../../services/updates/create.ts';
+import { discardDraft } from '../../services/updates/discard.ts';
+import { EditDraftInput, editDraft } from '../../services/updates/edit.ts';
 import { previewUpdate } from '../../services/updates/preview.ts';
+import { PublishInput, publishUpdate } from '../../services/updates/publish.ts';
+import { RejectInput, rejectUpdate } from '../../services/updates/reject.ts';
+import { requireUpdate } from '../../services/updates/rows.ts';
+import { SubmitInput, submitDraft } from '../../services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../services/updates/support-brief.ts';
 import { loadDraftView } from '../../services/updates/views.ts';
 
@@ -38,6 +31,15 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/updates/:uid/draft',
     { config: { action: 'incident.update' }, schema: { tags, params: UpdateParams, body: EditDraftInput } },
     async (req) => editDraft(req.ctx, req.params.id, req.params.uid, req.body),
+  );
+
+  app.delete(
+    '/incidents/:id/updates/:uid/draft',
+    { config: { action: 'incident.update' }, schema: { tags, params: UpdateParams } },
+    async (req, reply) => {
+      await discardDraft(req.ctx, req.params.id, req.params.uid);
+      return reply.code(204).send();
+    },
   );
 
   app.post(

@@ -1,11 +1,12 @@
 /**
  * Cadence, kept by the publishing transaction: each external publish sets
  * when the next one is due and counts whether it came on time; reminders
- * are outbox timers (channel notices with a run time), re-armed when the
- * deadline moves and cancelled when there is none. The comms lead hears
- * before and at the deadline; once overdue, the incident lead hears too.
+ * are outbox timers (`cadence.reminder` jobs with a run time), re-armed when
+ * the deadline moves and cancelled when there is none; their words are
+ * written when they go off (reminders.ts). The comms lead hears before and
+ * at the deadline; once overdue, the incident lead hears too.
  */
-import { cancelJob, enqueueJob, type NoticeMessage } from '../../delivery/outbox.ts';
+import { cancelJob, enqueueJob } from '../../delivery/outbox.ts';
 import {
   type Adherence,
   adherence,
@@ -14,22 +15,15 @@ import {
   dueAfterCadenceChange,
   firstExternalDue,
   nextDueAfterPublish,
-  type Reminder,
   type ReminderStage,
   remindersFor,
 } from '../../domain/cadence.ts';
 import { type IncidentStatus, isOpen } from '../../domain/incidents.ts';
-import { incidentRoleLabels } from '../../domain/roles.ts';
-import { formatTime } from '../../domain/templates.ts';
 import { cadencePolicy, noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { timeZoneOf } from '../../plan/variables.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
-import { incidentUrl } from '../plan/notices.ts';
-import { holdersOf } from '../plan/roles.ts';
-import { sendSupportBrief } from '../updates/support-brief.ts';
 
 const stages: readonly ReminderStage[] = ['before_due', 'due', 'overdue'];
 
@@ -37,49 +31,12 @@ function reminderKey(incidentId: string, stage: ReminderStage, channel: string):
   return `cadence:${incidentId}:${stage}:${channel}`;
 }
 
-async function reminderMessage(
-  tx: Ctx,
-  plan: Plan,
-  incident: IncidentRow,
-  reminder: Reminder,
-): Promise<NoticeMessage> {
-  const holders = await holdersOf(tx.db, incident.id);
-  const at = formatTime(reminder.dueAt, timeZoneOf(plan, tx.config.page.timeZone));
-  const comms = holders.comms_lead ?? 'nobody';
-  const lead = holders.incident_lead ?? 'nobody';
-  const url = incidentUrl(tx, incident.id);
-  switch (reminder.stage) {
-    case 'before_due':
-      return {
-        title: `Customer update due at ${at}: "${incident.name}"`,
-        text: `${comms} (${incidentRoleLabels.comms_lead}): the next customer update on "${incident.name}" is due at ${at}. Draft it from the scenario template now.`,
-        url,
-        impact: incident.impact,
-      };
-    case 'due':
-      return {
-        title: `Customer update due now: "${incident.name}"`,
-        text: `${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${incident.name}" is due now (${at}). Customers were promised news at this time.`,
-        url,
-        impact: incident.impact,
-      };
-    case 'overdue':
-      return {
-        title: `Customer update overdue: "${incident.name}"`,
-        text: `${lead} (${incidentRoleLabels.incident_lead}) and ${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${incident.name}" was due at ${at} and has not been published. Publish one now, even if there is no news.`,
-        url,
-        impact: incident.impact,
-      };
-  }
-}
-
-/** Arms (or re-arms, or cancels when `dueAt` is null) the reminders for an incident's next external update. */
-export async function armReminders(
-  tx: Ctx,
-  plan: Plan,
-  incident: IncidentRow,
-  dueAt: string | null,
-): Promise<void> {
+/**
+ * Arms (or re-arms, or cancels when `dueAt` is null) the reminders for an
+ * incident's next external update. What they say is written when they are
+ * sent (reminders.ts), so they name whoever holds the roles by then.
+ */
+async function armReminders(tx: Ctx, plan: Plan, incident: IncidentRow, dueAt: string | null): Promise<void> {
   const policy = cadencePolicy(plan, incident.severity);
   const comms = noticeChannels(plan, 'comms_lead');
   const both = [...new Set([...comms, ...noticeChannels(plan, 'incident_lead')])];
@@ -93,9 +50,9 @@ export async function armReminders(
         continue;
       }
       await enqueueJob(tx, {
-        kind: 'channel.notice',
+        kind: 'cadence.reminder',
         runAt: reminder.at,
-        payload: { channel, message: await reminderMessage(tx, plan, incident, reminder) },
+        payload: { incident_id: incident.id, audience: 'external', stage, due_at: reminder.dueAt, channel },
         dedupeKey: reminderKey(incident.id, stage, channel),
         replace: true,
       });
@@ -115,20 +72,10 @@ async function armInternalReminder(tx: Ctx, plan: Plan, incident: IncidentRow, d
       await cancelJob(tx, key);
       continue;
     }
-    const holders = await holdersOf(tx.db, incident.id);
-    const at = formatTime(dueAt, timeZoneOf(plan, tx.config.page.timeZone));
     await enqueueJob(tx, {
-      kind: 'channel.notice',
+      kind: 'cadence.reminder',
       runAt: dueAt,
-      payload: {
-        channel,
-        message: {
-          title: `Internal update due now: "${incident.name}"`,
-          text: `${holders.incident_lead ?? 'nobody'} (${incidentRoleLabels.incident_lead}): the internal update on "${incident.name}" is due now (${at}). Tell responders and support where things stand.`,
-          url: incidentUrl(tx, incident.id),
-          impact: incident.impact,
-        },
-      },
+      payload: { incident_id: incident.id, audience: 'internal', stage: 'due', due_at: dueAt, channel },
       dedupeKey: key,
       replace: true,
     });
@@ -210,7 +157,7 @@ export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Pro
   return moveDeadline(tx, plan, moved, 'external', due);
 }
 
-/** Called by afterPublish: move the deadline for the update's audience and count adherence. */
+/** Step 3 of the publish pipeline: move the deadline for the update's audience and count adherence. */
 export async function keepCadence(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
   const plan = await currentPlan(tx.db);
   if (plan === null || update.state !== 'published' || update.published_at === null) return;
@@ -254,10 +201,4 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
 
 export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
   return adherence(row.cadence_due, row.cadence_on_time);
-}
-
-/** The plan's share of publishing: cadence, and the support brief on each external publish. */
-export async function onPublished(tx: Ctx, incident: IncidentRow, update: IncidentUpdateRow): Promise<void> {
-  await keepCadence(tx, incident, update);
-  if (update.audience !== 'internal') await sendSupportBrief(tx, incident.id, await currentPlan(tx.db));
 }

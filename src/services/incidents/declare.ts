@@ -10,9 +10,9 @@ import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
 import { assignInitialRoles } from '../plan/roles.ts';
 import { withTransaction } from '../transaction.ts';
-import { renderForIncident } from '../updates/render.ts';
+import { appendUpdate } from '../updates/post.ts';
+import { renderForIncident, TemplateVariablesInput } from '../updates/render.ts';
 import type { IncidentView } from '../views.ts';
-import { appendUpdate } from './append-update.ts';
 import { IncidentFields } from './inputs.ts';
 import { getIncident } from './queries.ts';
 
@@ -22,10 +22,7 @@ export const DeclareIncidentInput = z.object({
   /** The first update's text; by default the scenario's template for the status, or a generic line. */
   body: IncidentFields.body.optional(),
   /** For the scenario's template: what customers experience, and a workaround. */
-  variables: z
-    .object({ impact: z.string().trim().min(1).max(1000), workaround: z.string().trim().min(1).max(1000) })
-    .partial()
-    .default({}),
+  variables: TemplateVariablesInput.default({}),
   impact_override: IncidentFields.impact_override.optional(),
   component_ids: IncidentFields.component_ids.default([]),
   components: IncidentFields.components.default({}),

@@ -10,7 +10,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { requireApprover } from '../updates/approval-core.ts';
+import { requireApprover } from '../updates/approval.ts';
 import type { IncidentView } from '../views.ts';
 import { IncidentFields } from './inputs.ts';
 import { getIncident, lockIncident } from './queries.ts';

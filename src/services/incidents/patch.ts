@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { incidentStatuses, incidentStatusLabels } from '../../domain/incidents.ts';
 import type { Ctx } from '../context.ts';
 import { withTransaction } from '../transaction.ts';
+import { postUpdate } from '../updates/post.ts';
 import type { IncidentView } from '../views.ts';
 import { EditIncidentInput, editIncident } from './edit.ts';
 import { IncidentFields } from './inputs.ts';
-import { postUpdate } from './post-update.ts';
 import { getIncident } from './queries.ts';
 
 export const PatchIncidentInput = EditIncidentInput.extend({

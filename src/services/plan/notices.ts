@@ -9,7 +9,7 @@ import { noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import type { Ctx } from '../context.ts';
 
-export function incidentUrl(ctx: Ctx, incidentId: string): string {
+export function incidentUrl(ctx: Pick<Ctx, 'config'>, incidentId: string): string {
   return `${ctx.config.publicUrl}/incidents/${incidentId}`;
 }
 

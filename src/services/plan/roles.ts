@@ -16,7 +16,6 @@ import type { Plan } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
-import { armReminders } from '../cadence/cadence.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { lockIncident } from '../incidents/queries.ts';
@@ -146,10 +145,7 @@ export async function reassignRoles(
         .execute();
       await tellHolder(tx, plan, incident, role, holder);
     }
-    // Pending reminders name the holders; re-arm them so they name the new ones.
-    if (plan !== null && incident.next_update_due_at !== null) {
-      await armReminders(tx, plan, incident, incident.next_update_due_at);
-    }
+    // Cadence reminders name whoever holds the roles when they go off (services/cadence/reminders.ts).
     await audit(tx, {
       action: 'incident.assign_roles',
       subjectType: 'incident',

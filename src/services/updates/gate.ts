@@ -12,29 +12,15 @@ import { type LintProblem, lintMessage } from '../../domain/lint.ts';
 import { isHolder } from '../../domain/roles.ts';
 import { channelsForAudience, lintOptions, severityOf } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
-import type { IncidentRow } from '../../store/schema.ts';
+import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { holdersOf } from '../plan/roles.ts';
+import { type Variants, variantsOf } from './rows.ts';
 
 export const LintOverride = z.object({
   reason: z.string().trim().min(3).max(1000).describe('Why this message goes out despite lint; recorded.'),
 });
 export type LintOverride = z.infer<typeof LintOverride>;
-
-/** Text variants a draft may carry beside its body, per channel kind. */
-export const Variants = z
-  .object({
-    sms: z.string().trim().min(1).max(2000),
-    chat: z.string().trim().min(1).max(40_000),
-    social: z.string().trim().min(1).max(5000),
-    email_subject: z.string().trim().min(1).max(998),
-  })
-  .partial();
-export type Variants = z.infer<typeof Variants>;
-
-export function variantsOf(rendered: string | null): Variants {
-  return rendered === null ? {} : (JSON.parse(rendered) as Variants);
-}
 
 /** The audiences an update may go to: those of the incident's severity, or all the plan defines. */
 export function allowedAudiences(plan: Plan, severity: string | null): string[] {
@@ -131,6 +117,19 @@ export async function lintUpdate(
   return lintDraft(plan, status, audience, body, variants, skip);
 }
 
+/** Lints a stored update as it stands: its status, audience, body and variants. */
+export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Promise<LintProblem[]> {
+  return lintUpdate(
+    tx,
+    plan,
+    row.incident_id,
+    row.status as IncidentStatus,
+    row.audience,
+    row.body,
+    variantsOf(row.rendered),
+  );
+}
+
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
 export async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
   if (tx.actor.role === 'admin' || tx.actor.role === 'comms_lead') return true;
@@ -163,6 +162,20 @@ export async function requireLintPass(
     });
   }
   return { problems, override: { ...override, by: tx.actor.id, at: tx.clock.now().toISOString() } };
+}
+
+/** The row with the lint verdict recorded: the problems, and an override given now (else the one it had). */
+export function withVerdict(row: IncidentUpdateRow, verdict: LintVerdict): IncidentUpdateRow {
+  return {
+    ...row,
+    lint: JSON.stringify(verdict.problems),
+    lint_override: verdict.override === null ? row.lint_override : JSON.stringify(verdict.override),
+  };
+}
+
+/** The override a comms lead recorded on the row, if any. */
+export function storedOverride(row: IncidentUpdateRow): LintOverride | undefined {
+  return row.lint_override === null ? undefined : (JSON.parse(row.lint_override) as LintOverride);
 }
 
 export function lintSummary(problems: readonly LintProblem[]): string {

@@ -4,9 +4,8 @@ import type { IncidentStatus } from '../../domain/incidents.ts';
 import { type LintProblem, lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
 import type { Db } from '../../store/db.ts';
-import { requireUpdate } from '../incidents/edit-update.ts';
 import { currentPlan } from '../plan/current.ts';
-import { variantsOf } from './gate.ts';
+import { requireUpdate, variantsOf } from './rows.ts';
 
 export interface ChannelPreview {
   channel: string;

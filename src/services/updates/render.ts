@@ -1,5 +1,5 @@
 /** Rendering a scenario's templates for one incident and status: the body and each channel variant. */
-
+import { z } from 'zod';
 import { nextDueAfterPublish } from '../../domain/cadence.ts';
 import { templateVariants } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
@@ -11,7 +11,12 @@ import { templateVariables, timeZoneOf } from '../../plan/variables.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { incidentUrl } from '../plan/notices.ts';
-import type { Variants } from './gate.ts';
+import type { Variants } from './rows.ts';
+
+/** What a writer may fill in for a scenario's template. */
+export const TemplateVariablesInput = z
+  .object({ impact: z.string().trim().min(1).max(1000), workaround: z.string().trim().min(1).max(1000) })
+  .partial();
 
 export interface RenderInput {
   status: IncidentStatus;

@@ -3,7 +3,7 @@ import type { LintProblem } from '../../domain/lint.ts';
 import type { Db } from '../../store/db.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
-import { type Variants, variantsOf } from './gate.ts';
+import { pendingOf, type Variants, variantsOf } from './rows.ts';
 
 export interface DecisionView {
   round: number;
@@ -21,10 +21,13 @@ export interface DraftView extends IncidentUpdateView {
   lint_override: { reason: string; by: string; at: string } | null;
   published_unapproved: boolean;
   variants: Variants;
+  /** The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
+  eta?: string | null;
   decisions: DecisionView[];
 }
 
 export function draftView(row: IncidentUpdateRow, decisions: DecisionView[] = []): DraftView {
+  const { eta } = pendingOf(row);
   return {
     ...updateView(row),
     round: row.round,
@@ -34,6 +37,7 @@ export function draftView(row: IncidentUpdateRow, decisions: DecisionView[] = []
       row.lint_override === null ? null : (JSON.parse(row.lint_override) as DraftView['lint_override']),
     published_unapproved: row.published_unapproved === 1,
     variants: variantsOf(row.rendered),
+    ...(eta !== undefined && { eta }),
     decisions,
   };
 }

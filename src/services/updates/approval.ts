@@ -1,5 +1,5 @@
-/** Sending a draft for approval, inside the caller's transaction: state, round, audit, approvers told. */
-import { enqueueJob } from '../../delivery/outbox.ts';
+/** Sending an update for approval, inside the caller's transaction: state, round, audit, approvers told; and who may approve. */
+import { cancelJob, enqueueJob } from '../../delivery/outbox.ts';
 import { type ApprovalPolicy, approverRole } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type IncidentRole, incidentRoleLabels } from '../../domain/roles.ts';
@@ -62,7 +62,7 @@ export async function enterApproval(
       kind: 'approval.timeout',
       runAt: new Date(Date.parse(now) + policy.publishUnapprovedAfterMs),
       payload: { incident_id: incident.id, update_id: row.id, round: next.round },
-      dedupeKey: `approval-timeout:${row.id}:${next.round}`,
+      dedupeKey: timeoutKey(row.id, next.round),
     });
   }
   if (policy.kind === 'roles') {
@@ -105,4 +105,13 @@ export async function requireApprover(
     });
   }
   return asRole;
+}
+
+function timeoutKey(updateId: string, round: number): string {
+  return `approval-timeout:${updateId}:${round}`;
+}
+
+/** Cancels the approval timeouts armed for every submission of a draft (it is being discarded). */
+export async function cancelApprovalTimeout(tx: Ctx, row: IncidentUpdateRow): Promise<void> {
+  for (let round = 1; round <= row.round; round++) await cancelJob(tx, timeoutKey(row.id, round));
 }

@@ -3,44 +3,22 @@ import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
-import type { Db } from '../../store/db.ts';
-import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
+import { IncidentFields } from '../incidents/inputs.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { requireApprover } from '../updates/approval-core.ts';
-import { LintOverride, lintUpdate, requireLintPass, variantsOf } from '../updates/gate.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
-import { IncidentFields } from './inputs.ts';
-import { lockIncident } from './queries.ts';
+import { requireApprover } from './approval.ts';
+import { LintOverride, lintUpdate, requireLintPass } from './gate.ts';
+import { lockUpdate, variantsOf } from './rows.ts';
 
-export const EditUpdateInput = z.object({
+export const CorrectUpdateInput = z.object({
   body: IncidentFields.body,
   lint_override: LintOverride.optional(),
 });
-export type EditUpdateInput = z.input<typeof EditUpdateInput>;
-
-export async function requireUpdate(
-  db: Db,
-  incidentId: string,
-  updateId: string,
-): Promise<IncidentUpdateRow> {
-  const row = await db
-    .selectFrom('incident_updates')
-    .selectAll()
-    .where('id', '=', updateId)
-    .where('incident_id', '=', incidentId)
-    .executeTakeFirst();
-  if (!row) {
-    throw new CrierError('update_not_found', `Incident ${incidentId} has no update ${updateId}.`, {
-      incident_id: incidentId,
-      update_id: updateId,
-    });
-  }
-  return row;
-}
+export type CorrectUpdateInput = z.input<typeof CorrectUpdateInput>;
 
 /**
  * Corrects the text of a published update, keeping a record of every edit.
@@ -50,17 +28,16 @@ export async function requireUpdate(
  * correction carries their approval. A policy that needs more than one
  * approver cannot be met by one person: post a new update instead.
  */
-export async function editPublishedUpdate(
+export async function correctUpdate(
   ctx: Ctx,
   incidentId: string,
   updateId: string,
-  raw: EditUpdateInput,
+  raw: CorrectUpdateInput,
 ): Promise<IncidentUpdateView> {
   authorize(ctx, 'update.edit_published');
-  const input = EditUpdateInput.parse(raw);
+  const input = CorrectUpdateInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
-    const incident = await lockIncident(tx.db, incidentId);
-    const before = await requireUpdate(tx.db, incidentId, updateId);
+    const { incident, row: before } = await lockUpdate(tx, incidentId, updateId);
     if (before.state !== 'published') {
       throw new CrierError(
         'transition_not_allowed',
@@ -130,8 +107,4 @@ export async function editPublishedUpdate(
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
     return updateView({ ...before, ...changes });
   });
-}
-
-export async function listUpdateEdits(db: Db, updateId: string) {
-  return db.selectFrom('update_edits').selectAll().where('update_id', '=', updateId).orderBy('id').execute();
 }

@@ -1,0 +1,26 @@
+/** Approving a draft pending approval; published once the plan's approvals are complete, unless asked not to. */
+import { z } from 'zod';
+import type { Ctx } from '../context.ts';
+import { decide } from './decide.ts';
+import type { DraftView } from './views.ts';
+
+export const ApproveInput = z.strictObject({
+  comment: z.string().trim().min(1).max(2000).optional(),
+  /** Publish as soon as the approvals are complete. Default true. */
+  publish: z.boolean().default(true),
+});
+export type ApproveInput = z.input<typeof ApproveInput>;
+
+export async function approveUpdate(
+  ctx: Ctx,
+  incidentId: string,
+  updateId: string,
+  raw: ApproveInput = {},
+): Promise<DraftView> {
+  const input = ApproveInput.parse(raw);
+  return decide(ctx, incidentId, updateId, {
+    decision: 'approve',
+    comment: input.comment ?? null,
+    publish: input.publish,
+  });
+}

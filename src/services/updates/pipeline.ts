@@ -1,0 +1,179 @@
+/**
+ * The publish pipeline: every way an update goes out ends here (a direct
+ * post, a submitted draft that needs no approval, an approved draft, the
+ * plan's approval timeout), inside the caller's transaction, in this order:
+ *
+ *   1. the row: the update's component changes, the incident's status,
+ *      impact, ETA and key instants, the update itself as published;
+ *   2. the fan-out: one outbox job to the update's subscribers, and a
+ *      component event per component it moved (webhooks);
+ *   3. the cadence deadline: when the next update is due, adherence counted,
+ *      reminders re-armed;
+ *   4. the support brief, on an external update, to the support lead;
+ *   5. the audit entry, and the page: re-rendered once the transaction commits.
+ *
+ * Everything up to the page is written in the one transaction, so an update
+ * is never public without its notifications and cadence, nor the reverse.
+ */
+import {
+  type ComponentStatus,
+  type Impact,
+  impactOfComponents,
+  worseImpact,
+} from '../../domain/components.ts';
+import { assertIncidentTransition, type IncidentStatus, stampInstants } from '../../domain/incidents.ts';
+import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
+import { audit } from '../audit.ts';
+import { keepCadence } from '../cadence/cadence.ts';
+import { requireComponents } from '../components/queries.ts';
+import { applyComponentStatus } from '../components/set-status.ts';
+import type { Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
+import { enqueueUpdateFanout } from '../subscribers/notify.ts';
+import { onCommit } from '../transaction.ts';
+import type { AffectedComponent } from '../views.ts';
+import { pendingOf } from './rows.ts';
+import { sendSupportBrief } from './support-brief.ts';
+
+export interface PublishOptions {
+  action: string;
+  /** Insert the row (a direct post) rather than update a stored draft. */
+  insert: boolean;
+  /** Recorded when the plan's approval timeout published it. */
+  unapproved?: boolean;
+}
+
+export async function publishRow(
+  tx: Ctx,
+  incident: IncidentRow,
+  draft: IncidentUpdateRow,
+  options: PublishOptions,
+): Promise<IncidentUpdateRow> {
+  const { published, update, affected } = await writeRow(tx, incident, draft, options);
+  await enqueueUpdateFanout(tx, published, update);
+  await keepCadence(tx, published, update);
+  if (update.audience !== 'internal') await sendSupportBrief(tx, incident.id, await currentPlan(tx.db));
+  await audit(tx, {
+    action: options.action,
+    subjectType: 'incident',
+    subjectId: incident.id,
+    before: { status: incident.status, impact: incident.impact },
+    after: {
+      status: published.status,
+      impact: published.impact,
+      update_id: update.id,
+      body: update.body,
+      audience: update.audience,
+      affected_components: affected,
+      ...(options.unapproved && { published_unapproved: true }),
+    },
+  });
+  onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incident.id }));
+  return update;
+}
+
+/** Step 1: the components, the incident and the update row, as publishing leaves them. */
+async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow, options: PublishOptions) {
+  const status = draft.status as IncidentStatus;
+  assertIncidentTransition(incident.status as IncidentStatus, status);
+  const now = tx.clock.now().toISOString();
+  const pending = pendingOf(draft);
+  const changed = await requireComponents(tx.db, Object.keys(pending.components));
+  await requireComponents(tx.db, pending.component_ids);
+  const affected = await applyComponents(tx, incident, changed, pending.components);
+  await linkComponents(tx, incident, [...pending.component_ids, ...Object.keys(pending.components)]);
+
+  const statuses = await tx.db
+    .selectFrom('incident_components')
+    .innerJoin('components', 'components.id', 'incident_components.component_id')
+    .select('components.status')
+    .where('incident_components.incident_id', '=', incident.id)
+    .execute();
+  const override = pending.impact_override === undefined ? incident.impact_override : pending.impact_override;
+  // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
+  const derived = worseImpact(
+    incident.impact as Impact,
+    impactOfComponents(statuses.map((s) => s.status as ComponentStatus)),
+  );
+  const impact = (override as Impact | null) ?? derived;
+
+  const external = draft.audience !== 'internal';
+  const change = {
+    status,
+    impact,
+    impact_override: override,
+    ...stampInstants(incident, status, now),
+    ...(pending.eta !== undefined && { eta: pending.eta }),
+    ...(external && incident.first_external_at === null && { first_external_at: now }),
+    ...(!external && incident.first_internal_at === null && { first_internal_at: now }),
+    updated_at: now,
+  };
+  await tx.db.updateTable('incidents').set(change).where('id', '=', incident.id).execute();
+
+  const update: IncidentUpdateRow = {
+    ...draft,
+    state: 'published',
+    affected_components: JSON.stringify(affected),
+    updated_at: now,
+    published_at: now,
+    display_at: now,
+    published_unapproved: options.unapproved ? 1 : 0,
+  };
+  if (options.insert) await tx.db.insertInto('incident_updates').values(update).execute();
+  else {
+    await tx.db
+      .updateTable('incident_updates')
+      .set({
+        state: update.state,
+        affected_components: update.affected_components,
+        lint: update.lint,
+        lint_override: update.lint_override,
+        updated_at: now,
+        published_at: now,
+        display_at: now,
+        published_unapproved: update.published_unapproved,
+      })
+      .where('id', '=', draft.id)
+      .execute();
+  }
+  const published: IncidentRow = { ...incident, ...change };
+  return { published, update, affected };
+}
+
+/** Sets the statuses the update names; returns the components whose status it changed. */
+async function applyComponents(
+  tx: Ctx,
+  incident: IncidentRow,
+  components: readonly ComponentRow[],
+  statuses: Record<string, ComponentStatus>,
+): Promise<AffectedComponent[]> {
+  const affected: AffectedComponent[] = [];
+  for (const component of components) {
+    const next = statuses[component.id] as ComponentStatus;
+    if (await applyComponentStatus(tx, component, next, { incidentId: incident.id })) {
+      affected.push({
+        code: component.id,
+        name: component.name,
+        old_status: component.status as ComponentStatus,
+        new_status: next,
+      });
+    }
+  }
+  return affected;
+}
+
+/** Links the components the update names to the incident, once each. */
+async function linkComponents(tx: Ctx, incident: IncidentRow, ids: readonly string[]): Promise<void> {
+  const linked = new Set(ids);
+  const existing = await tx.db
+    .selectFrom('incident_components')
+    .select('component_id')
+    .where('incident_id', '=', incident.id)
+    .execute();
+  for (const { component_id } of existing) linked.delete(component_id);
+  if (linked.size === 0) return;
+  await tx.db
+    .insertInto('incident_components')
+    .values([...linked].map((component_id) => ({ incident_id: incident.id, component_id })))
+    .execute();
+}

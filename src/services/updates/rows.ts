@@ -1,0 +1,122 @@
+/**
+ * An update's row as the lifecycle verbs read and write it: finding and
+ * locking one, a new one, and the JSON it carries until publication (what
+ * publishing will change, and the text variants per channel kind).
+ */
+import { z } from 'zod';
+import type { ComponentStatus, Impact } from '../../domain/components.ts';
+import { CrierError } from '../../domain/errors.ts';
+import type { IncidentStatus } from '../../domain/incidents.ts';
+import type { Db } from '../../store/db.ts';
+import { newId } from '../../store/ids.ts';
+import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
+import type { Ctx } from '../context.ts';
+import { lockIncident } from '../incidents/queries.ts';
+
+/** Text variants an update may carry beside its body, per channel kind. */
+export const Variants = z
+  .object({
+    sms: z.string().trim().min(1).max(2000),
+    chat: z.string().trim().min(1).max(40_000),
+    social: z.string().trim().min(1).max(5000),
+    email_subject: z.string().trim().min(1).max(998),
+  })
+  .partial();
+export type Variants = z.infer<typeof Variants>;
+
+export function variantsOf(rendered: string | null): Variants {
+  return rendered === null ? {} : (JSON.parse(rendered) as Variants);
+}
+
+/** What an update changes when it is published; kept on a draft until then. */
+export interface PendingChanges {
+  components: Record<string, ComponentStatus>;
+  component_ids: string[];
+  /** Absent: keep the incident's override. */
+  impact_override?: Impact | null;
+  /** Absent: keep the incident's ETA; null clears it. */
+  eta?: string | null;
+}
+
+export function pendingOf(row: IncidentUpdateRow): PendingChanges {
+  return row.pending === null
+    ? { components: {}, component_ids: [] }
+    : (JSON.parse(row.pending) as PendingChanges);
+}
+
+export async function requireUpdate(
+  db: Db,
+  incidentId: string,
+  updateId: string,
+): Promise<IncidentUpdateRow> {
+  const row = await db
+    .selectFrom('incident_updates')
+    .selectAll()
+    .where('id', '=', updateId)
+    .where('incident_id', '=', incidentId)
+    .executeTakeFirst();
+  if (!row) {
+    throw new CrierError('update_not_found', `Incident ${incidentId} has no update ${updateId}.`, {
+      incident_id: incidentId,
+      update_id: updateId,
+    });
+  }
+  return row;
+}
+
+/** The incident locked for the rest of the transaction, and one of its updates. */
+export async function lockUpdate(tx: Ctx, incidentId: string, updateId: string) {
+  const incident = await lockIncident(tx.db, incidentId);
+  const row = await requireUpdate(tx.db, incidentId, updateId);
+  return { incident, row };
+}
+
+export interface NewUpdate {
+  status: IncidentStatus;
+  body: string;
+  audience: string;
+  deliverNotifications: boolean;
+  components: Record<string, ComponentStatus>;
+  componentIds: readonly string[];
+  impactOverride?: Impact | null;
+  eta?: string | null;
+  variants?: Variants;
+}
+
+/** A draft row by the acting person, not yet written. */
+export function newUpdateRow(tx: Ctx, incident: IncidentRow, input: NewUpdate): IncidentUpdateRow {
+  const now = tx.clock.now().toISOString();
+  const pending: PendingChanges = {
+    components: input.components,
+    component_ids: [...input.componentIds],
+    ...(input.impactOverride !== undefined && { impact_override: input.impactOverride }),
+    ...(input.eta !== undefined && { eta: input.eta }),
+  };
+  return {
+    id: newId(),
+    incident_id: incident.id,
+    status: input.status,
+    body: input.body,
+    state: 'draft',
+    audience: input.audience,
+    deliver_notifications: input.deliverNotifications ? 1 : 0,
+    affected_components: '[]',
+    created_by: tx.actor.id,
+    created_at: now,
+    updated_at: now,
+    published_at: null,
+    display_at: now,
+    round: 0,
+    submitted_at: null,
+    pending: JSON.stringify(pending),
+    lint: null,
+    lint_override: null,
+    published_unapproved: 0,
+    rendered:
+      input.variants && Object.keys(input.variants).length > 0 ? JSON.stringify(input.variants) : null,
+  };
+}
+
+export async function listUpdateEdits(db: Db, updateId: string) {
+  return db.selectFrom('update_edits').selectAll().where('update_id', '=', updateId).orderBy('id').execute();
+}
