@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -38,6 +38,30 @@ test('crier plan check passes the examples and names every problem of a broken p
     SLACK_SUPPORT_WEBHOOK: 'https://hooks.example/b',
   });
   assert.equal(withSecret.code, 0, withSecret.stdout);
+});
+
+test('crier plan check refuses, by name, what Crier does not do yet', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crier-not-yet-'));
+  const file = path.join(dir, 'crier.yaml');
+  const text = readFileSync(path.join(root, 'examples/b2b-enterprise.yaml'), 'utf8')
+    .replace(
+      '    channels: [email, sms, webhook]\n',
+      '    channels: [email, sms, webhook]\n    private_page: true\n',
+    )
+    .replace(
+      'channels:\n  email:',
+      'channels:\n  toots: { type: mastodon }\n  calls: { type: voice }\n  email:',
+    );
+  writeFileSync(file, text);
+  const r = await crier(['plan', 'check', '--skip-secrets', file]);
+  assert.equal(r.code, 1, r.stdout);
+  assert.match(
+    r.stdout,
+    /audiences\.enterprise\.private_page: a private status page per audience is not supported yet/,
+  );
+  assert.match(r.stdout, /channels\.toots\.type: channel type "mastodon" is not supported yet/);
+  assert.match(r.stdout, /channels\.calls\.type: channel type "voice" is not supported yet/);
+  assert.match(r.stdout, /3 problems in/);
 });
 
 test('crier init writes a plan that passes crier plan check, and will not overwrite it', async () => {

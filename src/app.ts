@@ -12,7 +12,7 @@ import { buildServer, type CrierServer } from './http/server.ts';
 import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
-import { applyPlanFileAtStart } from './services/plan/startup.ts';
+import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import type { StatusPage } from './statuspage/cache.ts';
 import { startStatusPage } from './statuspage/wiring.ts';
@@ -89,6 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (config.demo && (await seedDemoIfEmpty(systemCtx))) log.info('seeded the demo page on a new database');
   // Logs what it did: applied the file, or kept the version in force and why.
   await applyPlanFileAtStart(systemCtx);
+  await warnOfUnsupportedInForce(systemCtx);
 
   const statusPage = await startStatusPage({
     ...base,

@@ -33,6 +33,7 @@ export const errorCodes = [
   'subscriber_not_found',
   'delivery_not_found',
   'channel_not_offered',
+  'not_supported_yet',
   'internal_error',
 ] as const;
 

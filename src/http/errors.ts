@@ -34,6 +34,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   subscriber_not_found: 404,
   delivery_not_found: 404,
   channel_not_offered: 400,
+  not_supported_yet: 400,
   internal_error: 500,
 };
 

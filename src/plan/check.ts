@@ -35,7 +35,6 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
   const problems: PlanProblem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
   const severityNames = Object.keys(plan.severities);
-  const audienceNames = Object.keys(plan.audiences);
 
   if (plan.page === undefined) add('page', 'the plan has no page: give at least its name and time_zone');
   else if (!isValidTimeZone(plan.page.time_zone)) {
@@ -98,25 +97,6 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
     }
     problems.push(...checkTemplates(plan, name, scenario));
   }
-
-  plan.runbooks.forEach((runbook, i) => {
-    runbook.do.forEach((step, j) => {
-      const at = `runbooks.${i}.do.${j}`;
-      const declare = step.declare as { scenario?: unknown; severity?: unknown } | undefined;
-      if (declare && typeof declare === 'object') {
-        if (typeof declare.scenario === 'string' && !(declare.scenario in plan.scenarios)) {
-          add(`${at}.declare.scenario`, `no scenario named "${declare.scenario}"`);
-        }
-        if (typeof declare.severity === 'string' && !(declare.severity in plan.severities)) {
-          add(`${at}.declare.severity`, `no severity named "${declare.severity}"`);
-        }
-      }
-      const notify = step.notify as { audience?: unknown } | undefined;
-      if (notify && typeof notify.audience === 'string' && !audienceNames.includes(notify.audience)) {
-        add(`${at}.notify.audience`, `no audience named "${notify.audience}"`);
-      }
-    });
-  });
 
   return problems;
 }

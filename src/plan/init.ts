@@ -61,7 +61,7 @@ channels:
 # What you say, per scenario and status. LiquidJS templates; variables:
 # components, impact, status, eta, next_update_at, workaround, incident_url,
 # incident_name, page_name, severity. A status may give variants for sms,
-# chat, social and email_subject; the others fall back to \`text\`.
+# chat and email_subject; the others fall back to \`text\`.
 scenarios:
   api-errors:
     name: The API fails requests

@@ -96,6 +96,7 @@ export const SeveritySpec = z.strictObject({
 export const AudienceSpec = z.strictObject({
   description: z.string().max(500).optional(),
   channels: z.array(Name).max(50).default([]).describe('Channels this audience hears on.'),
+  // Not supported yet (src/domain/not-yet-supported.ts): only `false` is accepted.
   private_page: z.boolean().default(false).describe('A private status page for this audience.'),
   chat_room_per_incident: z.boolean().default(false),
 });
@@ -171,7 +172,8 @@ export const Plan = z.strictObject({
   channels: ChannelsSection.default({}),
   scenarios: z.record(Name, ScenarioSpec).default({}),
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
-  runbooks: z.array(RunbookSpec).default([]).describe('Kept for the runbook engine; checked for references.'),
+  // Not supported yet (src/domain/not-yet-supported.ts): only an empty list is accepted.
+  runbooks: z.array(RunbookSpec).default([]).describe('Runbooks: not supported yet.'),
 });
 export type Plan = z.infer<typeof Plan>;
 export type SeveritySpec = z.infer<typeof SeveritySpec>;

@@ -20,7 +20,7 @@ import {
   listPlanVersions,
   sha256,
 } from '../../src/services/plan/current.ts';
-import { applyPlanFileAtStart } from '../../src/services/plan/startup.ts';
+import { applyPlanFileAtStart, warnOfUnsupportedInForce } from '../../src/services/plan/startup.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 import { planConfig, sev1Plan } from '../helpers/plan.ts';
@@ -217,6 +217,53 @@ eachDialect(
     assert.equal(
       await applyPlanFileAtStart(startCtx(db, clock, path.join(path.dirname(file), 'none.yaml')).ctx),
       null,
+    );
+  },
+);
+
+eachDialect(
+  test,
+  'a stored plan version that asks for what is not supported yet still loads, with a warning at start',
+  async (db) => {
+    const clock = new TestClock();
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'crier-plan-')), 'crier.yaml');
+    writeFileSync(file, sev1Plan);
+    await applyPlanFileAtStart(startCtx(db, clock, file).ctx);
+    const quiet = startCtx(db, clock, file);
+    assert.equal(await warnOfUnsupportedInForce(quiet.ctx), 0);
+    assert.deepEqual(quiet.lines, []);
+
+    // A version stored by an earlier Crier, which accepted these keys and did nothing with them.
+    const stored = await db.selectFrom('plan_versions').selectAll().executeTakeFirstOrThrow();
+    const plan = JSON.parse(stored.plan) as {
+      audiences: Record<string, { private_page: boolean; chat_room_per_incident: boolean }>;
+      runbooks: unknown[];
+    };
+    const enterprise = plan.audiences.enterprise;
+    assert.ok(enterprise);
+    enterprise.private_page = true;
+    plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ notify: { audience: 'internal' } }] }];
+    const { version: _version, ...row } = stored;
+    await db
+      .insertInto('plan_versions')
+      .values({ ...row, applied_via: 'api', plan: JSON.stringify(plan), hash: sha256(JSON.stringify(plan)) })
+      .execute();
+
+    const kept = await applyPlanFileAtStart(startCtx(db, clock, file).ctx);
+    assert.equal(kept?.outcome, 'unchanged');
+    assert.equal((await currentPlan(db))?.audiences.enterprise?.private_page, true, 'it still loads');
+    const start = startCtx(db, clock, file);
+    assert.equal(await warnOfUnsupportedInForce(start.ctx), 2);
+    assert.deepEqual(
+      start.lines.map((l) => [l.level, l.path, l.version]),
+      [
+        [40, 'audiences.enterprise.private_page', 2],
+        [40, 'runbooks', 2],
+      ],
+    );
+    assert.match(
+      start.lines[0]?.msg ?? '',
+      /plan version 2: audiences\.enterprise\.private_page: a private status page per audience is not supported yet/,
     );
   },
 );

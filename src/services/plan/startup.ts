@@ -14,6 +14,7 @@
  * No file means no plan from disk: whatever was applied stays in force, and
  * with none at all Crier runs on its defaults.
  */
+import { findNotYetSupported } from '../../domain/not-yet-supported.ts';
 import type { PlanProblem } from '../../plan/check.ts';
 import { PlanError, readPlanFile } from '../../plan/load.ts';
 import { audit } from '../audit.ts';
@@ -144,4 +145,22 @@ function logOutcome(ctx: Ctx, path: string, o: PlanFileOutcome): void {
       return;
     }
   }
+}
+
+/**
+ * Warns of what the plan in force asks for that Crier does not do yet: a
+ * version stored before Crier refused those keys keeps working, and this
+ * says, at every start, what in it is not done.
+ */
+export async function warnOfUnsupportedInForce(ctx: Ctx): Promise<number> {
+  const latest = await latestVersionRow(ctx.db);
+  if (!latest) return 0;
+  const found = findNotYetSupported(JSON.parse(latest.plan));
+  for (const f of found) {
+    ctx.log.warn(
+      { version: latest.version, path: f.path },
+      `plan version ${latest.version}: ${f.path}: ${f.message} (Crier does nothing with it)`,
+    );
+  }
+  return found.length;
 }

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { newWebhookSecret } from '../../channels/webhook.ts';
 import { CrierError } from '../../domain/errors.ts';
+import { unsupportedLocale } from '../../domain/not-yet-supported.ts';
 import { newId } from '../../store/ids.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -103,6 +104,8 @@ export async function upsertSubscriber(
   locale: string | undefined,
   options: UpsertOptions,
 ): Promise<UpsertResult> {
+  const refused = unsupportedLocale(locale);
+  if (refused !== null) throw new CrierError('not_supported_yet', refused, { field: 'locale', locale });
   if (!options.offered.has(contact.kind)) {
     throw new CrierError('channel_not_offered', `Subscriptions by ${contact.kind} are not offered here.`, {
       kind: contact.kind,

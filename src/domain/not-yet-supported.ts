@@ -1,0 +1,161 @@
+/**
+ * What the design names and Crier does not do yet, in one list. Nothing is
+ * accepted and ignored: a plan that asks for one of these is refused (`crier
+ * plan check`, `PUT /plan`), a stored plan version that asks for one is
+ * loaded with a warning, and an API field is refused with
+ * `not_supported_yet`. Each entry names the issue that will build it; that
+ * issue lifts the refusal by deleting the entry.
+ */
+
+/** A plan key, by its path (`*` for any name or item); `asks` says whether a value asks for the feature. */
+interface PlanKey {
+  readonly path: string;
+  readonly feature: string;
+  readonly issue: number;
+  /** The value that asks nothing (what the plan schema fills in) is accepted: it is the truth. */
+  readonly asks: (value: unknown, path: readonly string[]) => boolean;
+  /** What to do instead; removing the key by default. */
+  readonly remedy?: (value: unknown) => string;
+}
+
+const isTrue = (v: unknown) => v !== false && v !== undefined;
+const nonEmpty = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
+const present = (v: unknown) => v !== undefined;
+
+const planKeys: readonly PlanKey[] = [
+  {
+    path: 'audiences.*.private_page',
+    feature: 'a private status page per audience',
+    issue: 19,
+    asks: isTrue,
+  },
+  {
+    path: 'audiences.*.chat_room_per_incident',
+    feature: 'a chat room per incident',
+    issue: 16,
+    asks: isTrue,
+  },
+  { path: 'runbooks', feature: 'runbooks', issue: 16, asks: nonEmpty },
+  // The page and its feeds show public updates only: in another audience they would show nothing of it.
+  {
+    path: 'audiences.*.channels.*',
+    feature: 'a status page or feed of its own for an audience other than public',
+    issue: 19,
+    asks: (v, path) => path[1] !== 'public' && (v === 'status-page' || v === 'feed'),
+    remedy: (v) =>
+      `remove "${String(v)}" from this audience's channels (the public page shows public updates only)`,
+  },
+  // No channel posts to a social network yet, so a social variant or limit would be checked and never sent.
+  {
+    path: 'scenarios.*.templates.*.social',
+    feature: 'a social template variant (no social channel exists yet)',
+    issue: 18,
+    asks: present,
+  },
+  {
+    path: 'lint.limits.social',
+    feature: 'a social length limit (no social channel exists yet)',
+    issue: 18,
+    asks: present,
+  },
+];
+
+/** Channel types the design names that Crier has no provider for. */
+const channelTypes: Readonly<Record<string, { feature: string; issue: number }>> = {
+  voice: { feature: 'voice calls', issue: 18 },
+  'voice-twilio': { feature: 'voice calls', issue: 18 },
+  mastodon: { feature: 'posts to Mastodon', issue: 18 },
+  bluesky: { feature: 'posts to Bluesky', issue: 18 },
+  x: { feature: 'posts to X', issue: 18 },
+  twitter: { feature: 'posts to X (Twitter)', issue: 18 },
+  fcm: { feature: 'push to mobile apps through Firebase Cloud Messaging', issue: 18 },
+  apns: { feature: 'push to iOS apps through the Apple Push Notification service', issue: 18 },
+  'mobile-push': { feature: 'push to mobile apps', issue: 18 },
+};
+
+/** API fields: a subscriber's language (messages are in English only). */
+const apiFields = {
+  'subscriber.locale': { feature: 'messages in another language than English', issue: 19 },
+} as const;
+
+export interface NotYetSupported {
+  /** Where in the plan, as `crier plan check` writes paths (`audiences.enterprise.private_page`). */
+  path: string;
+  message: string;
+  issue: number;
+}
+
+function walk(
+  value: unknown,
+  segments: readonly string[],
+  at: string[],
+  found: (path: string[], v: unknown) => void,
+) {
+  if (segments.length === 0) {
+    found(at, value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const [head, ...rest] = segments;
+  const object = value as Record<string, unknown>;
+  const keys =
+    head === '*' ? Object.keys(object) : head !== undefined && Object.hasOwn(object, head) ? [head] : [];
+  for (const key of keys) walk(object[key], rest, [...at, key], found);
+}
+
+/**
+ * Everything in a plan (as written, or as stored) that asks for what Crier
+ * does not do yet. Works on the raw object, before or after the schema.
+ */
+export function findNotYetSupported(plan: unknown): NotYetSupported[] {
+  const out: NotYetSupported[] = [];
+  for (const key of planKeys) {
+    walk(plan, key.path.split('.'), [], (path, value) => {
+      if (!key.asks(value, path)) return;
+      const remedy = key.remedy ? key.remedy(value) : `remove \`${path.at(-1)}\` until it is`;
+      out.push({
+        path: path.join('.'),
+        issue: key.issue,
+        message: `${key.feature} is not supported yet: ${remedy}`,
+      });
+    });
+  }
+  walk(plan, ['channels', '*', 'type'], [], (path, value) => {
+    const entry = typeof value === 'string' ? channelTypes[value.toLowerCase()] : undefined;
+    if (!entry) return;
+    out.push({
+      path: path.join('.'),
+      issue: entry.issue,
+      message: `channel type "${String(value)}" is not supported yet (${entry.feature}): remove this channel until it is`,
+    });
+  });
+  return out;
+}
+
+/** The plan path of each channel whose type is not supported yet (`channels.toots`). */
+export function unsupportedChannelPaths(found: readonly NotYetSupported[]): string[] {
+  return found
+    .filter((f) => /^channels\.[^.]+\.type$/.test(f.path))
+    .map((f) => f.path.replace(/\.type$/, ''));
+}
+
+/** The language Crier writes every message in. */
+export const spokenLanguage = 'en';
+
+/**
+ * Why a subscriber's `locale` is refused, or null when Crier speaks it:
+ * English, with or without a region (`en`, `en-GB`).
+ */
+export function unsupportedLocale(locale: string | undefined | null): string | null {
+  if (locale === undefined || locale === null || locale === '') return null;
+  const language = locale.toLowerCase().split(/[-_]/)[0];
+  if (language === spokenLanguage) return null;
+  return `${apiFields['subscriber.locale'].feature} is not supported yet: Crier writes in English only. Leave out "locale", or send "en".`;
+}
+
+/** The whole list, for the docs test that keeps docs/plan.md in step. */
+export const notYetSupportedList = {
+  planKeys: planKeys.map(({ path, feature, issue }) => ({ path, feature, issue })),
+  channelTypes,
+  apiFields,
+};
