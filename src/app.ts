@@ -7,6 +7,8 @@ import { ChangeBus } from './changes.ts';
 import type { Config } from './config.ts';
 import { type Delivery, startDelivery } from './delivery/wiring.ts';
 import type { WorkerOptions } from './delivery/worker.ts';
+import { connectionLimits, readDescriptorLimit } from './http/connection-limits.ts';
+import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
@@ -95,7 +97,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...base,
     listenUrl: options.listenUrl ?? (options.db ? undefined : config.databaseUrl),
   });
-  const liveEvents = new LiveEvents(statusPage.page);
+  const limits = connectionLimits(config.connections, readDescriptorLimit());
+  for (const warning of limits.warnings) log.warn(warning);
+  log.info(
+    {
+      descriptor_limit: limits.descriptorLimit,
+      descriptor_limit_source: limits.descriptorSource,
+      max_connections: limits.maxConnections,
+      max_connections_per_address: limits.maxConnectionsPerAddress,
+      live_streams_total: limits.live.total,
+      live_streams_per_address: limits.live.perAddress,
+    },
+    'connection caps',
+  );
+  const liveLimiter = new LiveLimiter(limits.live);
+  const liveEvents = new LiveEvents(statusPage.page, liveLimiter);
   const delivery = await startDelivery(systemCtx, {
     env: config.env,
     changes,
@@ -110,11 +126,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = await buildServer({
     ...base,
     delivery,
+    connections: limits,
     public: {
       statusPage: statusPage.page,
       liveEvents,
       checks: () => statusPage.checks(),
-      metrics: () => statusPage.metrics(),
+      metrics: () => `${statusPage.metrics()}${liveLimiter.metrics()}`,
     },
   });
 

@@ -97,6 +97,10 @@ const Env = z
     CRIER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     CRIER_TRUST_PROXY: trustProxy.default(false),
+    CRIER_LIVE_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    CRIER_LIVE_MAX_TOTAL: z.coerce.number().int().min(1).max(1_000_000).optional(),
+    CRIER_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
+    CRIER_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(2).max(10_000_000).optional(),
   })
   .refine(
     (e) => !e.CRIER_EXPORT_S3_URL || (e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY),
@@ -121,6 +125,21 @@ export interface Config {
   readonly demo: boolean;
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe. */
   readonly trustProxy: boolean | number | string[];
+  /**
+   * Caps on connections; unset, each is derived from the descriptor limit at
+   * start (src/http/connection-limits.ts), and a setting the limit cannot
+   * carry is lowered.
+   */
+  readonly connections: {
+    /** Live streams (/events) one client address (IPv6: one /64) may hold. */
+    readonly livePerAddress: number | undefined;
+    /** Live streams the process holds in total. */
+    readonly liveTotal: number | undefined;
+    /** Sockets the HTTP server holds at once. */
+    readonly maxConnections: number | undefined;
+    /** Sockets one client address holds at once (trusted proxies excepted). */
+    readonly maxConnectionsPerAddress: number | undefined;
+  };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where CLI client commands send their requests, and with which token. */
   readonly clientUrl: string;
@@ -194,6 +213,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateNetwork: e.CRIER_ALLOW_PRIVATE_NETWORK,
     demo: e.CRIER_DEMO,
     trustProxy: e.CRIER_TRUST_PROXY,
+    connections: Object.freeze({
+      livePerAddress: e.CRIER_LIVE_MAX_PER_ADDRESS,
+      liveTotal: e.CRIER_LIVE_MAX_TOTAL,
+      maxConnections: e.CRIER_HTTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: e.CRIER_HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    }),
     logLevel: e.CRIER_LOG_LEVEL,
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,

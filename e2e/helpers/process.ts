@@ -54,15 +54,21 @@ export interface Server {
 /**
  * Starts `crier serve` (or the command `args` name) and waits until /readyz
  * answers on the port given in `portVariable` (`crier worker` listens on
- * CRIER_WORKER_METRICS_PORT).
+ * CRIER_WORKER_METRICS_PORT). With `nofile`, the process runs with that
+ * descriptor limit (`ulimit -n`, through util-linux's prlimit, which execs
+ * Crier in its own place: the child's pid is Crier's).
  */
 export async function startServer(
   env: Record<string, string>,
   args: string[] = ['serve'],
   portVariable = 'PORT',
+  options: { nofile?: number } = {},
 ): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cliEntry, ...args], {
+  const command = [process.execPath, cliEntry, ...args];
+  if (options.nofile !== undefined)
+    command.unshift('prlimit', `--nofile=${options.nofile}:${options.nofile}`, '--');
+  const child = spawn(command[0] as string, command.slice(1), {
     env: {
       ...process.env,
       CRIER_LOG_LEVEL: 'warn',

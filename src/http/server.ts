@@ -21,6 +21,7 @@ import { subscriberRoutes } from './admin/subscribers.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
+import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-limits.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -35,6 +36,8 @@ export interface ServerDeps extends BaseCtx {
   public: PublicDeps;
   /** Channels, metrics and the worker (src/delivery/wiring.ts); without it nothing can be subscribed to. */
   delivery?: Delivery;
+  /** Sockets held at once, in total and per client address (src/http/connection-limits.ts). */
+  connections?: { maxConnections: number; maxConnectionsPerAddress: number };
 }
 
 export interface RouteEntry {
@@ -65,10 +68,21 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     // The status page's fast path: GET/HEAD of a rendered public path is answered from
     // memory before routing, hooks and request logging, so a traffic spike costs what a
     // bare Node.js server would. Everything else goes through Fastify as usual.
-    serverFactory: (handler) =>
-      http.createServer((req, res) => {
+    // The timeouts cut off slow and idle clients (slowloris) before they pile up.
+    serverFactory: (handler) => {
+      const server = http.createServer(HTTP_TIMEOUTS, (req, res) => {
         if (!deps.public.statusPage.serve(req, res)) handler(req, res);
-      }),
+      });
+      if (deps.connections) {
+        server.maxConnections = deps.connections.maxConnections;
+        capSocketsPerAddress(
+          server,
+          deps.connections.maxConnectionsPerAddress,
+          trustedPeer(deps.config.trustProxy),
+        );
+      }
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

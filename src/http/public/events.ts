@@ -2,30 +2,35 @@
  * /events: Server-Sent Events for the page's live script and the embed.
  * Each client gets the current state on connect and again after every
  * render; a comment every 25 s keeps proxies from closing idle streams.
+ * Streams are capped per address and in total by the shared LiveLimiter;
+ * a client that stops reading is dropped once its backlog passes
+ * SLOW_READER_BYTES, so it cannot make the process buffer without end.
  */
 import type { ServerResponse } from 'node:http';
 import type { StatusPage } from '../../statuspage/cache.ts';
 import type { LiveState } from '../../statuspage/surface.ts';
+import type { LiveLimiter } from '../live-limit.ts';
 
-const MAX_CLIENTS = 20_000;
+/** A few dozen states: a reader this far behind is gone or hostile; it reconnects and catches up. */
+export const SLOW_READER_BYTES = 256 * 1024;
 
 export class LiveEvents {
   readonly #clients = new Set<ServerResponse>();
   readonly #page: StatusPage;
+  readonly #limiter: LiveLimiter;
   readonly #stop: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #lastVersion = '';
 
-  constructor(page: StatusPage) {
+  constructor(page: StatusPage, limiter: LiveLimiter) {
     this.#page = page;
+    this.#limiter = limiter;
     this.#stop = page.onRendered((surface) => {
       if (surface.version === this.#lastVersion) return;
       this.#lastVersion = surface.version;
-      this.#broadcast(surface.live);
+      this.#broadcast(frame(surface.live));
     });
-    this.#heartbeat = setInterval(() => {
-      for (const res of this.#clients) res.write(': ping\n\n');
-    }, 25_000);
+    this.#heartbeat = setInterval(() => this.#broadcast(': ping\n\n'), 25_000);
     this.#heartbeat.unref();
   }
 
@@ -33,9 +38,22 @@ export class LiveEvents {
     return this.#clients.size;
   }
 
-  /** Takes over the response and keeps it open. Returns false when at capacity. */
-  attach(res: ServerResponse): boolean {
-    if (this.#clients.size >= MAX_CLIENTS) return false;
+  /**
+   * Takes over the response and keeps it open, or answers 503 with
+   * Retry-After when the client's address or the process holds all the
+   * streams it may. Returns whether the stream was opened.
+   */
+  attach(res: ServerResponse, address: string): boolean {
+    const lease = this.#limiter.acquire(address);
+    if (!lease.ok) {
+      const why =
+        lease.reason === 'address'
+          ? 'Too many live connections from your address'
+          : 'Too many live connections';
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
+      res.end(`${why}; the page still works without them.\n`);
+      return false;
+    }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -47,13 +65,18 @@ export class LiveEvents {
     const live = this.#page.live;
     if (live) res.write(frame(live));
     this.#clients.add(res);
-    res.on('close', () => this.#clients.delete(res));
+    res.on('close', () => {
+      this.#clients.delete(res);
+      lease.release();
+    });
     return true;
   }
 
-  #broadcast(state: LiveState): void {
-    const data = frame(state);
-    for (const res of this.#clients) res.write(data);
+  #broadcast(data: string): void {
+    for (const res of this.#clients) {
+      if (res.writableLength > SLOW_READER_BYTES) res.destroy();
+      else res.write(data);
+    }
   }
 
   close(): void {

@@ -67,10 +67,8 @@ export function publicRoutes(deps: PublicDeps): FastifyPluginAsync {
           .send();
       }
       reply.hijack();
-      if (!deps.liveEvents.attach(reply.raw)) {
-        reply.raw.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '30' });
-        reply.raw.end('Too many live connections; the page still works without them.\n');
-      }
+      // req.ip follows CRIER_TRUST_PROXY, as the rate limits and the audit log do.
+      deps.liveEvents.attach(reply.raw, req.ip);
     });
   };
 }
