@@ -1,8 +1,8 @@
 /** The one mapping from error codes to HTTP statuses, and the one error body. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
-import { CrierError, type ErrorCode } from '../domain/errors.ts';
+import { ZodError, z } from 'zod';
+import { CrierError, type ErrorCode, errorCodes } from '../domain/errors.ts';
 
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -38,9 +38,18 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   internal_error: 500,
 };
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown; request_id: string };
-}
+/** The one error body, as the OpenAPI document declares it for every operation. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes).describe('One of the codes in docs/errors.md, each with how to fix it.'),
+      message: z.string(),
+      details: z.unknown().optional(),
+      request_id: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
 
 function zodDetails(err: ZodError): unknown {
   return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));

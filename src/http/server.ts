@@ -3,12 +3,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Delivery } from '../delivery/wiring.ts';
@@ -25,10 +20,11 @@ import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-l
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
+import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
 
-export const ADMIN_PREFIX = '/api/v1';
+export { ADMIN_PREFIX };
 
 export interface ServerDeps extends BaseCtx {
   log: Logger;
@@ -117,20 +113,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     ),
   );
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Crier admin API',
-        version: '1',
-        description:
-          'Manage components, incidents, maintenances, tokens and the audit log. Errors: docs/errors.md.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, swaggerOptions());
 
   await app.register(
     async (admin) => {

@@ -10,18 +10,21 @@ export const AuditQuery = Pagination.extend({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
-export interface AuditEntryView {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  before: unknown;
-  after: unknown;
-  request_id: string | null;
-  source: string | null;
-}
+export const AuditEntryView = z
+  .object({
+    id: z.number(),
+    at: z.string(),
+    actor: z.string(),
+    action: z.string(),
+    subject_type: z.string(),
+    subject_id: z.string().nullable(),
+    before: z.unknown().describe('What the subject was before (null when it was created).'),
+    after: z.unknown().describe('What the subject became (null when it was deleted).'),
+    request_id: z.string().nullable(),
+    source: z.string().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 /** The audit log, newest first. */
 export async function listAudit(db: Db, q: AuditQuery): Promise<Page<AuditEntryView>> {

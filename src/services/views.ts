@@ -2,7 +2,8 @@
  * Rows turned into the plain data the services return. Field names follow
  * Statuspage's API, so the admin API, the CLI and the public API agree.
  */
-import type { ComponentStatus } from '../domain/components.ts';
+import { z } from 'zod';
+import { componentStatuses } from '../domain/components.ts';
 import type {
   ComponentGroupRow,
   ComponentRow,
@@ -12,27 +13,36 @@ import type {
   MaintenanceUpdateRow,
 } from '../store/schema.ts';
 
-export interface ComponentView {
-  id: string;
-  name: string;
-  description: string | null;
-  status: ComponentStatus;
-  group_id: string | null;
-  position: number;
-  showcase: boolean;
-  only_show_if_degraded: boolean;
-  start_date: string | null;
-  group: false;
-  created_at: string;
-  updated_at: string;
-}
+/*
+ * Each view is a Zod schema and its type: the admin API declares these as its
+ * response schemas, so the OpenAPI document and the typed client follow the
+ * services, and Fastify serializes exactly these fields.
+ */
+
+export const ComponentView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(componentStatuses),
+    group_id: z.string().nullable(),
+    position: z.number(),
+    showcase: z.boolean(),
+    only_show_if_degraded: z.boolean(),
+    start_date: z.string().nullable(),
+    group: z.literal(false),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Component' });
+export type ComponentView = z.infer<typeof ComponentView>;
 
 export function componentView(row: ComponentRow): ComponentView {
   return {
     id: row.id,
     name: row.name,
     description: row.description,
-    status: row.status as ComponentStatus,
+    status: row.status as ComponentView['status'],
     group_id: row.group_id,
     position: row.position,
     showcase: row.showcase === 1,
@@ -44,15 +54,18 @@ export function componentView(row: ComponentRow): ComponentView {
   };
 }
 
-export interface ComponentGroupView {
-  id: string;
-  name: string;
-  description: string | null;
-  position: number;
-  components: string[];
-  created_at: string;
-  updated_at: string;
-}
+export const ComponentGroupView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    position: z.number(),
+    components: z.array(z.string()).describe('The ids of the components in the group.'),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'ComponentGroup' });
+export type ComponentGroupView = z.infer<typeof ComponentGroupView>;
 
 export function groupView(row: ComponentGroupRow, componentIds: string[]): ComponentGroupView {
   return {
@@ -66,28 +79,34 @@ export function groupView(row: ComponentGroupRow, componentIds: string[]): Compo
   };
 }
 
-export interface AffectedComponent {
-  code: string;
-  name: string;
-  old_status: ComponentStatus;
-  new_status: ComponentStatus;
-}
+export const AffectedComponent = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    old_status: z.enum(componentStatuses),
+    new_status: z.enum(componentStatuses),
+  })
+  .meta({ id: 'AffectedComponent' });
+export type AffectedComponent = z.infer<typeof AffectedComponent>;
 
-export interface IncidentUpdateView {
-  id: string;
-  incident_id: string;
-  status: string;
-  body: string;
-  state: string;
-  audience: string;
-  deliver_notifications: boolean;
-  affected_components: AffectedComponent[];
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  published_at: string | null;
-  display_at: string;
-}
+export const IncidentUpdateView = z
+  .object({
+    id: z.string(),
+    incident_id: z.string(),
+    status: z.string(),
+    body: z.string(),
+    state: z.string(),
+    audience: z.string(),
+    deliver_notifications: z.boolean(),
+    affected_components: z.array(AffectedComponent),
+    created_by: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    published_at: z.string().nullable(),
+    display_at: z.string(),
+  })
+  .meta({ id: 'IncidentUpdate' });
+export type IncidentUpdateView = z.infer<typeof IncidentUpdateView>;
 
 export function updateView(row: IncidentUpdateRow): IncidentUpdateView {
   return {
@@ -107,37 +126,46 @@ export function updateView(row: IncidentUpdateRow): IncidentUpdateView {
   };
 }
 
-export interface IncidentView {
-  id: string;
-  name: string;
-  status: string;
-  impact: string;
-  impact_override: string | null;
-  severity: string | null;
-  scenario: string | null;
-  drill: boolean;
-  started_at: string;
-  detected_at: string | null;
-  declared_at: string;
-  first_internal_at: string | null;
-  first_external_at: string | null;
-  identified_at: string | null;
-  monitoring_at: string | null;
-  resolved_at: string | null;
-  eta: string | null;
-  next_update_due_at: string | null;
-  next_internal_update_due_at: string | null;
-  /** External updates that fell due, and how many were published on time. */
-  cadence: { updates_due: number; updates_on_time: number; ratio: number | null };
-  /** Who holds the incident's roles (the plan's rota, or whoever declared it). */
-  roles: { incident_lead: string | null; comms_lead: string | null; support_lead: string | null };
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  component_ids: string[];
-  components: ComponentView[];
-  incident_updates: IncidentUpdateView[];
-}
+export const IncidentView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    impact: z.string(),
+    impact_override: z.string().nullable(),
+    severity: z.string().nullable(),
+    scenario: z.string().nullable(),
+    drill: z.boolean(),
+    started_at: z.string(),
+    detected_at: z.string().nullable(),
+    declared_at: z.string(),
+    first_internal_at: z.string().nullable(),
+    first_external_at: z.string().nullable(),
+    identified_at: z.string().nullable(),
+    monitoring_at: z.string().nullable(),
+    resolved_at: z.string().nullable(),
+    eta: z.string().nullable(),
+    next_update_due_at: z.string().nullable(),
+    next_internal_update_due_at: z.string().nullable(),
+    cadence: z
+      .object({ updates_due: z.number(), updates_on_time: z.number(), ratio: z.number().nullable() })
+      .describe('External updates that fell due, and how many were published on time.'),
+    roles: z
+      .object({
+        incident_lead: z.string().nullable(),
+        comms_lead: z.string().nullable(),
+        support_lead: z.string().nullable(),
+      })
+      .describe("Who holds the incident's roles (the plan's rota, or whoever declared it)."),
+    created_by: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    component_ids: z.array(z.string()),
+    components: z.array(ComponentView),
+    incident_updates: z.array(IncidentUpdateView),
+  })
+  .meta({ id: 'Incident' });
+export type IncidentView = z.infer<typeof IncidentView>;
 
 export function incidentView(
   row: IncidentRow,
@@ -180,39 +208,45 @@ export function incidentView(
   };
 }
 
-export interface MaintenanceUpdateView {
-  id: string;
-  maintenance_id: string;
-  status: string;
-  body: string;
-  created_by: string;
-  created_at: string;
-}
+export const MaintenanceUpdateView = z
+  .object({
+    id: z.string(),
+    maintenance_id: z.string(),
+    status: z.string(),
+    body: z.string(),
+    created_by: z.string(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'MaintenanceUpdate' });
+export type MaintenanceUpdateView = z.infer<typeof MaintenanceUpdateView>;
 
 export function maintenanceUpdateView(row: MaintenanceUpdateRow): MaintenanceUpdateView {
   return { ...row };
 }
 
-export interface MaintenanceView {
-  id: string;
-  name: string;
-  status: string;
-  impact: string;
-  body: string;
-  scheduled_for: string;
-  scheduled_until: string;
-  scheduled_auto_in_progress: boolean;
-  scheduled_auto_completed: boolean;
-  started_at: string | null;
-  completed_at: string | null;
-  sequence: number;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  component_ids: string[];
-  components: ComponentView[];
-  updates: MaintenanceUpdateView[];
-}
+export const MaintenanceView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    impact: z.string(),
+    body: z.string(),
+    scheduled_for: z.string(),
+    scheduled_until: z.string(),
+    scheduled_auto_in_progress: z.boolean(),
+    scheduled_auto_completed: z.boolean(),
+    started_at: z.string().nullable(),
+    completed_at: z.string().nullable(),
+    sequence: z.number(),
+    created_by: z.string(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    component_ids: z.array(z.string()),
+    components: z.array(ComponentView),
+    updates: z.array(MaintenanceUpdateView),
+  })
+  .meta({ id: 'Maintenance' });
+export type MaintenanceView = z.infer<typeof MaintenanceView>;
 
 export function maintenanceView(
   row: MaintenanceRow,

@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import { createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
 import { dialects, openTestDb, silentLog, TestClock, testConfig, testCtx } from '../helpers/db.ts';
+import { watchSerialization } from '../helpers/http.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
 const plan = (hooks: string) => `version: 1
@@ -65,6 +66,7 @@ for (const dialect of dialects) {
       CRIER_WORKER_POLL_MS: '20',
     });
     const app = await createApp(config, { db: t.db, clock, timers: false, worker: true, log: silentLog });
+    const changedBySchemas = watchSerialization(app.server);
     try {
       const ctx = testCtx(t.db, { clock });
       const token = async (name: string, role: 'admin' | 'responder' | 'comms_lead') => ({
@@ -175,6 +177,7 @@ for (const dialect of dialects) {
         escalation,
         /ivy@acme\.example \(incident lead\) and carol@acme\.example \(communications lead\)/,
       );
+      assert.deepEqual(changedBySchemas(), []);
     } finally {
       await app.close();
       await t.close();

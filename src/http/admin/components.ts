@@ -14,35 +14,73 @@ import {
   UpdateGroupInput,
   updateGroup,
 } from '../../services/groups/groups.ts';
+import { ComponentGroupView, ComponentView } from '../../services/views.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const read = { action: 'read' } as const;
 const write = { action: 'component.write' } as const;
+const tags = ['components'];
+const groupTags = ['component groups'];
+const deleted = z.null().describe('Deleted.');
 
 export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
-  app.get('/components', { config: read, schema: { tags: ['components'] } }, async (req) =>
-    listComponents(req.ctx.db),
+  app.get(
+    '/components',
+    {
+      config: read,
+      schema: {
+        operationId: 'listComponents',
+        summary: 'List components',
+        tags,
+        response: { 200: z.array(ComponentView) },
+      },
+    },
+    async (req) => listComponents(req.ctx.db),
   );
 
   app.post(
     '/components',
     {
       config: write,
-      schema: { tags: ['components'], body: wrappedOrBare('component', CreateComponentInput) },
+      schema: {
+        operationId: 'createComponent',
+        summary: 'Add a component',
+        tags,
+        body: wrappedOrBare('component', CreateComponentInput),
+        response: { 201: ComponentView },
+      },
     },
     async (req, reply) => reply.code(201).send(await createComponent(req.ctx, req.body)),
   );
 
   app.post(
     '/components/reorder',
-    { config: write, schema: { tags: ['components'], body: ReorderComponentsInput } },
+    {
+      config: write,
+      schema: {
+        operationId: 'reorderComponents',
+        summary: 'Set the order components are shown in',
+        tags,
+        body: ReorderComponentsInput,
+        response: { 200: z.array(ComponentView) },
+      },
+    },
     async (req) => reorderComponents(req.ctx, req.body),
   );
 
   app.get(
     '/components/:id',
-    { config: read, schema: { tags: ['components'], params: IdParams } },
+    {
+      config: read,
+      schema: {
+        operationId: 'getComponent',
+        summary: 'Get a component',
+        tags,
+        params: IdParams,
+        response: { 200: ComponentView },
+      },
+    },
     async (req) => getComponent(req.ctx.db, req.params.id),
   );
 
@@ -51,9 +89,12 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: write,
       schema: {
-        tags: ['components'],
+        operationId: 'updateComponent',
+        summary: 'Change a component (its status too)',
+        tags,
         params: IdParams,
         body: wrappedOrBare('component', UpdateComponentInput),
+        response: { 200: ComponentView },
       },
     },
     async (req) => updateComponent(req.ctx, req.params.id, req.body),
@@ -61,29 +102,63 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/components/:id',
-    { config: write, schema: { tags: ['components'], params: IdParams } },
+    {
+      config: write,
+      schema: {
+        operationId: 'deleteComponent',
+        summary: 'Delete a component',
+        tags,
+        params: IdParams,
+        response: { 204: deleted },
+      },
+    },
     async (req, reply) => {
       await deleteComponent(req.ctx, req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
-  app.get('/component-groups', { config: read, schema: { tags: ['component groups'] } }, async (req) =>
-    listGroups(req.ctx.db),
+  app.get(
+    '/component-groups',
+    {
+      config: read,
+      schema: {
+        operationId: 'listComponentGroups',
+        summary: 'List component groups',
+        tags: groupTags,
+        response: { 200: z.array(ComponentGroupView) },
+      },
+    },
+    async (req) => listGroups(req.ctx.db),
   );
 
   app.post(
     '/component-groups',
     {
       config: write,
-      schema: { tags: ['component groups'], body: wrappedOrBare('component_group', CreateGroupInput) },
+      schema: {
+        operationId: 'createComponentGroup',
+        summary: 'Add a component group',
+        tags: groupTags,
+        body: wrappedOrBare('component_group', CreateGroupInput),
+        response: { 201: ComponentGroupView },
+      },
     },
     async (req, reply) => reply.code(201).send(await createGroup(req.ctx, req.body)),
   );
 
   app.get(
     '/component-groups/:id',
-    { config: read, schema: { tags: ['component groups'], params: IdParams } },
+    {
+      config: read,
+      schema: {
+        operationId: 'getComponentGroup',
+        summary: 'Get a component group',
+        tags: groupTags,
+        params: IdParams,
+        response: { 200: ComponentGroupView },
+      },
+    },
     async (req) => getGroup(req.ctx.db, req.params.id),
   );
 
@@ -92,9 +167,12 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: write,
       schema: {
-        tags: ['component groups'],
+        operationId: 'updateComponentGroup',
+        summary: 'Change a component group',
+        tags: groupTags,
         params: IdParams,
         body: wrappedOrBare('component_group', UpdateGroupInput),
+        response: { 200: ComponentGroupView },
       },
     },
     async (req) => updateGroup(req.ctx, req.params.id, req.body),
@@ -102,10 +180,19 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/component-groups/:id',
-    { config: write, schema: { tags: ['component groups'], params: IdParams } },
+    {
+      config: write,
+      schema: {
+        operationId: 'deleteComponentGroup',
+        summary: 'Delete a component group (its components stay)',
+        tags: groupTags,
+        params: IdParams,
+        response: { 204: deleted },
+      },
+    },
     async (req, reply) => {
       await deleteGroup(req.ctx, req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -7,8 +7,8 @@ import { ResolveIncidentInput, resolveIncident } from '../../services/incidents/
 import { Pagination } from '../../services/pagination.ts';
 import { CorrectUpdateInput, correctUpdate } from '../../services/updates/correct.ts';
 import { PostUpdateInput, postUpdate } from '../../services/updates/post.ts';
-import { listUpdateEdits, requireUpdate } from '../../services/updates/rows.ts';
-import { updateView } from '../../services/views.ts';
+import { listUpdateEdits, requireUpdate, UpdateWithEditsView } from '../../services/updates/rows.ts';
+import { IncidentUpdateView, IncidentView, updateView } from '../../services/views.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
 
@@ -23,7 +23,16 @@ const tags = ['incidents'];
 export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/incidents',
-    { config: { action: 'read' }, schema: { tags, querystring: ListQuery } },
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'listIncidents',
+        summary: 'List incidents, newest first',
+        tags,
+        querystring: ListQuery,
+        response: { 200: z.array(IncidentView) },
+      },
+    },
     async (req, reply) => {
       const { state, q, ...page } = req.query;
       return sendPage(reply, await listIncidents(req.ctx.db, page, { state, ...(q !== undefined && { q }) }));
@@ -34,20 +43,44 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents',
     {
       config: { action: 'incident.declare' },
-      schema: { tags, body: wrappedOrBare('incident', DeclareIncidentInput) },
+      schema: {
+        operationId: 'declareIncident',
+        summary: 'Declare an incident',
+        tags,
+        body: wrappedOrBare('incident', DeclareIncidentInput),
+        response: { 201: IncidentView },
+      },
     },
     async (req, reply) => reply.code(201).send(await declareIncident(req.ctx, req.body)),
   );
 
-  app.get('/incidents/:id', { config: { action: 'read' }, schema: { tags, params: IdParams } }, async (req) =>
-    getIncident(req.ctx.db, req.params.id),
+  app.get(
+    '/incidents/:id',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getIncident',
+        summary: 'Get an incident with its timeline',
+        tags,
+        params: IdParams,
+        response: { 200: IncidentView },
+      },
+    },
+    async (req) => getIncident(req.ctx.db, req.params.id),
   );
 
   app.patch(
     '/incidents/:id',
     {
       config: { action: 'incident.update' },
-      schema: { tags, params: IdParams, body: wrappedOrBare('incident', PatchIncidentInput) },
+      schema: {
+        operationId: 'updateIncident',
+        summary: 'Change an incident (a status, body or components posts an update too)',
+        tags,
+        params: IdParams,
+        body: wrappedOrBare('incident', PatchIncidentInput),
+        response: { 200: IncidentView },
+      },
     },
     async (req) => patchIncident(req.ctx, req.params.id, req.body),
   );
@@ -56,14 +89,30 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/resolve',
     {
       config: { action: 'incident.resolve' },
-      schema: { tags, params: IdParams, body: ResolveIncidentInput.nullish() },
+      schema: {
+        operationId: 'resolveIncident',
+        summary: 'Resolve an incident',
+        tags,
+        params: IdParams,
+        body: ResolveIncidentInput.nullish(),
+        response: { 200: IncidentView },
+      },
     },
     async (req) => resolveIncident(req.ctx, req.params.id, req.body ?? {}),
   );
 
   app.get(
     '/incidents/:id/updates',
-    { config: { action: 'read' }, schema: { tags, params: IdParams } },
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'listIncidentUpdates',
+        summary: "List an incident's updates",
+        tags,
+        params: IdParams,
+        response: { 200: z.array(IncidentUpdateView) },
+      },
+    },
     async (req) => {
       const incident = await getIncident(req.ctx.db, req.params.id);
       return incident.incident_updates;
@@ -74,14 +123,30 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/updates',
     {
       config: { action: 'incident.update' },
-      schema: { tags, params: IdParams, body: wrappedOrBare('incident_update', PostUpdateInput) },
+      schema: {
+        operationId: 'postIncidentUpdate',
+        summary: 'Post an update (through approval when the plan asks for it)',
+        tags,
+        params: IdParams,
+        body: wrappedOrBare('incident_update', PostUpdateInput),
+        response: { 201: IncidentUpdateView },
+      },
     },
     async (req, reply) => reply.code(201).send(await postUpdate(req.ctx, req.params.id, req.body)),
   );
 
   app.get(
     '/incidents/:id/updates/:uid',
-    { config: { action: 'read' }, schema: { tags, params: UpdateParams } },
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getIncidentUpdate',
+        summary: 'Get an update with its corrections',
+        tags,
+        params: UpdateParams,
+        response: { 200: UpdateWithEditsView },
+      },
+    },
     async (req) => {
       const row = await requireUpdate(req.ctx.db, req.params.id, req.params.uid);
       return { ...updateView(row), edits: await listUpdateEdits(req.ctx.db, row.id) };
@@ -92,7 +157,14 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
     '/incidents/:id/updates/:uid',
     {
       config: { action: 'update.edit_published' },
-      schema: { tags, params: UpdateParams, body: wrappedOrBare('incident_update', CorrectUpdateInput) },
+      schema: {
+        operationId: 'correctIncidentUpdate',
+        summary: 'Correct a published update (kept as an edit record)',
+        tags,
+        params: UpdateParams,
+        body: wrappedOrBare('incident_update', CorrectUpdateInput),
+        response: { 200: IncidentUpdateView },
+      },
     },
     async (req) => correctUpdate(req.ctx, req.params.id, req.params.uid, req.body),
   );

@@ -5,6 +5,7 @@ import { MoveMaintenanceInput, moveMaintenance } from '../../services/maintenanc
 import { getMaintenance, listMaintenances } from '../../services/maintenances/queries.ts';
 import { ScheduleMaintenanceInput, scheduleMaintenance } from '../../services/maintenances/schedule.ts';
 import { Pagination } from '../../services/pagination.ts';
+import { MaintenanceView } from '../../services/views.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
 
@@ -15,17 +16,30 @@ const ListQuery = Pagination.extend({
 const tags = ['maintenances'];
 const write = { action: 'maintenance.write' } as const;
 
-const moves: Record<string, MaintenanceStatus> = {
-  start: 'in_progress',
-  verify: 'verifying',
-  complete: 'completed',
-  cancel: 'cancelled',
+const moves: Record<string, { status: MaintenanceStatus; operationId: string; summary: string }> = {
+  start: { status: 'in_progress', operationId: 'startMaintenance', summary: 'Start a maintenance now' },
+  verify: {
+    status: 'verifying',
+    operationId: 'verifyMaintenance',
+    summary: 'Mark a maintenance as verifying',
+  },
+  complete: { status: 'completed', operationId: 'completeMaintenance', summary: 'Complete a maintenance' },
+  cancel: { status: 'cancelled', operationId: 'cancelMaintenance', summary: 'Cancel a maintenance' },
 };
 
 export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/maintenances',
-    { config: { action: 'read' }, schema: { tags, querystring: ListQuery } },
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'listMaintenances',
+        summary: 'List maintenances',
+        tags,
+        querystring: ListQuery,
+        response: { 200: z.array(MaintenanceView) },
+      },
+    },
     async (req, reply) => {
       const { state, ...page } = req.query;
       return sendPage(reply, await listMaintenances(req.ctx.db, page, { state }));
@@ -34,20 +48,48 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/maintenances',
-    { config: write, schema: { tags, body: wrappedOrBare('maintenance', ScheduleMaintenanceInput) } },
+    {
+      config: write,
+      schema: {
+        operationId: 'scheduleMaintenance',
+        summary: 'Schedule a maintenance',
+        tags,
+        body: wrappedOrBare('maintenance', ScheduleMaintenanceInput),
+        response: { 201: MaintenanceView },
+      },
+    },
     async (req, reply) => reply.code(201).send(await scheduleMaintenance(req.ctx, req.body)),
   );
 
   app.get(
     '/maintenances/:id',
-    { config: { action: 'read' }, schema: { tags, params: IdParams } },
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getMaintenance',
+        summary: 'Get a maintenance',
+        tags,
+        params: IdParams,
+        response: { 200: MaintenanceView },
+      },
+    },
     async (req) => getMaintenance(req.ctx.db, req.params.id),
   );
 
-  for (const [verb, status] of Object.entries(moves)) {
+  for (const [verb, { status, operationId, summary }] of Object.entries(moves)) {
     app.post(
       `/maintenances/:id/${verb}`,
-      { config: write, schema: { tags, params: IdParams, body: MoveMaintenanceInput.nullish() } },
+      {
+        config: write,
+        schema: {
+          operationId,
+          summary,
+          tags,
+          params: IdParams,
+          body: MoveMaintenanceInput.nullish(),
+          response: { 200: MaintenanceView },
+        },
+      },
       async (req) => moveMaintenance(req.ctx, req.params.id, status, req.body ?? {}),
     );
   }

@@ -3,19 +3,27 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
-import { exportSubscribers, importSubscribers } from '../../services/subscribers/csv.ts';
-import { deleteSubscriber, ReplayInput, replayDeliveries } from '../../services/subscribers/manage.ts';
+import { exportSubscribers, ImportResult, importSubscribers } from '../../services/subscribers/csv.ts';
+import {
+  deleteSubscriber,
+  ReplayInput,
+  ReplayResult,
+  replayDeliveries,
+} from '../../services/subscribers/manage.ts';
 import {
   countSubscribers,
   DeliveryQuery,
+  DeliveryView,
   listDeliveries,
   listSubscribers,
   requireSubscriber,
+  SubscriberCounts,
   SubscriberQuery,
+  UpdateDeliveryCounts,
   updateDeliveryCounts,
 } from '../../services/subscribers/queries.ts';
 import { AddSubscriberInput, addSubscriber } from '../../services/subscribers/subscribe.ts';
-import { subscriberView } from '../../services/subscribers/views.ts';
+import { SubscriberView, subscriberView } from '../../services/subscribers/views.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
@@ -31,6 +39,7 @@ const ImportQuery = z.object({
 });
 const ExportQuery = z.object({ audience: z.string().max(64).optional() });
 const tags = ['subscribers'];
+const deliveryTags = ['deliveries'];
 
 export function subscriberRoutes(offered: (audience: string) => ReadonlySet<string>): FastifyPluginAsyncZod {
   return async (app) => {
@@ -39,7 +48,16 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
 
     app.get(
       '/subscribers',
-      { config: { action: 'subscriber.read' }, schema: { tags, querystring: SubscriberQuery } },
+      {
+        config: { action: 'subscriber.read' },
+        schema: {
+          operationId: 'listSubscribers',
+          summary: 'List and search subscribers',
+          tags,
+          querystring: SubscriberQuery,
+          response: { 200: z.array(SubscriberView) },
+        },
+      },
       async (req, reply) => sendPage(reply, await listSubscribers(req.ctx.db, req.query)),
     );
 
@@ -47,7 +65,13 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
       '/subscribers',
       {
         config: { action: 'subscriber.write' },
-        schema: { tags, body: wrappedOrBare('subscriber', AddSubscriberInput) },
+        schema: {
+          operationId: 'addSubscriber',
+          summary: 'Add a subscriber',
+          tags,
+          body: wrappedOrBare('subscriber', AddSubscriberInput),
+          response: { 201: SubscriberView },
+        },
       },
       async (req, reply) =>
         reply.code(201).send(await addSubscriber(req.ctx, req.body, offered(req.body.audience ?? 'public'))),
@@ -55,13 +79,35 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
 
     app.get(
       '/subscribers/counts',
-      { config: { action: 'subscriber.read' }, schema: { tags, querystring: ExportQuery } },
+      {
+        config: { action: 'subscriber.read' },
+        schema: {
+          operationId: 'countSubscribers',
+          summary: 'Count subscribers by kind and state',
+          tags,
+          querystring: ExportQuery,
+          response: { 200: SubscriberCounts },
+        },
+      },
       async (req) => countSubscribers(req.ctx.db, req.query.audience),
     );
 
     app.post(
       '/subscribers/import',
-      { config: { action: 'subscriber.write' }, schema: { tags, querystring: ImportQuery } },
+      {
+        config: { action: 'subscriber.write' },
+        schema: {
+          operationId: 'importSubscribers',
+          summary: 'Import subscribers from CSV',
+          description:
+            'Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, ' +
+            'slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in.',
+          tags,
+          querystring: ImportQuery,
+          consumes: ['text/csv'],
+          response: { 200: ImportResult },
+        },
+      },
       async (req) => {
         const type = String(req.headers['content-type'] ?? '');
         if (!type.startsWith('text/csv')) {
@@ -77,7 +123,16 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
 
     app.get(
       '/subscribers/export',
-      { config: { action: 'subscriber.read' }, schema: { tags, querystring: ExportQuery } },
+      {
+        config: { action: 'subscriber.read' },
+        schema: {
+          operationId: 'exportSubscribers',
+          summary: 'Export subscribers as CSV',
+          tags,
+          querystring: ExportQuery,
+          produces: ['text/csv'],
+        },
+      },
       async (req, reply) =>
         reply
           .type('text/csv; charset=utf-8')
@@ -87,16 +142,34 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
 
     app.get(
       '/subscribers/:id',
-      { config: { action: 'subscriber.read' }, schema: { tags, params: IdParams } },
+      {
+        config: { action: 'subscriber.read' },
+        schema: {
+          operationId: 'getSubscriber',
+          summary: 'Get a subscriber',
+          tags,
+          params: IdParams,
+          response: { 200: SubscriberView },
+        },
+      },
       async (req) => subscriberView(await requireSubscriber(req.ctx.db, req.params.id)),
     );
 
     app.delete(
       '/subscribers/:id',
-      { config: { action: 'subscriber.write' }, schema: { tags, params: IdParams } },
+      {
+        config: { action: 'subscriber.write' },
+        schema: {
+          operationId: 'deleteSubscriber',
+          summary: 'Delete a subscriber (messages not sent yet are dropped)',
+          tags,
+          params: IdParams,
+          response: { 204: z.null().describe('Deleted.') },
+        },
+      },
       async (req, reply) => {
         await deleteSubscriber(req.ctx, req.params.id);
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
 
@@ -104,7 +177,14 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
       '/subscribers/:id/deliveries',
       {
         config: { action: 'subscriber.read' },
-        schema: { tags, params: IdParams, querystring: DeliveryQuery.omit({ subscriber_id: true }) },
+        schema: {
+          operationId: 'listSubscriberDeliveries',
+          summary: "A subscriber's delivery log",
+          tags,
+          params: IdParams,
+          querystring: DeliveryQuery.omit({ subscriber_id: true }),
+          response: { 200: z.array(DeliveryView) },
+        },
       },
       async (req, reply) => {
         await requireSubscriber(req.ctx.db, req.params.id);
@@ -117,7 +197,16 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
 
     app.get(
       '/deliveries',
-      { config: { action: 'subscriber.read' }, schema: { tags: ['deliveries'], querystring: DeliveryQuery } },
+      {
+        config: { action: 'subscriber.read' },
+        schema: {
+          operationId: 'listDeliveries',
+          summary: 'List deliveries',
+          tags: deliveryTags,
+          querystring: DeliveryQuery,
+          response: { 200: z.array(DeliveryView) },
+        },
+      },
       async (req, reply) => sendPage(reply, await listDeliveries(req.ctx.db, req.query)),
     );
 
@@ -125,26 +214,59 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
       '/deliveries/summary',
       {
         config: { action: 'read' },
-        schema: { tags: ['deliveries'], querystring: z.object({ update_id: z.string().min(1).max(200) }) },
+        schema: {
+          operationId: 'getDeliverySummary',
+          summary: "How far an update's notifications have gone, by channel and state",
+          tags: deliveryTags,
+          querystring: z.object({ update_id: z.string().min(1).max(200) }),
+          response: { 200: UpdateDeliveryCounts },
+        },
       },
       async (req) => updateDeliveryCounts(req.ctx.db, req.query.update_id),
     );
 
     app.post(
       '/deliveries/replay',
-      { config: { action: 'delivery.replay' }, schema: { tags: ['deliveries'], body: ReplayInput } },
+      {
+        config: { action: 'delivery.replay' },
+        schema: {
+          operationId: 'replayDeliveries',
+          summary: 'Replay dead deliveries',
+          tags: deliveryTags,
+          body: ReplayInput,
+          response: { 200: ReplayResult },
+        },
+      },
       async (req) => replayDeliveries(req.ctx, req.body),
     );
 
     app.post(
       '/deliveries/:id/replay',
-      { config: { action: 'delivery.replay' }, schema: { tags: ['deliveries'], params: IdParams } },
+      {
+        config: { action: 'delivery.replay' },
+        schema: {
+          operationId: 'replayDelivery',
+          summary: 'Replay one dead delivery',
+          tags: deliveryTags,
+          params: IdParams,
+          response: { 200: ReplayResult },
+        },
+      },
       async (req) => replayDeliveries(req.ctx, {}, req.params.id),
     );
 
     app.get(
       '/incidents/:id/updates/:uid/deliveries',
-      { config: { action: 'read' }, schema: { tags: ['incidents'], params: UpdateParams } },
+      {
+        config: { action: 'read' },
+        schema: {
+          operationId: 'getUpdateDeliveries',
+          summary: "How far an update's notifications have gone (as GET /deliveries/summary)",
+          tags: ['incidents'],
+          params: UpdateParams,
+          response: { 200: UpdateDeliveryCounts },
+        },
+      },
       async (req) => {
         const update = await requireUpdate(req.ctx.db, req.params.id, req.params.uid);
         return updateDeliveryCounts(req.ctx.db, update.id);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
-import { diffPlans, type PlanChange } from '../../plan/diff.ts';
+import { diffPlans } from '../../plan/diff.ts';
 import { readPlan } from '../../plan/load.ts';
 import { Plan } from '../../plan/schema.ts';
 import { type Db, dialect } from '../../store/db.ts';
@@ -54,31 +54,44 @@ export const ApplyPlanInput = z.object({
 });
 export type ApplyPlanInput = z.input<typeof ApplyPlanInput>;
 
-export interface PlanFileRef {
-  path: string | null;
-  /** SHA-256 of the file's text. */
-  sha256: string;
-}
+export const PlanChangeView = z
+  .object({
+    path: z.string().describe('Where in the plan, dotted: `channels.email.fallback`.'),
+    kind: z.enum(['added', 'removed', 'changed']),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ id: 'PlanChange' });
 
-export interface PlanVersionView {
-  version: number;
-  applied_at: string;
-  /** Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
-  applied_by: string;
-  /** `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`). */
-  applied_via: PlanVia;
-  /**
-   * The plan file this version came from; for a version applied through the
-   * API, the plan file found at a later start to hold the same plan (so it
-   * was not applied again), if any.
-   */
-  file: PlanFileRef | null;
-  changes: PlanChange[];
-}
+export const PlanFileRef = z.object({
+  path: z.string().nullable(),
+  sha256: z.string().describe("SHA-256 of the file's text."),
+});
+export type PlanFileRef = z.infer<typeof PlanFileRef>;
 
-export interface ApplyResult extends PlanVersionView {
-  unchanged: boolean;
-}
+export const PlanVersionView = z
+  .object({
+    version: z.number(),
+    applied_at: z.string(),
+    applied_by: z
+      .string()
+      .describe('Who: the API token (`token:<name>`), or `plan-file` for the file at start.'),
+    applied_via: z
+      .enum(['file', 'api'] satisfies PlanVia[])
+      .describe('`file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).'),
+    file: PlanFileRef.nullable().describe(
+      'The plan file this version came from; for a version applied through the API, the plan file ' +
+        'found at a later start to hold the same plan (so it was not applied again), if any.',
+    ),
+    changes: z.array(PlanChangeView).describe('What this version changed from the one before it.'),
+  })
+  .meta({ id: 'PlanVersion' });
+export type PlanVersionView = z.infer<typeof PlanVersionView>;
+
+export const ApplyResult = PlanVersionView.extend({
+  unchanged: z.boolean().describe('True when the plan equals the one in force: no new version was stored.'),
+}).meta({ id: 'PlanApplied' });
+export type ApplyResult = z.infer<typeof ApplyResult>;
 
 /** Hashes as stored: SHA-256, hex. */
 export function sha256(text: string): string {
@@ -207,7 +220,7 @@ export function versionView(
     applied_by: row.applied_by,
     applied_via: row.applied_via,
     file: row.file_hash === null ? null : { path: row.file_path, sha256: row.file_hash },
-    changes: JSON.parse(row.diff) as PlanChange[],
+    changes: JSON.parse(row.diff) as PlanVersionView['changes'],
   };
 }
 
@@ -225,6 +238,21 @@ export interface CurrentPlanView extends PlanVersionView {
   plan: Plan;
   source: string;
 }
+
+/**
+ * `GET /plan` as the API answers it: the version in force, or nulls before any. Who may not
+ * apply a plan gets no `source`, each channel's name, type and fallback only, and change paths.
+ */
+export const CurrentPlanResponse = PlanVersionView.partial()
+  .extend({
+    version: z.number().nullable(),
+    plan: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('The plan as parsed (docs/plan.md; its JSON Schema is at GET /plan/schema).'),
+    source: z.string().optional().describe('The YAML text applied, to those who may apply a plan.'),
+  })
+  .meta({ id: 'CurrentPlan' });
 
 export async function getCurrentPlanView(db: Db): Promise<CurrentPlanView | null> {
   const row = await latestVersionRow(db);

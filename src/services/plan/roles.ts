@@ -23,12 +23,15 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { currentPlan } from './current.ts';
 import { incidentUrl, noticeTo } from './notices.ts';
 
-export interface RoleHolderView {
-  role: IncidentRole;
-  holder: string | null;
-  assigned_at: string | null;
-  assigned_by: string | null;
-}
+export const RoleHolderView = z
+  .object({
+    role: z.enum(incidentRoles),
+    holder: z.string().nullable(),
+    assigned_at: z.string().nullable(),
+    assigned_by: z.string().nullable(),
+  })
+  .meta({ id: 'RoleHolder' });
+export type RoleHolderView = z.infer<typeof RoleHolderView>;
 
 export type Holders = Record<IncidentRole, string | null>;
 

@@ -4,6 +4,7 @@
  * sits in memory. Imported contacts count as confirmed (the importer vouches
  * for their consent) unless `confirm` asks for double opt-in.
  */
+import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import type { Db } from '../../store/db.ts';
 import { audit } from '../audit.ts';
@@ -66,15 +67,18 @@ export async function* csvRows(chunks: AsyncIterable<Buffer | string>): AsyncGen
 const contactColumns = ['email', 'phone', 'webhook', 'slack', 'teams', 'discord'] as const;
 const importColumns = [...contactColumns, 'component_ids', 'locale'] as const;
 
-export interface ImportResult {
-  rows: number;
-  imported: number;
-  /** Already subscribed and confirmed: left as they were. */
-  unchanged: number;
-  invalid: number;
-  /** The first problems, by line (the header is line 1). */
-  errors: { line: number; message: string }[];
-}
+export const ImportResult = z
+  .object({
+    rows: z.number(),
+    imported: z.number(),
+    unchanged: z.number().describe('Already subscribed and confirmed: left as they were.'),
+    invalid: z.number(),
+    errors: z
+      .array(z.object({ line: z.number(), message: z.string() }))
+      .describe('The first problems, by line (the header is line 1).'),
+  })
+  .meta({ id: 'ImportResult' });
+export type ImportResult = z.infer<typeof ImportResult>;
 
 export async function importSubscribers(
   ctx: Ctx,

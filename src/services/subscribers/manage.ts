@@ -34,12 +34,13 @@ export const ReplayInput = z.strictObject({
 });
 export type ReplayInput = z.input<typeof ReplayInput>;
 
+export const ReplayResult = z
+  .object({ replayed: z.number().describe('How many dead deliveries went back in the queue.') })
+  .meta({ id: 'ReplayResult' });
+export type ReplayResult = z.infer<typeof ReplayResult>;
+
 /** Puts dead deliveries back in the queue with fresh attempts. Returns how many. */
-export async function replayDeliveries(
-  ctx: Ctx,
-  raw: ReplayInput,
-  id?: string,
-): Promise<{ replayed: number }> {
+export async function replayDeliveries(ctx: Ctx, raw: ReplayInput, id?: string): Promise<ReplayResult> {
   authorize(ctx, 'delivery.replay');
   const input = ReplayInput.parse(raw);
   return withTransaction(ctx, async (tx) => {

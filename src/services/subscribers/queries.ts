@@ -61,6 +61,10 @@ export async function requireSubscriber(db: Db, id: string): Promise<SubscriberR
   return row;
 }
 
+export const SubscriberCounts = z
+  .record(z.string(), z.record(z.string(), z.number()))
+  .describe('Subscribers by kind, then state; `total` by state over every kind.')
+  .meta({ id: 'SubscriberCounts' });
 export type SubscriberCounts = Record<string, Record<string, number>> & { total: Record<string, number> };
 
 /** Counts by kind and state, plus totals per state. */
@@ -80,23 +84,26 @@ export async function countSubscribers(db: Db, audience?: string): Promise<Subsc
   return counts;
 }
 
-export interface DeliveryView {
-  id: string;
-  subject_type: string;
-  subject_id: string;
-  incident_id: string | null;
-  subscriber_id: string;
-  channel: string;
-  via: string | null;
-  state: string;
-  attempts: number;
-  next_attempt_at: string;
-  provider_id: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-  sent_at: string | null;
-}
+export const DeliveryView = z
+  .object({
+    id: z.string(),
+    subject_type: z.string(),
+    subject_id: z.string(),
+    incident_id: z.string().nullable(),
+    subscriber_id: z.string(),
+    channel: z.string(),
+    via: z.string().nullable(),
+    state: z.string(),
+    attempts: z.number(),
+    next_attempt_at: z.string(),
+    provider_id: z.string().nullable(),
+    last_error: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    sent_at: z.string().nullable(),
+  })
+  .meta({ id: 'Delivery' });
+export type DeliveryView = z.infer<typeof DeliveryView>;
 
 export const DeliveryQuery = Pagination.extend({
   state: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']).optional(),
@@ -139,19 +146,26 @@ export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Page<Del
   return { items: rows, total: Number(total?.n ?? 0), page: q.page, per_page: q.per_page };
 }
 
-export interface UpdateDeliveryCounts {
-  update_id: string;
-  /** pending | running | done | dead | none: whether the fan-out has written every delivery yet. */
-  fanout: string;
-  total: number;
-  by_state: Record<string, number>;
-  by_channel: Record<string, Record<string, number>>;
-  /**
-   * Statuspage's component events the update sent webhook subscribers, one fan-out per
-   * component it moved (their deliveries' subjects are `<update-id>:<component-id>`).
-   */
-  component_events: { fanout: string; total: number; by_state: Record<string, number> };
-}
+const FanoutState = z
+  .string()
+  .describe('pending | running | done | dead | none: whether the fan-out has written every delivery yet.');
+
+export const UpdateDeliveryCounts = z
+  .object({
+    update_id: z.string(),
+    fanout: FanoutState,
+    total: z.number(),
+    by_state: z.record(z.string(), z.number()),
+    by_channel: z.record(z.string(), z.record(z.string(), z.number())),
+    component_events: z
+      .object({ fanout: FanoutState, total: z.number(), by_state: z.record(z.string(), z.number()) })
+      .describe(
+        "Statuspage's component events the update sent webhook subscribers, one fan-out per component " +
+          "it moved (their deliveries' subjects are `<update-id>:<component-id>`).",
+      ),
+  })
+  .meta({ id: 'UpdateDeliveryCounts' });
+export type UpdateDeliveryCounts = z.infer<typeof UpdateDeliveryCounts>;
 
 /** One state for several fan-out jobs: running while any runs, else pending, dead, done; none without jobs. */
 function fanoutState(jobs: readonly { state: string }[]): string {

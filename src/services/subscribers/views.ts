@@ -1,25 +1,33 @@
+import { z } from 'zod';
 import type { SubscriberRow } from '../../store/schema.ts';
 
-export interface SubscriberView {
-  id: string;
-  audience: string;
-  kind: string;
-  /** email, phone, or endpoint, named as Statuspage names them. */
-  email: string | null;
-  phone_number: string | null;
-  endpoint: string | null;
-  state: string;
-  mode: string;
-  all_components: boolean;
-  component_ids: string[];
-  locale: string | null;
-  source: string;
-  disabled_reason: string | null;
-  created_at: string;
-  confirmed_at: string | null;
-  /** Webhook subscribers only, and only to an admin: the Standard Webhooks signing secret. */
-  secret?: string;
-}
+export const SubscriberView = z
+  .object({
+    id: z.string(),
+    audience: z.string(),
+    kind: z.string(),
+    email: z
+      .string()
+      .nullable()
+      .describe('The contact, named as Statuspage names it: email, phone or endpoint.'),
+    phone_number: z.string().nullable(),
+    endpoint: z.string().nullable(),
+    state: z.string(),
+    mode: z.string(),
+    all_components: z.boolean(),
+    component_ids: z.array(z.string()),
+    locale: z.string().nullable(),
+    source: z.string(),
+    disabled_reason: z.string().nullable(),
+    created_at: z.string(),
+    confirmed_at: z.string().nullable(),
+    secret: z
+      .string()
+      .optional()
+      .describe('Webhook subscribers only, and only to an admin: the Standard Webhooks signing secret.'),
+  })
+  .meta({ id: 'Subscriber' });
+export type SubscriberView = z.infer<typeof SubscriberView>;
 
 export function subscriberView(row: SubscriberRow, withSecret = false): SubscriberView {
   return {

@@ -17,16 +17,25 @@ export const CreateTokenInput = z.object({
 });
 export type CreateTokenInput = z.input<typeof CreateTokenInput>;
 
-export interface TokenView {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  created_by: string;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
+export const TokenView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(roles),
+    prefix: z.string().describe("The secret's first characters, to tell tokens apart."),
+    created_by: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+  })
+  .meta({ id: 'Token' });
+export type TokenView = z.infer<typeof TokenView>;
+
+/** A new token, with its secret: the only time the secret is shown. */
+export const CreatedTokenView = TokenView.extend({
+  token: z.string().describe('The secret to send as "Authorization: Bearer <token>"; shown once.'),
+}).meta({ id: 'CreatedToken' });
+export type CreatedTokenView = z.infer<typeof CreatedTokenView>;
 
 function tokenView(row: ApiTokenRow): TokenView {
   return {
@@ -49,7 +58,7 @@ function newSecret(): string {
   return `crier_${randomBytes(32).toString('base64url')}`;
 }
 
-export async function createToken(ctx: Ctx, raw: CreateTokenInput): Promise<TokenView & { token: string }> {
+export async function createToken(ctx: Ctx, raw: CreateTokenInput): Promise<CreatedTokenView> {
   authorize(ctx, 'token.manage');
   const input = CreateTokenInput.parse(raw);
   return withTransaction(ctx, async (tx) => {

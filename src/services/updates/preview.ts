@@ -1,36 +1,45 @@
 /** How a draft will read on each channel it goes out on: the text, its length or SMS segments, and lint. */
-import { type ChannelKind, checkLength } from '../../domain/channel-limits.ts';
+import { z } from 'zod';
+import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
-import { type LintProblem, lintMessage } from '../../domain/lint.ts';
+import { lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
 import type { Db } from '../../store/db.ts';
 import { currentPlan } from '../plan/current.ts';
 import { requireUpdate, variantsOf } from './rows.ts';
+import { LintProblemView } from './views.ts';
 
-export interface ChannelPreview {
-  channel: string;
-  type: string;
-  kind: ChannelKind;
-  /** Which text it uses: the body, or the draft's variant for this kind. */
-  source: 'body' | 'sms' | 'chat' | 'social';
-  text: string;
-  subject: string | null;
-  length: number;
-  limit: number | null;
-  unit: 'characters' | 'segments';
-  segments: number | null;
-  encoding: string | null;
-  fits: boolean;
-  lint: LintProblem[];
-}
+export const ChannelPreview = z
+  .object({
+    channel: z.string(),
+    type: z.string(),
+    kind: z.enum(channelKinds),
+    source: z
+      .enum(['body', 'sms', 'chat', 'social'] satisfies ('body' | TextVariant)[])
+      .describe("Which text it uses: the body, or the draft's variant for this kind."),
+    text: z.string(),
+    subject: z.string().nullable(),
+    length: z.number(),
+    limit: z.number().nullable(),
+    unit: z.enum(['characters', 'segments']),
+    segments: z.number().nullable(),
+    encoding: z.string().nullable(),
+    fits: z.boolean(),
+    lint: z.array(LintProblemView),
+  })
+  .meta({ id: 'ChannelPreview' });
+export type ChannelPreview = z.infer<typeof ChannelPreview>;
 
-export interface UpdatePreview {
-  update_id: string;
-  state: string;
-  audience: string;
-  status: string;
-  channels: ChannelPreview[];
-}
+export const UpdatePreview = z
+  .object({
+    update_id: z.string(),
+    state: z.string(),
+    audience: z.string(),
+    status: z.string(),
+    channels: z.array(ChannelPreview),
+  })
+  .meta({ id: 'UpdatePreview' });
+export type UpdatePreview = z.infer<typeof UpdatePreview>;
 
 export async function previewUpdate(db: Db, incidentId: string, updateId: string): Promise<UpdatePreview> {
   const row = await requireUpdate(db, incidentId, updateId);

@@ -12,6 +12,7 @@ import { newId } from '../../store/ids.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { lockIncident } from '../incidents/queries.ts';
+import { IncidentUpdateView } from '../views.ts';
 
 /** Text variants an update may carry beside its body, per channel kind. */
 export const Variants = z
@@ -117,6 +118,23 @@ export function newUpdateRow(tx: Ctx, incident: IncidentRow, input: NewUpdate): 
   };
 }
 
-export async function listUpdateEdits(db: Db, updateId: string) {
+export const UpdateEditView = z
+  .object({
+    id: z.number(),
+    update_id: z.string(),
+    old_body: z.string(),
+    new_body: z.string(),
+    actor: z.string(),
+    at: z.string(),
+  })
+  .meta({ id: 'UpdateEdit' });
+export type UpdateEditView = z.infer<typeof UpdateEditView>;
+
+/** A published update with the corrections made to its text, oldest first. */
+export const UpdateWithEditsView = IncidentUpdateView.extend({ edits: z.array(UpdateEditView) }).meta({
+  id: 'IncidentUpdateWithEdits',
+});
+
+export async function listUpdateEdits(db: Db, updateId: string): Promise<UpdateEditView[]> {
   return db.selectFrom('update_edits').selectAll().where('update_id', '=', updateId).orderBy('id').execute();
 }

@@ -5,6 +5,7 @@
  * affected components, ETA, next update time, and the internal notes. Served by the API and sent to the support channel on each
  * external publish.
  */
+import { z } from 'zod';
 import { formatTime } from '../../domain/templates.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { timeZoneOf } from '../../plan/variables.ts';
@@ -12,33 +13,45 @@ import type { Db } from '../../store/db.ts';
 import type { Ctx } from '../context.ts';
 import { requireIncident } from '../incidents/queries.ts';
 import { incidentUrl, noticeTo } from '../plan/notices.ts';
-import { type Holders, holdersOf } from '../plan/roles.ts';
+import { holdersOf } from '../plan/roles.ts';
 
-export interface SupportBrief {
-  incident_id: string;
-  name: string;
-  status: string;
-  severity: string | null;
-  impact: string;
-  url: string;
-  /**
-   * A reply for tickets, built from the latest published public update, or,
-   * when there is none, the latest for another external audience (its
-   * audience is in `latest_external`); null before any.
-   */
-  reply: string | null;
-  /** The update the reply is built from. */
-  latest_external: { body: string; audience: string; published_at: string | null } | null;
-  components: { id: string; name: string; status: string }[];
-  eta: string | null;
-  next_update_due_at: string | null;
-  /** The same instants, written in the page's time zone. */
-  eta_text: string | null;
-  next_update_text: string | null;
-  roles: Holders;
-  internal_notes: { at: string; body: string; by: string }[];
-  generated_at: string;
-}
+export const SupportBrief = z
+  .object({
+    incident_id: z.string(),
+    name: z.string(),
+    status: z.string(),
+    severity: z.string().nullable(),
+    impact: z.string(),
+    url: z.string(),
+    reply: z
+      .string()
+      .nullable()
+      .describe(
+        'A reply for tickets, built from the latest published public update, or, when there is none, ' +
+          'the latest for another external audience (its audience is in `latest_external`); null before any.',
+      ),
+    latest_external: z
+      .object({ body: z.string(), audience: z.string(), published_at: z.string().nullable() })
+      .nullable()
+      .describe('The update the reply is built from.'),
+    components: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
+    eta: z.string().nullable(),
+    next_update_due_at: z.string().nullable(),
+    eta_text: z.string().nullable().describe("`eta`, written in the page's time zone."),
+    next_update_text: z
+      .string()
+      .nullable()
+      .describe("`next_update_due_at`, written in the page's time zone."),
+    roles: z.object({
+      incident_lead: z.string().nullable(),
+      comms_lead: z.string().nullable(),
+      support_lead: z.string().nullable(),
+    }),
+    internal_notes: z.array(z.object({ at: z.string(), body: z.string(), by: z.string() })),
+    generated_at: z.string(),
+  })
+  .meta({ id: 'SupportBrief' });
+export type SupportBrief = z.infer<typeof SupportBrief>;
 
 export async function buildSupportBrief(
   ctx: Pick<Ctx, 'db' | 'clock' | 'config'>,

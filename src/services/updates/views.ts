@@ -1,30 +1,47 @@
 /** An update as the draft and approval API shows it: the public fields plus lint, approval and variants. */
-import type { LintProblem } from '../../domain/lint.ts';
+import { z } from 'zod';
+import { type LintProblem, lintCodes } from '../../domain/lint.ts';
 import type { Db } from '../../store/db.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
-import { type IncidentUpdateView, updateView } from '../views.ts';
-import { pendingOf, type Variants, variantsOf } from './rows.ts';
+import { IncidentUpdateView, updateView } from '../views.ts';
+import { pendingOf, Variants, variantsOf } from './rows.ts';
 
-export interface DecisionView {
-  round: number;
-  actor: string;
-  as_role: string | null;
-  decision: 'approve' | 'reject';
-  comment: string | null;
-  at: string;
-}
+export const LintProblemView = z
+  .object({
+    code: z.enum(lintCodes),
+    message: z.string(),
+    match: z.string().optional().describe('The words that triggered it, when there are some.'),
+    channel: z.string().optional().describe('The channel kind or variant it is about, when it is about one.'),
+  })
+  .meta({ id: 'LintProblem' }) satisfies z.ZodType<LintProblem>;
 
-export interface DraftView extends IncidentUpdateView {
-  round: number;
-  submitted_at: string | null;
-  lint: LintProblem[];
-  lint_override: { reason: string; by: string; at: string } | null;
-  published_unapproved: boolean;
-  variants: Variants;
-  /** The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
-  eta?: string | null;
-  decisions: DecisionView[];
-}
+export const DecisionView = z
+  .object({
+    round: z.number(),
+    actor: z.string(),
+    as_role: z.string().nullable(),
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'Decision' });
+export type DecisionView = z.infer<typeof DecisionView>;
+
+export const DraftView = IncidentUpdateView.extend({
+  round: z.number(),
+  submitted_at: z.string().nullable(),
+  lint: z.array(LintProblemView),
+  lint_override: z.object({ reason: z.string(), by: z.string(), at: z.string() }).nullable(),
+  published_unapproved: z.boolean(),
+  variants: Variants,
+  eta: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's."),
+  decisions: z.array(DecisionView),
+}).meta({ id: 'Draft' });
+export type DraftView = z.infer<typeof DraftView>;
 
 export function draftView(row: IncidentUpdateRow, decisions: DecisionView[] = []): DraftView {
   const { eta } = pendingOf(row);
