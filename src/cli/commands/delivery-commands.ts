@@ -13,9 +13,8 @@ import { DeliveryMetrics } from '../../delivery/metrics.ts';
 import { type Delivery, startDelivery } from '../../delivery/wiring.ts';
 import { serveWorkerHttp, type WorkerHttp } from '../../http/worker-http.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
-import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import { type Db, migrate, openDatabase } from '../../store/db.ts';
-import { AdminClient } from '../client.ts';
+import { apiClient, call, type Schemas } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
 
 export async function runWorker(config: Config): Promise<number> {
@@ -86,7 +85,7 @@ const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;
  * The update's own messages and the component events it triggered, counted together. (A server
  * from before component events were counted sends none: hence the optional chaining below.)
  */
-function overall(c: UpdateDeliveryCounts): { total: number; byState: Record<string, number> } {
+function overall(c: Schemas['UpdateDeliveryCounts']): { total: number; byState: Record<string, number> } {
   const events = c.component_events;
   const byState = Object.fromEntries(
     states.map((s) => [s, (c.by_state[s] ?? 0) + (events?.by_state[s] ?? 0)]),
@@ -94,7 +93,7 @@ function overall(c: UpdateDeliveryCounts): { total: number; byState: Record<stri
   return { total: c.total + (events?.total ?? 0), byState };
 }
 
-function bar(c: UpdateDeliveryCounts, width = 30): string {
+function bar(c: Schemas['UpdateDeliveryCounts'], width = 30): string {
   const { total, byState } = overall(c);
   const done = (byState.sent ?? 0) + (byState.dead ?? 0);
   const filled = total === 0 ? 0 : Math.round((done / total) * width);
@@ -107,7 +106,7 @@ function bar(c: UpdateDeliveryCounts, width = 30): string {
 }
 
 /** Whether the live bar can stop: nothing left to write or to send. */
-export function finished(c: UpdateDeliveryCounts): boolean {
+export function finished(c: Schemas['UpdateDeliveryCounts']): boolean {
   const { byState } = overall(c);
   const open = (byState.pending ?? 0) + (byState.sending ?? 0) + (byState.failed ?? 0);
   // A dead fan-out goes no further without someone replaying it: waiting on it would never end.
@@ -127,12 +126,9 @@ export async function runDeliveries(config: Config, args: string[]): Promise<num
   });
   const updateId = positionals[0];
   if (!updateId) throw new CliError('Usage: crier deliveries <update-id> [--no-watch] [--json]', 2);
-  const client = new AdminClient({ url: config.clientUrl, token: config.clientToken });
+  const api = apiClient({ url: config.clientUrl, token: config.clientToken });
   const get = () =>
-    client.request<UpdateDeliveryCounts>(
-      'GET',
-      `/deliveries/summary?update_id=${encodeURIComponent(updateId)}`,
-    );
+    call(api.GET('/api/v1/deliveries/summary', { params: { query: { update_id: updateId } } }));
   let counts = await get();
   const live = process.stdout.isTTY && !values.json && !values['no-watch'];
   if (live) {

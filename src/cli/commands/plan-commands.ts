@@ -7,7 +7,7 @@ import { diffPlans, formatDiff, type PlanChange } from '../../plan/diff.ts';
 import { initPlanText } from '../../plan/init.ts';
 import { planJsonSchema } from '../../plan/json-schema.ts';
 import { formatProblem, readPlan, readPlanFile } from '../../plan/load.ts';
-import { AdminClient } from '../client.ts';
+import { apiClient, call } from '../client.ts';
 import { CliError, print } from '../output.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -67,20 +67,16 @@ export async function runPlanCommand(config: Config, args: string[], env: Env): 
       const text = await readOrFail(file);
       const local = readPlan(text, { check: false });
       if (!local.ok) throw new CliError(local.problems.map((p) => formatProblem(p, file)).join('\n'));
-      const client = new AdminClient({ url: config.clientUrl, token: config.clientToken });
-      const current = await client.request<{ plan: unknown } | null>('GET', '/plan');
-      const changes: PlanChange[] = diffPlans(current?.plan ?? null, local.plan);
+      const api = apiClient({ url: config.clientUrl, token: config.clientToken });
+      const current = await call(api.GET('/api/v1/plan'));
+      const changes: PlanChange[] = diffPlans(current.plan, local.plan);
       print(changes, values.json ?? false, () => formatDiff(changes));
       return 0;
     }
     case 'apply': {
       const text = await readOrFail(file);
-      const client = new AdminClient({ url: config.clientUrl, token: config.clientToken });
-      const applied = await client.request<{ version: number; changes: PlanChange[]; unchanged: boolean }>(
-        'PUT',
-        '/plan',
-        { source: text },
-      );
+      const api = apiClient({ url: config.clientUrl, token: config.clientToken });
+      const applied = await call(api.PUT('/api/v1/plan', { body: { source: text } }));
       print(applied, values.json ?? false, () =>
         applied.unchanged
           ? `No changes: version ${applied.version} is current.`

@@ -1,15 +1,8 @@
 /** `crier roles <incident-id> [--incident-lead WHO] ...`: show or reassign an incident's role holders. */
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
-import { AdminClient } from '../client.ts';
+import { apiClient, call } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
-
-interface RoleHolderView {
-  role: string;
-  holder: string | null;
-  assigned_at: string | null;
-  assigned_by: string | null;
-}
 
 export async function runRolesCommand(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,17 +21,17 @@ export async function runRolesCommand(config: Config, args: string[]): Promise<n
       'Usage: crier roles <incident-id> [--incident-lead WHO] [--comms-lead WHO] [--support-lead WHO]',
       2,
     );
-  const client = new AdminClient({ url: config.clientUrl, token: config.clientToken });
+  const api = apiClient({ url: config.clientUrl, token: config.clientToken });
   const change = {
     ...(values['incident-lead'] !== undefined && { incident_lead: values['incident-lead'] }),
     ...(values['comms-lead'] !== undefined && { comms_lead: values['comms-lead'] }),
     ...(values['support-lead'] !== undefined && { support_lead: values['support-lead'] }),
   };
-  const path = `/incidents/${encodeURIComponent(id)}/roles`;
+  const params = { path: { id } };
   const roles =
     Object.keys(change).length === 0
-      ? await client.request<RoleHolderView[]>('GET', path)
-      : await client.request<RoleHolderView[]>('PUT', path, change);
+      ? await call(api.GET('/api/v1/incidents/{id}/roles', { params }))
+      : await call(api.PUT('/api/v1/incidents/{id}/roles', { params, body: change }));
   print(roles, values.json ?? false, () =>
     table(roles as unknown as Record<string, unknown>[], ['role', 'holder', 'assigned_by', 'assigned_at']),
   );
