@@ -432,7 +432,8 @@ export interface paths {
         get: operations["getDraft"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Discard a draft that was never published */
+        delete: operations["discardDraft"];
         options?: never;
         head?: never;
         /** Change a draft (back to draft if it was submitted) */
@@ -966,14 +967,38 @@ export interface components {
         PlanVersion: {
             version: number;
             applied_at: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
             applied_by: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
             /** @description What this version changed from the one before it. */
             changes: components["schemas"]["PlanChange"][];
         };
         PlanApplied: {
             version: number;
             applied_at: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
             applied_by: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
             /** @description What this version changed from the one before it. */
             changes: components["schemas"]["PlanChange"][];
             /** @description True when the plan equals the one in force: no new version was stored. */
@@ -982,7 +1007,19 @@ export interface components {
         CurrentPlan: {
             version: number | null;
             applied_at?: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
             applied_by?: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via?: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file?: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
             /** @description What this version changed from the one before it. */
             changes?: components["schemas"]["PlanChange"][];
             /** @description The plan as parsed (docs/plan.md; its JSON Schema is at GET /plan/schema). */
@@ -1108,6 +1145,37 @@ export interface components {
             components: components["schemas"]["Component"][];
             updates: components["schemas"]["MaintenanceUpdate"][];
         };
+        RoleHolder: {
+            /** @enum {string} */
+            role: "incident_lead" | "comms_lead" | "support_lead";
+            holder: string | null;
+            assigned_at: string | null;
+            assigned_by: string | null;
+        };
+        UpdateEdit: {
+            id: number;
+            update_id: string;
+            old_body: string;
+            new_body: string;
+            actor: string;
+            at: string;
+        };
+        IncidentUpdateWithEdits: {
+            id: string;
+            incident_id: string;
+            status: string;
+            body: string;
+            state: string;
+            audience: string;
+            deliver_notifications: boolean;
+            affected_components: components["schemas"]["AffectedComponent"][];
+            created_by: string;
+            created_at: string;
+            updated_at: string;
+            published_at: string | null;
+            display_at: string;
+            edits: components["schemas"]["UpdateEdit"][];
+        };
         SupportBrief: {
             incident_id: string;
             name: string;
@@ -1145,37 +1213,6 @@ export interface components {
                 by: string;
             }[];
             generated_at: string;
-        };
-        RoleHolder: {
-            /** @enum {string} */
-            role: "incident_lead" | "comms_lead" | "support_lead";
-            holder: string | null;
-            assigned_at: string | null;
-            assigned_by: string | null;
-        };
-        UpdateEdit: {
-            id: number;
-            update_id: string;
-            old_body: string;
-            new_body: string;
-            actor: string;
-            at: string;
-        };
-        IncidentUpdateWithEdits: {
-            id: string;
-            incident_id: string;
-            status: string;
-            body: string;
-            state: string;
-            audience: string;
-            deliver_notifications: boolean;
-            affected_components: components["schemas"]["AffectedComponent"][];
-            created_by: string;
-            created_at: string;
-            updated_at: string;
-            published_at: string | null;
-            display_at: string;
-            edits: components["schemas"]["UpdateEdit"][];
         };
         LintProblem: {
             /** @enum {string} */
@@ -1224,6 +1261,8 @@ export interface components {
                 social?: string;
                 email_subject?: string;
             };
+            /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
+            eta?: string | null;
             decisions: components["schemas"]["Decision"][];
         };
         PlanCheck: {
@@ -1391,7 +1430,7 @@ export interface components {
                  * @description One of the codes in docs/errors.md, each with how to fix it.
                  * @enum {string}
                  */
-                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "internal_error";
+                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "internal_error";
                 message: string;
                 details?: unknown;
                 request_id: string;
@@ -2225,7 +2264,6 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @default This incident has been resolved. */
                     body?: string;
                     /** @default {} */
                     components?: {
@@ -2335,6 +2373,7 @@ export interface operations {
                         deliver_notifications?: boolean;
                         /** @default public */
                         audience?: string;
+                        eta?: string | null;
                         lint_override?: {
                             /** @description Why this message goes out despite lint; recorded. */
                             reason: string;
@@ -2361,6 +2400,7 @@ export interface operations {
                     deliver_notifications?: boolean;
                     /** @default public */
                     audience?: string;
+                    eta?: string | null;
                     lint_override?: {
                         /** @description Why this message goes out despite lint; recorded. */
                         reason: string;
@@ -3285,6 +3325,7 @@ export interface operations {
                     };
                     /** @default true */
                     deliver_notifications?: boolean;
+                    eta?: string | null;
                 };
             };
         };
@@ -3359,6 +3400,45 @@ export interface operations {
             };
         };
     };
+    discardDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     editDraft: {
         parameters: {
             query?: never;
@@ -3388,6 +3468,7 @@ export interface operations {
                     };
                     component_ids?: string[];
                     deliver_notifications?: boolean;
+                    eta?: string | null;
                 };
             };
         };
