@@ -71,7 +71,15 @@ async function serveMetrics(
   const port = config.workerMetricsPort;
   if (port === undefined) return undefined;
   try {
-    return await serveWorkerHttp({ host: config.host, port, db, metrics, now: () => systemClock.now(), log });
+    return await serveWorkerHttp({
+      host: config.host,
+      port,
+      db,
+      metrics,
+      now: () => systemClock.now(),
+      log,
+      metricsToken: config.metricsToken,
+    });
   } catch (err) {
     await db.destroy();
     const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
