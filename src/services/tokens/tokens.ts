@@ -22,7 +22,11 @@ export const TokenView = z
     id: z.string(),
     name: z.string(),
     role: z.enum(roles),
-    prefix: z.string().describe("The secret's first characters, to tell tokens apart."),
+    prefix: z
+      .string()
+      .describe(
+        "sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret.",
+      ),
     created_by: z.string(),
     created_at: z.string(),
     last_used_at: z.string().nullable(),
