@@ -1,9 +1,60 @@
 /**
- * The import rules `npm run lint` checks (dependency-cruiser). TypeScript 7
- * has no JavaScript API yet, so sources are read with swc.
+ * The layers of the README's architecture diagram, checked by `npm run lint`
+ * (dependency-cruiser; sources read with swc, as TypeScript 7 has no
+ * JavaScript API yet). From the top:
+ *
+ *   cli/                      the crier command
+ *   app.ts                    the composition root of serve and worker
+ *   http/  statuspage/        ways in and out
+ *   services/  delivery/      use cases; the outbox worker
+ *   store/  plan/             the database and the outbox port; the plan
+ *   channels/                 one module per provider
+ *   domain/  config.ts        pure rules and shapes; the configuration
+ *
+ * A folder imports only from the levels below it, never from one beside
+ * it: what one needs of the other, the composition root hands over. Every
+ * import counts, type-only ones too; the cycle rule counts those that
+ * remain at run time.
  */
+const below = {
+  domain: [],
+  config: [],
+  channels: ['domain'],
+  store: ['channels', 'domain'],
+  plan: ['channels', 'domain'],
+  services: ['store', 'plan', 'channels', 'domain', 'config'],
+  delivery: ['store', 'plan', 'channels', 'domain', 'config'],
+  http: ['services', 'delivery', 'store', 'plan', 'channels', 'domain', 'config'],
+  statuspage: ['services', 'store', 'plan', 'channels', 'domain', 'config'],
+};
+
+const pathOf = (layer) => (layer === 'config' ? '^src/config\\.ts$' : `^src/${layer}/`);
+
+const layerRules = Object.entries(below).map(([layer, allowed]) => ({
+  name: `layer-${layer}`,
+  severity: 'error',
+  comment: `src/${layer === 'config' ? 'config.ts' : `${layer}/`} imports only from: ${allowed.join(', ') || 'nothing else in src'}.`,
+  from: { path: pathOf(layer) },
+  to: { path: '^src/', pathNot: [pathOf(layer), ...allowed.map(pathOf)] },
+}));
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'layer-app',
+      severity: 'error',
+      comment: 'The composition root wires every layer; only the command above it imports it.',
+      from: { path: '^src/app\\.ts$' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'app-is-the-root',
+      severity: 'error',
+      comment: 'Only the command imports the composition root.',
+      from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$)' },
+      to: { path: '^src/app\\.ts$' },
+    },
     {
       name: 'no-cycle',
       severity: 'error',
@@ -11,6 +62,17 @@ module.exports = {
         'No import cycle anywhere in src/ (type-only imports are erased at run time and do not count).',
       from: { path: '^src/' },
       to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'every-file-in-a-layer',
+      severity: 'error',
+      comment: 'Every file in src/ belongs to a layer of the diagram.',
+      from: {
+        path: '^src/',
+        pathNot:
+          '^src/(domain|channels|store|plan|services|delivery|http|statuspage|cli)/|^src/(app|config)\\.ts$',
+      },
+      to: {},
     },
   ],
   options: {

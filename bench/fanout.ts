@@ -12,6 +12,7 @@
  * writes a CPU profile of each side's measured time alone into <dir>, and
  * BENCH_HEAP_PROFILE=<dir> a sample of its allocations.
  */
+
 import { spawn, spawnSync } from 'node:child_process';
 import { createHmac, createSecretKey } from 'node:crypto';
 import fs from 'node:fs';
@@ -23,7 +24,7 @@ import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { Agent, request } from 'undici';
-import { ChangeBus } from '../src/changes.ts';
+import { deliveryServices } from '../src/app.ts';
 import { renderEmail } from '../src/channels/email-render.ts';
 import type { Message } from '../src/channels/types.ts';
 import { loadConfig } from '../src/config.ts';
@@ -33,6 +34,7 @@ import { Renderer } from '../src/delivery/render.ts';
 import { Worker } from '../src/delivery/worker.ts';
 import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
+import { ChangeBus } from '../src/store/changes.ts';
 import { type Db, migrate, openDatabase } from '../src/store/db.ts';
 import { newId } from '../src/store/ids.ts';
 
@@ -217,6 +219,7 @@ async function crierRun(
   await sinkCount(sink.control, true);
   const worker = new Worker(
     ctx,
+    deliveryServices(ctx),
     buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'bench' }),
     new DeliveryMetrics(),
   );
@@ -257,7 +260,7 @@ async function renderedTemplate(): Promise<Message> {
     actor: systemActor,
   };
   const incident = await declareIncident(ctx, { name: 'Checkout errors', body: updateBody });
-  const message = await new Renderer(db, config.publicUrl).render({
+  const message = await new Renderer(deliveryServices(ctx).subjectMessage, config.publicUrl).render({
     deliveryId: newId(),
     subjectType: 'incident_update',
     subjectId: incident.incident_updates[0]?.id ?? '',

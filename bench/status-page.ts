@@ -18,7 +18,6 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { ChangeBus } from '../src/changes.ts';
 import { loadConfig } from '../src/config.ts';
 import type { ComponentStatus } from '../src/domain/components.ts';
 import { createComponent } from '../src/services/components/create.ts';
@@ -28,6 +27,7 @@ import { declareIncident } from '../src/services/incidents/declare.ts';
 import { resolveIncident } from '../src/services/incidents/resolve.ts';
 import { scheduleMaintenance } from '../src/services/maintenances/schedule.ts';
 import { postUpdate } from '../src/services/updates/post.ts';
+import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -4,8 +4,10 @@
  * failing channel recovers or gives up, and the other channels of the same
  * update finish on time.
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deliveryServices } from '../src/app.ts';
 import { buildChannelSet } from '../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../src/delivery/metrics.ts';
 import { Worker } from '../src/delivery/worker.ts';
@@ -26,7 +28,10 @@ function worker(db: Db, channels: ChannelsInput) {
     config: testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' }),
   });
   const set = buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'test' });
-  const w = new Worker(ctx, set, new DeliveryMetrics(), { pollMs: 50, leaseMs: 10_000 });
+  const w = new Worker(ctx, deliveryServices(ctx), set, new DeliveryMetrics(), {
+    pollMs: 50,
+    leaseMs: 10_000,
+  });
   w.start();
   return w;
 }

@@ -1,23 +1,36 @@
 /**
- * The composition root: configuration → store → services → HTTP and timers.
- * Everything the process needs is built here and nowhere else.
+ * The composition root of `crier serve` and `crier worker`: configuration →
+ * store → services → HTTP, the status page, timers and the delivery worker.
+ * Everything a process needs is built here and nowhere else; the layers
+ * below reach each other only through what this file hands them (the
+ * worker, for one, calls the use cases through `deliveryServices`).
  */
 import pino, { type Logger } from 'pino';
-import { ChangeBus } from './changes.ts';
 import type { Config } from './config.ts';
+import { DeliveryMetrics } from './delivery/metrics.ts';
+import type { DeliveryServices } from './delivery/ports.ts';
 import { type Delivery, startDelivery } from './delivery/wiring.ts';
 import type { WorkerOptions } from './delivery/worker.ts';
+import type { Clock } from './domain/clock.ts';
 import { connectionLimits, readDescriptorLimit } from './http/connection-limits.ts';
 import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
-import { type Clock, type Ctx, systemActor, systemClock } from './services/context.ts';
+import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
+import { reminderNotice } from './services/cadence/reminders.ts';
+import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
+import { maintenanceReminderDue } from './services/maintenances/remind.ts';
+import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
+import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
+import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
 import type { StatusPage } from './statuspage/cache.ts';
 import { startStatusPage } from './statuspage/wiring.ts';
+import { startChangeNotifier } from './store/change-notifier.ts';
+import { ChangeBus } from './store/changes.ts';
 import { type Db, migrate, openDatabase } from './store/db.ts';
 
 export interface AppOptions {
@@ -113,6 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const liveLimiter = new LiveLimiter(limits.live);
   const liveEvents = new LiveEvents(statusPage.page, liveLimiter);
   const delivery = await startDelivery(systemCtx, {
+    services: deliveryServices(systemCtx),
     env: config.env,
     changes,
     runWorker: options.worker ?? (options.timers !== false && config.worker),
@@ -172,6 +186,98 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await delivery.close();
       await statusPage.close();
       if (!options.db) await db.destroy();
+    },
+  };
+}
+
+/** The use cases the delivery worker calls, acting as `ctx`'s actor. */
+export function deliveryServices(ctx: Ctx): DeliveryServices {
+  return {
+    subjectMessage: (type, id) => subjectMessage(ctx.db, ctx.config.publicUrl, type, id),
+    reminderNotice: (reminder) => reminderNotice(ctx, reminder),
+    maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
+    approvalTimedOut: async (job) => {
+      await publishUnapprovedIfStillPending(ctx, job);
+    },
+    planInForce: () => currentPlan(ctx.db),
+    latestPlanVersion: () => latestPlanVersion(ctx.db),
+  };
+}
+
+export interface WorkerProcess {
+  readonly delivery: Delivery;
+  /** Where its `/metrics`, `/healthz` and `/readyz` answer, when CRIER_WORKER_METRICS_PORT asks for them. */
+  readonly metricsUrl: string | undefined;
+  /** Drains: sends in flight finish and are recorded; claimed work goes back to the queue. */
+  close(): Promise<void>;
+}
+
+/**
+ * `crier worker`: a delivery worker alone on the configured database, with
+ * the same store, services and delivery wiring as `crier serve`, and no API
+ * or status page.
+ */
+export async function createWorker(config: Config, options: { log?: Logger } = {}): Promise<WorkerProcess> {
+  const log = options.log ?? createLogger(config);
+  const db = openDatabase(config.databaseUrl);
+  await migrate(db);
+  // Listening comes first, so a port already taken stops the command before any work is claimed.
+  let delivery: Delivery | undefined;
+  const idle = new DeliveryMetrics();
+  let served: WorkerHttp | undefined;
+  if (config.workerMetricsPort !== undefined) {
+    const port = config.workerMetricsPort;
+    const metrics = () => delivery?.metrics ?? idle;
+    try {
+      served = await serveWorkerHttp({
+        host: config.host,
+        port,
+        db,
+        metrics,
+        now: () => systemClock.now(),
+        log,
+      });
+    } catch (err) {
+      await db.destroy();
+      const reason =
+        (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      throw new Error(`cannot serve the worker's metrics on ${config.host}:${port} (${reason})`);
+    }
+  }
+  const changes = new ChangeBus();
+  const ctx: Ctx = {
+    db,
+    clock: systemClock,
+    log,
+    config,
+    changes,
+    actor: { ...systemActor, id: 'worker', source: 'worker' },
+  };
+  // On PostgreSQL, a plan applied through a server reaches this worker's channels at once.
+  const notifier = await startChangeNotifier({
+    db,
+    url: config.databaseUrl,
+    changes,
+    log,
+    onReconnect: () => {},
+  });
+  const running = await startDelivery(ctx, {
+    services: deliveryServices(ctx),
+    env: config.env,
+    changes,
+    runWorker: true,
+    worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
+  });
+  delivery = running;
+  return {
+    delivery: running,
+    metricsUrl: served?.url,
+    async close() {
+      await running.close();
+      // Scrapes still answer while the worker drains; the port closes once it has.
+      await served?.close();
+      await notifier?.close();
+      await db.destroy();
     },
   };
 }

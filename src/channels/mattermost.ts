@@ -3,31 +3,16 @@ import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
-/**
- * Mattermost turns Slack's `<!channel>`, `<!here>` and `<!all>` into
- * mentions, and its own `@channel`, `@all`, `@here` and `@name` notify
- * people: message text gets &, < and > escaped (Markdown shows the
- * entities as the characters) and a word joiner after an `@` that starts
- * a word, so an update's words never page a whole channel.
- */
-const escaped = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u2060');
-
 export function mattermostBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `[${text}](${url})`);
-  const title = escaped(`${message.drill ? '[DRILL] ' : ''}${message.title}`);
-  const text = escaped(message.text);
+  const title = `${message.drill ? '[DRILL] ' : ''}${message.title}`;
   return {
     text: `#### ${title}`,
     attachments: [
       {
-        fallback: `${title}: ${text}`,
+        fallback: `${title}: ${message.text}`,
         color: impactColours[message.impact ?? 'none'] ?? '#95a5a6',
-        text: `${text}${links ? `\n\n${links}` : ''}`,
+        text: `${message.text}${links ? `\n\n${links}` : ''}`,
       },
     ],
   };

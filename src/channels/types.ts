@@ -8,14 +8,14 @@
  * nothing outside it needs to know a provider by name.
  */
 import { z } from 'zod';
-import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
+import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
 import { Limits } from './settings.ts';
 
 /** The kinds of contact a subscriber can leave. */
 export const subscriberKinds = ['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push'] as const;
 export type SubscriberKind = (typeof subscriberKinds)[number];
 
-/** A Statuspage-shaped webhook event (built in src/delivery/render.ts). */
+/** A Statuspage-shaped webhook event (built in src/services/subject-message.ts). */
 export type WebhookEvent = Record<string, unknown>;
 
 /** What every channel renders from: one update, notice or confirmation, already in words. */
@@ -45,6 +45,18 @@ export interface Message {
   readonly eventJson?: string;
   readonly drill?: boolean;
 }
+
+/**
+ * What one subject (an incident update, a component's change, a maintenance
+ * notice) says to every subscriber, before each one's links and delivery id;
+ * `variants` are its texts per template variant, from its template.
+ */
+export type SubjectMessage = Omit<
+  Message,
+  'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl' | 'eventJson'
+> & {
+  readonly variants?: Partial<Record<TemplateVariant, string>>;
+};
 
 /** Who a message goes to: the subscriber's contact as stored. */
 export interface Target {

@@ -956,79 +956,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        PlanChange: {
-            /** @description Where in the plan, dotted: `channels.email.fallback`. */
-            path: string;
-            /** @enum {string} */
-            kind: "added" | "removed" | "changed";
-            before?: unknown;
-            after?: unknown;
-        };
-        PlanVersion: {
-            version: number;
-            applied_at: string;
-            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
-            applied_by: string;
-            /**
-             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
-             * @enum {string}
-             */
-            applied_via: "file" | "api";
-            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
-            file: {
-                path: string | null;
-                /** @description SHA-256 of the file's text. */
-                sha256: string;
-            } | null;
-            /** @description What this version changed from the one before it. */
-            changes: components["schemas"]["PlanChange"][];
-        };
-        PlanApplied: {
-            version: number;
-            applied_at: string;
-            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
-            applied_by: string;
-            /**
-             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
-             * @enum {string}
-             */
-            applied_via: "file" | "api";
-            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
-            file: {
-                path: string | null;
-                /** @description SHA-256 of the file's text. */
-                sha256: string;
-            } | null;
-            /** @description What this version changed from the one before it. */
-            changes: components["schemas"]["PlanChange"][];
-            /** @description True when the plan equals the one in force: no new version was stored. */
-            unchanged: boolean;
-        };
-        CurrentPlan: {
-            version: number | null;
-            applied_at?: string;
-            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
-            applied_by?: string;
-            /**
-             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
-             * @enum {string}
-             */
-            applied_via?: "file" | "api";
-            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
-            file?: {
-                path: string | null;
-                /** @description SHA-256 of the file's text. */
-                sha256: string;
-            } | null;
-            /** @description What this version changed from the one before it. */
-            changes?: components["schemas"]["PlanChange"][];
-            /** @description The plan as parsed (docs/plan.md; its JSON Schema is at GET /plan/schema). */
-            plan: {
-                [key: string]: unknown;
-            } | null;
-            /** @description The YAML text applied, to those who may apply a plan. */
-            source?: string;
-        };
         Component: {
             id: string;
             name: string;
@@ -1144,6 +1071,79 @@ export interface components {
             component_ids: string[];
             components: components["schemas"]["Component"][];
             updates: components["schemas"]["MaintenanceUpdate"][];
+        };
+        PlanChange: {
+            /** @description Where in the plan, dotted: `channels.email.fallback`. */
+            path: string;
+            /** @enum {string} */
+            kind: "added" | "removed" | "changed";
+            before?: unknown;
+            after?: unknown;
+        };
+        PlanVersion: {
+            version: number;
+            applied_at: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
+            applied_by: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
+            /** @description What this version changed from the one before it. */
+            changes: components["schemas"]["PlanChange"][];
+        };
+        PlanApplied: {
+            version: number;
+            applied_at: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
+            applied_by: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
+            /** @description What this version changed from the one before it. */
+            changes: components["schemas"]["PlanChange"][];
+            /** @description True when the plan equals the one in force: no new version was stored. */
+            unchanged: boolean;
+        };
+        CurrentPlan: {
+            version: number | null;
+            applied_at?: string;
+            /** @description Who: the API token (`token:<name>`), or `plan-file` for the file at start. */
+            applied_by?: string;
+            /**
+             * @description `file`: the plan file (CRIER_PLAN) at start; `api`: `PUT /plan` (and `crier plan apply`).
+             * @enum {string}
+             */
+            applied_via?: "file" | "api";
+            /** @description The plan file this version came from; for a version applied through the API, the plan file found at a later start to hold the same plan (so it was not applied again), if any. */
+            file?: {
+                path: string | null;
+                /** @description SHA-256 of the file's text. */
+                sha256: string;
+            } | null;
+            /** @description What this version changed from the one before it. */
+            changes?: components["schemas"]["PlanChange"][];
+            /** @description The plan as parsed (docs/plan.md; its JSON Schema is at GET /plan/schema). */
+            plan: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The YAML text applied, to those who may apply a plan. */
+            source?: string;
         };
         RoleHolder: {
             /** @enum {string} */
@@ -1375,7 +1375,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
+            /** @description The secret's first characters, to tell tokens apart. */
             prefix: string;
             created_by: string;
             created_at: string;
@@ -1387,7 +1387,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
+            /** @description The secret's first characters, to tell tokens apart. */
             prefix: string;
             created_by: string;
             created_at: string;

@@ -1,22 +1,20 @@
 /**
  * What the worker does for each kind of job. Exhaustive over `JobKind`
- * (src/delivery/outbox.ts): a new kind does not compile until it has a
+ * (src/store/outbox.ts): a new kind does not compile until it has a
  * handler here. A handler returns `done`, or `again` to be called back (a
  * fan-out between batches); throwing retries the job with backoff.
  */
 import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
-import { reminderNotice } from '../services/cadence/reminders.ts';
-import type { Ctx } from '../services/context.ts';
-import { withTransaction } from '../services/transaction.ts';
-import { publishUnapprovedIfStillPending } from '../services/updates/approval-timeout.ts';
+import type { LeasedDelivery } from '../store/deliveries.ts';
+import { expandBatch } from '../store/fanout.ts';
+import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
-import { expandBatch } from './fanout.ts';
 import type { DeliveryMetrics } from './metrics.ts';
-import { enqueueJob, type JobKind, type JobPayloads, type NoticeMessage } from './outbox.ts';
-import type { LeasedDelivery } from './store.ts';
+import type { DeliveryServices, WorkerCtx } from './ports.ts';
 
 export interface JobContext {
-  ctx: Ctx;
+  ctx: WorkerCtx;
+  services: DeliveryServices;
   channels: ChannelSet;
   metrics: DeliveryMetrics;
   fanoutBatchSize: number;
@@ -73,16 +71,12 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const room = new Set([...jc.lanesWithRoom()].filter((k) => kinds.includes(k)));
     const now = jc.ctx.clock.now();
     const until = new Date(now.getTime() + jc.leaseMs);
-    const batch = await withTransaction(jc.ctx, async (tx) => {
-      const result = await expandBatch(tx.db, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
+    const batch = await jc.ctx.db.transaction().execute(async (trx) => {
+      const result = await expandBatch(trx, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
         kinds: room,
         until,
       });
-      await tx.db
-        .updateTable('outbox_jobs')
-        .set({ cursor: result.cursor })
-        .where('id', '=', job.id)
-        .execute();
+      await trx.updateTable('outbox_jobs').set({ cursor: result.cursor }).where('id', '=', job.id).execute();
       return result;
     });
     // Only after the commit: a rolled-back batch must not have been sent.
@@ -95,33 +89,7 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async 'maintenance.reminder'(jc, job) {
-    const m = await jc.ctx.db
-      .selectFrom('maintenances')
-      .selectAll()
-      .where('id', '=', job.payload.maintenance_id)
-      .executeTakeFirst();
-    // Moved, started or cancelled since the reminder was set: a newer reminder (or none) applies.
-    if (m?.status !== 'scheduled' || m.scheduled_for !== job.payload.scheduled_for) return { done: true };
-    await withTransaction(jc.ctx, async (tx) => {
-      const components = await tx.db
-        .selectFrom('maintenance_components')
-        .select('component_id')
-        .where('maintenance_id', '=', m.id)
-        .execute();
-      await enqueueJob(tx, {
-        kind: 'fanout',
-        payload: {
-          subject_type: 'maintenance',
-          subject_id: `${m.id}:reminder:${m.scheduled_for}`,
-          maintenance_id: m.id,
-          event: 'reminder',
-          audience: 'public',
-          component_ids: components.map((c) => c.component_id),
-          sms_default: false,
-          drill: false,
-        },
-      });
-    });
+    await jc.services.maintenanceReminderDue(job.payload);
     return { done: true };
   },
 
@@ -130,14 +98,14 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   },
 
   async 'cadence.reminder'(jc, job) {
-    const message = await reminderNotice(jc.ctx, job.payload);
+    const message = await jc.services.reminderNotice(job.payload);
     // The deadline moved on or the incident closed since it was armed: nothing to say.
     if (message === null) return { done: true };
     return sendNotice(jc, job.id, job.payload.channel, message);
   },
 
   async 'approval.timeout'(jc, job) {
-    await publishUnapprovedIfStillPending(jc.ctx, job.payload);
+    await jc.services.approvalTimedOut(job.payload);
     return { done: true };
   },
 };

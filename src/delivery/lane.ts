@@ -11,14 +11,19 @@ import { moduleOf } from '../channels/registry.ts';
 import type { Channel, SendResult } from '../channels/types.ts';
 import { networkFailure } from '../channels/types.ts';
 import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
-import type { Clock } from '../services/context.ts';
+import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../store/db.ts';
+import {
+  type ClaimedDelivery,
+  claimDeliveries,
+  type DeliveryOutcome,
+  recordOutcomes,
+} from '../store/deliveries.ts';
 import type { LaneSettings } from './channel-set.ts';
 import { Fifo } from './fifo.ts';
 import { CircuitBreaker, RateLimiter, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Renderer } from './render.ts';
-import { type ClaimedDelivery, claimDeliveries, type DeliveryOutcome, recordOutcomes } from './store.ts';
 
 /** What the channel's module says its text is: its kind and template variant. */
 function renderAs(channel: Channel): { channelKind?: ChannelKind; variant: TextVariant | null } {

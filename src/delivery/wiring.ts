@@ -9,14 +9,14 @@
  * over and the old worker drains (sends in flight finish; work it claimed
  * but had not started goes back to the queue).
  */
-import type { ChangeBus } from '../changes.ts';
+
 import type { SubscriberKind } from '../channels/types.ts';
 import { resolveSecrets } from '../plan/channels.ts';
 import { loadPlan, type PlanFile } from '../plan/load.ts';
-import type { Ctx } from '../services/context.ts';
-import { currentPlan, latestPlanVersion } from '../services/plan/current.ts';
+import type { ChangeBus } from '../store/changes.ts';
 import { buildChannelSet, type ChannelSet } from './channel-set.ts';
 import { DeliveryMetrics } from './metrics.ts';
+import type { DeliveryServices, WorkerCtx } from './ports.ts';
 import { Worker, type WorkerOptions } from './worker.ts';
 
 export interface Delivery {
@@ -38,6 +38,8 @@ export interface Delivery {
 }
 
 export interface DeliveryOptions {
+  /** The use cases the worker calls, as the composition root hands them over. */
+  services: DeliveryServices;
   /** Where `env:NAME` references in the plan are resolved. */
   env: Readonly<Record<string, string | undefined>>;
   runWorker: boolean;
@@ -59,7 +61,7 @@ interface Running {
   pushPublicKey: string | undefined;
 }
 
-export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise<Delivery> {
+export async function startDelivery(ctx: WorkerCtx, options: DeliveryOptions): Promise<Delivery> {
   const deps = {
     allowPrivateNetwork: ctx.config.allowPrivateNetwork,
     userAgent: 'Crier/0.1 (+status notifications)',
@@ -68,7 +70,13 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
 
   const start = (plan: Channels): Running => {
     const worker = options.runWorker
-      ? new Worker(ctx, buildChannelSet(plan.channels, deps, plan.audiences), metrics, options.worker)
+      ? new Worker(
+          ctx,
+          options.services,
+          buildChannelSet(plan.channels, deps, plan.audiences),
+          metrics,
+          options.worker,
+        )
       : null;
     worker?.start();
     const channels = buildChannelSet(plan.channels, deps, plan.audiences);
@@ -88,7 +96,7 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
   let missingSecrets = '';
   /** The channels of the plan in force, or null when none was applied or a secret is missing here. */
   const planInForce = async (): Promise<Channels | null> => {
-    const plan = await currentPlan(ctx.db);
+    const plan = await options.services.planInForce();
     if (!plan) return null;
     const { channels, problems } = resolveSecrets(plan.channels, options.env);
     if (problems.length > 0) {
@@ -140,7 +148,7 @@ export async function startDelivery(ctx: Ctx, options: DeliveryOptions): Promise
   let seenVersion: number | undefined;
   const pollMs = options.planPollMs ?? 2_000;
   const lookForNewPlan = async () => {
-    const version = await latestPlanVersion(ctx.db);
+    const version = await options.services.latestPlanVersion();
     if (version === seenVersion) return;
     seenVersion = version;
     await reload();

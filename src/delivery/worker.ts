@@ -7,15 +7,15 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { Ctx } from '../services/context.ts';
+import { claimJobs } from '../store/deliveries.ts';
+import { type JobKind, onJobEnqueued } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
 import { Lane } from './lane.ts';
 import { retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
-import { type JobKind, onJobEnqueued } from './outbox.ts';
+import type { DeliveryServices, WorkerCtx } from './ports.ts';
 import { Renderer } from './render.ts';
-import { claimJobs } from './store.ts';
 
 export interface WorkerOptions {
   /** How long a claim holds work before another worker may take it (ms). */
@@ -35,7 +35,7 @@ const jobRetry = { maxAttempts: 10, baseMs: 2_000, maxMs: 5 * 60_000 };
 
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
-  readonly #ctx: Ctx;
+  readonly #ctx: WorkerCtx;
   readonly #log: Logger;
   readonly #channels: ChannelSet;
   readonly #lanes: Lane[];
@@ -53,14 +53,20 @@ export class Worker {
   #currentJob: string | null = null;
   #fed: { job: string | null; lanes: Lane[] } = { job: null, lanes: [] };
 
-  constructor(ctx: Ctx, channels: ChannelSet, metrics: DeliveryMetrics, options: WorkerOptions = {}) {
+  constructor(
+    ctx: WorkerCtx,
+    services: DeliveryServices,
+    channels: ChannelSet,
+    metrics: DeliveryMetrics,
+    options: WorkerOptions = {},
+  ) {
     this.#ctx = ctx;
     this.#log = ctx.log.child({ worker: this.id });
     this.#channels = channels;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#fanoutWaitMs = options.fanoutWaitMs ?? 1_000;
-    const renderer = new Renderer(ctx.db, ctx.config.publicUrl);
+    const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl);
     this.#lanes = [...channels.lanes.values()].map(
       (settings) =>
         new Lane(settings, {
@@ -77,6 +83,7 @@ export class Worker {
     );
     this.#jc = {
       ctx,
+      services,
       channels,
       metrics,
       fanoutBatchSize: options.fanoutBatchSize ?? 1000,

@@ -10,7 +10,8 @@ export const incidentStatuses = [
 ] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
 
-const open: readonly IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+export const openIncidentStatuses: readonly IncidentStatus[] = ['investigating', 'identified', 'monitoring'];
+const open = openIncidentStatuses;
 
 /**
  * Allowed moves. While open, an incident may move between any of the open

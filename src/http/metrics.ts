@@ -8,8 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { type SqlBool, sql } from 'kysely';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import { label } from '../delivery/metrics.ts';
-import { unsent } from '../delivery/store.ts';
 import type { Db } from '../store/db.ts';
+import { unsent } from '../store/deliveries.ts';
 
 /**
  * Deliveries waiting (pending, failed, sending) and given up on (dead), by

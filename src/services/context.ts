@@ -4,7 +4,9 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
 import type { Role } from '../domain/permissions.ts';
+import type { Changes } from '../store/changes.ts';
 import type { Db } from '../store/db.ts';
 
 export interface Actor {
@@ -16,25 +18,7 @@ export interface Actor {
   readonly requestId?: string;
 }
 
-export interface Clock {
-  now(): Date;
-}
-
 export const systemClock: Clock = { now: () => new Date() };
-
-export const changeKinds = ['component', 'incident', 'maintenance', 'page', 'subscriber', 'plan'] as const;
-
-/** What changed, announced after a transaction commits (status page caches, live events, channels). */
-export interface ChangeEvent {
-  readonly kind: (typeof changeKinds)[number];
-  readonly id?: string;
-  /** Made by another process and announced through the database (PostgreSQL NOTIFY), not made here. */
-  readonly remote?: boolean;
-}
-
-export interface Changes {
-  publish(event: ChangeEvent): void;
-}
 
 export interface Ctx {
   readonly actor: Actor;

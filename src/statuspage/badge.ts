@@ -1,6 +1,6 @@
 /** A status badge in SVG, for READMEs and dashboards: "status | operational". */
 import { type ComponentStatus, componentStatusLabels, type Indicator } from '../domain/components.ts';
-import { escapeHtml } from '../http/public/html.ts';
+import { escapeHtml } from '../domain/html.ts';
 
 const indicatorColors: Record<Indicator, string> = {
   none: '#15803d',

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Clock } from '../services/context.ts';
+import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../store/db.ts';
 import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
 import type { PageSettings } from './settings.ts';

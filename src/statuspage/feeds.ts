@@ -4,10 +4,9 @@
  * one VEVENT per maintenance with a stable UID and SEQUENCE from the
  * maintenance's change counter, so subscribed calendars move the event.
  */
-
-import { markdownToText, renderMarkdown } from '../domain/markdown.ts';
-import { escapeHtml } from '../http/public/html.ts';
+import { escapeHtml } from '../domain/html.ts';
 import type { IncidentView } from '../services/views.ts';
+import { markdownToText, renderMarkdown } from './markdown.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { v2Page } from './v2.ts';
 

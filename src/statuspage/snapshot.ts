@@ -4,11 +4,12 @@
  * Only what the public may see is loaded: no drills, and of each incident
  * only its published updates for the `public` audience.
  */
-import { createHash } from 'node:crypto';
+import { openIncidentStatuses } from '../domain/incidents.ts';
+import { pageIdOf } from '../domain/statuspage.ts';
 import { listComponents } from '../services/components/queries.ts';
 import { DEMO_SETTING } from '../services/demo.ts';
 import { listGroups } from '../services/groups/groups.ts';
-import { incidentViews } from '../services/incidents/queries.ts';
+import { incidentViews, publicIncidents } from '../services/incidents/queries.ts';
 import { maintenanceViews } from '../services/maintenances/queries.ts';
 import { currentPlan } from '../services/plan/current.ts';
 import { getSetting } from '../services/settings.ts';
@@ -38,10 +39,6 @@ export interface PageSnapshot {
   demo: boolean;
   /** When the snapshot was read; pages use it for "today", the JSON never shows it. */
   now: Date;
-}
-
-export function pageIdOf(publicUrl: string): string {
-  return createHash('sha256').update(publicUrl).digest('hex').slice(0, 12);
 }
 
 /** The plan's `page:` section, when a plan is in force, names the page and its zone; configuration is the fallback. */
@@ -77,14 +74,9 @@ export async function loadSnapshot(db: Db, configured: PageSettings, now: Date):
   ]);
 
   // An incident is public once it has a published public update; drills never are.
-  const publicIds = db
-    .selectFrom('incident_updates')
-    .select('incident_id')
-    .where('state', '=', 'published')
-    .where('audience', '=', 'public');
-  const base = db.selectFrom('incidents').selectAll().where('drill', '=', 0).where('id', 'in', publicIds);
+  const base = publicIncidents(db).selectAll();
   const [open, recent] = await Promise.all([
-    base.where('status', 'in', ['investigating', 'identified', 'monitoring']).execute(),
+    base.where('status', 'in', openIncidentStatuses).execute(),
     base.orderBy('created_at', 'desc').orderBy('id').limit(RECENT_INCIDENTS).execute(),
   ]);
   const rows = [...open, ...recent.filter((r) => !open.some((o) => o.id === r.id))].sort(

@@ -1,91 +1,21 @@
 /**
- * Statuspage's public API v2, field for field, from a snapshot. Existing
- * clients, widgets and aggregators read these documents unchanged.
- * Key order is fixed, so the same data always gives the same bytes
- * (the static export relies on it).
+ * Statuspage's public API v2 documents, from a snapshot. The shapes
+ * themselves, shared with the webhooks, are in src/domain/statuspage.ts.
  */
+import { groupStatus, type Impact } from '../domain/components.ts';
 import {
-  type ComponentStatus,
-  groupStatus,
-  type Impact,
-  type Indicator,
-  indicatorDescription,
-  pageIndicator,
-} from '../domain/components.ts';
-import type { ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
+  type V2Component,
+  type V2Incident,
+  type V2Maintenance,
+  type V2Page,
+  type V2Status,
+  v2Component,
+  v2IncidentOn,
+  v2MaintenanceOn,
+  v2StatusOf,
+} from '../domain/statuspage.ts';
+import type { IncidentView, MaintenanceView } from '../services/views.ts';
 import type { PageSnapshot } from './snapshot.ts';
-
-export interface V2Page {
-  id: string;
-  name: string;
-  url: string;
-  time_zone: string;
-  updated_at: string;
-}
-
-export interface V2Component {
-  id: string;
-  name: string;
-  status: ComponentStatus;
-  created_at: string;
-  updated_at: string;
-  position: number;
-  description: string | null;
-  showcase: boolean;
-  start_date: string | null;
-  group_id: string | null;
-  page_id: string;
-  group: boolean;
-  only_show_if_degraded: boolean;
-  components?: string[];
-}
-
-export interface V2AffectedComponent {
-  code: string;
-  name: string;
-  old_status: string;
-  new_status: string;
-}
-
-export interface V2IncidentUpdate {
-  id: string;
-  status: string;
-  body: string;
-  incident_id: string;
-  created_at: string;
-  updated_at: string;
-  display_at: string;
-  affected_components: V2AffectedComponent[] | null;
-  deliver_notifications: boolean;
-  custom_tweet: string | null;
-  tweet_id: string | null;
-}
-
-export interface V2Incident {
-  id: string;
-  name: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-  monitoring_at: string | null;
-  resolved_at: string | null;
-  impact: string;
-  shortlink: string;
-  started_at: string;
-  page_id: string;
-  incident_updates: V2IncidentUpdate[];
-  components: V2Component[];
-}
-
-export interface V2Maintenance extends V2Incident {
-  scheduled_for: string;
-  scheduled_until: string;
-}
-
-export interface V2Status {
-  indicator: Indicator;
-  description: string;
-}
 
 const OPEN = new Set(['investigating', 'identified', 'monitoring']);
 const ACTIVE_MAINTENANCE = new Set(['in_progress', 'verifying']);
@@ -128,24 +58,6 @@ export function v2Page(s: PageSnapshot): V2Page {
   };
 }
 
-function v2Component(c: ComponentView, pageId: string): V2Component {
-  return {
-    id: c.id,
-    name: c.name,
-    status: c.status,
-    created_at: c.created_at,
-    updated_at: c.updated_at,
-    position: c.position,
-    description: c.description,
-    showcase: c.showcase,
-    start_date: c.start_date,
-    group_id: c.group_id,
-    page_id: pageId,
-    group: false,
-    only_show_if_degraded: c.only_show_if_degraded,
-  };
-}
-
 /** Components and groups in page order; a group is a component with `group: true` and its members' ids. */
 export function v2Components(s: PageSnapshot): V2Component[] {
   const out: V2Component[] = [];
@@ -176,77 +88,16 @@ export function v2Incident(i: IncidentView, s: PageSnapshot): V2Incident {
   return v2IncidentOn(i, { url: s.settings.url, pageId: s.pageId });
 }
 
-/** An incident in Statuspage's shape for a page at `url`; webhooks send the same shape. */
-export function v2IncidentOn(i: IncidentView, page: { url: string; pageId: string }): V2Incident {
-  const s = { settings: { url: page.url }, pageId: page.pageId };
-  return {
-    id: i.id,
-    name: i.name,
-    status: i.status,
-    created_at: i.created_at,
-    updated_at: i.updated_at,
-    monitoring_at: i.monitoring_at,
-    resolved_at: i.resolved_at,
-    impact: i.impact,
-    shortlink: `${s.settings.url}/incidents/${i.id}`,
-    started_at: i.started_at,
-    page_id: s.pageId,
-    incident_updates: i.incident_updates.map((u) => ({
-      id: u.id,
-      status: u.status,
-      body: u.body,
-      incident_id: u.incident_id,
-      created_at: u.published_at ?? u.created_at,
-      updated_at: u.updated_at,
-      display_at: u.display_at,
-      affected_components: u.affected_components.length > 0 ? u.affected_components : null,
-      deliver_notifications: u.deliver_notifications,
-      custom_tweet: null,
-      tweet_id: null,
-    })),
-    components: i.components.map((c) => v2Component(c, s.pageId)),
-  };
-}
-
 export function v2Maintenance(m: MaintenanceView, s: PageSnapshot): V2Maintenance {
-  return {
-    id: m.id,
-    name: m.name,
-    status: m.status,
-    created_at: m.created_at,
-    updated_at: m.updated_at,
-    monitoring_at: null,
-    resolved_at: m.completed_at,
-    impact: m.impact,
-    shortlink: `${s.settings.url}/incidents/${m.id}`,
-    started_at: m.started_at ?? m.scheduled_for,
-    page_id: s.pageId,
-    incident_updates: m.updates.map((u) => ({
-      id: u.id,
-      status: u.status,
-      body: u.body,
-      incident_id: m.id,
-      created_at: u.created_at,
-      updated_at: u.created_at,
-      display_at: u.created_at,
-      affected_components: null,
-      deliver_notifications: true,
-      custom_tweet: null,
-      tweet_id: null,
-    })),
-    components: m.components.map((c) => v2Component(c, s.pageId)),
-    scheduled_for: m.scheduled_for,
-    scheduled_until: m.scheduled_until,
-  };
+  return v2MaintenanceOn(m, { url: s.settings.url, pageId: s.pageId });
 }
 
 export function v2Status(s: PageSnapshot): V2Status {
-  const indicator = pageIndicator({
+  return v2StatusOf({
     componentStatuses: s.components.map((c) => c.status),
-    unresolvedIncidentImpacts: s.incidents.filter(isOpenIncident).map((i) => i.impact as Impact),
+    openIncidentImpacts: s.incidents.filter(isOpenIncident).map((i) => i.impact as Impact),
     maintenanceInProgress: activeMaintenances(s).length > 0,
   });
-  return { indicator, description: indicatorDescription(indicator) };
 }
 
 /** Every /api/v2 document, by path. */

@@ -5,10 +5,10 @@
  * the automatic exports.
  */
 import type { Logger } from 'pino';
-import { type ChangeNotifier, startChangeNotifier } from '../change-notifier.ts';
-import type { ChangeBus } from '../changes.ts';
 import type { Config } from '../config.ts';
-import type { Clock } from '../services/context.ts';
+import type { Clock } from '../domain/clock.ts';
+import { type ChangeNotifier, startChangeNotifier } from '../store/change-notifier.ts';
+import type { ChangeBus } from '../store/changes.ts';
 import type { Db } from '../store/db.ts';
 import { StatusPage } from './cache.ts';
 import { dirTarget, Exporter, exportFiles, s3Target } from './export.ts';
@@ -53,17 +53,16 @@ export async function startStatusPage(deps: {
   const periodic = setInterval(() => page.requestRefresh(), PERIODIC_REFRESH_MS);
   periodic.unref();
 
-  let notifier: ChangeNotifier | undefined;
-  if (deps.listenUrl && /^postgres(ql)?:/.test(deps.listenUrl)) {
-    notifier = await startChangeNotifier({
-      db: deps.db,
-      url: deps.listenUrl,
-      changes: deps.changes,
-      log,
-      // Other processes' changes arrive on the change bus; after a gap in listening, refresh anyway.
-      onReconnect: () => page.requestRefresh(),
-    });
-  }
+  const notifier: ChangeNotifier | undefined = deps.listenUrl
+    ? await startChangeNotifier({
+        db: deps.db,
+        url: deps.listenUrl,
+        changes: deps.changes,
+        log,
+        // Other processes' changes arrive on the change bus; after a gap in listening, refresh anyway.
+        onReconnect: () => page.requestRefresh(),
+      })
+    : undefined;
 
   return {
     page,

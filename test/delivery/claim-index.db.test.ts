@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type Compilable, CompiledQuery, sql } from 'kysely';
-import { claimQuery, recordOutcomes } from '../../src/delivery/store.ts';
 import { databaseGauges, deliveryGaugeQueries } from '../../src/http/metrics.ts';
 import { type Db, dialect } from '../../src/store/db.ts';
+import { claimQuery, recordOutcomes } from '../../src/store/deliveries.ts';
 import { eachDialect } from '../helpers/db.ts';
 
 /**

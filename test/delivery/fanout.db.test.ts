@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expandBatch } from '../../src/delivery/fanout.ts';
-import type { FanoutPayload } from '../../src/delivery/outbox.ts';
-import type { LeasedDelivery } from '../../src/delivery/store.ts';
+import type { LeasedDelivery } from '../../src/store/deliveries.ts';
+import { expandBatch } from '../../src/store/fanout.ts';
+import type { FanoutPayload } from '../../src/store/outbox.ts';
 import { confirmedSubscriber, eachDialect } from '../helpers/db.ts';
 
 const payload: FanoutPayload = {

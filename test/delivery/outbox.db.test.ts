@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cancelJob, enqueueJob, sendToChannel } from '../../src/delivery/outbox.ts';
 import { withTransaction } from '../../src/services/transaction.ts';
+import { cancelJob, enqueueJob, sendToChannel } from '../../src/store/outbox.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 
 eachDialect(test, 'a job is written only if its transaction commits', async (db) => {

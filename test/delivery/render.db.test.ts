@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deliveryServices } from '../../src/app.ts';
 import { Renderer } from '../../src/delivery/render.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
@@ -23,7 +24,7 @@ eachDialect(
       scheduled_for: new Date(Date.now() + 4 * 3_600_000).toISOString(),
       scheduled_until: new Date(Date.now() + 5 * 3_600_000).toISOString(),
     });
-    const renderer = new Renderer(db, 'https://status.example.com');
+    const renderer = new Renderer(deliveryServices(ctx).subjectMessage, 'https://status.example.com');
     const subjects = [
       { type: 'incident_update', id: updateId },
       { type: 'component_update', id: `${updateId}:${api.id}` },

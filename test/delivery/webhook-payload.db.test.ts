@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -22,6 +23,7 @@ function startWorker(db: Db) {
   });
   const worker = new Worker(
     ctx,
+    deliveryServices(ctx),
     buildChannelSet({}, { allowPrivateNetwork: true, userAgent: 'test' }),
     new DeliveryMetrics(),
     {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
+import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -25,7 +26,7 @@ function startWorker(db: Db, channels: ChannelsInput = {}) {
     config: testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' }),
   });
   const set = buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'test' });
-  const worker = new Worker(ctx, set, new DeliveryMetrics(), {
+  const worker = new Worker(ctx, deliveryServices(ctx), set, new DeliveryMetrics(), {
     pollMs: 50,
     leaseMs: 5_000,
     fanoutBatchSize: 7,

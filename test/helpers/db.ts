@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { ChangeBus } from '../../src/changes.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import type { Role } from '../../src/domain/permissions.ts';
-import type { Clock, Ctx } from '../../src/services/context.ts';
+import type { Ctx } from '../../src/services/context.ts';
+import { ChangeBus } from '../../src/store/changes.ts';
 import { type Db, migrate, openDatabase } from '../../src/store/db.ts';
 import { newId } from '../../src/store/ids.ts';
 

@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import type { CadenceReminder } from '../../src/delivery/outbox.ts';
 import { reminderNotice } from '../../src/services/cadence/reminders.ts';
+import type { CadenceReminder } from '../../src/store/outbox.ts';
 import { dialects, TestClock } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { planSecrets, sev1Plan, sev1PlanPath } from '../helpers/plan.ts';

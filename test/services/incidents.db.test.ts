@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChangeBus } from '../../src/changes.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
@@ -9,6 +8,7 @@ import { resolveIncident } from '../../src/services/incidents/resolve.ts';
 import { correctUpdate } from '../../src/services/updates/correct.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import { listUpdateEdits } from '../../src/services/updates/rows.ts';
+import { ChangeBus } from '../../src/store/changes.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 
 eachDialect(

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CadenceReminder, NoticeMessage } from '../../src/delivery/outbox.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { reminderNotice } from '../../src/services/cadence/reminders.ts';
 import { createComponent } from '../../src/services/components/create.ts';
@@ -19,6 +18,7 @@ import { rejectUpdate } from '../../src/services/updates/reject.ts';
 import { submitDraft } from '../../src/services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
+import type { CadenceReminder, NoticeMessage } from '../../src/store/outbox.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 import { applyTestPlan, people, planConfig, sev1Plan } from '../helpers/plan.ts';
 

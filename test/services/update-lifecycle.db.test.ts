@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CadenceReminder } from '../../src/delivery/outbox.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
 import { reminderNotice } from '../../src/services/cadence/reminders.ts';
 import { createComponent } from '../../src/services/components/create.ts';
@@ -22,6 +21,7 @@ import { editDraft } from '../../src/services/updates/edit.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import { submitDraft } from '../../src/services/updates/submit.ts';
 import type { Db } from '../../src/store/db.ts';
+import type { CadenceReminder } from '../../src/store/outbox.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 import { applyTestPlan, people, planConfig } from '../helpers/plan.ts';
 

@@ -4,47 +4,18 @@
  * notifications have gone, with a live progress bar while they run.
  */
 import { parseArgs } from 'node:util';
-import type { Logger } from 'pino';
-import { createLogger } from '../../app.ts';
-import { startChangeNotifier } from '../../change-notifier.ts';
-import { ChangeBus } from '../../changes.ts';
+import { createLogger, createWorker } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { DeliveryMetrics } from '../../delivery/metrics.ts';
-import { type Delivery, startDelivery } from '../../delivery/wiring.ts';
-import { serveWorkerHttp, type WorkerHttp } from '../../http/worker-http.ts';
-import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
-import { type Db, migrate, openDatabase } from '../../store/db.ts';
 import { apiClient, call, type Schemas } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
 
 export async function runWorker(config: Config): Promise<number> {
   const log = createLogger(config);
-  const db = openDatabase(config.databaseUrl);
-  await migrate(db);
-  // Listening comes first, so a port already taken stops the command before any work is claimed.
-  let delivery: Delivery | undefined;
-  const idle = new DeliveryMetrics();
-  const served = await serveMetrics(config, db, log, () => delivery?.metrics ?? idle);
-  const changes = new ChangeBus();
-  const ctx: Ctx = {
-    db,
-    clock: systemClock,
-    log,
-    config,
-    changes,
-    actor: { ...systemActor, id: 'worker', source: 'worker' },
-  };
-  // On PostgreSQL, a plan applied through a server reaches this worker's channels at once.
-  const notifier = /^postgres(ql)?:/.test(config.databaseUrl)
-    ? await startChangeNotifier({ db, url: config.databaseUrl, changes, log, onReconnect: () => {} })
-    : undefined;
-  delivery = await startDelivery(ctx, {
-    env: config.env,
-    changes,
-    runWorker: true,
-    worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
-  });
-  log.info({ database: config.databaseUrl.split(':')[0], metrics: served?.url }, 'crier worker running');
+  const worker = await createWorker(config, { log });
+  log.info(
+    { database: config.databaseUrl.split(':')[0], metrics: worker.metricsUrl },
+    'crier worker running',
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'draining');
@@ -53,38 +24,8 @@ export async function runWorker(config: Config): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  await delivery.close();
-  // Scrapes still answer while the worker drains; the port closes once it has.
-  await served?.close();
-  await notifier?.close();
-  await db.destroy();
+  await worker.close();
   return 0;
-}
-
-/** The worker's /metrics, /healthz and /readyz, when CRIER_WORKER_METRICS_PORT asks for them. */
-async function serveMetrics(
-  config: Config,
-  db: Db,
-  log: Logger,
-  metrics: () => DeliveryMetrics,
-): Promise<WorkerHttp | undefined> {
-  const port = config.workerMetricsPort;
-  if (port === undefined) return undefined;
-  try {
-    return await serveWorkerHttp({
-      host: config.host,
-      port,
-      db,
-      metrics,
-      now: () => systemClock.now(),
-      log,
-      metricsToken: config.metricsToken,
-    });
-  } catch (err) {
-    await db.destroy();
-    const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-    throw new CliError(`cannot serve the worker's metrics on ${config.host}:${port} (${reason})`, 1);
-  }
 }
 
 const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;

@@ -1,11 +1,11 @@
 /** Commands that run Crier itself, on the configured database. */
 import { parseArgs } from 'node:util';
 import { createApp, createLogger } from '../../app.ts';
-import { ChangeBus } from '../../changes.ts';
 import type { Config } from '../../config.ts';
 import { roles } from '../../domain/permissions.ts';
 import { systemActor, systemClock } from '../../services/context.ts';
 import { createToken } from '../../services/tokens/tokens.ts';
+import { ChangeBus } from '../../store/changes.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { CliError, print } from '../output.ts';
 

@@ -7,22 +7,21 @@
  * SLOW_READER_BYTES, so it cannot make the process buffer without end.
  */
 import type { ServerResponse } from 'node:http';
-import type { StatusPage } from '../../statuspage/cache.ts';
-import type { LiveState } from '../../statuspage/surface.ts';
 import type { LiveLimiter } from '../live-limit.ts';
+import type { LiveFrame, PublicPage } from './page.ts';
 
 /** A few dozen states: a reader this far behind is gone or hostile; it reconnects and catches up. */
 export const SLOW_READER_BYTES = 256 * 1024;
 
 export class LiveEvents {
   readonly #clients = new Set<ServerResponse>();
-  readonly #page: StatusPage;
+  readonly #page: PublicPage;
   readonly #limiter: LiveLimiter;
   readonly #stop: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #lastVersion = '';
 
-  constructor(page: StatusPage, limiter: LiveLimiter) {
+  constructor(page: PublicPage, limiter: LiveLimiter) {
     this.#page = page;
     this.#limiter = limiter;
     this.#stop = page.onRendered((surface) => {
@@ -87,7 +86,7 @@ export class LiveEvents {
   }
 }
 
-function frame(state: LiveState): string {
+function frame(state: LiveFrame): string {
   // JSON.stringify never emits a raw newline, so one data line carries the whole state.
   return `event: state\nid: ${state.version}\ndata: ${JSON.stringify(state)}\n\n`;
 }

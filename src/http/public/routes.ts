@@ -7,11 +7,11 @@
  * Subscribe, confirm and unsubscribe live in their own route file.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { StatusPage } from '../../statuspage/cache.ts';
 import type { LiveEvents } from './events.ts';
+import type { PublicPage } from './page.ts';
 
 export interface PublicDeps {
-  statusPage: StatusPage;
+  statusPage: PublicPage;
   liveEvents: LiveEvents;
   /** The status page's and its exports' health, for /readyz. */
   checks?: () => Record<string, string>;

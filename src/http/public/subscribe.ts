@@ -7,6 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CrierError } from '../../domain/errors.ts';
+import { escapeHtml } from '../../domain/html.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import type { Ctx } from '../../services/context.ts';
 import { maskContact } from '../../services/subscribers/contact.ts';
@@ -23,7 +24,6 @@ import {
 } from '../../services/subscribers/public.ts';
 import type { BaseCtx } from '../auth.ts';
 import { sendError, toCrierError } from '../errors.ts';
-import { escapeHtml } from './html.ts';
 
 export interface SubscribeDeps extends BaseCtx {
   offered(): ReadonlySet<string>;

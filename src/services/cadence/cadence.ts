@@ -6,7 +6,7 @@
  * written when they go off (reminders.ts). The comms lead hears before and
  * at the deadline; once overdue, the incident lead hears too.
  */
-import { cancelJob, enqueueJob } from '../../delivery/outbox.ts';
+
 import {
   type Adherence,
   adherence,
@@ -21,6 +21,7 @@ import {
 import { type IncidentStatus, isOpen } from '../../domain/incidents.ts';
 import { cadencePolicy, noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { cancelJob, enqueueJob } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';

@@ -6,12 +6,12 @@
  * nothing at all.
  */
 
-import type { CadenceReminder, NoticeMessage } from '../../delivery/outbox.ts';
 import { reminderStillDue } from '../../domain/cadence.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { incidentRoleLabels } from '../../domain/roles.ts';
 import { formatTime } from '../../domain/templates.ts';
 import { timeZoneOf } from '../../plan/variables.ts';
+import type { CadenceReminder, NoticeMessage } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
 import { incidentUrl } from '../plan/notices.ts';

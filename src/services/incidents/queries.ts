@@ -1,14 +1,13 @@
 /** Reads of incidents with their components and timeline. */
 import { CrierError } from '../../domain/errors.ts';
-import { type Db, dialect } from '../../store/db.ts';
+import type { Db } from '../../store/db.ts';
+import { forUpdate } from '../../store/locks.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { offsetOf, type Page, type Pagination } from '../pagination.ts';
 import { componentView, type IncidentView, incidentView, updateView } from '../views.ts';
 
 export async function requireIncident(db: Db, id: string): Promise<IncidentRow> {
-  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new CrierError('incident_not_found', `No incident has the id ${id}.`, { id });
-  return row;
+  return readIncident(db, id, false);
 }
 
 /**
@@ -17,13 +16,12 @@ export async function requireIncident(db: Db, id: string): Promise<IncidentRow> 
  * neither is lost; SQLite runs one write transaction at a time anyway.
  */
 export async function lockIncident(db: Db, id: string): Promise<IncidentRow> {
-  if (dialect(db) === 'sqlite') return requireIncident(db, id);
-  const row = await db
-    .selectFrom('incidents')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  return readIncident(db, id, true);
+}
+
+async function readIncident(db: Db, id: string, lock: boolean): Promise<IncidentRow> {
+  const query = db.selectFrom('incidents').selectAll().where('id', '=', id);
+  const row = await (lock ? forUpdate(db, query) : query).executeTakeFirst();
   if (!row) throw new CrierError('incident_not_found', `No incident has the id ${id}.`, { id });
   return row;
 }
@@ -83,6 +81,19 @@ export async function getIncident(
   const row = await requireIncident(db, id);
   const [view] = await incidentViews(db, [row], options);
   return view as IncidentView;
+}
+
+/**
+ * The incidents the public page shows: those with a published `public`
+ * update, never a drill. Add the columns to select.
+ */
+export function publicIncidents(db: Db) {
+  const published = db
+    .selectFrom('incident_updates')
+    .select('incident_id')
+    .where('state', '=', 'published')
+    .where('audience', '=', 'public');
+  return db.selectFrom('incidents').where('drill', '=', 0).where('id', 'in', published);
 }
 
 export interface IncidentFilter {

@@ -1,24 +1,22 @@
 import { CrierError } from '../../domain/errors.ts';
-import { type Db, dialect } from '../../store/db.ts';
+import type { Db } from '../../store/db.ts';
+import { forUpdate } from '../../store/locks.ts';
 import type { MaintenanceRow } from '../../store/schema.ts';
 import { offsetOf, type Page, type Pagination } from '../pagination.ts';
 import { componentView, type MaintenanceView, maintenanceUpdateView, maintenanceView } from '../views.ts';
 
 export async function requireMaintenance(db: Db, id: string): Promise<MaintenanceRow> {
-  const row = await db.selectFrom('maintenances').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new CrierError('maintenance_not_found', `No maintenance has the id ${id}.`, { id });
-  return row;
+  return readMaintenance(db, id, false);
 }
 
 /** Reads a maintenance to change it, locking its row on PostgreSQL (see lockIncident). */
 export async function lockMaintenance(db: Db, id: string): Promise<MaintenanceRow> {
-  if (dialect(db) === 'sqlite') return requireMaintenance(db, id);
-  const row = await db
-    .selectFrom('maintenances')
-    .selectAll()
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  return readMaintenance(db, id, true);
+}
+
+async function readMaintenance(db: Db, id: string, lock: boolean): Promise<MaintenanceRow> {
+  const query = db.selectFrom('maintenances').selectAll().where('id', '=', id);
+  const row = await (lock ? forUpdate(db, query) : query).executeTakeFirst();
   if (!row) throw new CrierError('maintenance_not_found', `No maintenance has the id ${id}.`, { id });
   return row;
 }

@@ -6,13 +6,14 @@
  * plan file at start keeps to that.
  */
 import { createHash } from 'node:crypto';
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { diffPlans } from '../../plan/diff.ts';
 import { readPlan } from '../../plan/load.ts';
 import { Plan } from '../../plan/schema.ts';
-import { type Db, dialect } from '../../store/db.ts';
+import type { Db } from '../../store/db.ts';
+import { lockNamed } from '../../store/locks.ts';
 import type { PlanVersionTable, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
@@ -135,9 +136,7 @@ export function checkedPlan(ctx: Ctx, source: string): Plan {
  * each see it as new and store it twice without this lock.
  */
 export async function lockPlanVersions(tx: Ctx): Promise<void> {
-  if (dialect(tx.db) === 'postgres') {
-    await sql`select pg_advisory_xact_lock(hashtext('crier.plan_versions'))`.execute(tx.db);
-  }
+  await lockNamed(tx.db, 'crier.plan_versions');
 }
 
 export type PlanVersionRow = Selectable<PlanVersionTable>;

@@ -3,10 +3,11 @@
  * channels (or a role's own channel), through the outbox: written in the
  * caller's transaction, sent by the worker.
  */
-import { type NoticeMessage, sendToChannel } from '../../delivery/outbox.ts';
+
 import type { IncidentRole } from '../../domain/roles.ts';
 import { noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { type NoticeMessage, sendToChannel } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
 
 export function incidentUrl(ctx: Pick<Ctx, 'config'>, incidentId: string): string {

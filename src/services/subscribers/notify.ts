@@ -7,7 +7,7 @@
  * `internal` subscribers only, so the exercise runs through the real
  * channels without telling customers about an incident that is not real.
  */
-import { enqueueJob } from '../../delivery/outbox.ts';
+import { enqueueJob } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow, MaintenanceRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 

@@ -1,9 +1,10 @@
 /** Sending an update for approval, inside the caller's transaction: state, round, audit, approvers told; and who may approve. */
-import { cancelJob, enqueueJob } from '../../delivery/outbox.ts';
+
 import { type ApprovalPolicy, approverRole } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type IncidentRole, incidentRoleLabels } from '../../domain/roles.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { cancelJob, enqueueJob } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';

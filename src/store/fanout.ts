@@ -16,9 +16,9 @@
 import { randomBytes } from 'node:crypto';
 import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
-import { type Db, dialect } from '../store/db.ts';
+import { type Db, dialect } from './db.ts';
+import { type LeasedDelivery, leasedBatch } from './deliveries.ts';
 import type { FanoutPayload } from './outbox.ts';
-import { type LeasedDelivery, leasedBatch } from './store.ts';
 
 export interface FanoutBatch {
   inserted: number;

@@ -2,6 +2,7 @@
  * The outbox: work that must happen because something committed. A service
  * writes a job through `tx` inside its own transaction, so the job exists if
  * and only if the change does; the worker (src/delivery/worker.ts) runs it.
+ * This is the port services write to: they never import the worker.
  *
  * Jobs are fan-outs (one published update → deliveries to every matching
  * subscriber), timers (maintenance reminders; cadence reminders and approval
@@ -16,8 +17,17 @@
  */
 
 import type { CadenceAudience, ReminderStage } from '../domain/cadence.ts';
-import type { Ctx } from '../services/context.ts';
-import { newId } from '../store/ids.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Db } from './db.ts';
+import { newId } from './ids.ts';
+
+/** Where a job is written: a transaction's database handle and clock (a service's `tx`). */
+export interface OutboxWriter {
+  readonly db: Db;
+  readonly clock: Clock;
+  /** Set inside a transaction: callbacks to run once it commits. */
+  readonly afterCommit?: (() => void)[];
+}
 
 /** A fan-out: one message to every confirmed subscriber of an audience whose components match. */
 export interface FanoutPayload {
@@ -89,7 +99,7 @@ export interface JobSpec<K extends JobKind> {
   replace?: boolean;
 }
 
-function iso(value: Date | string | undefined, tx: Ctx): string {
+function iso(value: Date | string | undefined, tx: OutboxWriter): string {
   if (value === undefined) return tx.clock.now().toISOString();
   return typeof value === 'string' ? new Date(value).toISOString() : value.toISOString();
 }
@@ -98,7 +108,10 @@ function iso(value: Date | string | undefined, tx: Ctx): string {
  * Writes a job inside the caller's transaction (pass `tx`). Returns the job's
  * id, or null when a job with the same dedupe key already exists.
  */
-export async function enqueueJob<K extends JobKind>(tx: Ctx, spec: JobSpec<K>): Promise<string | null> {
+export async function enqueueJob<K extends JobKind>(
+  tx: OutboxWriter,
+  spec: JobSpec<K>,
+): Promise<string | null> {
   const now = tx.clock.now().toISOString();
   const id = newId();
   const row = {
@@ -153,7 +166,7 @@ export async function enqueueJob<K extends JobKind>(tx: Ctx, spec: JobSpec<K>): 
 }
 
 /** Cancels a pending job by its dedupe key (a reminder no longer needed). True if one was cancelled. */
-export async function cancelJob(tx: Ctx, dedupeKey: string): Promise<boolean> {
+export async function cancelJob(tx: OutboxWriter, dedupeKey: string): Promise<boolean> {
   const result = await tx.db
     .updateTable('outbox_jobs')
     .set({
@@ -171,7 +184,11 @@ export async function cancelJob(tx: Ctx, dedupeKey: string): Promise<boolean> {
  * Sends a notice to one configured channel (plan `channels:`), with the
  * worker's retries, inside the caller's transaction.
  */
-export function sendToChannel(tx: Ctx, channel: string, message: NoticeMessage): Promise<string | null> {
+export function sendToChannel(
+  tx: OutboxWriter,
+  channel: string,
+  message: NoticeMessage,
+): Promise<string | null> {
   return enqueueJob(tx, { kind: 'channel.notice', payload: { channel, message } });
 }
 

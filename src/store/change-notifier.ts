@@ -10,9 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { ChangeBus } from './changes.ts';
-import { type ChangeEvent, changeKinds } from './services/context.ts';
-import type { Db } from './store/db.ts';
+import { type ChangeBus, type ChangeEvent, changeKinds } from './changes.ts';
+import type { Db } from './db.ts';
 
 export interface ChangeNotifier {
   close(): Promise<void>;
@@ -25,14 +24,19 @@ export function channelFor(schema: string): string {
   return `crier_changes_${schema.replace(/[^a-z0-9_]/gi, '_')}`.slice(0, 63);
 }
 
+/**
+ * Starts listening when `url` is a PostgreSQL database; on SQLite, where one
+ * process has the database to itself, there is nothing to hear (undefined).
+ */
 export async function startChangeNotifier(options: {
   db: Db;
   url: string;
   changes: ChangeBus;
   log: Logger;
   onReconnect: () => void;
-}): Promise<ChangeNotifier> {
+}): Promise<ChangeNotifier | undefined> {
   const { db, url, changes, log, onReconnect } = options;
+  if (!/^postgres(ql)?:/.test(url)) return undefined;
   const me = randomBytes(8).toString('hex');
   const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? 'public';
   const channel = channelFor(schema);

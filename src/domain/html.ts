@@ -1,3 +1,4 @@
+/** Escaping text for HTML, for every page Crier renders (the status page, feeds, the subscription pages). */
 const replacements: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

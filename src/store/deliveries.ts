@@ -1,13 +1,13 @@
 /**
- * The worker's reads and writes. Claims take rows whose time has come (or
+ * The delivery worker's reads and writes (src/delivery/worker.ts). Claims take rows whose time has come (or
  * whose lease ran out: a crashed worker's) and push their time forward by
  * the lease, so the same query serves new work and abandoned work. On
  * PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several workers claim at once
  * without waiting on each other; SQLite has one writer at a time anyway.
  */
 import { type SqlBool, sql } from 'kysely';
-import { type Db, dialect } from '../store/db.ts';
-import type { OutboxJobRow } from '../store/schema.ts';
+import { type Db, dialect } from './db.ts';
+import type { OutboxJobRow } from './schema.ts';
 
 /**
  * Deliveries still to send. Written with literals, the way the partial index

@@ -1,0 +1,35 @@
+/**
+ * What the delivery worker is handed by the composition root (src/app.ts):
+ * the process's database, clock, log and configuration, and the few use
+ * cases it calls. Delivery never imports the services; whatever it needs of
+ * them is named here and wired in one place.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { Plan } from '../plan/schema.ts';
+import type { Db } from '../store/db.ts';
+import type { CadenceReminder, JobPayloads, NoticeMessage } from '../store/outbox.ts';
+import type { SubjectSource } from './render.ts';
+
+export interface WorkerCtx {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly config: Config;
+}
+
+export interface DeliveryServices {
+  /** What a subject (an incident update, a component's change, a maintenance notice) says to everyone. */
+  subjectMessage: SubjectSource;
+  /** The words a cadence reminder sends now, or null once it no longer applies. */
+  reminderNotice(reminder: CadenceReminder): Promise<NoticeMessage | null>;
+  /** A maintenance's reminder fell due: its subscribers hear, unless the window moved since. */
+  maintenanceReminderDue(job: JobPayloads['maintenance.reminder']): Promise<void>;
+  /** The plan's approval timeout for one submission of a draft fired. */
+  approvalTimedOut(job: JobPayloads['approval.timeout']): Promise<void>;
+  /** The plan in force, or null before any was applied. */
+  planInForce(): Promise<Plan | null>;
+  /** The number of the latest plan version (cheap: polled), 0 before any. */
+  latestPlanVersion(): Promise<number>;
+}

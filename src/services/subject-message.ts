@@ -1,0 +1,151 @@
+/**
+ * What a notification about one subject says to every subscriber: an
+ * incident update (only what its audience was told), a component's change
+ * of status (Statuspage's component webhook), or a maintenance notice. The
+ * delivery worker asks for it through the composition root and adds each
+ * subscriber's links.
+ */
+import type { SubjectMessage, WebhookEvent } from '../channels/types.ts';
+import type { TemplateVariant } from '../domain/channel-limits.ts';
+import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
+import type { Db } from '../store/db.ts';
+import { getIncident } from './incidents/queries.ts';
+import { getMaintenance } from './maintenances/queries.ts';
+import type { AffectedComponent } from './views.ts';
+
+const maintenanceTitles: Record<string, string> = {
+  scheduled: 'Scheduled maintenance',
+  reminder: 'Maintenance starts soon',
+  in_progress: 'Maintenance in progress',
+  completed: 'Maintenance completed',
+  cancelled: 'Maintenance cancelled',
+};
+
+/**
+ * `subjectType` and `subjectId` as a fan-out names them: an update id; `<update id>:<component id>`;
+ * `<maintenance id>:<event>:<sequence>`.
+ */
+export function subjectMessage(
+  db: Db,
+  publicUrl: string,
+  subjectType: string,
+  subjectId: string,
+): Promise<SubjectMessage> {
+  const page = { url: publicUrl, pageId: pageIdOf(publicUrl) };
+  if (subjectType === 'incident_update') return incidentMessage(db, page, subjectId);
+  if (subjectType === 'component_update') return componentMessage(db, page, subjectId);
+  return maintenanceMessage(db, page, subjectId);
+}
+
+interface PageRef {
+  url: string;
+  pageId: string;
+}
+
+async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise<SubjectMessage> {
+  const row = await db
+    .selectFrom('incident_updates')
+    .select(['incident_id', 'audience', 'rendered'])
+    .where('id', '=', updateId)
+    .executeTakeFirstOrThrow();
+  // Only what this audience was told: published updates for it, never drafts or other audiences' words.
+  const incident = await getIncident(db, row.incident_id, { publishedFor: row.audience });
+  const update = incident.incident_updates.find((u) => u.id === updateId);
+  if (!update) throw new Error(`update ${updateId} is not published for its audience`);
+  const label = incidentStatusLabels[update.status as IncidentStatus] ?? update.status;
+  const event: WebhookEvent = {
+    page: {
+      id: page.pageId,
+      status_indicator: incident.impact,
+      status_description: incident.status === 'resolved' ? 'All Systems Operational' : incident.name,
+    },
+    // Statuspage's incident fields only: no severity, roles or other internal fields.
+    incident: v2IncidentOn(incident, page),
+  };
+  return {
+    kind: 'incident',
+    title: `${incident.name}: ${label}`,
+    text: update.body,
+    status: update.status,
+    impact: incident.impact,
+    url: `${page.url}/incidents/${incident.id}`,
+    event,
+    drill: incident.drill,
+    variants:
+      row.rendered === null ? {} : (JSON.parse(row.rendered) as Partial<Record<TemplateVariant, string>>),
+  };
+}
+
+/** Statuspage's component webhook: `component_update` (old and new status) and the `component`. */
+async function componentMessage(db: Db, page: PageRef, subjectId: string): Promise<SubjectMessage> {
+  const [updateId = '', componentId = ''] = subjectId.split(':');
+  const update = await db
+    .selectFrom('incident_updates')
+    .select(['affected_components', 'created_at', 'incident_id'])
+    .where('id', '=', updateId)
+    .executeTakeFirstOrThrow();
+  const change = (JSON.parse(update.affected_components) as AffectedComponent[]).find(
+    (c) => c.code === componentId,
+  );
+  const component = await db
+    .selectFrom('components')
+    .selectAll()
+    .where('id', '=', componentId)
+    .executeTakeFirst();
+  const name = component?.name ?? change?.name ?? componentId;
+  const newStatus = change?.new_status ?? component?.status ?? 'operational';
+  return {
+    kind: 'incident',
+    title: `${name}: ${newStatus.replace(/_/g, ' ')}`,
+    text: `${name} changed from ${(change?.old_status ?? 'unknown').replace(/_/g, ' ')} to ${newStatus.replace(/_/g, ' ')}.`,
+    status: newStatus,
+    url: `${page.url}/incidents/${update.incident_id}`,
+    event: {
+      page: {
+        id: page.pageId,
+        status_indicator: newStatus === 'operational' ? 'none' : 'minor',
+        status_description: name,
+      },
+      component_update: {
+        id: subjectId,
+        component_id: componentId,
+        created_at: update.created_at,
+        old_status: change?.old_status ?? null,
+        new_status: newStatus,
+      },
+      component: {
+        id: componentId,
+        name,
+        status: component?.status ?? newStatus,
+        created_at: component?.created_at ?? update.created_at,
+      },
+    },
+  };
+}
+
+async function maintenanceMessage(db: Db, page: PageRef, subjectId: string): Promise<SubjectMessage> {
+  const [maintenanceId = '', event = 'scheduled'] = subjectId.split(':');
+  const m = await getMaintenance(db, maintenanceId);
+  const window = `From ${m.scheduled_for} to ${m.scheduled_until} (UTC).`;
+  // The latest maintenance update says what happened; notices before the start also give the window.
+  const latest =
+    [...m.updates].sort((a, b) => a.created_at.localeCompare(b.created_at)).at(-1)?.body ?? m.body;
+  const text = event === 'scheduled' || event === 'reminder' ? `${m.body}\n\n${window}` : latest;
+  return {
+    kind: 'maintenance',
+    title: `${maintenanceTitles[event] ?? 'Maintenance'}: ${m.name}`,
+    text,
+    status: m.status,
+    impact: 'maintenance',
+    url: `${page.url}/incidents/${m.id}`,
+    event: {
+      page: {
+        id: page.pageId,
+        status_indicator: 'maintenance',
+        status_description: 'Scheduled maintenance',
+      },
+      incident: { ...m, shortlink: `${page.url}/incidents/${m.id}` },
+    },
+  };
+}
