@@ -12,6 +12,7 @@ import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
 import { getIncident } from './incidents/queries.ts';
 import { getMaintenance } from './maintenances/queries.ts';
+import { currentPageStatus } from './page-status.ts';
 import type { AffectedComponent } from './views.ts';
 
 const maintenanceTitles: Record<string, string> = {
@@ -77,7 +78,10 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
   };
 }
 
-/** Statuspage's component webhook: `component_update` (old and new status) and the `component`. */
+/**
+ * Statuspage's component webhook: `component_update` (old and new status) and the `component`,
+ * with the page's status as `status.json` shows it at that moment.
+ */
 async function componentMessage(db: Db, page: PageRef, subjectId: string): Promise<SubjectMessage> {
   const [updateId = '', componentId = ''] = subjectId.split(':');
   const update = await db
@@ -93,6 +97,7 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     .selectAll()
     .where('id', '=', componentId)
     .executeTakeFirst();
+  const status = await currentPageStatus(db);
   const name = component?.name ?? change?.name ?? componentId;
   const newStatus = change?.new_status ?? component?.status ?? 'operational';
   return {
@@ -104,8 +109,8 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     event: {
       page: {
         id: page.pageId,
-        status_indicator: newStatus === 'operational' ? 'none' : 'minor',
-        status_description: name,
+        status_indicator: status.indicator,
+        status_description: status.description,
       },
       component_update: {
         id: subjectId,
