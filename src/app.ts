@@ -236,6 +236,7 @@ export async function createWorker(config: Config, options: { log?: Logger } = {
         metrics,
         now: () => systemClock.now(),
         log,
+        metricsToken: config.metricsToken,
       });
     } catch (err) {
       await db.destroy();

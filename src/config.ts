@@ -73,6 +73,7 @@ const Env = z
     CRIER_PUBLIC_URL: z.url().optional(),
     CRIER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     CRIER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRIER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CRIER_ALLOW_PRIVATE_NETWORK: boolean.default(false),
     CRIER_DEMO: boolean.default(true),
     CRIER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -121,6 +122,8 @@ export interface Config {
   readonly publicUrl: string;
   readonly secretKey: string | undefined;
   readonly adminToken: string | undefined;
+  /** When set, /metrics (of `crier serve` and of the worker's port) answers only a request carrying it. */
+  readonly metricsToken: string | undefined;
   readonly allowPrivateNetwork: boolean;
   readonly demo: boolean;
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe. */
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.CRIER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     secretKey: e.CRIER_SECRET_KEY,
     adminToken: e.CRIER_ADMIN_TOKEN,
+    metricsToken: e.CRIER_METRICS_TOKEN,
     allowPrivateNetwork: e.CRIER_ALLOW_PRIVATE_NETWORK,
     demo: e.CRIER_DEMO,
     trustProxy: e.CRIER_TRUST_PROXY,

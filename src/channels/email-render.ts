@@ -1,4 +1,5 @@
 /** One message as an email: subject, text and HTML parts, and the unsubscribe headers. */
+import { renderMarkdown } from '../domain/markdown.ts';
 import type { Message } from './types.ts';
 
 const escapes: Record<string, string> = {
@@ -22,10 +23,8 @@ export function renderEmail(message: Message): RenderedEmail {
   if (message.confirmUrl) lines.push('', `Confirm your subscription: ${message.confirmUrl}`);
   if (message.url) lines.push('', `Details: ${message.url}`);
   if (message.manageUrl) lines.push('', `Manage your subscription or unsubscribe: ${message.manageUrl}`);
-  const paragraphs = message.text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
+  // The same Markdown as the status page: no raw HTML, links only to http(s) and mailto.
+  const paragraphs = renderMarkdown(message.text);
   const html = `<!doctype html><html><body style="font-family:sans-serif;max-width:40em">${
     message.drill ? '<p><strong>[DRILL]</strong> This is an exercise.</p>' : ''
   }<h1 style="font-size:1.2em">${esc(message.title)}</h1>${paragraphs}${

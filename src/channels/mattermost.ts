@@ -3,16 +3,31 @@ import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
+/**
+ * Mattermost turns Slack's `<!channel>`, `<!here>` and `<!all>` into
+ * mentions, and its own `@channel`, `@all`, `@here` and `@name` notify
+ * people: message text gets &, < and > escaped (Markdown shows the
+ * entities as the characters) and a word joiner after an `@` that starts
+ * a word, so an update's words never page a whole channel.
+ */
+const escaped = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u2060');
+
 export function mattermostBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `[${text}](${url})`);
-  const title = `${message.drill ? '[DRILL] ' : ''}${message.title}`;
+  const title = escaped(`${message.drill ? '[DRILL] ' : ''}${message.title}`);
+  const text = escaped(message.text);
   return {
     text: `#### ${title}`,
     attachments: [
       {
-        fallback: `${title}: ${message.text}`,
+        fallback: `${title}: ${text}`,
         color: impactColours[message.impact ?? 'none'] ?? '#95a5a6',
-        text: `${message.text}${links ? `\n\n${links}` : ''}`,
+        text: `${text}${links ? `\n\n${links}` : ''}`,
       },
     ],
   };

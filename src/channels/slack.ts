@@ -4,14 +4,17 @@ import { footerLinks, jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
-/** Slack mrkdwn needs &, < and > escaped. */
+/**
+ * Slack mrkdwn needs &, < and > escaped, in the blocks and in the `text`
+ * fallback alike: Slack reads `<!channel>` there too, and notifies everyone.
+ */
 const mrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function slackBody(message: Message): unknown {
   const title = `${message.drill ? '[DRILL] ' : ''}${message.title}`;
   const links = footerLinks(message, (url, text) => `<${url}|${text}>`);
   return {
-    text: `${title}: ${message.text}`.slice(0, 3000),
+    text: mrkdwn(`${title}: ${message.text}`).slice(0, 3000),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150), emoji: true } },
       { type: 'section', text: { type: 'mrkdwn', text: mrkdwn(message.text).slice(0, 3000) } },

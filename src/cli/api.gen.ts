@@ -1375,7 +1375,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description The secret's first characters, to tell tokens apart. */
+            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
             prefix: string;
             created_by: string;
             created_at: string;
@@ -1387,7 +1387,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description The secret's first characters, to tell tokens apart. */
+            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
             prefix: string;
             created_by: string;
             created_at: string;

@@ -20,6 +20,7 @@ import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-l
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
+import { requireMetricsToken } from './metrics-auth.ts';
 import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
@@ -147,14 +148,18 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     }),
   );
   const noMetrics = new DeliveryMetrics();
-  await app.register(
-    metricsRoutes(
-      deps.db,
-      () => deps.delivery?.metrics ?? noMetrics,
-      () => deps.clock.now(),
-      () => deps.public.metrics?.() ?? '',
-    ),
-  );
+  // Its own scope, so the token check (CRIER_METRICS_TOKEN) guards /metrics and nothing else.
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', requireMetricsToken(deps.config.metricsToken));
+    await scope.register(
+      metricsRoutes(
+        deps.db,
+        () => deps.delivery?.metrics ?? noMetrics,
+        () => deps.clock.now(),
+        () => deps.public.metrics?.() ?? '',
+      ),
+    );
+  });
 
   return Object.assign(app, { adminRoutes, routes }) as unknown as CrierServer;
 }

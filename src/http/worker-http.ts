@@ -12,8 +12,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Db } from '../store/db.ts';
+import { HTTP_TIMEOUTS } from './connection-limits.ts';
 import { readiness } from './health.ts';
 import { metricsContentType, metricsText } from './metrics.ts';
+import { metricsAuthorized, metricsChallenge } from './metrics-auth.ts';
 
 export interface WorkerHttpOptions {
   host: string;
@@ -23,6 +25,8 @@ export interface WorkerHttpOptions {
   metrics: () => DeliveryMetrics;
   now: () => Date;
   log: Logger;
+  /** CRIER_METRICS_TOKEN: when set, /metrics answers only a request that carries it. */
+  metricsToken?: string | undefined;
 }
 
 export interface WorkerHttp {
@@ -31,7 +35,7 @@ export interface WorkerHttp {
   close(): Promise<void>;
 }
 
-type Answer = { status: number; type: string; body: string };
+type Answer = { status: number; type: string; body: string; challenge?: string };
 
 const json = (status: number, value: unknown): Answer => ({
   status,
@@ -42,7 +46,12 @@ const json = (status: number, value: unknown): Answer => ({
 /** Should anything fail unforeseen: the scraper tries again; the worker goes on. */
 const unavailable = json(503, { error: { code: 'unavailable', message: 'Try again shortly.' } });
 
-async function answer(method: string, path: string, o: WorkerHttpOptions): Promise<Answer> {
+async function answer(
+  method: string,
+  path: string,
+  authorization: string | undefined,
+  o: WorkerHttpOptions,
+): Promise<Answer> {
   const known = path === '/metrics' || path === '/healthz' || path === '/readyz';
   if (!known) {
     return json(404, { error: { code: 'not_found', message: `No ${path.slice(0, 200)} here.` } });
@@ -54,6 +63,10 @@ async function answer(method: string, path: string, o: WorkerHttpOptions): Promi
     const { ready, checks } = await readiness(o.db);
     return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
   }
+  if (!metricsAuthorized(authorization, o.metricsToken)) {
+    const message = 'Send the metrics token as "Authorization: Bearer <token>".';
+    return { ...json(401, { error: { code: 'unauthenticated', message } }), challenge: metricsChallenge };
+  }
   try {
     return { status: 200, type: metricsContentType, body: await metricsText(o.db, o.metrics(), o.now()) };
   } catch (err) {
@@ -63,10 +76,10 @@ async function answer(method: string, path: string, o: WorkerHttpOptions): Promi
 }
 
 export async function serveWorkerHttp(options: WorkerHttpOptions): Promise<WorkerHttp> {
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(HTTP_TIMEOUTS, (req, res) => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    void answer(method, path, options)
+    void answer(method, path, req.headers.authorization, options)
       .catch(() => unavailable)
       .then((a) => {
         res.writeHead(a.status, {
@@ -74,6 +87,7 @@ export async function serveWorkerHttp(options: WorkerHttpOptions): Promise<Worke
           'content-length': Buffer.byteLength(a.body),
           'cache-control': 'no-store',
           ...(a.status === 405 && { allow: 'GET, HEAD' }),
+          ...(a.challenge !== undefined && { 'www-authenticate': a.challenge }),
         });
         res.end(method === 'HEAD' ? undefined : a.body);
       });

@@ -5,8 +5,8 @@
  * maintenance's change counter, so subscribed calendars move the event.
  */
 import { escapeHtml } from '../domain/html.ts';
+import { markdownToText, renderMarkdown } from '../domain/markdown.ts';
 import type { IncidentView } from '../services/views.ts';
-import { markdownToText, renderMarkdown } from './markdown.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { v2Page } from './v2.ts';
 

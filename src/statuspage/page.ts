@@ -7,9 +7,9 @@
 import { type ComponentStatus, componentStatusLabels, groupStatus } from '../domain/components.ts';
 import { escapeHtml } from '../domain/html.ts';
 import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { renderMarkdown } from '../domain/markdown.ts';
 import type { ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
 import { formatDay, formatInstant, formatMonth, monthKey } from './format.ts';
-import { renderMarkdown } from './markdown.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { HISTORY_DAYS } from './snapshot.ts';
 import { dailyUptime, formatPercent, type UptimeDay, windowUptime } from './uptime.ts';

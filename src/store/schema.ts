@@ -148,7 +148,7 @@ export interface ApiTokenTable {
   role: string;
   /** SHA-256 of the secret, hex. The secret itself is never stored. */
   hash: string;
-  /** The first characters of the secret, to recognise it in lists. */
+  /** `sha256:` and the start of the secret's hash, to recognise it in lists (never part of the secret). */
   prefix: string;
   bootstrap: number;
   created_by: string;

@@ -22,7 +22,11 @@ export const TokenView = z
     id: z.string(),
     name: z.string(),
     role: z.enum(roles),
-    prefix: z.string().describe("The secret's first characters, to tell tokens apart."),
+    prefix: z
+      .string()
+      .describe(
+        "sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret.",
+      ),
     created_by: z.string(),
     created_at: z.string(),
     last_used_at: z.string().nullable(),
@@ -42,7 +46,7 @@ function tokenView(row: ApiTokenRow): TokenView {
     id: row.id,
     name: row.name,
     role: row.role as Role,
-    prefix: row.prefix,
+    prefix: tokenFingerprint(row.hash),
     created_by: row.created_by,
     created_at: row.created_at,
     last_used_at: row.last_used_at,
@@ -54,6 +58,15 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/**
+ * How a token is shown in lists and the audit log: the start of its hash,
+ * not of its secret, so a screenshot or a log gives away no part of the
+ * secret. Whoever holds a token finds it with `printf %s "$TOKEN" | sha256sum`.
+ */
+export function tokenFingerprint(hash: string): string {
+  return `sha256:${hash.slice(0, 8)}`;
+}
+
 function newSecret(): string {
   return `crier_${randomBytes(32).toString('base64url')}`;
 }
@@ -63,12 +76,13 @@ export async function createToken(ctx: Ctx, raw: CreateTokenInput): Promise<Crea
   const input = CreateTokenInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const token = newSecret();
+    const hash = hashSecret(token);
     const row: ApiTokenRow = {
       id: newId(),
       name: input.name,
       role: input.role,
-      hash: hashSecret(token),
-      prefix: token.slice(0, 10),
+      hash,
+      prefix: tokenFingerprint(hash),
       bootstrap: 0,
       created_by: tx.actor.id,
       created_at: tx.clock.now().toISOString(),
@@ -182,7 +196,7 @@ export async function ensureBootstrapToken(ctx: Ctx, secret: string): Promise<vo
         name: 'bootstrap admin (CRIER_ADMIN_TOKEN)',
         role: 'admin',
         hash,
-        prefix: secret.slice(0, 10),
+        prefix: tokenFingerprint(hash),
         bootstrap: 1,
         created_by: 'system',
         created_at: now,
