@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Delivery } from '../delivery/wiring.ts';
 import { CrierError } from '../domain/errors.ts';
+import { htmlSecurityHeaders } from '../domain/security-headers.ts';
 import { componentRoutes } from './admin/components.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
@@ -104,6 +105,13 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
+    reply.header('x-content-type-options', 'nosniff');
+    // HTML from routes (the subscribe pages) carries what the status page's cached HTML does.
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/html')) {
+      for (const [name, value] of Object.entries(htmlSecurityHeaders))
+        if (!reply.hasHeader(name)) reply.header(name, value);
+    }
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.setNotFoundHandler((request, reply) =>

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { htmlSecurityHeaders } from '../domain/security-headers.ts';
 import type { SurfaceFile } from './surface.ts';
 
 const gzip = promisify(zlib.gzip);
@@ -33,8 +34,9 @@ export interface Entry {
   br: Variant;
 }
 
-const htmlPolicy =
-  "default-src 'self'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+const htmlHeaders = Object.entries(htmlSecurityHeaders)
+  .filter(([name]) => name !== 'x-content-type-options')
+  .flat();
 
 function variant(type: string, body: Buffer, etag: string, encoding: Encoding): Variant {
   const common = [
@@ -57,7 +59,7 @@ function variant(type: string, body: Buffer, etag: string, encoding: Encoding): 
     'nosniff',
   ];
   if (encoding !== 'identity') headers.push('content-encoding', encoding);
-  if (type.startsWith('text/html')) headers.push('content-security-policy', htmlPolicy);
+  if (type.startsWith('text/html')) headers.push(...htmlHeaders);
   return { body, etag, headers, notModified: common };
 }
 

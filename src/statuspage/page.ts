@@ -66,7 +66,6 @@ function layout(r: RenderContext, title: string, main: string): string {
 <link rel="stylesheet" href="${r.assets.css}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(s.name)} incident history (Atom)" href="/history.atom">
 <link rel="alternate" type="application/rss+xml" title="${escapeHtml(s.name)} incident history (RSS)" href="/history.rss">
-<style>:root{--accent:${s.color};--on-accent:${textOn(s.color)}}</style>
 <script src="${r.assets.script}" defer></script>
 </head><body data-version="${r.version}" data-time-zone="${escapeHtml(s.timeZone)}">
 <a class="skip" href="#main">Skip to content</a>

@@ -15,6 +15,7 @@ import {
   renderIndex,
   renderMaintenancePage,
   renderNotFound,
+  textOn,
 } from './page.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { activeMaintenances, isOpenIncident, v2Documents, v2Status } from './v2.ts';
@@ -69,7 +70,6 @@ const types = {
 };
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
-const cssHash = shortHash(statusCss);
 const scriptHash = shortHash(liveScript);
 
 /** Where a page's HTML lives in a static export: pages as index.html in folders. */
@@ -83,11 +83,10 @@ export function renderSurface(s: PageSnapshot): Surface {
   const version = shortHash(
     JSON.stringify([s.settings, s.components, s.groups, s.incidents, s.maintenances]),
   );
-  const r: RenderContext = {
-    snapshot: s,
-    assets: { css: `/assets/status.css?v=${cssHash}`, script: `/assets/live.js?v=${scriptHash}` },
-    version,
-  };
+  // The page's colours live in its stylesheet, not in an inline <style>, so the CSP needs no 'unsafe-inline'.
+  const css = `${statusCss}:root{--accent:${s.settings.color};--on-accent:${textOn(s.settings.color)}}\n`;
+  const assets = { css: `/assets/status.css?v=${shortHash(css)}`, script: `/assets/live.js?v=${scriptHash}` };
+  const r: RenderContext = { snapshot: s, assets, version };
   const files = new Map<string, SurfaceFile>();
   const put = (path: string, type: string, body: string) => files.set(path, { body, type });
 
@@ -104,7 +103,7 @@ export function renderSurface(s: PageSnapshot): Surface {
   put('/badge.svg', types.svg, overallBadge(s.settings.name, status.indicator));
   for (const c of s.components) put(`/badge/${c.id}.svg`, types.svg, componentBadge(c.name, c.status));
   put('/embed.js', types.js, embedScript);
-  put('/assets/status.css', types.css, statusCss);
+  put('/assets/status.css', types.css, css);
   put('/assets/live.js', types.js, liveScript);
 
   const url = (id: string) => `${s.settings.url}/incidents/${id}`;
