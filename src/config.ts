@@ -102,6 +102,12 @@ const Env = z
     CRIER_LIVE_MAX_TOTAL: z.coerce.number().int().min(1).max(1_000_000).optional(),
     CRIER_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
     CRIER_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(2).max(10_000_000).optional(),
+    CRIER_IMPORT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(2 ** 40)
+      .default(64 * 2 ** 20),
   })
   .refine(
     (e) => !e.CRIER_EXPORT_S3_URL || (e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY),
@@ -162,6 +168,8 @@ export interface Config {
   readonly workerMetricsPort: number | undefined;
   /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
   readonly maintenanceReminderMinutes: number;
+  /** The largest subscriber CSV upload accepted, in bytes. */
+  readonly importMaxBytes: number;
   /** How the public status page looks (later also from the plan's `page:` section). */
   readonly page: {
     readonly name: string;
@@ -232,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerPollMs: e.CRIER_WORKER_POLL_MS,
     workerMetricsPort: e.CRIER_WORKER_METRICS_PORT,
     maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
+    importMaxBytes: e.CRIER_IMPORT_MAX_BYTES,
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,
       logoUrl: e.CRIER_PAGE_LOGO_URL,

@@ -606,7 +606,7 @@ export interface paths {
         put?: never;
         /**
          * Import subscribers from CSV
-         * @description Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in.
+         * @description Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in. At most CRIER_IMPORT_MAX_BYTES (413 past it); a file that cannot be read is refused whole (400 csv_invalid, naming the line).
          */
         post: operations["importSubscribers"];
         delete?: never;
@@ -1430,7 +1430,7 @@ export interface components {
                  * @description One of the codes in docs/errors.md, each with how to fix it.
                  * @enum {string}
                  */
-                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "internal_error";
+                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "csv_invalid" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "internal_error";
                 message: string;
                 details?: unknown;
                 request_id: string;

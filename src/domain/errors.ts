@@ -8,6 +8,7 @@ export const errorCodes = [
   'malformed_request',
   'payload_too_large',
   'unsupported_media_type',
+  'csv_invalid',
   'unauthenticated',
   'forbidden',
   'not_found',

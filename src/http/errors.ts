@@ -9,6 +9,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   malformed_request: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  csv_invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,

@@ -13,7 +13,9 @@ import { startTestApp, type TestApp } from '../helpers/http.ts';
 
 let t: TestApp;
 before(async () => {
-  t = await startTestApp(dialects[0] ?? { name: 'sqlite', url: 'sqlite::memory:' });
+  t = await startTestApp(dialects[0] ?? { name: 'sqlite', url: 'sqlite::memory:' }, {
+    env: { CRIER_IMPORT_MAX_BYTES: String(256 * 1024) },
+  });
 });
 after(async () => t.close());
 
@@ -139,6 +141,37 @@ test('an oversized body is refused with 413 and changes nothing', async () => {
     headers: t.auth('admin'),
   });
   assert.deepEqual(JSON.parse(list.body), []);
+});
+
+test('every route that takes a body has a limit, whatever the content type (413 or 415)', async () => {
+  // The test app's CSV import limit is below the JSON limit, so one size is over every limit.
+  const over = 2 * 1024 * 1024 + 1;
+  const types = [
+    'application/json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'text/csv',
+    'application/yaml',
+    'application/octet-stream',
+  ];
+  const withBody = t.app.server.routes.filter((r) => [...mutating, 'OPTIONS'].includes(r.method));
+  assert.ok(withBody.length >= 30, `only ${withBody.length} routes`);
+  assert.ok(withBody.some((r) => r.url === '/subscribe'));
+  assert.ok(withBody.some((r) => r.url === '/api/v1/subscribers/import'));
+  const payload = Buffer.alloc(over, 'a');
+  for (const r of withBody) {
+    for (const type of types) {
+      const res = await t.app.server.inject({
+        method: r.method as 'POST',
+        url: fillParams(r.url).replace('*', 'x'),
+        headers: { ...t.auth('admin'), 'content-type': type },
+        payload,
+      });
+      const where = `${r.method} ${r.url} as ${type}`;
+      assert.ok(res.statusCode === 413 || res.statusCode === 415, `${where}: ${res.statusCode} ${res.body}`);
+    }
+  }
 });
 
 test('no input to any admin route produces a 500', async () => {

@@ -1,5 +1,6 @@
 /** Admin API for subscribers and deliveries. */
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
@@ -43,9 +44,6 @@ const deliveryTags = ['deliveries'];
 
 export function subscriberRoutes(offered: (audience: string) => ReadonlySet<string>): FastifyPluginAsyncZod {
   return async (app) => {
-    // CSV arrives as a stream, parsed row by row; nothing buffers the whole file.
-    app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
-
     app.get(
       '/subscribers',
       {
@@ -92,34 +90,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
       async (req) => countSubscribers(req.ctx.db, req.query.audience),
     );
 
-    app.post(
-      '/subscribers/import',
-      {
-        config: { action: 'subscriber.write' },
-        schema: {
-          operationId: 'importSubscribers',
-          summary: 'Import subscribers from CSV',
-          description:
-            'Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, ' +
-            'slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in.',
-          tags,
-          querystring: ImportQuery,
-          consumes: ['text/csv'],
-          response: { 200: ImportResult },
-        },
-      },
-      async (req) => {
-        const type = String(req.headers['content-type'] ?? '');
-        if (!type.startsWith('text/csv')) {
-          throw new CrierError('unsupported_media_type', 'Send the subscribers as content-type: text/csv.');
-        }
-        return importSubscribers(req.ctx, req.body as AsyncIterable<Buffer>, {
-          confirm: req.query.confirm === 'true',
-          ...(req.query.audience && { audience: req.query.audience }),
-          offered: offered(req.query.audience ?? 'public'),
-        });
-      },
-    );
+    await app.register(importRoute(offered));
 
     app.get(
       '/subscribers/export',
@@ -273,4 +244,79 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
       },
     );
   };
+}
+
+/**
+ * The CSV import, in a context of its own so that only this route reads
+ * text/csv. The body is read by the import as a stream, bounded by
+ * CRIER_IMPORT_MAX_BYTES; when it stops early (too large, unreadable), the
+ * rest of the upload is read and dropped before the answer, rather than the
+ * connection cut, so that the client, still sending, gets the answer.
+ */
+function importRoute(offered: (audience: string) => ReadonlySet<string>): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addContentTypeParser('text/csv', (_req, _payload, done) => done(null, undefined));
+    app.post(
+      '/subscribers/import',
+      {
+        config: { action: 'subscriber.write' },
+        schema: {
+          operationId: 'importSubscribers',
+          summary: 'Import subscribers from CSV',
+          description:
+            'Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, ' +
+            'slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in. ' +
+            'At most CRIER_IMPORT_MAX_BYTES (413 past it); a file that cannot be read is refused whole ' +
+            '(400 csv_invalid, naming the line).',
+          tags,
+          querystring: ImportQuery,
+          consumes: ['text/csv'],
+          response: { 200: ImportResult },
+        },
+      },
+      async (req, reply) => {
+        const type = String(req.headers['content-type'] ?? '');
+        if (!type.startsWith('text/csv')) {
+          throw new CrierError('unsupported_media_type', 'Send the subscribers as content-type: text/csv.');
+        }
+        const declared = Number(req.headers['content-length']);
+        // Through a pipe, so the import can stop reading without the request (and its socket) going with it.
+        const body = req.raw.pipe(new PassThrough());
+        try {
+          return await importSubscribers(req.ctx, body, {
+            confirm: req.query.confirm === 'true',
+            ...(req.query.audience && { audience: req.query.audience }),
+            offered: offered(req.query.audience ?? 'public'),
+            ...(Number.isFinite(declared) && { declaredBytes: declared }),
+          });
+        } finally {
+          req.raw.unpipe(body);
+          if (!(await discardRest(req.raw, 30_000))) reply.header('connection', 'close');
+        }
+      },
+    );
+  };
+}
+
+/**
+ * Reads what is left of a request and drops it, for at most `ms`. True when
+ * the request ended; false when it was still arriving (the answer then closes
+ * the connection). Answering first does not work: once a keep-alive answer is
+ * out, Node.js stops reading the request, and a client still sending stalls.
+ */
+function discardRest(req: IncomingMessage, ms: number): Promise<boolean> {
+  if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      req.off('end', onEnd);
+      req.off('close', onEnd);
+      resolve(ended);
+    };
+    const onEnd = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    req.on('end', onEnd);
+    req.on('close', onEnd);
+    req.resume();
+  });
 }

@@ -1,9 +1,16 @@
 /**
- * Subscribers in and out as CSV (RFC 4180). Import streams: rows are parsed
- * as bytes arrive and written 500 to a transaction, so a large file never
- * sits in memory. Imported contacts count as confirmed (the importer vouches
- * for their consent) unless `confirm` asks for double opt-in.
+ * Subscribers in and out as CSV (RFC 4180). Import streams, bounded (see
+ * csv-read.ts and CRIER_IMPORT_MAX_BYTES), so a large file never sits in
+ * memory. Imported contacts count as confirmed (the importer vouches for
+ * their consent) unless `confirm` asks for double opt-in.
  */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import type { Db } from '../../store/db.ts';
@@ -12,57 +19,8 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
 import { type Contact, contactOf } from './contact.ts';
+import { csvFailure, csvParser, csvRecords, isBlank, type ParsedRow, undefuse } from './csv-read.ts';
 import { upsertSubscriber } from './subscribe.ts';
-
-/** Splits CSV text into rows as chunks arrive; quoted fields may hold commas, quotes and newlines. */
-export async function* csvRows(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  let afterQuote = false;
-  const decoder = new TextDecoder('utf-8');
-  let first = true;
-  for await (const chunk of chunks) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (first) {
-      text = text.replace(/^\uFEFF/, '');
-      first = false;
-    }
-    const out: string[][] = [];
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i] as string;
-      if (quoted) {
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i++;
-          } else {
-            quoted = false;
-            afterQuote = true;
-          }
-        } else field += c;
-        continue;
-      }
-      if (c === '"' && field === '' && !afterQuote) quoted = true;
-      else if (c === ',') {
-        row.push(field);
-        field = '';
-        afterQuote = false;
-      } else if (c === '\n') {
-        row.push(field.replace(/\r$/, ''));
-        out.push(row);
-        row = [];
-        field = '';
-        afterQuote = false;
-      } else field += c;
-    }
-    for (const r of out) yield r;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field.replace(/\r$/, ''));
-    yield row;
-  }
-}
 
 const contactColumns = ['email', 'phone', 'webhook', 'slack', 'teams', 'discord'] as const;
 const importColumns = [...contactColumns, 'component_ids', 'locale'] as const;
@@ -80,19 +38,138 @@ export const ImportResult = z
   .meta({ id: 'ImportResult' });
 export type ImportResult = z.infer<typeof ImportResult>;
 
+export interface ImportOptions {
+  confirm: boolean;
+  audience?: string;
+  offered: ReadonlySet<string>;
+  /** The size the client announced (Content-Length), refused at once when over the limit. */
+  declaredBytes?: number;
+}
+
+/**
+ * Imports subscribers from CSV. The upload is first written to a temporary
+ * file while it is parsed, so a file that cannot be read, or is too large,
+ * is refused before anything changes; then the file is read again and
+ * imported 500 rows to a transaction. Rows that can be read but not used
+ * (an invalid address, an unknown component) are counted and reported by
+ * line, and the others are imported.
+ */
 export async function importSubscribers(
   ctx: Ctx,
   body: AsyncIterable<Buffer | string>,
-  options: { confirm: boolean; audience?: string; offered: ReadonlySet<string> },
+  options: ImportOptions,
 ): Promise<ImportResult> {
   authorize(ctx, 'subscriber.write');
+  const maxBytes = ctx.config.importMaxBytes;
+  if (options.declaredBytes !== undefined && options.declaredBytes > maxBytes) throw tooLarge(maxBytes);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'crier-import-'));
+  try {
+    const file = path.join(dir, 'upload.csv');
+    const header = await spool(body, file, maxBytes);
+    return await importSpooled(ctx, createReadStream(file), header, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function tooLarge(maxBytes: number, line?: number): CrierError {
+  return new CrierError(
+    'payload_too_large',
+    `The CSV is larger than ${maxBytes} bytes (CRIER_IMPORT_MAX_BYTES)${line ? `; it passed the limit at line ${line}` : ''}. Split it into smaller files.`,
+    { max_bytes: maxBytes, ...(line && { line }) },
+  );
+}
+
+/** The header's columns, lower case; throws when it names none to reach anyone by, or unknown ones. */
+function readHeader(cells: readonly string[]): string[] {
+  const header = cells.map((c) => c.trim().toLowerCase());
+  const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
+  if (unknown.length > 0 || !header.some((h) => (contactColumns as readonly string[]).includes(h))) {
+    throw new CrierError('validation_failed', 'The CSV header must name contact columns.', [
+      {
+        path: 'header',
+        message: `columns: ${importColumns.join(', ')}${unknown.length ? `; unknown: ${unknown.slice(0, 10).join(', ')}` : ''}`,
+      },
+    ]);
+  }
+  return header;
+}
+
+/**
+ * Writes the upload to `file`, parsing it on the way, and answers its header.
+ * Stops at the first byte over `maxBytes` or the first thing that cannot be read.
+ */
+async function spool(
+  body: AsyncIterable<Buffer | string>,
+  file: string,
+  maxBytes: number,
+): Promise<string[]> {
+  const out = createWriteStream(file);
+  const parser = csvParser();
+  let header: string[] | null = null;
+  let failure: unknown = null;
+  parser.on('data', (row: ParsedRow) => {
+    if (header !== null || failure !== null) return;
+    try {
+      header = readHeader(row.record.map(String));
+    } catch (err) {
+      failure = err;
+    }
+  });
+  // Failures also reach the write callbacks below; this keeps the stream from throwing them.
+  parser.on('error', (err) => {
+    failure ??= err;
+  });
+  const fail = (err: unknown) => (err instanceof CrierError ? err : csvFailure(err));
+  try {
+    const parse = async (chunk: Buffer | string) => {
+      await new Promise<void>((resolve, reject) =>
+        parser.write(chunk, (err) => (err ? reject(err) : resolve())),
+      ).catch((err: unknown) => {
+        throw fail(failure ?? err);
+      });
+      if (failure !== null) throw fail(failure);
+    };
+    let bytes = 0;
+    for await (const chunk of body) {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      bytes += data.length;
+      if (bytes > maxBytes) {
+        // Read up to the limit, to name the line it falls on (or a fault before it).
+        await parse(data.subarray(0, data.length - (bytes - maxBytes)));
+        throw tooLarge(maxBytes, parser.info.lines);
+      }
+      await parse(data);
+      if (!out.write(data)) await once(out, 'drain');
+    }
+    parser.end();
+    await finished(parser).catch((err: unknown) => {
+      throw fail(failure ?? err);
+    });
+    if (failure !== null) throw fail(failure);
+    if (header === null)
+      throw new CrierError('validation_failed', 'The CSV is empty.', [
+        { path: 'body', message: 'no header row' },
+      ]);
+    return header;
+  } finally {
+    parser.destroy();
+    out.end();
+    await finished(out).catch(() => undefined);
+  }
+}
+
+async function importSpooled(
+  ctx: Ctx,
+  file: AsyncIterable<Buffer | string>,
+  header: readonly string[],
+  options: ImportOptions,
+): Promise<ImportResult> {
   const audience = options.audience ?? 'public';
   const result: ImportResult = { rows: 0, imported: 0, unchanged: 0, invalid: 0, errors: [] };
   const knownComponents = new Set(
     (await ctx.db.selectFrom('components').select('id').execute()).map((c) => c.id),
   );
-  let header: string[] | null = null;
-  let line = 0;
   let batch: { line: number; contact: Contact; components: string[]; locale: string | undefined }[] = [];
   const problem = (at: number, message: string) => {
     result.invalid += 1;
@@ -123,31 +200,22 @@ export async function importSubscribers(
     });
   };
 
-  for await (const cells of csvRows(body)) {
-    line += 1;
-    if (header === null) {
-      header = cells.map((c) => c.trim().toLowerCase());
-      const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
-      if (unknown.length > 0 || !header.some((h) => (contactColumns as readonly string[]).includes(h))) {
-        throw new CrierError('validation_failed', 'The CSV header must name contact columns.', [
-          {
-            path: 'header',
-            message: `columns: ${importColumns.join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}`,
-          },
-        ]);
-      }
+  let first = true;
+  for await (const { cells, line } of csvRecords(file)) {
+    if (first) {
+      first = false;
       continue;
     }
-    if (cells.every((c) => c.trim() === '')) continue;
+    if (isBlank(cells)) continue;
     result.rows += 1;
     const record: Record<string, string> = {};
     header.forEach((h, i) => {
-      record[h] = (cells[i] ?? '').trim();
+      record[h] = undefuse((cells[i] ?? '').trim());
     });
     const components = (record.component_ids ?? '').split(/[\s;|,]+/).filter(Boolean);
     const unknown = components.filter((c) => !knownComponents.has(c));
     if (unknown.length > 0) {
-      problem(line, `unknown component ${unknown.join(', ')}`);
+      problem(line, `unknown component ${unknown.slice(0, 10).join(', ')}`);
       continue;
     }
     const given = contactColumns.filter((c) => record[c]);
@@ -165,10 +233,6 @@ export async function importSubscribers(
     }
     if (batch.length >= 500) await flush();
   }
-  if (header === null)
-    throw new CrierError('validation_failed', 'The CSV is empty.', [
-      { path: 'body', message: 'no header row' },
-    ]);
   await flush();
   await withTransaction(ctx, (tx) =>
     audit(tx, {
@@ -203,15 +267,24 @@ const exportColumns = [
   'confirmed_at',
 ] as const;
 
-/** One CSV cell; cells a spreadsheet would run as a formula are defused with a leading quote. */
-export function csvCell(value: string): string {
-  const safe = /^[=@\t\r]|^[+-](?!\d)/.test(value) ? `'${value}` : value;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+/**
+ * CSV lines by csv-stringify. `escape_formulas` puts a quote before any cell a
+ * spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a
+ * carriage return, or their full-width forms), phone numbers included: the
+ * import takes that quote off again.
+ */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  // A carriage return is quoted too: readers that end rows at a lone CR would split the row there.
+  return stringify(rows as string[][], {
+    escape_formulas: true,
+    record_delimiter: 'unix',
+    quoted_match: /\r/,
+  });
 }
 
 /** Every subscriber (push subscriptions excepted: they belong to one browser), as CSV lines. */
 export async function* exportSubscribers(db: Db, audience?: string): AsyncGenerator<string> {
-  yield `${exportColumns.join(',')}\n`;
+  yield csvLines([exportColumns]);
   let after = '';
   for (;;) {
     let q = db
@@ -224,23 +297,23 @@ export async function* exportSubscribers(db: Db, audience?: string): AsyncGenera
     if (audience) q = q.where('audience', '=', audience);
     const rows = await q.execute();
     if (rows.length === 0) return;
-    let chunk = '';
-    for (const r of rows) {
-      const column = r.kind === 'sms' ? 'phone' : r.kind;
-      const cells: Record<string, string> = {
-        id: r.id,
-        kind: r.kind,
-        audience: r.audience,
-        state: r.state,
-        [column]: r.contact,
-        component_ids: (JSON.parse(r.component_ids) as string[]).join(' '),
-        locale: r.locale ?? '',
-        created_at: r.created_at,
-        confirmed_at: r.confirmed_at ?? '',
-      };
-      chunk += `${exportColumns.map((c) => csvCell(cells[c] ?? '')).join(',')}\n`;
-    }
-    yield chunk;
+    yield csvLines(
+      rows.map((r) => {
+        const column = r.kind === 'sms' ? 'phone' : r.kind;
+        const cells: Record<string, string> = {
+          id: r.id,
+          kind: r.kind,
+          audience: r.audience,
+          state: r.state,
+          [column]: r.contact,
+          component_ids: (JSON.parse(r.component_ids) as string[]).join(' '),
+          locale: r.locale ?? '',
+          created_at: r.created_at,
+          confirmed_at: r.confirmed_at ?? '',
+        };
+        return exportColumns.map((c) => cells[c] ?? '');
+      }),
+    );
     after = rows.at(-1)?.id ?? after;
   }
 }
