@@ -140,7 +140,9 @@ for (const dialect of dialects) {
         result.errors.map((e) => e.line),
         [2005, 2006],
       );
-      assert.ok(took < 5_000, `2,005 rows took ${took} ms`);
+      // A bound against a pathological path, not a benchmark: 2-6 s alone, up to 30 s on PostgreSQL with
+      // the suite running on a shared two-core machine.
+      assert.ok(took < 60_000, `2,005 rows took ${took} ms`);
 
       const counts = JSON.parse(
         (await inject({ method: 'GET', url: '/api/v1/subscribers/counts', headers: admin })).body,
