@@ -31,7 +31,8 @@ test('crier plan check passes the examples and names every problem of a broken p
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /broken\.yaml:8:20: severities\.SEV1\.remind_before: /);
   assert.match(broken.stdout, /channels\.email\.url: environment variable BROKEN_SMTP_URL is not set/);
-  assert.match(broken.stdout, /16 problems in/);
+  assert.match(broken.stdout, /scenarios\.vague\.templates\.resolved: missing_recovery: /);
+  assert.match(broken.stdout, /18 problems in/);
   const withSecret = await crier(['plan', 'check', 'examples/small-saas.yaml'], {
     SMTP_URL: 'smtp://localhost',
     SLACK_INTERNAL_WEBHOOK: 'https://hooks.example/a',

@@ -1216,7 +1216,7 @@ export interface components {
         };
         LintProblem: {
             /** @enum {string} */
-            code: "missing_impact" | "missing_next_update" | "vague" | "jargon" | "reading_level" | "too_long";
+            code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
             message: string;
             /** @description The words that triggered it, when there are some. */
             match?: string;

@@ -3,6 +3,7 @@
  * 0.39 × (words / sentences) + 11.8 × (syllables / words) − 15.59.
  * Syllables are estimated from vowel groups, as most implementations do;
  * good enough to tell "We are fixing it" from "remediation is ongoing".
+ * Names inside a sentence count as familiar words (see `syllablesIn`).
  */
 
 export interface TextStats {
@@ -29,19 +30,28 @@ export function countSyllables(word: string): number {
   return Math.max(1, groups?.length ?? 1);
 }
 
-export function textStats(text: string): TextStats {
-  const words = wordsOf(text);
-  const sentences = Math.max(
-    1,
-    text
-      .replace(/https?:\/\/\S+/g, ' ')
-      .replace(/\b(?:e\.g|i\.e|etc|approx|min|mins)\./gi, ' ')
-      .replace(/(\d)\.(\d)/g, '$1$2')
-      .split(/[.!?]+(?:\s|$)|\n{2,}/)
-      .filter((s) => wordsOf(s).length > 0).length,
+/**
+ * A name inside a sentence (Australia, Google, EU) counts as one syllable:
+ * the reader knows it, as the Dale–Chall formula counts proper nouns as
+ * familiar words, and a place or product name does not make a text harder.
+ */
+function syllablesIn(sentence: string): number {
+  return wordsOf(sentence).reduce(
+    (n, w, i) => n + (i > 0 && /^[A-ZÀ-ÖØ-Þ]/.test(w) ? 1 : countSyllables(w)),
+    0,
   );
-  const syllables = words.reduce((n, w) => n + countSyllables(w), 0);
-  return { words: words.length, sentences, syllables };
+}
+
+export function textStats(text: string): TextStats {
+  const parts = text
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/\b(?:e\.g|i\.e|etc|approx|min|mins)\./gi, ' ')
+    .replace(/(\d)\.(\d)/g, '$1$2')
+    .split(/[.!?]+(?:\s|$)|\n{2,}/)
+    .filter((s) => wordsOf(s).length > 0);
+  const words = wordsOf(text).length;
+  const syllables = parts.reduce((n, s) => n + syllablesIn(s), 0);
+  return { words, sentences: Math.max(1, parts.length), syllables };
 }
 
 /** The Flesch–Kincaid grade of a text; 0 for a text with no words. */

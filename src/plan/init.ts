@@ -84,7 +84,7 @@ scenarios:
         Requests to the {{ components }} work again. We are watching closely.
         Next update by {{ next_update_at }}.
       resolved: |
-        The {{ components }} works normally again. We are sorry for the trouble.
+        The {{ components }} works normally again for all customers. We are sorry for the trouble.
 
 # What lint holds every external message to.
 lint:

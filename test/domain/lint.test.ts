@@ -1,36 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parse } from 'yaml';
 import { checkLength } from '../../src/domain/channel-limits.ts';
 import type { IncidentStatus } from '../../src/domain/incidents.ts';
 import { lintMessage } from '../../src/domain/lint.ts';
 import { countSyllables, fleschKincaidGrade, textStats } from '../../src/domain/readability.ts';
 import { renderTemplate, type TemplateVariables } from '../../src/domain/templates.ts';
-
-interface Sample {
-  status: IncidentStatus;
-  text: string;
-  expect?: string[];
-}
-const load = (name: string) =>
-  parse(readFileSync(new URL(`../fixtures/messages/${name}`, import.meta.url), 'utf8')) as Sample[];
-
-test('every good message in the corpus passes lint', () => {
-  const good = load('good.yaml');
-  assert.ok(good.length >= 10);
-  for (const m of good) assert.deepEqual(lintMessage(m.text, { status: m.status }), [], m.text);
-});
-
-test('every bad message in the corpus raises exactly the problems it is known for', () => {
-  const bad = load('bad.yaml');
-  assert.ok(bad.length >= 10);
-  for (const m of bad) {
-    const codes = [...new Set(lintMessage(m.text, { status: m.status }).map((p) => p.code))].sort();
-    assert.deepEqual(codes, [...(m.expect ?? [])].sort(), m.text);
-  }
-});
 
 test('a lint problem says what is missing or what to change', () => {
   const problems = lintMessage('We are looking into it.', { status: 'investigating' });
@@ -52,7 +27,81 @@ test('terms the plan declares internal are jargon; allowed terms are not', () =>
 });
 
 test('a resolved message needs no next update time', () => {
-  assert.deepEqual(lintMessage('Everything works normally again.', { status: 'resolved' }), []);
+  assert.deepEqual(
+    lintMessage('Card payments work normally again for all customers.', { status: 'resolved' }),
+    [],
+  );
+});
+
+test('a closing message must say what works again and for whom, and each finding says what to write', () => {
+  const codes = (text: string) => lintMessage(text, { status: 'resolved' }).map((p) => p.code);
+  assert.deepEqual(codes('The issue has been resolved. Thank you for your patience.'), [
+    'missing_recovery',
+    'missing_scope',
+  ]);
+  // "you" in thanks or advice is no audience; a generic subject is no thing that works.
+  assert.deepEqual(codes('Everything is working again. If you still see errors, contact support.'), [
+    'missing_recovery',
+    'missing_scope',
+  ]);
+  assert.deepEqual(codes('Emails are delivered on time again.'), ['missing_scope']);
+  assert.deepEqual(codes('Everything is working again for all customers.'), ['missing_recovery']);
+  // Jargon names nothing customers use, so it does not count as what works again.
+  assert.ok(codes('The pods have been restarted for all customers.').includes('missing_recovery'));
+  for (const good of [
+    'Emails you send are delivered on time again.',
+    'Card payments in Europe work again.',
+    'Door entry codes work again at every gym.',
+    'Students can open quizzes again.',
+  ]) {
+    assert.deepEqual(codes(good), [], good);
+  }
+  const problems = lintMessage('Resolved.', { status: 'resolved' });
+  assert.match(problems.find((p) => p.code === 'missing_recovery')?.message ?? '', /say what works again/);
+  assert.match(problems.find((p) => p.code === 'missing_scope')?.message ?? '', /for whom/);
+});
+
+test('impact is recognised however a plain writer states it', () => {
+  const next = ' Next update by 14:30 UTC.';
+  for (const text of [
+    'An issue is affecting card payments for customers in the EU.',
+    'We are looking into a problem with the mobile app. The website remains available.',
+    'Customers in the EU may see older prices on product pages.',
+    'Some of you are having trouble joining meetings from a calendar link.',
+    'Reports show yesterday’s numbers.',
+    'Parcel lockers in Lyon are not opening with your code.',
+    'Bookings made by phone are not affected; online bookings are paused.',
+  ]) {
+    assert.deepEqual(lintMessage(text + next, { status: 'investigating' }), [], text);
+  }
+  // Only people, or only vague words, after "affecting" says nothing of what fails.
+  for (const text of [
+    'An issue is affecting some customers.',
+    'Customers may experience issues.',
+    'We know what is wrong.',
+    'Our payment provider has an outage.',
+  ]) {
+    const codes = lintMessage(text + next, { status: 'investigating' }).map((p) => p.code);
+    assert.ok(codes.includes('missing_impact'), text);
+  }
+});
+
+test('a short text is held to the reading level with a margin; a long one to the limit', () => {
+  const short =
+    'Everything is back to normal: customers in Europe can pay by card again, and no payment was taken twice.';
+  assert.ok(fleschKincaidGrade(short) > 9);
+  assert.deepEqual(lintMessage(short, { status: 'resolved' }), []);
+  const dense =
+    'After extensive investigation our engineering team implemented comprehensive measures, so card payments work again for all customers.';
+  assert.deepEqual(
+    lintMessage(dense, { status: 'resolved' }).map((p) => p.code),
+    ['reading_level'],
+  );
+  const long = `${short} ${short.replace('Europe', 'Asia')}`;
+  assert.deepEqual(
+    lintMessage(long, { status: 'resolved', maxGrade: 6 }).map((p) => p.code),
+    ['reading_level'],
+  );
 });
 
 test('length is checked per channel kind: SMS by segments, social by characters', () => {
@@ -76,6 +125,8 @@ test('Flesch–Kincaid grade follows the formula on a counted text', () => {
   const expected = 0.39 * (10 / 2) + 11.8 * (12 / 10) - 15.59;
   assert.equal(fleschKincaidGrade(text), Math.round(expected * 10) / 10);
   assert.equal(countSyllables('investigating'), 5);
+  // A name inside a sentence is a familiar word: one syllable, as Dale–Chall counts proper nouns.
+  assert.equal(textStats('Payments fail in Australia.').syllables, 2 + 1 + 1 + 1);
   assert.equal(countSyllables('payments'), 2);
 });
 
@@ -146,7 +197,15 @@ test('host-shaped words are found word by word, and long runs of dashes or dots 
   assert.deepEqual(matches.sort(), ['api.payments.internal', 'db-primary-3']);
   // Before word-by-word matching, one such 100 kB body held the event loop for over 20 seconds.
   // The bound is generous: this guards against a denial of service, not a speed target.
-  for (const body of ['a-'.repeat(50_000), 'a.'.repeat(50_000), '-'.repeat(100_000)]) {
+  for (const body of [
+    'a-'.repeat(50_000),
+    'a.'.repeat(50_000),
+    '-'.repeat(100_000),
+    'a'.repeat(100_000),
+    'a '.repeat(50_000),
+    'not '.repeat(25_000),
+    'affecting the '.repeat(7_000),
+  ]) {
     const started = performance.now();
     lintMessage(body, { status: 'investigating' });
     assert.ok(performance.now() - started < 3000, `lint took ${performance.now() - started} ms`);

@@ -48,7 +48,7 @@ scenarios:
       investigating: |
         We are investigating errors in {{ components }}. {{ impact }}
         Next update by {{ next_update_at }}.
-      resolved: Saving changes works normally again.
+      resolved: Saving changes works normally again for all customers.
 `;
 
 for (const dialect of dialects) {

@@ -97,6 +97,6 @@ test('POST /incidents/:id/resolve without a body resolves in the scenario’s re
   assert.equal(body.status, 'resolved');
   assert.equal(
     body.incident_updates[0].body,
-    'Saving changes works normally again. We are sorry for the trouble.',
+    'Saving changes works normally again for all customers. We are sorry for the trouble.',
   );
 });

@@ -89,7 +89,7 @@ test('each plan key that asks for what Crier does not do is refused; the value t
     ],
     [
       '      resolved: "Sign-in works again for every customer."',
-      '      resolved: { text: "Sign-in works again for every customer.", social: "Sign-in works again." }',
+      '      resolved: { text: "Sign-in works again for every customer.", social: "Sign-in works again for everyone." }',
       'scenarios.down.templates.resolved.social',
     ],
     [

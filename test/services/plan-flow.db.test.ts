@@ -289,8 +289,9 @@ eachDialect(
     // SMS carries only the first and the resolving update, so only those are held to its length.
     const long = `Pages load slowly for everyone. Next update by 11:30 CET. ${'We are working on it. '.repeat(25)}`;
     assert.equal((await postUpdate(rita, incident.id, { body: long })).state, 'published');
+    const longClosing = `Pages load quickly again for everyone. ${'We are working on it. '.repeat(25)}`;
     await assert.rejects(
-      postUpdate(carol, incident.id, { status: 'resolved', body: long }),
+      postUpdate(carol, incident.id, { status: 'resolved', body: longClosing }),
       (err: unknown) => {
         const e = err as { code: string; details: { problems: { code: string; channel?: string }[] } };
         assert.equal(e.code, 'lint_failed');
@@ -348,7 +349,7 @@ eachDialect(
     );
 
     const second = await createDraft(rita, incident.id, { status: 'resolved' });
-    assert.equal(second.body, 'Reports load quickly again.');
+    assert.equal(second.body, 'Reports load quickly again for all customers.');
     assert.equal(second.state, 'draft');
     const pending = await submitDraft(rita, incident.id, second.id);
     assert.equal(pending.state, 'pending_approval');
@@ -447,7 +448,9 @@ eachDialect(
     assert.match(text, /Expected fix: 13:00 CET/);
     assert.match(text, /Internal notes \(do not share\):/);
 
-    const resolved = await resolveIncident(ivy, incident.id, { body: 'Pages load quickly again.' });
+    const resolved = await resolveIncident(ivy, incident.id, {
+      body: 'Pages load quickly again for everyone.',
+    });
     assert.equal(resolved.status, 'resolved');
   },
 );
@@ -503,7 +506,7 @@ eachDialect(
 
     // Resolved by an external update (held for the comms lead's approval, as SEV1 wants).
     const resolving = await resolveIncident(ivy, incident.id, {
-      body: 'The backlog is gone; jobs run on time again.',
+      body: 'The backlog is gone; your jobs run on time again.',
     });
     const draft = resolving.incident_updates.find((u) => u.state === 'pending_approval');
     assert.ok(draft);

@@ -165,7 +165,7 @@ eachDialect(
     assert.equal(resolved.status, 'resolved');
     assert.equal(
       resolved.incident_updates[0]?.body,
-      'Saving changes works normally again. We are sorry for the trouble.',
+      'Saving changes works normally again for all customers. We are sorry for the trouble.',
     );
     assert.equal(resolved.components[0]?.status, 'operational');
 

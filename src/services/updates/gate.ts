@@ -178,11 +178,16 @@ export function storedOverride(row: IncidentUpdateRow): LintOverride | undefined
   return row.lint_override === null ? undefined : (JSON.parse(row.lint_override) as LintOverride);
 }
 
+const missingWhat: Partial<Record<LintProblem['code'], string>> = {
+  missing_impact: 'what customers experience',
+  missing_next_update: 'when customers will hear next',
+  missing_recovery: 'what works again',
+  missing_scope: 'for whom',
+};
+
 export function lintSummary(problems: readonly LintProblem[]): string {
-  const missing = problems.filter((p) => p.code === 'missing_impact' || p.code === 'missing_next_update');
-  const what = missing.map((p) =>
-    p.code === 'missing_impact' ? 'what customers experience' : 'when customers will hear next',
-  );
+  const missing = problems.filter((p) => missingWhat[p.code] !== undefined);
+  const what = [...new Set(missing.map((p) => missingWhat[p.code]))];
   const head =
     what.length > 0
       ? `The message does not say ${what.join(' or ')}.`
