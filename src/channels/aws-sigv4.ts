@@ -26,7 +26,7 @@ const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').diges
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters. */
-export function awsEncode(value: string): string {
+function awsEncode(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -3,7 +3,7 @@ import { footerLinks, impactColours, jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
-export function discordBody(message: Message): unknown {
+function discordBody(message: Message): unknown {
   const colour = impactColours[message.impact ?? 'none'] ?? '#95a5a6';
   const links = footerLinks(message, (url, text) => `[${text}](${url})`);
   return {

@@ -13,7 +13,7 @@ import { Secret, Value } from './settings.ts';
 import { defineChannel, type SendResult } from './types.ts';
 
 /** SMTP reply codes: 4xx is temporary (retry), 5xx permanent. Connection errors retry. */
-export function smtpFailure(err: unknown): SendResult {
+function smtpFailure(err: unknown): SendResult {
   const e = err as { responseCode?: number; code?: string; message?: string };
   const reason = (e.message ?? String(err)).slice(0, 300);
   if (typeof e.responseCode === 'number') {

@@ -3,7 +3,7 @@ import { footerLinks, jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
-export function googleChatBody(message: Message): unknown {
+function googleChatBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `<${url}|${text}>`);
   return {
     text: `*${message.drill ? '[DRILL] ' : ''}${message.title}*\n${message.text}${links ? `\n${links}` : ''}`,

@@ -22,7 +22,7 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-export interface PostOptions {
+interface PostOptions {
   timeoutMs?: number;
   /** False when a 2xx answer's body is of no use: it is then discarded unread (the body is ''). */
   successBody?: boolean;

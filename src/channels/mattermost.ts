@@ -17,7 +17,7 @@ const escaped = (s: string) =>
     .replace(/>/g, '&gt;')
     .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u2060');
 
-export function mattermostBody(message: Message): unknown {
+function mattermostBody(message: Message): unknown {
   const links = footerLinks(message, (url, text) => `[${text}](${url})`);
   const title = escaped(`${message.drill ? '[DRILL] ' : ''}${message.title}`);
   const text = escaped(message.text);

@@ -10,7 +10,7 @@ import { defineChannel, type Message } from './types.ts';
  */
 const mrkdwn = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export function slackBody(message: Message): unknown {
+function slackBody(message: Message): unknown {
   const title = `${message.drill ? '[DRILL] ' : ''}${message.title}`;
   const links = footerLinks(message, (url, text) => `<${url}|${text}>`);
   return {

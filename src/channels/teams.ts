@@ -6,7 +6,7 @@ import { jsonPostChannel } from './json-post.ts';
 import { NoticeUrl } from './settings.ts';
 import { defineChannel, type Message } from './types.ts';
 
-export function teamsBody(message: Message): unknown {
+function teamsBody(message: Message): unknown {
   const actions = [
     ...(message.url ? [{ type: 'Action.OpenUrl', title: 'View details', url: message.url }] : []),
     ...(message.confirmUrl ? [{ type: 'Action.OpenUrl', title: 'Confirm', url: message.confirmUrl }] : []),

@@ -96,7 +96,7 @@ export interface ChannelDeps {
 }
 
 /** What the delivery worker assumes of a channel's lane unless the plan says otherwise. */
-export interface LaneDefaults {
+interface LaneDefaults {
   readonly concurrency: number;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
@@ -109,7 +109,7 @@ export interface LaneDefaults {
  * they left (`builtIn`: the channel exists without settings, since its
  * subscribers bring their own URL).
  */
-export type Reach = { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean };
+type Reach = { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean };
 
 /** Values a channel lends to routes outside delivery. */
 export interface ChannelFacts {
@@ -124,7 +124,7 @@ type Full<T extends string, S extends z.ZodRawShape> = z.ZodObject<
   z.core.$strict
 >;
 /** A channel's settings once parsed: its own, its type, and the limits every channel has. */
-export type SettingsOf<T extends string, S extends z.ZodRawShape> = z.output<Full<T, S>>;
+type SettingsOf<T extends string, S extends z.ZodRawShape> = z.output<Full<T, S>>;
 
 /** What a provider module declares of itself; `defineChannel` adds its settings schema. */
 export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {

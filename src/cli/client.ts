@@ -66,8 +66,3 @@ export async function call<T>(pending: Promise<Answer<T>>): Promise<Exclude<T, u
   if (data === undefined) throw new CliError('Crier answered with no content where it should have.');
   return data as Exclude<T, undefined>;
 }
-
-/** For operations that answer 204 No Content. */
-export async function callNoContent<T>(pending: Promise<Answer<T>>): Promise<void> {
-  await answered(pending);
-}

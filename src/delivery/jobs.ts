@@ -28,7 +28,7 @@ export interface JobContext {
   handOff(rows: readonly LeasedDelivery[]): void;
 }
 
-export interface ClaimedJob<K extends JobKind> {
+interface ClaimedJob<K extends JobKind> {
   id: string;
   payload: JobPayloads[K];
   cursor: string | null;
@@ -36,7 +36,7 @@ export interface ClaimedJob<K extends JobKind> {
   created_at: string;
 }
 
-export type JobOutcome = { done: true } | { again: true; at?: Date };
+type JobOutcome = { done: true } | { again: true; at?: Date };
 
 export type JobHandler<K extends JobKind> = (jc: JobContext, job: ClaimedJob<K>) => Promise<JobOutcome>;
 

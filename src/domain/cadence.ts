@@ -62,7 +62,7 @@ export function dueAfterCadenceChange(
 }
 
 export type ReminderStage = 'before_due' | 'due' | 'overdue';
-export type ReminderRecipient = 'comms_lead' | 'incident_lead';
+type ReminderRecipient = 'comms_lead' | 'incident_lead';
 
 export interface Reminder {
   stage: ReminderStage;

@@ -30,7 +30,7 @@ export function groupStatus(members: readonly ComponentStatus[]): ComponentStatu
 export const impacts = ['none', 'minor', 'major', 'critical'] as const;
 export type Impact = (typeof impacts)[number];
 
-export const indicators = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
+const indicators = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
 export type Indicator = (typeof indicators)[number];
 
 const impactRank: Record<Impact, number> = { none: 0, minor: 1, major: 2, critical: 3 };
@@ -40,7 +40,7 @@ export function worseImpact(a: Impact, b: Impact): Impact {
 }
 
 /** The impact a component status implies on its own (Statuspage's mapping). */
-export function impactOfStatus(status: ComponentStatus): Impact {
+function impactOfStatus(status: ComponentStatus): Impact {
   switch (status) {
     case 'operational':
     case 'under_maintenance':

@@ -51,7 +51,3 @@ export class CrierError extends Error {
     this.details = details;
   }
 }
-
-export function isCrierError(value: unknown): value is CrierError {
-  return value instanceof CrierError;
-}

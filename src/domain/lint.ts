@@ -23,7 +23,7 @@ export const lintCodes = [
   'reading_level',
   'too_long',
 ] as const;
-export type LintCode = (typeof lintCodes)[number];
+type LintCode = (typeof lintCodes)[number];
 
 export interface LintProblem {
   code: LintCode;
@@ -49,7 +49,7 @@ export interface LintOptions {
   maxLength?: number | null;
 }
 
-export const defaultMaxGrade = 9;
+const defaultMaxGrade = 9;
 
 /** Below this many words there is no reading level to speak of. */
 const minWordsForGrade = 12;

@@ -32,10 +32,6 @@ export function assertMaintenanceTransition(from: MaintenanceStatus, to: Mainten
   }
 }
 
-export function isFinished(status: MaintenanceStatus): boolean {
-  return status === 'completed' || status === 'cancelled';
-}
-
 export interface MaintenanceWindow {
   status: MaintenanceStatus;
   scheduled_for: string;

@@ -140,7 +140,7 @@ export function unsupportedChannelPaths(found: readonly NotYetSupported[]): stri
 }
 
 /** The language Crier writes every message in. */
-export const spokenLanguage = 'en';
+const spokenLanguage = 'en';
 
 /**
  * Why a subscriber's `locale` is refused, or null when Crier speaks it:

@@ -11,7 +11,7 @@ const gsmExtension = '\f^{}\\[~]|€';
 const basic = new Set(gsmBasic);
 const extension = new Set(gsmExtension);
 
-export type SmsEncoding = 'GSM-7' | 'UCS-2';
+type SmsEncoding = 'GSM-7' | 'UCS-2';
 
 export interface SmsSegments {
   encoding: SmsEncoding;
@@ -20,7 +20,7 @@ export interface SmsSegments {
   segments: number;
 }
 
-export function isGsm7(text: string): boolean {
+function isGsm7(text: string): boolean {
   for (const ch of text) if (!basic.has(ch) && !extension.has(ch)) return false;
   return true;
 }

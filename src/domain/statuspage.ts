@@ -50,14 +50,14 @@ export interface V2Component {
   components?: string[];
 }
 
-export interface V2AffectedComponent {
+interface V2AffectedComponent {
   code: string;
   name: string;
   old_status: string;
   new_status: string;
 }
 
-export interface V2IncidentUpdate {
+interface V2IncidentUpdate {
   id: string;
   status: string;
   body: string;

@@ -26,11 +26,11 @@ export interface TemplateVariables {
   severity: string | null;
 }
 
-export interface RenderOk {
+interface RenderOk {
   ok: true;
   text: string;
 }
-export interface RenderFailed {
+interface RenderFailed {
   ok: false;
   error: string;
 }

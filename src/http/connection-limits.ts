@@ -16,8 +16,8 @@ import { addressKey, type LiveLimits } from './live-limit.ts';
 /** What is assumed when the limit cannot be read (not Linux): the common default soft limit. */
 export const FALLBACK_DESCRIPTOR_LIMIT = 1024;
 /** Live streams default to this many in total when the descriptor limit allows it (memory: docs/performance.md). */
-export const DEFAULT_LIVE_TOTAL = 10_000;
-export const DEFAULT_LIVE_PER_ADDRESS = 100;
+const DEFAULT_LIVE_TOTAL = 10_000;
+const DEFAULT_LIVE_PER_ADDRESS = 100;
 
 /**
  * Slow and idle clients are cut off: a client has this long to send its

@@ -38,7 +38,7 @@ export interface ServerDeps extends BaseCtx {
   connections?: { maxConnections: number; maxConnectionsPerAddress: number };
 }
 
-export interface RouteEntry {
+interface RouteEntry {
   method: string;
   url: string;
   action: string | undefined;

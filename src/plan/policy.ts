@@ -25,11 +25,6 @@ export function severityOf(plan: Plan | null, name: string | null): SeveritySpec
   return plan.severities[name] ?? null;
 }
 
-/** The highest severity is the first one the plan lists. */
-export function isHighestSeverity(plan: Plan, name: string): boolean {
-  return Object.keys(plan.severities)[0] === name;
-}
-
 export function approvalPolicy(plan: Plan | null, severity: string | null): ApprovalPolicy {
   const spec = severityOf(plan, severity);
   if (spec === null || spec.approval === 'none') return noApproval;
@@ -137,14 +132,4 @@ export function templateFor(
   if (typeof set === 'string') return variant === 'email_subject' ? null : set;
   if (variant === null) return set.text;
   return set[variant] ?? (variant === 'email_subject' ? null : set.text);
-}
-
-/** Whether the template set for a status has its own text for a variant. */
-export function hasVariant(
-  scenario: ScenarioSpec,
-  status: IncidentStatus,
-  variant: TemplateVariant,
-): boolean {
-  const set = scenario.templates[status];
-  return set !== undefined && typeof set !== 'string' && set[variant] !== undefined;
 }

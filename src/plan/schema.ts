@@ -26,7 +26,7 @@ const SeverityName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _, starting with a letter (SEV1)');
 
-export const PageSection = z.strictObject({
+const PageSection = z.strictObject({
   name: z.string().trim().min(1).max(100).describe('The page and company name customers see.'),
   url: z.url().optional().describe('The public status page address, used in links.'),
   time_zone: z
@@ -35,7 +35,7 @@ export const PageSection = z.strictObject({
     .describe('IANA time zone in which times appear in messages (Europe/Paris).'),
 });
 
-export const RoleSpec = z
+const RoleSpec = z
   .strictObject({
     rota: z
       .array(z.string().trim().min(1).max(200))
@@ -53,7 +53,7 @@ export const RoleSpec = z
   })
   .describe('A role on every incident.');
 
-export const RolesSection = z.strictObject(
+const RolesSection = z.strictObject(
   Object.fromEntries(incidentRoles.map((r) => [r, RoleSpec.optional()])) as Record<
     (typeof incidentRoles)[number],
     z.ZodOptional<typeof RoleSpec>
@@ -62,7 +62,7 @@ export const RolesSection = z.strictObject(
 
 const IncidentRoleName = z.enum(incidentRoles);
 
-export const ApprovalSpec = z
+const ApprovalSpec = z
   .union([
     z.literal('none').describe('External updates go out without approval.'),
     IncidentRoleName.describe('The holder of this incident role approves.'),
@@ -93,7 +93,7 @@ export const SeveritySpec = z.strictObject({
     .describe('Audiences that hear about incidents of this severity.'),
 });
 
-export const AudienceSpec = z.strictObject({
+const AudienceSpec = z.strictObject({
   description: z.string().max(500).optional(),
   channels: z.array(Name).max(50).default([]).describe('Channels this audience hears on.'),
   // Not supported yet (src/domain/not-yet-supported.ts): only `false` is accepted.
@@ -147,7 +147,7 @@ const Limits = z.strictObject({
   email_subject: z.number().int().min(10).max(998).optional(),
 });
 
-export const LintSpec = z.strictObject({
+const LintSpec = z.strictObject({
   max_grade: z.number().min(1).max(20).default(9).describe('Highest Flesch–Kincaid grade for external text.'),
   internal_terms: z
     .array(z.string().trim().min(1).max(100))
@@ -158,7 +158,7 @@ export const LintSpec = z.strictObject({
   limits: Limits.default({}),
 });
 
-export const RunbookSpec = z.looseObject({
+const RunbookSpec = z.looseObject({
   when: z.record(z.string(), z.unknown()),
   do: z.array(z.record(z.string(), z.unknown())).min(1),
 });
@@ -179,7 +179,6 @@ export type Plan = z.infer<typeof Plan>;
 export type SeveritySpec = z.infer<typeof SeveritySpec>;
 export type ScenarioSpec = z.infer<typeof ScenarioSpec>;
 export type TemplateSet = z.infer<typeof TemplateSet>;
-export type AudienceSpec = z.infer<typeof AudienceSpec>;
 
 /** Channels every plan has without configuring them: the status page itself and its feeds. */
 export const builtInChannels = ['status-page', 'feed'] as const;

@@ -17,7 +17,7 @@ export type Encoding = 'identity' | 'gzip' | 'br';
 /** Short enough that a change reaches readers quickly, long enough that a spike is absorbed by caches. */
 export const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60';
 
-export interface Variant {
+interface Variant {
   body: Buffer;
   etag: string;
   /** Flat [name, value, ...] list for `writeHead`, for 200 and for 304. */

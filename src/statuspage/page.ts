@@ -15,7 +15,7 @@ import { HISTORY_DAYS } from './snapshot.ts';
 import { dailyUptime, formatPercent, type UptimeDay, windowUptime } from './uptime.ts';
 import { activeMaintenances, isOpenIncident, upcomingMaintenances, v2Status } from './v2.ts';
 
-export interface PageAssets {
+interface PageAssets {
   css: string;
   script: string;
 }

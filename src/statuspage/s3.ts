@@ -36,7 +36,7 @@ function encode(text: string): string {
   );
 }
 
-export function canonicalPath(pathname: string): string {
+function canonicalPath(pathname: string): string {
   return pathname
     .split('/')
     .map((seg) => encode(decodeURIComponent(seg)))

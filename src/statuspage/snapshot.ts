@@ -20,7 +20,7 @@ import type { StatusPoint } from './uptime.ts';
 
 export const HISTORY_DAYS = 90;
 /** How many incidents the history and the feeds carry (Statuspage's incidents.json returns 50). */
-export const RECENT_INCIDENTS = 50;
+const RECENT_INCIDENTS = 50;
 
 export interface PageSnapshot {
   settings: PageSettings;

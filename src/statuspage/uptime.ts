@@ -28,7 +28,7 @@ export interface UptimeDay {
   partialSeconds: number;
 }
 
-export const downWeight: Record<ComponentStatus, number> = {
+const downWeight: Record<ComponentStatus, number> = {
   operational: 0,
   under_maintenance: 0,
   degraded_performance: 0,

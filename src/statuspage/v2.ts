@@ -25,7 +25,7 @@ export function isOpenIncident(i: IncidentView): boolean {
 }
 
 /** Statuspage has no cancelled maintenance in its public API; a cancelled one leaves the lists. */
-export function publicMaintenances(s: PageSnapshot): MaintenanceView[] {
+function publicMaintenances(s: PageSnapshot): MaintenanceView[] {
   return s.maintenances.filter((m) => m.status !== 'cancelled');
 }
 
@@ -59,7 +59,7 @@ export function v2Page(s: PageSnapshot): V2Page {
 }
 
 /** Components and groups in page order; a group is a component with `group: true` and its members' ids. */
-export function v2Components(s: PageSnapshot): V2Component[] {
+function v2Components(s: PageSnapshot): V2Component[] {
   const out: V2Component[] = [];
   for (const g of s.groups) {
     const members = s.components.filter((c) => c.group_id === g.id);
@@ -84,11 +84,11 @@ export function v2Components(s: PageSnapshot): V2Component[] {
   return out;
 }
 
-export function v2Incident(i: IncidentView, s: PageSnapshot): V2Incident {
+function v2Incident(i: IncidentView, s: PageSnapshot): V2Incident {
   return v2IncidentOn(i, { url: s.settings.url, pageId: s.pageId });
 }
 
-export function v2Maintenance(m: MaintenanceView, s: PageSnapshot): V2Maintenance {
+function v2Maintenance(m: MaintenanceView, s: PageSnapshot): V2Maintenance {
   return v2MaintenanceOn(m, { url: s.settings.url, pageId: s.pageId });
 }
 

@@ -20,7 +20,7 @@ export interface ChangeNotifier {
 const kinds = new Set<string>(changeKinds);
 
 /** One channel per schema, so separate installations (and test schemas) in one database stay apart. */
-export function channelFor(schema: string): string {
+function channelFor(schema: string): string {
   return `crier_changes_${schema.replace(/[^a-z0-9_]/gi, '_')}`.slice(0, 63);
 }
 

@@ -198,6 +198,6 @@ export function onJobEnqueued(wake: () => void): () => void {
   wakers.add(wake);
   return () => wakers.delete(wake);
 }
-export function wakeWorkers(): void {
+function wakeWorkers(): void {
   for (const wake of wakers) wake();
 }

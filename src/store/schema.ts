@@ -3,9 +3,9 @@
  * instants are ISO 8601 text in UTC, flags are 0/1 integers and structured
  * values are JSON text, so both dialects store and return the same values.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
-export interface ComponentGroupTable {
+interface ComponentGroupTable {
   id: string;
   name: string;
   description: string | null;
@@ -14,7 +14,7 @@ export interface ComponentGroupTable {
   updated_at: string;
 }
 
-export interface ComponentTable {
+interface ComponentTable {
   id: string;
   name: string;
   description: string | null;
@@ -28,7 +28,7 @@ export interface ComponentTable {
   updated_at: string;
 }
 
-export interface ComponentStatusHistoryTable {
+interface ComponentStatusHistoryTable {
   id: Generated<number>;
   component_id: string;
   status: string;
@@ -37,7 +37,7 @@ export interface ComponentStatusHistoryTable {
   maintenance_id: string | null;
 }
 
-export interface IncidentTable {
+interface IncidentTable {
   id: string;
   name: string;
   status: string;
@@ -65,12 +65,12 @@ export interface IncidentTable {
   cadence_on_time: number;
 }
 
-export interface IncidentComponentTable {
+interface IncidentComponentTable {
   incident_id: string;
   component_id: string;
 }
 
-export interface IncidentUpdateTable {
+interface IncidentUpdateTable {
   id: string;
   incident_id: string;
   status: string;
@@ -100,7 +100,7 @@ export interface IncidentUpdateTable {
   rendered: string | null;
 }
 
-export interface UpdateEditTable {
+interface UpdateEditTable {
   id: Generated<number>;
   update_id: string;
   old_body: string;
@@ -109,7 +109,7 @@ export interface UpdateEditTable {
   at: string;
 }
 
-export interface MaintenanceTable {
+interface MaintenanceTable {
   id: string;
   name: string;
   status: string;
@@ -128,12 +128,12 @@ export interface MaintenanceTable {
   updated_at: string;
 }
 
-export interface MaintenanceComponentTable {
+interface MaintenanceComponentTable {
   maintenance_id: string;
   component_id: string;
 }
 
-export interface MaintenanceUpdateTable {
+interface MaintenanceUpdateTable {
   id: string;
   maintenance_id: string;
   status: string;
@@ -142,7 +142,7 @@ export interface MaintenanceUpdateTable {
   created_at: string;
 }
 
-export interface ApiTokenTable {
+interface ApiTokenTable {
   id: string;
   name: string;
   role: string;
@@ -157,7 +157,7 @@ export interface ApiTokenTable {
   revoked_at: string | null;
 }
 
-export interface AuditLogTable {
+interface AuditLogTable {
   id: Generated<number>;
   at: string;
   actor: string;
@@ -170,12 +170,12 @@ export interface AuditLogTable {
   source: string | null;
 }
 
-export interface SettingTable {
+interface SettingTable {
   key: string;
   value: string;
 }
 
-export interface SubscriberTable {
+interface SubscriberTable {
   id: string;
   /** `public`, a named customer audience, or `internal`. */
   audience: string;
@@ -203,12 +203,12 @@ export interface SubscriberTable {
   confirmed_at: string | null;
 }
 
-export interface SubscriberComponentTable {
+interface SubscriberComponentTable {
   subscriber_id: string;
   component_id: string;
 }
 
-export interface OutboxJobTable {
+interface OutboxJobTable {
   id: string;
   kind: string;
   /** JSON. */
@@ -229,7 +229,7 @@ export interface OutboxJobTable {
   finished_at: string | null;
 }
 
-export interface DeliveryTable {
+interface DeliveryTable {
   id: string;
   /** incident_update | maintenance | confirmation */
   subject_type: string;
@@ -275,7 +275,7 @@ export interface PlanVersionTable {
 
 export type PlanVia = 'file' | 'api';
 
-export interface IncidentRoleTable {
+interface IncidentRoleTable {
   incident_id: string;
   role: string;
   holder: string;
@@ -283,7 +283,7 @@ export interface IncidentRoleTable {
   assigned_by: string;
 }
 
-export interface UpdateDecisionTable {
+interface UpdateDecisionTable {
   id: Generated<number>;
   update_id: string;
   round: number;
@@ -295,7 +295,7 @@ export interface UpdateDecisionTable {
 }
 
 /** Deliveries sent, per channel (subscriber kind), counted as outcomes are written. */
-export interface DeliverySentCountTable {
+interface DeliverySentCountTable {
   channel: string;
   n: number;
 }
@@ -331,9 +331,5 @@ export type IncidentUpdateRow = Selectable<IncidentUpdateTable>;
 export type MaintenanceRow = Selectable<MaintenanceTable>;
 export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
-export type AuditRow = Selectable<AuditLogTable>;
 export type SubscriberRow = Selectable<SubscriberTable>;
 export type OutboxJobRow = Selectable<OutboxJobTable>;
-export type DeliveryRow = Selectable<DeliveryTable>;
-export type NewIncident = Insertable<IncidentTable>;
-export type IncidentPatch = Updateable<IncidentTable>;

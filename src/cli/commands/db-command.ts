@@ -10,7 +10,7 @@ import { CopyError, copyDatabase } from '../../store/copy.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { CliError } from '../output.ts';
 
-export const dbUsage = 'crier db copy --to URL';
+const dbUsage = 'crier db copy --to URL';
 
 export async function runDbCommand(config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args;

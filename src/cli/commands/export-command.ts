@@ -14,7 +14,7 @@ import { renderSurface } from '../../statuspage/surface.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { CliError } from '../output.ts';
 
-export const exportUsage = 'crier export --out DIR';
+const exportUsage = 'crier export --out DIR';
 
 export async function runExportCommand(config: Config, args: string[]): Promise<number> {
   let values: { out?: string | undefined };

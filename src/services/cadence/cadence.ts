@@ -8,8 +8,6 @@
  */
 
 import {
-  type Adherence,
-  adherence,
   type CadenceAudience,
   countPublish,
   dueAfterCadenceChange,
@@ -198,8 +196,4 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
   await armReminders(tx, plan, { ...incident, next_update_due_at: due }, due);
   // Resolved: no internal update is due any more either.
   if (!isOpen(status)) await moveDeadline(tx, plan, incident, 'internal', null);
-}
-
-export function adherenceOf(row: { cadence_due: number; cadence_on_time: number }): Adherence {
-  return adherence(row.cadence_due, row.cadence_on_time);
 }

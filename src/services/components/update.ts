@@ -60,12 +60,3 @@ export async function updateComponent(
     return after;
   });
 }
-
-/** Sets only the status: the common case, by name, for the CLI and automation. */
-export async function setComponentStatus(
-  ctx: Ctx,
-  id: string,
-  status: NonNullable<UpdateComponentInput['status']>,
-): Promise<ComponentView> {
-  return updateComponent(ctx, id, { status });
-}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { componentStatuses, impacts } from '../../domain/components.ts';
 
-export const id = z.string().min(1).max(64);
+const id = z.string().min(1).max(64);
 
 export const IncidentFields = {
   name: z.string().trim().min(1).max(255),

@@ -55,7 +55,7 @@ export const ApplyPlanInput = z.object({
 });
 export type ApplyPlanInput = z.input<typeof ApplyPlanInput>;
 
-export const PlanChangeView = z
+const PlanChangeView = z
   .object({
     path: z.string().describe('Where in the plan, dotted: `channels.email.fallback`.'),
     kind: z.enum(['added', 'removed', 'changed']),
@@ -64,11 +64,11 @@ export const PlanChangeView = z
   })
   .meta({ id: 'PlanChange' });
 
-export const PlanFileRef = z.object({
+const PlanFileRef = z.object({
   path: z.string().nullable(),
   sha256: z.string().describe("SHA-256 of the file's text."),
 });
-export type PlanFileRef = z.infer<typeof PlanFileRef>;
+type PlanFileRef = z.infer<typeof PlanFileRef>;
 
 export const PlanVersionView = z
   .object({

@@ -36,7 +36,7 @@ export type RoleHolderView = z.infer<typeof RoleHolderView>;
 export type Holders = Record<IncidentRole, string | null>;
 
 /** The person an actor id names: `token:carol@acme.example` is carol@acme.example. */
-export function personOf(actorId: string): string {
+function personOf(actorId: string): string {
   return actorId.replace(/^(?:token|user):/, '');
 }
 

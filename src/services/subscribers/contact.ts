@@ -9,13 +9,13 @@ import type { SubscriberKind } from '../../channels/types.ts';
 const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 
 /** E.164: a plus, a country code, up to 15 digits in all. Spaces, dots and dashes are dropped. */
-export const PhoneNumber = z
+const PhoneNumber = z
   .string()
   .max(40)
   .transform((v) => v.replace(/[\s().-]/g, ''))
   .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100'));
 
-export const PushSubscription = z.object({
+const PushSubscription = z.object({
   endpoint: z.url({ protocol: /^https$/ }).max(2000),
   expirationTime: z.number().nullable().optional(),
   keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
@@ -34,7 +34,7 @@ export const ContactFields = {
 };
 
 /** Which input field names which kind of subscriber. */
-export const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
+const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
   email: 'email',
   phone: 'sms',
   webhook: 'webhook',

@@ -12,7 +12,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
 
 /** A fixed-window counter per key, in memory: enough for one process's public form. */
-export class RateLimit {
+class RateLimit {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #hits = new Map<string, { count: number; until: number }>();
@@ -189,7 +189,7 @@ export async function unsubscribeByToken(ctx: Ctx, token: string, how: string): 
   });
 }
 
-export async function unsubscribeRow(tx: Ctx, row: SubscriberRow, how: string): Promise<void> {
+async function unsubscribeRow(tx: Ctx, row: SubscriberRow, how: string): Promise<void> {
   const now = tx.clock.now().toISOString();
   await tx.db
     .updateTable('subscribers')

@@ -7,7 +7,7 @@ import type { SubscriberRow } from '../../store/schema.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
 
-export const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
 
 export const SubscriberQuery = Pagination.extend({
   q: z.string().max(200).optional(),

@@ -21,7 +21,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { type Contact, ContactFields, contactOf } from './contact.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
 
-export const SubscribeFields = {
+const SubscribeFields = {
   email: ContactFields.email.optional(),
   phone: z.string().max(40).optional(),
   phone_number: z.string().max(40).optional(),

@@ -54,7 +54,7 @@ function tokenView(row: ApiTokenRow): TokenView {
   };
 }
 
-export function hashSecret(secret: string): string {
+function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
@@ -63,7 +63,7 @@ export function hashSecret(secret: string): string {
  * not of its secret, so a screenshot or a log gives away no part of the
  * secret. Whoever holds a token finds it with `printf %s "$TOKEN" | sha256sum`.
  */
-export function tokenFingerprint(hash: string): string {
+function tokenFingerprint(hash: string): string {
   return `sha256:${hash.slice(0, 8)}`;
 }
 

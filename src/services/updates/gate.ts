@@ -23,7 +23,7 @@ export const LintOverride = z.object({
 export type LintOverride = z.infer<typeof LintOverride>;
 
 /** The audiences an update may go to: those of the incident's severity, or all the plan defines. */
-export function allowedAudiences(plan: Plan, severity: string | null): string[] {
+function allowedAudiences(plan: Plan, severity: string | null): string[] {
   const spec = severityOf(plan, severity);
   const list = spec?.audiences ?? Object.keys(plan.audiences);
   return [...new Set([...list.filter((a) => a in plan.audiences), 'internal'])];
@@ -42,7 +42,7 @@ export function assertAudience(plan: Plan | null, incident: IncidentRow, audienc
 }
 
 /** Lints a draft's body and variants for every channel its audience goes out on. */
-export function lintDraft(
+function lintDraft(
   plan: Plan | null,
   status: IncidentStatus,
   audience: string,
@@ -131,7 +131,7 @@ export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Pro
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
-export async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
+async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
   if (tx.actor.role === 'admin' || tx.actor.role === 'comms_lead') return true;
   const holders = await holdersOf(tx.db, incidentId);
   return isHolder(holders.comms_lead, tx.actor.id);

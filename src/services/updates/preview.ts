@@ -9,7 +9,7 @@ import { currentPlan } from '../plan/current.ts';
 import { requireUpdate, variantsOf } from './rows.ts';
 import { LintProblemView } from './views.ts';
 
-export const ChannelPreview = z
+const ChannelPreview = z
   .object({
     channel: z.string(),
     type: z.string(),
@@ -28,7 +28,7 @@ export const ChannelPreview = z
     lint: z.array(LintProblemView),
   })
   .meta({ id: 'ChannelPreview' });
-export type ChannelPreview = z.infer<typeof ChannelPreview>;
+type ChannelPreview = z.infer<typeof ChannelPreview>;
 
 export const UpdatePreview = z
   .object({
