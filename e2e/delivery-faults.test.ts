@@ -16,7 +16,7 @@ import { systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { addSubscriber } from '../src/services/subscribers/subscribe.ts';
 import type { Db } from '../src/store/db.ts';
-import { eachDialect, testConfig, testCtx } from '../test/helpers/db.ts';
+import { eachDialect, outboxDrained, testConfig, testCtx } from '../test/helpers/db.ts';
 import { type Answer, startReceiver, waitFor } from '../test/helpers/receiver.ts';
 import { startSmtpSink } from '../test/helpers/smtp.ts';
 
@@ -88,7 +88,7 @@ eachDialect(
       smtp.failing = false;
       await waitFor(async () => (await stateCounts(db, 'email')).sent === 20, 10_000, 'email after recovery');
       assert.ok(webhooksTook < 3_000, `webhooks took ${webhooksTook} ms`);
-      await new Promise((r) => setTimeout(r, 200));
+      await outboxDrained(db);
       assert.equal(smtp.mails.length, 20, 'each email exactly once');
       assert.equal(new Set(smtp.mails.map((m) => m.to[0])).size, 20);
       assert.equal(hooks.requests.length, 20);

@@ -11,7 +11,7 @@ import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import type { Db } from '../../src/store/db.ts';
-import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
+import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
 const offered = new Set(['webhook']);
@@ -73,7 +73,7 @@ eachDialect(
         body: 'We found the cause and are fixing it.',
       });
       await waitFor(() => receiver.requests.length >= 2, 10_000, 'two public webhooks');
-      await new Promise((r) => setTimeout(r, 200));
+      await outboxDrained(db);
       assert.equal(receiver.requests.length, 2, 'the internal update goes to no public subscriber');
       const last = receiver.requests.map((r) => r.body).find((b) => b.includes('We found the cause')) ?? '';
       assert.ok(!last.includes('Unapproved draft wording'), 'no draft text');

@@ -15,7 +15,7 @@ import { updateDeliveryCounts } from '../../src/services/subscribers/queries.ts'
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import type { Db } from '../../src/store/db.ts';
-import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
+import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { type Answer, type Received, startReceiver, waitFor } from '../helpers/receiver.ts';
 
 const offered = new Set(['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push']);
@@ -68,7 +68,7 @@ eachDialect(test, 'a published update reaches every matching webhook subscriber 
       });
       // Each subscriber of the API hears twice, as from Statuspage: the incident, and the component's change.
       await waitFor(() => receiver.requests.length >= 30, 10_000, '30 webhooks');
-      await new Promise((r) => setTimeout(r, 200));
+      await outboxDrained(db);
       assert.equal(receiver.requests.length, 30);
       const incidents = receiver.requests.filter((r) => 'incident' in (JSON.parse(r.body) as object));
       const components = receiver.requests.filter(
@@ -254,7 +254,7 @@ eachDialect(
             throw new Error(`${String(err)} ${JSON.stringify(state)}`);
           },
         );
-        await new Promise((r) => setTimeout(r, 200));
+        await outboxDrained(db);
         assert.equal(receiver.requests.length, 4);
         const statuses = receiver.requests.map(
           (r) => (JSON.parse(r.body) as { incident: { name: string } }).incident.name,

@@ -166,3 +166,40 @@ export function confirmedSubscriber(
     confirmed_at: now,
   };
 }
+
+/**
+ * Waits until the outbox is drained: no job due or running, and no delivery
+ * waiting, being sent, or failed and due to be retried. Every message the
+ * work so far leads to has then been sent and recorded, so what a receiver
+ * has is all it will get: count then, rather than after a fixed sleep.
+ */
+export async function outboxDrained(db: Db, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const now = new Date().toISOString();
+    const job = await db
+      .selectFrom('outbox_jobs')
+      .select(['kind', 'state'])
+      .where((eb) =>
+        eb.or([eb('state', '=', 'running'), eb.and([eb('state', '=', 'pending'), eb('run_at', '<=', now)])]),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    const delivery = await db
+      .selectFrom('deliveries')
+      .select(['channel', 'state'])
+      .where((eb) =>
+        eb.or([
+          eb('state', 'in', ['pending', 'sending']),
+          eb.and([eb('state', '=', 'failed'), eb('next_attempt_at', '<=', now)]),
+        ]),
+      )
+      .limit(1)
+      .executeTakeFirst();
+    if (!job && !delivery) return;
+    if (Date.now() > until) {
+      throw new Error(`the outbox was not drained after ${ms} ms: ${JSON.stringify({ job, delivery })}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
-import { dialects, openTestDb, silentLog, testConfig, testCtx } from '../helpers/db.ts';
+import { dialects, openTestDb, outboxDrained, silentLog, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 import { startSmtpSink } from '../helpers/smtp.ts';
 
@@ -155,7 +155,7 @@ channels:
           `${String(err)}\n${JSON.stringify({ deliveries, jobs, body: declared.body }, null, 1)}`,
         );
       });
-      await new Promise((r) => setTimeout(r, 300));
+      await outboxDrained(t.db);
       assert.equal(smtp.mails.length, 3, 'two confirmations + the update');
       assert.equal(twilio.requests.length, 1);
       assert.deepEqual(hooks.requests.map((r) => r.url).sort(), ['/discord', '/slack', '/teams', '/webhook']);

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { type AppOptions, createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
-import { dialects, openTestDb, silentLog, testConfig, testCtx } from '../helpers/db.ts';
+import { dialects, openTestDb, outboxDrained, silentLog, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
 const planWith = (channels: string, audienceChannels: string) => `version: 1
@@ -117,7 +117,7 @@ for (const dialect of dialects) {
       });
       assert.equal(declared.statusCode, 201, declared.body);
       await waitFor(() => twilio.requests.length >= 1, 10_000, 'the SMS through the new channel');
-      await new Promise((r) => setTimeout(r, 200));
+      await outboxDrained(t.db);
       assert.equal(twilio.requests.length, 1, 'exactly once');
       const sms = new URLSearchParams(twilio.requests[0]?.body ?? '');
       assert.equal(sms.get('To'), '+14155550100');
