@@ -53,7 +53,7 @@ export async function expandBatch(
   now: Date,
   /**
    * Kinds whose lane in this worker has room: their rows are inserted already
-   * claimed (`sending`, leased until `leaseUntil`), and handed to the lane after commit.
+   * claimed (`sending`, leased until `until`), and handed to the lane after commit.
    */
   lease: { kinds: ReadonlySet<SubscriberKind>; until: Date } = { kinds: new Set(), until: now },
 ): Promise<FanoutBatch> {

@@ -2,7 +2,7 @@
  * Public routes: the status page, the Statuspage-compatible /api/v2, feeds,
  * badges, the embed and the live events. Everything but /events is answered
  * from the render cache in memory (src/statuspage/cache.ts); the server also
- * answers these paths before routing (see `fastPath` in server.ts), and these
+ * answers these paths before routing (the `serverFactory` in server.ts), and these
  * routes are the same answer for requests that come through the router.
  * Subscribe, confirm and unsubscribe live in their own route file.
  */
