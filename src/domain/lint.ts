@@ -23,7 +23,7 @@ export const lintCodes = [
   'reading_level',
   'too_long',
 ] as const;
-type LintCode = (typeof lintCodes)[number];
+export type LintCode = (typeof lintCodes)[number];
 
 export interface LintProblem {
   code: LintCode;

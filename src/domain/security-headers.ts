@@ -6,7 +6,7 @@
  * script or style: the page's colours are in its stylesheet), no framing
  * by any site, no MIME sniffing, and a referrer policy. Nothing Crier
  * serves is meant to be framed: the embed is a script and the badge an
- * image, both served to every origin (docs/adr/0007-security-headers.md).
+ * image, both served to every origin (docs/adr/0008-security-headers.md).
  */
 
 export const CONTENT_SECURITY_POLICY = [
@@ -22,7 +22,7 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** For pages: the origin only, and only to secure destinations; token pages say no-referrer. */
-export const REFERRER_POLICY = 'strict-origin-when-cross-origin';
+const REFERRER_POLICY = 'strict-origin-when-cross-origin';
 
 export const htmlSecurityHeaders: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -23,7 +23,7 @@ export interface CsvRecord {
   line: number;
 }
 
-export function csvInvalid(line: number, reason: string): CrierError {
+function csvInvalid(line: number, reason: string): CrierError {
   return new CrierError('csv_invalid', `The CSV cannot be read at line ${line}: ${reason}.`, {
     line,
     reason,

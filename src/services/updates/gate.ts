@@ -185,7 +185,7 @@ const missingWhat: Partial<Record<LintProblem['code'], string>> = {
   missing_scope: 'for whom',
 };
 
-export function lintSummary(problems: readonly LintProblem[]): string {
+function lintSummary(problems: readonly LintProblem[]): string {
   const missing = problems.filter((p) => missingWhat[p.code] !== undefined);
   const what = [...new Set(missing.map((p) => missingWhat[p.code]))];
   const head =
