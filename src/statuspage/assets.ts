@@ -53,6 +53,19 @@ summary .name::before{content:"\\25B8\\00A0"}details[open]>summary .name::before
 .demo{border:1px dashed var(--line);border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0 0}
 footer{margin:3rem auto 2rem;color:var(--muted);font-size:.875rem}
 time .local{color:var(--muted)}
+.panel{max-width:36rem}
+.field{margin:1rem 0}
+.field label{display:block;font-weight:600;margin-bottom:.25rem}
+.field input{display:block;width:100%;padding:.5rem .625rem;font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--muted);border-radius:.375rem}
+fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0;padding:.5rem 1rem .75rem;min-width:0}
+legend{font-weight:600;padding:0 .25rem}
+.hint{color:var(--muted);font-size:.875rem;margin:.25rem 0 .5rem}
+.check{display:flex;gap:.5rem;align-items:baseline;margin:.375rem 0;overflow-wrap:anywhere}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:1.25rem 0}
+.button{font:inherit;font-weight:600;padding:.5rem 1.25rem;border-radius:.375rem;border:2px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer}
+.button.quiet{background:transparent;color:var(--fg);border-color:var(--muted)}
+.note{border-left:.25rem solid var(--line);padding:.25rem .75rem;color:var(--muted)}
+.panel h2{font-size:1.125rem}
 @media (max-width:40rem){.banner{font-size:1.125rem}.row,summary{flex-direction:column;gap:0}}
 `;
 

@@ -61,6 +61,15 @@ export class StatusPage {
     return this.#surface;
   }
 
+  get name(): string | undefined {
+    return this.#surface?.live.page.name;
+  }
+
+  /** `main` in the latest render's header, styles and footer; undefined before the first render. */
+  shell(title: string, main: string): string | undefined {
+    return this.#surface?.shell(title, main);
+  }
+
   entry(path: string): Entry | undefined {
     return this.#entries.get(path);
   }

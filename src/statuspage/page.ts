@@ -55,7 +55,13 @@ function time(iso: string, tz: string): string {
 const demoNote =
   '<p class="demo" role="note"><strong>Demo page:</strong> Crier generated this content to show how a status page looks. Start with CRIER_DEMO=false on a new database to begin empty.</p>';
 
-function layout(r: RenderContext, title: string, main: string): string {
+/**
+ * The page around `main`: head, header, footer. Status pages are live (the
+ * script follows /events and swaps <main>); other pages that wear the same
+ * header and styles (subscribe, confirm, manage) are not, so a half-filled
+ * form is never replaced under the reader.
+ */
+function layout(r: RenderContext, title: string, main: string, live = true): string {
   const s = r.snapshot.settings;
   const logo = s.logoUrl ? `<img src="${escapeHtml(s.logoUrl)}" alt="" height="32">` : '';
   const links = s.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join('');
@@ -66,14 +72,18 @@ function layout(r: RenderContext, title: string, main: string): string {
 <link rel="stylesheet" href="${r.assets.css}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(s.name)} incident history (Atom)" href="/history.atom">
 <link rel="alternate" type="application/rss+xml" title="${escapeHtml(s.name)} incident history (RSS)" href="/history.rss">
-<script src="${r.assets.script}" defer></script>
-</head><body data-version="${r.version}" data-time-zone="${escapeHtml(s.timeZone)}">
+${live ? `<script src="${r.assets.script}" defer></script>\n` : ''}</head><body${live ? ` data-version="${r.version}"` : ''} data-time-zone="${escapeHtml(s.timeZone)}">
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="wrap"><a class="brand" href="/">${logo}<span>${escapeHtml(s.name)}</span></a><nav aria-label="Status page">${links}<a href="/history">History</a><a class="subscribe" href="/subscribe">Subscribe to updates</a></nav></div></header>
-<main id="main" class="wrap">${r.snapshot.demo ? demoNote : ''}${main}</main>
-<footer class="wrap"><p>Times are shown in ${escapeHtml(s.timeZone)}. Feeds: <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> · <a href="/maintenances.ics">Maintenance calendar</a> · <a href="/api/v2/summary.json">API</a></p><p class="live" role="status" aria-live="polite"></p></footer>
+<main id="main" class="wrap">${live && r.snapshot.demo ? demoNote : ''}${main}</main>
+<footer class="wrap"><p>Times are shown in ${escapeHtml(s.timeZone)}. Feeds: <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> · <a href="/maintenances.ics">Maintenance calendar</a> · <a href="/api/v2/summary.json">API</a></p>${live ? '<p class="live" role="status" aria-live="polite"></p>' : ''}</footer>
 </body></html>
 `;
+}
+
+/** A page of the status page's own look that is not a status page (`main` is HTML, escaped by the caller). */
+export function renderShell(r: RenderContext, title: string, main: string): string {
+  return layout(r, title, main, false);
 }
 
 function componentNames(list: readonly ComponentView[]): string {

@@ -15,6 +15,7 @@ import {
   renderIndex,
   renderMaintenancePage,
   renderNotFound,
+  renderShell,
   textOn,
 } from './page.ts';
 import type { PageSnapshot } from './snapshot.ts';
@@ -54,6 +55,8 @@ export interface Surface {
   version: string;
   files: Map<string, SurfaceFile>;
   live: LiveState;
+  /** Wraps other pages (subscribe, confirm, manage) in this render's header, styles and footer. */
+  shell(title: string, main: string): string;
 }
 
 export const NOT_FOUND_PATH = '/404.html';
@@ -130,5 +133,5 @@ export function renderSurface(s: PageSnapshot): Surface {
       components: m.component_ids,
     })),
   };
-  return { version, files, live };
+  return { version, files, live, shell: (title, main) => renderShell(r, title, main) };
 }

@@ -99,7 +99,9 @@ channels:
       assert.ok(confirmation);
       const link = /https:\/\/status\.crier\.test(\/confirm\/[A-Za-z0-9_-]+)/.exec(confirmation.text)?.[1];
       assert.ok(link, confirmation.text);
-      const confirmed = await inject({ method: 'GET', url: link });
+      const opened = await inject({ method: 'GET', url: link });
+      assert.match(opened.body, /Confirm my subscription/, 'the link opens a page with the button');
+      const confirmed = await inject({ method: 'POST', url: link });
       assert.equal(confirmed.statusCode, 200, `${link} ${confirmed.body}`);
 
       for (const body of [

@@ -65,7 +65,7 @@ for (const dialect of dialects) {
       assert.deepEqual(answers, [202, 202, 202, 429]);
 
       assert.equal((await inject({ method: 'GET', url: '/confirm/nope' })).statusCode, 404);
-      const confirm = await inject({ method: 'GET', url: `/confirm/${row.confirm_token}` });
+      const confirm = await inject({ method: 'POST', url: `/confirm/${row.confirm_token}` });
       assert.equal(confirm.statusCode, 200);
       const page = await inject({ method: 'GET', url: `/unsubscribe/${row.token}` });
       assert.equal(page.statusCode, 200);

@@ -17,6 +17,10 @@ export interface PublicPage {
   serveOrNotFound(req: IncomingMessage, res: ServerResponse): void;
   /** The live state of the latest render, once there is one. */
   readonly live: LiveFrame | undefined;
+  /** The page's name in the latest render (the plan's `page.name` wins over CRIER_PAGE_NAME). */
+  readonly name: string | undefined;
+  /** `main` (HTML) in the page's header, styles and footer; undefined before the first render. */
+  shell(title: string, main: string): string | undefined;
   /** Calls `listener` after every render; returns the way to stop. */
   onRendered(listener: (surface: { version: string; live: LiveFrame }) => void): () => void;
 }

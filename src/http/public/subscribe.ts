@@ -5,13 +5,14 @@
  * whether or not it was known.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CrierError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import type { Ctx } from '../../services/context.ts';
 import { maskContact } from '../../services/subscribers/contact.ts';
 import {
+  confirmationState,
   confirmSubscription,
   findByToken,
   type PublicLimits,
@@ -24,33 +25,28 @@ import {
 } from '../../services/subscribers/public.ts';
 import type { BaseCtx } from '../auth.ts';
 import { sendError, toCrierError } from '../errors.ts';
+import {
+  alreadyConfirmedBody,
+  choicesSavedBody,
+  confirmedBody,
+  confirmLinkNotValidBody,
+  confirmPrompt,
+  linkNotValidBody,
+  manageBody,
+  pageReplier,
+  type Shell,
+  subscribeForm,
+  unsubscribedBody,
+} from './subscribe-pages.ts';
 
 export interface SubscribeDeps extends BaseCtx {
   offered(): ReadonlySet<string>;
+  /** The status page's header, styles and footer around a page (src/http/public/subscribe-pages.ts). */
+  shell: Shell;
+  /** The page's name as the latest render shows it. */
+  pageName(): string;
   twilioTokens(): readonly string[];
   vapidPublicKey(): string | undefined;
-}
-
-const kindLabels: Record<string, [string, string, string]> = {
-  email: ['email', 'Email address', 'email'],
-  sms: ['phone', 'Mobile number (with country code, e.g. +14155550100)', 'tel'],
-  webhook: ['webhook', 'Webhook URL', 'url'],
-  slack: ['slack', 'Slack incoming webhook URL', 'url'],
-  teams: ['teams', 'Microsoft Teams workflow webhook URL', 'url'],
-  discord: ['discord', 'Discord webhook URL', 'url'],
-};
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body><main><h1>${escapeHtml(title)}</h1>${body}<p><a href="/">Back to the status page</a></p></main></body></html>`;
-}
-
-function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .send(page(title, body));
 }
 
 /** A form body as an object; repeated keys (component checkboxes) become arrays. */
@@ -67,6 +63,7 @@ function formObject(text: string): Record<string, string | string[]> {
 
 export function subscribeRoutes(deps: SubscribeDeps) {
   const limits: PublicLimits = publicLimits();
+  const html = pageReplier(deps.shell);
   const ctx = (req: FastifyRequest): Ctx => ({
     ...deps,
     log: deps.log.child({ request_id: String(req.id) }),
@@ -82,33 +79,12 @@ export function subscribeRoutes(deps: SubscribeDeps) {
     );
 
     app.get('/subscribe', async (_req, reply) => {
-      const offered = deps.offered();
       const components = await listComponents(deps.db);
-      const kinds = Object.entries(kindLabels).filter(([kind]) => offered.has(kind));
-      const fields = kinds
-        .map(
-          ([, [name, label, type]]) =>
-            `<p><label>${escapeHtml(label)}<br><input name="${name}" type="${type}" autocomplete="off"></label></p>`,
-        )
-        .join('');
-      const boxes = components
-        .map(
-          (c) =>
-            `<label><input type="checkbox" name="component_ids" value="${escapeHtml(c.id)}"> ${escapeHtml(c.name)}</label><br>`,
-        )
-        .join('');
-      const push = offered.has('push')
-        ? '<p><button type="button" id="push-subscribe" hidden>Notify me in this browser</button></p><script src="/push.js" defer></script>'
-        : '';
       return html(
         reply,
         200,
         'Subscribe to updates',
-        `<form method="post" action="/subscribe"><p>Fill in one way to reach you.</p>${fields}${
-          boxes
-            ? `<fieldset><legend>Only these components (none ticked: all)</legend>${boxes}</fieldset>`
-            : ''
-        }<p><button type="submit">Subscribe</button></p></form>${push}`,
+        subscribeForm(deps.pageName(), deps.offered(), components),
       );
     });
 
@@ -138,43 +114,35 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       }
     });
 
+    // Mail scanners open every link: the GET only shows the button, the POST confirms.
     app.get<{ Params: { token: string } }>('/confirm/:token', async (req, reply) => {
+      const token = req.params.token.slice(0, 100);
+      const state = await confirmationState(ctx(req), token);
+      if (state === 'unknown') return html(reply, 404, 'Link not valid', confirmLinkNotValidBody);
+      if (state === 'already_confirmed') return html(reply, 200, 'Already confirmed', alreadyConfirmedBody);
+      return html(reply, 200, 'Confirm your subscription', confirmPrompt(deps.pageName(), token));
+    });
+
+    app.post<{ Params: { token: string } }>('/confirm/:token', async (req, reply) => {
       const result = await confirmSubscription(ctx(req), req.params.token.slice(0, 100));
-      if (result.state === 'unknown') {
-        return html(reply, 404, 'Link not valid', '<p>This confirmation link is not valid any more.</p>');
+      if (result.state === 'unknown' || !result.subscriber) {
+        return html(reply, 404, 'Link not valid', confirmLinkNotValidBody);
       }
-      return html(
-        reply,
-        200,
-        'Subscription confirmed',
-        `<p>You will now receive status updates.</p><p><a href="/unsubscribe/${escapeHtml(result.subscriber?.token ?? '')}">Manage or unsubscribe</a></p>`,
-      );
+      // A second use says so and nothing more: not the contact, not the components, not the manage link.
+      if (result.state === 'already_confirmed')
+        return html(reply, 200, 'Already confirmed', alreadyConfirmedBody);
+      return html(reply, 200, 'Subscription confirmed', confirmedBody(result.subscriber.token));
     });
 
     app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
       const row = await findByToken(ctx(req), req.params.token.slice(0, 100));
-      if (!row) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
-      const who = escapeHtml(maskContact(row.kind, row.contact));
-      if (row.state === 'unsubscribed') {
-        return html(reply, 200, 'Unsubscribed', `<p>${who} receives no more updates.</p>`);
-      }
+      if (!row) return html(reply, 404, 'Link not valid', linkNotValidBody);
+      const who = maskContact(row.kind, row.contact);
+      if (row.state === 'unsubscribed') return html(reply, 200, 'Unsubscribed', unsubscribedBody(who));
       // A GET changes nothing (link scanners open every link); the buttons POST.
       const chosen = new Set(JSON.parse(row.component_ids) as string[]);
-      const boxes = (await listComponents(deps.db))
-        .map(
-          (c) =>
-            `<label><input type="checkbox" name="component_ids" value="${escapeHtml(c.id)}"${chosen.has(c.id) ? ' checked' : ''}> ${escapeHtml(c.name)}</label><br>`,
-        )
-        .join('');
-      const preferences = boxes
-        ? `<form method="post" action="/manage/${escapeHtml(row.token)}"><fieldset><legend>Only these components (none ticked: all)</legend>${boxes}</fieldset><p><button type="submit">Save my choices</button></p></form>`
-        : '';
-      return html(
-        reply,
-        200,
-        'Manage your subscription',
-        `<p>Updates go to ${who}.</p>${preferences}<form method="post" action="/unsubscribe/${escapeHtml(row.token)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
-      );
+      const components = (await listComponents(deps.db)).map((c) => ({ ...c, checked: chosen.has(c.id) }));
+      return html(reply, 200, 'Manage your subscription', manageBody(who, row.token, components));
     });
 
     app.post<{ Params: { token: string } }>('/manage/:token', async (req, reply) => {
@@ -183,7 +151,7 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       const componentIds = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
       try {
         const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds);
-        if (!done) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
+        if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
       } catch (err) {
         return html(reply, 400, 'Not saved', `<p>${escapeHtml(toCrierError(err).message)}</p>`);
       }
@@ -191,7 +159,7 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         reply,
         200,
         'Choices saved',
-        `<p>${componentIds.length === 0 ? 'You will hear about every component.' : `You will hear about ${componentIds.length} chosen component${componentIds.length === 1 ? '' : 's'}.`}</p><p><a href="/unsubscribe/${escapeHtml(req.params.token.slice(0, 100))}">Manage or unsubscribe</a></p>`,
+        choicesSavedBody(componentIds.length, req.params.token.slice(0, 100)),
       );
     });
 
@@ -202,8 +170,8 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         req.params.token.slice(0, 100),
         oneClick ? 'one-click' : 'page',
       );
-      if (!done) return html(reply, 404, 'Link not valid', '<p>This link is not valid.</p>');
-      return html(reply, 200, 'Unsubscribed', '<p>You will receive no more updates.</p>');
+      if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
+      return html(reply, 200, 'Unsubscribed', unsubscribedBody());
     });
 
     // Web push: the key browsers subscribe with, the button's script and the service worker.

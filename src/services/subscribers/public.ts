@@ -125,6 +125,25 @@ export async function confirmSubscription(ctx: Ctx, confirmToken: string): Promi
   });
 }
 
+/**
+ * What a confirmation link is for, without changing anything (the page it
+ * opens has the button that confirms): pending, already confirmed, or not
+ * a link at all (unknown, or the subscriber has since left).
+ */
+export async function confirmationState(
+  ctx: Ctx,
+  confirmToken: string,
+): Promise<'pending' | 'already_confirmed' | 'unknown'> {
+  const row = await ctx.db
+    .selectFrom('subscribers')
+    .select('state')
+    .where('confirm_token', '=', confirmToken)
+    .executeTakeFirst();
+  if (row?.state === 'pending') return 'pending';
+  if (row?.state === 'confirmed') return 'already_confirmed';
+  return 'unknown';
+}
+
 export async function findByToken(ctx: Ctx, token: string): Promise<SubscriberRow | undefined> {
   return ctx.db.selectFrom('subscribers').selectAll().where('token', '=', token).executeTakeFirst();
 }
