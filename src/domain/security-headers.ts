@@ -6,7 +6,7 @@
  * script or style: the page's colours are in its stylesheet), no framing
  * by any site, no MIME sniffing, and a referrer policy. Nothing Crier
  * serves is meant to be framed: the embed is a script and the badge an
- * image, both served to every origin (docs/adr/0008-security-headers.md).
+ * image, both served to every origin (docs/adr/0009-security-headers.md).
  */
 
 export const CONTENT_SECURITY_POLICY = [
