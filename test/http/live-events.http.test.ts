@@ -83,3 +83,35 @@ test('a reader that stops reading is dropped, and its stream given back; one tha
     await t.close();
   }
 });
+
+test('the address a stream counts against follows CRIER_TRUST_PROXY, as the rate limits do', async () => {
+  for (const trusted of [true, false]) {
+    const t = await startTestApp(sqlite, {
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        CRIER_LIVE_MAX_PER_ADDRESS: '1',
+        CRIER_TRUST_PROXY: trusted ? '127.0.0.1' : 'false',
+      },
+    });
+    const streams: http.ClientRequest[] = [];
+    try {
+      const base = await t.app.listen();
+      const open = (forwardedFor: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.get(`${base}/events`, { headers: { 'x-forwarded-for': forwardedFor } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on('error', reject);
+          streams.push(req);
+        });
+      const answers = [await open('203.0.113.1'), await open('203.0.113.1'), await open('203.0.113.2')];
+      // Behind the trusted proxy each client has its own stream; otherwise the header is the client's word only.
+      assert.deepEqual(answers, trusted ? [200, 503, 200] : [200, 503, 503], `trusted: ${trusted}`);
+    } finally {
+      for (const req of streams) req.destroy();
+      await t.close();
+    }
+  }
+});
