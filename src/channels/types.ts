@@ -60,7 +60,7 @@ export type SubjectMessage = Omit<
 
 /** Who a message goes to: the subscriber's contact as stored. */
 export interface Target {
-  /** Email address, E.164 number, URL, or web push subscription JSON. */
+  /** Email address, E.164 number, URL, web push subscription JSON, or a broadcast's account (chat id, topic). */
   readonly contact: string;
   /** Standard Webhooks secret for webhook subscribers. */
   readonly secret?: string | null;
@@ -105,11 +105,15 @@ interface LaneDefaults {
 }
 
 /**
- * Whom a channel reaches: each subscriber of these kinds, at the contact
- * they left (`builtIn`: the channel exists without settings, since its
- * subscribers bring their own URL).
+ * Whom a channel reaches. `subscribers`: each subscriber of these kinds, at
+ * the contact they left (`builtIn`: the channel exists without settings,
+ * since its subscribers bring their own URL). `broadcast`: one account its
+ * settings name (a Telegram channel, an ntfy topic); an update for an
+ * audience that lists the channel goes there once (docs/adr/0009-broadcast-channels.md).
  */
-type Reach = { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean };
+type Reach<S> =
+  | { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean }
+  | { readonly broadcast: (settings: S) => Target };
 
 /** Values a channel lends to routes outside delivery. */
 export interface ChannelFacts {
@@ -135,7 +139,7 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   readonly variant: TextVariant | null;
   /** The most characters the provider takes in one message (null: no limit of its own). */
   readonly maxLength: number | null;
-  readonly reach: Reach;
+  readonly reach: Reach<SettingsOf<T, S>>;
   /** Its own settings (besides `type` and the limits every channel has). */
   readonly settings: S;
   /** Which of them are secrets: described as such in the schema, never shown by the admin API. */

@@ -1,8 +1,9 @@
 /**
  * The channels a worker sends through, built from the plan's `channels:`
- * section, and the lane each kind of subscriber is served by: its channel,
- * fallback, limits and retry policy. Webhook and chat subscribers bring
- * their own URL, so those lanes exist even without a plan.
+ * section, and their lanes: one per kind of subscriber (its channel,
+ * fallback, limits and retry policy), and one per broadcast channel, whose
+ * deliveries all go to the channel's own account (docs/adr/0009). Webhook and
+ * chat subscribers bring their own URL, so those lanes exist even without a plan.
  */
 import { channelModules } from '../channels/registry.ts';
 import type {
@@ -18,7 +19,13 @@ import { type ChannelSettings, type ChannelsInput, ChannelsSection } from '../pl
 import type { RetryPolicy } from './limits.ts';
 
 export interface LaneSettings {
-  kind: SubscriberKind;
+  /**
+   * What the lane's deliveries are filed under (`deliveries.channel`): a kind of subscriber, or
+   * a broadcast channel's name.
+   */
+  key: string;
+  /** A broadcast lane's one target, the channel's account; subscriber lanes send to each subscriber. */
+  account?: Target;
   channel: Channel;
   fallback: Channel | undefined;
   concurrency: number;
@@ -34,12 +41,16 @@ export interface ChannelSet {
   readonly channels: ReadonlyMap<string, Channel>;
   /** Where notices to a named channel go (its own `url` and `secret`), for `sendToChannel`. */
   readonly noticeTargets: ReadonlyMap<string, Target>;
-  readonly lanes: ReadonlyMap<SubscriberKind, LaneSettings>;
+  /** By key: the kinds of subscriber, then the broadcast channels. */
+  readonly lanes: ReadonlyMap<string, LaneSettings>;
   /**
-   * The kinds of subscriber each audience of the plan hears on (its `channels:` list); an
-   * audience the plan does not describe hears on every lane.
+   * The lanes each audience of the plan hears on (its `channels:` list). An audience the plan
+   * does not describe hears on every subscriber lane, and on no broadcast: an account's
+   * followers hear only what an audience that names it is told.
    */
-  readonly audienceKinds: ReadonlyMap<string, ReadonlySet<SubscriberKind>>;
+  lanesFor(audience: string): ReadonlySet<string>;
+  /** The kinds of subscriber an audience can have. */
+  kindsFor(audience: string): ReadonlySet<SubscriberKind>;
   /** What the channels lend to routes outside delivery (inbound signing keys, a push key). */
   readonly facts: readonly ChannelFacts[];
   close(): Promise<void>;
@@ -91,6 +102,32 @@ function scrubbed(channel: Channel, secrets: readonly string[]): Channel {
   };
 }
 
+function laneOf(
+  key: string,
+  channel: Channel,
+  settings: ChannelSettings,
+  fallback: Channel | undefined,
+  account?: Target,
+): LaneSettings {
+  const d = moduleFor(settings).lane(settings);
+  return {
+    key,
+    ...(account && { account }),
+    channel,
+    fallback,
+    concurrency: settings.concurrency ?? d.concurrency,
+    ratePerSecond: settings.rate_per_second,
+    retry: {
+      maxAttempts: settings.max_attempts ?? d.maxAttempts,
+      baseMs: settings.retry_base_ms ?? d.retryBaseMs,
+      maxMs: settings.retry_max_ms ?? 15 * 60_000,
+    },
+    breakerFailures: settings.breaker_failures ?? 20,
+    breakerCooldownMs: settings.breaker_cooldown_ms ?? 30_000,
+    updates: d.updates,
+  };
+}
+
 export function buildChannelSet(
   input: ChannelsInput,
   deps: ChannelDeps,
@@ -101,7 +138,7 @@ export function buildChannelSet(
   const channels = new Map<string, Channel>();
   for (const [name, settings] of Object.entries(section)) channels.set(name, build(name, settings, deps));
 
-  const lanes = new Map<SubscriberKind, LaneSettings>();
+  const lanes = new Map<string, LaneSettings>();
   for (const kind of subscriberKinds) {
     // The channel named like the kind wins; then the first that serves it; then a built-in.
     const named = section[kind] && serves(section[kind], kind) ? kind : undefined;
@@ -124,48 +161,46 @@ export function buildChannelSet(
       fallbackName && fallbackSettings && serves(fallbackSettings, kind)
         ? channels.get(fallbackName)
         : undefined;
-    const d = moduleFor(settings).lane(settings);
-    lanes.set(kind, {
-      kind,
-      channel,
-      fallback,
-      concurrency: settings.concurrency ?? d.concurrency,
-      ratePerSecond: settings.rate_per_second,
-      retry: {
-        maxAttempts: settings.max_attempts ?? d.maxAttempts,
-        baseMs: settings.retry_base_ms ?? d.retryBaseMs,
-        maxMs: settings.retry_max_ms ?? 15 * 60_000,
-      },
-      breakerFailures: settings.breaker_failures ?? 20,
-      breakerCooldownMs: settings.breaker_cooldown_ms ?? 30_000,
-      updates: d.updates,
-    });
+    lanes.set(kind, laneOf(kind, channel, settings, fallback));
   }
+  const broadcasts = new Set<string>();
   const noticeTargets = new Map<string, Target>();
   const facts: ChannelFacts[] = [];
   for (const [name, settings] of Object.entries(section)) {
     const module = moduleFor(settings);
-    const target = module.notices?.(settings);
+    const channel = channels.get(name) as Channel;
+    const account = 'broadcast' in module.reach ? module.reach.broadcast(settings) : undefined;
+    // The plan refuses a broadcast named like a kind of subscriber, so the keys never meet.
+    if (account) {
+      lanes.set(name, laneOf(name, channel, settings, undefined, account));
+      broadcasts.add(name);
+    }
+    const target = module.notices?.(settings) ?? account;
     if (target) noticeTargets.set(name, target);
     const own = module.facts?.(settings);
     if (own) facts.push(own);
   }
-  const audienceKinds = new Map<string, Set<SubscriberKind>>();
+  const subscriberLanes = [...lanes.values()].filter((lane) => !lane.account);
+  const described = new Map<string, Set<string>>();
   for (const [audience, spec] of Object.entries(audiences)) {
     if (spec.channels.length === 0) continue;
-    const kinds = new Set<SubscriberKind>();
-    for (const lane of lanes.values()) {
-      if (spec.channels.includes(lane.channel.name) || spec.channels.includes(lane.kind))
-        kinds.add(lane.kind);
+    const keys = new Set<string>();
+    for (const lane of subscriberLanes) {
+      if (spec.channels.includes(lane.channel.name) || spec.channels.includes(lane.key)) keys.add(lane.key);
     }
-    audienceKinds.set(audience, kinds);
+    for (const name of spec.channels) if (broadcasts.has(name)) keys.add(name);
+    described.set(audience, keys);
   }
+  const everySubscriberLane: ReadonlySet<string> = new Set(subscriberLanes.map((lane) => lane.key));
+  const lanesFor = (audience: string) => described.get(audience) ?? everySubscriberLane;
   return {
     channels,
     noticeTargets,
     facts,
-    audienceKinds,
     lanes,
+    lanesFor,
+    kindsFor: (audience) =>
+      new Set([...lanesFor(audience)].filter((key) => !broadcasts.has(key)) as SubscriberKind[]),
     async close() {
       await Promise.allSettled([...channels.values()].map((c) => c.close()));
     },

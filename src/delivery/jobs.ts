@@ -6,7 +6,7 @@
  */
 import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
 import type { LeasedDelivery } from '../store/deliveries.ts';
-import { expandBatch } from '../store/fanout.ts';
+import { expandBatch, insertBroadcasts } from '../store/fanout.ts';
 import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -20,8 +20,8 @@ export interface JobContext {
   fanoutBatchSize: number;
   /** Wakes the lanes after new deliveries were written. */
   wakeLanes(): void;
-  /** Kinds whose lane in this worker has room for more work right now. */
-  lanesWithRoom(): ReadonlySet<SubscriberKind>;
+  /** Keys of the lanes in this worker that have room for more work right now. */
+  lanesWithRoom(): ReadonlySet<string>;
   /** How long a claim lasts (ms). */
   leaseMs: number;
   /** Gives a lane deliveries this worker already holds the lease on. */
@@ -61,27 +61,31 @@ async function sendNotice(
 export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   async fanout(jc, job) {
     const p = job.payload;
-    const kinds = [...jc.channels.lanes.values()]
+    const heard = jc.channels.lanesFor(p.audience);
+    const lanes = [...jc.channels.lanes.values()]
       .filter((lane) => lane.updates === 'all' || p.sms_default)
-      .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.kind))
-      .filter((lane) => jc.channels.audienceKinds.get(p.audience)?.has(lane.kind) ?? true)
-      .map((lane) => lane.kind as SubscriberKind);
+      .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.key))
+      .filter((lane) => heard.has(lane.key));
+    const kinds = lanes.filter((lane) => !lane.account).map((lane) => lane.key as SubscriberKind);
+    const broadcasts = lanes.filter((lane) => lane.account).map((lane) => lane.key);
     // Lanes with room get their part of the batch already leased, without a claim of their own;
     // the rest is left for any worker to claim.
-    const room = new Set([...jc.lanesWithRoom()].filter((k) => kinds.includes(k)));
+    const room = new Set([...jc.lanesWithRoom()].filter((k) => (kinds as string[]).includes(k)));
     const now = jc.ctx.clock.now();
     const until = new Date(now.getTime() + jc.leaseMs);
     const batch = await jc.ctx.db.transaction().execute(async (trx) => {
+      // A broadcast's one delivery is written with the first batch (again after a crash: a no-op).
+      const broadcast = job.cursor === null ? await insertBroadcasts(trx, p, broadcasts, now) : 0;
       const result = await expandBatch(trx, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
-        kinds: room,
+        kinds: room as ReadonlySet<SubscriberKind>,
         until,
       });
       await trx.updateTable('outbox_jobs').set({ cursor: result.cursor }).where('id', '=', job.id).execute();
-      return result;
+      return { ...result, inserted: result.inserted + broadcast };
     });
     // Only after the commit: a rolled-back batch must not have been sent.
     if (batch.leased.length > 0) jc.handOff(batch.leased);
-    // Rows not handed over leased wait in the table for a claim.
+    // Rows not handed over leased (a broadcast's among them) wait in the table for a claim.
     if (batch.inserted > batch.leased.length) jc.wakeLanes();
     if (batch.cursor !== null) return { again: true };
     jc.metrics.fanoutFinished((jc.ctx.clock.now().getTime() - Date.parse(job.created_at)) / 1000);

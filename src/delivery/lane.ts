@@ -1,5 +1,5 @@
 /**
- * One lane per kind of subscriber: its own claims, its own concurrency, rate
+ * One lane per kind of subscriber, and one per broadcast channel: its own claims, its own concurrency, rate
  * limit and circuit breaker, so a slow or failing provider only ever holds
  * up its own deliveries. Claims run ahead of the senders (a prefetch of one
  * batch) and outcomes are written in batches, so the database stays off the
@@ -156,10 +156,11 @@ export class Lane {
       try {
         const got = await claimDeliveries(
           this.#o.db,
-          this.settings.kind,
+          this.settings.key,
           this.#o.clock.now(),
           this.#o.leaseMs,
           this.#o.batchSize,
+          this.settings.account,
         );
         this.#queue.pushAll(got);
         // Work that arrived while the claim ran (other code runs between its awaits) is not
@@ -168,7 +169,7 @@ export class Lane {
         this.#dryUntil = quiet ? performance.now() + this.#o.pollMs : 0;
         if (quiet && sleepWhenEmpty && !this.#stopping) await this.#sleep(this.#o.pollMs);
       } catch (err) {
-        this.#o.log.error({ err, lane: this.settings.kind }, 'claiming deliveries failed');
+        this.#o.log.error({ err, lane: this.settings.key }, 'claiming deliveries failed');
         await this.#sleep(this.#o.pollMs);
       } finally {
         this.#claiming = null;
@@ -204,13 +205,10 @@ export class Lane {
       const batch = this.#outcomes.splice(0);
       if (batch.length === 0) return;
       try {
-        await recordOutcomes(this.#o.db, this.settings.kind, batch, this.#o.clock.now());
+        await recordOutcomes(this.#o.db, this.settings.key, batch, this.#o.clock.now());
       } catch (err) {
         // Left unwritten, these deliveries are sent again after their lease: duplicates, never losses.
-        this.#o.log.error(
-          { err, lane: this.settings.kind, count: batch.length },
-          'recording outcomes failed',
-        );
+        this.#o.log.error({ err, lane: this.settings.key, count: batch.length }, 'recording outcomes failed');
       }
     });
     return this.#flushing;
@@ -280,7 +278,10 @@ export class Lane {
         secret: d.secret,
         ...renderAs(channel),
       });
-      result = await channel.send({ contact: d.contact, secret: d.secret, locale: d.locale }, message);
+      result = await channel.send(
+        this.settings.account ?? { contact: d.contact, secret: d.secret, locale: d.locale },
+        message,
+      );
     } catch (err) {
       result = networkFailure(err);
     }

@@ -30,7 +30,8 @@ export interface RenderTarget {
   deliveryId: string;
   subjectType: string;
   subjectId: string;
-  token: string;
+  /** The subscriber's manage-and-unsubscribe token; null for a broadcast, which carries no such links. */
+  token: string | null;
   confirmToken: string | null;
   /** A webhook subscriber's signing secret, handed over in its welcome message. */
   secret: string | null;
@@ -55,8 +56,8 @@ export class Renderer {
   }
 
   async render(t: RenderTarget): Promise<Message> {
-    const manageUrl = `${this.#publicUrl}/unsubscribe/${t.token}`;
-    const links = { manageUrl, unsubscribeUrl: manageUrl };
+    const manageUrl = t.token === null ? undefined : `${this.#publicUrl}/unsubscribe/${t.token}`;
+    const links = manageUrl ? { manageUrl, unsubscribeUrl: manageUrl } : {};
     if (t.subjectType === 'confirmation') {
       return {
         id: t.deliveryId,
@@ -90,7 +91,10 @@ export class Renderer {
       t.channelKind,
       t.variant ?? null,
     );
-    const meta = { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` };
+    const meta: Record<string, string> = {
+      ...(manageUrl && { unsubscribe: manageUrl }),
+      documentation: `${this.#publicUrl}/docs/webhooks`,
+    };
     const event = base.event && { ...base.event, meta };
     // Serialized ahead only for a webhook (or a caller that does not say which channel).
     const forWebhook = t.channelKind === undefined || t.channelKind === 'webhook';

@@ -169,10 +169,9 @@ export async function startDelivery(ctx: WorkerCtx, options: DeliveryOptions): P
     metrics,
     // The public form offers what the public audience hears on.
     get offered() {
-      return running.channels.audienceKinds.get('public') ?? new Set(running.channels.lanes.keys());
+      return running.channels.kindsFor('public');
     },
-    offeredFor: (audience) =>
-      running.channels.audienceKinds.get(audience) ?? new Set(running.channels.lanes.keys()),
+    offeredFor: (audience) => running.channels.kindsFor(audience),
     get channels() {
       return running.channels;
     },

@@ -93,12 +93,12 @@ export class Worker {
       leaseMs: this.#leaseMs,
       lanesWithRoom: () =>
         new Set(
-          this.#lanes.filter((lane) => !this.#stopping && lane.hasRoom()).map((lane) => lane.settings.kind),
+          this.#lanes.filter((lane) => !this.#stopping && lane.hasRoom()).map((lane) => lane.settings.key),
         ),
       handOff: (rows) => {
         this.#fed = { job: this.#currentJob, lanes: [] };
         for (const lane of this.#lanes) {
-          const mine = rows.filter((r) => r.channel === lane.settings.kind);
+          const mine = rows.filter((r) => r.channel === lane.settings.key);
           if (mine.length > 0) {
             lane.accept(mine);
             this.#fed.lanes.push(lane);
@@ -115,7 +115,7 @@ export class Worker {
       this.#wakeJobs?.();
     });
     this.#jobLoop = this.#runJobs();
-    this.#log.info({ lanes: this.#lanes.map((l) => l.settings.kind) }, 'delivery worker started');
+    this.#log.info({ lanes: this.#lanes.map((l) => l.settings.key) }, 'delivery worker started');
   }
 
   /** Drains and stops. Safe to call more than once. */

@@ -7,7 +7,8 @@
  * (`describeChannels` gives a safe view).
  */
 import { z } from 'zod';
-import { type ChannelType, channelModules, channelTypes } from '../channels/registry.ts';
+import { type ChannelType, channelModules, channelTypes, moduleOf } from '../channels/registry.ts';
+import { subscriberKinds } from '../channels/types.ts';
 
 type Modules = typeof channelModules;
 /** One channel's settings, as parsed: the union of every module's own. */
@@ -30,6 +31,24 @@ export const ChannelsSection = z
   )
   .superRefine((channels, ctx) => {
     for (const [name, settings] of Object.entries(channels)) {
+      if ('broadcast' in (moduleOf(settings.type)?.reach ?? {})) {
+        // Its deliveries are filed under its name, beside the subscriber kinds' (docs/adr/0009).
+        if ((subscriberKinds as readonly string[]).includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `a ${settings.type} channel posts to its own account, so it cannot be named like a kind of subscriber (${subscriberKinds.join(', ')})`,
+          });
+        }
+        if (settings.fallback !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name, 'fallback'],
+            message: `a ${settings.type} channel posts to its own account: no other channel can stand in for it`,
+          });
+        }
+        continue;
+      }
       if (settings.fallback === undefined) continue;
       if (settings.fallback === name) {
         ctx.addIssue({

@@ -6,6 +6,7 @@
  * without waiting on each other; SQLite has one writer at a time anyway.
  */
 import { type SqlBool, sql } from 'kysely';
+import type { Target } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
 import type { OutboxJobRow } from './schema.ts';
 
@@ -59,7 +60,8 @@ export interface ClaimedDelivery {
   contact: string;
   secret: string | null;
   locale: string | null;
-  token: string;
+  /** The subscriber's manage-and-unsubscribe token; null for a broadcast's account, which has none. */
+  token: string | null;
   confirm_token: string | null;
   subscriber_state: string;
   /** When this worker's claim runs out (ms since the epoch); past it, another worker may take the row. */
@@ -105,9 +107,24 @@ export async function claimDeliveries(
   now: Date,
   leaseMs: number,
   limit: number,
+  /** A broadcast's account: its deliveries have no subscriber to read. */
+  account?: Target,
 ): Promise<ClaimedDelivery[]> {
   const claimed = await claimQuery(db, channel, now, leaseMs, limit).execute();
   if (claimed.length === 0) return [];
+  const lease_until_ms = now.getTime() + leaseMs;
+  if (account) {
+    return claimed.map((c) => ({
+      ...c,
+      contact: account.contact,
+      secret: null,
+      locale: null,
+      token: null,
+      confirm_token: null,
+      subscriber_state: 'confirmed',
+      lease_until_ms,
+    }));
+  }
   const subscribers = await db
     .selectFrom('subscribers')
     .select(['id', 'contact', 'secret', 'locale', 'token', 'confirm_token', 'state'])
@@ -129,7 +146,7 @@ export async function claimDeliveries(
       token: s?.token ?? '',
       confirm_token: s?.confirm_token ?? null,
       subscriber_state: s?.state ?? 'deleted',
-      lease_until_ms: now.getTime() + leaseMs,
+      lease_until_ms,
     });
   }
   return out;

@@ -18,6 +18,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
 import { type LeasedDelivery, leasedBatch } from './deliveries.ts';
+import { newId } from './ids.ts';
 import type { FanoutPayload } from './outbox.ts';
 
 export interface FanoutBatch {
@@ -199,4 +200,48 @@ function leasedRows(
     });
   }
   return rows;
+}
+
+/**
+ * What a broadcast delivery names as its subscriber: the channel's own account. There is no row
+ * in `subscribers` for it (docs/adr/0009-broadcast-channels.md).
+ */
+export function broadcastAccount(channel: string): string {
+  return `account:${channel}`;
+}
+
+/**
+ * One delivery per broadcast channel the fan-out's audience hears on, each to the channel's
+ * account. Unique like every delivery on (subject, subscriber, channel), so writing them again
+ * after a crash inserts nothing. Runs inside the caller's transaction; returns how many it wrote.
+ */
+export async function insertBroadcasts(
+  tx: Db,
+  payload: FanoutPayload,
+  channels: readonly string[],
+  now: Date,
+): Promise<number> {
+  if (channels.length === 0) return 0;
+  const at = now.toISOString();
+  const result = await tx
+    .insertInto('deliveries')
+    .values(
+      channels.map((channel) => ({
+        id: newId(),
+        subject_type: payload.subject_type,
+        subject_id: payload.subject_id,
+        incident_id: payload.incident_id ?? payload.maintenance_id ?? null,
+        subscriber_id: broadcastAccount(channel),
+        channel,
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        lease_until: null,
+        created_at: at,
+        updated_at: at,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { subscriberKinds } from '../../channels/types.ts';
 import { CrierError } from '../../domain/errors.ts';
+import { channelName } from '../../plan/channels.ts';
 import type { Db } from '../../store/db.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
@@ -107,7 +108,8 @@ export type DeliveryView = z.infer<typeof DeliveryView>;
 
 export const DeliveryQuery = Pagination.extend({
   state: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']).optional(),
-  channel: z.enum(subscriberKinds).optional(),
+  /** A kind of subscriber (`email`…), or a broadcast channel's name (`telegram`). */
+  channel: z.string().regex(channelName).optional(),
   subject_id: z.string().max(200).optional(),
   subscriber_id: z.string().max(64).optional(),
 });
