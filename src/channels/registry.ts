@@ -9,6 +9,7 @@ import { emailSes } from './email-ses.ts';
 import { emailSmtp } from './email-smtp.ts';
 import { googleChat } from './google-chat.ts';
 import { mattermost } from './mattermost.ts';
+import { ntfy } from './ntfy.ts';
 import { slack } from './slack.ts';
 import { smsSns } from './sms-sns.ts';
 import { smsTwilio } from './sms-twilio.ts';
@@ -29,6 +30,7 @@ const modules = {
   mattermost,
   'google-chat': googleChat,
   webpush: webPush,
+  ntfy,
 };
 
 type Modules = typeof modules;
