@@ -14,6 +14,7 @@ import { slack } from './slack.ts';
 import { smsSns } from './sms-sns.ts';
 import { smsTwilio } from './sms-twilio.ts';
 import { teams } from './teams.ts';
+import { telegram } from './telegram.ts';
 import type { ChannelModule } from './types.ts';
 import { webhook } from './webhook.ts';
 import { webPush } from './webpush.ts';
@@ -31,6 +32,7 @@ const modules = {
   'google-chat': googleChat,
   webpush: webPush,
   ntfy,
+  telegram,
 };
 
 type Modules = typeof modules;
