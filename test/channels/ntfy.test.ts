@@ -11,7 +11,7 @@ import { ntfy } from '../../src/channels/ntfy.ts';
 import type { Message } from '../../src/channels/types.ts';
 import { ChannelsSection } from '../../src/plan/channels.ts';
 import { dialects } from '../helpers/db.ts';
-import { startPlanApp } from '../helpers/plan-app.ts';
+import { type PlanApp, startPlanApp } from '../helpers/plan-app.ts';
 import { type Answer, type Receiver, startReceiver } from '../helpers/receiver.ts';
 
 const deps = { allowPrivateNetwork: false, userAgent: 'crier-test' };
@@ -135,12 +135,14 @@ test('ntfy: without a token no Authorization header is sent; a topic is letters,
 for (const dialect of dialects) {
   test(`ntfy: an update for an audience that lists the channel is published once [${dialect.name}]`, async () => {
     const server = await startReceiver(() => published('n0TfY1d'));
-    const app = await startPlanApp(dialect, {
-      channels: `  status-ntfy: { type: ntfy, server: "${server.url}", topic: env:NTFY_TOPIC, token: env:NTFY_TOKEN }`,
-      audiences: { public: ['status-page', 'status-ntfy'], enterprise: ['status-page'] },
-      env: { NTFY_TOPIC: 'acme-status', NTFY_TOKEN: 'tk_0123456789abcdef' },
-    });
+    let app: PlanApp | undefined;
     try {
+      app = await startPlanApp(dialect, {
+        channels: `  webhook: { type: webhook }
+  status-ntfy: { type: ntfy, server: "${server.url}", topic: env:NTFY_TOPIC, token: env:NTFY_TOKEN }`,
+        audiences: { public: ['status-page', 'status-ntfy'], enterprise: ['webhook'] },
+        env: { NTFY_TOPIC: 'acme-status', NTFY_TOKEN: 'tk_0123456789abcdef' },
+      });
       const text = 'Card payments fail for some customers. Next update by 14:30 UTC.';
       const { id, updateId } = await app.declare('Checkout errors', text);
       const rows = await app.settled(updateId);
@@ -168,7 +170,7 @@ for (const dialect of dialects) {
       assert.deepEqual(await app.settled(other.updateId), []);
       assert.equal(server.requests.length, 1);
     } finally {
-      await app.close();
+      await app?.close();
       await server.close();
     }
   });

@@ -11,7 +11,7 @@ import { telegram, telegramText } from '../../src/channels/telegram.ts';
 import type { Message } from '../../src/channels/types.ts';
 import { ChannelsSection } from '../../src/plan/channels.ts';
 import { dialects } from '../helpers/db.ts';
-import { startPlanApp } from '../helpers/plan-app.ts';
+import { type PlanApp, startPlanApp } from '../helpers/plan-app.ts';
 import { type Answer, type Receiver, startReceiver } from '../helpers/receiver.ts';
 
 const deps = { allowPrivateNetwork: false, userAgent: 'crier-test' };
@@ -158,12 +158,13 @@ test('telegram: chat_id is a chat id or a @channelusername; a broadcast cannot b
 for (const dialect of dialects) {
   test(`telegram: an update for an audience that lists the channel is posted once [${dialect.name}]`, async () => {
     const api = await startReceiver(() => sent(314));
-    const app = await startPlanApp(dialect, {
-      channels: `  telegram: { type: telegram, token: env:TELEGRAM_TOKEN, chat_id: "@acme_status", endpoint: "${api.url}" }`,
-      audiences: { public: ['status-page', 'telegram'] },
-      env: { TELEGRAM_TOKEN: token },
-    });
+    let app: PlanApp | undefined;
     try {
+      app = await startPlanApp(dialect, {
+        channels: `  telegram: { type: telegram, token: env:TELEGRAM_TOKEN, chat_id: "@acme_status", endpoint: "${api.url}" }`,
+        audiences: { public: ['status-page', 'telegram'] },
+        env: { TELEGRAM_TOKEN: token },
+      });
       const text = 'Card payments fail for some customers. Next update by 14:30 UTC.';
       const { id, updateId } = await app.declare('Checkout <errors>', text);
       const rows = await app.settled(updateId);
@@ -184,7 +185,7 @@ for (const dialect of dialects) {
         [['telegram', 'account:telegram', 'sent', '314']],
       );
     } finally {
-      await app.close();
+      await app?.close();
       await api.close();
     }
   });
