@@ -4218,7 +4218,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 state?: "pending" | "sending" | "sent" | "failed" | "dead";
-                channel?: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+                channel?: string;
                 subject_id?: string;
             };
             header?: never;
@@ -4274,7 +4274,7 @@ export interface operations {
                 page?: number;
                 per_page?: number;
                 state?: "pending" | "sending" | "sent" | "failed" | "dead";
-                channel?: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+                channel?: string;
                 subject_id?: string;
                 subscriber_id?: string;
             };
