@@ -7,10 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
-import { insertBroadcasts } from '../../src/delivery/fanout.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
-import { sendToChannel } from '../../src/delivery/outbox.ts';
 import { Worker } from '../../src/delivery/worker.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { systemClock } from '../../src/services/context.ts';
@@ -19,6 +18,8 @@ import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { withTransaction } from '../../src/services/transaction.ts';
 import type { Db } from '../../src/store/db.ts';
+import { insertBroadcasts } from '../../src/store/fanout.ts';
+import { sendToChannel } from '../../src/store/outbox.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
@@ -78,7 +79,10 @@ eachDialect(test, "broadcast channels hear an audience's updates once, at their 
   assert.deepEqual([...set.kindsFor('public')], ['webhook'], 'a broadcast is no kind of subscriber');
   assert.ok(!set.lanesFor('enterprise').has('alerts'), 'an undescribed audience hears on no broadcast');
   assert.ok(set.lanesFor('enterprise').has('webhook'));
-  const worker = new Worker(ctx, set, new DeliveryMetrics(), { pollMs: 50, leaseMs: 5_000 });
+  const worker = new Worker(ctx, deliveryServices(ctx), set, new DeliveryMetrics(), {
+    pollMs: 50,
+    leaseMs: 5_000,
+  });
   try {
     const api = await createComponent(ctx, { name: 'API' });
     await addSubscriber(ctx, { webhook: `${hooks.url}/hook` }, new Set(['webhook']));
