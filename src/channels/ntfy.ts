@@ -49,7 +49,7 @@ function tagsOf(message: Message, own: readonly string[]): string[] {
   return [...(emoji ? [emoji] : []), ...(message.drill ? ['drill'] : []), ...own];
 }
 
-export function ntfyBody(
+function ntfyBody(
   topic: string,
   message: Message,
   options: { priority?: number | undefined; tags: readonly string[] },

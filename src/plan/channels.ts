@@ -22,7 +22,7 @@ export const ChannelSettings = z.discriminatedUnion(
   schemas as unknown as [z.ZodObject, ...z.ZodObject[]],
 ) as unknown as z.ZodType<ChannelSettings, ChannelSettingsInput>;
 
-const channelName = /^[a-z][a-z0-9_-]{0,62}$/;
+export const channelName = /^[a-z][a-z0-9_-]{0,62}$/;
 
 export const ChannelsSection = z
   .record(

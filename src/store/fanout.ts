@@ -206,7 +206,7 @@ function leasedRows(
  * What a broadcast delivery names as its subscriber: the channel's own account. There is no row
  * in `subscribers` for it (docs/adr/0009-broadcast-channels.md).
  */
-export function broadcastAccount(channel: string): string {
+function broadcastAccount(channel: string): string {
   return `account:${channel}`;
 }
 

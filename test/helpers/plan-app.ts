@@ -6,11 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Selectable } from 'kysely';
 import { type App, createApp } from '../../src/app.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
-import type { DeliveryRow } from '../../src/store/schema.ts';
+import type { Database } from '../../src/store/schema.ts';
 import { openTestDb, silentLog, type TestDb, type TestDialect, testConfig, testCtx } from './db.ts';
 import { waitFor } from './receiver.ts';
+
+type DeliveryRow = Selectable<Database['deliveries']>;
 
 export interface PlanApp {
   app: App;
