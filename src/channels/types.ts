@@ -109,7 +109,7 @@ interface LaneDefaults {
  * the contact they left (`builtIn`: the channel exists without settings,
  * since its subscribers bring their own URL). `broadcast`: one account its
  * settings name (a Telegram channel, an ntfy topic); an update for an
- * audience that lists the channel goes there once (docs/adr/0009-broadcast-channels.md).
+ * audience that lists the channel goes there once (docs/adr/0010-broadcast-channels.md).
  */
 type Reach<S> =
   | { readonly subscribers: readonly SubscriberKind[]; readonly builtIn?: boolean }

@@ -2,7 +2,7 @@
  * The channels a worker sends through, built from the plan's `channels:`
  * section, and their lanes: one per kind of subscriber (its channel,
  * fallback, limits and retry policy), and one per broadcast channel, whose
- * deliveries all go to the channel's own account (docs/adr/0009). Webhook and
+ * deliveries all go to the channel's own account (docs/adr/0010). Webhook and
  * chat subscribers bring their own URL, so those lanes exist even without a plan.
  */
 import { channelModules } from '../channels/registry.ts';

@@ -32,7 +32,7 @@ export const ChannelsSection = z
   .superRefine((channels, ctx) => {
     for (const [name, settings] of Object.entries(channels)) {
       if ('broadcast' in (moduleOf(settings.type)?.reach ?? {})) {
-        // Its deliveries are filed under its name, beside the subscriber kinds' (docs/adr/0009).
+        // Its deliveries are filed under its name, beside the subscriber kinds' (docs/adr/0010).
         if ((subscriberKinds as readonly string[]).includes(name)) {
           ctx.addIssue({
             code: 'custom',

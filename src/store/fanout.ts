@@ -204,7 +204,7 @@ function leasedRows(
 
 /**
  * What a broadcast delivery names as its subscriber: the channel's own account. There is no row
- * in `subscribers` for it (docs/adr/0009-broadcast-channels.md).
+ * in `subscribers` for it (docs/adr/0010-broadcast-channels.md).
  */
 function broadcastAccount(channel: string): string {
   return `account:${channel}`;
