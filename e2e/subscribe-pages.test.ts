@@ -261,7 +261,11 @@ test('a second visit to a confirmation link says "already confirmed" and shows n
     await page.locator('h1', { hasText: 'Subscription confirmed' }).waitFor();
 
     await page.goto(link);
-    assert.equal(await page.locator('h1').textContent(), 'Already confirmed');
+    assert.equal(
+      await page.locator('h1').textContent(),
+      'Already confirmed',
+      `the second visit to ${link}: ${await page.locator('main').textContent()}`,
+    );
     const text = (await page.locator('main').textContent()) ?? '';
     for (const hidden of ['max', 'example.com', 'Payments API', 'Dashboard', 'Unsubscribe']) {
       assert.ok(!text.includes(hidden), `the second visit does not show "${hidden}"`);

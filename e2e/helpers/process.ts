@@ -87,7 +87,10 @@ export async function startServer(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // A start takes a second or two; on a machine shared by several test runs (load 20 on two
+  // cores) it took more than 20 s, so the wait is for readiness, bounded generously.
+  const started = Date.now();
+  const deadline = started + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`crier exited early (${child.exitCode}):\n${output}`);
     try {
@@ -98,7 +101,7 @@ export async function startServer(
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`crier did not become ready:\n${output}`);
+      throw new Error(`crier did not become ready in ${Date.now() - started} ms:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
