@@ -206,6 +206,8 @@ async function crierRun(
   const config = loadConfig({
     CRIER_DEMO: 'false',
     CRIER_ALLOW_PRIVATE_NETWORK: 'true',
+    // Every webhook goes to the one local receiver: unpaced, as a raw client would send.
+    CRIER_DELIVERY_HOST_RATE: '0',
     CRIER_PLAN: path.join(path.dirname(file), 'none.yaml'),
   });
   const ctx: Ctx = {

@@ -22,11 +22,11 @@ import { startSmtpSink } from '../test/helpers/smtp.ts';
 
 const offered = new Set(['email', 'webhook']);
 
+/** The receivers standing in for subscribers listen on 127.0.0.1. */
+const localReceivers = testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
+
 function worker(db: Db, channels: ChannelsInput) {
-  const ctx = testCtx(db, {
-    clock: systemClock,
-    config: testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' }),
-  });
+  const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
   const set = buildChannelSet(channels, { allowPrivateNetwork: true, userAgent: 'test' });
   const w = new Worker(ctx, deliveryServices(ctx), set, new DeliveryMetrics(), {
     pollMs: 50,
@@ -53,7 +53,7 @@ eachDialect(
   async (db) => {
     const smtp = await startSmtpSink();
     const hooks = await startReceiver();
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     smtp.failing = true;
     const w = worker(db, {
       email: {
@@ -116,7 +116,7 @@ eachDialect(
       calls.set(r.url, n + 1);
       return behaviour[r.url]?.(n) ?? { status: 200 };
     });
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     const w = worker(db, {
       email: { type: 'email-smtp', url: smtp.url, from: 'status@crier.test' },
       webhook: {
@@ -188,7 +188,7 @@ eachDialect(
   'a fallback channel carries the email once the primary has spent its attempts',
   async (db) => {
     const smtp = await startSmtpSink();
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     const w = worker(db, {
       // Port 9 (discard) refuses connections here: every attempt on the primary fails at once.
       email: {

@@ -102,6 +102,7 @@ const Env = z
     CRIER_LIVE_MAX_TOTAL: z.coerce.number().int().min(1).max(1_000_000).optional(),
     CRIER_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
     CRIER_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(2).max(10_000_000).optional(),
+    CRIER_DELIVERY_HOST_RATE: z.coerce.number().min(0).max(1_000_000).default(50),
     CRIER_IMPORT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -168,6 +169,11 @@ export interface Config {
   readonly workerMetricsPort: number | undefined;
   /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
   readonly maintenanceReminderMinutes: number;
+  /**
+   * Sends started per second to one host (a webhook's, a chat room's, a push service's), per
+   * worker, so the public form cannot aim Crier at someone; 0: unpaced.
+   */
+  readonly deliveryHostRate: number;
   /** The largest subscriber CSV upload accepted, in bytes. */
   readonly importMaxBytes: number;
   /** How the public status page looks (later also from the plan's `page:` section). */
@@ -240,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerPollMs: e.CRIER_WORKER_POLL_MS,
     workerMetricsPort: e.CRIER_WORKER_METRICS_PORT,
     maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
+    deliveryHostRate: e.CRIER_DELIVERY_HOST_RATE,
     importMaxBytes: e.CRIER_IMPORT_MAX_BYTES,
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,

@@ -41,9 +41,16 @@ export function jsonPostChannel(options: JsonPostOptions): Channel {
             'user-agent': options.deps.userAgent,
             ...options.headers?.(body, message, target),
           },
-          { successBody: options.providerId !== undefined },
+          { successBody: options.providerId !== undefined || message.challenge !== undefined },
         );
         if (response.status >= 200 && response.status < 300) {
+          if (message.challenge !== undefined && !echoes(response.body, message.challenge)) {
+            return {
+              ok: false,
+              retry: false,
+              reason: `HTTP ${response.status} without the challenge: the receiver must answer with it (docs/channels.md, verification)`,
+            };
+          }
           const providerId = options.providerId?.(response.body, response.headers);
           return { ok: true, ...(providerId !== undefined && { providerId }) };
         }
@@ -54,6 +61,23 @@ export function jsonPostChannel(options: JsonPostOptions): Channel {
     },
     close: () => client.close(),
   };
+}
+
+/**
+ * Whether an answer echoes a challenge: as the whole body (text), or as `challenge` in a JSON
+ * object. The request itself reflected back (an echo service) does not count.
+ */
+function echoes(body: string, challenge: string): boolean {
+  const text = body.trim();
+  if (text === challenge) return true;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return false;
+    const answer = parsed as { challenge?: unknown; subscription?: unknown };
+    return answer.challenge === challenge && answer.subscription === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Text with its links, for chat bodies that take plain text. */

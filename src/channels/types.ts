@@ -22,7 +22,7 @@ export type WebhookEvent = Record<string, unknown>;
 export interface Message {
   /** Stable across retries and crashes (the delivery id): receivers drop duplicates by it. */
   readonly id: string;
-  readonly kind: 'incident' | 'maintenance' | 'confirmation' | 'welcome' | 'notice';
+  readonly kind: 'incident' | 'maintenance' | 'confirmation' | 'verification' | 'welcome' | 'notice';
   /** Email subject, chat title. */
   readonly title: string;
   /** Plain text body, without links. */
@@ -39,6 +39,11 @@ export interface Message {
   readonly unsubscribeUrl?: string;
   /** A link the subscriber follows to confirm (confirmation messages only). */
   readonly confirmUrl?: string;
+  /**
+   * A webhook verification's challenge: the send succeeds only when the receiver's 2xx answer
+   * echoes it (the body, or its JSON `challenge`).
+   */
+  readonly challenge?: string;
   /** The Statuspage-compatible body a webhook subscriber receives. */
   readonly event?: WebhookEvent;
   /** `event` already serialized, byte for byte `JSON.stringify(event)`, when the renderer had it ready. */

@@ -21,7 +21,7 @@ import {
 } from '../store/deliveries.ts';
 import type { LaneSettings } from './channel-set.ts';
 import { Fifo } from './fifo.ts';
-import { CircuitBreaker, RateLimiter, retryDelay } from './limits.ts';
+import { CircuitBreaker, type HostPacer, RateLimiter, retryDelay, targetHost } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Renderer } from './render.ts';
 
@@ -41,7 +41,12 @@ export interface LaneOptions {
   pollMs: number;
   batchSize: number;
   flushMs: number;
+  /** Paces sends per target host across the worker's lanes (CRIER_DELIVERY_HOST_RATE); none: unpaced. */
+  hostPacer?: HostPacer | undefined;
 }
+
+/** Longer than this to a host's turn, a delivery goes back to the queue rather than hold a sender. */
+const maxPaceWaitMs = 1000;
 
 export class Lane {
   readonly settings: LaneSettings;
@@ -219,10 +224,8 @@ export class Lane {
     const nowMs = () => this.#o.clock.now().getTime();
     // A claim that ran out while queued here may already be another worker's: leave it to them.
     if (nowMs() > d.lease_until_ms - this.#leaseMargin) return { id: d.id, state: 'expired' };
-    if (
-      d.subscriber_state !== 'confirmed' &&
-      !(d.subject_type === 'confirmation' && d.subscriber_state === 'pending')
-    ) {
+    const asksToConfirm = d.subject_type === 'confirmation' || d.subject_type === 'verification';
+    if (d.subscriber_state !== 'confirmed' && !(asksToConfirm && d.subscriber_state === 'pending')) {
       // Unsubscribed or disabled since the fan-out: nothing more goes to them.
       return { id: d.id, state: 'dead', via: channel.name, error: `subscriber is ${d.subscriber_state}` };
     }
@@ -235,13 +238,27 @@ export class Lane {
       }
       via = fallback;
     }
+    const paced = this.#pace(d);
+    if (paced > maxPaceWaitMs) {
+      return { id: d.id, state: 'released', retryAt: new Date(nowMs() + paced).toISOString() };
+    }
+    if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
     let result = await this.#send(via, d);
     // Out of retries on the primary: the fallback gets one go before giving up.
     if (!result.ok && result.retry && d.attempts >= retry.maxAttempts && fallback && via !== fallback) {
       via = fallback;
       result = await this.#send(via, d);
     }
-    if (result.ok) return { id: d.id, state: 'sent', via: via.name, providerId: result.providerId ?? null };
+    if (result.ok) {
+      return {
+        id: d.id,
+        state: 'sent',
+        via: via.name,
+        providerId: result.providerId ?? null,
+        // A webhook that echoed its challenge has shown it wants the events.
+        ...(d.subject_type === 'verification' && { confirmsSubscriber: true }),
+      };
+    }
     if (result.gone) {
       return {
         id: d.id,
@@ -262,6 +279,21 @@ export class Lane {
       error: result.reason,
       retryAt: new Date(nowMs() + delay).toISOString(),
     };
+  }
+
+  /**
+   * How long (ms) until this delivery's turn at its target host. Paced in real time, whatever the
+   * clock the deliveries are scheduled by; a turn too far off is kept for when the delivery is back.
+   */
+  #pace(d: ClaimedDelivery): number {
+    const pacer = this.#o.hostPacer;
+    // A broadcast lane posts to the install's own account, once an update: nothing to pace.
+    const host = pacer && !this.settings.account ? targetHost(this.settings.key, d.contact) : null;
+    if (!pacer || host === null) return 0;
+    const now = performance.now();
+    const at = pacer.book(host, d.id, now);
+    if (at - now > maxPaceWaitMs) pacer.keep(d.id, at);
+    return at - now;
   }
 
   async #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {

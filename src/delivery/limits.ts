@@ -75,3 +75,63 @@ export class CircuitBreaker {
     if (this.#failures >= this.#threshold) this.#openUntil = now + this.#cooldownMs;
   }
 }
+
+/**
+ * Sends to one host, paced across every lane of a worker: at most
+ * `perSecond` started per second per host, up to a second's worth at once
+ * (a generic cell rate algorithm). `book` gives a delivery the next free
+ * instant for its host. A delivery whose instant is far off goes back to the
+ * queue until then and keeps its booking, so when it is claimed again it
+ * goes at once instead of booking anew behind the ones booked after it.
+ */
+export class HostPacer {
+  readonly #interval: number;
+  readonly #tolerance: number;
+  /** Per host, the instant (ms) the next send would be due if every booking went out evenly. */
+  readonly #due = new Map<string, number>();
+  /** Bookings of deliveries put back to wait for their instant, by delivery id. */
+  readonly #booked = new Map<string, number>();
+  #lastSweep = 0;
+
+  constructor(perSecond: number) {
+    this.#interval = 1000 / perSecond;
+    this.#tolerance = Math.max(0, 1000 - this.#interval);
+  }
+
+  /** The instant (ms) this delivery may start sending to `host`. */
+  book(host: string, deliveryId: string, now: number): number {
+    this.#sweep(now);
+    const booked = this.#booked.get(deliveryId);
+    if (booked !== undefined) {
+      this.#booked.delete(deliveryId);
+      return booked;
+    }
+    const due = Math.max(this.#due.get(host) ?? now, now);
+    this.#due.set(host, due + this.#interval);
+    return Math.max(now, due - this.#tolerance);
+  }
+
+  /** Keeps a delivery's instant for when it comes back. */
+  keep(deliveryId: string, at: number): void {
+    this.#booked.set(deliveryId, at);
+  }
+
+  /** Forgets hosts that are idle again, and bookings nobody came back for (sent by another worker). */
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < 60_000) return;
+    this.#lastSweep = now;
+    for (const [host, due] of this.#due) if (due < now) this.#due.delete(host);
+    for (const [id, at] of this.#booked) if (at < now - 600_000) this.#booked.delete(id);
+  }
+}
+
+/** The host a subscriber's URL (webhook, chat) or push endpoint points at, lower case; null for email and SMS. */
+export function targetHost(kind: string, contact: string): string | null {
+  try {
+    if (kind === 'push') return new URL((JSON.parse(contact) as { endpoint: string }).endpoint).hostname;
+    if (kind === 'email' || kind === 'sms') return null;
+    return new URL(contact).hostname;
+  } catch {
+    return null;
+  }
+}

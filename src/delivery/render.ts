@@ -58,13 +58,42 @@ export class Renderer {
   async render(t: RenderTarget): Promise<Message> {
     const manageUrl = t.token === null ? undefined : `${this.#publicUrl}/unsubscribe/${t.token}`;
     const links = manageUrl ? { manageUrl, unsubscribeUrl: manageUrl } : {};
+    const documentation = `${this.#publicUrl}/docs/webhooks`;
     if (t.subjectType === 'confirmation') {
       return {
         id: t.deliveryId,
         kind: 'confirmation',
         title: 'Confirm your subscription',
-        text: 'Someone, hopefully you, asked to receive status updates here. Nothing more will be sent unless the subscription is confirmed.',
+        text:
+          t.channelKind === 'chat'
+            ? 'Someone asked for status updates to be posted in this channel. Nothing more will be posted unless someone here opens the link and confirms.'
+            : 'Someone, hopefully you, asked to receive status updates here. Nothing more will be sent unless the subscription is confirmed.',
         confirmUrl: `${this.#publicUrl}/confirm/${t.confirmToken ?? ''}`,
+        ...links,
+      };
+    }
+    if (t.subjectType === 'verification') {
+      // Answered by echoing the challenge (as Slack's url_verification asks), or confirmed by a person
+      // at confirm_url when the receiver cannot answer; signed like every later event (webhook.ts).
+      const challenge = t.confirmToken ?? '';
+      const confirmUrl = `${this.#publicUrl}/confirm/${challenge}`;
+      return {
+        id: t.deliveryId,
+        kind: 'verification',
+        title: 'Verify this webhook',
+        text: 'Someone asked for status events to be sent to this URL. Nothing more will be sent unless it answers with the challenge.',
+        challenge,
+        confirmUrl,
+        event: {
+          type: 'subscription.verification',
+          challenge,
+          subscription: {
+            status: 'pending',
+            confirm_url: confirmUrl,
+            ...(t.secret && { secret: t.secret }),
+          },
+          meta: { unsubscribe: manageUrl, documentation },
+        },
         ...links,
       };
     }
@@ -76,7 +105,7 @@ export class Renderer {
         text: 'This address will now receive status updates. Every message carries a link to unsubscribe.',
         url: this.#publicUrl,
         event: {
-          meta: { unsubscribe: manageUrl, documentation: `${this.#publicUrl}/docs/webhooks` },
+          meta: { unsubscribe: manageUrl, documentation },
           subscription: {
             status: 'subscribed',
             // Standard Webhooks secret for verifying every later message; sent once, to this URL only.
@@ -91,10 +120,7 @@ export class Renderer {
       t.channelKind,
       t.variant ?? null,
     );
-    const meta: Record<string, string> = {
-      ...(manageUrl && { unsubscribe: manageUrl }),
-      documentation: `${this.#publicUrl}/docs/webhooks`,
-    };
+    const meta: Record<string, string> = { ...(manageUrl && { unsubscribe: manageUrl }), documentation };
     const event = base.event && { ...base.event, meta };
     // Serialized ahead only for a webhook (or a caller that does not say which channel).
     const forWebhook = t.channelKind === undefined || t.channelKind === 'webhook';

@@ -12,7 +12,7 @@ import { type JobKind, onJobEnqueued } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
 import { Lane } from './lane.ts';
-import { retryDelay } from './limits.ts';
+import { HostPacer, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { DeliveryServices, WorkerCtx } from './ports.ts';
 import { Renderer } from './render.ts';
@@ -67,9 +67,12 @@ export class Worker {
     this.#pollMs = options.pollMs ?? 1_000;
     this.#fanoutWaitMs = options.fanoutWaitMs ?? 1_000;
     const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl);
+    const rate = ctx.config.deliveryHostRate;
+    const hostPacer = rate > 0 ? new HostPacer(rate) : undefined;
     this.#lanes = [...channels.lanes.values()].map(
       (settings) =>
         new Lane(settings, {
+          hostPacer,
           db: ctx.db,
           clock: ctx.clock,
           log: this.#log,

@@ -195,7 +195,14 @@ export async function leasedBatch(
 }
 
 export type DeliveryOutcome =
-  | { id: string; state: 'sent'; via: string; providerId: string | null }
+  | {
+      id: string;
+      state: 'sent';
+      via: string;
+      providerId: string | null;
+      /** A verification the receiver answered: its subscriber, pending until now, is confirmed. */
+      confirmsSubscriber?: boolean;
+    }
   | { id: string; state: 'failed'; via: string; error: string; retryAt: string }
   | { id: string; state: 'dead'; via: string; error: string; disableSubscriber?: string }
   /** Not attempted (breaker open, worker stopping): back in the queue without using an attempt. */
@@ -234,6 +241,7 @@ export async function recordOutcomes(
     for (const o of outcomes) {
       switch (o.state) {
         case 'sent':
+          if (o.confirmsSubscriber) await confirmVerified(trx, o.id, at);
           if (o.providerId === null) {
             const ids = sentVia.get(o.via);
             if (ids) ids.push(o.id);
@@ -322,4 +330,39 @@ export async function recordOutcomes(
         .execute();
     }
   });
+}
+
+/**
+ * The subscriber of a verification its webhook answered becomes confirmed,
+ * with an audit entry as when a person confirms by link. Only a pending one:
+ * one who unsubscribed meanwhile stays unsubscribed.
+ */
+async function confirmVerified(trx: Db, deliveryId: string, at: string): Promise<void> {
+  const row = await trx
+    .selectFrom('deliveries as d')
+    .innerJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .select(['s.id', 's.state'])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (row?.state !== 'pending') return;
+  await trx
+    .updateTable('subscribers')
+    .set({ state: 'confirmed', confirmed_at: at, updated_at: at })
+    .where('id', '=', row.id)
+    .where('state', '=', 'pending')
+    .execute();
+  await trx
+    .insertInto('audit_log')
+    .values({
+      at,
+      actor: 'system',
+      action: 'subscriber.confirm',
+      subject_type: 'subscriber',
+      subject_id: row.id,
+      before: JSON.stringify({ state: 'pending' }),
+      after: JSON.stringify({ state: 'confirmed', how: 'webhook-challenge' }),
+      request_id: null,
+      source: 'worker',
+    })
+    .execute();
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseRetryAfter } from '../../src/channels/types.ts';
-import { CircuitBreaker, RateLimiter, retryDelay } from '../../src/delivery/limits.ts';
+import { CircuitBreaker, HostPacer, RateLimiter, retryDelay, targetHost } from '../../src/delivery/limits.ts';
 
 const policy = { maxAttempts: 8, baseMs: 1000, maxMs: 60_000 };
 
@@ -61,4 +61,41 @@ test('the rate limiter paces sends to its rate', async () => {
   const seconds = (performance.now() - started) / 1000;
   // A burst of 50 is allowed at once; the other 10 take a fifth of a second.
   assert.ok(seconds >= 0.15 && seconds < 1, `${seconds} s`);
+});
+
+test('sends to one host are paced: a second’s worth at once, then one per interval; hosts apart', () => {
+  const pacer = new HostPacer(10);
+  const t0 = 1_000_000;
+  const turns = Array.from({ length: 25 }, (_, i) => pacer.book('hooks.example', `d${i}`, t0) - t0);
+  assert.deepEqual(turns.slice(0, 10), Array(10).fill(0), 'the first ten go at once');
+  assert.deepEqual(
+    turns.slice(10).map((ms) => Math.round(ms)),
+    Array.from({ length: 15 }, (_, i) => (i + 1) * 100),
+    'then one every 100 ms',
+  );
+  assert.equal(pacer.book('other.example', 'x', t0), t0, 'another host is not held up');
+  // Later, the host's budget has come back.
+  assert.equal(pacer.book('hooks.example', 'later', t0 + 60_000), t0 + 60_000);
+});
+
+test('a delivery put back to wait keeps its turn instead of booking behind the others', () => {
+  const pacer = new HostPacer(1);
+  const now = 0;
+  pacer.book('h', 'first', now);
+  const turn = pacer.book('h', 'second', now);
+  assert.equal(turn, 1000);
+  pacer.keep('second', turn);
+  for (let i = 0; i < 5; i++) pacer.book('h', `later${i}`, now);
+  assert.equal(pacer.book('h', 'second', 1000), 1000, 'its own turn, not one after the five booked since');
+});
+
+test('the host of a target is its URL’s, or its push endpoint’s; email and SMS have none', () => {
+  assert.equal(targetHost('webhook', 'https://Hooks.Example.com:8443/x'), 'hooks.example.com');
+  assert.equal(targetHost('slack', 'https://hooks.slack.com/services/T/B/x'), 'hooks.slack.com');
+  assert.equal(
+    targetHost('push', JSON.stringify({ endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: {} })),
+    'fcm.googleapis.com',
+  );
+  assert.equal(targetHost('email', 'a@example.com'), null);
+  assert.equal(targetHost('sms', '+14155550100'), null);
 });

@@ -14,6 +14,9 @@ import type { Db } from '../../src/store/db.ts';
 import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 
+/** The receivers standing in for subscribers listen on 127.0.0.1. */
+const localReceivers = testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
+
 const offered = new Set(['webhook']);
 
 function startWorker(db: Db) {
@@ -40,7 +43,7 @@ eachDialect(
   "a webhook carries only what its audience was told, in Statuspage's incident shape",
   async (db) => {
     const receiver = await startReceiver();
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     const worker = startWorker(db);
     try {
       await addSubscriber(ctx, { webhook: `${receiver.url}/hook` }, offered);
@@ -111,7 +114,7 @@ eachDialect(
 
 eachDialect(test, 'those told of a maintenance hear when it is cancelled', async (db) => {
   const receiver = await startReceiver();
-  const ctx = testCtx(db, { clock: systemClock });
+  const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
   const worker = startWorker(db);
   try {
     await addSubscriber(ctx, { webhook: `${receiver.url}/m` }, offered);
@@ -143,7 +146,7 @@ eachDialect(
   "each channel kind gets the template's variant for it, and the generic text where there is none",
   async (db) => {
     const receiver = await startReceiver();
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     const worker = startWorker(db);
     try {
       await addSubscriber(ctx, { slack: `${receiver.url}/slack` }, new Set(['slack']));

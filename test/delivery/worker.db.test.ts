@@ -18,6 +18,9 @@ import type { Db } from '../../src/store/db.ts';
 import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { type Answer, type Received, startReceiver, waitFor } from '../helpers/receiver.ts';
 
+/** The receivers standing in for subscribers listen on 127.0.0.1. */
+const localReceivers = testConfig({ CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
+
 const offered = new Set(['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push']);
 
 function startWorker(db: Db, channels: ChannelsInput = {}) {
@@ -45,7 +48,7 @@ function verify(secret: string, r: Received): boolean {
 
 eachDialect(test, 'a published update reaches every matching webhook subscriber once, signed', async (db) => {
   const receiver = await startReceiver();
-  const ctx = testCtx(db, { clock: systemClock });
+  const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
   try {
     const api = await createComponent(ctx, { name: 'API' });
     const web = await createComponent(ctx, { name: 'Website' });
@@ -156,7 +159,7 @@ eachDialect(test, '500 and 429 are retried (honouring Retry-After), 400 is not, 
     counts.set(r.url, n + 1);
     return answers[r.url]?.(n) ?? { status: 200 };
   });
-  const ctx = testCtx(db, { clock: systemClock });
+  const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
   try {
     const ids = new Map<string, string>();
     for (const path of Object.keys(answers)) {
@@ -208,7 +211,7 @@ eachDialect(
   'maintenance: notices on scheduling, a reminder before the start, at the start and at the end',
   async (db) => {
     const receiver = await startReceiver();
-    const ctx = testCtx(db, { clock: systemClock });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
     try {
       await addSubscriber(ctx, { webhook: `${receiver.url}/m` }, offered);
       const start = new Date(Date.now() + 2 * 3_600_000).toISOString();

@@ -1,10 +1,15 @@
 /**
  * Adding a subscriber, from the public form, the admin API or an import.
- * Email and SMS need double opt-in unless an admin vouches for consent:
- * until the link is followed, the confirmation is the only thing sent.
- * Webhook, chat and push subscribers are confirmed at once and receive a
- * welcome message (a webhook's carries its signing secret, so only the
- * owner of the URL ever learns it).
+ * What the public form adds is confirmed before anything but the first
+ * message reaches it, so the form cannot aim Crier at someone else: an
+ * email or SMS gets a confirmation link; a chat room (Slack, Teams,
+ * Discord) gets one message with a confirmation link that someone in the
+ * room must open; a webhook gets a verification request it must answer by
+ * echoing its challenge (docs/channels.md), which also hands over its
+ * signing secret, so only the owner of the URL ever learns it. A push
+ * subscription, made by the browser itself, is confirmed at once and gets
+ * a welcome. Staff vouch for what they add through the admin API or an
+ * import: confirmed at once, unless `confirm` asks for the same checks.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -19,6 +24,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { type Contact, ContactFields, contactOf } from './contact.ts';
+import { refusePrivateTarget } from './target.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
 
 const SubscribeFields = {
@@ -51,7 +57,7 @@ export const AddSubscriberInput = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,62}$/)
     .default('public'),
-  /** Send a confirmation first (double opt-in) instead of trusting the admin's word. */
+  /** Confirm first, as the public form does (a link; a challenge for a webhook), instead of trusting the admin's word. */
   confirm: z.boolean().default(false),
 });
 export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
@@ -79,7 +85,7 @@ export function parseContact(input: z.infer<typeof PublicSubscribeInput>): Conta
 export interface UpsertOptions {
   audience: string;
   source: 'public' | 'admin' | 'import';
-  /** Double opt-in for email and SMS. */
+  /** Confirm before sending anything else: a link for email, SMS and chat, a challenge for a webhook. */
   doubleOptIn: boolean;
   /** Kinds this installation can deliver; others are refused. */
   offered: ReadonlySet<string>;
@@ -111,8 +117,9 @@ export async function upsertSubscriber(
       kind: contact.kind,
     });
   }
+  refusePrivateTarget(contact, tx.config.allowPrivateNetwork);
   const now = tx.clock.now().toISOString();
-  const needsConfirm = options.doubleOptIn && (contact.kind === 'email' || contact.kind === 'sms');
+  const needsConfirm = options.doubleOptIn && contact.kind !== 'push';
   const components = [...new Set(componentIds)];
   const existing = await tx.db
     .selectFrom('subscribers')
@@ -184,8 +191,14 @@ export async function upsertSubscriber(
       .values(components.map((component_id) => ({ subscriber_id: row.id, component_id })))
       .execute();
   }
-  // The first message: a confirmation link (double opt-in), or a welcome (webhook, chat, push).
-  const first = needsConfirm ? 'confirmation' : options.source === 'public' ? 'welcome' : null;
+  // The first message: a verification request (webhook) or a confirmation link, or a welcome (push).
+  const first = needsConfirm
+    ? contact.kind === 'webhook'
+      ? 'verification'
+      : 'confirmation'
+    : options.source === 'public'
+      ? 'welcome'
+      : null;
   if (first) {
     await tx.db
       .insertInto('deliveries')
