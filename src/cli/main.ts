@@ -7,6 +7,7 @@ import { runExportCommand } from './commands/export-command.ts';
 import { runInit, runPlanCommand } from './commands/plan-commands.ts';
 import { runRolesCommand } from './commands/roles-command.ts';
 import { runServerCommand } from './commands/server-commands.ts';
+import { runUserCommand } from './commands/user-command.ts';
 import { CliError } from './output.ts';
 
 const usage = `Usage: crier <command> [options]
@@ -20,6 +21,10 @@ Server:
                               (SQLite to PostgreSQL, or back); stop Crier first
   token create --role R --name N
                               create an API token (printed once)
+  user add EMAIL --role R [--name N] [--password-stdin]
+                              add a person who signs in at /console; prints a
+                              one-time invitation link (24 h) unless a password is given
+  user list | set-role EMAIL ROLE | remove EMAIL
 
 Clients of the admin API (CRIER_URL, CRIER_TOKEN):
   component list | add <name> [--description D] [--group G] | set-status <id> <status>
@@ -60,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'plan') return runPlanCommand(config, rest, config.env);
   if (command === 'init') return runInit(config, rest);
   if (command === 'roles') return runRolesCommand(config, rest);
+  if (command === 'user') return runUserCommand(config, rest);
   if (command === 'component' || command === 'incident' || command === 'maintenance') {
     return runClientCommand(config, command, rest);
   }

@@ -20,6 +20,7 @@ export const actions = [
   'delivery.replay',
   'plan.apply',
   'token.manage',
+  'user.manage',
   'audit.read',
 ] as const;
 export type Action = (typeof actions)[number];

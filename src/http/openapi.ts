@@ -180,7 +180,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Manage components, incidents, drafts and approval, maintenances, subscribers and deliveries, ' +
-          'tokens, the plan and the audit log. Request bodies take Statuspage management API field ' +
+          'tokens, users, the plan and the audit log. Request bodies take Statuspage management API field ' +
           'names, bare or wrapped. Errors are `{"error":{"code","message","details"?,"request_id"}}` ' +
           'with the codes of docs/errors.md.',
       },
@@ -194,12 +194,23 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'deliveries', description: 'Each message to each subscriber, and its replay.' },
         { name: 'plan', description: 'The communication plan in force (crier.yaml).' },
         { name: 'tokens', description: 'API tokens and their roles.' },
+        { name: 'users', description: 'People who sign in to the console, and their roles.' },
         { name: 'audit', description: 'Who did what, and when.' },
         { name: 'health', description: 'Liveness and readiness, without a token.' },
         { name: 'status page', description: "The public page's data, without a token." },
       ],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'crier_session',
+            description: 'A console session; unsafe requests must also come from Crier’s origin (CSRF).',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform,
     transformObject: (document) => withoutUnusedSchemas(jsonSchemaTransformObject(document) as Json),

@@ -1,6 +1,7 @@
 /** The HTTP server: admin API, health, and the public routes. */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,8 +17,10 @@ import { planRoutes } from './admin/plan.ts';
 import { subscriberRoutes } from './admin/subscribers.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
+import { userRoutes } from './admin/users.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
 import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-limits.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -122,6 +125,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     ),
   );
 
+  await app.register(cookie);
   await app.register(swagger, swaggerOptions());
 
   await app.register(
@@ -135,6 +139,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(incidentRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
+        await secured.register(userRoutes);
         await secured.register(planRoutes);
         await secured.register(updateRoutes);
         await secured.register(
@@ -145,6 +150,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     { prefix: ADMIN_PREFIX },
   );
 
+  await app.register(consoleRoutes(deps));
   await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
   await app.register(

@@ -16,6 +16,8 @@ export interface Actor {
   /** Where the action came from: an IP address, `cli`, `worker`. */
   readonly source?: string;
   readonly requestId?: string;
+  /** Set when a signed-in person acts through a session (src/services/users/sessions.ts). */
+  readonly userId?: string;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -16,6 +16,9 @@ type Table = keyof Database;
 const tables: readonly { name: Table; key: readonly string[]; serial?: string }[] = [
   { name: 'settings', key: ['key'] },
   { name: 'api_tokens', key: ['id'] },
+  { name: 'users', key: ['id'] },
+  { name: 'sessions', key: ['hash'] },
+  { name: 'sign_in_failures', key: ['key'] },
   { name: 'component_groups', key: ['id'] },
   { name: 'components', key: ['id'] },
   { name: 'component_status_history', key: ['id'], serial: 'id' },

@@ -157,6 +157,40 @@ interface ApiTokenTable {
   revoked_at: string | null;
 }
 
+interface UserTable {
+  id: string;
+  /** Lower-cased; unique. */
+  email: string;
+  name: string;
+  role: string;
+  /** `scrypt$N$r$p$salt$hash` (src/services/users/password.ts); null until the invitation is used. */
+  password_hash: string | null;
+  /** SHA-256 of the one-time invitation secret; null once used. */
+  invitation_hash: string | null;
+  invitation_expires_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+interface SessionTable {
+  /** SHA-256 of the cookie's secret, hex. */
+  hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute expiry; the idle one is counted from last_seen_at. */
+  expires_at: string;
+  address: string | null;
+}
+
+interface SignInFailureTable {
+  /** `account:<email>` or `address:<ip>`. */
+  key: string;
+  window_start: string;
+  count: number;
+}
+
 interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -312,6 +346,9 @@ export interface Database {
   maintenance_components: MaintenanceComponentTable;
   maintenance_updates: MaintenanceUpdateTable;
   api_tokens: ApiTokenTable;
+  users: UserTable;
+  sessions: SessionTable;
+  sign_in_failures: SignInFailureTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
   subscribers: SubscriberTable;
@@ -331,5 +368,6 @@ export type IncidentUpdateRow = Selectable<IncidentUpdateTable>;
 export type MaintenanceRow = Selectable<MaintenanceTable>;
 export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type UserRow = Selectable<UserTable>;
 export type SubscriberRow = Selectable<SubscriberTable>;
 export type OutboxJobRow = Selectable<OutboxJobTable>;

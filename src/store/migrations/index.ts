@@ -9,6 +9,7 @@ import * as m0004 from './0004_plan.ts';
 import * as m0005 from './0005_active_deliveries.ts';
 import * as m0006 from './0006_plan_origin.ts';
 import * as m0007 from './0007_token_fingerprints.ts';
+import * as m0008 from './0008_users.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0005_active_deliveries': m0005,
   '0006_plan_origin': m0006,
   '0007_token_fingerprints': m0007,
+  '0008_users': m0008,
 };

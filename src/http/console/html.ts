@@ -1,0 +1,68 @@
+/**
+ * HTML for the console, written as tagged templates that escape every
+ * value: `html\`<p>${text}</p>\`` cannot put markup from `text` on the page.
+ * Only another `html` fragment passes through unescaped. Attribute values
+ * are always written in double quotes.
+ */
+import { escapeHtml } from '../../domain/html.ts';
+
+export class Html {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+}
+
+function render(value: unknown): string {
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  if (value === null || value === undefined || value === false) return '';
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += render(value) + (strings[i + 1] ?? '');
+  });
+  return new Html(out);
+}
+
+export interface Page {
+  title: string;
+  main: Html;
+  /** The signed-in person, for the header; absent on the sign-in and invitation pages. */
+  user?: { name: string; email: string; role: string } | undefined;
+  /** A message for the top of the page: what just happened, or what went wrong. */
+  notice?: { kind: 'ok' | 'error'; text: string } | undefined;
+}
+
+export function layout(page: Page): string {
+  const { user, notice } = page;
+  return `<!doctype html>${
+    html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+<title>${page.title} · Crier console</title>
+<link rel="stylesheet" href="/console/console.css">
+</head>
+<body>
+<header class="top">
+<a class="brand" href="/console">Crier console</a>
+${
+  user &&
+  html`<nav aria-label="Console"><a href="/console">Incidents</a></nav>
+<div class="who"><span>${user.name} <small>(${user.role.replace('_', ' ')})</small></span>
+<form method="post" action="/console/sign-out"><button type="submit" class="link">Sign out</button></form></div>`
+}
+</header>
+<main id="main">
+${notice && html`<p class="notice ${notice.kind}" role="${notice.kind === 'error' ? 'alert' : 'status'}">${notice.text}</p>`}
+${page.main}
+</main>
+</body>
+</html>`.value
+  }`;
+}

@@ -1,0 +1,98 @@
+/**
+ * The console at /console: server-rendered pages and forms, no script
+ * (docs/adr/0013-console-server-rendered.md). Pages behind sign-in resolve
+ * the session first; a page asked for without one sends the browser to the
+ * sign-in page, saying why when a session has ended.
+ */
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { assertCan } from '../../domain/permissions.ts';
+import type { Ctx } from '../../services/context.ts';
+import {
+  resolveSession,
+  type SessionUser,
+  sessionActor,
+  signOutEverywhere,
+} from '../../services/users/sessions.ts';
+import type { BaseCtx } from '../auth.ts';
+import { httpStatusOf, toCrierError } from '../errors.ts';
+import { assertSameOrigin, clearSessionCookie, sessionSecret } from '../session.ts';
+import { html } from './html.ts';
+import { sendPage, signInRoutes } from './sign-in.ts';
+import { consoleCss } from './style.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    consoleUser: SessionUser | null;
+  }
+}
+
+/** The context a console page acts in: the signed-in person, under the same permission table as the API. */
+function personCtx(base: BaseCtx, request: FastifyRequest): Ctx {
+  const user = request.consoleUser;
+  if (user === null) throw new Error('personCtx outside a signed-in page');
+  return {
+    ...base,
+    log: base.log.child({ request_id: String(request.id) }),
+    actor: sessionActor(user, request.ip, String(request.id)),
+  };
+}
+
+export function consoleRoutes(base: BaseCtx) {
+  return async (app: FastifyInstance) => {
+    // Forms only, and small: the console posts nothing else.
+    await app.register(formbody, { bodyLimit: 64 * 1024 });
+    // Errors as a page, not JSON: what went wrong, and a way back.
+    app.setErrorHandler((err, req, reply) => {
+      const known = toCrierError(err);
+      const status = httpStatusOf[known.code];
+      if (status >= 500) req.log.error({ err }, 'console request failed');
+      return sendPage(reply, status, {
+        title: 'Something went wrong',
+        user: req.consoleUser ?? undefined,
+        notice: {
+          kind: 'error',
+          text: status >= 500 ? 'Crier could not do that; try again.' : known.message,
+        },
+        main: html`<p><a href="/console">Back to the console</a></p>`,
+      });
+    });
+    app.get('/console/console.css', async (_req, reply) =>
+      reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(consoleCss),
+    );
+    await app.register(signInRoutes(base));
+
+    await app.register(async (signedIn) => {
+      signedIn.decorateRequest('consoleUser', null);
+      signedIn.addHook('onRequest', async (req, reply) => {
+        const secret = sessionSecret(req);
+        const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
+        if (user === null) {
+          if (secret !== null) clearSessionCookie(reply, base.config);
+          const to = secret === null ? '/console/sign-in' : '/console/sign-in?ended=1';
+          return reply.redirect(to, 303);
+        }
+        assertSameOrigin(req, base.config);
+        assertCan(user.role, 'read');
+        req.consoleUser = user;
+      });
+
+      signedIn.get('/console', async (req, reply) => {
+        const user = req.consoleUser as SessionUser;
+        return sendPage(reply, 200, {
+          title: 'Console',
+          user,
+          main: html`<h1>Hello, ${user.name}</h1>
+<p class="muted">Signed in as ${user.email}.</p>
+<form method="post" action="/console/sign-out-everywhere"><button type="submit" class="secondary">Sign out everywhere</button></form>`,
+        });
+      });
+
+      signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
+        await signOutEverywhere(personCtx(base, req));
+        clearSessionCookie(reply, base.config);
+        return reply.redirect('/console/sign-in', 303);
+      });
+    });
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The console's doors: sign in, set a password from an invitation, sign
+ * out, sign out everywhere. Forms post back to the same origin; every POST
+ * is checked against CSRF, the sign-in too (so no other site can sign a
+ * browser in as someone else).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { CrierError } from '../../domain/errors.ts';
+import type { Ctx } from '../../services/context.ts';
+import { minPasswordLength } from '../../services/users/password.ts';
+import { resolveSession, sessionActor, signIn, signOut } from '../../services/users/sessions.ts';
+import { acceptInvitation, findInvitation } from '../../services/users/users.ts';
+import type { BaseCtx } from '../auth.ts';
+import { assertSameOrigin, clearSessionCookie, sessionSecret, setSessionCookie } from '../session.ts';
+import { html, layout, type Page } from './html.ts';
+
+type Form = Record<string, string | string[] | undefined>;
+
+function field(body: unknown, name: string): string {
+  const value = (body as Form | null)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function sendPage(reply: FastifyReply, status: number, page: Page): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(layout(page));
+}
+
+function anonymousCtx(base: BaseCtx, request: FastifyRequest): Ctx {
+  return {
+    ...base,
+    log: base.log.child({ request_id: String(request.id) }),
+    actor: { id: 'public', role: 'viewer', source: request.ip, requestId: String(request.id) },
+  };
+}
+
+function signInForm(email = ''): Page['main'] {
+  return html`<h1>Sign in</h1>
+<form class="stack" method="post" action="/console/sign-in">
+<label>Email <input type="email" name="email" autocomplete="username" required value="${email}"></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>`;
+}
+
+function passwordForm(secret: string, email: string): Page['main'] {
+  return html`<h1>Set your password</h1>
+<p>For <strong>${email}</strong>. At least ${minPasswordLength} characters.</p>
+<form class="stack" method="post" action="/console/invitation/${encodeURIComponent(secret)}">
+<input type="hidden" name="username" value="${email}" autocomplete="username">
+<label>New password <input type="password" name="password" autocomplete="new-password" required minlength="${minPasswordLength}"></label>
+<label>The same again <input type="password" name="confirm" autocomplete="new-password" required minlength="${minPasswordLength}"></label>
+<button type="submit">Set password</button>
+</form>`;
+}
+
+export function signInRoutes(base: BaseCtx) {
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: { ended?: string } }>('/console/sign-in', async (req, reply) =>
+      sendPage(reply, 200, {
+        title: 'Sign in',
+        main: signInForm(),
+        notice:
+          req.query.ended === undefined
+            ? undefined
+            : {
+                kind: 'error',
+                text: 'Your session has ended (signed out, or unused too long). Sign in again.',
+              },
+      }),
+    );
+
+    app.post('/console/sign-in', async (req, reply) => {
+      assertSameOrigin(req, base.config);
+      const email = field(req.body, 'email');
+      try {
+        const session = await signIn(anonymousCtx(base, req), {
+          email,
+          password: field(req.body, 'password'),
+          address: req.ip,
+        });
+        setSessionCookie(reply, base.config, session.secret);
+        return reply.redirect('/console', 303);
+      } catch (err) {
+        if (!(err instanceof CrierError)) throw err;
+        if (err.code === 'rate_limited') reply.header('retry-after', '900');
+        const status = err.code === 'rate_limited' ? 429 : 401;
+        return sendPage(reply, status, {
+          title: 'Sign in',
+          main: signInForm(email),
+          notice: { kind: 'error', text: err.message },
+        });
+      }
+    });
+
+    app.get<{ Params: { secret: string } }>('/console/invitation/:secret', async (req, reply) => {
+      reply.header('referrer-policy', 'no-referrer');
+      const invited = await findInvitation(base.db, req.params.secret, base.clock.now());
+      if (!invited) return invitationGone(reply);
+      return sendPage(reply, 200, {
+        title: 'Set your password',
+        main: passwordForm(req.params.secret, invited.email),
+      });
+    });
+
+    app.post<{ Params: { secret: string } }>('/console/invitation/:secret', async (req, reply) => {
+      assertSameOrigin(req, base.config);
+      reply.header('referrer-policy', 'no-referrer');
+      const { secret } = req.params;
+      const invited = await findInvitation(base.db, secret, base.clock.now());
+      if (!invited) return invitationGone(reply);
+      const password = field(req.body, 'password');
+      const again = (text: string) =>
+        sendPage(reply, 400, {
+          title: 'Set your password',
+          main: passwordForm(secret, invited.email),
+          notice: { kind: 'error', text },
+        });
+      if (password !== field(req.body, 'confirm')) return again('The two passwords differ.');
+      try {
+        await acceptInvitation(anonymousCtx(base, req), secret, password);
+      } catch (err) {
+        if (err instanceof ZodError) return again(err.issues.map((i) => i.message).join(' '));
+        if (err instanceof CrierError && err.code === 'invitation_invalid') return invitationGone(reply);
+        throw err;
+      }
+      return sendPage(reply, 200, {
+        title: 'Sign in',
+        main: signInForm(invited.email),
+        notice: { kind: 'ok', text: 'Your password is set. Sign in with it now.' },
+      });
+    });
+
+    app.post('/console/sign-out', async (req, reply) => {
+      assertSameOrigin(req, base.config);
+      const secret = sessionSecret(req);
+      const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
+      if (secret !== null && user !== null) {
+        await signOut(
+          { ...anonymousCtx(base, req), actor: sessionActor(user, req.ip, String(req.id)) },
+          secret,
+        );
+      }
+      clearSessionCookie(reply, base.config);
+      return reply.redirect('/console/sign-in', 303);
+    });
+  };
+}
+
+function invitationGone(reply: FastifyReply): FastifyReply {
+  return sendPage(reply, 404, {
+    title: 'Invitation',
+    main: html`<h1>This link no longer works</h1>
+<p>An invitation link works once, for 24 hours. Ask an admin for a new one, or <a href="/console/sign-in">sign in</a>.</p>`,
+  });
+}
