@@ -40,7 +40,8 @@ function personCtx(base: BaseCtx, request: FastifyRequest): Ctx {
 
 export function consoleRoutes(base: BaseCtx) {
   return async (app: FastifyInstance) => {
-    // Forms only, and small: the console posts nothing else.
+    // Forms only, and small: the console posts nothing else (other types: 415).
+    app.removeAllContentTypeParsers();
     await app.register(formbody, { bodyLimit: 64 * 1024 });
     // Errors as a page, not JSON: what went wrong, and a way back.
     app.setErrorHandler((err, req, reply) => {
@@ -64,7 +65,8 @@ export function consoleRoutes(base: BaseCtx) {
 
     await app.register(async (signedIn) => {
       signedIn.decorateRequest('consoleUser', null);
-      signedIn.addHook('onRequest', async (req, reply) => {
+      // After the body is read, so an oversized or foreign body is refused (413, 415) before anything else.
+      signedIn.addHook('preValidation', async (req, reply) => {
         const secret = sessionSecret(req);
         const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
         if (user === null) {
