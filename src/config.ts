@@ -88,7 +88,12 @@ const Env = z
     CRIER_PAGE_LINKS: pageLinks.optional(),
     CRIER_PAGE_TIME_ZONE: timeZone.default('UTC'),
     CRIER_EXPORT_DIR: z.string().min(1).optional(),
-    CRIER_EXPORT_S3_URL: httpUrl.optional(),
+    CRIER_EXPORT_S3_URL: httpUrl
+      .refine(
+        (u) => new URL(u).pathname.replace(/\//g, '') !== '',
+        'must name the bucket: https://endpoint/bucket[/prefix]',
+      )
+      .optional(),
     CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
     CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -110,15 +115,13 @@ const Env = z
       .max(2 ** 40)
       .default(64 * 2 ** 20),
   })
-  .refine(
-    (e) => !e.CRIER_EXPORT_S3_URL || (e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY),
-    {
-      path: ['CRIER_EXPORT_S3_URL'],
-      message: 'needs CRIER_EXPORT_S3_ACCESS_KEY_ID and CRIER_EXPORT_S3_SECRET_ACCESS_KEY',
-      // Checked even when other variables are bad, so one start lists every problem.
-      when: () => true,
-    },
-  );
+  .refine((e) => !e.CRIER_EXPORT_S3_ACCESS_KEY_ID === !e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY, {
+    path: ['CRIER_EXPORT_S3_ACCESS_KEY_ID'],
+    message:
+      'CRIER_EXPORT_S3_ACCESS_KEY_ID and CRIER_EXPORT_S3_SECRET_ACCESS_KEY go together (or leave both out to use the AWS default chain)',
+    // Checked even when other variables are bad, so one start lists every problem.
+    when: () => true,
+  });
 
 export interface Config {
   readonly port: number;
@@ -191,8 +194,9 @@ export interface Config {
       | {
           readonly url: string;
           readonly region: string;
-          readonly accessKeyId: string;
-          readonly secretAccessKey: string;
+          /** Both or neither: without them, the AWS SDK's default chain finds credentials. */
+          readonly accessKeyId: string | undefined;
+          readonly secretAccessKey: string | undefined;
         }
       | undefined;
   };
@@ -257,15 +261,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     export: Object.freeze({
       dir: e.CRIER_EXPORT_DIR ? path.resolve(e.CRIER_EXPORT_DIR) : undefined,
-      s3:
-        e.CRIER_EXPORT_S3_URL && e.CRIER_EXPORT_S3_ACCESS_KEY_ID && e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY
-          ? {
-              url: e.CRIER_EXPORT_S3_URL.replace(/\/+$/, ''),
-              region: e.CRIER_EXPORT_S3_REGION,
-              accessKeyId: e.CRIER_EXPORT_S3_ACCESS_KEY_ID,
-              secretAccessKey: e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY,
-            }
-          : undefined,
+      s3: e.CRIER_EXPORT_S3_URL
+        ? {
+            url: e.CRIER_EXPORT_S3_URL.replace(/\/+$/, ''),
+            region: e.CRIER_EXPORT_S3_REGION,
+            accessKeyId: e.CRIER_EXPORT_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
     }),
   });
 }

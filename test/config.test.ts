@@ -54,11 +54,24 @@ test("the worker's metrics port is off unless set, and must be a port number", (
     assert.throws(() => loadConfig({ CRIER_WORKER_METRICS_PORT: bad }), /CRIER_WORKER_METRICS_PORT/);
 });
 
-test('an S3 export without keys is listed with the other bad variables', () => {
+test('an S3 export with one key of the pair, or no bucket, is listed with the other bad variables', () => {
   assert.throws(
-    () => loadConfig({ CRIER_EXPORT_S3_URL: 'https://bucket.example', PORT: 'x' }),
+    () =>
+      loadConfig({
+        CRIER_EXPORT_S3_URL: 'https://s3.example/bucket',
+        CRIER_EXPORT_S3_ACCESS_KEY_ID: 'AKID',
+        PORT: 'x',
+      }),
     (err: unknown) => err instanceof ConfigError && err.problems.length === 2,
   );
+  assert.throws(
+    () => loadConfig({ CRIER_EXPORT_S3_URL: 'https://bucket.example/' }),
+    /CRIER_EXPORT_S3_URL: must name the bucket/,
+  );
+  // Without keys, the AWS SDK's default chain finds credentials.
+  const chain = loadConfig({ CRIER_EXPORT_S3_URL: 'https://s3.example/bucket' });
+  assert.equal(chain.export.s3?.accessKeyId, undefined);
+  assert.equal(chain.export.s3?.url, 'https://s3.example/bucket');
 });
 
 test('secret tokens in paths are not written to the logs', () => {

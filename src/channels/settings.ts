@@ -68,11 +68,32 @@ export const NoticeUrl = {
   url: Secret.optional().describe('An incoming-webhook URL of your own room, for notices (a secret).'),
 };
 
-/** Amazon Web Services channels: the region, keys, and another endpoint than AWS's. */
+/**
+ * Amazon Web Services channels: the region, and the keys when the plan gives
+ * them; without keys, the SDK's default chain finds credentials (environment,
+ * shared config and SSO profiles, ECS and EC2 roles).
+ */
 export const Aws = {
   region: z.string().min(1),
-  access_key_id: Secret,
-  secret_access_key: Secret,
+  access_key_id: Secret.optional().describe(
+    'A secret (write env:NAME), with secret_access_key; leave both out to use the AWS SDK’s default chain.',
+  ),
+  secret_access_key: Secret.optional(),
   session_token: Secret.optional(),
+  profile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('A profile of the shared AWS config files, when the keys are not given.'),
   endpoint: z.url().optional().describe('Another endpoint than AWS’s (a VPC endpoint, a local stand-in).'),
 };
+
+/** Both keys or neither: one alone is a mistake, not a reason to fall back to the default chain. */
+export function awsKeysCheck(s: {
+  access_key_id?: string | undefined;
+  secret_access_key?: string | undefined;
+}) {
+  return !s.access_key_id === !s.secret_access_key
+    ? undefined
+    : 'access_key_id and secret_access_key go together (or leave both out to use the default chain)';
+}

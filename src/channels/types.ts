@@ -149,6 +149,8 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   readonly settings: S;
   /** Which of them are secrets: described as such in the schema, never shown by the admin API. */
   readonly secrets: readonly (keyof S & string)[];
+  /** A rule across its settings (both keys or neither): what is wrong, or nothing. */
+  check?(settings: SettingsOf<T, S>): string | undefined;
   lane(settings: SettingsOf<T, S>): LaneDefaults;
   /** Where `sendToChannel` notices go: a room of the plan's own (a broadcast's account by default). */
   notices?(settings: SettingsOf<T, S>): Target | undefined;
@@ -168,6 +170,10 @@ export function defineChannel<const T extends string, S extends z.ZodRawShape>(
 ): ChannelModule<T, S> {
   const schema = z
     .strictObject({ type: z.literal(definition.type), ...definition.settings, ...Limits })
+    .superRefine((settings, ctx) => {
+      const problem = definition.check?.(settings as SettingsOf<T, S>);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .describe(`A channel of type ${definition.type}.`) as unknown as Full<T, S>;
   return { ...definition, schema };
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Entry } from './entries.ts';
 import { CACHE_CONTROL } from './entries.ts';
-import { putObject, type S3Target } from './s3.ts';
+import { openBucket, type S3Target } from './s3.ts';
 import { exportPathOf, NOT_FOUND_PATH, type SurfaceFile } from './surface.ts';
 
 export interface ExportFile {
@@ -59,6 +59,7 @@ export async function writeToDir(dir: string, files: readonly ExportFile[]): Pro
 export interface ExportTarget {
   name: string;
   put(files: readonly ExportFile[]): Promise<void>;
+  close?(): void;
 }
 
 export function dirTarget(dir: string): ExportTarget {
@@ -66,11 +67,13 @@ export function dirTarget(dir: string): ExportTarget {
 }
 
 export function s3Target(target: S3Target): ExportTarget {
+  const bucket = openBucket(target);
   return {
     name: `s3:${target.url}`,
     async put(files) {
-      for (const f of files) await putObject(target, f.file, f.body, f.type, CACHE_CONTROL);
+      for (const f of files) await bucket.put(f.file, f.body, f.type, CACHE_CONTROL);
     },
+    close: () => bucket.close(),
   };
 }
 
@@ -152,5 +155,6 @@ export class Exporter {
   close(): void {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#target.close?.();
   }
 }

@@ -47,5 +47,12 @@ test('page and export settings are read and checked once, with every problem lis
       'CRIER_PAGE_TIME_ZONE',
     ]);
   }
-  assert.throws(() => loadConfig({ CRIER_EXPORT_S3_URL: 'https://s3.example/bucket' }), /ACCESS_KEY_ID/);
+  assert.throws(
+    () =>
+      loadConfig({
+        CRIER_EXPORT_S3_URL: 'https://s3.example/bucket',
+        CRIER_EXPORT_S3_SECRET_ACCESS_KEY: 'x',
+      }),
+    /ACCESS_KEY_ID/,
+  );
 });
