@@ -6,6 +6,7 @@
  * check.ts. Every section is optional so a plan can grow from a single
  * `channels:` block; `crier plan check` says what a complete plan lacks.
  */
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { impacts } from '../domain/components.ts';
 import { durationPattern } from '../domain/duration.ts';
@@ -33,6 +34,13 @@ const PageSection = z.strictObject({
     .string()
     .default('UTC')
     .describe('IANA time zone in which times appear in messages (Europe/Paris).'),
+  default_region: z
+    .string()
+    .refine(isSupportedCountry, 'an ISO 3166-1 country code with a telephone numbering plan (US, FR)')
+    .optional()
+    .describe(
+      'The country whose national format subscribers may write phone numbers in ((415) 555-0100 for US); without it, numbers start with + and the country code. Stored as E.164 either way.',
+    ),
 });
 
 const RoleSpec = z

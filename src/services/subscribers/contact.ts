@@ -3,17 +3,27 @@
  * schema per kind. The normalised form (`key`) is what makes a contact
  * unique within an audience.
  */
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { SubscriberKind } from '../../channels/types.ts';
 
 const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 
-/** E.164: a plus, a country code, up to 15 digits in all. Spaces, dots and dashes are dropped. */
-const PhoneNumber = z
-  .string()
-  .max(40)
-  .transform((v) => v.replace(/[\s().-]/g, ''))
-  .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550100'));
+/**
+ * A subscriber's phone number, checked against the numbering plan of its
+ * country (libphonenumber's full metadata: a number too short or in a range
+ * no operator was given is refused) and stored as E.164. With the plan's
+ * `page.default_region`, a national form is read in that country.
+ */
+function phoneNumberOf(text: string, region: string | undefined): string | { problem: string } {
+  const number = parsePhoneNumberFromString(text, region as CountryCode | undefined);
+  if (number?.isValid()) return number.number;
+  return {
+    problem: region
+      ? `is not a valid phone number: write it with + and the country code (+14155550100), or as a national number of ${region}`
+      : 'is not a valid phone number: write it with + and the country code, such as +14155550100',
+  };
+}
 
 const PushSubscription = z.object({
   endpoint: z.url({ protocol: /^https$/ }).max(2000),
@@ -23,7 +33,7 @@ const PushSubscription = z.object({
 
 export const ContactFields = {
   email: z.email().max(254),
-  phone: PhoneNumber,
+  phone: z.string().max(40),
   webhook: httpsUrl(),
   // Any URL: Slack- and Discord-compatible receivers exist (Mattermost, self-hosted bridges); the
   // private-network guard, not a host list, is what keeps these requests where they belong.
@@ -52,8 +62,14 @@ export interface Contact {
   key: string;
 }
 
-/** The one contact in an input that names exactly one; throws a ZodError-shaped message otherwise. */
-export function contactOf(input: Partial<Record<keyof typeof ContactFields, unknown>>): Contact | string {
+/**
+ * The one contact in an input that names exactly one, or what is wrong.
+ * `region` is the plan's `page.default_region`, for national phone numbers.
+ */
+export function contactOf(
+  input: Partial<Record<keyof typeof ContactFields, unknown>>,
+  region: string | undefined,
+): Contact | string {
   const given = (Object.keys(contactFieldKinds) as (keyof typeof ContactFields)[]).filter(
     (k) => input[k] !== undefined && input[k] !== null && input[k] !== '',
   );
@@ -63,6 +79,11 @@ export function contactOf(input: Partial<Record<keyof typeof ContactFields, unkn
   const parsed = ContactFields[field].safeParse(input[field]);
   if (!parsed.success) return `${field}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`;
   const data = parsed.data;
+  if (field === 'phone') {
+    const number = phoneNumberOf(String(data), region);
+    if (typeof number !== 'string') return `phone: ${number.problem}`;
+    return { kind, value: number, key: number };
+  }
   if (field === 'push') {
     const sub = PushSubscription.safeParse(typeof data === 'string' ? safeJson(data) : data);
     if (!sub.success) return 'push: must be a PushSubscription with endpoint and keys';

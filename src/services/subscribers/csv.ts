@@ -20,7 +20,7 @@ import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
 import { type Contact, contactOf } from './contact.ts';
 import { csvFailure, csvParser, csvRecords, isBlank, type ParsedRow, undefuse } from './csv-read.ts';
-import { upsertSubscriber } from './subscribe.ts';
+import { defaultRegion, upsertSubscriber } from './subscribe.ts';
 
 const contactColumns = ['email', 'phone', 'webhook', 'slack', 'teams', 'discord'] as const;
 const importColumns = [...contactColumns, 'component_ids', 'locale'] as const;
@@ -170,6 +170,7 @@ async function importSpooled(
   const knownComponents = new Set(
     (await ctx.db.selectFrom('components').select('id').execute()).map((c) => c.id),
   );
+  const region = await defaultRegion(ctx.db);
   let batch: { line: number; contact: Contact; components: string[]; locale: string | undefined }[] = [];
   const problem = (at: number, message: string) => {
     result.invalid += 1;
@@ -224,7 +225,7 @@ async function importSpooled(
       continue;
     }
     for (const column of given) {
-      const contact = contactOf({ [column]: record[column] });
+      const contact = contactOf({ [column]: record[column] }, region);
       if (typeof contact === 'string') {
         problem(line, contact);
         continue;

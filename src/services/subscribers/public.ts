@@ -9,7 +9,7 @@ import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
 import { actingAs, type Ctx } from '../context.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
+import { defaultRegion, PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
 
 /** A fixed-window counter per key, in memory: enough for one process's public form. */
 class RateLimit {
@@ -59,7 +59,7 @@ export async function publicSubscribe(
   offered: ReadonlySet<string>,
 ): Promise<typeof subscribeAnswer> {
   const input = PublicSubscribeInput.parse(raw);
-  const contact = parseContact(input);
+  const contact = parseContact(input, await defaultRegion(ctx.db));
   const now = ctx.clock.now().getTime();
   if (!limits.perAddress.hit(from, now) || !limits.perContact.hit(`${contact.kind}:${contact.key}`, now)) {
     throw new CrierError('rate_limited', 'Too many subscription requests; try again later.');

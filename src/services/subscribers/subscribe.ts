@@ -16,12 +16,14 @@ import { z } from 'zod';
 import { newWebhookSecret } from '../../channels/webhook.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { unsupportedLocale } from '../../domain/not-yet-supported.ts';
+import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
+import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { type Contact, ContactFields, contactOf } from './contact.ts';
 import { refusePrivateTarget } from './target.ts';
@@ -64,16 +66,28 @@ export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
 
 const token = () => randomBytes(24).toString('base64url');
 
-export function parseContact(input: z.infer<typeof PublicSubscribeInput>): Contact {
-  const contact = contactOf({
-    email: input.email,
-    phone: input.phone ?? input.phone_number,
-    webhook: input.webhook ?? input.endpoint,
-    slack: input.slack,
-    teams: input.teams,
-    discord: input.discord,
-    push: input.push,
-  });
+/** The country national phone numbers are read in: the plan's `page.default_region`. */
+export async function defaultRegion(db: Db): Promise<string | undefined> {
+  return (await currentPlan(db))?.page?.default_region;
+}
+
+/** The one contact the input names, checked; a national phone number is read in `region`. */
+export function parseContact(
+  input: z.infer<typeof PublicSubscribeInput>,
+  region: string | undefined,
+): Contact {
+  const contact = contactOf(
+    {
+      email: input.email,
+      phone: input.phone ?? input.phone_number,
+      webhook: input.webhook ?? input.endpoint,
+      slack: input.slack,
+      teams: input.teams,
+      discord: input.discord,
+      push: input.push,
+    },
+    region,
+  );
   if (typeof contact === 'string') {
     throw new CrierError('validation_failed', 'The subscription is not valid.', [
       { path: 'contact', message: contact },
@@ -234,7 +248,7 @@ export async function addSubscriber(
 ): Promise<SubscriberView> {
   authorize(ctx, 'subscriber.write');
   const input = AddSubscriberInput.parse(raw);
-  const contact = parseContact(input);
+  const contact = parseContact(input, await defaultRegion(ctx.db));
   return withTransaction(ctx, async (tx) => {
     await requireComponents(tx.db, input.component_ids ?? []);
     const result = await upsertSubscriber(tx, contact, input.component_ids ?? [], input.locale, {
