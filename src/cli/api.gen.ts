@@ -780,7 +780,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay dead deliveries */
+        /** Replay dead deliveries: of an incident, an update, a channel, or all of them */
         post: operations["replayDeliveries"];
         delete?: never;
         options?: never;
@@ -1026,6 +1026,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReplayInputInput: {
+            incident_id?: string;
+            update_id?: string;
+            subject_id?: string;
+            channel?: string;
+            /** @constant */
+            all?: true;
+        };
         Component: {
             id: string;
             name: string;
@@ -4734,10 +4742,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    subject_id?: string;
-                    channel?: string;
-                };
+                "application/json": components["schemas"]["ReplayInputInput"];
             };
         };
         responses: {

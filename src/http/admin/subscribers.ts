@@ -10,6 +10,7 @@ import {
   ReplayInput,
   ReplayResult,
   replayDeliveries,
+  replayDelivery,
 } from '../../services/subscribers/manage.ts';
 import {
   countSubscribers,
@@ -202,7 +203,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
         config: { action: 'delivery.replay' },
         schema: {
           operationId: 'replayDeliveries',
-          summary: 'Replay dead deliveries',
+          summary: 'Replay dead deliveries: of an incident, an update, a channel, or all of them',
           tags: deliveryTags,
           body: ReplayInput,
           response: { 200: ReplayResult },
@@ -223,7 +224,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
           response: { 200: ReplayResult },
         },
       },
-      async (req) => replayDeliveries(req.ctx, {}, req.params.id),
+      async (req) => replayDelivery(req.ctx, req.params.id),
     );
 
     app.get(
