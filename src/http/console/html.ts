@@ -55,7 +55,8 @@ ${
   user &&
   html`<nav aria-label="Console"><a href="/console">Incidents</a></nav>
 <div class="who"><span>${user.name} <small>(${user.role.replace('_', ' ')})</small></span>
-<form method="post" action="/console/sign-out"><button type="submit" class="link">Sign out</button></form></div>`
+<form method="post" action="/console/sign-out"><button type="submit" class="link">Sign out</button></form>
+<form method="post" action="/console/sign-out-everywhere"><button type="submit" class="link">Sign out everywhere</button></form></div>`
 }
 </header>
 <main id="main">

@@ -5,38 +5,17 @@
  * sign-in page, saying why when a session has ended.
  */
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { assertCan } from '../../domain/permissions.ts';
-import type { Ctx } from '../../services/context.ts';
-import {
-  resolveSession,
-  type SessionUser,
-  sessionActor,
-  signOutEverywhere,
-} from '../../services/users/sessions.ts';
+import { resolveSession, signOutEverywhere } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { httpStatusOf, toCrierError } from '../errors.ts';
 import { assertSameOrigin, clearSessionCookie, sessionSecret } from '../session.ts';
 import { html } from './html.ts';
-import { sendPage, signInRoutes } from './sign-in.ts';
+import { incidentRoutes } from './incidents.ts';
+import { personCtx, sendPage } from './page.ts';
+import { signInRoutes } from './sign-in.ts';
 import { consoleCss } from './style.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    consoleUser: SessionUser | null;
-  }
-}
-
-/** The context a console page acts in: the signed-in person, under the same permission table as the API. */
-function personCtx(base: BaseCtx, request: FastifyRequest): Ctx {
-  const user = request.consoleUser;
-  if (user === null) throw new Error('personCtx outside a signed-in page');
-  return {
-    ...base,
-    log: base.log.child({ request_id: String(request.id) }),
-    actor: sessionActor(user, request.ip, String(request.id)),
-  };
-}
 
 export function consoleRoutes(base: BaseCtx) {
   return async (app: FastifyInstance) => {
@@ -79,16 +58,7 @@ export function consoleRoutes(base: BaseCtx) {
         req.consoleUser = user;
       });
 
-      signedIn.get('/console', async (req, reply) => {
-        const user = req.consoleUser as SessionUser;
-        return sendPage(reply, 200, {
-          title: 'Console',
-          user,
-          main: html`<h1>Hello, ${user.name}</h1>
-<p class="muted">Signed in as ${user.email}.</p>
-<form method="post" action="/console/sign-out-everywhere"><button type="submit" class="secondary">Sign out everywhere</button></form>`,
-        });
-      });
+      await signedIn.register(incidentRoutes(base));
 
       signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
         await signOutEverywhere(personCtx(base, req));

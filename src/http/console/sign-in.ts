@@ -4,39 +4,16 @@
  * is checked against CSRF, the sign-in too (so no other site can sign a
  * browser in as someone else).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ZodError } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
-import type { Ctx } from '../../services/context.ts';
 import { minPasswordLength } from '../../services/users/password.ts';
 import { resolveSession, sessionActor, signIn, signOut } from '../../services/users/sessions.ts';
 import { acceptInvitation, findInvitation } from '../../services/users/users.ts';
 import type { BaseCtx } from '../auth.ts';
 import { assertSameOrigin, clearSessionCookie, sessionSecret, setSessionCookie } from '../session.ts';
-import { html, layout, type Page } from './html.ts';
-
-type Form = Record<string, string | string[] | undefined>;
-
-function field(body: unknown, name: string): string {
-  const value = (body as Form | null)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-export function sendPage(reply: FastifyReply, status: number, page: Page): FastifyReply {
-  return reply
-    .code(status)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(layout(page));
-}
-
-function anonymousCtx(base: BaseCtx, request: FastifyRequest): Ctx {
-  return {
-    ...base,
-    log: base.log.child({ request_id: String(request.id) }),
-    actor: { id: 'public', role: 'viewer', source: request.ip, requestId: String(request.id) },
-  };
-}
+import { html, type Page } from './html.ts';
+import { anonymousCtx, field, sendPage } from './page.ts';
 
 function signInForm(email = ''): Page['main'] {
   return html`<h1>Sign in</h1>

@@ -24,7 +24,10 @@ main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 form.stack { display: grid; gap: .75rem; max-width: 26rem; }
-label { display: grid; gap: .25rem; font-weight: 600; }
+label, .field { display: grid; gap: .25rem; font-weight: 600; }
+label.inline { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
+label.inline input { width: auto; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; display: grid; gap: .5rem; }
 input, select, textarea { font: inherit; padding: .5rem; border: 1px solid var(--muted); border-radius: 4px;
   background: var(--bg); color: var(--fg); width: 100%; }
 textarea { min-height: 8rem; }

@@ -1,0 +1,252 @@
+/**
+ * The console in a real browser (Debian's Chromium through playwright-core)
+ * against a real `crier serve` and a real SMTP server. Ivy, the incident
+ * lead, sets her password from her invitation, signs in, declares a SEV1
+ * from a scenario, edits the draft (lint refuses a vague one; she fixes it)
+ * and submits it; Carol, the comms lead, signs in in another browser
+ * context and approves it; the public page shows the update and an email
+ * subscriber receives it. Every screen fits 375 px, passes axe in light and
+ * dark, breaks no CSP rule, and shows user text as text.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type SmtpSink, startSmtpSink } from '../test/helpers/smtp.ts';
+import { root, type Server, startServer, tempDir } from './helpers/process.ts';
+
+const token = 'e2e-console-admin-token-0123456789';
+const axeSource = readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
+let server: Server;
+let smtp: SmtpSink;
+let browser: Browser;
+
+async function admin(method: string, url: string, body?: object): Promise<Record<string, unknown>> {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body && { body: JSON.stringify(body) }),
+  });
+  assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** axe in light and dark (no serious or critical violation), and no horizontal scrolling at 375 px. */
+async function check(page: Page, label: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(axeSource);
+    const result = await page.evaluate(async () => {
+      const w = globalThis as unknown as {
+        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> };
+      };
+      return w.axe.run();
+    });
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(
+      bad.map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n) => n.html)
+            .slice(0, 2)
+            .join(' | ')}`,
+      ),
+      [],
+      `axe on ${label}, ${scheme}`,
+    );
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  const overflow = await page.evaluate(() => {
+    const d = (
+      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
+    ).document.documentElement;
+    return d.scrollWidth - d.clientWidth;
+  });
+  assert.ok(overflow <= 0, `${label}: no horizontal scrolling at 375 px (${overflow} px over)`);
+}
+
+async function phone(): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+  const page = await context.newPage();
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
+  });
+  return { context, page, csp };
+}
+
+before(async () => {
+  smtp = await startSmtpSink();
+  const dir = tempDir('crier-console-');
+  server = await startServer({
+    CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
+    CRIER_PLAN: path.join(dir, 'crier.yaml'),
+    CRIER_ADMIN_TOKEN: token,
+    CRIER_DEMO: 'false',
+    CRIER_WORKER_POLL_MS: '100',
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await smtp?.close();
+});
+
+test('invitation → sign in → declare SEV1 → edit (lint) → submit; another person approves; page and email have it', async () => {
+  await admin('POST', '/api/v1/components', { name: 'Payments API' });
+  await admin('PUT', '/api/v1/plan', {
+    source: `version: 1
+page: { name: Acme Cloud, url: ${server.url}, time_zone: UTC }
+roles:
+  incident_lead: { rota: [ivy@acme.test] }
+  comms_lead: { rota: [carol@acme.test] }
+severities:
+  SEV1: { external_cadence: 30m, approval: comms_lead, audiences: [public] }
+audiences:
+  public: { channels: [status-page, email] }
+channels:
+  email: { type: email-smtp, url: "smtp://127.0.0.1:${smtp.port}/?tls=false", from: status@acme.test }
+scenarios:
+  payments-down:
+    severity: SEV1
+    impact: major
+    customer_impact: Card payments fail for some customers.
+    templates:
+      investigating: |
+        We are investigating failed card payments in {{ components }}. {{ impact }}
+        Next update by {{ next_update_at }}.
+      resolved: Card payments work normally again for all customers.
+`,
+  });
+  await admin('POST', '/api/v1/subscribers', { email: 'zoe@example.com' });
+  const ivy = await admin('POST', '/api/v1/users', {
+    email: 'ivy@acme.test',
+    role: 'incident_lead',
+    name: 'Ivy',
+  });
+  await admin('POST', '/api/v1/users', {
+    email: 'carol@acme.test',
+    role: 'comms_lead',
+    name: 'Carol',
+    password: 'carol approves carefully',
+  });
+
+  const a = await phone();
+  const b = await phone();
+  try {
+    // Ivy: her invitation, her password, then sign in.
+    const invitation = new URL(String(ivy.invitation_url));
+    await a.page.goto(`${server.url}${invitation.pathname}`);
+    await check(a.page, 'the invitation');
+    await a.page.getByLabel('New password').fill('ivy leads incidents');
+    await a.page.getByLabel('The same again').fill('ivy leads incidents');
+    await a.page.getByRole('button', { name: 'Set password' }).click();
+    await a.page.getByText('Your password is set').waitFor();
+    await check(a.page, 'the sign-in page');
+    await a.page.getByLabel('Password').fill('ivy leads incidents');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page.locator('h1', { hasText: 'Now' }).waitFor();
+    await check(a.page, 'the Now screen');
+
+    // Declare from the scenario; the name is shown as text, never as markup.
+    const name = 'Payments <b>failing</b> & "slow"';
+    await a.page.getByText('Declare an incident').click();
+    await a.page.getByLabel('What is wrong').fill(name);
+    await a.page.getByLabel('Scenario', { exact: true }).selectOption('payments-down');
+    await a.page.getByLabel('Severity', { exact: true }).selectOption('SEV1');
+    await a.page.getByLabel('Payments API').check();
+    await a.page.getByLabel('Their status').selectOption('major_outage');
+    await a.page.getByRole('button', { name: 'Declare' }).click();
+    await a.page.getByText('Incident declared.').waitFor();
+    assert.equal(await a.page.locator('h1').textContent(), name);
+    assert.equal(await a.page.locator('main b').count(), 0, 'no markup from the name');
+    // The scenario's draft waits for the comms lead; its preview shows the email channel.
+    const card = a.page.locator('li.card[id^="u-"]').first();
+    assert.match((await card.locator('h3').textContent()) ?? '', /pending approval/);
+    await card.getByText('email', { exact: false }).first().waitFor();
+    await check(a.page, 'the incident with its draft');
+
+    // Ivy makes it vague: lint refuses to submit it and says why; she fixes it.
+    await card.getByLabel('Message').fill('We are looking into it.');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await a.page.getByText('Draft saved.').waitFor();
+    const draft = a.page.locator('li.card[id^="u-"]').first();
+    assert.ok((await draft.locator('text=Lint').count()) > 0, 'lint findings are shown with the draft');
+    await draft.getByRole('button', { name: 'Submit' }).click();
+    assert.equal(await a.page.locator('p.notice.error').count(), 1, 'submitting a vague draft is refused');
+    const text =
+      'Card payments fail for some customers in Payments API; we are restoring the payment service. ' +
+      'Next update by 12:00 UTC.';
+    await a.page.locator('li.card[id^="u-"]').first().getByLabel('Message').fill(text);
+    await a.page.locator('li.card[id^="u-"]').first().getByRole('button', { name: 'Save' }).click();
+    await a.page.getByText('Draft saved.').waitFor();
+    await a.page.locator('li.card[id^="u-"]').first().getByRole('button', { name: 'Submit' }).click();
+    await a.page.getByText('Submitted.').waitFor();
+    assert.match(
+      (await a.page.locator('li.card[id^="u-"] h3').first().textContent()) ?? '',
+      /pending approval/,
+    );
+    // Ivy cannot approve: the button is not hers.
+    assert.equal(await a.page.getByRole('button', { name: 'Approve' }).count(), 0);
+
+    // Carol, in another browser: sign in, find it waiting, approve.
+    await b.page.goto(`${server.url}/console`);
+    await b.page.getByLabel('Email').fill('carol@acme.test');
+    await b.page.getByLabel('Password').fill('carol approves carefully');
+    await b.page.getByRole('button', { name: 'Sign in' }).click();
+    await b.page.getByRole('heading', { name: 'Waiting for approval' }).waitFor();
+    await b.page.locator('ul.cards a', { hasText: 'Payments' }).last().click();
+    await b.page.getByRole('button', { name: 'Approve' }).click();
+    await b.page.getByText('Approved.').waitFor();
+    assert.match((await b.page.locator('main').textContent()) ?? '', /Card payments fail for some customers/);
+    await check(b.page, 'the incident after approval');
+
+    // The public page and the subscriber's inbox.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const page = await (await fetch(`${server.url}/`)).text();
+      if (page.includes('we are restoring the payment service')) break;
+      assert.ok(Date.now() < deadline, 'the update reaches the public page');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    while (
+      !smtp.mails.some((m) => m.to.includes('zoe@example.com') && m.text.includes('restoring the payment'))
+    ) {
+      assert.ok(Date.now() < deadline, 'the subscriber receives the update by email');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const audit = (await (
+      await fetch(`${server.url}/api/v1/audit?action=incident_update.approve`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { actor: string }[];
+    assert.ok(
+      audit.some((e) => e.actor === 'user:carol@acme.test'),
+      JSON.stringify(audit),
+    );
+
+    // Sign out: the console sends Ivy back to sign in.
+    await a.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await a.page.locator('h1', { hasText: 'Sign in' }).waitFor();
+    await a.page.goto(`${server.url}/console`);
+    assert.match(a.page.url(), /\/console\/sign-in$/);
+    assert.deepEqual([...a.csp, ...b.csp], [], 'no Content-Security-Policy violation');
+  } finally {
+    await a.context.close();
+    await b.context.close();
+  }
+});

@@ -1,0 +1,201 @@
+/**
+ * The console's incident screens: Now (open incidents, drafts waiting for
+ * approval, declare) and one incident (its drafts with a preview per
+ * channel; edit, submit, approve, reject, publish, discard; its timeline).
+ * Every action calls the same service verb as the admin API, as the
+ * signed-in person, then redirects back (post/redirect/get); a refusal is
+ * shown on the page it came from, with nothing changed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ZodError } from 'zod';
+import { CrierError } from '../../domain/errors.ts';
+import { listComponents } from '../../services/components/queries.ts';
+import { declareIncident } from '../../services/incidents/declare.ts';
+import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
+import { currentPlan } from '../../services/plan/current.ts';
+import { approveUpdate } from '../../services/updates/approve.ts';
+import { createDraft } from '../../services/updates/create.ts';
+import { discardDraft } from '../../services/updates/discard.ts';
+import { editDraft } from '../../services/updates/edit.ts';
+import { previewUpdate } from '../../services/updates/preview.ts';
+import { publishUpdate } from '../../services/updates/publish.ts';
+import { rejectUpdate } from '../../services/updates/reject.ts';
+import { requireUpdate } from '../../services/updates/rows.ts';
+import { submitDraft } from '../../services/updates/submit.ts';
+import { loadDraftView } from '../../services/updates/views.ts';
+import type { SessionUser } from '../../services/users/sessions.ts';
+import type { BaseCtx } from '../auth.ts';
+import { httpStatusOf } from '../errors.ts';
+import type { Page } from './html.ts';
+import { field, personCtx, sendPage } from './page.ts';
+import { incidentPage, nowPage, type PlanChoices } from './views.ts';
+
+/** What the page says after an action: a fixed text per action, so nothing from the address is echoed. */
+const done = {
+  declared: 'Incident declared.',
+  drafted: 'Draft created.',
+  saved: 'Draft saved.',
+  submitted: 'Submitted.',
+  approved: 'Approved.',
+  rejected: 'Rejected; the author sees your comment.',
+  published: 'Published.',
+  discarded: 'Draft discarded.',
+} as const;
+type Done = keyof typeof done;
+
+type IdParams = { Params: { id: string }; Querystring: { done?: string } };
+type UpdateParams = { Params: { id: string; uid: string } };
+
+function noticeFor(query: { done?: string }): Page['notice'] {
+  const key = query.done;
+  return key !== undefined && key in done ? { kind: 'ok', text: done[key as Done] } : undefined;
+}
+
+function refusal(err: unknown): { status: number; text: string } | null {
+  if (err instanceof ZodError) return { status: 400, text: err.issues.map((i) => i.message).join(' ') };
+  if (err instanceof CrierError && httpStatusOf[err.code] < 500) {
+    return { status: httpStatusOf[err.code], text: err.message };
+  }
+  return null;
+}
+
+async function planChoices(base: BaseCtx): Promise<PlanChoices> {
+  const plan = await currentPlan(base.db);
+  return {
+    scenarios: Object.keys(plan?.scenarios ?? {}),
+    severities: Object.keys(plan?.severities ?? {}),
+    audiences: Object.keys(plan?.audiences ?? {}).filter((a) => a !== 'internal'),
+  };
+}
+
+export function incidentRoutes(base: BaseCtx) {
+  async function now(req: FastifyRequest, reply: FastifyReply, status: number, notice: Page['notice']) {
+    const user = req.consoleUser as SessionUser;
+    const open = await listIncidents(base.db, { page: 1, per_page: 100 }, { state: 'unresolved' });
+    const components = (await listComponents(base.db)).map((c) => ({ id: c.id, name: c.name }));
+    return sendPage(reply, status, {
+      title: 'Now',
+      user,
+      notice,
+      main: nowPage(user.role, open.items, await planChoices(base), components),
+    });
+  }
+
+  async function incident(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    status: number,
+    notice: Page['notice'],
+  ) {
+    const user = req.consoleUser as SessionUser;
+    const view = await getIncident(base.db, id);
+    const drafts = [];
+    for (const u of view.incident_updates) {
+      if (u.state === 'published') continue;
+      const row = await requireUpdate(base.db, id, u.id);
+      drafts.push({
+        draft: await loadDraftView(base.db, row),
+        preview: await previewUpdate(base.db, id, u.id),
+      });
+    }
+    const plan = await planChoices(base);
+    return sendPage(reply, status, {
+      title: view.name,
+      user,
+      notice,
+      main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences),
+    });
+  }
+
+  /** Runs an action, then back to the incident with its notice; or the same page with the refusal. */
+  async function act(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    key: Done,
+    run: () => Promise<unknown>,
+  ) {
+    try {
+      await run();
+    } catch (err) {
+      const refused = refusal(err);
+      if (refused === null) throw err;
+      return incident(req, reply, id, refused.status, { kind: 'error', text: refused.text });
+    }
+    return reply.redirect(`/console/incidents/${encodeURIComponent(id)}?done=${key}`, 303);
+  }
+
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: { done?: string } }>('/console', async (req, reply) =>
+      now(req, reply, 200, noticeFor(req.query)),
+    );
+
+    app.post('/console/incidents', async (req, reply) => {
+      const body = req.body as Record<string, string | string[] | undefined> | null;
+      const chosen = body?.component;
+      const ids = Array.isArray(chosen) ? chosen : typeof chosen === 'string' ? [chosen] : [];
+      const status = field(body, 'component_status') || 'partial_outage';
+      const text = field(body, 'body').trim();
+      try {
+        const declared = await declareIncident(personCtx(base, req), {
+          name: field(body, 'name'),
+          ...(field(body, 'scenario') && { scenario: field(body, 'scenario') }),
+          ...(field(body, 'severity') && { severity: field(body, 'severity') }),
+          ...(text && { body: text }),
+          components: Object.fromEntries(ids.map((c) => [c, status])) as Record<string, 'partial_outage'>,
+        });
+        return reply.redirect(`/console/incidents/${encodeURIComponent(declared.id)}?done=declared`, 303);
+      } catch (err) {
+        const refused = refusal(err);
+        if (refused === null) throw err;
+        return now(req, reply, refused.status, { kind: 'error', text: refused.text });
+      }
+    });
+
+    app.get<IdParams>('/console/incidents/:id', async (req, reply) =>
+      incident(req, reply, req.params.id, 200, noticeFor(req.query)),
+    );
+
+    app.post<IdParams>('/console/incidents/:id/drafts', async (req, reply) =>
+      act(req, reply, req.params.id, 'drafted', () =>
+        createDraft(personCtx(base, req), req.params.id, {
+          audience: field(req.body, 'audience') || 'public',
+          ...(field(req.body, 'body').trim() && { body: field(req.body, 'body').trim() }),
+        }),
+      ),
+    );
+
+    const update = (path: string, key: Done, run: (req: FastifyRequest<UpdateParams>) => Promise<unknown>) =>
+      app.post<UpdateParams>(`/console/incidents/:id/updates/:uid/${path}`, async (req, reply) =>
+        act(req, reply, req.params.id, key, () => run(req)),
+      );
+
+    update('edit', 'saved', (req) =>
+      editDraft(personCtx(base, req), req.params.id, req.params.uid, { body: field(req.body, 'body') }),
+    );
+    update('submit', 'submitted', (req) => {
+      const reason = field(req.body, 'lint_override').trim();
+      return submitDraft(
+        personCtx(base, req),
+        req.params.id,
+        req.params.uid,
+        reason ? { lint_override: { reason } } : {},
+      );
+    });
+    update('approve', 'approved', (req) =>
+      approveUpdate(personCtx(base, req), req.params.id, req.params.uid, {}),
+    );
+    update('reject', 'rejected', (req) =>
+      rejectUpdate(personCtx(base, req), req.params.id, req.params.uid, {
+        comment: field(req.body, 'comment'),
+      }),
+    );
+    update('publish', 'published', (req) =>
+      publishUpdate(personCtx(base, req), req.params.id, req.params.uid, {}),
+    );
+    update('discard', 'discarded', (req) =>
+      discardDraft(personCtx(base, req), req.params.id, req.params.uid),
+    );
+  };
+}
