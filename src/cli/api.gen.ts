@@ -1121,6 +1121,13 @@ export interface components {
             component_ids: string[];
             components: components["schemas"]["Component"][];
             incident_updates: components["schemas"]["IncidentUpdate"][];
+            /** @description Updates an admin approved as the last resort, with their written reason: everyone the plan lets approve had written or changed them. */
+            last_resort_approvals: {
+                update_id: string;
+                actor: string;
+                reason: string | null;
+                at: string;
+            }[];
         };
         MaintenanceUpdate: {
             id: string;
@@ -1254,6 +1261,95 @@ export interface components {
             display_at: string;
             edits: components["schemas"]["UpdateEdit"][];
         };
+        LintProblem: {
+            /** @enum {string} */
+            code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
+            message: string;
+            /** @description The words that triggered it, when there are some. */
+            match?: string;
+            /** @description The channel kind or variant it is about, when it is about one. */
+            channel?: string;
+        };
+        Decision: {
+            round: number;
+            actor: string;
+            /** @description The group they decided as: an incident role, or admin. */
+            as_role: string | null;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            comment: string | null;
+            at: string;
+            /**
+             * @description Named by the plan; the plan's fallback, once every approver wrote or changed the draft; or an admin as the last resort.
+             * @enum {string}
+             */
+            basis: "approver" | "fallback" | "last_resort";
+            /** @description Why they could decide, in a sentence. */
+            why: string | null;
+            /** @description A last resort's written reason. */
+            reason: string | null;
+        };
+        Draft: {
+            id: string;
+            incident_id: string;
+            status: string;
+            body: string;
+            state: string;
+            audience: string;
+            deliver_notifications: boolean;
+            affected_components: components["schemas"]["AffectedComponent"][];
+            created_by: string;
+            created_at: string;
+            updated_at: string;
+            published_at: string | null;
+            display_at: string;
+            round: number;
+            submitted_at: string | null;
+            lint: components["schemas"]["LintProblem"][];
+            lint_override: {
+                reason: string;
+                by: string;
+                at: string;
+            } | null;
+            published_unapproved: boolean;
+            variants: {
+                sms?: string;
+                chat?: string;
+                social?: string;
+                email_subject?: string;
+            };
+            /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
+            eta?: string | null;
+            decisions: components["schemas"]["Decision"][];
+        };
+        ChannelPreview: {
+            channel: string;
+            type: string;
+            /** @enum {string} */
+            kind: "page" | "email" | "sms" | "chat" | "social" | "push" | "webhook";
+            /**
+             * @description Which text it uses: the body, or the draft's variant for this kind.
+             * @enum {string}
+             */
+            source: "body" | "sms" | "chat" | "social";
+            text: string;
+            subject: string | null;
+            length: number;
+            limit: number | null;
+            /** @enum {string} */
+            unit: "characters" | "segments";
+            segments: number | null;
+            encoding: string | null;
+            fits: boolean;
+            lint: components["schemas"]["LintProblem"][];
+        };
+        UpdatePreview: {
+            update_id: string;
+            state: string;
+            audience: string;
+            status: string;
+            channels: components["schemas"]["ChannelPreview"][];
+        };
         SupportBrief: {
             incident_id: string;
             name: string;
@@ -1292,60 +1388,16 @@ export interface components {
             }[];
             generated_at: string;
         };
-        LintProblem: {
-            /** @enum {string} */
-            code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
-            message: string;
-            /** @description The words that triggered it, when there are some. */
-            match?: string;
-            /** @description The channel kind or variant it is about, when it is about one. */
-            channel?: string;
-        };
-        Decision: {
-            round: number;
-            actor: string;
-            as_role: string | null;
-            /** @enum {string} */
-            decision: "approve" | "reject";
-            comment: string | null;
-            at: string;
-        };
-        Draft: {
-            id: string;
-            incident_id: string;
-            status: string;
-            body: string;
-            state: string;
-            audience: string;
-            deliver_notifications: boolean;
-            affected_components: components["schemas"]["AffectedComponent"][];
-            created_by: string;
-            created_at: string;
-            updated_at: string;
-            published_at: string | null;
-            display_at: string;
-            round: number;
-            submitted_at: string | null;
-            lint: components["schemas"]["LintProblem"][];
-            lint_override: {
-                reason: string;
-                by: string;
-                at: string;
-            } | null;
-            published_unapproved: boolean;
-            variants: {
-                sms?: string;
-                chat?: string;
-                social?: string;
-                email_subject?: string;
-            };
-            /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
-            eta?: string | null;
-            decisions: components["schemas"]["Decision"][];
-        };
         PlanCheck: {
             ok: boolean;
             problems: {
+                path: string;
+                message: string;
+                line?: number;
+                column?: number;
+            }[];
+            /** @description What the plan allows but may not mean, such as a severity's approvers that can run out. */
+            warnings: {
                 path: string;
                 message: string;
                 line?: number;
@@ -1474,34 +1526,6 @@ export interface components {
             /** @description The secret to send as "Authorization: Bearer <token>"; shown once. */
             token: string;
         };
-        ChannelPreview: {
-            channel: string;
-            type: string;
-            /** @enum {string} */
-            kind: "page" | "email" | "sms" | "chat" | "social" | "push" | "webhook";
-            /**
-             * @description Which text it uses: the body, or the draft's variant for this kind.
-             * @enum {string}
-             */
-            source: "body" | "sms" | "chat" | "social";
-            text: string;
-            subject: string | null;
-            length: number;
-            limit: number | null;
-            /** @enum {string} */
-            unit: "characters" | "segments";
-            segments: number | null;
-            encoding: string | null;
-            fits: boolean;
-            lint: components["schemas"]["LintProblem"][];
-        };
-        UpdatePreview: {
-            update_id: string;
-            state: string;
-            audience: string;
-            status: string;
-            channels: components["schemas"]["ChannelPreview"][];
-        };
         User: {
             id: string;
             email: string;
@@ -1548,7 +1572,7 @@ export interface components {
                  * @description One of the codes in docs/errors.md, each with how to fix it.
                  * @enum {string}
                  */
-                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "csv_invalid" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "user_not_found" | "user_exists" | "invitation_invalid" | "sign_in_failed" | "csrf_failed" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "internal_error";
+                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "csv_invalid" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "user_not_found" | "user_exists" | "invitation_invalid" | "sign_in_failed" | "csrf_failed" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "approval_reason_required" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "internal_error";
                 message: string;
                 details?: unknown;
                 request_id: string;
@@ -3938,6 +3962,8 @@ export interface operations {
                     comment?: string;
                     /** @default true */
                     publish?: boolean;
+                    /** @description Why an admin approves as the last resort, when everyone the plan lets approve wrote or changed the draft; required then, and kept in the incident's record. */
+                    reason?: string;
                 } | null;
             };
         };

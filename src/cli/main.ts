@@ -7,6 +7,7 @@ import { runExportCommand } from './commands/export-command.ts';
 import { runInit, runPlanCommand } from './commands/plan-commands.ts';
 import { runRolesCommand } from './commands/roles-command.ts';
 import { runServerCommand } from './commands/server-commands.ts';
+import { runUpdateCommand } from './commands/update-commands.ts';
 import { runUserCommand } from './commands/user-command.ts';
 import { CliError } from './output.ts';
 
@@ -37,6 +38,10 @@ Clients of the admin API (CRIER_URL, CRIER_TOKEN):
   deliveries <update-id> [--no-watch]
                               notifications of one update by channel and state, live
   roles     <incident-id> [--incident-lead WHO] [--comms-lead WHO] [--support-lead WHO]
+  update    approve <incident-id> <update-id> [--comment C] [--reason R] [--no-publish]
+            reject <incident-id> <update-id> --comment C
+                              decide on a draft pending approval (--reason: an admin's
+                              last-resort approval, when everyone else wrote it)
 
 The plan (crier.yaml, CRIER_PLAN):
   init [FILE] [--force]       write a commented example plan
@@ -66,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'init') return runInit(config, rest);
   if (command === 'roles') return runRolesCommand(config, rest);
   if (command === 'user') return runUserCommand(config, rest);
+  if (command === 'update') return runUpdateCommand(config, rest);
   if (command === 'component' || command === 'incident' || command === 'maintenance') {
     return runClientCommand(config, command, rest);
   }

@@ -1,5 +1,4 @@
 /** Approval policy for external updates, from the plan, per severity. */
-import { CrierError } from './errors.ts';
 import type { Role } from './permissions.ts';
 import { type IncidentRole, isHolder } from './roles.ts';
 
@@ -13,7 +12,15 @@ export type ApprovalPolicy =
       count: number;
       /** Publish unapproved after this long, when the plan says so explicitly; null: never. */
       publishUnapprovedAfterMs: number | null;
+      /** Who may approve, in order, once everyone before them wrote or changed the draft. */
+      fallback: readonly ApproverGroup[];
     };
+
+/** An incident role, or the admins. */
+export type ApproverGroup = IncidentRole | 'admin';
+export const approverGroups = ['incident_lead', 'comms_lead', 'support_lead', 'admin'] as const;
+/** The fallback when the plan names none: the incident lead, then admins. */
+export const defaultApprovalFallback: readonly ApproverGroup[] = ['incident_lead', 'admin'];
 
 export const noApproval: ApprovalPolicy = { kind: 'none' };
 
@@ -39,16 +46,6 @@ export function approverRole(
     if (isHolder(holders[role] ?? null, actor.id) || actor.role === role) return role;
   }
   return null;
-}
-
-export function assertNotAuthor(authorId: string, actorId: string): void {
-  if (authorId === actorId) {
-    throw new CrierError(
-      'self_approval',
-      'The author of a draft cannot approve it; ask another approver named by the plan.',
-      { author: authorId },
-    );
-  }
 }
 
 export interface DecisionRecord {

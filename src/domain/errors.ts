@@ -30,6 +30,7 @@ export const errorCodes = [
   'approval_required',
   'not_an_approver',
   'self_approval',
+  'approval_reason_required',
   'lint_failed',
   'plan_invalid',
   'audience_not_found',

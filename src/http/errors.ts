@@ -31,6 +31,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   approval_required: 409,
   not_an_approver: 403,
   self_approval: 403,
+  approval_reason_required: 422,
   lint_failed: 422,
   plan_invalid: 422,
   audience_not_found: 422,

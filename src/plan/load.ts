@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { findNotYetSupported, unsupportedChannelPaths } from '../domain/not-yet-supported.ts';
+import { approvalWarnings } from './approvers.ts';
 import { resolveSecrets } from './channels.ts';
 import { checkPlan, type PlanProblem } from './check.ts';
 import { Plan } from './schema.ts';
@@ -31,7 +32,14 @@ export function formatProblem(p: PlanProblem, file?: string): string {
   return `${where}${p.path}: ${p.message}`;
 }
 
-export type PlanResult = { ok: true; plan: Plan } | { ok: false; problems: PlanProblem[] };
+export type PlanResult =
+  | {
+      ok: true;
+      plan: Plan;
+      /** What the plan allows but may not mean: approvers that can run out. */
+      warnings: PlanProblem[];
+    }
+  | { ok: false; problems: PlanProblem[] };
 
 export interface ReadOptions {
   /** When given, every `env:NAME` secret must be set in it. */
@@ -116,7 +124,8 @@ export function readPlan(text: string, options: ReadOptions = {}): PlanResult {
       : checkPlan(parsed.data, options.env ? { env: options.env } : {})),
   ];
   if (problems.length > 0) return { ok: false, problems: inFileOrder(problems.map(place)) };
-  return { ok: true, plan: parsed.data };
+  const warnings = options.check === false ? [] : approvalWarnings(parsed.data);
+  return { ok: true, plan: parsed.data, warnings: inFileOrder(warnings.map(place)) };
 }
 
 /** In file order, so a reader can walk down the file fixing them. */

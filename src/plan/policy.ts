@@ -29,13 +29,20 @@ export function approvalPolicy(plan: Plan | null, severity: string | null): Appr
   const spec = severityOf(plan, severity);
   if (spec === null || spec.approval === 'none') return noApproval;
   if (typeof spec.approval === 'string') {
-    return { kind: 'roles', roles: [spec.approval], count: 1, publishUnapprovedAfterMs: null };
+    return {
+      kind: 'roles',
+      roles: [spec.approval],
+      count: 1,
+      publishUnapprovedAfterMs: null,
+      fallback: spec.approval_fallback,
+    };
   }
   return {
     kind: 'roles',
     roles: spec.approval.any_of,
     count: spec.approval.count,
     publishUnapprovedAfterMs: ms(spec.approval.publish_unapproved_after),
+    fallback: spec.approval_fallback,
   };
 }
 

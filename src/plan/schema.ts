@@ -8,6 +8,7 @@
  */
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
 import { impacts } from '../domain/components.ts';
 import { durationPattern } from '../domain/duration.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
@@ -94,6 +95,13 @@ export const SeveritySpec = z.strictObject({
   ),
   overdue_after: Duration.optional().describe('Tell the incident lead too once an update is this late (5m).'),
   approval: ApprovalSpec.default('none'),
+  approval_fallback: z
+    .array(z.enum(approverGroups))
+    .max(4)
+    .default([...defaultApprovalFallback])
+    .describe(
+      'Who may approve, in order, once every approver named above wrote or changed the draft ([incident_lead, admin]). As the last resort an admin may always approve, with a written reason.',
+    ),
   audiences: z
     .array(Name)
     .max(50)

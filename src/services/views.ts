@@ -163,6 +163,13 @@ export const IncidentView = z
     component_ids: z.array(z.string()),
     components: z.array(ComponentView),
     incident_updates: z.array(IncidentUpdateView),
+    last_resort_approvals: z
+      .array(
+        z.object({ update_id: z.string(), actor: z.string(), reason: z.string().nullable(), at: z.string() }),
+      )
+      .describe(
+        'Updates an admin approved as the last resort, with their written reason: everyone the plan lets approve had written or changed them.',
+      ),
   })
   .meta({ id: 'Incident' });
 export type IncidentView = z.infer<typeof IncidentView>;
@@ -172,6 +179,7 @@ export function incidentView(
   components: ComponentView[],
   updates: IncidentUpdateView[],
   roles: IncidentView['roles'] = { incident_lead: null, comms_lead: null, support_lead: null },
+  lastResort: IncidentView['last_resort_approvals'] = [],
 ): IncidentView {
   return {
     id: row.id,
@@ -205,6 +213,7 @@ export function incidentView(
     component_ids: components.map((c) => c.id),
     components,
     incident_updates: updates,
+    last_resort_approvals: lastResort,
   };
 }
 

@@ -326,6 +326,10 @@ interface UpdateDecisionTable {
   decision: string;
   comment: string | null;
   at: string;
+  /** approver, fallback or last_resort (src/domain/approval-eligibility.ts). */
+  basis: Generated<string>;
+  why: string | null;
+  reason: string | null;
 }
 
 /** Deliveries sent, per channel (subscriber kind), counted as outcomes are written. */

@@ -4,10 +4,12 @@ import fc from 'fast-check';
 import {
   type ApprovalPolicy,
   approvalOutcome,
+  approverGroups,
   approverRole,
-  assertNotAuthor,
+  defaultApprovalFallback,
   needsApproval,
 } from '../../src/domain/approval.ts';
+import { approvalEligibility } from '../../src/domain/approval-eligibility.ts';
 import {
   adherence,
   type CadencePolicy,
@@ -17,7 +19,8 @@ import {
   reminderStillDue,
   remindersFor,
 } from '../../src/domain/cadence.ts';
-import { isHolder, rotaHolder } from '../../src/domain/roles.ts';
+import type { Role } from '../../src/domain/permissions.ts';
+import { incidentRoles, isHolder, rotaHolder } from '../../src/domain/roles.ts';
 
 const policy: CadencePolicy = {
   externalMs: 30 * 60_000,
@@ -113,6 +116,7 @@ test('approval: internal never needs it; one rejection rejects; enough distinct 
     roles: ['comms_lead', 'incident_lead'],
     count: 2,
     publishUnapprovedAfterMs: null,
+    fallback: ['incident_lead', 'admin'],
   };
   assert.equal(needsApproval(two, 'internal'), false);
   assert.equal(needsApproval(two, 'public'), true);
@@ -139,7 +143,6 @@ test('approval: internal never needs it; one rejection rejects; enough distinct 
     ]),
     'rejected',
   );
-  assert.throws(() => assertNotAuthor('token:x', 'token:x'), { code: 'self_approval' });
   const holders = { comms_lead: 'carol@acme.example', incident_lead: null };
   assert.equal(
     approverRole(two, { id: 'token:carol@acme.example', role: 'responder' }, holders),
@@ -164,4 +167,68 @@ test('a rota hands the role over turn by turn, round and round', () => {
   );
   assert.equal(isHolder('Carol@acme.example', 'token:carol@acme.example'), true);
   assert.equal(isHolder('carol@acme.example', 'token:carl@acme.example'), false);
+});
+
+test('approval can always be given by someone: an admin, at the latest as the last resort', () => {
+  const person = fc.constantFrom('ann', 'bob', 'cat', 'dan');
+  const group = fc.constantFrom(...approverGroups);
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.constantFrom(...incidentRoles), { minLength: 1 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(group, { maxLength: 4 }),
+      fc.record({
+        incident_lead: fc.option(person),
+        comms_lead: fc.option(person),
+        support_lead: fc.option(person),
+      }),
+      fc.array(
+        person.map((p) => `token:${p}`),
+        { maxLength: 4 },
+      ),
+      fc.array(
+        person.map((p) => `token:${p}`),
+        { maxLength: 4 },
+      ),
+      person,
+      (roles, count, fallback, holders, admins, authors, me) => {
+        const policy: ApprovalPolicy = {
+          kind: 'roles',
+          roles,
+          count,
+          publishUnapprovedAfterMs: null,
+          fallback,
+        };
+        const people = { holders, admins, authors, approved: [] };
+        const result = approvalEligibility(policy, { id: `token:${me}`, role: 'admin' }, people);
+        const everyone = ['ann', 'bob', 'cat', 'dan'].map((p) =>
+          approvalEligibility(policy, { id: `token:${p}`, role: 'admin' }, people),
+        );
+        // Some admin can decide; a named approver who did not write it always can, and never as the last resort.
+        assert.ok(everyone.some((r) => r.ok));
+        const holdsNamedRole = roles.some((r) => holders[r] === me);
+        if (holdsNamedRole && !authors.includes(`token:${me}`)) {
+          assert.ok(result.ok && result.eligibility.basis === 'approver');
+        }
+      },
+    ),
+  );
+  const comms: ApprovalPolicy = {
+    kind: 'roles',
+    roles: ['comms_lead'],
+    count: 1,
+    publishUnapprovedAfterMs: null,
+    fallback: defaultApprovalFallback,
+  };
+  const holders = { comms_lead: 'cleo', incident_lead: 'ben' };
+  const ask = (id: string, role: Role, authors: string[]) =>
+    approvalEligibility(comms, { id, role }, { holders, admins: ['token:root'], authors, approved: [] });
+  assert.deepEqual(ask('token:ben', 'incident_lead', ['token:rita']), { ok: false, code: 'not_an_approver' });
+  assert.equal(ask('token:ben', 'incident_lead', ['token:cleo']).ok, true);
+  assert.deepEqual(ask('token:root', 'admin', ['token:cleo']), { ok: false, code: 'not_an_approver' });
+  const admin = ask('token:root', 'admin', ['token:cleo', 'token:ben']);
+  assert.ok(admin.ok && admin.eligibility.basis === 'fallback' && admin.eligibility.as === 'admin');
+  const last = ask('token:root', 'admin', ['token:cleo', 'token:ben', 'token:root']);
+  assert.ok(last.ok && last.eligibility.basis === 'last_resort');
+  assert.deepEqual(ask('token:cleo', 'comms_lead', ['token:cleo']), { ok: false, code: 'self_approval' });
 });

@@ -32,6 +32,31 @@ test('the three example plans pass every check, secrets included', () => {
   }
 });
 
+test("plan check warns where a severity's approvers can run out, and says who approves then", () => {
+  const result = readPlan(read(new URL('small-saas.yaml', examples)), { env: exampleEnv });
+  assert.ok(result.ok);
+  assert.deepEqual(
+    result.warnings.map((w) => `${w.path}@${w.line}: ${w.message}`),
+    [
+      'severities.SEV1.approval@23: approvers can run out: cleo@tasklane.example is the only one on the communications lead rota: once they write or change a draft, nobody on it is left to approve it; approval then falls to the incident lead, then the admin (approval_fallback)',
+    ],
+  );
+  const enterprise = readPlan(read(new URL('b2b-enterprise.yaml', examples)), { env: exampleEnv });
+  assert.deepEqual(enterprise.ok && enterprise.warnings, []);
+  const noFallback = readPlan(
+    read(new URL('small-saas.yaml', examples)).replace(
+      'approval_fallback: [incident_lead, admin]',
+      'approval_fallback: []',
+    ),
+    { env: exampleEnv },
+  );
+  assert.ok(noFallback.ok);
+  assert.match(
+    noFallback.warnings[0]?.message ?? '',
+    /no approval_fallback is set, so only an admin can then approve, as the last resort with a written reason$/,
+  );
+});
+
 test('an unset env: secret is named by its path', () => {
   const result = readPlan(read(new URL('small-saas.yaml', examples)), { env: {} });
   assert.equal(result.ok, false);

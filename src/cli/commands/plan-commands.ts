@@ -43,9 +43,10 @@ export async function runPlanCommand(config: Config, args: string[], env: Env): 
       const shown = path.relative(process.cwd(), file) || file;
       if (result.ok) {
         const p = result.plan;
-        print({ ok: true, file: shown }, values.json ?? false, () =>
+        print({ ok: true, file: shown, warnings: result.warnings }, values.json ?? false, () =>
           [
-            `${shown}: OK`,
+            ...result.warnings.map((w) => `warning: ${formatProblem(w, shown)}`),
+            `${shown}: OK${result.warnings.length > 0 ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})` : ''}`,
             `  ${Object.keys(p.severities).length} severities, ${Object.keys(p.audiences).length} audiences, ` +
               `${Object.keys(p.channels).length} channels, ${Object.keys(p.scenarios).length} scenarios`,
           ].join('\n'),

@@ -17,17 +17,20 @@ import {
 
 const tags = ['plan'];
 
+const PlanProblemView = z.object({
+  path: z.string(),
+  message: z.string(),
+  line: z.number().optional(),
+  column: z.number().optional(),
+});
+
 const PlanCheckResult = z
   .object({
     ok: z.boolean(),
-    problems: z.array(
-      z.object({
-        path: z.string(),
-        message: z.string(),
-        line: z.number().optional(),
-        column: z.number().optional(),
-      }),
-    ),
+    problems: z.array(PlanProblemView),
+    warnings: z
+      .array(PlanProblemView)
+      .describe("What the plan allows but may not mean, such as a severity's approvers that can run out."),
   })
   .meta({ id: 'PlanCheck' });
 
@@ -92,7 +95,9 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const result = readPlan(req.body.source, { env: req.ctx.config.env });
-      return result.ok ? { ok: true, problems: [] } : { ok: false, problems: result.problems };
+      return result.ok
+        ? { ok: true, problems: [], warnings: result.warnings }
+        : { ok: false, problems: result.problems, warnings: [] };
     },
   );
 

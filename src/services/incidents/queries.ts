@@ -57,6 +57,23 @@ export async function incidentViews(
     .orderBy('components.position')
     .execute();
   const roles = await db.selectFrom('incident_roles').selectAll().where('incident_id', 'in', ids).execute();
+  const lastResort =
+    options.publishedFor === undefined
+      ? await db
+          .selectFrom('update_decisions')
+          .innerJoin('incident_updates', 'incident_updates.id', 'update_decisions.update_id')
+          .select([
+            'incident_updates.incident_id',
+            'update_decisions.update_id',
+            'update_decisions.actor',
+            'update_decisions.reason',
+            'update_decisions.at',
+          ])
+          .where('incident_updates.incident_id', 'in', ids)
+          .where('update_decisions.basis', '=', 'last_resort')
+          .orderBy('update_decisions.id')
+          .execute()
+      : [];
   return rows.map((row) =>
     incidentView(
       row,
@@ -69,6 +86,9 @@ export async function incidentViews(
         support_lead:
           roles.find((r) => r.incident_id === row.id && r.role === 'support_lead')?.holder ?? null,
       },
+      lastResort
+        .filter((d) => d.incident_id === row.id)
+        .map(({ update_id, actor, reason, at }) => ({ update_id, actor, reason, at })),
     ),
   );
 }

@@ -8,6 +8,15 @@ export const ApproveInput = z.strictObject({
   comment: z.string().trim().min(1).max(2000).optional(),
   /** Publish as soon as the approvals are complete. Default true. */
   publish: z.boolean().default(true),
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe(
+      "Why an admin approves as the last resort, when everyone the plan lets approve wrote or changed the draft; required then, and kept in the incident's record.",
+    ),
 });
 export type ApproveInput = z.input<typeof ApproveInput>;
 
@@ -22,5 +31,6 @@ export async function approveUpdate(
     decision: 'approve',
     comment: input.comment ?? null,
     publish: input.publish,
+    reason: input.reason ?? null,
   });
 }

@@ -1,11 +1,15 @@
 /**
  * An approver's decision on a draft pending approval, shared by approving
- * and rejecting: never by an author (whoever wrote or changed what goes
- * out), once per approver and round, recorded with the role they decided
- * as, and audited. Once the plan's approvals are complete the draft is
- * approved (and, when asked, published), or rejected.
+ * and rejecting. Who may decide follows the plan and, once every approver
+ * it names wrote or changed the draft, its fallback, then an admin as the
+ * last resort with a written reason (src/domain/approval-eligibility.ts):
+ * someone always can. Once per approver and round, recorded with the group
+ * they decided as and why they could, and audited. Once the plan's
+ * approvals are complete the draft is approved (and, when asked,
+ * published), or rejected, and its authors are told why.
  */
-import { approvalOutcome, assertNotAuthor } from '../../domain/approval.ts';
+import { approvalOutcome } from '../../domain/approval.ts';
+import { approvalEligibility, type Eligibility } from '../../domain/approval-eligibility.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { UpdateState } from '../../domain/updates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
@@ -14,7 +18,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { requireApprover } from './approval.ts';
+import { approvalPeople, tellAuthorsOfRejection } from './approval.ts';
 import { publishChecked } from './publish.ts';
 import { lockUpdate } from './rows.ts';
 import { type DraftView, decisionsOf, loadDraftView } from './views.ts';
@@ -24,13 +28,15 @@ export interface Decision {
   comment: string | null;
   /** Publish as soon as the approvals are complete. */
   publish: boolean;
+  /** Why an admin approves as the last resort; required then. */
+  reason: string | null;
 }
 
 export async function decide(
   ctx: Ctx,
   incidentId: string,
   updateId: string,
-  { decision, comment, publish }: Decision,
+  { decision, comment, publish, reason }: Decision,
 ): Promise<DraftView> {
   authorize(ctx, 'update.approve');
   return withTransaction(ctx, async (tx) => {
@@ -42,23 +48,16 @@ export async function decide(
         { state: row.state },
       );
     }
-    assertNotAuthor(row.created_by, tx.actor.id);
-    // Whoever changed what goes out (words, variants, status, audience, components) is an author too.
-    const edited = await tx.db
-      .selectFrom('update_edits')
-      .select('actor')
-      .where('update_id', '=', row.id)
-      .where('actor', '=', tx.actor.id)
-      .executeTakeFirst();
-    if (edited) assertNotAuthor(edited.actor, tx.actor.id);
-    const policy = approvalPolicy(await currentPlan(tx.db), incident.severity);
-    const asRole = await requireApprover(tx, incident.id, policy);
+    const plan = await currentPlan(tx.db);
+    const policy = approvalPolicy(plan, incident.severity);
     const earlier = (await decisionsOf(tx.db, row.id)).filter((d) => d.round === row.round);
     if (earlier.some((d) => d.actor === tx.actor.id)) {
       throw new CrierError('conflict', 'You have already decided on this version of the update.', {
         decisions: earlier,
       });
     }
+    const people = await approvalPeople(tx, incident.id, row, earlier);
+    const eligibility = eligible(tx, policy, people, decision, reason);
     const now = tx.clock.now().toISOString();
     await tx.db
       .insertInto('update_decisions')
@@ -66,10 +65,13 @@ export async function decide(
         update_id: row.id,
         round: row.round,
         actor: tx.actor.id,
-        as_role: asRole,
+        as_role: eligibility.as,
         decision,
         comment,
         at: now,
+        basis: eligibility.basis,
+        why: eligibility.why,
+        reason: eligibility.basis === 'last_resort' ? reason : null,
       })
       .execute();
     const outcome = approvalOutcome(policy, [...earlier, { actor: tx.actor.id, decision }]);
@@ -86,11 +88,63 @@ export async function decide(
       subjectType: 'incident_update',
       subjectId: row.id,
       before: { state: row.state },
-      after: { state, as_role: asRole, comment, round: row.round },
+      after: {
+        state,
+        as_role: eligibility.as,
+        basis: eligibility.basis,
+        why: eligibility.why,
+        ...(eligibility.basis === 'last_resort' && { reason }),
+        comment,
+        round: row.round,
+      },
     });
+    if (state === 'rejected') {
+      await tellAuthorsOfRejection(tx, plan, incident, row, people.authors, comment ?? '');
+    }
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
     const next = { ...row, state, updated_at: now };
     const result = state === 'approved' && publish ? await publishChecked(tx, incident, next) : next;
     return loadDraftView(tx.db, result);
   });
+}
+
+/** Why the actor may make this decision, or the error saying why not. */
+function eligible(
+  tx: Ctx,
+  policy: ReturnType<typeof approvalPolicy>,
+  people: Awaited<ReturnType<typeof approvalPeople>>,
+  decision: Decision['decision'],
+  reason: string | null,
+): Eligibility {
+  const result = approvalEligibility(policy, tx.actor, people);
+  if (!result.ok) {
+    throw result.code === 'self_approval'
+      ? new CrierError(
+          'self_approval',
+          'You wrote or changed this draft, so you cannot decide on it; another approver the plan names, or its fallback, can.',
+          { authors: people.authors },
+        )
+      : new CrierError('not_an_approver', 'The plan does not let you decide on this draft now.', {
+          roles: policy.kind === 'roles' ? policy.roles : [],
+          fallback: policy.kind === 'roles' ? policy.fallback : [],
+          holders: people.holders,
+        });
+  }
+  const { eligibility } = result;
+  if (eligibility.basis !== 'last_resort') return eligibility;
+  if (decision === 'reject') {
+    throw new CrierError(
+      'self_approval',
+      'Everyone the plan lets approve wrote or changed this draft; change it or discard it rather than reject it.',
+      { authors: people.authors },
+    );
+  }
+  if (reason === null) {
+    throw new CrierError(
+      'approval_reason_required',
+      `Nobody else can approve this draft (${eligibility.why}). An admin may approve it as the last resort with a written reason, which the incident's record keeps: send "reason".`,
+      { why: eligibility.why },
+    );
+  }
+  return eligibility;
 }

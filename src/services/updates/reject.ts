@@ -16,5 +16,10 @@ export async function rejectUpdate(
   raw: RejectInput,
 ): Promise<DraftView> {
   const input = RejectInput.parse(raw);
-  return decide(ctx, incidentId, updateId, { decision: 'reject', comment: input.comment, publish: false });
+  return decide(ctx, incidentId, updateId, {
+    decision: 'reject',
+    comment: input.comment,
+    publish: false,
+    reason: null,
+  });
 }

@@ -19,10 +19,17 @@ export const DecisionView = z
   .object({
     round: z.number(),
     actor: z.string(),
-    as_role: z.string().nullable(),
+    as_role: z.string().nullable().describe('The group they decided as: an incident role, or admin.'),
     decision: z.enum(['approve', 'reject']),
     comment: z.string().nullable(),
     at: z.string(),
+    basis: z
+      .enum(['approver', 'fallback', 'last_resort'])
+      .describe(
+        "Named by the plan; the plan's fallback, once every approver wrote or changed the draft; or an admin as the last resort.",
+      ),
+    why: z.string().nullable().describe('Why they could decide, in a sentence.'),
+    reason: z.string().nullable().describe("A last resort's written reason."),
   })
   .meta({ id: 'Decision' });
 export type DecisionView = z.infer<typeof DecisionView>;
@@ -73,6 +80,9 @@ export async function decisionsOf(db: Db, updateId: string): Promise<DecisionVie
     decision: r.decision as 'approve' | 'reject',
     comment: r.comment,
     at: r.at,
+    basis: r.basis as DecisionView['basis'],
+    why: r.why,
+    reason: r.reason,
   }));
 }
 

@@ -10,6 +10,7 @@ import * as m0005 from './0005_active_deliveries.ts';
 import * as m0006 from './0006_plan_origin.ts';
 import * as m0007 from './0007_token_fingerprints.ts';
 import * as m0008 from './0008_users.ts';
+import * as m0009 from './0009_approval_basis.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_plan_origin': m0006,
   '0007_token_fingerprints': m0007,
   '0008_users': m0008,
+  '0009_approval_basis': m0009,
 };
