@@ -1261,6 +1261,44 @@ export interface components {
             display_at: string;
             edits: components["schemas"]["UpdateEdit"][];
         };
+        SupportBrief: {
+            incident_id: string;
+            name: string;
+            status: string;
+            severity: string | null;
+            impact: string;
+            url: string;
+            /** @description A reply for tickets, built from the latest published public update, or, when there is none, the latest for another external audience (its audience is in `latest_external`); null before any. */
+            reply: string | null;
+            /** @description The update the reply is built from. */
+            latest_external: {
+                body: string;
+                audience: string;
+                published_at: string | null;
+            } | null;
+            components: {
+                id: string;
+                name: string;
+                status: string;
+            }[];
+            eta: string | null;
+            next_update_due_at: string | null;
+            /** @description `eta`, written in the page's time zone. */
+            eta_text: string | null;
+            /** @description `next_update_due_at`, written in the page's time zone. */
+            next_update_text: string | null;
+            roles: {
+                incident_lead: string | null;
+                comms_lead: string | null;
+                support_lead: string | null;
+            };
+            internal_notes: {
+                at: string;
+                body: string;
+                by: string;
+            }[];
+            generated_at: string;
+        };
         LintProblem: {
             /** @enum {string} */
             code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
@@ -1349,44 +1387,6 @@ export interface components {
             audience: string;
             status: string;
             channels: components["schemas"]["ChannelPreview"][];
-        };
-        SupportBrief: {
-            incident_id: string;
-            name: string;
-            status: string;
-            severity: string | null;
-            impact: string;
-            url: string;
-            /** @description A reply for tickets, built from the latest published public update, or, when there is none, the latest for another external audience (its audience is in `latest_external`); null before any. */
-            reply: string | null;
-            /** @description The update the reply is built from. */
-            latest_external: {
-                body: string;
-                audience: string;
-                published_at: string | null;
-            } | null;
-            components: {
-                id: string;
-                name: string;
-                status: string;
-            }[];
-            eta: string | null;
-            next_update_due_at: string | null;
-            /** @description `eta`, written in the page's time zone. */
-            eta_text: string | null;
-            /** @description `next_update_due_at`, written in the page's time zone. */
-            next_update_text: string | null;
-            roles: {
-                incident_lead: string | null;
-                comms_lead: string | null;
-                support_lead: string | null;
-            };
-            internal_notes: {
-                at: string;
-                body: string;
-                by: string;
-            }[];
-            generated_at: string;
         };
         PlanCheck: {
             ok: boolean;

@@ -107,6 +107,12 @@ export const SeveritySpec = z.strictObject({
     .max(50)
     .optional()
     .describe('Audiences that hear about incidents of this severity.'),
+  components_wait_for_approval: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Hold the component statuses an update sets until its words are published; by default they go live at once, while the words wait for approval.',
+    ),
 });
 
 const AudienceSpec = z.strictObject({

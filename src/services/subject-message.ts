@@ -88,8 +88,9 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     .selectFrom('incident_updates')
     .select(['affected_components', 'created_at', 'incident_id'])
     .where('id', '=', updateId)
-    .executeTakeFirstOrThrow();
-  const change = (JSON.parse(update.affected_components) as AffectedComponent[]).find(
+    .executeTakeFirst();
+  // A component's status can go live while its update waits for approval; the update may be discarded since.
+  const change = (JSON.parse(update?.affected_components ?? '[]') as AffectedComponent[]).find(
     (c) => c.code === componentId,
   );
   const component = await db
@@ -99,13 +100,14 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     .executeTakeFirst();
   const status = await currentPageStatus(db);
   const name = component?.name ?? change?.name ?? componentId;
+  const at = update?.created_at ?? component?.updated_at ?? new Date(0).toISOString();
   const newStatus = change?.new_status ?? component?.status ?? 'operational';
   return {
     kind: 'incident',
     title: `${name}: ${newStatus.replace(/_/g, ' ')}`,
     text: `${name} changed from ${(change?.old_status ?? 'unknown').replace(/_/g, ' ')} to ${newStatus.replace(/_/g, ' ')}.`,
     status: newStatus,
-    url: `${page.url}/incidents/${update.incident_id}`,
+    url: update ? `${page.url}/incidents/${update.incident_id}` : page.url,
     event: {
       page: {
         id: page.pageId,
@@ -115,7 +117,7 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
       component_update: {
         id: subjectId,
         component_id: componentId,
-        created_at: update.created_at,
+        created_at: at,
         old_status: change?.old_status ?? null,
         new_status: newStatus,
       },
@@ -123,7 +125,7 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
         id: componentId,
         name,
         status: component?.status ?? newStatus,
-        created_at: component?.created_at ?? update.created_at,
+        created_at: component?.created_at ?? at,
       },
     },
   };

@@ -6,16 +6,19 @@
  * last resort with a written reason, flagged on the incident. Every
  * decision says why its maker could decide; the approval request carries
  * the text per channel, its authors and how to decide; a rejection reaches
- * the authors with its comment.
+ * the authors with its comment. And component statuses, facts, go live at
+ * once while the words wait, unless the plan holds them.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Role } from '../../src/domain/permissions.ts';
 import { listAudit } from '../../src/services/audit-log.ts';
+import { createComponent } from '../../src/services/components/create.ts';
 import type { Ctx } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { getIncident } from '../../src/services/incidents/queries.ts';
+import { currentPageStatus } from '../../src/services/page-status.ts';
 import { applyPlan } from '../../src/services/plan/current.ts';
 import { approveUpdate } from '../../src/services/updates/approve.ts';
 import { editDraft } from '../../src/services/updates/edit.ts';
@@ -187,5 +190,69 @@ eachDialect(
       told[0]?.text ?? '',
       /^rita@tasklane\.example: cleo@tasklane\.example rejected your public update: "Say which region is affected\."/,
     );
+  },
+);
+
+async function componentEvents(db: Db): Promise<string[]> {
+  const jobs = await db.selectFrom('outbox_jobs').select('payload').where('kind', '=', 'fanout').execute();
+  return jobs
+    .map((j) => JSON.parse(j.payload) as { subject_type: string; subject_id: string })
+    .filter((p) => p.subject_type === 'component_update')
+    .map((p) => p.subject_id);
+}
+
+eachDialect(
+  test,
+  'component statuses go live at once while the words wait for approval, unless the plan holds them',
+  async (db) => {
+    const { admin, cleo, rita } = team(db);
+    await applyPlan(admin, { source: smallSaas });
+    const web = await createComponent(admin, { name: 'Web app' });
+    const declared = await declareIncident(rita, {
+      name: 'Tasklane is down',
+      scenario: 'app-down',
+      components: { [web.id]: 'major_outage' },
+    });
+    const first = declared.incident_updates[0];
+    assert.equal(first?.state, 'pending_approval');
+    assert.equal((await getIncident(db, declared.id)).components[0]?.status, 'major_outage');
+    assert.equal((await currentPageStatus(db)).indicator, 'critical');
+    assert.deepEqual(await componentEvents(db), [`${first?.id}:${web.id}`]);
+
+    const published = await approveUpdate(cleo, declared.id, first?.id ?? '');
+    assert.equal(published.state, 'published');
+    assert.deepEqual(
+      published.affected_components.map((c) => `${c.name}: ${c.old_status} → ${c.new_status}`),
+      ['Web app: operational → major_outage'],
+      'the published update reports the change it made, though it went live before',
+    );
+    assert.equal((await componentEvents(db)).length, 1, 'one component event, not two');
+  },
+);
+
+eachDialect(
+  test,
+  'a plan that holds component statuses for the approved message keeps them until it is published',
+  async (db) => {
+    const { admin, cleo, rita } = team(db);
+    await applyPlan(admin, {
+      source: smallSaas.replace(
+        'approval_fallback: [incident_lead, admin]',
+        'approval_fallback: [incident_lead, admin]\n    components_wait_for_approval: true',
+      ),
+    });
+    const web = await createComponent(admin, { name: 'Web app' });
+    const declared = await declareIncident(rita, {
+      name: 'Tasklane is down',
+      scenario: 'app-down',
+      components: { [web.id]: 'major_outage' },
+    });
+    assert.equal((await getIncident(db, declared.id)).components.length, 0);
+    assert.equal((await currentPageStatus(db)).indicator, 'none');
+    assert.deepEqual(await componentEvents(db), []);
+    await approveUpdate(cleo, declared.id, declared.incident_updates[0]?.id ?? '');
+    assert.equal((await getIncident(db, declared.id)).components[0]?.status, 'major_outage');
+    assert.equal((await currentPageStatus(db)).indicator, 'critical');
+    assert.equal((await componentEvents(db)).length, 1);
   },
 );

@@ -49,7 +49,23 @@ export async function enqueueUpdateFanout(
     dedupeKey: `fanout:${update.id}`,
   });
   // Webhook subscribers also get Statuspage's component events, one per component this update moved.
-  const changed = JSON.parse(update.affected_components) as { code: string }[];
+  await enqueueComponentEvents(tx, incident, update, JSON.parse(update.affected_components));
+}
+
+/**
+ * Statuspage's component events to webhook subscribers, one per component
+ * an update moved: when it is published, or when its statuses went live
+ * before its words (src/services/updates/pipeline.ts). One event per
+ * component and update.
+ */
+export async function enqueueComponentEvents(
+  tx: Ctx,
+  incident: IncidentRow,
+  update: IncidentUpdateRow,
+  changed: readonly { code: string }[],
+): Promise<void> {
+  const drill = incident.drill === 1;
+  const audience = drill ? 'internal' : update.audience;
   for (const component of changed) {
     const subjectId = `${update.id}:${component.code}`;
     await enqueueJob(tx, {

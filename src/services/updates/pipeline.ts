@@ -22,6 +22,7 @@ import {
   worseImpact,
 } from '../../domain/components.ts';
 import { assertIncidentTransition, type IncidentStatus, stampInstants } from '../../domain/incidents.ts';
+import { severityOf } from '../../plan/policy.ts';
 import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { keepCadence } from '../cadence/cadence.ts';
@@ -29,7 +30,7 @@ import { requireComponents } from '../components/queries.ts';
 import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
-import { enqueueUpdateFanout } from '../subscribers/notify.ts';
+import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
 import type { AffectedComponent } from '../views.ts';
 import { pendingOf } from './rows.ts';
@@ -80,8 +81,10 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   const pending = pendingOf(draft);
   const changed = await requireComponents(tx.db, Object.keys(pending.components));
   await requireComponents(tx.db, pending.component_ids);
-  const affected = await applyComponents(tx, incident, changed, pending.components);
+  const moved = await applyComponents(tx, incident, changed, pending.components);
   await linkComponents(tx, incident, [...pending.component_ids, ...Object.keys(pending.components)]);
+  // Statuses that went live when the update was posted (componentsLiveNow) count as its changes too.
+  const affected = mergeAffected(JSON.parse(draft.affected_components) as AffectedComponent[], moved);
 
   const statuses = await tx.db
     .selectFrom('incident_components')
@@ -176,4 +179,51 @@ async function linkComponents(tx: Ctx, incident: IncidentRow, ids: readonly stri
     .insertInto('incident_components')
     .values([...linked].map((component_id) => ({ incident_id: incident.id, component_id })))
     .execute();
+}
+
+/** Earlier changes first, each component once: from its first old status to its last new one. */
+function mergeAffected(
+  earlier: readonly AffectedComponent[],
+  later: readonly AffectedComponent[],
+): AffectedComponent[] {
+  const merged = earlier.map((c) => ({ ...c }));
+  for (const c of later) {
+    const seen = merged.find((m) => m.code === c.code);
+    if (seen) seen.new_status = c.new_status;
+    else merged.push(c);
+  }
+  return merged;
+}
+
+/**
+ * Component statuses are facts, not wording: when an update that names
+ * them waits (for approval, or as a draft whose words need work), they go
+ * live at once, on the page and to webhook subscribers as Statuspage
+ * component events, unless the plan holds them for the approved message at
+ * this severity (`components_wait_for_approval`). The changes are kept on
+ * the update, which reports them as its own when it is published.
+ */
+export async function componentsLiveNow(
+  tx: Ctx,
+  incident: IncidentRow,
+  row: IncidentUpdateRow,
+): Promise<IncidentUpdateRow> {
+  const pending = pendingOf(row);
+  if (Object.keys(pending.components).length === 0) return row;
+  const plan = await currentPlan(tx.db);
+  if (severityOf(plan, incident.severity)?.components_wait_for_approval) return row;
+  const changed = await requireComponents(tx.db, Object.keys(pending.components));
+  const moved = await applyComponents(tx, incident, changed, pending.components);
+  await linkComponents(tx, incident, Object.keys(pending.components));
+  if (moved.length === 0) return row;
+  const affected = JSON.stringify(mergeAffected(JSON.parse(row.affected_components), moved));
+  await tx.db
+    .updateTable('incident_updates')
+    .set({ affected_components: affected })
+    .where('id', '=', row.id)
+    .execute();
+  const next = { ...row, affected_components: affected };
+  await enqueueComponentEvents(tx, incident, next, moved);
+  onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incident.id }));
+  return next;
 }

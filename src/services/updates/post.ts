@@ -17,6 +17,7 @@ import { currentPlan } from '../plan/current.ts';
 import { withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { assertAudience, LintOverride } from './gate.ts';
+import { componentsLiveNow } from './pipeline.ts';
 import { type NewUpdate, newUpdateRow, Variants } from './rows.ts';
 import { submitRow } from './submit.ts';
 
@@ -79,10 +80,12 @@ export async function appendUpdate(
   assertIncidentTransition(incident.status as IncidentStatus, input.status);
   const row = newUpdateRow(tx, incident, input);
   assertAudience(await currentPlan(tx.db), incident, input.audience);
-  return submitRow(tx, incident, row, {
+  const submitted = await submitRow(tx, incident, row, {
     insert: true,
     action: input.action,
     lintOverride: input.lintOverride,
     keepDraftOnLintFailure: input.onLintFailure === 'keep_draft',
   });
+  // The words may wait; the component statuses, facts, go live now unless the plan holds them.
+  return submitted.state === 'published' ? submitted : componentsLiveNow(tx, incident, submitted);
 }
