@@ -124,7 +124,7 @@ eachDialect(
       .select('status')
       .where('id', '=', api.id)
       .executeTakeFirstOrThrow();
-    assert.equal(apiNow.status, 'operational', 'nothing changes on the page before publication');
+    assert.equal(apiNow.status, 'partial_outage', 'component statuses go live at once; the words wait');
     assert.equal(incident.first_external_at, null);
 
     const told = await notices(db);
