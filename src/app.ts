@@ -32,12 +32,15 @@ import { startStatusPage } from './statuspage/wiring.ts';
 import { startChangeNotifier } from './store/change-notifier.ts';
 import { ChangeBus } from './store/changes.ts';
 import { type Db, migrate, openDatabase } from './store/db.ts';
+import { waitForDatabase } from './store/wait.ts';
 
 export interface AppOptions {
   clock?: Clock;
   log?: Logger;
   /** An already open database (tests pass their own). */
   db?: Db;
+  /** The database passed in is this app's: it listens on it for changes and closes it. */
+  ownsDb?: boolean;
   /** Run the background timers (maintenance auto start and complete). Default true. */
   timers?: boolean;
   /**
@@ -66,7 +69,11 @@ export interface App {
   readonly statusPage: StatusPage;
   /** Channels, metrics and the in-process worker, if any. */
   readonly delivery: Delivery;
-  listen(): Promise<string>;
+  /**
+   * Listens on the configured host and port. `reusePort` lets it take over a port another
+   * socket of this process still holds (the one that answered while the database was awaited).
+   */
+  listen(options?: { reusePort?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -94,7 +101,8 @@ export function createLogger(config: Config): Logger {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
   const clock = options.clock ?? systemClock;
-  const db = options.db ?? openDatabase(config.databaseUrl);
+  const ownsDb = !options.db || options.ownsDb === true;
+  const db = options.db ?? openDatabase(config.databaseUrl, { log });
   await migrate(db);
   const changes = new ChangeBus();
   const base = { db, clock, log, config, changes };
@@ -108,7 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const statusPage = await startStatusPage({
     ...base,
-    listenUrl: options.listenUrl ?? (options.db ? undefined : config.databaseUrl),
+    listenUrl: options.listenUrl ?? (ownsDb ? config.databaseUrl : undefined),
   });
   const limits = connectionLimits(config.connections, readDescriptorLimit());
   for (const warning of limits.warnings) log.warn(warning);
@@ -175,8 +183,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     systemCtx,
     statusPage: statusPage.page,
     delivery,
-    async listen() {
-      return server.listen({ port: config.port, host: config.host });
+    async listen(listenOptions = {}) {
+      return server.listen({ port: config.port, host: config.host, ...listenOptions });
     },
     async close() {
       for (const t of timers) clearInterval(t);
@@ -185,7 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Drains: sends in flight finish and are recorded; claimed work is handed back.
       await delivery.close();
       await statusPage.close();
-      if (!options.db) await db.destroy();
+      if (ownsDb) await db.destroy();
     },
   };
 }
@@ -217,14 +225,17 @@ export interface WorkerProcess {
  * the same store, services and delivery wiring as `crier serve`, and no API
  * or status page.
  */
-export async function createWorker(config: Config, options: { log?: Logger } = {}): Promise<WorkerProcess> {
+export async function createWorker(
+  config: Config,
+  options: { log?: Logger; signal?: AbortSignal } = {},
+): Promise<WorkerProcess> {
   const log = options.log ?? createLogger(config);
-  const db = openDatabase(config.databaseUrl);
-  await migrate(db);
-  // Listening comes first, so a port already taken stops the command before any work is claimed.
+  // Listening comes first, so a port already taken stops the command before any work is claimed,
+  // and /readyz says why while the database is awaited.
   let delivery: Delivery | undefined;
   const idle = new DeliveryMetrics();
   let served: WorkerHttp | undefined;
+  let database: Db | { waiting: string } = { waiting: 'connecting' };
   if (config.workerMetricsPort !== undefined) {
     const port = config.workerMetricsPort;
     const metrics = () => delivery?.metrics ?? idle;
@@ -232,19 +243,33 @@ export async function createWorker(config: Config, options: { log?: Logger } = {
       served = await serveWorkerHttp({
         host: config.host,
         port,
-        db,
+        db: () => database,
         metrics,
         now: () => systemClock.now(),
         log,
         metricsToken: config.metricsToken,
       });
     } catch (err) {
-      await db.destroy();
       const reason =
         (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
       throw new Error(`cannot serve the worker's metrics on ${config.host}:${port} (${reason})`);
     }
   }
+  let db: Db;
+  try {
+    db = await waitForDatabase(config.databaseUrl, {
+      log,
+      ...(options.signal && { signal: options.signal }),
+      onWaiting: (why) => {
+        database = { waiting: why };
+      },
+      open: { log },
+    });
+  } catch (err) {
+    await served?.close();
+    throw err;
+  }
+  database = db;
   const changes = new ChangeBus();
   const ctx: Ctx = {
     db,

@@ -12,7 +12,7 @@ export function tempDir(prefix = 'crier-e2e-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

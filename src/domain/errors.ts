@@ -41,6 +41,7 @@ export const errorCodes = [
   'delivery_not_found',
   'channel_not_offered',
   'not_supported_yet',
+  'database_unavailable',
   'internal_error',
 ] as const;
 

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError, z } from 'zod';
 import { CrierError, type ErrorCode, errorCodes } from '../domain/errors.ts';
+import { databaseFault } from '../store/faults.ts';
 
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -42,8 +43,17 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   delivery_not_found: 404,
   channel_not_offered: 400,
   not_supported_yet: 400,
+  database_unavailable: 503,
   internal_error: 500,
 };
+
+/** How long a client should wait before trying again after a 503 for the database (seconds). */
+export const DATABASE_RETRY_AFTER_S = 5;
+
+/** The headers an error's answer carries besides its body: Retry-After for a database away. */
+export function errorHeaders(code: ErrorCode): Record<string, string> {
+  return code === 'database_unavailable' ? { 'retry-after': String(DATABASE_RETRY_AFTER_S) } : {};
+}
 
 /** The one error body, as the OpenAPI document declares it for every operation. */
 export const ErrorBody = z
@@ -96,6 +106,13 @@ export function toCrierError(err: unknown): CrierError {
     return new CrierError('malformed_request', 'The request could not be read.');
   }
   if (fe.statusCode === 413) return new CrierError('payload_too_large', 'The request body is too large.');
+  const fault = databaseFault(err);
+  if (fault) {
+    return new CrierError(
+      'database_unavailable',
+      'The database is not available right now; nothing was changed. Try again shortly.',
+    );
+  }
   if (fe.statusCode === 415)
     return new CrierError('unsupported_media_type', 'The content type is not supported.');
   if (fe.statusCode === 404) return new CrierError('not_found', 'Not found.');
@@ -106,11 +123,18 @@ export function toCrierError(err: unknown): CrierError {
   return new CrierError('internal_error', 'Something went wrong on our side. It has been logged.');
 }
 
+/** Logs an error answered to a client: a database away by its cause, other 5xx in full. */
+export function logAnswered(request: FastifyRequest, err: unknown, e: CrierError): void {
+  if (e.code === 'database_unavailable')
+    request.log.warn({ cause: databaseFault(err)?.cause }, 'the database is unavailable; answered 503');
+  else if (httpStatusOf[e.code] >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ code: e.code }, e.message);
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const e = toCrierError(err);
   const status = httpStatusOf[e.code];
-  if (status >= 500) request.log.error({ err }, 'request failed');
-  else request.log.info({ code: e.code }, e.message);
+  logAnswered(request, err, e);
   const body: ErrorBody = {
     error: {
       code: e.code,
@@ -119,5 +143,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
       request_id: String(request.id),
     },
   };
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  return reply
+    .code(status)
+    .headers({ 'content-type': 'application/json; charset=utf-8', ...errorHeaders(e.code) })
+    .send(body);
 }

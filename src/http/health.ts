@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import { type Db, migrationsCurrent } from '../store/db.ts';
+import { probeDatabase } from '../store/probe.ts';
 import type { BaseCtx } from './auth.ts';
 
 export interface HealthExtras {
@@ -8,15 +8,19 @@ export interface HealthExtras {
   informational?: () => Record<string, string>;
 }
 
-/** Whether the database answers and carries every migration: what /readyz reports. */
+/**
+ * Whether the database answers, takes writes and carries every migration: what /readyz
+ * reports, naming the cause when it is not (`unreachable: ECONNREFUSED ...`,
+ * `cannot write: SQLITE_FULL ...`).
+ */
 export async function readiness(db: Db): Promise<{ ready: boolean; checks: Record<string, string> }> {
-  const checks: Record<string, string> = {};
-  try {
-    await sql`select 1`.execute(db);
-    checks.database = 'ok';
-    checks.migrations = (await migrationsCurrent(db)) ? 'ok' : 'pending';
-  } catch (err) {
-    checks.database = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
+  const database = await probeDatabase(db);
+  const checks: Record<string, string> = { database };
+  if (!database.startsWith('unreachable')) {
+    checks.migrations = await migrationsCurrent(db).then(
+      (current) => (current ? 'ok' : 'pending'),
+      (err: unknown) => `unknown: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return { ready: Object.values(checks).every((v) => v === 'ok'), checks };
 }

@@ -20,7 +20,8 @@ import { metricsAuthorized, metricsChallenge } from './metrics-auth.ts';
 export interface WorkerHttpOptions {
   host: string;
   port: number;
-  db: Db;
+  /** The database, once it answers; until then, why it does not (the worker waits for it). */
+  db: () => Db | { waiting: string };
   /** The running worker's counters (a plan reload replaces the worker, not these). */
   metrics: () => DeliveryMetrics;
   now: () => Date;
@@ -59,8 +60,12 @@ async function answer(
   if (method !== 'GET' && method !== 'HEAD')
     return json(405, { error: { code: 'method_not_allowed', message: `${path} takes GET.` } });
   if (path === '/healthz') return json(200, { status: 'ok' });
+  const db = o.db();
   if (path === '/readyz') {
-    const { ready, checks } = await readiness(o.db);
+    const { ready, checks } =
+      'waiting' in db
+        ? { ready: false, checks: { database: `unreachable: ${db.waiting}` } }
+        : await readiness(db);
     return json(ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
   }
   if (!metricsAuthorized(authorization, o.metricsToken)) {
@@ -68,7 +73,8 @@ async function answer(
     return { ...json(401, { error: { code: 'unauthenticated', message } }), challenge: metricsChallenge };
   }
   try {
-    return { status: 200, type: metricsContentType, body: await metricsText(o.db, o.metrics(), o.now()) };
+    if ('waiting' in db) throw new Error(db.waiting);
+    return { status: 200, type: metricsContentType, body: await metricsText(db, o.metrics(), o.now()) };
   } catch (err) {
     o.log.error({ err }, 'reading the metrics failed');
     return json(503, { error: { code: 'database_unavailable', message: 'The database did not answer.' } });

@@ -44,13 +44,20 @@ export async function startChangeNotifier(options: {
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
 
+  // One attempt pending at a time, whether the connection ended or never came up.
+  const again = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect().catch(() => {});
+    }, 2_000);
+  };
   const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
     c.on('error', (err) => log.warn({ err }, 'change listener connection failed'));
     c.on('end', () => {
-      if (closed) return;
-      client = undefined;
-      retry = setTimeout(() => void connect().catch(() => {}), 2_000);
+      if (client === c) client = undefined;
+      again();
     });
     c.on('notification', (n) => {
       if (n.channel !== channel || !n.payload || n.payload.startsWith(`${me}:`)) return;
@@ -67,6 +74,7 @@ export async function startChangeNotifier(options: {
     } catch (err) {
       log.warn({ err }, 'could not listen for changes; retrying');
       await c.end().catch(() => {});
+      again();
     }
   };
   await connect();

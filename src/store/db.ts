@@ -16,6 +16,7 @@ import {
 import { type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type DialectName, dialectOf } from './dialect.ts';
+import { type DatabaseFault, databaseFault } from './faults.ts';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -26,6 +27,8 @@ export interface OpenOptions {
   schema?: string;
   /** PostgreSQL only: pool size. */
   poolSize?: number;
+  /** Where a connection lost while nobody was querying it is reported. */
+  log?: { warn(details: object, message: string): void };
 }
 
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
@@ -33,16 +36,56 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   return openPostgres(url, options);
 }
 
+/** How long a write waits for another connection's write lock before SQLITE_BUSY (ms). */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect({ database: reusingStatements(sqlite) }),
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return tracked(new ImmediateSqliteDialect({ database: reusingStatements(sqlite) }));
+}
+
+/** The last write that failed because of the database (a full disk), until a write succeeds. */
+interface WriteHealth {
+  fault: DatabaseFault | null;
+  at: number;
+}
+const writeHealth = new WeakMap<Db, WriteHealth>();
+
+/** Statements that change something; a failed read says nothing about whether writes go through. */
+const writes = /^\s*(insert|update|delete|begin|commit|replace)\b/i;
+
+/**
+ * A Kysely whose writes are watched: a write failing for a reason of the database's own (see
+ * faults.ts) is kept for /readyz, and forgotten when a write succeeds. A full disk shows only
+ * when something is written, so this is how readiness can know of it.
+ */
+function tracked(dialect: SqliteDialect | PostgresDialect): Db {
+  const health: WriteHealth = { fault: null, at: 0 };
+  const db = new Kysely<Database>({
+    dialect,
+    log(event) {
+      if (!writes.test(event.query.sql)) return;
+      if (event.level === 'query') {
+        if (health.fault) health.fault = null;
+        return;
+      }
+      const fault = databaseFault(event.error);
+      if (fault) Object.assign(health, { fault, at: Date.now() });
+    },
   });
+  writeHealth.set(db, health);
+  return db;
+}
+
+/** The last write that failed for the database's sake, if no write has succeeded since. */
+export function lastWriteFault(db: Db): { fault: DatabaseFault; at: number } | null {
+  const h = writeHealth.get(db);
+  return h?.fault ? { fault: h.fault, at: h.at } : null;
 }
 
 /**
@@ -54,6 +97,19 @@ function openSqlite(file: string): Db {
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * SQLite rolls a transaction back by itself on some errors (SQLITE_FULL among them); the
+   * rollback that follows then fails with "cannot rollback - no transaction is active", and that
+   * error would replace the one that says what happened. The transaction is over either way.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (err) {
+      if (!/no transaction is active/.test(String(err))) throw err;
+    }
   }
 }
 
@@ -103,11 +159,20 @@ function openPostgres(url: string, options: OpenOptions): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    // A database that does not answer fails a request within seconds rather than hold it.
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  // An idle client losing its connection must not take the process down; the pool replaces it.
+  // A client losing its connection emits `error`, and an unheard `error` ends the process. The
+  // pool hears its idle clients'; a client checked out (between a transaction's statements) has
+  // only this listener. The query in flight fails with its own error, which its caller handles.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.log?.warn({ err }, 'a database connection was lost'));
+  });
+  // The pool's own report of an idle client's loss repeats the client's, heard above.
   pool.on('error', () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return tracked(new PostgresDialect({ pool }));
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -54,7 +54,7 @@ test('the worker metrics port asks for the same token; its health checks do not'
   const server = await serveWorkerHttp({
     host: '127.0.0.1',
     port: 0,
-    db: t.db,
+    db: () => t.db,
     metrics: () => metrics,
     now: () => new Date(),
     log: silentLog,

@@ -6,24 +6,35 @@
 import { parseArgs } from 'node:util';
 import { createLogger, createWorker } from '../../app.ts';
 import type { Config } from '../../config.ts';
+import { DatabaseWaitAborted } from '../../store/wait.ts';
 import { apiClient, call, type Schemas } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
 
 export async function runWorker(config: Config): Promise<number> {
   const log = createLogger(config);
-  const worker = await createWorker(config, { log });
-  log.info(
-    { database: config.databaseUrl.split(':')[0], metrics: worker.metricsUrl },
-    'crier worker running',
-  );
-  await new Promise<void>((resolve) => {
+  // A signal stops the wait for the database too (src/store/wait.ts), not only the work.
+  const stopping = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'draining');
+      stopping.abort();
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  let worker: Awaited<ReturnType<typeof createWorker>>;
+  try {
+    worker = await createWorker(config, { log, signal: stopping.signal });
+  } catch (err) {
+    if (err instanceof DatabaseWaitAborted) return 0;
+    throw err;
+  }
+  log.info(
+    { database: config.databaseUrl.split(':')[0], metrics: worker.metricsUrl },
+    'crier worker running',
+  );
+  await stopped;
   await worker.close();
   return 0;
 }

@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 import { createApp, createLogger } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { roles } from '../../domain/permissions.ts';
+import { serveWhileWaiting } from '../../http/waiting-http.ts';
 import { systemActor, systemClock } from '../../services/context.ts';
 import { createToken } from '../../services/tokens/tokens.ts';
 import { ChangeBus } from '../../store/changes.ts';
-import { migrate, openDatabase } from '../../store/db.ts';
+import { type Db, migrate, openDatabase } from '../../store/db.ts';
+import { DatabaseWaitAborted, waitForDatabase } from '../../store/wait.ts';
 import { CliError, print } from '../output.ts';
 
 export async function runServerCommand(config: Config, command: string, args: string[]): Promise<number> {
@@ -32,19 +34,50 @@ export async function runServerCommand(config: Config, command: string, args: st
   }
 }
 
+/**
+ * Serves at once: until the database answers (src/store/wait.ts), a stand-in on the same port
+ * says the process is alive (/healthz) and why it is not ready (/readyz); the full server then
+ * takes the port over.
+ */
 async function serve(config: Config): Promise<number> {
   const log = createLogger(config);
-  const app = await createApp(config, { log });
-  const address = await app.listen();
-  log.info({ address, database: config.databaseUrl.split(':')[0] }, 'Crier is serving');
-  await new Promise<void>((resolve) => {
+  const stopping = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'shutting down');
+      stopping.abort();
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  let reason = 'connecting';
+  const waiting = await serveWhileWaiting({ host: config.host, port: config.port, reason: () => reason });
+  let db: Db;
+  try {
+    db = await waitForDatabase(config.databaseUrl, {
+      log,
+      signal: stopping.signal,
+      onWaiting: (why) => {
+        reason = why;
+      },
+      open: { log },
+    });
+  } catch (err) {
+    await waiting.close();
+    if (err instanceof DatabaseWaitAborted) return 0;
+    throw err;
+  }
+  let app: Awaited<ReturnType<typeof createApp>>;
+  let address: string;
+  try {
+    app = await createApp({ ...config, port: waiting.port }, { log, db, ownsDb: true });
+    address = await app.listen({ reusePort: true });
+  } finally {
+    await waiting.close();
+  }
+  log.info({ address, database: config.databaseUrl.split(':')[0] }, 'Crier is serving');
+  await stopped;
   await app.close();
   return 0;
 }

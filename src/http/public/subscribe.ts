@@ -24,7 +24,7 @@ import {
   updatePreferences,
 } from '../../services/subscribers/public.ts';
 import type { BaseCtx } from '../auth.ts';
-import { sendError, toCrierError } from '../errors.ts';
+import { errorHeaders, httpStatusOf, logAnswered, sendError, toCrierError } from '../errors.ts';
 import {
   alreadyConfirmedBody,
   choicesSavedBody,
@@ -101,7 +101,12 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       } catch (err) {
         if (!isForm) return sendError(req, reply, err);
         const e = toCrierError(err);
-        const status = e.code === 'rate_limited' ? 429 : e.code === 'internal_error' ? 500 : 400;
+        const status =
+          e.code === 'rate_limited' || e.code === 'internal_error' || e.code === 'database_unavailable'
+            ? httpStatusOf[e.code]
+            : 400;
+        reply.headers(errorHeaders(e.code));
+        logAnswered(req, err, e);
         const details = Array.isArray(e.details)
           ? `<ul>${(e.details as { message?: string }[]).map((d) => `<li>${escapeHtml(String(d.message ?? ''))}</li>`).join('')}</ul>`
           : '';
@@ -153,7 +158,15 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds);
         if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
       } catch (err) {
-        return html(reply, 400, 'Not saved', `<p>${escapeHtml(toCrierError(err).message)}</p>`);
+        const e = toCrierError(err);
+        logAnswered(req, err, e);
+        const status = e.code === 'database_unavailable' ? httpStatusOf[e.code] : 400;
+        return html(
+          reply.headers(errorHeaders(e.code)),
+          status,
+          'Not saved',
+          `<p>${escapeHtml(e.message)}</p>`,
+        );
       }
       return html(
         reply,
