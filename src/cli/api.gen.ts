@@ -1071,9 +1071,11 @@ export interface components {
         IncidentUpdate: {
             id: string;
             incident_id: string;
-            status: string;
+            /** @enum {string} */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "postmortem";
             body: string;
-            state: string;
+            /** @enum {string} */
+            state: "draft" | "pending_approval" | "approved" | "published" | "rejected";
             audience: string;
             deliver_notifications: boolean;
             affected_components: components["schemas"]["AffectedComponent"][];
@@ -1086,9 +1088,11 @@ export interface components {
         Incident: {
             id: string;
             name: string;
-            status: string;
-            impact: string;
-            impact_override: string | null;
+            /** @enum {string} */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "postmortem";
+            /** @enum {string} */
+            impact: "none" | "minor" | "major" | "critical";
+            impact_override: ("none" | "minor" | "major" | "critical") | null;
             severity: string | null;
             scenario: string | null;
             drill: boolean;
@@ -1248,9 +1252,11 @@ export interface components {
         IncidentUpdateWithEdits: {
             id: string;
             incident_id: string;
-            status: string;
+            /** @enum {string} */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "postmortem";
             body: string;
-            state: string;
+            /** @enum {string} */
+            state: "draft" | "pending_approval" | "approved" | "published" | "rejected";
             audience: string;
             deliver_notifications: boolean;
             affected_components: components["schemas"]["AffectedComponent"][];
@@ -1330,9 +1336,11 @@ export interface components {
         Draft: {
             id: string;
             incident_id: string;
-            status: string;
+            /** @enum {string} */
+            status: "investigating" | "identified" | "monitoring" | "resolved" | "postmortem";
             body: string;
-            state: string;
+            /** @enum {string} */
+            state: "draft" | "pending_approval" | "approved" | "published" | "rejected";
             audience: string;
             deliver_notifications: boolean;
             affected_components: components["schemas"]["AffectedComponent"][];

@@ -4,7 +4,7 @@
  * impacts of the public incidents still open, and whether a maintenance is
  * in progress. Component webhook events carry it.
  */
-import type { ComponentStatus, Impact } from '../domain/components.ts';
+import type { ComponentStatus } from '../domain/components.ts';
 import { openIncidentStatuses } from '../domain/incidents.ts';
 import { type V2Status, v2StatusOf } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
@@ -23,7 +23,7 @@ export async function currentPageStatus(db: Db): Promise<V2Status> {
   ]);
   return v2StatusOf({
     componentStatuses: components.map((c) => c.status as ComponentStatus),
-    openIncidentImpacts: incidents.map((i) => i.impact as Impact),
+    openIncidentImpacts: incidents.map((i) => i.impact),
     maintenanceInProgress: maintenance !== undefined,
   });
 }

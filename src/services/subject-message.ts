@@ -7,7 +7,7 @@
  */
 import type { SubjectMessage, WebhookEvent } from '../channels/types.ts';
 import type { TemplateVariant } from '../domain/channel-limits.ts';
-import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { incidentStatusLabels } from '../domain/incidents.ts';
 import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
 import { getIncident } from './incidents/queries.ts';
@@ -54,7 +54,7 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
   const incident = await getIncident(db, row.incident_id, { publishedFor: row.audience });
   const update = incident.incident_updates.find((u) => u.id === updateId);
   if (!update) throw new Error(`update ${updateId} is not published for its audience`);
-  const label = incidentStatusLabels[update.status as IncidentStatus] ?? update.status;
+  const label = incidentStatusLabels[update.status] ?? update.status;
   const event: WebhookEvent = {
     page: {
       id: page.pageId,

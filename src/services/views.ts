@@ -3,7 +3,9 @@
  * Statuspage's API, so the admin API, the CLI and the public API agree.
  */
 import { z } from 'zod';
-import { componentStatuses } from '../domain/components.ts';
+import { componentStatuses, impacts } from '../domain/components.ts';
+import { incidentStatuses } from '../domain/incidents.ts';
+import { updateStates } from '../domain/updates.ts';
 import type {
   ComponentGroupRow,
   ComponentRow,
@@ -93,9 +95,9 @@ export const IncidentUpdateView = z
   .object({
     id: z.string(),
     incident_id: z.string(),
-    status: z.string(),
+    status: z.enum(incidentStatuses),
     body: z.string(),
-    state: z.string(),
+    state: z.enum(updateStates),
     audience: z.string(),
     deliver_notifications: z.boolean(),
     affected_components: z.array(AffectedComponent),
@@ -130,9 +132,9 @@ export const IncidentView = z
   .object({
     id: z.string(),
     name: z.string(),
-    status: z.string(),
-    impact: z.string(),
-    impact_override: z.string().nullable(),
+    status: z.enum(incidentStatuses),
+    impact: z.enum(impacts),
+    impact_override: z.enum(impacts).nullable(),
     severity: z.string().nullable(),
     scenario: z.string().nullable(),
     drill: z.boolean(),

@@ -6,7 +6,7 @@
  */
 import { type ComponentStatus, componentStatusLabels, groupStatus } from '../domain/components.ts';
 import { escapeHtml } from '../domain/html.ts';
-import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { incidentStatusLabels } from '../domain/incidents.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
 import type { ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
 import { formatDay, formatInstant, formatMonth, monthKey } from './format.ts';
@@ -103,14 +103,14 @@ function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, 
       : '';
   const items = i.incident_updates.map(
     (u) =>
-      `<li><p class="when"><strong>${escapeHtml(incidentStatusLabels[u.status as IncidentStatus] ?? u.status)}</strong> ${time(u.display_at, tz)}</p><div class="body">${renderMarkdown(u.body)}</div></li>`,
+      `<li><p class="when"><strong>${escapeHtml(incidentStatusLabels[u.status] ?? u.status)}</strong> ${time(u.display_at, tz)}</p><div class="body">${renderMarkdown(u.body)}</div></li>`,
   );
   // On the front page the latest update is what matters at a glance; the rest is one click away.
   const timeline =
     link && items.length > 1
       ? `<ol class="timeline">${items[0]}</ol><details class="earlier"><summary>Earlier updates (${items.length - 1})</summary><ol class="timeline">${items.slice(1).join('')}</ol></details>`
       : `<ol class="timeline">${items.join('')}</ol>`;
-  return `<article class="incident impact-${escapeHtml(i.impact)}" data-id="${escapeHtml(i.id)}"><${h}>${name}</${h}><p class="meta"><span class="badge">${escapeHtml(incidentStatusLabels[i.status as IncidentStatus] ?? i.status)}</span> Impact: ${escapeHtml(i.impact)}</p>${affects}${next}${timeline}</article>`;
+  return `<article class="incident impact-${escapeHtml(i.impact)}" data-id="${escapeHtml(i.id)}"><${h}>${name}</${h}><p class="meta"><span class="badge">${escapeHtml(incidentStatusLabels[i.status] ?? i.status)}</span> Impact: ${escapeHtml(i.impact)}</p>${affects}${next}${timeline}</article>`;
 }
 
 function renderMaintenance(m: MaintenanceView, r: RenderContext, headingLevel: 2 | 3, link: boolean): string {

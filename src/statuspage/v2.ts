@@ -2,7 +2,7 @@
  * Statuspage's public API v2 documents, from a snapshot. The shapes
  * themselves, shared with the webhooks, are in src/domain/statuspage.ts.
  */
-import { groupStatus, type Impact } from '../domain/components.ts';
+import { groupStatus } from '../domain/components.ts';
 import {
   type V2Component,
   type V2Incident,
@@ -95,7 +95,7 @@ function v2Maintenance(m: MaintenanceView, s: PageSnapshot): V2Maintenance {
 export function v2Status(s: PageSnapshot): V2Status {
   return v2StatusOf({
     componentStatuses: s.components.map((c) => c.status),
-    openIncidentImpacts: s.incidents.filter(isOpenIncident).map((i) => i.impact as Impact),
+    openIncidentImpacts: s.incidents.filter(isOpenIncident).map((i) => i.impact),
     maintenanceInProgress: activeMaintenances(s).length > 0,
   });
 }

@@ -4,6 +4,9 @@
  * values are JSON text, so both dialects store and return the same values.
  */
 import type { Generated, Selectable } from 'kysely';
+import type { Impact } from '../domain/components.ts';
+import type { IncidentStatus } from '../domain/incidents.ts';
+import type { UpdateState } from '../domain/updates.ts';
 
 interface ComponentGroupTable {
   id: string;
@@ -40,9 +43,9 @@ interface ComponentStatusHistoryTable {
 interface IncidentTable {
   id: string;
   name: string;
-  status: string;
-  impact: string;
-  impact_override: string | null;
+  status: IncidentStatus;
+  impact: Impact;
+  impact_override: Impact | null;
   severity: string | null;
   scenario: string | null;
   drill: number;
@@ -73,9 +76,9 @@ interface IncidentComponentTable {
 interface IncidentUpdateTable {
   id: string;
   incident_id: string;
-  status: string;
+  status: IncidentStatus;
   body: string;
-  state: string;
+  state: UpdateState;
   audience: string;
   deliver_notifications: number;
   /** JSON: [{ code, name, old_status, new_status }] — the component changes this update made. */

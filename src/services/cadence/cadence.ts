@@ -16,7 +16,7 @@ import {
   type ReminderStage,
   remindersFor,
 } from '../../domain/cadence.ts';
-import { type IncidentStatus, isOpen } from '../../domain/incidents.ts';
+import { isOpen } from '../../domain/incidents.ts';
 import { cadencePolicy, noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { cancelJob, enqueueJob } from '../../store/outbox.ts';
@@ -105,12 +105,7 @@ async function moveDeadline(
 export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
   if (plan === null) return incident;
   const policy = cadencePolicy(plan, incident.severity);
-  const internalDue = nextDueAfterPublish(
-    policy,
-    'internal',
-    incident.status as IncidentStatus,
-    incident.declared_at,
-  );
+  const internalDue = nextDueAfterPublish(policy, 'internal', incident.status, incident.declared_at);
   const started =
     internalDue === null ? incident : await moveDeadline(tx, plan, incident, 'internal', internalDue);
   const due = firstExternalDue(policy, incident.detected_at ?? incident.declared_at);
@@ -143,7 +138,7 @@ async function lastPublishedAt(
 export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Promise<IncidentRow> {
   const last = await lastPublishedAt(tx, incident.id, 'external');
   const policy = cadencePolicy(plan, incident.severity);
-  const status = incident.status as IncidentStatus;
+  const status = incident.status;
   const due = dueAfterCadenceChange(policy, status, last, incident.detected_at ?? incident.declared_at);
   // The internal cadence too: from the last internal publish, or the declaration before any.
   const internalDue = nextDueAfterPublish(
@@ -161,7 +156,7 @@ export async function keepCadence(tx: Ctx, incident: IncidentRow, update: Incide
   const plan = await currentPlan(tx.db);
   if (plan === null || update.state !== 'published' || update.published_at === null) return;
   const policy = cadencePolicy(plan, incident.severity);
-  const status = incident.status as IncidentStatus;
+  const status = incident.status;
   if (update.audience === 'internal') {
     await moveDeadline(
       tx,

@@ -7,7 +7,6 @@
  */
 
 import { reminderStillDue } from '../../domain/cadence.ts';
-import type { IncidentStatus } from '../../domain/incidents.ts';
 import { incidentRoleLabels } from '../../domain/roles.ts';
 import { formatTime } from '../../domain/templates.ts';
 import { timeZoneOf } from '../../plan/variables.ts';
@@ -30,7 +29,7 @@ export async function reminderNotice(
   if (!incident) return null;
   const deadline =
     reminder.audience === 'external' ? incident.next_update_due_at : incident.next_internal_update_due_at;
-  if (!reminderStillDue({ dueAt: reminder.due_at }, deadline, incident.status as IncidentStatus)) return null;
+  if (!reminderStillDue({ dueAt: reminder.due_at }, deadline, incident.status)) return null;
   const holders = await holdersOf(ctx.db, incident.id);
   const at = formatTime(reminder.due_at, timeZoneOf(await currentPlan(ctx.db), ctx.config.page.timeZone));
   const comms = holders.comms_lead ?? 'nobody';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
-import type { IncidentStatus } from '../../domain/incidents.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
@@ -69,7 +68,7 @@ export async function correctUpdate(
       tx,
       plan,
       incidentId,
-      before.status as IncidentStatus,
+      before.status,
       before.audience,
       input.body,
       variantsOf(before.rendered),

@@ -6,7 +6,7 @@
  * update goes out ends in the publish pipeline (pipeline.ts).
  */
 import { z } from 'zod';
-import { assertIncidentTransition, type IncidentStatus, incidentStatuses } from '../../domain/incidents.ts';
+import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -40,8 +40,8 @@ export async function createDraft(ctx: Ctx, incidentId: string, raw: CreateDraft
   const input = CreateDraftInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const incident = await lockIncident(tx.db, incidentId);
-    const status = input.status ?? (incident.status as IncidentStatus);
-    assertIncidentTransition(incident.status as IncidentStatus, status);
+    const status = input.status ?? incident.status;
+    assertIncidentTransition(incident.status, status);
     const plan = await currentPlan(tx.db);
     assertAudience(plan, incident, input.audience);
     const rendered =

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
-import { assertIncidentTransition, type IncidentStatus, incidentStatuses } from '../../domain/incidents.ts';
-import { assertUpdateTransition, type UpdateState } from '../../domain/updates.ts';
+import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
+import { assertUpdateTransition } from '../../domain/updates.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -67,10 +67,10 @@ export async function editDraft(
         { state: row.state },
       );
     }
-    assertUpdateTransition(row.state as UpdateState, 'draft');
+    assertUpdateTransition(row.state, 'draft');
     const plan = await currentPlan(tx.db);
-    const status = input.status ?? (row.status as IncidentStatus);
-    assertIncidentTransition(incident.status as IncidentStatus, status);
+    const status = input.status ?? row.status;
+    assertIncidentTransition(incident.status, status);
     const audience = input.audience ?? row.audience;
     assertAudience(plan, incident, audience);
     const before = pendingOf(row);
@@ -88,7 +88,7 @@ export async function editDraft(
       body,
       status,
       audience,
-      state: 'draft',
+      state: 'draft' as const,
       pending: JSON.stringify(pending),
       rendered: Object.keys(variants).length > 0 ? JSON.stringify(variants) : null,
       deliver_notifications:

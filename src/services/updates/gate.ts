@@ -119,15 +119,7 @@ export async function lintUpdate(
 
 /** Lints a stored update as it stands: its status, audience, body and variants. */
 export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Promise<LintProblem[]> {
-  return lintUpdate(
-    tx,
-    plan,
-    row.incident_id,
-    row.status as IncidentStatus,
-    row.audience,
-    row.body,
-    variantsOf(row.rendered),
-  );
+  return lintUpdate(tx, plan, row.incident_id, row.status, row.audience, row.body, variantsOf(row.rendered));
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */

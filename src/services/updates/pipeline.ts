@@ -75,8 +75,8 @@ export async function publishRow(
 
 /** Step 1: the components, the incident and the update row, as publishing leaves them. */
 async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow, options: PublishOptions) {
-  const status = draft.status as IncidentStatus;
-  assertIncidentTransition(incident.status as IncidentStatus, status);
+  const status = draft.status;
+  assertIncidentTransition(incident.status, status);
   const now = tx.clock.now().toISOString();
   const pending = pendingOf(draft);
   const changed = await requireComponents(tx.db, Object.keys(pending.components));
@@ -95,7 +95,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   const override = pending.impact_override === undefined ? incident.impact_override : pending.impact_override;
   // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
   const derived = worseImpact(
-    incident.impact as Impact,
+    incident.impact,
     impactOfComponents(statuses.map((s) => s.status as ComponentStatus)),
   );
   const impact = (override as Impact | null) ?? derived;

@@ -7,7 +7,7 @@
  * update the same way, through `appendUpdate`, inside their transaction.
  */
 import { z } from 'zod';
-import { assertIncidentTransition, type IncidentStatus, incidentStatuses } from '../../domain/incidents.ts';
+import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -48,7 +48,7 @@ export async function postUpdate(
   return withTransaction(ctx, async (tx) => {
     const incident = await lockIncident(tx.db, incidentId);
     const row = await appendUpdate(tx, incident, {
-      status: input.status ?? (incident.status as IncidentStatus),
+      status: input.status ?? incident.status,
       body: input.body,
       audience: input.audience,
       deliverNotifications: input.deliver_notifications,
@@ -77,7 +77,7 @@ export async function appendUpdate(
   incident: IncidentRow,
   input: AppendUpdate,
 ): Promise<IncidentUpdateRow> {
-  assertIncidentTransition(incident.status as IncidentStatus, input.status);
+  assertIncidentTransition(incident.status, input.status);
   const row = newUpdateRow(tx, incident, input);
   assertAudience(await currentPlan(tx.db), incident, input.audience);
   const submitted = await submitRow(tx, incident, row, {

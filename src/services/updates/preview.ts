@@ -1,7 +1,6 @@
 /** How a draft will read on each channel it goes out on: the text, its length or SMS segments, and lint. */
 import { z } from 'zod';
 import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
-import type { IncidentStatus } from '../../domain/incidents.ts';
 import { lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
 import type { Db } from '../../store/db.ts';
@@ -45,7 +44,7 @@ export async function previewUpdate(db: Db, incidentId: string, updateId: string
   const row = await requireUpdate(db, incidentId, updateId);
   const plan = await currentPlan(db);
   const variants = variantsOf(row.rendered);
-  const status = row.status as IncidentStatus;
+  const status = row.status;
   const external = row.audience !== 'internal';
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
     const own = c.variant !== null ? variants[c.variant] : undefined;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
-import { assertUpdateTransition, type UpdateState } from '../../domain/updates.ts';
+import { assertUpdateTransition } from '../../domain/updates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
@@ -60,7 +60,7 @@ export async function publishChecked(
   row: IncidentUpdateRow,
   options: CheckedPublish = {},
 ): Promise<IncidentUpdateRow> {
-  assertUpdateTransition(row.state as UpdateState, 'published');
+  assertUpdateTransition(row.state, 'published');
   const problems = await lintRow(tx, await currentPlan(tx.db), row);
   const override = options.lintOverride ?? storedOverride(row);
   const verdict = await requireLintPass(tx, incident.id, problems, override);

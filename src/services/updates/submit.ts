@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { needsApproval } from '../../domain/approval.ts';
-import { assertUpdateTransition, type UpdateState } from '../../domain/updates.ts';
+import { assertUpdateTransition } from '../../domain/updates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -67,7 +67,7 @@ export async function submitRow(
   const plan = await currentPlan(tx.db);
   const policy = approvalPolicy(plan, incident.severity);
   const approval = needsApproval(policy, row.audience);
-  assertUpdateTransition(row.state as UpdateState, approval ? 'pending_approval' : 'published');
+  assertUpdateTransition(row.state, approval ? 'pending_approval' : 'published');
   const problems = await lintRow(tx, plan, row);
   if (problems.length > 0 && options.lintOverride === undefined && options.keepDraftOnLintFailure) {
     const draft = { ...row, lint: JSON.stringify(problems) };
