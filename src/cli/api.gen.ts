@@ -1136,7 +1136,8 @@ export interface components {
         MaintenanceUpdate: {
             id: string;
             maintenance_id: string;
-            status: string;
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "verifying" | "completed" | "cancelled";
             body: string;
             created_by: string;
             created_at: string;
@@ -1144,8 +1145,10 @@ export interface components {
         Maintenance: {
             id: string;
             name: string;
-            status: string;
-            impact: string;
+            /** @enum {string} */
+            status: "scheduled" | "in_progress" | "verifying" | "completed" | "cancelled";
+            /** @enum {string} */
+            impact: "none" | "minor" | "major" | "critical" | "maintenance";
             body: string;
             scheduled_for: string;
             scheduled_until: string;

@@ -1,10 +1,3 @@
-/**
- * The page's overall status as `status.json` shows it, read now from the
- * same facts the page is rendered from: every component's status, the
- * impacts of the public incidents still open, and whether a maintenance is
- * in progress. Component webhook events carry it.
- */
-import type { ComponentStatus } from '../domain/components.ts';
 import { openIncidentStatuses } from '../domain/incidents.ts';
 import { type V2Status, v2StatusOf } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
@@ -22,7 +15,7 @@ export async function currentPageStatus(db: Db): Promise<V2Status> {
       .executeTakeFirst(),
   ]);
   return v2StatusOf({
-    componentStatuses: components.map((c) => c.status as ComponentStatus),
+    componentStatuses: components.map((c) => c.status),
     openIncidentImpacts: incidents.map((i) => i.impact),
     maintenanceInProgress: maintenance !== undefined,
   });

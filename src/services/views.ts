@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { componentStatuses, impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
+import { maintenanceStatuses } from '../domain/maintenances.ts';
 import { updateStates } from '../domain/updates.ts';
 import type {
   ComponentGroupRow,
@@ -44,7 +45,7 @@ export function componentView(row: ComponentRow): ComponentView {
     id: row.id,
     name: row.name,
     description: row.description,
-    status: row.status as ComponentView['status'],
+    status: row.status,
     group_id: row.group_id,
     position: row.position,
     showcase: row.showcase === 1,
@@ -223,7 +224,7 @@ export const MaintenanceUpdateView = z
   .object({
     id: z.string(),
     maintenance_id: z.string(),
-    status: z.string(),
+    status: z.enum(maintenanceStatuses),
     body: z.string(),
     created_by: z.string(),
     created_at: z.string(),
@@ -239,8 +240,8 @@ export const MaintenanceView = z
   .object({
     id: z.string(),
     name: z.string(),
-    status: z.string(),
-    impact: z.string(),
+    status: z.enum(maintenanceStatuses),
+    impact: z.enum([...impacts, 'maintenance']),
     body: z.string(),
     scheduled_for: z.string(),
     scheduled_until: z.string(),

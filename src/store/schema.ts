@@ -4,8 +4,11 @@
  * values are JSON text, so both dialects store and return the same values.
  */
 import type { Generated, Selectable } from 'kysely';
-import type { Impact } from '../domain/components.ts';
+import type { ComponentStatus, Impact } from '../domain/components.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
+import type { MaintenanceStatus } from '../domain/maintenances.ts';
+import type { Role } from '../domain/permissions.ts';
+import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
 
 interface ComponentGroupTable {
@@ -21,7 +24,7 @@ interface ComponentTable {
   id: string;
   name: string;
   description: string | null;
-  status: string;
+  status: ComponentStatus;
   group_id: string | null;
   position: number;
   showcase: number;
@@ -34,7 +37,7 @@ interface ComponentTable {
 interface ComponentStatusHistoryTable {
   id: Generated<number>;
   component_id: string;
-  status: string;
+  status: ComponentStatus;
   at: string;
   incident_id: string | null;
   maintenance_id: string | null;
@@ -115,8 +118,9 @@ interface UpdateEditTable {
 interface MaintenanceTable {
   id: string;
   name: string;
-  status: string;
-  impact: string;
+  status: MaintenanceStatus;
+  /** An incident's impact, or `maintenance` (the default). */
+  impact: Impact | 'maintenance';
   body: string;
   scheduled_for: string;
   scheduled_until: string;
@@ -139,7 +143,7 @@ interface MaintenanceComponentTable {
 interface MaintenanceUpdateTable {
   id: string;
   maintenance_id: string;
-  status: string;
+  status: MaintenanceStatus;
   body: string;
   created_by: string;
   created_at: string;
@@ -148,7 +152,7 @@ interface MaintenanceUpdateTable {
 interface ApiTokenTable {
   id: string;
   name: string;
-  role: string;
+  role: Role;
   /** SHA-256 of the secret, hex. The secret itself is never stored. */
   hash: string;
   /** `sha256:` and the start of the secret's hash, to recognise it in lists (never part of the secret). */
@@ -165,7 +169,7 @@ interface UserTable {
   /** Lower-cased; unique. */
   email: string;
   name: string;
-  role: string;
+  role: Role;
   /** `scrypt$N$r$p$salt$hash` (src/services/users/password.ts); null until the invitation is used. */
   password_hash: string | null;
   /** SHA-256 of the one-time invitation secret; null once used. */
@@ -314,7 +318,7 @@ export type PlanVia = 'file' | 'api';
 
 interface IncidentRoleTable {
   incident_id: string;
-  role: string;
+  role: IncidentRole;
   holder: string;
   assigned_at: string;
   assigned_by: string;

@@ -73,7 +73,7 @@ async function impactWithoutOverride(tx: Ctx, incidentId: string): Promise<Impac
     ...updates.flatMap((u) =>
       (JSON.parse(u.affected_components) as { new_status: ComponentStatus }[]).map((c) => c.new_status),
     ),
-    ...current.map((c) => c.status as ComponentStatus),
+    ...current.map((c) => c.status),
   ];
   return impactOfComponents(statuses);
 }

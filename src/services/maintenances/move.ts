@@ -34,7 +34,7 @@ async function applyMove(
   to: MaintenanceStatus,
   body: string | undefined,
 ): Promise<void> {
-  assertMaintenanceTransition(m.status as MaintenanceStatus, to);
+  assertMaintenanceTransition(m.status, to);
   const now = tx.clock.now().toISOString();
   const components = await tx.db
     .selectFrom('maintenance_components')
@@ -118,7 +118,7 @@ export async function advanceMaintenances(ctx: Ctx): Promise<number> {
         const to = dueMove(
           {
             ...m,
-            status: m.status as MaintenanceStatus,
+            status: m.status,
             auto_start: m.auto_start === 1,
             auto_complete: m.auto_complete === 1,
           },

@@ -47,7 +47,7 @@ export async function holdersOf(db: Db, incidentId: string): Promise<Holders> {
     .where('incident_id', '=', incidentId)
     .execute();
   const holders: Holders = { incident_lead: null, comms_lead: null, support_lead: null };
-  for (const r of rows) holders[r.role as IncidentRole] = r.holder;
+  for (const r of rows) holders[r.role] = r.holder;
   return holders;
 }
 

@@ -45,7 +45,7 @@ function tokenView(row: ApiTokenRow): TokenView {
   return {
     id: row.id,
     name: row.name,
-    role: row.role as Role,
+    role: row.role,
     prefix: tokenFingerprint(row.hash),
     created_by: row.created_by,
     created_at: row.created_at,
@@ -147,7 +147,7 @@ export async function authenticate(db: Db, secret: string, now: Date): Promise<A
       .where('id', '=', row.id)
       .execute();
   }
-  return { tokenId: row.id, name: row.name, role: row.role as Role };
+  return { tokenId: row.id, name: row.name, role: row.role };
 }
 
 /**

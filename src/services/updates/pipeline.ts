@@ -94,10 +94,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
     .execute();
   const override = pending.impact_override === undefined ? incident.impact_override : pending.impact_override;
   // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
-  const derived = worseImpact(
-    incident.impact,
-    impactOfComponents(statuses.map((s) => s.status as ComponentStatus)),
-  );
+  const derived = worseImpact(incident.impact, impactOfComponents(statuses.map((s) => s.status)));
   const impact = (override as Impact | null) ?? derived;
 
   const external = draft.audience !== 'internal';
@@ -157,7 +154,7 @@ async function applyComponents(
       affected.push({
         code: component.id,
         name: component.name,
-        old_status: component.status as ComponentStatus,
+        old_status: component.status,
         new_status: next,
       });
     }

@@ -95,7 +95,7 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<SignedIn> {
     await countFailure(ctx.db, addressKey, now);
     throw new CrierError('sign_in_failed', 'The email or the password is wrong.');
   }
-  const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+  const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: row.role };
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs).toISOString();
   await withTransaction(
@@ -151,7 +151,7 @@ export async function resolveSession(db: Db, secret: string, now: Date): Promise
       .where('hash', '=', hash)
       .execute();
   }
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role };
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
 }
 
 /** Ends the session this cookie holds (signing out twice is harmless). */

@@ -67,7 +67,7 @@ function userView(row: UserRow): UserView {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: row.role as Role,
+    role: row.role,
     state: row.password_hash === null ? 'invited' : 'active',
     invitation_expires_at: row.invitation_expires_at,
     created_by: row.created_by,
