@@ -6,7 +6,7 @@
  * config and SSO profiles, ECS and EC2 roles), refreshing temporary ones by
  * itself (docs/adr/0005-aws-through-the-sdk.md).
  */
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { SendResult } from './types.ts';
 import { httpFailure, networkFailure } from './types.ts';
 
@@ -38,7 +38,7 @@ export function awsClientConfig(access: AwsAccess) {
             secretAccessKey: access.secretAccessKey,
             ...(access.sessionToken && { sessionToken: access.sessionToken }),
           }
-        : fromNodeProviderChain(access.profile ? { profile: access.profile } : {}),
+        : defaultChain(access.profile),
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: access.timeoutMs,
@@ -46,6 +46,40 @@ export function awsClientConfig(access: AwsAccess) {
       throwOnRequestTimeout: true,
     },
     ...(access.userAgent && { customUserAgent: access.userAgent }),
+  };
+}
+
+type CredentialProvider = ReturnType<typeof fromNodeProviderChain>;
+
+/**
+ * The SDK's default chain, loaded on the first call: the SDK is large, and a
+ * process that never talks to AWS should not pay for loading it. The chain
+ * caches what it found and refreshes it before it expires.
+ */
+function defaultChain(profile: string | undefined): CredentialProvider {
+  let chain: CredentialProvider | undefined;
+  return async (options) => {
+    chain ??= (await import('@aws-sdk/credential-providers')).fromNodeProviderChain(
+      profile ? { profile } : {},
+    );
+    return chain(options);
+  };
+}
+
+/**
+ * One SDK client, made on first use from its module, loaded then (see
+ * `defaultChain`); every later call gets the same module and client.
+ */
+export function lazySdk<M, C extends { destroy(): void }>(load: () => Promise<M>, make: (module: M) => C) {
+  let loaded: Promise<{ sdk: M; client: C }> | undefined;
+  return {
+    get: () => {
+      loaded ??= load().then((sdk) => ({ sdk, client: make(sdk) }));
+      return loaded;
+    },
+    close: async () => {
+      if (loaded) (await loaded).client.destroy();
+    },
   };
 }
 

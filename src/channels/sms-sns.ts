@@ -3,9 +3,8 @@
  * transactional, with the sender id where the plan gives one. Throttling
  * and 5xx are retried.
  */
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { z } from 'zod';
-import { awsChannelConfig, awsFailure } from './aws.ts';
+import { awsChannelConfig, awsFailure, lazySdk } from './aws.ts';
 import { Aws, awsKeysCheck, SmsRules } from './settings.ts';
 import { smsText } from './sms-text.ts';
 import { defineChannel, type SendResult } from './types.ts';
@@ -23,27 +22,32 @@ export const smsSns = defineChannel({
   check: awsKeysCheck,
   lane: (s) => ({ concurrency: 10, maxAttempts: 6, retryBaseMs: 10_000, updates: s.updates }),
   create(name, settings, deps) {
-    const client = new SNSClient(awsChannelConfig(settings, deps.userAgent));
+    const sns = lazySdk(
+      () => import('@aws-sdk/client-sns'),
+      (sdk) => new sdk.SNSClient(awsChannelConfig(settings, deps.userAgent)),
+    );
     return {
       name,
       type: 'sms-sns',
       async send(target, message): Promise<SendResult> {
-        const command = new PublishCommand({
-          PhoneNumber: target.contact,
-          Message: smsText(message, settings.max_segments),
-          MessageAttributes: {
-            'AWS.SNS.SMS.SMSType': text('Transactional'),
-            ...(settings.sender_id && { 'AWS.SNS.SMS.SenderID': text(settings.sender_id) }),
-          },
-        });
         try {
-          const { MessageId } = await client.send(command);
+          const { sdk, client } = await sns.get();
+          const { MessageId } = await client.send(
+            new sdk.PublishCommand({
+              PhoneNumber: target.contact,
+              Message: smsText(message, settings.max_segments),
+              MessageAttributes: {
+                'AWS.SNS.SMS.SMSType': text('Transactional'),
+                ...(settings.sender_id && { 'AWS.SNS.SMS.SenderID': text(settings.sender_id) }),
+              },
+            }),
+          );
           return { ok: true, ...(MessageId && { providerId: MessageId }) };
         } catch (err) {
           return awsFailure(err);
         }
       },
-      close: async () => client.destroy(),
+      close: () => sns.close(),
     };
   },
 });

@@ -4,8 +4,7 @@
  * configured URL is `https://endpoint/bucket[/prefix]`. Without keys in the
  * configuration, the SDK's default chain finds credentials.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig } from '../channels/aws.ts';
+import { awsClientConfig, lazySdk } from '../channels/aws.ts';
 
 export interface S3Target {
   url: string;
@@ -24,22 +23,27 @@ export function openBucket(target: S3Target): S3Bucket {
   const url = new URL(target.url);
   const [bucket = '', ...prefix] = url.pathname.split('/').filter(Boolean);
   if (!bucket) throw new Error(`No bucket in ${target.url}: write https://endpoint/bucket[/prefix]`);
-  const client = new S3Client({
-    ...awsClientConfig({
-      region: target.region,
-      endpoint: url.origin,
-      accessKeyId: target.accessKeyId,
-      secretAccessKey: target.secretAccessKey,
-      timeoutMs: 15_000,
-    }),
-    forcePathStyle: true,
-    // Checksums only where S3 requires them: not every S3-compatible store takes the newer ones.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
+  const s3 = lazySdk(
+    () => import('@aws-sdk/client-s3'),
+    (sdk) =>
+      new sdk.S3Client({
+        ...awsClientConfig({
+          region: target.region,
+          endpoint: url.origin,
+          accessKeyId: target.accessKeyId,
+          secretAccessKey: target.secretAccessKey,
+          timeoutMs: 15_000,
+        }),
+        forcePathStyle: true,
+        // Checksums only where S3 requires them: not every S3-compatible store takes the newer ones.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+      }),
+  );
   return {
     async put(key, body, contentType, cacheControl) {
+      const { sdk, client } = await s3.get();
       await client.send(
-        new PutObjectCommand({
+        new sdk.PutObjectCommand({
           Bucket: bucket,
           Key: [...prefix, key].join('/'),
           Body: body,
@@ -48,6 +52,6 @@ export function openBucket(target: S3Target): S3Bucket {
         }),
       );
     },
-    close: () => client.destroy(),
+    close: () => void s3.close(),
   };
 }
