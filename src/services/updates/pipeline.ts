@@ -21,7 +21,7 @@ import {
   impactOfComponents,
   worseImpact,
 } from '../../domain/components.ts';
-import { assertIncidentTransition, type IncidentStatus, stampInstants } from '../../domain/incidents.ts';
+import { assertIncidentTransition, stampInstants } from '../../domain/incidents.ts';
 import { severityOf } from '../../plan/policy.ts';
 import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
