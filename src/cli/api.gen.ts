@@ -1034,6 +1034,14 @@ export interface components {
             /** @constant */
             all?: true;
         };
+        AffectedComponent: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            old_status: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
+            /** @enum {string} */
+            new_status: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
+        };
         Component: {
             id: string;
             name: string;
@@ -1059,14 +1067,6 @@ export interface components {
             components: string[];
             created_at: string;
             updated_at: string;
-        };
-        AffectedComponent: {
-            code: string;
-            name: string;
-            /** @enum {string} */
-            old_status: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
-            /** @enum {string} */
-            new_status: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
         };
         IncidentUpdate: {
             id: string;

@@ -10,10 +10,10 @@ import type { TemplateVariant } from '../domain/channel-limits.ts';
 import { incidentStatusLabels } from '../domain/incidents.ts';
 import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
+import { affectedComponentsOf } from '../store/json.ts';
 import { getIncident } from './incidents/queries.ts';
 import { getMaintenance } from './maintenances/queries.ts';
 import { currentPageStatus } from './page-status.ts';
-import type { AffectedComponent } from './views.ts';
 
 const maintenanceTitles: Record<string, string> = {
   scheduled: 'Scheduled maintenance',
@@ -90,9 +90,7 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     .where('id', '=', updateId)
     .executeTakeFirst();
   // A component's status can go live while its update waits for approval; the update may be discarded since.
-  const change = (JSON.parse(update?.affected_components ?? '[]') as AffectedComponent[]).find(
-    (c) => c.code === componentId,
-  );
+  const change = (update ? affectedComponentsOf(update) : []).find((c) => c.code === componentId);
   const component = await db
     .selectFrom('components')
     .selectAll()

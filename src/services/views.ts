@@ -7,6 +7,7 @@ import { componentStatuses, impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
 import { maintenanceStatuses } from '../domain/maintenances.ts';
 import { updateStates } from '../domain/updates.ts';
+import { AffectedComponent, affectedComponentsOf } from '../store/json.ts';
 import type {
   ComponentGroupRow,
   ComponentRow,
@@ -82,16 +83,6 @@ export function groupView(row: ComponentGroupRow, componentIds: string[]): Compo
   };
 }
 
-export const AffectedComponent = z
-  .object({
-    code: z.string(),
-    name: z.string(),
-    old_status: z.enum(componentStatuses),
-    new_status: z.enum(componentStatuses),
-  })
-  .meta({ id: 'AffectedComponent' });
-export type AffectedComponent = z.infer<typeof AffectedComponent>;
-
 export const IncidentUpdateView = z
   .object({
     id: z.string(),
@@ -120,7 +111,7 @@ export function updateView(row: IncidentUpdateRow): IncidentUpdateView {
     state: row.state,
     audience: row.audience,
     deliver_notifications: row.deliver_notifications === 1,
-    affected_components: JSON.parse(row.affected_components) as AffectedComponent[],
+    affected_components: affectedComponentsOf(row),
     created_by: row.created_by,
     created_at: row.created_at,
     updated_at: row.updated_at,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { type ComponentStatus, type Impact, impactOfComponents, impacts } from '../../domain/components.ts';
+import { type Impact, impactOfComponents, impacts } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { affectedComponentsOf } from '../../store/json.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { recadence } from '../cadence/cadence.ts';
@@ -70,9 +71,7 @@ async function impactWithoutOverride(tx: Ctx, incidentId: string): Promise<Impac
     .where('incident_components.incident_id', '=', incidentId)
     .execute();
   const statuses = [
-    ...updates.flatMap((u) =>
-      (JSON.parse(u.affected_components) as { new_status: ComponentStatus }[]).map((c) => c.new_status),
-    ),
+    ...updates.flatMap((u) => affectedComponentsOf(u).map((c) => c.new_status)),
     ...current.map((c) => c.status),
   ];
   return impactOfComponents(statuses);

@@ -7,6 +7,7 @@
  * `internal` subscribers only, so the exercise runs through the real
  * channels without telling customers about an incident that is not real.
  */
+import { affectedComponentsOf } from '../../store/json.ts';
 import { enqueueJob } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow, MaintenanceRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
@@ -49,7 +50,7 @@ export async function enqueueUpdateFanout(
     dedupeKey: `fanout:${update.id}`,
   });
   // Webhook subscribers also get Statuspage's component events, one per component this update moved.
-  await enqueueComponentEvents(tx, incident, update, JSON.parse(update.affected_components));
+  await enqueueComponentEvents(tx, incident, update, affectedComponentsOf(update));
 }
 
 /**

@@ -1,9 +1,11 @@
 /** Reading subscribers for the admin: lists, search, counts, one, and each one's delivery log. */
+
 import { z } from 'zod';
 import { subscriberKinds } from '../../channels/types.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { channelName } from '../../plan/channels.ts';
 import type { Db } from '../../store/db.ts';
+import { affectedComponentsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
@@ -186,9 +188,7 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
     .where('id', '=', updateId)
     .executeTakeFirst();
   // Named outright rather than by a prefix: an index serves `in`, and collations differ on ':'.
-  const componentSubjects = update
-    ? (JSON.parse(update.affected_components) as { code: string }[]).map((c) => `${updateId}:${c.code}`)
-    : [];
+  const componentSubjects = update ? affectedComponentsOf(update).map((c) => `${updateId}:${c.code}`) : [];
   const counts = (subjects: string[]) =>
     db
       .selectFrom('deliveries')

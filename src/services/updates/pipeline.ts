@@ -23,6 +23,7 @@ import {
 } from '../../domain/components.ts';
 import { assertIncidentTransition, stampInstants } from '../../domain/incidents.ts';
 import { severityOf } from '../../plan/policy.ts';
+import { type AffectedComponent, affectedComponentsOf } from '../../store/json.ts';
 import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { keepCadence } from '../cadence/cadence.ts';
@@ -32,7 +33,6 @@ import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
-import type { AffectedComponent } from '../views.ts';
 import { pendingOf } from './rows.ts';
 import { sendSupportBrief } from './support-brief.ts';
 
@@ -84,7 +84,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   const moved = await applyComponents(tx, incident, changed, pending.components);
   await linkComponents(tx, incident, [...pending.component_ids, ...Object.keys(pending.components)]);
   // Statuses that went live when the update was posted (componentsLiveNow) count as its changes too.
-  const affected = mergeAffected(JSON.parse(draft.affected_components) as AffectedComponent[], moved);
+  const affected = mergeAffected(affectedComponentsOf(draft), moved);
 
   const statuses = await tx.db
     .selectFrom('incident_components')
@@ -213,7 +213,7 @@ export async function componentsLiveNow(
   const moved = await applyComponents(tx, incident, changed, pending.components);
   await linkComponents(tx, incident, Object.keys(pending.components));
   if (moved.length === 0) return row;
-  const affected = JSON.stringify(mergeAffected(JSON.parse(row.affected_components), moved));
+  const affected = JSON.stringify(mergeAffected(affectedComponentsOf(row), moved));
   await tx.db
     .updateTable('incident_updates')
     .set({ affected_components: affected })
