@@ -9,6 +9,28 @@ import { createHttpClient, header } from './http-client.ts';
 import { Secret, Value } from './settings.ts';
 import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
+/** A browser's push subscription (the Push API's `PushSubscription.toJSON()`), as a subscriber leaves it. */
+export const PushSubscription = z.object({
+  endpoint: z.url({ protocol: /^https$/ }).max(2000),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
+});
+export type PushSubscription = z.infer<typeof PushSubscription>;
+
+/** As stored: what a browser gave (https), or what an admin or a test aimed at a server of theirs. */
+const StoredPushSubscription = PushSubscription.extend({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2000),
+});
+
+/** The subscription a push subscriber's stored contact holds, or null when it holds none. */
+export function pushSubscriptionOf(contact: string): PushSubscription | null {
+  try {
+    return StoredPushSubscription.parse(JSON.parse(contact));
+  } catch {
+    return null;
+  }
+}
+
 export const webPush = defineChannel({
   type: 'webpush',
   kind: 'push',
@@ -32,11 +54,9 @@ export const webPush = defineChannel({
       name,
       type: 'webpush',
       async send(target, message): Promise<SendResult> {
-        let subscription: webpush.PushSubscription;
-        try {
-          subscription = JSON.parse(target.contact) as webpush.PushSubscription;
-        } catch {
-          return { ok: false, retry: false, gone: true, reason: 'the stored push subscription is not JSON' };
+        const subscription = pushSubscriptionOf(target.contact);
+        if (!subscription) {
+          return { ok: false, retry: false, gone: true, reason: 'the stored push subscription is not one' };
         }
         const payload = JSON.stringify({
           title: `${message.drill ? '[DRILL] ' : ''}${message.title}`,

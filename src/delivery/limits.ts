@@ -1,4 +1,5 @@
 /** Retry timing, rate limits and circuit breakers: small pieces of the worker with no I/O. */
+import { pushSubscriptionOf } from '../channels/webpush.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -128,7 +129,10 @@ export class HostPacer {
 /** The host a subscriber's URL (webhook, chat) or push endpoint points at, lower case; null for email and SMS. */
 export function targetHost(kind: string, contact: string): string | null {
   try {
-    if (kind === 'push') return new URL((JSON.parse(contact) as { endpoint: string }).endpoint).hostname;
+    if (kind === 'push') {
+      const endpoint = pushSubscriptionOf(contact)?.endpoint;
+      return endpoint ? new URL(endpoint).hostname : null;
+    }
     if (kind === 'email' || kind === 'sms') return null;
     return new URL(contact).hostname;
   } catch {

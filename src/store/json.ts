@@ -37,3 +37,10 @@ const AffectedComponents = z.array(AffectedComponent);
 export function affectedComponentsOf(row: { readonly affected_components: string }): AffectedComponent[] {
   return readJson(AffectedComponents, row.affected_components, 'incident_updates.affected_components');
 }
+
+const ComponentIds = z.array(z.string());
+
+/** `subscribers.component_ids`: the components a subscriber follows (the fan-out reads `subscriber_components`). */
+export function componentIdsOf(row: { readonly component_ids: string }): string[] {
+  return readJson(ComponentIds, row.component_ids, 'subscribers.component_ids');
+}

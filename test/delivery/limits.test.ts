@@ -93,7 +93,13 @@ test('the host of a target is its URL’s, or its push endpoint’s; email and S
   assert.equal(targetHost('webhook', 'https://Hooks.Example.com:8443/x'), 'hooks.example.com');
   assert.equal(targetHost('slack', 'https://hooks.slack.com/services/T/B/x'), 'hooks.slack.com');
   assert.equal(
-    targetHost('push', JSON.stringify({ endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: {} })),
+    targetHost(
+      'push',
+      JSON.stringify({
+        endpoint: 'https://fcm.googleapis.com/fcm/send/abc',
+        keys: { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA', auth: 'tBHItJI5svbpez7KI4CCXg' },
+      }),
+    ),
     'fcm.googleapis.com',
   );
   assert.equal(targetHost('email', 'a@example.com'), null);

@@ -4,6 +4,7 @@
  * inbound-SMS webhook for STOP. Every answer about a contact is the same
  * whether or not it was known.
  */
+
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CrierError } from '../../domain/errors.ts';
@@ -23,6 +24,7 @@ import {
   unsubscribeNumber,
   updatePreferences,
 } from '../../services/subscribers/public.ts';
+import { componentIdsOf } from '../../store/json.ts';
 import type { BaseCtx } from '../auth.ts';
 import { errorHeaders, httpStatusOf, logAnswered, sendError, toCrierError } from '../errors.ts';
 import {
@@ -145,7 +147,7 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       const who = maskContact(row.kind, row.contact);
       if (row.state === 'unsubscribed') return html(reply, 200, 'Unsubscribed', unsubscribedBody(who));
       // A GET changes nothing (link scanners open every link); the buttons POST.
-      const chosen = new Set(JSON.parse(row.component_ids) as string[]);
+      const chosen = new Set(componentIdsOf(row));
       const components = (await listComponents(deps.db)).map((c) => ({ ...c, checked: chosen.has(c.id) }));
       return html(reply, 200, 'Manage your subscription', manageBody(who, row.token, components));
     });

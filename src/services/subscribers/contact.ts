@@ -6,6 +6,7 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { SubscriberKind } from '../../channels/types.ts';
+import { PushSubscription } from '../../channels/webpush.ts';
 
 const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -24,12 +25,6 @@ function phoneNumberOf(text: string, region: string | undefined): string | { pro
       : 'is not a valid phone number: write it with + and the country code, such as +14155550100',
   };
 }
-
-const PushSubscription = z.object({
-  endpoint: z.url({ protocol: /^https$/ }).max(2000),
-  expirationTime: z.number().nullable().optional(),
-  keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
-});
 
 export const ContactFields = {
   email: z.email().max(254),

@@ -4,6 +4,7 @@
  * memory. Imported contacts count as confirmed (the importer vouches for
  * their consent) unless `confirm` asks for double opt-in.
  */
+
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import type { Db } from '../../store/db.ts';
+import { componentIdsOf } from '../../store/json.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -307,7 +309,7 @@ export async function* exportSubscribers(db: Db, audience?: string): AsyncGenera
           audience: r.audience,
           state: r.state,
           [column]: r.contact,
-          component_ids: (JSON.parse(r.component_ids) as string[]).join(' '),
+          component_ids: componentIdsOf(r).join(' '),
           locale: r.locale ?? '',
           created_at: r.created_at,
           confirmed_at: r.confirmed_at ?? '',

@@ -3,7 +3,9 @@
  * whether a contact was already known; the rate limits (per address and per
  * contact) apply the same either way.
  */
+
 import { CrierError } from '../../domain/errors.ts';
+import { componentIdsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
@@ -184,7 +186,7 @@ export async function updatePreferences(
       action: 'subscriber.preferences',
       subjectType: 'subscriber',
       subjectId: row.id,
-      before: { component_ids: JSON.parse(row.component_ids) as unknown },
+      before: { component_ids: componentIdsOf(row) },
       after: { component_ids: chosen },
     });
     onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: row.id }));

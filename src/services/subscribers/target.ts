@@ -6,8 +6,10 @@
  * resolves to (src/channels/http-client.ts), since DNS can change after
  * the subscription is made.
  */
+
 import { isIP } from 'node:net';
 import { privateRange } from '../../channels/net-guard.ts';
+import { pushSubscriptionOf } from '../../channels/webpush.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { Contact } from './contact.ts';
 
@@ -20,7 +22,7 @@ function targetUrl(contact: Contact): string | null {
     case 'discord':
       return contact.value;
     case 'push':
-      return (JSON.parse(contact.value) as { endpoint: string }).endpoint;
+      return pushSubscriptionOf(contact.value)?.endpoint ?? null;
     case 'email':
     case 'sms':
       return null;

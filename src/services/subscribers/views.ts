@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { componentIdsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 
 export const SubscriberView = z
@@ -40,7 +41,7 @@ export function subscriberView(row: SubscriberRow, withSecret = false): Subscrib
     state: row.state,
     mode: row.kind === 'sms' ? 'sms' : row.kind,
     all_components: row.all_components === 1,
-    component_ids: JSON.parse(row.component_ids) as string[],
+    component_ids: componentIdsOf(row),
     locale: row.locale,
     source: row.source,
     disabled_reason: row.disabled_reason,
