@@ -1042,6 +1042,15 @@ export interface components {
             /** @enum {string} */
             new_status: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
         };
+        LintProblem: {
+            /** @enum {string} */
+            code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
+            message: string;
+            /** @description The words that triggered it, when there are some. */
+            match?: string;
+            /** @description The channel kind or variant it is about, when it is about one. */
+            channel?: string;
+        };
         Component: {
             id: string;
             name: string;
@@ -1308,14 +1317,33 @@ export interface components {
             }[];
             generated_at: string;
         };
-        LintProblem: {
+        ChannelPreview: {
+            channel: string;
+            type: string;
             /** @enum {string} */
-            code: "missing_impact" | "missing_next_update" | "missing_recovery" | "missing_scope" | "vague" | "jargon" | "reading_level" | "too_long";
-            message: string;
-            /** @description The words that triggered it, when there are some. */
-            match?: string;
-            /** @description The channel kind or variant it is about, when it is about one. */
-            channel?: string;
+            kind: "page" | "email" | "sms" | "chat" | "social" | "push" | "webhook";
+            /**
+             * @description Which text it uses: the body, or the draft's variant for this kind.
+             * @enum {string}
+             */
+            source: "body" | "sms" | "chat" | "social";
+            text: string;
+            subject: string | null;
+            length: number;
+            limit: number | null;
+            /** @enum {string} */
+            unit: "characters" | "segments";
+            segments: number | null;
+            encoding: string | null;
+            fits: boolean;
+            lint: components["schemas"]["LintProblem"][];
+        };
+        UpdatePreview: {
+            update_id: string;
+            state: string;
+            audience: string;
+            status: string;
+            channels: components["schemas"]["ChannelPreview"][];
         };
         Decision: {
             round: number;
@@ -1370,34 +1398,6 @@ export interface components {
             /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
             eta?: string | null;
             decisions: components["schemas"]["Decision"][];
-        };
-        ChannelPreview: {
-            channel: string;
-            type: string;
-            /** @enum {string} */
-            kind: "page" | "email" | "sms" | "chat" | "social" | "push" | "webhook";
-            /**
-             * @description Which text it uses: the body, or the draft's variant for this kind.
-             * @enum {string}
-             */
-            source: "body" | "sms" | "chat" | "social";
-            text: string;
-            subject: string | null;
-            length: number;
-            limit: number | null;
-            /** @enum {string} */
-            unit: "characters" | "segments";
-            segments: number | null;
-            encoding: string | null;
-            fits: boolean;
-            lint: components["schemas"]["LintProblem"][];
-        };
-        UpdatePreview: {
-            update_id: string;
-            state: string;
-            audience: string;
-            status: string;
-            channels: components["schemas"]["ChannelPreview"][];
         };
         PlanCheck: {
             ok: boolean;

@@ -6,11 +6,10 @@
  * subscriber's links.
  */
 import type { SubjectMessage, WebhookEvent } from '../channels/types.ts';
-import type { TemplateVariant } from '../domain/channel-limits.ts';
 import { incidentStatusLabels } from '../domain/incidents.ts';
 import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
-import { affectedComponentsOf } from '../store/json.ts';
+import { affectedComponentsOf, renderedOf } from '../store/json.ts';
 import { getIncident } from './incidents/queries.ts';
 import { getMaintenance } from './maintenances/queries.ts';
 import { currentPageStatus } from './page-status.ts';
@@ -73,8 +72,7 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
     url: `${page.url}/incidents/${incident.id}`,
     event,
     drill: incident.drill,
-    variants:
-      row.rendered === null ? {} : (JSON.parse(row.rendered) as Partial<Record<TemplateVariant, string>>),
+    variants: renderedOf(row),
   };
 }
 

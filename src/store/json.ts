@@ -5,7 +5,8 @@
  * downstream with a value of the wrong shape.
  */
 import { z } from 'zod';
-import { componentStatuses } from '../domain/components.ts';
+import { componentStatuses, impacts } from '../domain/components.ts';
+import { type LintProblem, lintCodes } from '../domain/lint.ts';
 
 /** Parses a JSON column's text with its schema; throws naming the column when it does not fit. */
 function readJson<S extends z.ZodType>(schema: S, text: string, column: string): z.output<S> {
@@ -43,4 +44,55 @@ const ComponentIds = z.array(z.string());
 /** `subscribers.component_ids`: the components a subscriber follows (the fan-out reads `subscriber_components`). */
 export function componentIdsOf(row: { readonly component_ids: string }): string[] {
   return readJson(ComponentIds, row.component_ids, 'subscribers.component_ids');
+}
+
+/** `incident_updates.rendered`: the update's own text per template variant, beside its body. */
+const Rendered = z
+  .object({ sms: z.string(), chat: z.string(), social: z.string(), email_subject: z.string() })
+  .partial();
+
+export function renderedOf(row: { readonly rendered: string | null }): z.output<typeof Rendered> {
+  return row.rendered === null ? {} : readJson(Rendered, row.rendered, 'incident_updates.rendered');
+}
+
+/** `incident_updates.pending`: what an update changes when it is published; kept on a draft until then. */
+const PendingChanges = z.object({
+  components: z.record(z.string(), z.enum(componentStatuses)),
+  component_ids: z.array(z.string()),
+  /** Absent: keep the incident's override. */
+  impact_override: z.enum(impacts).nullable().optional(),
+  /** Absent: keep the incident's ETA; null clears it. */
+  eta: z.string().nullable().optional(),
+});
+export type PendingChanges = z.output<typeof PendingChanges>;
+
+export function pendingOf(row: { readonly pending: string | null }): PendingChanges {
+  return row.pending === null
+    ? { components: {}, component_ids: [] }
+    : readJson(PendingChanges, row.pending, 'incident_updates.pending');
+}
+
+/** `incident_updates.lint`: the problems lint found at submission or publication. */
+export const StoredLintProblem = z
+  .object({
+    code: z.enum(lintCodes),
+    message: z.string(),
+    match: z.string().optional().describe('The words that triggered it, when there are some.'),
+    channel: z.string().optional().describe('The channel kind or variant it is about, when it is about one.'),
+  })
+  .meta({ id: 'LintProblem' }) satisfies z.ZodType<LintProblem>;
+const LintProblems = z.array(StoredLintProblem);
+
+export function lintOf(row: { readonly lint: string | null }): LintProblem[] {
+  return row.lint === null ? [] : readJson(LintProblems, row.lint, 'incident_updates.lint');
+}
+
+/** `incident_updates.lint_override`: a comms lead published despite lint, saying why. */
+export const LintOverrideRecord = z.object({ reason: z.string(), by: z.string(), at: z.string() });
+export type LintOverrideRecord = z.output<typeof LintOverrideRecord>;
+
+export function lintOverrideOf(row: { readonly lint_override: string | null }): LintOverrideRecord | null {
+  return row.lint_override === null
+    ? null
+    : readJson(LintOverrideRecord, row.lint_override, 'incident_updates.lint_override');
 }

@@ -71,7 +71,7 @@ export async function correctUpdate(
       before.status,
       before.audience,
       input.body,
-      variantsOf(before.rendered),
+      variantsOf(before),
     );
     const verdict = await requireLintPass(tx, incidentId, problems, input.lint_override);
     const now = tx.clock.now().toISOString();

@@ -4,13 +4,15 @@
  * keeps what it said and who had decided on it. A published update is part
  * of the record and cannot be discarded: correct it, or post a new one.
  */
+
 import { CrierError } from '../../domain/errors.ts';
+import { pendingOf } from '../../store/json.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { cancelApprovalTimeout } from './approval.ts';
-import { lockUpdate, pendingOf, variantsOf } from './rows.ts';
+import { lockUpdate, variantsOf } from './rows.ts';
 import { decisionsOf } from './views.ts';
 
 export async function discardDraft(ctx: Ctx, incidentId: string, updateId: string): Promise<void> {
@@ -39,7 +41,7 @@ export async function discardDraft(ctx: Ctx, incidentId: string, updateId: strin
         status: row.status,
         audience: row.audience,
         body: row.body,
-        variants: variantsOf(row.rendered),
+        variants: variantsOf(row),
         pending: pendingOf(row),
         created_by: row.created_by,
         round: row.round,

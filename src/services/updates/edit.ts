@@ -3,10 +3,12 @@
  * so an approval always covers the exact words that go out; whoever changes
  * what goes out becomes an author, whom the self-approval rule then covers.
  */
+
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
 import { assertUpdateTransition } from '../../domain/updates.ts';
+import { type PendingChanges, pendingOf } from '../../store/json.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -14,7 +16,7 @@ import { IncidentFields } from '../incidents/inputs.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { assertAudience, lintUpdate } from './gate.ts';
-import { lockUpdate, type PendingChanges, pendingOf, Variants, variantsOf } from './rows.ts';
+import { lockUpdate, Variants, variantsOf } from './rows.ts';
 import { type DraftView, loadDraftView } from './views.ts';
 
 export const EditDraftInput = z
@@ -81,7 +83,7 @@ export async function editDraft(
       ...(input.eta !== undefined && { eta: input.eta }),
     };
     const body = input.body ?? row.body;
-    const variants = input.variants ?? variantsOf(row.rendered);
+    const variants = input.variants ?? variantsOf(row);
     const now = tx.clock.now().toISOString();
     const problems = await lintUpdate(tx, plan, incident.id, status, audience, body, variants);
     const patch = {
@@ -104,7 +106,7 @@ export async function editDraft(
     await tx.db.updateTable('incident_updates').set(patch).where('id', '=', row.id).execute();
     const was: DraftContent = {
       body: row.body,
-      variants: variantsOf(row.rendered),
+      variants: variantsOf(row),
       status: row.status,
       audience: row.audience,
       pending: before,

@@ -4,6 +4,7 @@
  * overrides it with a reason), and approval must be given where the plan
  * asks for it.
  */
+
 import { z } from 'zod';
 import type { ChannelKind } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
@@ -12,6 +13,7 @@ import { type LintProblem, lintMessage } from '../../domain/lint.ts';
 import { isHolder } from '../../domain/roles.ts';
 import { channelsForAudience, lintOptions, severityOf } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
+import { lintOverrideOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { holdersOf } from '../plan/roles.ts';
@@ -119,7 +121,7 @@ export async function lintUpdate(
 
 /** Lints a stored update as it stands: its status, audience, body and variants. */
 export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Promise<LintProblem[]> {
-  return lintUpdate(tx, plan, row.incident_id, row.status, row.audience, row.body, variantsOf(row.rendered));
+  return lintUpdate(tx, plan, row.incident_id, row.status, row.audience, row.body, variantsOf(row));
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
@@ -167,7 +169,7 @@ export function withVerdict(row: IncidentUpdateRow, verdict: LintVerdict): Incid
 
 /** The override a comms lead recorded on the row, if any. */
 export function storedOverride(row: IncidentUpdateRow): LintOverride | undefined {
-  return row.lint_override === null ? undefined : (JSON.parse(row.lint_override) as LintOverride);
+  return lintOverrideOf(row) ?? undefined;
 }
 
 const missingWhat: Partial<Record<LintProblem['code'], string>> = {

@@ -15,6 +15,7 @@
  * Everything up to the page is written in the one transaction, so an update
  * is never public without its notifications and cadence, nor the reverse.
  */
+
 import {
   type ComponentStatus,
   type Impact,
@@ -23,7 +24,7 @@ import {
 } from '../../domain/components.ts';
 import { assertIncidentTransition, stampInstants } from '../../domain/incidents.ts';
 import { severityOf } from '../../plan/policy.ts';
-import { type AffectedComponent, affectedComponentsOf } from '../../store/json.ts';
+import { type AffectedComponent, affectedComponentsOf, pendingOf } from '../../store/json.ts';
 import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { keepCadence } from '../cadence/cadence.ts';
@@ -33,7 +34,6 @@ import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
-import { pendingOf } from './rows.ts';
 import { sendSupportBrief } from './support-brief.ts';
 
 export interface PublishOptions {

@@ -1,12 +1,13 @@
 /** How a draft will read on each channel it goes out on: the text, its length or SMS segments, and lint. */
+
 import { z } from 'zod';
 import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
 import { lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
 import type { Db } from '../../store/db.ts';
+import { StoredLintProblem } from '../../store/json.ts';
 import { currentPlan } from '../plan/current.ts';
 import { requireUpdate, variantsOf } from './rows.ts';
-import { LintProblemView } from './views.ts';
 
 const ChannelPreview = z
   .object({
@@ -24,7 +25,7 @@ const ChannelPreview = z
     segments: z.number().nullable(),
     encoding: z.string().nullable(),
     fits: z.boolean(),
-    lint: z.array(LintProblemView),
+    lint: z.array(StoredLintProblem),
   })
   .meta({ id: 'ChannelPreview' });
 type ChannelPreview = z.infer<typeof ChannelPreview>;
@@ -43,7 +44,7 @@ export type UpdatePreview = z.infer<typeof UpdatePreview>;
 export async function previewUpdate(db: Db, incidentId: string, updateId: string): Promise<UpdatePreview> {
   const row = await requireUpdate(db, incidentId, updateId);
   const plan = await currentPlan(db);
-  const variants = variantsOf(row.rendered);
+  const variants = variantsOf(row);
   const status = row.status;
   const external = row.audience !== 'internal';
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {

@@ -9,6 +9,7 @@ import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
+import { type PendingChanges, renderedOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { lockIncident } from '../incidents/queries.ts';
@@ -25,24 +26,8 @@ export const Variants = z
   .partial();
 export type Variants = z.infer<typeof Variants>;
 
-export function variantsOf(rendered: string | null): Variants {
-  return rendered === null ? {} : (JSON.parse(rendered) as Variants);
-}
-
-/** What an update changes when it is published; kept on a draft until then. */
-export interface PendingChanges {
-  components: Record<string, ComponentStatus>;
-  component_ids: string[];
-  /** Absent: keep the incident's override. */
-  impact_override?: Impact | null;
-  /** Absent: keep the incident's ETA; null clears it. */
-  eta?: string | null;
-}
-
-export function pendingOf(row: IncidentUpdateRow): PendingChanges {
-  return row.pending === null
-    ? { components: {}, component_ids: [] }
-    : (JSON.parse(row.pending) as PendingChanges);
+export function variantsOf(row: { readonly rendered: string | null }): Variants {
+  return renderedOf(row);
 }
 
 export async function requireUpdate(

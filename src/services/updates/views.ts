@@ -1,19 +1,17 @@
 /** An update as the draft and approval API shows it: the public fields plus lint, approval and variants. */
+
 import { z } from 'zod';
-import { type LintProblem, lintCodes } from '../../domain/lint.ts';
 import type { Db } from '../../store/db.ts';
+import {
+  LintOverrideRecord,
+  lintOf,
+  lintOverrideOf,
+  pendingOf,
+  StoredLintProblem,
+} from '../../store/json.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { IncidentUpdateView, updateView } from '../views.ts';
-import { pendingOf, Variants, variantsOf } from './rows.ts';
-
-export const LintProblemView = z
-  .object({
-    code: z.enum(lintCodes),
-    message: z.string(),
-    match: z.string().optional().describe('The words that triggered it, when there are some.'),
-    channel: z.string().optional().describe('The channel kind or variant it is about, when it is about one.'),
-  })
-  .meta({ id: 'LintProblem' }) satisfies z.ZodType<LintProblem>;
+import { Variants, variantsOf } from './rows.ts';
 
 export const DecisionView = z
   .object({
@@ -37,8 +35,8 @@ export type DecisionView = z.infer<typeof DecisionView>;
 export const DraftView = IncidentUpdateView.extend({
   round: z.number(),
   submitted_at: z.string().nullable(),
-  lint: z.array(LintProblemView),
-  lint_override: z.object({ reason: z.string(), by: z.string(), at: z.string() }).nullable(),
+  lint: z.array(StoredLintProblem),
+  lint_override: LintOverrideRecord.nullable(),
   published_unapproved: z.boolean(),
   variants: Variants,
   eta: z
@@ -56,11 +54,10 @@ export function draftView(row: IncidentUpdateRow, decisions: DecisionView[] = []
     ...updateView(row),
     round: row.round,
     submitted_at: row.submitted_at,
-    lint: row.lint === null ? [] : (JSON.parse(row.lint) as LintProblem[]),
-    lint_override:
-      row.lint_override === null ? null : (JSON.parse(row.lint_override) as DraftView['lint_override']),
+    lint: lintOf(row),
+    lint_override: lintOverrideOf(row),
     published_unapproved: row.published_unapproved === 1,
-    variants: variantsOf(row.rendered),
+    variants: variantsOf(row),
     ...(eta !== undefined && { eta }),
     decisions,
   };
