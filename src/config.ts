@@ -98,7 +98,7 @@ const Env = z
     CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     CRIER_WORKER: boolean.default(true),
-    CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+    CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(8_000),
     CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     CRIER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),

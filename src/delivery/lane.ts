@@ -19,6 +19,7 @@ import {
   type DeliveryOutcome,
   recordOutcomes,
 } from '../store/deliveries.ts';
+import { renewDeliveryLeases } from '../store/leases.ts';
 import type { LaneSettings } from './channel-set.ts';
 import { Fifo } from './fifo.ts';
 import { CircuitBreaker, type HostPacer, RateLimiter, retryDelay, targetHost } from './limits.ts';
@@ -52,6 +53,12 @@ export class Lane {
   readonly settings: LaneSettings;
   readonly #o: LaneOptions;
   readonly #queue = new Fifo<ClaimedDelivery>();
+  /**
+   * Every delivery this lane holds the lease on and has not yet recorded an outcome for: queued,
+   * being sent, or sent and waiting for its outcome to be written. Their leases are renewed while
+   * the worker lives (`renewLeases`).
+   */
+  readonly #held = new Map<string, ClaimedDelivery>();
   readonly #outcomes: DeliveryOutcome[] = [];
   readonly #breakers = new Map<Channel, CircuitBreaker>();
   readonly #limiter: RateLimiter | undefined;
@@ -102,6 +109,7 @@ export class Lane {
 
   /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
   accept(rows: readonly ClaimedDelivery[]): void {
+    this.#hold(rows);
     this.#queue.pushAll(rows);
     // Rows arrive leased, so there is nothing new to claim: wake a sleeping sender only.
     this.#signals++;
@@ -167,6 +175,7 @@ export class Lane {
           this.#o.batchSize,
           this.settings.account,
         );
+        this.#hold(got);
         this.#queue.pushAll(got);
         // Work that arrived while the claim ran (other code runs between its awaits) is not
         // missed: no sleep, and no dry spell, after an accept or a wake.
@@ -215,15 +224,54 @@ export class Lane {
         // Left unwritten, these deliveries are sent again after their lease: duplicates, never losses.
         this.#o.log.error({ err, lane: this.settings.key, count: batch.length }, 'recording outcomes failed');
       }
+      for (const o of batch) this.#held.delete(o.id);
     });
     return this.#flushing;
+  }
+
+  #hold(rows: readonly ClaimedDelivery[]): void {
+    for (const row of rows) this.#held.set(row.id, row);
+  }
+
+  /** How many deliveries this lane holds a lease on now. */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Renews the lease of every delivery this lane holds, to `until`. Rows whose lease ran out and
+   * went to another worker are not renewed, and are dropped here: their sender skips them.
+   */
+  async renewLeases(until: Date): Promise<void> {
+    const byLease = new Map<number, string[]>();
+    for (const [id, d] of this.#held) {
+      const ids = byLease.get(d.lease_until_ms);
+      if (ids) ids.push(id);
+      else byLease.set(d.lease_until_ms, [id]);
+    }
+    const untilMs = until.getTime();
+    for (const [heldUntil, ids] of byLease) {
+      if (heldUntil >= untilMs) continue;
+      const renewed = await renewDeliveryLeases(this.#o.db, ids, new Date(heldUntil), until);
+      for (const id of renewed) {
+        const d = this.#held.get(id);
+        if (d) d.lease_until_ms = untilMs;
+      }
+      if (renewed.length < ids.length) {
+        const kept = new Set(renewed);
+        for (const id of ids) if (!kept.has(id)) this.#held.delete(id);
+      }
+    }
   }
 
   async #deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
     const { channel, fallback, retry } = this.settings;
     const nowMs = () => this.#o.clock.now().getTime();
     // A claim that ran out while queued here may already be another worker's: leave it to them.
-    if (nowMs() > d.lease_until_ms - this.#leaseMargin) return { id: d.id, state: 'expired' };
+    if (nowMs() > d.lease_until_ms - this.#leaseMargin) {
+      this.#held.delete(d.id);
+      return { id: d.id, state: 'expired' };
+    }
     const asksToConfirm = d.subject_type === 'confirmation' || d.subject_type === 'verification';
     if (d.subscriber_state !== 'confirmed' && !(asksToConfirm && d.subscriber_state === 'pending')) {
       // Unsubscribed or disabled since the fan-out: nothing more goes to them.

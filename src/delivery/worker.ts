@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { claimJobs } from '../store/deliveries.ts';
+import { releaseJobs, renewJobLeases } from '../store/leases.ts';
 import { type JobKind, onJobEnqueued } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
@@ -18,7 +19,10 @@ import type { DeliveryServices, WorkerCtx } from './ports.ts';
 import { Renderer } from './render.ts';
 
 export interface WorkerOptions {
-  /** How long a claim holds work before another worker may take it (ms). */
+  /**
+   * How long a claim holds work before another worker may take it (ms). Renewed every quarter
+   * lease while the worker lives, so this is how long a dead worker's work waits.
+   */
   leaseMs?: number;
   /** How often an idle worker looks for due work (ms); commits in this process wake it sooner. */
   pollMs?: number;
@@ -52,6 +56,10 @@ export class Worker {
   /** The job running now, and the last fan-out job whose batch was handed to lanes, with those lanes. */
   #currentJob: string | null = null;
   #fed: { job: string | null; lanes: Lane[] } = { job: null, lanes: [] };
+  /** Jobs claimed and not yet finished, whose leases the heartbeat renews. */
+  readonly #heldJobs = new Set<string>();
+  #heartbeat: NodeJS.Timeout | null = null;
+  #beating: Promise<void> | null = null;
 
   constructor(
     ctx: WorkerCtx,
@@ -63,7 +71,7 @@ export class Worker {
     this.#ctx = ctx;
     this.#log = ctx.log.child({ worker: this.id });
     this.#channels = channels;
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#leaseMs = options.leaseMs ?? 8_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#fanoutWaitMs = options.fanoutWaitMs ?? 1_000;
     const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl);
@@ -118,7 +126,33 @@ export class Worker {
       this.#wakeJobs?.();
     });
     this.#jobLoop = this.#runJobs();
+    this.#heartbeat = setInterval(() => void this.renewLeases(), Math.max(100, this.#leaseMs / 4));
+    this.#heartbeat.unref();
     this.#log.info({ lanes: this.#lanes.map((l) => l.settings.key) }, 'delivery worker started');
+  }
+
+  /**
+   * The heartbeat: pushes the lease of everything this worker holds (jobs it runs, deliveries
+   * its lanes hold) a full lease ahead. One at a time; a failure (the database away) is logged and
+   * the next beat tries again, while leases not renewed run out and the work goes to whoever is
+   * there to take it.
+   */
+  renewLeases(): Promise<void> {
+    if (this.#beating) return this.#beating;
+    this.#beating = (async () => {
+      const until = new Date(this.#ctx.clock.now().getTime() + this.#leaseMs);
+      try {
+        const jobs = [...this.#heldJobs];
+        const renewed = new Set(await renewJobLeases(this.#ctx.db, this.id, jobs, until));
+        for (const id of jobs) if (!renewed.has(id)) this.#heldJobs.delete(id);
+        for (const lane of this.#lanes) await lane.renewLeases(until);
+      } catch (err) {
+        this.#log.warn({ err }, 'renewing leases failed');
+      } finally {
+        this.#beating = null;
+      }
+    })();
+    return this.#beating;
   }
 
   /** Drains and stops. Safe to call more than once. */
@@ -128,7 +162,14 @@ export class Worker {
     this.#unsubscribe?.();
     this.#wakeJobs?.();
     await this.#jobLoop;
+    // Jobs claimed and not started go back at once rather than wait out their lease.
+    await releaseJobs(this.#ctx.db, this.id, [...this.#heldJobs], this.#ctx.clock.now()).catch(
+      (err: unknown) => this.#log.warn({ err }, 'handing back claimed jobs failed'),
+    );
+    this.#heldJobs.clear();
     await Promise.all(this.#lanes.map((lane) => lane.stop()));
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    await this.#beating;
     await this.#channels.close();
     this.#log.info('delivery worker stopped');
   }
@@ -140,15 +181,19 @@ export class Worker {
       try {
         const jobs = await claimJobs(this.#ctx.db, this.id, this.#ctx.clock.now(), this.#leaseMs, 10);
         claimed = jobs.length;
+        for (const job of jobs) this.#heldJobs.add(job.id);
         for (const job of jobs) {
           if (this.#stopping) break;
           if (job.kind === 'fanout') await this.#roomForFanout(job.id);
           if (this.#stopping) break;
           this.#currentJob = job.id;
           await this.#runJob(job);
+          this.#heldJobs.delete(job.id);
         }
       } catch (err) {
         this.#log.error({ err }, 'claiming jobs failed');
+        // Held jobs are only ever this batch's; left here, they would be renewed for nothing.
+        if (!this.#stopping) this.#heldJobs.clear();
       }
       if (claimed === 0 && !this.#stopping && this.#enqueued === enqueued) await this.#sleep();
     }
