@@ -108,12 +108,28 @@ const Env = z
     CRIER_HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(16).max(10_000_000).optional(),
     CRIER_HTTP_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(2).max(10_000_000).optional(),
     CRIER_DELIVERY_HOST_RATE: z.coerce.number().min(0).max(1_000_000).default(50),
+    CRIER_OIDC_ISSUER: z.url().optional(),
+    CRIER_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    CRIER_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    CRIER_OIDC_ROLE_CLAIM: z.string().min(1).default('groups'),
+    CRIER_OIDC_ROLES: z
+      .string()
+      .regex(
+        /^\s*[^=,]+=\s*[a-z_]+\s*(,\s*[^=,]+=\s*[a-z_]+\s*)*$/,
+        'must be claim values and roles: admins=admin,comms=comms_lead',
+      )
+      .optional(),
     CRIER_IMPORT_MAX_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
       .max(2 ** 40)
       .default(64 * 2 ** 20),
+  })
+  .refine((e) => !e.CRIER_OIDC_ISSUER === !e.CRIER_OIDC_CLIENT_ID, {
+    path: ['CRIER_OIDC_CLIENT_ID'],
+    message: 'CRIER_OIDC_ISSUER and CRIER_OIDC_CLIENT_ID go together',
+    when: () => true,
   })
   .refine((e) => !e.CRIER_EXPORT_S3_ACCESS_KEY_ID === !e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY, {
     path: ['CRIER_EXPORT_S3_ACCESS_KEY_ID'],
@@ -124,6 +140,18 @@ const Env = z
   });
 
 export interface Config {
+  /** Single sign-on with OpenID Connect (src/http/console/sso.ts); unset, only passwords. */
+  readonly oidc:
+    | {
+        readonly issuer: string;
+        readonly clientId: string;
+        readonly clientSecret: string | undefined;
+        /** The claim whose value (a string or a list) is mapped to a role. */
+        readonly roleClaim: string;
+        /** Claim value → role name (checked against the roles when single sign-on starts). */
+        readonly roles: Readonly<Record<string, string>>;
+      }
+    | undefined;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -252,6 +280,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
     deliveryHostRate: e.CRIER_DELIVERY_HOST_RATE,
     importMaxBytes: e.CRIER_IMPORT_MAX_BYTES,
+    oidc:
+      e.CRIER_OIDC_ISSUER && e.CRIER_OIDC_CLIENT_ID
+        ? Object.freeze({
+            issuer: e.CRIER_OIDC_ISSUER,
+            clientId: e.CRIER_OIDC_CLIENT_ID,
+            clientSecret: e.CRIER_OIDC_CLIENT_SECRET,
+            roleClaim: e.CRIER_OIDC_ROLE_CLAIM,
+            roles: Object.freeze(
+              Object.fromEntries(
+                (e.CRIER_OIDC_ROLES ?? '')
+                  .split(',')
+                  .filter((pair) => pair.includes('='))
+                  .map((pair) => pair.split('=').map((x) => x.trim()) as [string, string]),
+              ),
+            ),
+          })
+        : undefined,
     page: Object.freeze({
       name: e.CRIER_PAGE_NAME,
       logoUrl: e.CRIER_PAGE_LOGO_URL,

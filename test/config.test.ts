@@ -80,3 +80,25 @@ test('secret tokens in paths are not written to the logs', () => {
   assert.equal(redactUrl('/ingest/alertmanager/tok'), '/ingest/alertmanager/[redacted]');
   assert.equal(redactUrl('/incidents/abc'), '/incidents/abc');
 });
+
+test('single sign-on: issuer and client go together, roles are pairs; unset, there is none', () => {
+  assert.equal(loadConfig({}).oidc, undefined);
+  const c = loadConfig({
+    CRIER_OIDC_ISSUER: 'https://id.acme.example',
+    CRIER_OIDC_CLIENT_ID: 'crier',
+    CRIER_OIDC_CLIENT_SECRET: 's3cret',
+    CRIER_OIDC_ROLES: 'comms = comms_lead, Ops Team=incident_lead',
+  });
+  assert.deepEqual(c.oidc?.roles, { comms: 'comms_lead', 'Ops Team': 'incident_lead' });
+  assert.equal(c.oidc?.roleClaim, 'groups');
+  assert.throws(
+    () => loadConfig({ CRIER_OIDC_ISSUER: 'https://id.acme.example', CRIER_OIDC_ROLES: 'comms' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      const text = err.problems.join('\n');
+      assert.match(text, /CRIER_OIDC_CLIENT_ID: CRIER_OIDC_ISSUER and CRIER_OIDC_CLIENT_ID go together/);
+      assert.match(text, /CRIER_OIDC_ROLES: must be claim values and roles/);
+      return true;
+    },
+  );
+});

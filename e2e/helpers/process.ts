@@ -62,7 +62,7 @@ export async function startServer(
   env: Record<string, string>,
   args: string[] = ['serve'],
   portVariable = 'PORT',
-  options: { nofile?: number } = {},
+  options: { nofile?: number; publicUrlIsServer?: boolean } = {},
 ): Promise<Server> {
   const port = await freePort();
   const command = [process.execPath, cliEntry, ...args];
@@ -74,6 +74,8 @@ export async function startServer(
       CRIER_LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       [portVariable]: String(port),
+      // Links Crier makes (an OpenID redirect) then point where the browser reaches it.
+      ...(options.publicUrlIsServer && { CRIER_PUBLIC_URL: `http://127.0.0.1:${port}` }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

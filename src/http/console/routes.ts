@@ -15,6 +15,7 @@ import { html } from './html.ts';
 import { incidentRoutes } from './incidents.ts';
 import { personCtx, sendPage } from './page.ts';
 import { signInRoutes } from './sign-in.ts';
+import { ssoRoutes } from './sso.ts';
 import { consoleCss } from './style.ts';
 
 export function consoleRoutes(base: BaseCtx) {
@@ -41,6 +42,7 @@ export function consoleRoutes(base: BaseCtx) {
       reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(consoleCss),
     );
     await app.register(signInRoutes(base));
+    if (base.config.oidc) await app.register(ssoRoutes(base, base.config.oidc));
 
     await app.register(async (signedIn) => {
       signedIn.decorateRequest('consoleUser', null);

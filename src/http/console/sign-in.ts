@@ -15,8 +15,9 @@ import { assertSameOrigin, clearSessionCookie, sessionSecret, setSessionCookie }
 import { html, type Page } from './html.ts';
 import { anonymousCtx, field, sendPage } from './page.ts';
 
-function signInForm(email = ''): Page['main'] {
+function signInForm(sso: boolean, email = ''): Page['main'] {
   return html`<h1>Sign in</h1>
+${sso && html`<p><a class="button" href="/console/sso">Sign in with single sign-on</a></p><p class="muted">Or with your password:</p>`}
 <form class="stack" method="post" action="/console/sign-in">
 <label>Email <input type="email" name="email" autocomplete="username" required value="${email}"></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
@@ -36,11 +37,12 @@ function passwordForm(secret: string, email: string): Page['main'] {
 }
 
 export function signInRoutes(base: BaseCtx) {
+  const sso = base.config.oidc !== undefined;
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { ended?: string } }>('/console/sign-in', async (req, reply) =>
       sendPage(reply, 200, {
         title: 'Sign in',
-        main: signInForm(),
+        main: signInForm(sso),
         notice:
           req.query.ended === undefined
             ? undefined
@@ -68,7 +70,7 @@ export function signInRoutes(base: BaseCtx) {
         const status = err.code === 'rate_limited' ? 429 : 401;
         return sendPage(reply, status, {
           title: 'Sign in',
-          main: signInForm(email),
+          main: signInForm(sso, email),
           notice: { kind: 'error', text: err.message },
         });
       }
@@ -107,7 +109,7 @@ export function signInRoutes(base: BaseCtx) {
       }
       return sendPage(reply, 200, {
         title: 'Sign in',
-        main: signInForm(invited.email),
+        main: signInForm(sso, invited.email),
         notice: { kind: 'ok', text: 'Your password is set. Sign in with it now.' },
       });
     });

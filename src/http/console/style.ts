@@ -33,6 +33,8 @@ input, select, textarea { font: inherit; padding: .5rem; border: 1px solid var(-
 textarea { min-height: 8rem; }
 button { font: inherit; padding: .5rem 1rem; border-radius: 4px; border: 1px solid var(--accent);
   background: var(--accent); color: var(--accent-fg); cursor: pointer; min-height: 44px; }
+a.button { display: inline-block; padding: .5rem 1rem; border-radius: 4px; background: var(--accent); color: var(--accent-fg);
+  text-decoration: none; min-height: 44px; line-height: 1.75; }
 button.secondary { background: transparent; color: var(--accent); }
 button.link { background: none; border: none; color: var(--accent); text-decoration: underline; padding: .25rem; min-height: 0; }
 .notice { padding: .75rem; border-radius: 4px; border: 1px solid; }

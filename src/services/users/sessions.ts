@@ -96,27 +96,83 @@ export async function signIn(ctx: Ctx, input: SignInInput): Promise<SignedIn> {
     throw new CrierError('sign_in_failed', 'The email or the password is wrong.');
   }
   const user: SessionUser = { id: row.id, email: row.email, name: row.name, role: row.role };
+  return openSession(ctx, user, input.address, async (tx) => {
+    await tx.db.deleteFrom('sign_in_failures').where('key', '=', accountKey).execute();
+  });
+}
+
+/** Opens a session for a person already proven to be `user`, in one transaction with its audit entry. */
+async function openSession(
+  ctx: Ctx,
+  user: SessionUser,
+  address: string,
+  also: (tx: Ctx) => Promise<void> = async () => {},
+  method = 'password',
+): Promise<SignedIn> {
+  const now = ctx.clock.now();
   const secret = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + sessionLifetimeMs).toISOString();
   await withTransaction(
-    { ...ctx, actor: sessionActor(user, input.address, ctx.actor.requestId ?? '') },
+    { ...ctx, actor: sessionActor(user, address, ctx.actor.requestId ?? '') },
     async (tx) => {
-      await tx.db.deleteFrom('sign_in_failures').where('key', '=', accountKey).execute();
+      await also(tx);
       await tx.db
         .insertInto('sessions')
         .values({
           hash: sha256(secret),
-          user_id: row.id,
+          user_id: user.id,
           created_at: now.toISOString(),
           last_seen_at: now.toISOString(),
           expires_at: expiresAt,
-          address: input.address,
+          address,
         })
         .execute();
-      await audit(tx, { action: 'user.sign_in', subjectType: 'user', subjectId: row.id });
+      await audit(tx, { action: 'user.sign_in', subjectType: 'user', subjectId: user.id, after: { method } });
     },
   );
   return { secret, user, expiresAt };
+}
+
+/**
+ * Signs in a person an identity provider vouched for (single sign-on). They
+ * must already be a user — an admin invites them; nobody is created here.
+ * A role the provider's claims map to replaces the stored one (recorded).
+ */
+export async function signInWithIdentity(
+  ctx: Ctx,
+  input: { email: string; role: Role | null; address: string },
+): Promise<SignedIn> {
+  const email = input.email.trim().toLowerCase();
+  const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  if (!row) {
+    throw new CrierError(
+      'sign_in_failed',
+      `${email} is not a user of this Crier; ask an admin to add you (crier user add).`,
+    );
+  }
+  const role = input.role ?? row.role;
+  const user: SessionUser = { id: row.id, email: row.email, name: row.name, role };
+  return openSession(
+    ctx,
+    user,
+    input.address,
+    async (tx) => {
+      if (role === row.role) return;
+      await tx.db
+        .updateTable('users')
+        .set({ role, updated_at: tx.clock.now().toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+      await audit(tx, {
+        action: 'user.set_role',
+        subjectType: 'user',
+        subjectId: row.id,
+        before: { role: row.role },
+        after: { role, from: 'single sign-on' },
+      });
+    },
+    'oidc',
+  );
 }
 
 /** The person a session cookie names, or null when it is unknown or expired (an expired one is deleted). */

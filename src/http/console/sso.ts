@@ -1,0 +1,144 @@
+/**
+ * Single sign-on with OpenID Connect (openid-client): the authorization
+ * code flow with PKCE, state and nonce, kept for ten minutes in an HttpOnly
+ * cookie scoped to /console/sso. The provider vouches for an email; that
+ * person must already be a user (nobody is created here), and a role the
+ * configured claim maps to (CRIER_OIDC_ROLE_CLAIM, CRIER_OIDC_ROLES)
+ * becomes theirs. The session is the same kind a password opens.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import * as oidc from 'openid-client';
+import type { Config } from '../../config.ts';
+import { CrierError } from '../../domain/errors.ts';
+import { type Role, roles } from '../../domain/permissions.ts';
+import { signInWithIdentity } from '../../services/users/sessions.ts';
+import type { BaseCtx } from '../auth.ts';
+import { setSessionCookie } from '../session.ts';
+import { html } from './html.ts';
+import { anonymousCtx, sendPage } from './page.ts';
+
+type Sso = NonNullable<Config['oidc']>;
+const flowCookie = 'crier_sso';
+const flowPath = '/console/sso';
+
+/** The role the claim's values map to; the first of the permission table's order when several do. */
+export function roleFromClaims(sso: Sso, claims: Record<string, unknown>): Role | null {
+  const value = claims[sso.roleClaim];
+  const values = Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)];
+  const mapped = new Set(values.map((v) => sso.roles[v]).filter((r) => r !== undefined));
+  return roles.find((r) => mapped.has(r)) ?? null;
+}
+
+function refuse(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return sendPage(reply, status, {
+    title: 'Sign in',
+    main: html`<h1>Sign in</h1><p><a href="/console/sign-in">Back to sign-in</a></p>`,
+    notice: { kind: 'error', text },
+  });
+}
+
+export function ssoRoutes(base: BaseCtx, sso: Sso) {
+  const unknown = Object.entries(sso.roles).filter(([, r]) => !(roles as readonly string[]).includes(r));
+  if (unknown.length > 0) {
+    throw new Error(
+      `CRIER_OIDC_ROLES names unknown roles (${unknown.map(([v, r]) => `${v}=${r}`).join(', ')}); roles: ${roles.join(', ')}.`,
+    );
+  }
+  const redirectUri = `${base.config.publicUrl}/console/sso/callback`;
+  const secure = base.config.publicUrl.startsWith('https:');
+  let discovered: Promise<oidc.Configuration> | undefined;
+  // Discovered on first use, and again after a failure, so a provider down at start is not fatal.
+  const configuration = () => {
+    discovered ??= oidc
+      .discovery(
+        new URL(sso.issuer),
+        sso.clientId,
+        sso.clientSecret,
+        undefined,
+        sso.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      )
+      .catch((err: unknown) => {
+        discovered = undefined;
+        throw err;
+      });
+    return discovered;
+  };
+
+  return async (app: FastifyInstance) => {
+    app.get(flowPath, async (req, reply) => {
+      let config: oidc.Configuration;
+      try {
+        config = await configuration();
+      } catch (err) {
+        req.log.warn({ err }, 'OpenID provider discovery failed');
+        return refuse(
+          reply,
+          503,
+          'The single sign-on provider cannot be reached; try again, or use your password.',
+        );
+      }
+      const verifier = oidc.randomPKCECodeVerifier();
+      const flow = { verifier, state: oidc.randomState(), nonce: oidc.randomNonce() };
+      reply.setCookie(flowCookie, Buffer.from(JSON.stringify(flow)).toString('base64url'), {
+        path: flowPath,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        maxAge: 600,
+      });
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state: flow.state,
+        nonce: flow.nonce,
+      });
+      return reply.redirect(url.href, 303);
+    });
+
+    app.get(`${flowPath}/callback`, async (req, reply) => {
+      reply.clearCookie(flowCookie, { path: flowPath, httpOnly: true, sameSite: 'lax', secure });
+      let flow: { verifier: string; state: string; nonce: string };
+      try {
+        flow = JSON.parse(Buffer.from(req.cookies[flowCookie] ?? '', 'base64url').toString('utf8'));
+        if (typeof flow.verifier !== 'string' || typeof flow.state !== 'string') throw new Error('bad flow');
+      } catch {
+        return refuse(reply, 400, 'This sign-in took too long or was started elsewhere; start again.');
+      }
+      let email: string;
+      let role: Role | null;
+      try {
+        const config = await configuration();
+        const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+        const tokens = await oidc.authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {
+          pkceCodeVerifier: flow.verifier,
+          expectedState: flow.state,
+          expectedNonce: flow.nonce,
+          idTokenExpected: true,
+        });
+        const idClaims = tokens.claims();
+        if (!idClaims) throw new Error('no ID token claims');
+        const info = await oidc.fetchUserInfo(config, tokens.access_token, idClaims.sub);
+        const claims: Record<string, unknown> = { ...idClaims, ...info };
+        if (typeof claims.email !== 'string' || claims.email_verified === false) {
+          return refuse(reply, 401, 'The provider gave no verified email address for you.');
+        }
+        email = claims.email;
+        role = roleFromClaims(sso, claims);
+      } catch (err) {
+        req.log.warn({ err }, 'OpenID sign-in failed');
+        return refuse(reply, 401, 'The single sign-on did not complete; start again.');
+      }
+      try {
+        const session = await signInWithIdentity(anonymousCtx(base, req), { email, role, address: req.ip });
+        setSessionCookie(reply, base.config, session.secret);
+        return reply.redirect('/console', 303);
+      } catch (err) {
+        if (err instanceof CrierError && err.code === 'sign_in_failed')
+          return refuse(reply, 403, err.message);
+        throw err;
+      }
+    });
+  };
+}
