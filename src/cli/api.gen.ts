@@ -1051,6 +1051,14 @@ export interface components {
             /** @description The channel kind or variant it is about, when it is about one. */
             channel?: string;
         };
+        PlanChange: {
+            /** @description Where in the plan, dotted: `channels.email.fallback`. */
+            path: string;
+            /** @enum {string} */
+            kind: "added" | "removed" | "changed";
+            before?: unknown;
+            after?: unknown;
+        };
         Component: {
             id: string;
             name: string;
@@ -1172,14 +1180,6 @@ export interface components {
             component_ids: string[];
             components: components["schemas"]["Component"][];
             updates: components["schemas"]["MaintenanceUpdate"][];
-        };
-        PlanChange: {
-            /** @description Where in the plan, dotted: `channels.email.fallback`. */
-            path: string;
-            /** @enum {string} */
-            kind: "added" | "removed" | "changed";
-            before?: unknown;
-            after?: unknown;
         };
         PlanVersion: {
             version: number;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
+import { auditValuesOf } from '../store/json.ts';
 import { offsetOf, type Page, Pagination } from './pagination.ts';
 
 export const AuditQuery = Pagination.extend({
@@ -38,8 +39,7 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<Page<AuditEntryV
   return {
     items: rows.map((r) => ({
       ...r,
-      before: r.before === null ? null : (JSON.parse(r.before) as unknown),
-      after: r.after === null ? null : (JSON.parse(r.after) as unknown),
+      ...auditValuesOf(r),
     })),
     total: Number(total?.n ?? 0),
     page: q.page,

@@ -96,3 +96,39 @@ export function lintOverrideOf(row: { readonly lint_override: string | null }): 
     ? null
     : readJson(LintOverrideRecord, row.lint_override, 'incident_updates.lint_override');
 }
+
+/** One change between two plan versions. */
+export const PlanChange = z
+  .object({
+    path: z.string().describe('Where in the plan, dotted: `channels.email.fallback`.'),
+    kind: z.enum(['added', 'removed', 'changed']),
+    before: z.unknown().optional(),
+    after: z.unknown().optional(),
+  })
+  .meta({ id: 'PlanChange' });
+const PlanChanges = z.array(PlanChange);
+
+/** `plan_versions.diff`: what a version changed from the one before it. */
+export function planDiffOf(row: { readonly diff: string }): z.output<typeof PlanChanges> {
+  return readJson(PlanChanges, row.diff, 'plan_versions.diff');
+}
+
+/**
+ * `plan_versions.plan`: the plan as validated when it was applied, as a JSON
+ * object; the services parse it again with the plan's own schema (src/plan/),
+ * which the store does not know.
+ */
+export function planJsonOf(row: { readonly plan: string }): Record<string, unknown> {
+  return readJson(z.record(z.string(), z.unknown()), row.plan, 'plan_versions.plan');
+}
+
+/** `audit_log.before` and `after`: any JSON, shown as recorded. */
+export function auditValuesOf(row: { readonly before: string | null; readonly after: string | null }): {
+  before: unknown;
+  after: unknown;
+} {
+  return {
+    before: row.before === null ? null : readJson(z.unknown(), row.before, 'audit_log.before'),
+    after: row.after === null ? null : readJson(z.unknown(), row.after, 'audit_log.after'),
+  };
+}

@@ -5,6 +5,7 @@
  * version. Whatever was applied last is in force: see startup.ts for how the
  * plan file at start keeps to that.
  */
+
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { diffPlans } from '../../plan/diff.ts';
 import { readPlan } from '../../plan/load.ts';
 import { Plan } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
+import { PlanChange, planDiffOf, planJsonOf } from '../../store/json.ts';
 import { lockNamed } from '../../store/locks.ts';
 import type { PlanVersionTable, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
@@ -34,7 +36,7 @@ export async function currentPlan(db: Db): Promise<Plan | null> {
   const cached = cache.get(row.hash);
   if (cached) return cached;
   // Read back through the schema: the stored JSON is parsed again, never trusted as is.
-  const plan = Plan.parse(JSON.parse(row.plan));
+  const plan = Plan.parse(planJsonOf(row));
   if (cache.size > 20) cache.clear();
   cache.set(row.hash, plan);
   return plan;
@@ -54,15 +56,6 @@ export const ApplyPlanInput = z.object({
   source: z.string().min(1).max(1_000_000),
 });
 export type ApplyPlanInput = z.input<typeof ApplyPlanInput>;
-
-const PlanChangeView = z
-  .object({
-    path: z.string().describe('Where in the plan, dotted: `channels.email.fallback`.'),
-    kind: z.enum(['added', 'removed', 'changed']),
-    before: z.unknown().optional(),
-    after: z.unknown().optional(),
-  })
-  .meta({ id: 'PlanChange' });
 
 const PlanFileRef = z.object({
   path: z.string().nullable(),
@@ -84,7 +77,7 @@ export const PlanVersionView = z
       'The plan file this version came from; for a version applied through the API, the plan file ' +
         'found at a later start to hold the same plan (so it was not applied again), if any.',
     ),
-    changes: z.array(PlanChangeView).describe('What this version changed from the one before it.'),
+    changes: z.array(PlanChange).describe('What this version changed from the one before it.'),
   })
   .meta({ id: 'PlanVersion' });
 export type PlanVersionView = z.infer<typeof PlanVersionView>;
@@ -164,7 +157,7 @@ export async function storeVersion(
   note?: string,
 ): Promise<PlanVersionView> {
   const json = JSON.stringify(next.plan);
-  const changes = diffPlans(latest ? JSON.parse(latest.plan) : null, next.plan);
+  const changes = diffPlans(latest ? planJsonOf(latest) : null, next.plan);
   const now = tx.clock.now().toISOString();
   const inserted = await tx.db
     .insertInto('plan_versions')
@@ -219,7 +212,7 @@ export function versionView(
     applied_by: row.applied_by,
     applied_via: row.applied_via,
     file: row.file_hash === null ? null : { path: row.file_path, sha256: row.file_hash },
-    changes: JSON.parse(row.diff) as PlanVersionView['changes'],
+    changes: planDiffOf(row),
   };
 }
 
@@ -256,5 +249,5 @@ export const CurrentPlanResponse = PlanVersionView.partial()
 export async function getCurrentPlanView(db: Db): Promise<CurrentPlanView | null> {
   const row = await latestVersionRow(db);
   if (!row) return null;
-  return { ...versionView(row), plan: Plan.parse(JSON.parse(row.plan)), source: row.source };
+  return { ...versionView(row), plan: Plan.parse(planJsonOf(row)), source: row.source };
 }

@@ -14,9 +14,11 @@
  * No file means no plan from disk: whatever was applied stays in force, and
  * with none at all Crier runs on its defaults.
  */
+
 import { findNotYetSupported } from '../../domain/not-yet-supported.ts';
 import type { PlanProblem } from '../../plan/check.ts';
 import { PlanError, readPlanFile } from '../../plan/load.ts';
+import { planJsonOf } from '../../store/json.ts';
 import { audit } from '../audit.ts';
 import { actingAs, type Ctx, systemActor } from '../context.ts';
 import { withTransaction } from '../transaction.ts';
@@ -155,7 +157,7 @@ function logOutcome(ctx: Ctx, path: string, o: PlanFileOutcome): void {
 export async function warnOfUnsupportedInForce(ctx: Ctx): Promise<number> {
   const latest = await latestVersionRow(ctx.db);
   if (!latest) return 0;
-  const found = findNotYetSupported(JSON.parse(latest.plan));
+  const found = findNotYetSupported(planJsonOf(latest));
   for (const f of found) {
     ctx.log.warn(
       { version: latest.version, path: f.path },
