@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { claimJobs } from '../store/deliveries.ts';
 import { releaseJobs, renewJobLeases } from '../store/leases.ts';
-import { type JobKind, onJobEnqueued } from '../store/outbox.ts';
+import { type JobKind, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
 import { Lane } from './lane.ts';
@@ -217,7 +217,7 @@ export class Worker {
       | undefined;
     try {
       if (!handler) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
-      const outcome = await handler(this.#jc, { ...job, payload: JSON.parse(job.payload) });
+      const outcome = await handler(this.#jc, { ...job, payload: payloadOf(job) });
       if ('done' in outcome) {
         await db
           .updateTable('outbox_jobs')
@@ -292,5 +292,14 @@ export class Worker {
       timer = setTimeout(done, this.#pollMs);
       this.#wakeJobs = done;
     });
+  }
+}
+
+/** A job's payload as its kind's schema reads it; one that does not fit will never run, so it is not retried. */
+function payloadOf(job: { kind: string; payload: string }): unknown {
+  try {
+    return jobPayloadOf(job.kind, job.payload);
+  } catch (err) {
+    throw new PermanentJobError(err instanceof Error ? err.message : String(err));
   }
 }

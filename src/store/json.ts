@@ -9,7 +9,7 @@ import { componentStatuses, impacts } from '../domain/components.ts';
 import { type LintProblem, lintCodes } from '../domain/lint.ts';
 
 /** Parses a JSON column's text with its schema; throws naming the column when it does not fit. */
-function readJson<S extends z.ZodType>(schema: S, text: string, column: string): z.output<S> {
+export function readJson<S extends z.ZodType>(schema: S, text: string, column: string): z.output<S> {
   let value: unknown;
   try {
     value = JSON.parse(text);

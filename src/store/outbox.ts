@@ -16,10 +16,12 @@
  * See docs/adr/0002-outbox.md.
  */
 
+import { z } from 'zod';
 import type { CadenceAudience, ReminderStage } from '../domain/cadence.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
+import { readJson } from './json.ts';
 
 /** Where a job is written: a transaction's database handle and clock (a service's `tx`). */
 export interface OutboxWriter {
@@ -30,35 +32,37 @@ export interface OutboxWriter {
 }
 
 /** A fan-out: one message to every confirmed subscriber of an audience whose components match. */
-export interface FanoutPayload {
-  subject_type: 'incident_update' | 'maintenance' | 'component_update';
+const FanoutPayload = z.object({
+  subject_type: z.enum(['incident_update', 'maintenance', 'component_update']),
   /**
    * The update id; `<update id>:<component id>` for a component's change of status (sent to
    * webhook subscribers, as Statuspage does); `<maintenance id>:<event>:<sequence>` for maintenances.
    */
-  subject_id: string;
-  incident_id?: string;
-  maintenance_id?: string;
+  subject_id: z.string(),
+  incident_id: z.string().optional(),
+  maintenance_id: z.string().optional(),
   /** For maintenances: scheduled | reminder | in_progress | completed. */
-  event?: string;
-  audience: string;
+  event: z.string().optional(),
+  audience: z.string(),
   /** Subscribers limited to components hear it when one of these is theirs; empty means everyone. */
-  component_ids: string[];
+  component_ids: z.array(z.string()),
   /** SMS subscribers hear it under the default rule (first and resolving update only). */
-  sms_default: boolean;
-  drill: boolean;
+  sms_default: z.boolean(),
+  drill: z.boolean(),
   /** Only these kinds of subscriber (component updates go to webhooks only); all when absent. */
-  kinds?: string[];
-}
+  kinds: z.array(z.string()).optional(),
+});
+export type FanoutPayload = z.infer<typeof FanoutPayload>;
 
 /** A short message to one configured channel (an internal Slack room, a webhook), not to subscribers. */
-export interface NoticeMessage {
-  title: string;
-  text: string;
-  url?: string;
+const NoticeMessage = z.object({
+  title: z.string(),
+  text: z.string(),
+  url: z.string().optional(),
   /** `none` | `minor` | `major` | `critical` | `maintenance`, for colours in chat. */
-  impact?: string;
-}
+  impact: z.string().optional(),
+});
+export type NoticeMessage = z.infer<typeof NoticeMessage>;
 
 /**
  * A reminder that an incident's next update falls due, to one channel. Its
@@ -66,24 +70,34 @@ export interface NoticeMessage {
  * it names whoever holds the roles then; it says nothing once the deadline
  * it is about has moved on.
  */
-export interface CadenceReminder {
-  incident_id: string;
-  audience: CadenceAudience;
+const CadenceReminder = z.object({
+  incident_id: z.string(),
+  audience: z.enum(['external', 'internal']) satisfies z.ZodType<CadenceAudience>,
   /** For the internal cadence, always `due`. */
-  stage: ReminderStage;
-  due_at: string;
-  channel: string;
-}
+  stage: z.enum(['before_due', 'due', 'overdue']) satisfies z.ZodType<ReminderStage>,
+  due_at: z.string(),
+  channel: z.string(),
+});
+export type CadenceReminder = z.infer<typeof CadenceReminder>;
 
-export interface JobPayloads {
-  fanout: FanoutPayload;
-  'maintenance.reminder': { maintenance_id: string; scheduled_for: string };
-  'channel.notice': { channel: string; message: NoticeMessage };
-  'cadence.reminder': CadenceReminder;
+/** Each kind of job and its payload, parsed with this schema when the worker reads it back. */
+const jobPayloads = {
+  fanout: FanoutPayload,
+  'maintenance.reminder': z.object({ maintenance_id: z.string(), scheduled_for: z.string() }),
+  'channel.notice': z.object({ channel: z.string(), message: NoticeMessage }),
+  'cadence.reminder': CadenceReminder,
   /** The plan's approval timeout for one submission (round) of a draft (src/services/updates/approval-timeout.ts). */
-  'approval.timeout': { incident_id: string; update_id: string; round: number };
-}
+  'approval.timeout': z.object({ incident_id: z.string(), update_id: z.string(), round: z.number() }),
+};
+export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;
+
+const isJobKind = (kind: string): kind is JobKind => Object.hasOwn(jobPayloads, kind);
+
+/** `outbox_jobs.payload`, parsed with its kind's schema; null for a kind this version does not know. */
+export function jobPayloadOf(kind: string, payload: string): JobPayloads[JobKind] | null {
+  return isJobKind(kind) ? readJson(jobPayloads[kind], payload, `outbox_jobs.payload (${kind})`) : null;
+}
 
 export interface JobSpec<K extends JobKind> {
   kind: K;
