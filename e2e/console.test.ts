@@ -229,6 +229,13 @@ scenarios:
       assert.ok(Date.now() < deadline, 'the subscriber receives the update by email');
       await new Promise((r) => setTimeout(r, 100));
     }
+    // The war room counts what went out: the email reached its one subscriber.
+    for (;;) {
+      await b.page.reload();
+      if (/Delivered 1 of 1 \(100%\)/.test((await b.page.locator('main').textContent()) ?? '')) break;
+      assert.ok(Date.now() < deadline, 'the war room shows delivery at 100%');
+      await b.page.waitForTimeout(200);
+    }
     const audit = (await (
       await fetch(`${server.url}/api/v1/audit?action=incident_update.approve`, {
         headers: { authorization: `Bearer ${token}` },

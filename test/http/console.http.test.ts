@@ -72,10 +72,10 @@ for (const dialect of dialects) {
       // A notice comes from a fixed list; anything else in the address is not echoed.
       const echo = await t.app.server.inject({
         method: 'GET',
-        url: `/console/incidents/${id}?done=%3Cb%3Ehi`,
+        url: `/console/incidents/${id}?done=%3Cb%3Exyzzy`,
         headers: { cookie: lead },
       });
-      assert.doesNotMatch(echo.body, /hi/);
+      assert.doesNotMatch(echo.body, /xyzzy/);
 
       // The viewer is offered nothing to do, and doing it anyway is refused with nothing changed.
       const drafted = await t.app.server.inject(
@@ -137,6 +137,29 @@ for (const dialect of dialects) {
         headers: t.auth('admin'),
       });
       assert.deepEqual(still.json(), before.json());
+
+      // Roles: the lead reassigns one; the viewer sees holders, not a form. The support brief is there.
+      assert.match(seen.body, /Support brief/);
+      assert.doesNotMatch(seen.body, /action="\/console\/incidents\/[\w-]+\/roles"/);
+      const reassigned = await t.app.server.inject(
+        form(lead, `/console/incidents/${id}/roles`, { comms_lead: 'carol@acme.test', incident_lead: '' }),
+      );
+      assert.equal(reassigned.statusCode, 303, reassigned.body);
+      assert.match(String(reassigned.headers.location), /done=reassigned$/);
+      const roles = await t.app.server.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${id}/roles`,
+        headers: t.auth('admin'),
+      });
+      const comms = (roles.json() as { role: string; holder: string | null; assigned_by: string }[]).find(
+        (r) => r.role === 'comms_lead',
+      );
+      assert.equal(comms?.holder, 'carol@acme.test');
+      assert.equal(comms?.assigned_by, 'user:ivy@acme.test');
+      const nothing = await t.app.server.inject(
+        form(lead, `/console/incidents/${id}/roles`, { comms_lead: 'carol@acme.test' }),
+      );
+      assert.equal(nothing.statusCode, 400, 'reassigning nobody is refused, not silently done');
 
       const discarded = await t.app.server.inject(
         form(lead, `/console/incidents/${id}/updates/${uid}/discard`),

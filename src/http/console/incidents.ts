@@ -13,6 +13,8 @@ import { listComponents } from '../../services/components/queries.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
 import { currentPlan } from '../../services/plan/current.ts';
+import { reassignRoles } from '../../services/plan/roles.ts';
+import { type UpdateDeliveryCounts, updateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import { approveUpdate } from '../../services/updates/approve.ts';
 import { createDraft } from '../../services/updates/create.ts';
 import { discardDraft } from '../../services/updates/discard.ts';
@@ -22,6 +24,7 @@ import { publishUpdate } from '../../services/updates/publish.ts';
 import { rejectUpdate } from '../../services/updates/reject.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
 import { submitDraft } from '../../services/updates/submit.ts';
+import { buildSupportBrief, supportBriefText } from '../../services/updates/support-brief.ts';
 import { loadDraftView } from '../../services/updates/views.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
@@ -40,6 +43,7 @@ const done = {
   rejected: 'Rejected; the author sees your comment.',
   published: 'Published.',
   discarded: 'Draft discarded.',
+  reassigned: 'Roles reassigned; each new holder is told.',
 } as const;
 type Done = keyof typeof done;
 
@@ -100,11 +104,19 @@ export function incidentRoutes(base: BaseCtx) {
       });
     }
     const plan = await planChoices(base);
+    const brief = supportBriefText(await buildSupportBrief(base, base.db, id, await currentPlan(base.db)));
+    const deliveries: Record<string, UpdateDeliveryCounts> = {};
+    for (const u of view.incident_updates.filter((x) => x.state === 'published').slice(0, 20)) {
+      deliveries[u.id] = await updateDeliveryCounts(base.db, u.id);
+    }
     return sendPage(reply, status, {
       title: view.name,
       user,
       notice,
-      main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences),
+      main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences, {
+        brief,
+        deliveries,
+      }),
     });
   }
 
@@ -170,6 +182,19 @@ export function incidentRoutes(base: BaseCtx) {
       app.post<UpdateParams>(`/console/incidents/:id/updates/:uid/${path}`, async (req, reply) =>
         act(req, reply, req.params.id, key, () => run(req)),
       );
+
+    app.post<IdParams>('/console/incidents/:id/roles', async (req, reply) => {
+      const current = await getIncident(base.db, req.params.id);
+      // Only the roles whose holder changed, so an untouched field reassigns nothing.
+      const change = Object.fromEntries(
+        (['incident_lead', 'comms_lead', 'support_lead'] as const)
+          .map((r) => [r, field(req.body, r).trim()] as const)
+          .filter(([r, v]) => v !== '' && v !== (current.roles[r] ?? '')),
+      );
+      return act(req, reply, req.params.id, 'reassigned', () =>
+        reassignRoles(personCtx(base, req), req.params.id, change),
+      );
+    });
 
     update('edit', 'saved', (req) =>
       editDraft(personCtx(base, req), req.params.id, req.params.uid, { body: field(req.body, 'body') }),

@@ -1,9 +1,11 @@
 /** The console's incident screens as HTML: the Now screen and one incident with its drafts. */
 import { type Action, can, type Role } from '../../domain/permissions.ts';
+import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
+import { briefPanel, deliveryLine, rolesPanel } from './war-room.ts';
 
 export interface PlanChoices {
   scenarios: string[];
@@ -166,6 +168,7 @@ export function incidentPage(
   incident: IncidentView,
   drafts: { draft: DraftView; preview: UpdatePreview }[],
   audiences: string[],
+  war: { brief: string; deliveries: Record<string, UpdateDeliveryCounts> },
 ): Html {
   const published = incident.incident_updates.filter((u) => u.state === 'published');
   return html`<p><a href="/console">← Now</a></p>
@@ -175,10 +178,10 @@ export function incidentPage(
 <dt>Severity</dt><dd>${incident.severity ?? '—'}</dd>
 <dt>Impact</dt><dd>${incident.impact}</dd>
 <dt>Next update due</dt><dd>${when(incident.next_update_due_at)}</dd>
-<dt>Incident lead</dt><dd>${incident.roles.incident_lead ?? '—'}</dd>
-<dt>Comms lead</dt><dd>${incident.roles.comms_lead ?? '—'}</dd>
-<dt>Support lead</dt><dd>${incident.roles.support_lead ?? '—'}</dd>
 </dl>
+<h2>Roles</h2>
+${rolesPanel(me.role, incident)}
+${briefPanel(war.brief)}
 <h2>Drafts</h2>
 ${
   can(me.role, 'incident.update') &&
@@ -200,7 +203,7 @@ ${
         (
           u,
         ) => html`<li class="card"><p class="muted">${when(u.published_at ?? u.display_at)} · ${u.audience} · ${words(u.status)}</p>
-<p class="body">${u.body}</p></li>`,
+<p class="body">${u.body}</p>${deliveryLine(war.deliveries[u.id])}</li>`,
       )}</ul>`
 }`;
 }
