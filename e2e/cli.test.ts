@@ -125,7 +125,7 @@ test('the CLI fails with one clear line and a non-zero exit', async () => {
 
   const unknown = await runCli(['frobnicate'], env);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /Unknown command "frobnicate"/);
+  assert.match(unknown.stderr, /^crier: unknown command 'frobnicate'/);
 
   const badConfig = await runCli(['migrate'], { ...env, PORT: 'eighty', CRIER_DATABASE_URL: 'mysql://x' });
   assert.equal(badConfig.code, 78);

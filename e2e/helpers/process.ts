@@ -29,10 +29,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `crier <args>` to completion. */
-export function runCli(args: string[], env: Record<string, string>): Promise<RunResult> {
+/** Runs `crier <args>` to completion, with `input` (or nothing) on its standard input. */
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [cliEntry, ...args],
       { env: { ...process.env, ...env }, timeout: 30_000 },
@@ -41,6 +41,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Run
         resolve({ code, stdout, stderr });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }
 

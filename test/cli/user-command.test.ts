@@ -44,7 +44,7 @@ test('crier user add | list | set-role | remove, and the link and password they 
   try {
     const usage = await crier(env, ['user', 'add', 'carol@acme.example']);
     assert.equal(usage.code, 2, 'no role: a usage error');
-    assert.match(usage.stderr, /--role ROLE/);
+    assert.match(usage.stderr, /--role <role>/);
 
     const invited = await crier(env, [
       'user',

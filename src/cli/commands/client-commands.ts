@@ -1,222 +1,287 @@
-/** Commands that are clients of the admin API. */
-import { parseArgs } from 'node:util';
-import type { Config } from '../../config.ts';
+/** Clients of the admin API: components, incidents, maintenances, roles. */
+import type { Command } from 'commander';
 import { type ComponentStatus, componentStatuses, impacts } from '../../domain/components.ts';
 import { incidentStatuses } from '../../domain/incidents.ts';
-import { type Api, apiClient, call, type Schemas } from '../client.ts';
-import { CliError, print, table } from '../output.ts';
-
-type Handler = (api: Api, positionals: string[], values: Values) => Promise<void>;
-
-interface Values {
-  json: boolean;
-  message?: string;
-  status?: string;
-  component?: string[];
-  impact?: string;
-  description?: string;
-  group?: string;
-  state?: string;
-  start?: string;
-  end?: string;
-}
-
-const options = {
-  json: { type: 'boolean', default: false },
-  message: { type: 'string', short: 'm' },
-  status: { type: 'string' },
-  component: { type: 'string', multiple: true, short: 'c' },
-  impact: { type: 'string' },
-  description: { type: 'string' },
-  group: { type: 'string' },
-  state: { type: 'string' },
-  start: { type: 'string' },
-  end: { type: 'string' },
-} as const;
-
-function need(value: string | undefined, what: string): string {
-  if (!value) throw new CliError(`Missing ${what}.`, 2);
-  return value;
-}
-
-/** The value if it is one of `allowed`; a usage error naming them otherwise. */
-function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
-  const found = allowed.find((a) => a === value);
-  if (found === undefined)
-    throw new CliError(`Unknown ${what} "${value}". Use one of: ${allowed.join(', ')}.`, 2);
-  return found;
-}
+import { call, type Schemas } from '../client.ts';
+import { print, table } from '../output.ts';
+import { api, collect, oneOf, pairs, rows, withJson } from './common.ts';
 
 /** `--component api=major_outage` pairs, as the API's `components` map. */
-function componentMap(pairs: string[] | undefined): Record<string, ComponentStatus> {
+export function componentMap(list: string[] | undefined): Record<string, ComponentStatus> {
   const map: Record<string, ComponentStatus> = {};
-  for (const pair of pairs ?? []) {
-    const [id, status] = pair.split('=');
-    if (!id || !status) throw new CliError(`--component takes ID=STATUS, got "${pair}".`, 2);
+  for (const [id, status] of Object.entries(pairs(list, '--component'))) {
     map[id] = oneOf(status, componentStatuses, 'component status');
   }
   return map;
 }
 
-const id = (value: string | undefined, what: string) => ({ path: { id: need(value, what) } });
-
 const incidentColumns = ['id', 'name', 'status', 'impact', 'created_at'];
 const openStatuses = incidentStatuses.filter((s) => s !== 'resolved' && s !== 'postmortem');
+const componentOption = [
+  '-c, --component <id=status>',
+  'a component and its new status (repeat)',
+  collect,
+] as const;
 
 function showIncident(i: Schemas['Incident']): string {
-  const head = table([i as unknown as Record<string, unknown>], incidentColumns);
+  const head = table(rows(i), incidentColumns);
   const comps = i.components.length
-    ? `\nComponents:\n${table(i.components as unknown as Record<string, unknown>[], ['id', 'name', 'status'])}`
+    ? `\nComponents:\n${table(rows(i.components), ['id', 'name', 'status'])}`
     : '';
-  const updates = `\nUpdates:\n${table(i.incident_updates as unknown as Record<string, unknown>[], ['display_at', 'status', 'state', 'audience', 'body'])}`;
+  const updates = `\nUpdates:\n${table(rows(i.incident_updates), ['id', 'display_at', 'status', 'state', 'audience', 'body'])}`;
   return `${head}${comps}${updates}`;
 }
 
-const commands: Record<string, Record<string, Handler>> = {
-  component: {
-    list: async (api, _p, v) => {
-      const list = await call(api.GET('/api/v1/components'));
-      print(list, v.json, () =>
-        table(list as unknown as Record<string, unknown>[], ['id', 'name', 'status', 'group_id']),
-      );
-    },
-    add: async (api, p, v) => {
-      const created = await call(
-        api.POST('/api/v1/components', {
-          body: {
-            name: need(p[0], 'component name'),
-            ...(v.description && { description: v.description }),
-            ...(v.group && { group_id: v.group }),
-            ...(v.status && { status: oneOf(v.status, componentStatuses, 'component status') }),
-          },
-        }),
-      );
-      print(created, v.json, () =>
-        table([created as unknown as Record<string, unknown>], ['id', 'name', 'status']),
-      );
-    },
-    'set-status': async (api, p, v) => {
-      const status = oneOf(need(p[1] ?? v.status, 'status'), componentStatuses, 'component status');
-      const updated = await call(
-        api.PATCH('/api/v1/components/{id}', { params: id(p[0], 'component id'), body: { status } }),
-      );
-      print(updated, v.json, () =>
-        table([updated as unknown as Record<string, unknown>], ['id', 'name', 'status']),
-      );
-    },
-  },
-  incident: {
-    list: async (api, _p, v) => {
-      const state = oneOf(v.state ?? 'all', ['unresolved', 'resolved', 'all'] as const, 'state');
-      const list = await call(api.GET('/api/v1/incidents', { params: { query: { state } } }));
-      print(list, v.json, () => table(list as unknown as Record<string, unknown>[], incidentColumns));
-    },
-    show: async (api, p, v) => {
-      const i = await call(api.GET('/api/v1/incidents/{id}', { params: id(p[0], 'incident id') }));
-      print(i, v.json, () => showIncident(i));
-    },
-    declare: async (api, p, v) => {
-      const components = componentMap(v.component);
-      const i = await call(
-        api.POST('/api/v1/incidents', {
-          body: {
-            name: need(p[0], 'incident name'),
-            ...(v.message && { body: v.message }),
-            ...(v.status && { status: oneOf(v.status, openStatuses, 'status') }),
-            ...(v.impact && { impact_override: oneOf(v.impact, impacts, 'impact') }),
-            components,
-          },
-        }),
-      );
-      print(i, v.json, () => showIncident(i));
-    },
-    update: async (api, p, v) => {
-      const u = await call(
-        api.POST('/api/v1/incidents/{id}/updates', {
-          params: id(p[0], 'incident id'),
-          body: {
-            body: need(v.message, '--message'),
-            ...(v.status && { status: oneOf(v.status, incidentStatuses, 'status') }),
-            components: componentMap(v.component),
-          },
-        }),
-      );
-      print(u, v.json, () => table([u], ['id', 'status', 'state', 'body']));
-    },
-    resolve: async (api, p, v) => {
-      const i = await call(
-        api.POST('/api/v1/incidents/{id}/resolve', {
-          params: id(p[0], 'incident id'),
-          body: { ...(v.message && { body: v.message }), components: componentMap(v.component) },
-        }),
-      );
-      print(i, v.json, () => showIncident(i));
-    },
-  },
-  maintenance: {
-    list: async (api, _p, v) => {
-      const states = ['upcoming', 'active', 'finished', 'all'] as const;
-      const state = oneOf(v.state ?? 'all', states, 'state');
-      const list = await call(api.GET('/api/v1/maintenances', { params: { query: { state } } }));
-      print(list, v.json, () =>
-        table(list as unknown as Record<string, unknown>[], [
-          'id',
-          'name',
-          'status',
-          'scheduled_for',
-          'scheduled_until',
-        ]),
-      );
-    },
-    schedule: async (api, p, v) => {
-      const m = await call(
-        api.POST('/api/v1/maintenances', {
-          body: {
-            name: need(p[0], 'maintenance name'),
-            scheduled_for: need(v.start, '--start'),
-            scheduled_until: need(v.end, '--end'),
-            component_ids: v.component ?? [],
-            ...(v.message && { body: v.message }),
-          },
-        }),
-      );
-      print(m, v.json, () =>
-        table([m as unknown as Record<string, unknown>], ['id', 'name', 'status', 'scheduled_for']),
-      );
-    },
-    start: async (api, p, v) => move(api, p, v, '/api/v1/maintenances/{id}/start'),
-    complete: async (api, p, v) => move(api, p, v, '/api/v1/maintenances/{id}/complete'),
-  },
-};
-
-async function move(
-  api: Api,
-  p: string[],
-  v: Values,
-  path: '/api/v1/maintenances/{id}/start' | '/api/v1/maintenances/{id}/complete',
-): Promise<void> {
-  const m = await call(
-    api.POST(path, { params: id(p[0], 'maintenance id'), body: { ...(v.message && { body: v.message }) } }),
-  );
-  print(m, v.json, () => table([m as unknown as Record<string, unknown>], ['id', 'name', 'status']));
+interface Json {
+  json: boolean;
 }
 
-export async function runClientCommand(config: Config, noun: string, args: string[]): Promise<number> {
-  const [verb, ...rest] = args;
-  const group = commands[noun] ?? {};
-  const handler = verb ? group[verb] : undefined;
-  if (!handler) {
-    throw new CliError(`Usage: crier ${noun} ${Object.keys(group).join('|')} ...`, 2);
+function componentCommands(program: Command): void {
+  const component = program.command('component').description('components customers use');
+  withJson(component.command('list').description('list components')).action(async (o: Json) => {
+    const list = await call((await api()).GET('/api/v1/components'));
+    print(list, o.json, () => table(rows(list), ['id', 'name', 'status', 'group_id']));
+  });
+  withJson(
+    component
+      .command('add')
+      .description('add a component')
+      .argument('<name>', 'its name on the page')
+      .option('--description <text>', 'a line under its name')
+      .option('--group <id>', 'the group it belongs to')
+      .option('--status <status>', `its status (${componentStatuses.join(', ')})`),
+  ).action(async (name: string, o: Json & { description?: string; group?: string; status?: string }) => {
+    const created = await call(
+      (await api()).POST('/api/v1/components', {
+        body: {
+          name,
+          ...(o.description && { description: o.description }),
+          ...(o.group && { group_id: o.group }),
+          ...(o.status && { status: oneOf(o.status, componentStatuses, 'component status') }),
+        },
+      }),
+    );
+    print(created, o.json, () => table(rows(created), ['id', 'name', 'status']));
+  });
+  withJson(
+    component
+      .command('set-status')
+      .description("set a component's status")
+      .argument('<id>', 'the component')
+      .argument('<status>', componentStatuses.join(', ')),
+  ).action(async (id: string, status: string, o: Json) => {
+    const updated = await call(
+      (await api()).PATCH('/api/v1/components/{id}', {
+        params: { path: { id } },
+        body: { status: oneOf(status, componentStatuses, 'component status') },
+      }),
+    );
+    print(updated, o.json, () => table(rows(updated), ['id', 'name', 'status']));
+  });
+}
+
+interface DeclareOptions extends Json {
+  message?: string;
+  status?: string;
+  component?: string[];
+  impact?: string;
+  scenario?: string;
+  severity?: string;
+  audience?: string;
+  var?: string[];
+  eta?: string;
+  drill: boolean;
+}
+
+function incidentCommands(program: Command): void {
+  const incident = program.command('incident').description('incidents and their timeline');
+  withJson(
+    incident
+      .command('list')
+      .description('list incidents')
+      .option('--state <state>', 'unresolved, resolved or all', 'all'),
+  ).action(async (o: Json & { state: string }) => {
+    const state = oneOf(o.state, ['unresolved', 'resolved', 'all'] as const, 'state');
+    const list = await call((await api()).GET('/api/v1/incidents', { params: { query: { state } } }));
+    print(list, o.json, () => table(rows(list), incidentColumns));
+  });
+  withJson(
+    incident.command('show').description('an incident with its components and updates').argument('<id>'),
+  ).action(async (id: string, o: Json) => {
+    const i = await call((await api()).GET('/api/v1/incidents/{id}', { params: { path: { id } } }));
+    print(i, o.json, () => showIncident(i));
+  });
+  withJson(
+    incident
+      .command('declare')
+      .description("declare an incident; with --scenario, its first update is the scenario's template")
+      .argument('<name>', 'what customers see as its title')
+      .option(
+        '-m, --message <text>',
+        "the first update (default: the scenario's template, or a generic line)",
+      )
+      .option('--scenario <name>', 'a scenario of the plan: its impact and templates')
+      .option('--severity <sev>', 'a severity of the plan (SEV1…): cadence, approval and audiences')
+      .option('--status <status>', openStatuses.join(', '))
+      .option(...componentOption)
+      .option('--impact <impact>', `override the impact (${impacts.join(', ')})`)
+      .option('--audience <name>', 'who the first update is for', 'public')
+      .option('--var <key=value>', "a variable for the scenario's template (repeat)", collect)
+      .option('--eta <iso>', 'when the fix is expected (ISO 8601)')
+      .option('--drill', 'a game-day drill, marked as such everywhere', false),
+  ).action(async (name: string, o: DeclareOptions) => {
+    const i = await call(
+      (await api()).POST('/api/v1/incidents', {
+        body: {
+          name,
+          ...(o.message && { body: o.message }),
+          ...(o.scenario && { scenario: o.scenario }),
+          ...(o.severity && { severity: o.severity }),
+          ...(o.status && { status: oneOf(o.status, openStatuses, 'status') }),
+          ...(o.impact && { impact_override: oneOf(o.impact, impacts, 'impact') }),
+          ...(o.eta && { eta: o.eta }),
+          ...(o.drill && { drill: true }),
+          audience: o.audience ?? 'public',
+          variables: pairs(o.var, '--var'),
+          components: componentMap(o.component),
+        },
+      }),
+    );
+    print(i, o.json, () => showIncident(i));
+  });
+  withJson(
+    incident
+      .command('update')
+      .description('post an update (as the plan allows: drafts needing approval use `crier draft`)')
+      .argument('<id>', 'the incident')
+      .requiredOption('-m, --message <text>', 'what to say')
+      .option('--status <status>', incidentStatuses.join(', '))
+      .option(...componentOption),
+  ).action(async (id: string, o: Json & { message: string; status?: string; component?: string[] }) => {
+    const u = await call(
+      (await api()).POST('/api/v1/incidents/{id}/updates', {
+        params: { path: { id } },
+        body: {
+          body: o.message,
+          ...(o.status && { status: oneOf(o.status, incidentStatuses, 'status') }),
+          components: componentMap(o.component),
+        },
+      }),
+    );
+    print(u, o.json, () => table([u], ['id', 'status', 'state', 'body']));
+  });
+  withJson(
+    incident
+      .command('resolve')
+      .description("resolve an incident (without --message, in the scenario's resolved words)")
+      .argument('<id>', 'the incident')
+      .option('-m, --message <text>', 'the closing update')
+      .option(...componentOption),
+  ).action(async (id: string, o: Json & { message?: string; component?: string[] }) => {
+    const i = await call(
+      (await api()).POST('/api/v1/incidents/{id}/resolve', {
+        params: { path: { id } },
+        body: { ...(o.message && { body: o.message }), components: componentMap(o.component) },
+      }),
+    );
+    print(i, o.json, () => showIncident(i));
+  });
+}
+
+function maintenanceCommands(program: Command): void {
+  const maintenance = program.command('maintenance').description('scheduled maintenance');
+  withJson(
+    maintenance
+      .command('list')
+      .description('list maintenances')
+      .option('--state <state>', 'upcoming, active, finished or all', 'all'),
+  ).action(async (o: Json & { state: string }) => {
+    const state = oneOf(o.state, ['upcoming', 'active', 'finished', 'all'] as const, 'state');
+    const list = await call((await api()).GET('/api/v1/maintenances', { params: { query: { state } } }));
+    print(list, o.json, () =>
+      table(rows(list), ['id', 'name', 'status', 'scheduled_for', 'scheduled_until']),
+    );
+  });
+  withJson(
+    maintenance
+      .command('schedule')
+      .description('schedule a maintenance window')
+      .argument('<name>')
+      .requiredOption('--start <iso>', 'when it starts (ISO 8601)')
+      .requiredOption('--end <iso>', 'when it ends (ISO 8601)')
+      .option('-c, --component <id>', 'a component it affects (repeat)', collect)
+      .option('-m, --message <text>', 'what customers read'),
+  ).action(
+    async (
+      name: string,
+      o: Json & { start: string; end: string; component?: string[]; message?: string },
+    ) => {
+      const m = await call(
+        (await api()).POST('/api/v1/maintenances', {
+          body: {
+            name,
+            scheduled_for: o.start,
+            scheduled_until: o.end,
+            component_ids: o.component ?? [],
+            ...(o.message && { body: o.message }),
+          },
+        }),
+      );
+      print(m, o.json, () => table(rows(m), ['id', 'name', 'status', 'scheduled_for']));
+    },
+  );
+  for (const [verb, what] of [
+    ['start', 'start a maintenance now'],
+    ['complete', 'complete a maintenance'],
+  ] as const) {
+    withJson(
+      maintenance
+        .command(verb)
+        .description(what)
+        .argument('<id>')
+        .option('-m, --message <text>', 'what customers read'),
+    ).action(async (id: string, o: Json & { message?: string }) => {
+      const m = await call(
+        (await api()).POST(`/api/v1/maintenances/{id}/${verb}`, {
+          params: { path: { id } },
+          body: { ...(o.message && { body: o.message }) },
+        }),
+      );
+      print(m, o.json, () => table(rows(m), ['id', 'name', 'status']));
+    });
   }
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true }>
-  >;
-  try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true });
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err), 2);
-  }
-  const api = apiClient({ url: config.clientUrl, token: config.clientToken });
-  await handler(api, parsed.positionals, parsed.values as Values);
-  return 0;
+}
+
+function rolesCommand(program: Command): void {
+  withJson(
+    program
+      .command('roles')
+      .description("show an incident's role holders, or reassign them")
+      .argument('<incident-id>')
+      .option('--incident-lead <who>', 'the new incident lead')
+      .option('--comms-lead <who>', 'the new communications lead')
+      .option('--support-lead <who>', 'the new support lead'),
+  ).action(
+    async (id: string, o: Json & { incidentLead?: string; commsLead?: string; supportLead?: string }) => {
+      const client = await api();
+      const change = {
+        ...(o.incidentLead !== undefined && { incident_lead: o.incidentLead }),
+        ...(o.commsLead !== undefined && { comms_lead: o.commsLead }),
+        ...(o.supportLead !== undefined && { support_lead: o.supportLead }),
+      };
+      const params = { path: { id } };
+      const roles =
+        Object.keys(change).length === 0
+          ? await call(client.GET('/api/v1/incidents/{id}/roles', { params }))
+          : await call(client.PUT('/api/v1/incidents/{id}/roles', { params, body: change }));
+      print(roles, o.json, () => table(rows(roles), ['role', 'holder', 'assigned_by', 'assigned_at']));
+    },
+  );
+}
+
+export function clientCommands(program: Command): void {
+  componentCommands(program);
+  incidentCommands(program);
+  maintenanceCommands(program);
+  rolesCommand(program);
 }

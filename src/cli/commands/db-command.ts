@@ -4,25 +4,12 @@
  * SQLite to PostgreSQL when an installation outgrows one process, or back.
  * Stop Crier first: rows written during the copy would be left behind.
  */
-import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { CopyError, copyDatabase } from '../../store/copy.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
 import { CliError } from '../output.ts';
 
-const dbUsage = 'crier db copy --to URL';
-
-export async function runDbCommand(config: Config, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  let to: string | undefined;
-  try {
-    ({
-      values: { to },
-    } = parseArgs({ args: rest, options: { to: { type: 'string' } } }));
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)}\nUsage: ${dbUsage}`, 2);
-  }
-  if (sub !== 'copy' || !to) throw new CliError(`Usage: ${dbUsage}`, 2);
+export async function runDbCopy(config: Config, to: string): Promise<void> {
   if (!to.startsWith('sqlite:') && !/^postgres(ql)?:\/\//.test(to)) {
     throw new CliError('--to takes a database URL: sqlite:<file> or postgres://…', 2);
   }
@@ -37,7 +24,6 @@ export async function runDbCommand(config: Config, args: string[]): Promise<numb
     );
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`Copied ${total} rows into ${to.replace(/\/\/[^@/]*@/, '//…@')}.\n`);
-    return 0;
   } catch (err) {
     if (err instanceof CopyError) throw new CliError(err.message, 1);
     throw err;

@@ -1,43 +1,11 @@
 /**
- * `crier worker`: a delivery worker alone, on the configured database,
- * drained on SIGTERM. `crier deliveries <update-id>`: how far one update's
- * notifications have gone, with a live progress bar while they run.
+ * `crier deliveries <update-id>`: how far one update's notifications have gone, with a live
+ * progress bar while they run; `crier deliveries list` and `crier deliveries replay`.
  */
-import { parseArgs } from 'node:util';
-import { createLogger, createWorker } from '../../app.ts';
-import type { Config } from '../../config.ts';
-import { DatabaseWaitAborted } from '../../store/wait.ts';
-import { apiClient, call, type Schemas } from '../client.ts';
+import { type Command, Option } from 'commander';
+import { call, type Schemas } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
-
-export async function runWorker(config: Config): Promise<number> {
-  const log = createLogger(config);
-  // A signal stops the wait for the database too (src/store/wait.ts), not only the work.
-  const stopping = new AbortController();
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'draining');
-      stopping.abort();
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
-  let worker: Awaited<ReturnType<typeof createWorker>>;
-  try {
-    worker = await createWorker(config, { log, signal: stopping.signal });
-  } catch (err) {
-    if (err instanceof DatabaseWaitAborted) return 0;
-    throw err;
-  }
-  log.info(
-    { database: config.databaseUrl.split(':')[0], metrics: worker.metricsUrl },
-    'crier worker running',
-  );
-  await stopped;
-  await worker.close();
-  return 0;
-}
+import { api, withJson } from './common.ts';
 
 const states = ['sent', 'pending', 'sending', 'failed', 'dead'] as const;
 
@@ -74,23 +42,12 @@ export function finished(c: Schemas['UpdateDeliveryCounts']): boolean {
   return settled(c.fanout) && settled(c.component_events?.fanout) && open === 0;
 }
 
-export async function runDeliveries(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      watch: { type: 'boolean', default: true },
-      'no-watch': { type: 'boolean', default: false },
-    },
-  });
-  const updateId = positionals[0];
-  if (!updateId) throw new CliError('Usage: crier deliveries <update-id> [--no-watch] [--json]', 2);
-  const api = apiClient({ url: config.clientUrl, token: config.clientToken });
+async function summary(updateId: string, o: { json: boolean; watch: boolean }): Promise<void> {
+  const client = await api();
   const get = () =>
-    call(api.GET('/api/v1/deliveries/summary', { params: { query: { update_id: updateId } } }));
+    call(client.GET('/api/v1/deliveries/summary', { params: { query: { update_id: updateId } } }));
   let counts = await get();
-  const live = process.stdout.isTTY && !values.json && !values['no-watch'];
+  const live = process.stdout.isTTY && !o.json && o.watch;
   if (live) {
     while (!finished(counts)) {
       process.stdout.write(`\r${bar(counts)}`);
@@ -99,7 +56,7 @@ export async function runDeliveries(config: Config, args: string[]): Promise<num
     }
     process.stdout.write(`\r${bar(counts)}\n`);
   }
-  print(counts, values.json ?? false, () => {
+  print(counts, o.json, () => {
     const rows = Object.entries(counts.by_channel).map(([channel, byState]) => ({
       channel,
       ...Object.fromEntries(states.map((s) => [s, byState[s] ?? 0])),
@@ -113,5 +70,104 @@ export async function runDeliveries(config: Config, args: string[]): Promise<num
     }
     return `${table(rows, ['channel', ...states])}\n${bar(counts)}`;
   });
-  return 0;
+}
+
+const usage = 'Usage: crier deliveries <update-id> [--no-watch] | list | replay';
+
+interface ReplayOptions {
+  json: boolean;
+  incident?: string;
+  update?: string;
+  channel?: string;
+  all: boolean;
+}
+
+export function deliveryCommands(program: Command): void {
+  const deliveries = withJson(
+    program
+      .command('deliveries')
+      .description("how far one update's notifications have gone, by channel and state (live while they run)")
+      .argument('[update-id]', 'the update')
+      .option('--no-watch', 'print once, without the live bar'),
+  ).action(async (updateId: string | undefined, o: { json: boolean; watch: boolean }) => {
+    if (!updateId) throw new CliError(usage, 2);
+    await summary(updateId, o);
+  });
+
+  withJson(
+    deliveries
+      .command('list')
+      .description('list deliveries, newest first')
+      .addOption(new Option('--state <state>', 'one state').choices(states))
+      .option('--channel <name>', 'a kind of subscriber (email…) or a broadcast channel')
+      .option('--update <id>', 'the deliveries of one update')
+      .option('--page <n>', 'the page', '1')
+      .option('--per-page <n>', 'rows a page (at most 100)', '50'),
+  ).action(
+    async (o: {
+      json: boolean;
+      state?: (typeof states)[number];
+      channel?: string;
+      update?: string;
+      page: string;
+      perPage: string;
+    }) => {
+      const answer = await (await api()).GET('/api/v1/deliveries', {
+        params: {
+          query: {
+            page: Number(o.page),
+            per_page: Number(o.perPage),
+            ...(o.state && { state: o.state }),
+            ...(o.channel && { channel: o.channel }),
+            ...(o.update && { subject_id: o.update }),
+          },
+        },
+      });
+      const list = await call(Promise.resolve(answer));
+      const total = answer.response.headers.get('x-total-count');
+      print(list, o.json, () => {
+        const shown = table(list as unknown as Record<string, unknown>[], [
+          'id',
+          'channel',
+          'state',
+          'attempts',
+          'subject_id',
+          'last_error',
+          'updated_at',
+        ]);
+        return total === null ? shown : `${shown}\n(${list.length} of ${total}; --page for more)`;
+      });
+    },
+  );
+
+  withJson(
+    deliveries
+      .command('replay')
+      .description('put dead deliveries back in the queue: of an incident, an update, a channel, or --all')
+      .option('--incident <id>', 'those of one incident')
+      .option('--update <id>', 'those of one update')
+      .option('--channel <name>', 'those on one channel')
+      .option('--all', 'every dead delivery (and no filter beside it)', false),
+  ).action(async (o: ReplayOptions) => {
+    const filtered = o.incident !== undefined || o.update !== undefined || o.channel !== undefined;
+    if (!filtered && !o.all) {
+      throw new CliError('Say what to replay: --incident, --update, --channel, or --all for every one.', 2);
+    }
+    const result = await call(
+      (await api()).POST('/api/v1/deliveries/replay', {
+        body: o.all
+          ? { all: true }
+          : {
+              ...(o.incident && { incident_id: o.incident }),
+              ...(o.update && { update_id: o.update }),
+              ...(o.channel && { channel: o.channel }),
+            },
+      }),
+    );
+    print(
+      result,
+      o.json,
+      () => `Replayed ${result.replayed} dead deliver${result.replayed === 1 ? 'y' : 'ies'}.`,
+    );
+  });
 }

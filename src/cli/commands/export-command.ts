@@ -5,26 +5,15 @@
  * itself is down. Reads the database once, like one render of the live cache.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { exportFilesFromSurface, writeToDir } from '../../statuspage/export.ts';
 import { pageSettings } from '../../statuspage/settings.ts';
 import { loadSnapshot } from '../../statuspage/snapshot.ts';
 import { renderSurface } from '../../statuspage/surface.ts';
 import { migrate, openDatabase } from '../../store/db.ts';
-import { CliError } from '../output.ts';
 
-const exportUsage = 'crier export --out DIR';
-
-export async function runExportCommand(config: Config, args: string[]): Promise<number> {
-  let values: { out?: string | undefined };
-  try {
-    ({ values } = parseArgs({ args, options: { out: { type: 'string' } } }));
-  } catch (err) {
-    throw new CliError(`${err instanceof Error ? err.message : String(err)}\nUsage: ${exportUsage}`, 2);
-  }
-  if (!values.out) throw new CliError(`Usage: ${exportUsage}`, 2);
-  const out = path.resolve(values.out);
+export async function runExport(config: Config, dir: string): Promise<void> {
+  const out = path.resolve(dir);
   const db = openDatabase(config.databaseUrl);
   try {
     await migrate(db);
@@ -35,5 +24,4 @@ export async function runExportCommand(config: Config, args: string[]): Promise<
   } finally {
     await db.destroy();
   }
-  return 0;
 }

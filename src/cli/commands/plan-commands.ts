@@ -1,49 +1,64 @@
 /** `crier plan check|schema|diff|apply` and `crier init`. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Config } from '../../config.ts';
-import { diffPlans, formatDiff, type PlanChange } from '../../plan/diff.ts';
-import { initPlanText } from '../../plan/init.ts';
-import { planJsonSchema } from '../../plan/json-schema.ts';
-import { formatProblem, readPlan, readPlanFile } from '../../plan/load.ts';
+import type { Command } from 'commander';
 import { apiClient, call } from '../client.ts';
+import { readStdin, STDIN } from '../input.ts';
 import { CliError, print } from '../output.ts';
+import { loadCliConfig } from '../settings.ts';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-const usage = `Usage:
-  crier plan check [FILE] [--skip-secrets] [--json]   check a plan (default CRIER_PLAN)
-  crier plan schema                                    print the plan's JSON Schema
-  crier plan diff [FILE]                               what applying FILE would change
-  crier plan apply [FILE]                              apply FILE on the server
-  crier init [FILE] [--force]                          write a commented example plan`;
-
-async function readOrFail(file: string): Promise<string> {
-  const text = await readPlanFile(file);
-  if (text === null) throw new CliError(`No plan file at ${file}. Write one with \`crier init\`.`, 2);
-  return text;
+/** The plan's text and the name to report it under: a file, or standard input for `-`. */
+async function planText(file: string | undefined): Promise<{ text: string; shown: string }> {
+  if (file === STDIN) return { text: await readStdin(), shown: '(stdin)' };
+  const resolved = path.resolve(file ?? (await loadCliConfig()).planPath);
+  const { readPlanFile } = await import('../../plan/load.ts');
+  const text = await readPlanFile(resolved);
+  if (text === null) throw new CliError(`No plan file at ${resolved}. Write one with \`crier init\`.`, 2);
+  return { text, shown: path.relative(process.cwd(), resolved) || resolved };
 }
 
-export async function runPlanCommand(config: Config, args: string[], env: Env): Promise<number> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      'skip-secrets': { type: 'boolean', default: false },
-    },
-  });
-  const file = path.resolve(positionals[0] ?? config.planPath);
-  switch (sub) {
-    case 'check': {
-      const text = await readOrFail(file);
-      const result = readPlan(text, values['skip-secrets'] ? {} : { env });
-      const shown = path.relative(process.cwd(), file) || file;
+const fileArgument = [
+  '[file]',
+  'the plan (default CRIER_PLAN, ./crier.yaml); - reads standard input',
+] as const;
+
+export function planCommands(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented example plan')
+    .argument('[file]', 'where to write it (default CRIER_PLAN, ./crier.yaml)')
+    .option('--force', 'overwrite a file that exists', false)
+    .action(async (file: string | undefined, opts: { force: boolean }) => {
+      const target = path.resolve(file ?? (await loadCliConfig()).planPath);
+      const [{ readPlanFile }, { initPlanText }] = await Promise.all([
+        import('../../plan/load.ts'),
+        import('../../plan/init.ts'),
+      ]);
+      if (!opts.force && (await readPlanFile(target)) !== null) {
+        throw new CliError(`${target} exists; pass --force to overwrite it.`, 2);
+      }
+      await fs.writeFile(target, initPlanText, 'utf8');
+      process.stdout.write(`Wrote ${target}. Check it with \`crier plan check ${file ?? ''}\`.\n`);
+    });
+
+  const plan = program.command('plan').description('the communication plan (crier.yaml)');
+
+  plan
+    .command('check')
+    .description('check a plan: every problem with its path and line')
+    .argument(...fileArgument)
+    .option('--skip-secrets', 'do not require the env: secrets it names to be set', false)
+    .option('--json', 'print JSON', false)
+    .action(async (file: string | undefined, opts: { skipSecrets: boolean; json: boolean }) => {
+      const { text, shown } = await planText(file);
+      const [{ formatProblem, readPlan }, config] = await Promise.all([
+        import('../../plan/load.ts'),
+        loadCliConfig(),
+      ]);
+      const result = readPlan(text, opts.skipSecrets ? {} : { env: config.env });
       if (result.ok) {
         const p = result.plan;
-        print({ ok: true, file: shown, warnings: result.warnings }, values.json ?? false, () =>
+        print({ ok: true, file: shown, warnings: result.warnings }, opts.json, () =>
           [
             ...result.warnings.map((w) => `warning: ${formatProblem(w, shown)}`),
             `${shown}: OK${result.warnings.length > 0 ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'})` : ''}`,
@@ -51,56 +66,59 @@ export async function runPlanCommand(config: Config, args: string[], env: Env): 
               `${Object.keys(p.channels).length} channels, ${Object.keys(p.scenarios).length} scenarios`,
           ].join('\n'),
         );
-        return 0;
+        return;
       }
-      print({ ok: false, file: shown, problems: result.problems }, values.json ?? false, () =>
+      print({ ok: false, file: shown, problems: result.problems }, opts.json, () =>
         [
           ...result.problems.map((p) => formatProblem(p, shown)),
           `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${shown}`,
         ].join('\n'),
       );
-      return 1;
-    }
-    case 'schema':
+      process.exitCode = 1;
+    });
+
+  plan
+    .command('schema')
+    .description("print the plan's JSON Schema, for editors")
+    .action(async () => {
+      const { planJsonSchema } = await import('../../plan/json-schema.ts');
       process.stdout.write(`${JSON.stringify(planJsonSchema(), null, 2)}\n`);
-      return 0;
-    case 'diff': {
-      const text = await readOrFail(file);
+    });
+
+  plan
+    .command('diff')
+    .description('what applying a plan would change on the server')
+    .argument(...fileArgument)
+    .option('--json', 'print JSON', false)
+    .action(async (file: string | undefined, opts: { json: boolean }) => {
+      const { text, shown } = await planText(file);
+      const [{ formatProblem, readPlan }, { diffPlans, formatDiff }, config] = await Promise.all([
+        import('../../plan/load.ts'),
+        import('../../plan/diff.ts'),
+        loadCliConfig(),
+      ]);
       const local = readPlan(text, { check: false });
-      if (!local.ok) throw new CliError(local.problems.map((p) => formatProblem(p, file)).join('\n'));
+      if (!local.ok) throw new CliError(local.problems.map((p) => formatProblem(p, shown)).join('\n'));
       const api = apiClient({ url: config.clientUrl, token: config.clientToken });
       const current = await call(api.GET('/api/v1/plan'));
-      const changes: PlanChange[] = diffPlans(current.plan, local.plan);
-      print(changes, values.json ?? false, () => formatDiff(changes));
-      return 0;
-    }
-    case 'apply': {
-      const text = await readOrFail(file);
+      const changes = diffPlans(current.plan, local.plan);
+      print(changes, opts.json, () => formatDiff(changes));
+    });
+
+  plan
+    .command('apply')
+    .description('apply a plan on the server (a new version)')
+    .argument(...fileArgument)
+    .option('--json', 'print JSON', false)
+    .action(async (file: string | undefined, opts: { json: boolean }) => {
+      const { text } = await planText(file);
+      const [{ formatDiff }, config] = await Promise.all([import('../../plan/diff.ts'), loadCliConfig()]);
       const api = apiClient({ url: config.clientUrl, token: config.clientToken });
       const applied = await call(api.PUT('/api/v1/plan', { body: { source: text } }));
-      print(applied, values.json ?? false, () =>
+      print(applied, opts.json, () =>
         applied.unchanged
           ? `No changes: version ${applied.version} is current.`
           : `Applied as version ${applied.version}.\n${formatDiff(applied.changes)}`,
       );
-      return 0;
-    }
-    default:
-      throw new CliError(usage, 2);
-  }
-}
-
-export async function runInit(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { force: { type: 'boolean', default: false } },
-  });
-  const file = path.resolve(positionals[0] ?? config.planPath);
-  if (!values.force && (await readPlanFile(file)) !== null) {
-    throw new CliError(`${file} exists; pass --force to overwrite it.`, 2);
-  }
-  await fs.writeFile(file, initPlanText, 'utf8');
-  process.stdout.write(`Wrote ${file}. Check it with \`crier plan check ${positionals[0] ?? ''}\`.\n`);
-  return 0;
+    });
 }

@@ -1,21 +1,41 @@
-/** Commands that run Crier itself, on the configured database. */
-import { parseArgs } from 'node:util';
-import { createApp, createLogger } from '../../app.ts';
-import type { Config } from '../../config.ts';
-import { roles } from '../../domain/permissions.ts';
-import { serveWhileWaiting } from '../../http/waiting-http.ts';
-import { systemActor, systemClock } from '../../services/context.ts';
-import { createToken } from '../../services/tokens/tokens.ts';
-import { ChangeBus } from '../../store/changes.ts';
-import { type Db, migrate, openDatabase } from '../../store/db.ts';
-import { DatabaseWaitAborted, waitForDatabase } from '../../store/wait.ts';
-import { CliError, print } from '../output.ts';
+/**
+ * Commands that run Crier itself on the configured database: serve, worker, migrate,
+ * export, db copy, token create. What each needs is imported when it runs.
+ */
+import { Argument, type Command, Option } from 'commander';
+import { type Role, roles } from '../../domain/permissions.ts';
+import { readStdin } from '../input.ts';
+import { print } from '../output.ts';
+import { loadCliConfig } from '../settings.ts';
+import type { UserRequest } from './user-command.ts';
 
-export async function runServerCommand(config: Config, command: string, args: string[]): Promise<number> {
-  switch (command) {
-    case 'serve':
-      return serve(config);
-    case 'migrate': {
+export function serverCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP server and, unless --no-worker, the delivery worker')
+    .option('--no-worker', 'serve HTTP only (workers run as `crier worker`)')
+    .action(async (opts: { worker: boolean }) => {
+      const { serve } = await import('./serve.ts');
+      const base = await loadCliConfig();
+      await serve(opts.worker ? base : { ...base, worker: false });
+    });
+
+  program
+    .command('worker')
+    .description('run a delivery worker alone (drains on SIGTERM)')
+    .action(async () => {
+      const { runWorker } = await import('./serve.ts');
+      await runWorker(await loadCliConfig());
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations and exit')
+    .action(async () => {
+      const [{ migrate, openDatabase }, config] = await Promise.all([
+        import('../../store/db.ts'),
+        loadCliConfig(),
+      ]);
       const db = openDatabase(config.databaseUrl);
       try {
         const applied = await migrate(db);
@@ -25,97 +45,98 @@ export async function runServerCommand(config: Config, command: string, args: st
       } finally {
         await db.destroy();
       }
-      return 0;
-    }
-    case 'token':
-      return tokenCommand(config, args);
-    default:
-      throw new CliError(`Unknown command "${command}".`, 2);
-  }
-}
-
-/**
- * Serves at once: until the database answers (src/store/wait.ts), a stand-in on the same port
- * says the process is alive (/healthz) and why it is not ready (/readyz); the full server then
- * takes the port over.
- */
-async function serve(config: Config): Promise<number> {
-  const log = createLogger(config);
-  const stopping = new AbortController();
-  const stopped = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'shutting down');
-      stopping.abort();
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
-  let reason = 'connecting';
-  const waiting = await serveWhileWaiting({ host: config.host, port: config.port, reason: () => reason });
-  let db: Db;
-  try {
-    db = await waitForDatabase(config.databaseUrl, {
-      log,
-      signal: stopping.signal,
-      onWaiting: (why) => {
-        reason = why;
-      },
-      open: { log },
     });
-  } catch (err) {
-    await waiting.close();
-    if (err instanceof DatabaseWaitAborted) return 0;
-    throw err;
-  }
-  let app: Awaited<ReturnType<typeof createApp>>;
-  let address: string;
-  try {
-    app = await createApp({ ...config, port: waiting.port }, { log, db, ownsDb: true });
-    address = await app.listen({ reusePort: true });
-  } finally {
-    await waiting.close();
-  }
-  log.info({ address, database: config.databaseUrl.split(':')[0] }, 'Crier is serving');
-  await stopped;
-  await app.close();
-  return 0;
+
+  program
+    .command('export')
+    .description('write the public status page as static files')
+    .requiredOption('--out <dir>', 'the folder to write into')
+    .action(async (opts: { out: string }) => {
+      const { runExport } = await import('./export-command.ts');
+      await runExport(await loadCliConfig(), opts.out);
+    });
+
+  program
+    .command('db')
+    .description('database tools')
+    .command('copy')
+    .description(
+      'copy the database into another, empty one (SQLite to PostgreSQL, or back); stop Crier first',
+    )
+    .requiredOption('--to <url>', 'the target: sqlite:<file> or postgres://…')
+    .action(async (opts: { to: string }) => {
+      const { runDbCopy } = await import('./db-command.ts');
+      await runDbCopy(await loadCliConfig(), opts.to);
+    });
+
+  program
+    .command('token')
+    .description('API tokens')
+    .command('create')
+    .description('create an API token (printed once)')
+    .addOption(new Option('--role <role>', 'what it may do').choices(roles).makeOptionMandatory())
+    .requiredOption('--name <name>', 'who or what holds it')
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { role: string; name: string; json: boolean }) => {
+      const { createTokenDirect } = await import('./token-command.ts');
+      const token = await createTokenDirect(await loadCliConfig(), opts.name, opts.role);
+      print(
+        token,
+        opts.json,
+        () => `${token.token}\n(role ${token.role}, id ${token.id}; shown once — store it now)`,
+      );
+    });
 }
 
-async function tokenCommand(config: Config, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub !== 'create') throw new CliError('Usage: crier token create --role R --name N', 2);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      role: { type: 'string' },
-      name: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (!values.role || !values.name) throw new CliError('Usage: crier token create --role R --name N', 2);
-  if (!(roles as readonly string[]).includes(values.role)) {
-    throw new CliError(`Unknown role "${values.role}". Roles: ${roles.join(', ')}.`, 2);
-  }
-  const db = openDatabase(config.databaseUrl);
-  try {
-    await migrate(db);
-    const ctx = {
-      db,
-      clock: systemClock,
-      log: createLogger({ ...config, logLevel: 'silent' }),
-      config,
-      changes: new ChangeBus(),
-      actor: { ...systemActor, id: 'cli', source: 'cli' },
-    };
-    const token = await createToken(ctx, { name: values.name, role: values.role as (typeof roles)[number] });
-    print(
-      token,
-      values.json ?? false,
-      () => `${token.token}\n(role ${token.role}, id ${token.id}; shown once — store it now)`,
+/** `crier user …`: people who sign in to the console, written straight into the database. */
+export function userCommands(program: Command): void {
+  const user = program.command('user').description('people who sign in to the console');
+  const run = async (request: UserRequest, json: boolean) => {
+    const { runUserCommand } = await import('./user-command.ts');
+    await runUserCommand(await loadCliConfig(), request, json);
+  };
+  const roleArgument = new Argument('<role>', 'what they may do').choices(roles);
+  user
+    .command('add')
+    .description('add a person; prints a one-time invitation link (24 h) unless a password is given')
+    .argument('<email>', 'how they sign in')
+    .addOption(new Option('--role <role>', 'what they may do').choices(roles).makeOptionMandatory())
+    .option('--name <name>', 'their name')
+    .option('--password-stdin', 'read their password from standard input instead of inviting them', false)
+    .option('--json', 'print JSON', false)
+    .action(
+      async (email: string, o: { role: Role; name?: string; passwordStdin: boolean; json: boolean }) => {
+        const password = o.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : undefined;
+        await run(
+          {
+            verb: 'add',
+            email,
+            role: o.role,
+            ...(o.name !== undefined && { name: o.name }),
+            ...(password !== undefined && { password }),
+          },
+          o.json,
+        );
+      },
     );
-  } finally {
-    await db.destroy();
-  }
-  return 0;
+  user
+    .command('list')
+    .description('list the people who sign in')
+    .option('--json', 'print JSON', false)
+    .action(async (o: { json: boolean }) => run({ verb: 'list' }, o.json));
+  user
+    .command('set-role')
+    .description("change a person's role")
+    .argument('<email>')
+    .addArgument(roleArgument)
+    .option('--json', 'print JSON', false)
+    .action(async (email: string, role: Role, o: { json: boolean }) =>
+      run({ verb: 'set-role', email, role }, o.json),
+    );
+  user
+    .command('remove')
+    .description('remove a person and end their sessions')
+    .argument('<email>')
+    .option('--json', 'print JSON', false)
+    .action(async (email: string, o: { json: boolean }) => run({ verb: 'remove', email }, o.json));
 }
