@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { call, type Schemas } from '../client.ts';
 import { readStdin, STDIN } from '../input.ts';
 import { CliError, print, table } from '../output.ts';
-import { api, collect, rows, withJson } from './common.ts';
+import { api, collect, withJson } from './common.ts';
 
 interface Json {
   json: boolean;
