@@ -145,7 +145,7 @@ test('- reads a file argument from standard input', async () => {
   const plan = (await import('node:fs')).readFileSync(path.join(root, 'examples/small-saas.yaml'), 'utf8');
   const good = await crier(['plan', 'check', '-', '--skip-secrets'], plan);
   assert.equal(good.code, 0, good.stderr + good.stdout);
-  assert.match(good.stdout, /^\(stdin\): OK/);
+  assert.match(good.stdout, /^\(stdin\): OK/m);
   const bad = await crier(['plan', 'check', '-', '--skip-secrets', '--json'], 'version: 1\nseverities: 3\n');
   assert.equal(bad.code, 1);
   const answer = JSON.parse(bad.stdout) as { ok: boolean; file: string; problems: unknown[] };

@@ -35,7 +35,8 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
     const child = execFile(
       process.execPath,
       [cliEntry, ...args],
-      { env: { ...process.env, ...env }, timeout: 30_000 },
+      // Generous: on a loaded two-core machine one command took over 20 s.
+      { env: { ...process.env, ...env }, timeout: 90_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
