@@ -170,7 +170,7 @@ function seedSubscribers(
           kind,
           contact: url(j),
           contact_key: url(j),
-          state: 'confirmed',
+          state: 'confirmed' as const,
           all_components: 1,
           component_ids: '[]',
           locale: null,

@@ -1418,12 +1418,14 @@ export interface components {
         Subscriber: {
             id: string;
             audience: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
             /** @description The contact, named as Statuspage names it: email, phone or endpoint. */
             email: string | null;
             phone_number: string | null;
             endpoint: string | null;
-            state: string;
+            /** @enum {string} */
+            state: "pending" | "confirmed" | "unsubscribed" | "disabled";
             mode: string;
             all_components: boolean;
             component_ids: string[];
@@ -1461,7 +1463,8 @@ export interface components {
             subscriber_id: string;
             channel: string;
             via: string | null;
-            state: string;
+            /** @enum {string} */
+            state: "pending" | "sending" | "sent" | "failed" | "dead";
             attempts: number;
             next_attempt_at: string;
             provider_id: string | null;

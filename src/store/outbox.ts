@@ -132,7 +132,7 @@ export async function enqueueJob<K extends JobKind>(
     id,
     kind: spec.kind,
     payload: JSON.stringify(spec.payload),
-    state: 'pending',
+    state: 'pending' as const,
     run_at: iso(spec.runAt, tx),
     attempts: 0,
     lease_until: null,

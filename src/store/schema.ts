@@ -4,12 +4,24 @@
  * values are JSON text, so both dialects store and return the same values.
  */
 import type { Generated, Selectable } from 'kysely';
+import type { SubscriberKind } from '../channels/types.ts';
 import type { ComponentStatus, Impact } from '../domain/components.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
 import type { Role } from '../domain/permissions.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
+
+/** Where a subscriber stands: waiting for confirmation, hearing, gone by choice, or turned off by a failure. */
+export const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
+type SubscriberState = (typeof subscriberStates)[number];
+
+/** A delivery's life: to send, in flight, sent, failed (will retry), dead (gave up). */
+export const deliveryStates = ['pending', 'sending', 'sent', 'failed', 'dead'] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+/** An outbox job's life; `cancelled` when a timer was disarmed before it ran. */
+type JobState = 'pending' | 'running' | 'done' | 'dead' | 'cancelled';
 
 interface ComponentGroupTable {
   id: string;
@@ -221,13 +233,12 @@ interface SubscriberTable {
   /** `public`, a named customer audience, or `internal`. */
   audience: string;
   /** email | sms | webhook | slack | teams | discord | push */
-  kind: string;
+  kind: SubscriberKind;
   /** The address, number, URL, or web push subscription as JSON. */
   contact: string;
   /** The contact normalised, unique per audience and kind. */
   contact_key: string;
-  /** pending | confirmed | unsubscribed | disabled */
-  state: string;
+  state: SubscriberState;
   all_components: number;
   /** JSON array; the rows of subscriber_components are what the fan-out reads. */
   component_ids: string;
@@ -254,8 +265,7 @@ interface OutboxJobTable {
   kind: string;
   /** JSON. */
   payload: string;
-  /** pending | running | done | dead */
-  state: string;
+  state: JobState;
   /** When the job is due; while running, when its lease ends. */
   run_at: string;
   attempts: number;
@@ -281,8 +291,7 @@ interface DeliveryTable {
   channel: string;
   /** The configured channel that last carried it (the fallback, when one took over). */
   via: string | null;
-  /** pending | sending | sent | failed | dead */
-  state: string;
+  state: DeliveryState;
   attempts: number;
   /** When it is due; while sending, when its lease ends. */
   next_attempt_at: string;

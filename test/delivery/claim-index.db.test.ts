@@ -4,6 +4,7 @@ import { type Compilable, CompiledQuery, sql } from 'kysely';
 import { databaseGauges, deliveryGaugeQueries } from '../../src/http/metrics.ts';
 import { type Db, dialect } from '../../src/store/db.ts';
 import { claimQuery, recordOutcomes } from '../../src/store/deliveries.ts';
+import type { DeliveryState } from '../../src/store/schema.ts';
 import { eachDialect } from '../helpers/db.ts';
 
 /**
@@ -46,7 +47,7 @@ eachDialect(
   '/metrics counts waiting and dead deliveries by state, and sent ones as outcomes are written',
   async (db) => {
     const at = '2026-11-27T14:00:00.000Z';
-    const row = (id: string, channel: string, state: string) => ({
+    const row = (id: string, channel: string, state: DeliveryState) => ({
       id,
       subject_type: 'incident_update',
       subject_id: 'u1',

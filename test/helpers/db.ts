@@ -152,7 +152,7 @@ export function confirmedSubscriber(
     kind,
     contact,
     contact_key: contact,
-    state: 'confirmed',
+    state: 'confirmed' as const,
     all_components: 1,
     component_ids: '[]',
     locale: null,

@@ -43,7 +43,7 @@ async function deadDeliveries(t: TestApp): Promise<void> {
     subscriber_id: ids[channel as string] as string,
     channel: channel as string,
     via: channel as string,
-    state: 'dead',
+    state: 'dead' as const,
     attempts: 10,
     next_attempt_at: now,
     lease_until: null,

@@ -7,10 +7,9 @@ import { channelName } from '../../plan/channels.ts';
 import type { Db } from '../../store/db.ts';
 import { affectedComponentsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
+import { deliveryStates, subscriberStates } from '../../store/schema.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
-
-const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
 
 export const SubscriberQuery = Pagination.extend({
   q: z.string().max(200).optional(),
@@ -96,7 +95,7 @@ export const DeliveryView = z
     subscriber_id: z.string(),
     channel: z.string(),
     via: z.string().nullable(),
-    state: z.string(),
+    state: z.enum(deliveryStates),
     attempts: z.number(),
     next_attempt_at: z.string(),
     provider_id: z.string().nullable(),
@@ -109,7 +108,7 @@ export const DeliveryView = z
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
 export const DeliveryQuery = Pagination.extend({
-  state: z.enum(['pending', 'sending', 'sent', 'failed', 'dead']).optional(),
+  state: z.enum(deliveryStates).optional(),
   /** A kind of subscriber (`email`…), or a broadcast channel's name (`telegram`). */
   channel: z.string().regex(channelName).optional(),
   subject_id: z.string().max(200).optional(),

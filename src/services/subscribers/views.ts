@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { subscriberKinds } from '../../channels/types.ts';
 import { componentIdsOf } from '../../store/json.ts';
-import type { SubscriberRow } from '../../store/schema.ts';
+import { type SubscriberRow, subscriberStates } from '../../store/schema.ts';
 
 export const SubscriberView = z
   .object({
     id: z.string(),
     audience: z.string(),
-    kind: z.string(),
+    kind: z.enum(subscriberKinds),
     email: z
       .string()
       .nullable()
       .describe('The contact, named as Statuspage names it: email, phone or endpoint.'),
     phone_number: z.string().nullable(),
     endpoint: z.string().nullable(),
-    state: z.string(),
+    state: z.enum(subscriberStates),
     mode: z.string(),
     all_components: z.boolean(),
     component_ids: z.array(z.string()),
