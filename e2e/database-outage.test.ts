@@ -219,7 +219,12 @@ test('started while the database is away: alive, says why, starts when it comes'
     assert.match(serve.logs(), /the database answers; starting/);
   } finally {
     for (const p of [serve, worker, stopped]) if (p.child.exitCode === null) p.child.kill('SIGTERM');
+    // A process that does not drain in time is killed rather than left to hold the run.
+    const hard = setTimeout(() => {
+      for (const p of [serve, worker, stopped]) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }, 30_000);
     await Promise.all([serve.exited, worker.exited, stopped.exited]);
+    clearTimeout(hard);
   }
 });
 

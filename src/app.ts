@@ -235,7 +235,7 @@ export async function createWorker(
   let delivery: Delivery | undefined;
   const idle = new DeliveryMetrics();
   let served: WorkerHttp | undefined;
-  let database: Db | { waiting: string } = { waiting: 'connecting' };
+  let database: Db | { waiting: string } = { waiting: 'unreachable: connecting' };
   if (config.workerMetricsPort !== undefined) {
     const port = config.workerMetricsPort;
     const metrics = () => delivery?.metrics ?? idle;

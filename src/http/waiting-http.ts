@@ -21,7 +21,7 @@ export interface WaitingHttp {
 export async function serveWhileWaiting(options: {
   host: string;
   port: number;
-  /** Why the database is not there yet, as the last attempt found. */
+  /** Why the database is not there yet, as the last attempt found (`unreachable: ...`). */
   reason: () => string;
 }): Promise<WaitingHttp> {
   const server = http.createServer(HTTP_TIMEOUTS, (req, res) => {
@@ -32,7 +32,7 @@ export async function serveWhileWaiting(options: {
       status = 200;
       body = { status: 'ok' };
     } else if (path === '/readyz') {
-      body = { status: 'not_ready', checks: { database: `unreachable: ${options.reason()}` } };
+      body = { status: 'not_ready', checks: { database: options.reason() } };
     } else {
       body = {
         error: {

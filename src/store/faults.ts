@@ -63,3 +63,11 @@ export function databaseFault(err: unknown): DatabaseFault | null {
   if (e.cause !== undefined && e.cause !== err) return databaseFault(e.cause);
   return null;
 }
+
+/** How /readyz words a fault: a database that answers but takes no write, or one that does not answer. */
+export function faultCheck(fault: DatabaseFault): string {
+  const refusesWrites = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_BUSY', '53100', '25006'].some((c) =>
+    fault.code.startsWith(c),
+  );
+  return `${refusesWrites ? 'cannot write' : 'unreachable'}: ${fault.cause}`;
+}

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import { type Db, migrate, openDatabase } from './db.ts';
-import { databaseFault } from './faults.ts';
+import { databaseFault, faultCheck } from './faults.ts';
 
 interface WaitLog {
   info(details: object, message: string): void;
@@ -17,7 +17,7 @@ export interface WaitOptions {
   log: WaitLog;
   /** Stops the wait (SIGTERM): the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Told why the database is not there yet, after each failed attempt (for /readyz). */
+  /** Told why the database is not there yet, after each failed attempt, as /readyz words it. */
   onWaiting?: (reason: string) => void;
   /** The longest pause between attempts (ms); they start at a quarter second and double. */
   maxDelayMs?: number;
@@ -67,7 +67,7 @@ export async function waitForDatabase(
       if (!fault) throw err;
       const delay = Math.min(maxDelay, 250 * 2 ** (attempt - 1));
       const retryIn = Math.round(delay * (0.8 + Math.random() * 0.4));
-      onWaiting?.(fault.cause);
+      onWaiting?.(faultCheck(fault));
       log.warn(
         { attempt, retry_in_ms: retryIn, cause: fault.cause },
         'the database cannot be reached; waiting',

@@ -27,7 +27,7 @@ function stopSignal(log: ReturnType<typeof createLogger>, message: string) {
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config);
   const { signal, stopped } = stopSignal(log, 'shutting down');
-  let reason = 'connecting';
+  let reason = 'unreachable: connecting';
   const waiting = await serveWhileWaiting({ host: config.host, port: config.port, reason: () => reason });
   let db: Db;
   try {
