@@ -50,7 +50,10 @@ export interface paths {
         delete: operations["deleteComponent"];
         options?: never;
         head?: never;
-        /** Change a component (its status too) */
+        /**
+         * Change a component (its status too)
+         * @description Setting `status` needs the `component.status` permission (responders have it); any other field needs `component.manage` (leads and admins).
+         */
         patch: operations["updateComponent"];
         trace?: never;
     };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Db } from '../store/db.ts';
 import { auditValuesOf } from '../store/json.ts';
+import type { Ctx } from './context.ts';
+import { authorize } from './guard.ts';
 import { offsetOf, type Page, Pagination } from './pagination.ts';
 
 export const AuditQuery = Pagination.extend({
@@ -28,7 +29,9 @@ export const AuditEntryView = z
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
 /** The audit log, newest first. */
-export async function listAudit(db: Db, q: AuditQuery): Promise<Page<AuditEntryView>> {
+export async function listAudit(ctx: Ctx, q: AuditQuery): Promise<Page<AuditEntryView>> {
+  authorize(ctx, 'audit.read');
+  const db = ctx.db;
   let query = db.selectFrom('audit_log');
   if (q.subject_type) query = query.where('subject_type', '=', q.subject_type);
   if (q.subject_id) query = query.where('subject_id', '=', q.subject_id);

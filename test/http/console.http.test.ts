@@ -99,7 +99,10 @@ for (const dialect of dialects) {
         form(viewer, `/console/incidents/${id}/updates/${uid}/discard`),
       );
       assert.equal(refused.statusCode, 403);
-      assert.match(refused.body, /The role viewer may not incident: update/);
+      assert.match(
+        refused.body,
+        /The role viewer may not post or draft incident updates \(incident.update\)/,
+      );
       const after = await t.app.server.inject({
         method: 'GET',
         url: `/api/v1/incidents/${id}`,

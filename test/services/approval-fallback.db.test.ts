@@ -126,7 +126,9 @@ eachDialect(
       'nobody was reassigned',
     );
     assert.deepEqual(incident.last_resort_approvals, []);
-    const [entry] = (await listAudit(db, { page: 1, per_page: 10, action: 'incident_update.approve' })).items;
+    const [entry] = (
+      await listAudit(testCtx(db), { page: 1, per_page: 10, action: 'incident_update.approve' })
+    ).items;
     const after = entry?.after as { basis: string; why: string };
     assert.equal(after.basis, 'fallback');
     assert.match(after.why, /cleo@tasklane\.example/);
@@ -167,7 +169,9 @@ eachDialect(
         ],
       ],
     );
-    const [entry] = (await listAudit(db, { page: 1, per_page: 10, action: 'incident_update.approve' })).items;
+    const [entry] = (
+      await listAudit(testCtx(db), { page: 1, per_page: 10, action: 'incident_update.approve' })
+    ).items;
     const after = entry?.after as { basis: string; reason: string };
     assert.equal(after.basis, 'last_resort');
     assert.match(after.reason, /^Everyone on shift/);

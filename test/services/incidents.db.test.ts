@@ -52,7 +52,7 @@ eachDialect(
         ['partial_outage', incident.id],
       ],
     );
-    const audit = await listAudit(db, { page: 1, per_page: 50, subject_id: incident.id });
+    const audit = await listAudit(testCtx(db), { page: 1, per_page: 50, subject_id: incident.id });
     assert.equal(audit.items[0]?.action, 'incident.declare');
     assert.equal(audit.items[0]?.actor, 'token:carol');
     assert.ok(seen.includes(`incident:${incident.id}`));
@@ -126,7 +126,7 @@ eachDialect(test, 'concurrent updates to one incident are all kept', async (db) 
     .where('incident_id', '=', incident.id)
     .execute();
   assert.equal(updates.length, 7);
-  const audit = await listAudit(db, { page: 1, per_page: 50, subject_id: incident.id });
+  const audit = await listAudit(testCtx(db), { page: 1, per_page: 50, subject_id: incident.id });
   assert.equal(audit.total, 7);
 });
 

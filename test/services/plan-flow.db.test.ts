@@ -81,7 +81,7 @@ eachDialect(
         return true;
       },
     );
-    const audit = await listAudit(db, { page: 1, per_page: 10, action: 'plan.apply' });
+    const audit = await listAudit(testCtx(db), { page: 1, per_page: 10, action: 'plan.apply' });
     assert.equal(audit.total, 2);
   },
 );
@@ -213,7 +213,7 @@ eachDialect(
       /Reply to customers:\nThank you for getting in touch\. Saving changes fails for customers in the EU/,
     );
 
-    const actions = (await listAudit(db, { page: 1, per_page: 50, subject_id: first.id })).items.map(
+    const actions = (await listAudit(testCtx(db), { page: 1, per_page: 50, subject_id: first.id })).items.map(
       (a) => a.action,
     );
     for (const a of [
@@ -267,7 +267,7 @@ eachDialect(
       lint_override: { reason: 'Legal asked for this exact wording.' },
     });
     assert.equal(overridden.state, 'published');
-    const audit = await listAudit(db, { page: 1, per_page: 5, action: 'incident.update' });
+    const audit = await listAudit(testCtx(db), { page: 1, per_page: 5, action: 'incident.update' });
     assert.match(JSON.stringify(audit.items), /Still looking/);
     const row = await db
       .selectFrom('incident_updates')
@@ -351,7 +351,9 @@ eachDialect(
     const second = await createDraft(rita, incident.id, { status: 'resolved' });
     assert.equal(second.body, 'Reports load quickly again for all customers.');
     assert.equal(second.state, 'draft');
-    const pending = await submitDraft(rita, incident.id, second.id);
+    // The timeout would send it without anyone's approval: a responder may not resolve that way.
+    await assert.rejects(submitDraft(rita, incident.id, second.id), { code: 'forbidden' });
+    const pending = await submitDraft(ivy, incident.id, second.id);
     assert.equal(pending.state, 'pending_approval');
     const timers = (
       await db
@@ -393,7 +395,11 @@ eachDialect(
     const resolved = await getIncident(db, incident.id);
     assert.equal(resolved.status, 'resolved');
     assert.equal(resolved.next_update_due_at, null);
-    const audit = await listAudit(db, { page: 1, per_page: 5, action: 'incident_update.publish_unapproved' });
+    const audit = await listAudit(testCtx(db), {
+      page: 1,
+      per_page: 5,
+      action: 'incident_update.publish_unapproved',
+    });
     assert.equal(audit.total, 1);
   },
 );

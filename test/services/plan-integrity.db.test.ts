@@ -19,7 +19,7 @@ import { listUpdateEdits } from '../../src/services/updates/rows.ts';
 import { submitDraft } from '../../src/services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../src/services/updates/support-brief.ts';
 import type { Db } from '../../src/store/db.ts';
-import { eachDialect, TestClock } from '../helpers/db.ts';
+import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 import { applyTestPlan, people, planConfig } from '../helpers/plan.ts';
 
 const minutes = (n: number) => n * 60_000;
@@ -109,7 +109,7 @@ eachDialect(
       '2026-01-15T10:35:00.000Z',
       '2026-01-15T10:40:00.000Z',
     ]);
-    const audit = await listAudit(db, {
+    const audit = await listAudit(testCtx(db), {
       page: 1,
       per_page: 10,
       action: 'incident.edit',
@@ -198,7 +198,7 @@ eachDialect(
       ],
       'every correction is kept',
     );
-    const audit = await listAudit(db, {
+    const audit = await listAudit(testCtx(db), {
       page: 1,
       per_page: 5,
       action: 'incident_update.edit',

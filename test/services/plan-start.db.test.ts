@@ -127,7 +127,12 @@ eachDialect(
     assert.equal(warning?.replaced_version, 2);
     assert.equal(warning?.replaced_via, 'api');
 
-    const entries = await listAudit(db, { page: 1, per_page: 10, action: 'plan.apply', subject_id: '3' });
+    const entries = await listAudit(testCtx(db), {
+      page: 1,
+      per_page: 10,
+      action: 'plan.apply',
+      subject_id: '3',
+    });
     const entry = entries.items[0];
     assert.equal(entry?.actor, 'plan-file');
     assert.equal(entry?.source, file);

@@ -67,7 +67,11 @@ eachDialect(
       false,
       'a late timer finds nothing to do',
     );
-    const discarded = await listAudit(db, { page: 1, per_page: 5, action: 'incident_update.discard' });
+    const discarded = await listAudit(testCtx(db), {
+      page: 1,
+      per_page: 5,
+      action: 'incident_update.discard',
+    });
     assert.equal(discarded.total, 1);
     assert.equal(discarded.items[0]?.actor, 'token:rita@acme.example');
     const before = discarded.items[0]?.before as { state: string; body: string } | undefined;

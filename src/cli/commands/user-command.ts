@@ -47,7 +47,7 @@ export async function runUserCommand(config: Config, request: UserRequest, json:
         return;
       }
       case 'list': {
-        const users = await listUsers(db);
+        const users = await listUsers(ctx);
         print(users, json, () =>
           table(users as unknown as Record<string, unknown>[], [
             'email',

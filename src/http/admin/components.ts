@@ -19,7 +19,7 @@ import { wrappedOrBare } from '../statuspage-body.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const read = { action: 'read' } as const;
-const write = { action: 'component.write' } as const;
+const manage = { action: 'component.manage' } as const;
 const tags = ['components'];
 const groupTags = ['component groups'];
 const deleted = z.null().describe('Deleted.');
@@ -42,7 +42,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/components',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'createComponent',
         summary: 'Add a component',
@@ -57,7 +57,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/components/reorder',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'reorderComponents',
         summary: 'Set the order components are shown in',
@@ -87,10 +87,14 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/components/:id',
     {
-      config: write,
+      // Setting the status is enough to get in: the verb asks more of a change to anything else.
+      config: { action: 'component.status' },
       schema: {
         operationId: 'updateComponent',
         summary: 'Change a component (its status too)',
+        description:
+          'Setting `status` needs the `component.status` permission (responders have it); any other ' +
+          'field needs `component.manage` (leads and admins).',
         tags,
         params: IdParams,
         body: wrappedOrBare('component', UpdateComponentInput),
@@ -103,7 +107,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/components/:id',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'deleteComponent',
         summary: 'Delete a component',
@@ -135,7 +139,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/component-groups',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'createComponentGroup',
         summary: 'Add a component group',
@@ -165,7 +169,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     '/component-groups/:id',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'updateComponentGroup',
         summary: 'Change a component group',
@@ -181,7 +185,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.delete(
     '/component-groups/:id',
     {
-      config: write,
+      config: manage,
       schema: {
         operationId: 'deleteComponentGroup',
         summary: 'Delete a component group (its components stay)',

@@ -16,16 +16,16 @@ import {
   countSubscribers,
   DeliveryQuery,
   DeliveryView,
+  getSubscriber,
   listDeliveries,
   listSubscribers,
-  requireSubscriber,
   SubscriberCounts,
   SubscriberQuery,
   UpdateDeliveryCounts,
   updateDeliveryCounts,
 } from '../../services/subscribers/queries.ts';
 import { AddSubscriberInput, addSubscriber } from '../../services/subscribers/subscribe.ts';
-import { SubscriberView, subscriberView } from '../../services/subscribers/views.ts';
+import { SubscriberView } from '../../services/subscribers/views.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
 import { wrappedOrBare } from '../statuspage-body.ts';
 import { sendPage } from './list.ts';
@@ -57,7 +57,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
           response: { 200: z.array(SubscriberView) },
         },
       },
-      async (req, reply) => sendPage(reply, await listSubscribers(req.ctx.db, req.query)),
+      async (req, reply) => sendPage(reply, await listSubscribers(req.ctx, req.query)),
     );
 
     app.post(
@@ -79,7 +79,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
     app.get(
       '/subscribers/counts',
       {
-        config: { action: 'subscriber.read' },
+        config: { action: 'read' },
         schema: {
           operationId: 'countSubscribers',
           summary: 'Count subscribers by kind and state',
@@ -109,7 +109,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="subscribers.csv"')
-          .send(Readable.from(exportSubscribers(req.ctx.db, req.query.audience))),
+          .send(Readable.from(exportSubscribers(req.ctx, req.query.audience))),
     );
 
     app.get(
@@ -124,7 +124,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
           response: { 200: SubscriberView },
         },
       },
-      async (req) => subscriberView(await requireSubscriber(req.ctx.db, req.params.id)),
+      async (req) => getSubscriber(req.ctx, req.params.id),
     );
 
     app.delete(
@@ -159,11 +159,8 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
         },
       },
       async (req, reply) => {
-        await requireSubscriber(req.ctx.db, req.params.id);
-        return sendPage(
-          reply,
-          await listDeliveries(req.ctx.db, { ...req.query, subscriber_id: req.params.id }),
-        );
+        await getSubscriber(req.ctx, req.params.id);
+        return sendPage(reply, await listDeliveries(req.ctx, { ...req.query, subscriber_id: req.params.id }));
       },
     );
 
@@ -179,7 +176,7 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
           response: { 200: z.array(DeliveryView) },
         },
       },
-      async (req, reply) => sendPage(reply, await listDeliveries(req.ctx.db, req.query)),
+      async (req, reply) => sendPage(reply, await listDeliveries(req.ctx, req.query)),
     );
 
     app.get(

@@ -26,7 +26,7 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(TokenView) },
       },
     },
-    async (req) => listTokens(req.ctx.db),
+    async (req) => listTokens(req.ctx),
   );
 
   app.post(
@@ -71,6 +71,6 @@ export const tokenRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(AuditEntryView) },
       },
     },
-    async (req, reply) => sendPage(reply, await listAudit(req.ctx.db, req.query)),
+    async (req, reply) => sendPage(reply, await listAudit(req.ctx, req.query)),
   );
 };

@@ -31,7 +31,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       config: manage,
       schema: { operationId: 'listUsers', summary: 'List users', tags, response: { 200: z.array(UserView) } },
     },
-    async (req) => listUsers(req.ctx.db),
+    async (req) => listUsers(req.ctx),
   );
 
   app.post(

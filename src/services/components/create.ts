@@ -43,7 +43,7 @@ export async function requireGroup(ctx: Ctx, groupId: string): Promise<void> {
 }
 
 export async function createComponent(ctx: Ctx, raw: CreateComponentInput): Promise<ComponentView> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   const input = CreateComponentInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     if (input.group_id) await requireGroup(tx, input.group_id);

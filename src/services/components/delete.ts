@@ -10,7 +10,7 @@ import { requireComponent } from './queries.ts';
  * incidents and maintenances simply stop listing it.
  */
 export async function deleteComponent(ctx: Ctx, id: string): Promise<void> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   await withTransaction(ctx, async (tx) => {
     const before = await requireComponent(tx.db, id);
     await tx.db.deleteFrom('incident_components').where('component_id', '=', id).execute();

@@ -14,7 +14,7 @@ export type ReorderComponentsInput = z.input<typeof ReorderComponentsInput>;
 
 /** Puts the named components in the given order, ahead of any not named. */
 export async function reorderComponents(ctx: Ctx, raw: ReorderComponentsInput): Promise<ComponentView[]> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   const input = ReorderComponentsInput.parse(raw);
   if (new Set(input.component_ids).size !== input.component_ids.length) {
     throw new CrierError('validation_failed', 'component_ids lists a component twice.');

@@ -1,6 +1,7 @@
 import type { ComponentStatus } from '../../domain/components.ts';
 import type { ComponentRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
+import { authorize } from '../guard.ts';
 import { onCommit } from '../transaction.ts';
 
 export interface StatusCause {
@@ -11,7 +12,9 @@ export interface StatusCause {
 /**
  * Moves one component to a status and records the change in its history.
  * A building block for verbs: call it inside their transaction. Returns
- * false when the status was already the one asked for.
+ * false when the status was already the one asked for. Every path that
+ * moves a component comes through here, so the actor's permission to move
+ * one is checked here too, whatever the verb.
  */
 export async function applyComponentStatus(
   tx: Ctx,
@@ -20,6 +23,7 @@ export async function applyComponentStatus(
   cause: StatusCause = {},
 ): Promise<boolean> {
   if (component.status === status) return false;
+  authorize(tx, 'component.status');
   const at = tx.clock.now().toISOString();
   await tx.db
     .updateTable('components')

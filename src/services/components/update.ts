@@ -21,14 +21,22 @@ export const UpdateComponentInput = z
   .partial();
 export type UpdateComponentInput = z.input<typeof UpdateComponentInput>;
 
-/** Edits a component; a new `status` is recorded in its history like any other change. */
+/**
+ * Edits a component; a new `status` is recorded in its history like any other change.
+ * Setting the status and changing the component itself are two permissions: a responder
+ * says what is broken, but the list of components is the leads'.
+ */
 export async function updateComponent(
   ctx: Ctx,
   id: string,
   raw: UpdateComponentInput,
 ): Promise<ComponentView> {
-  authorize(ctx, 'component.write');
   const input = UpdateComponentInput.parse(raw);
+  const { status, ...rest } = input;
+  if (status !== undefined) authorize(ctx, 'component.status');
+  if (status === undefined || Object.values(rest).some((v) => v !== undefined)) {
+    authorize(ctx, 'component.manage');
+  }
   return withTransaction(ctx, async (tx) => {
     const before = await requireComponent(tx.db, id);
     if (input.group_id) await requireGroup(tx, input.group_id);

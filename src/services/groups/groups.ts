@@ -84,7 +84,7 @@ export async function listGroups(db: Db): Promise<ComponentGroupView[]> {
 }
 
 export async function createGroup(ctx: Ctx, raw: CreateGroupInput): Promise<ComponentGroupView> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   const input = CreateGroupInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const now = tx.clock.now().toISOString();
@@ -118,7 +118,7 @@ export async function createGroup(ctx: Ctx, raw: CreateGroupInput): Promise<Comp
 }
 
 export async function updateGroup(ctx: Ctx, id: string, raw: UpdateGroupInput): Promise<ComponentGroupView> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   const input = UpdateGroupInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
     const before = await getGroup(tx.db, id);
@@ -148,7 +148,7 @@ export async function updateGroup(ctx: Ctx, id: string, raw: UpdateGroupInput): 
 
 /** Deletes a group; its components stay, ungrouped. */
 export async function deleteGroup(ctx: Ctx, id: string): Promise<void> {
-  authorize(ctx, 'component.write');
+  authorize(ctx, 'component.manage');
   await withTransaction(ctx, async (tx) => {
     const before = await getGroup(tx.db, id);
     await setMembers(tx, id, []);

@@ -285,8 +285,16 @@ export function csvLines(rows: readonly (readonly string[])[]): string {
   });
 }
 
-/** Every subscriber (push subscriptions excepted: they belong to one browser), as CSV lines. */
-export async function* exportSubscribers(db: Db, audience?: string): AsyncGenerator<string> {
+/**
+ * Every subscriber (push subscriptions excepted: they belong to one browser), as CSV lines.
+ * Contact details: checked before the first line, so a refusal is an answer, not a broken download.
+ */
+export function exportSubscribers(ctx: Ctx, audience?: string): AsyncGenerator<string> {
+  authorize(ctx, 'subscriber.read');
+  return exportLines(ctx.db, audience);
+}
+
+async function* exportLines(db: Db, audience?: string): AsyncGenerator<string> {
   yield csvLines([exportColumns]);
   let after = '';
   for (;;) {

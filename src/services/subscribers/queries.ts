@@ -1,5 +1,8 @@
-/** Reading subscribers for the admin: lists, search, counts, one, and each one's delivery log. */
-
+/**
+ * Reading subscribers for the admin: lists, search, counts, one, and each one's delivery log.
+ * Who the subscribers are (lists, a record, the delivery log) needs `subscriber.read`; counts are
+ * for anyone who may read.
+ */
 import { z } from 'zod';
 import { subscriberKinds } from '../../channels/types.ts';
 import { CrierError } from '../../domain/errors.ts';
@@ -8,6 +11,8 @@ import type { Db } from '../../store/db.ts';
 import { affectedComponentsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { deliveryStates, subscriberStates } from '../../store/schema.ts';
+import type { Ctx } from '../context.ts';
+import { authorize } from '../guard.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
 
@@ -20,7 +25,9 @@ export const SubscriberQuery = Pagination.extend({
 });
 export type SubscriberQuery = z.infer<typeof SubscriberQuery>;
 
-export async function listSubscribers(db: Db, q: SubscriberQuery): Promise<Page<SubscriberView>> {
+export async function listSubscribers(ctx: Ctx, q: SubscriberQuery): Promise<Page<SubscriberView>> {
+  authorize(ctx, 'subscriber.read');
+  const db = ctx.db;
   let query = db.selectFrom('subscribers');
   if (q.q) query = query.where('contact_key', 'like', `%${q.q.toLowerCase().replace(/[%_]/g, '')}%`);
   if (q.state) query = query.where('state', '=', q.state);
@@ -55,6 +62,12 @@ export async function listSubscribers(db: Db, q: SubscriberQuery): Promise<Page<
     page: q.page,
     per_page: q.per_page,
   };
+}
+
+/** One subscriber's record, with its contact. */
+export async function getSubscriber(ctx: Ctx, id: string): Promise<SubscriberView> {
+  authorize(ctx, 'subscriber.read');
+  return subscriberView(await requireSubscriber(ctx.db, id));
 }
 
 export async function requireSubscriber(db: Db, id: string): Promise<SubscriberRow> {
@@ -116,7 +129,10 @@ export const DeliveryQuery = Pagination.extend({
 });
 export type DeliveryQuery = z.infer<typeof DeliveryQuery>;
 
-export async function listDeliveries(db: Db, q: DeliveryQuery): Promise<Page<DeliveryView>> {
+/** The delivery log: whom each message went to and what their provider answered (errors may quote a contact). */
+export async function listDeliveries(ctx: Ctx, q: DeliveryQuery): Promise<Page<DeliveryView>> {
+  authorize(ctx, 'subscriber.read');
+  const db = ctx.db;
   let query = db.selectFrom('deliveries');
   if (q.state) query = query.where('state', '=', q.state);
   if (q.channel) query = query.where('channel', '=', q.channel);

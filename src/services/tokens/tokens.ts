@@ -119,8 +119,9 @@ export async function revokeToken(ctx: Ctx, id: string): Promise<TokenView> {
   });
 }
 
-export async function listTokens(db: Db): Promise<TokenView[]> {
-  const rows = await db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+export async function listTokens(ctx: Ctx): Promise<TokenView[]> {
+  authorize(ctx, 'token.manage');
+  const rows = await ctx.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
   return rows.map(tokenView);
 }
 

@@ -3,6 +3,7 @@
  * post, a submitted draft that needs no approval, an approved draft, the
  * plan's approval timeout), inside the caller's transaction, in this order:
  *
+ *   0. the publisher's permission for what the update does (effects.ts);
  *   1. the row: the update's component changes, the incident's status,
  *      impact, ETA and key instants, the update itself as published;
  *   2. the fan-out: one outbox job to the update's subscribers, and a
@@ -34,6 +35,7 @@ import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
+import { authorizeEffects } from './effects.ts';
 import { sendSupportBrief } from './support-brief.ts';
 
 export interface PublishOptions {
@@ -50,6 +52,7 @@ export async function publishRow(
   draft: IncidentUpdateRow,
   options: PublishOptions,
 ): Promise<IncidentUpdateRow> {
+  await authorizeEffects(tx, incident, draft);
   const { published, update, affected } = await writeRow(tx, incident, draft, options);
   await enqueueUpdateFanout(tx, published, update);
   await keepCadence(tx, published, update);

@@ -5,6 +5,8 @@
  * external update waits in `pending_approval`. Internal updates are never
  * linted and never wait. Declaring and resolving an incident post their
  * update the same way, through `appendUpdate`, inside their transaction.
+ * Resolving and moving components are checked where they take effect
+ * (effects.ts), as for a draft.
  */
 import { z } from 'zod';
 import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
@@ -43,8 +45,8 @@ export async function postUpdate(
   incidentId: string,
   raw: PostUpdateInput,
 ): Promise<IncidentUpdateView> {
+  authorize(ctx, 'incident.update');
   const input = PostUpdateInput.parse(raw);
-  authorize(ctx, input.status === 'resolved' ? 'incident.resolve' : 'incident.update');
   return withTransaction(ctx, async (tx) => {
     const incident = await lockIncident(tx.db, incidentId);
     const row = await appendUpdate(tx, incident, {

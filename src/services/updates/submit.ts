@@ -17,6 +17,7 @@ import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { enterApproval } from './approval.ts';
+import { authorizeEffects } from './effects.ts';
 import { LintOverride, lintRow, requireLintPass, storedOverride, withVerdict } from './gate.ts';
 import { publishRow } from './pipeline.ts';
 import { lockUpdate } from './rows.ts';
@@ -68,6 +69,11 @@ export async function submitRow(
   const policy = approvalPolicy(plan, incident.severity);
   const approval = needsApproval(policy, row.audience);
   assertUpdateTransition(row.state, approval ? 'pending_approval' : 'published');
+  // The plan's approval timeout publishes as the system: what may go out without anyone's
+  // approval does only what its submitter may do.
+  if (approval && policy.kind === 'roles' && policy.publishUnapprovedAfterMs !== null) {
+    await authorizeEffects(tx, incident, row);
+  }
   const problems = await lintRow(tx, plan, row);
   if (problems.length > 0 && options.lintOverride === undefined && options.keepDraftOnLintFailure) {
     const draft = { ...row, lint: JSON.stringify(problems) };

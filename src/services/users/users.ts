@@ -126,8 +126,9 @@ export async function addUser(ctx: Ctx, raw: AddUserInput): Promise<AddedUserVie
   });
 }
 
-export async function listUsers(db: Db): Promise<UserView[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('email').execute();
+export async function listUsers(ctx: Ctx): Promise<UserView[]> {
+  authorize(ctx, 'user.manage');
+  const rows = await ctx.db.selectFrom('users').selectAll().orderBy('email').execute();
   return rows.map(userView);
 }
 
