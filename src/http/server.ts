@@ -28,6 +28,7 @@ import { requireMetricsToken } from './metrics-auth.ts';
 import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
+import { webhookDocsRoutes } from './public/webhook-docs.ts';
 
 export { ADMIN_PREFIX };
 
@@ -163,6 +164,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       vapidPublicKey: () => deps.delivery?.pushPublicKey,
     }),
   );
+  await app.register(webhookDocsRoutes((title, main) => deps.public.statusPage.shell(title, main)));
   const noMetrics = new DeliveryMetrics();
   // Its own scope, so the token check (CRIER_METRICS_TOKEN) guards /metrics and nothing else.
   await app.register(async (scope) => {

@@ -165,6 +165,19 @@ for (const dialect of dialects) {
       assert.equal(body.subscription.status, 'pending');
       assert.equal(body.subscription.confirm_url, `https://status.crier.test/confirm/${body.challenge}`);
       assert.equal(body.meta.documentation, 'https://status.crier.test/docs/webhooks');
+      // The page it names exists, in the status page's look, and tells a receiver what the message asked.
+      const docs = await s.inject({ method: 'GET', url: new URL(body.meta.documentation).pathname });
+      assert.equal(docs.statusCode, 200);
+      assert.match(docs.headers['content-type'] ?? '', /text\/html/);
+      for (const needed of [
+        'subscription.verification',
+        'webhook-signature',
+        'whsec_',
+        'confirm_url',
+        '410',
+      ]) {
+        assert.ok(docs.body.includes(needed), `the page explains ${needed}`);
+      }
 
       await waitFor(
         async () =>
