@@ -1288,6 +1288,7 @@ export interface components {
             status: string;
             severity: string | null;
             impact: string;
+            /** @description The incident's page on the status page once it shows there; the console until then (and for a drill). */
             url: string;
             /** @description A reply for tickets, built from the latest published public update, or, when there is none, the latest for another external audience (its audience is in `latest_external`); null before any. */
             reply: string | null;

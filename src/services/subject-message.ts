@@ -10,6 +10,7 @@ import { incidentStatusLabels } from '../domain/incidents.ts';
 import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
 import { affectedComponentsOf, renderedOf } from '../store/json.ts';
+import { incidentLink } from './incidents/links.ts';
 import { getIncident } from './incidents/queries.ts';
 import { getMaintenance } from './maintenances/queries.ts';
 import { currentPageStatus } from './page-status.ts';
@@ -54,6 +55,13 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
   const update = incident.incident_updates.find((u) => u.id === updateId);
   if (!update) throw new Error(`update ${updateId} is not published for its audience`);
   const label = incidentStatusLabels[update.status] ?? update.status;
+  // The team hears of drills and internal updates; for them the console stands in until the page shows it.
+  const url = await incidentLink(
+    db,
+    page.url,
+    incident.id,
+    incident.drill || row.audience === 'internal' ? 'team' : 'customers',
+  );
   const event: WebhookEvent = {
     page: {
       id: page.pageId,
@@ -61,7 +69,7 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
       status_description: incident.status === 'resolved' ? 'All Systems Operational' : incident.name,
     },
     // Statuspage's incident fields only: no severity, roles or other internal fields.
-    incident: v2IncidentOn(incident, page),
+    incident: { ...v2IncidentOn(incident, page), shortlink: url },
   };
   return {
     kind: 'incident',
@@ -69,7 +77,7 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
     text: update.body,
     status: update.status,
     impact: incident.impact,
-    url: `${page.url}/incidents/${incident.id}`,
+    url,
     event,
     drill: incident.drill,
     variants: renderedOf(row),
@@ -103,7 +111,7 @@ async function componentMessage(db: Db, page: PageRef, subjectId: string): Promi
     title: `${name}: ${newStatus.replace(/_/g, ' ')}`,
     text: `${name} changed from ${(change?.old_status ?? 'unknown').replace(/_/g, ' ')} to ${newStatus.replace(/_/g, ' ')}.`,
     status: newStatus,
-    url: update ? `${page.url}/incidents/${update.incident_id}` : page.url,
+    url: update ? await incidentLink(db, page.url, update.incident_id, 'customers') : `${page.url}/`,
     event: {
       page: {
         id: page.pageId,

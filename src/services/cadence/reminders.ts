@@ -13,7 +13,7 @@ import { timeZoneOf } from '../../plan/variables.ts';
 import type { CadenceReminder, NoticeMessage } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
-import { incidentUrl } from '../plan/notices.ts';
+import { teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 
 /** The notice a reminder sends now, or null when it no longer applies. */
@@ -35,7 +35,7 @@ export async function reminderNotice(
   const comms = holders.comms_lead ?? 'nobody';
   const lead = holders.incident_lead ?? 'nobody';
   const name = incident.name;
-  const base = { url: incidentUrl(ctx, incident.id), impact: incident.impact };
+  const base = { url: await teamLink(ctx, incident.id), impact: incident.impact };
   if (reminder.audience === 'internal') {
     return {
       title: `Internal update due now: "${name}"`,

@@ -9,9 +9,16 @@ import { noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { type NoticeMessage, sendToChannel } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
+import { incidentLink } from '../incidents/links.ts';
 
+/** The incident's page on the status page, for the words customers read once it is published there. */
 export function incidentUrl(ctx: Pick<Ctx, 'config'>, incidentId: string): string {
   return `${ctx.config.publicUrl}/incidents/${incidentId}`;
+}
+
+/** Where a notice to the team links: the incident's page once public, the console until then (and for a drill). */
+export function teamLink(ctx: Pick<Ctx, 'db' | 'config'>, incidentId: string): Promise<string> {
+  return incidentLink(ctx.db, ctx.config.publicUrl, incidentId, 'team');
 }
 
 /** Sends a notice meant for a role's holder; returns the channels it went to. */

@@ -21,7 +21,7 @@ import { authorize } from '../guard.ts';
 import { lockIncident } from '../incidents/queries.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { currentPlan } from './current.ts';
-import { incidentUrl, noticeTo } from './notices.ts';
+import { noticeTo, teamLink } from './notices.ts';
 
 export const RoleHolderView = z
   .object({
@@ -78,7 +78,7 @@ async function tellHolder(
   await noticeTo(tx, plan, role, {
     title: `${holder} is the ${incidentRoleLabels[role]} for "${incident.name}"`,
     text: `${holder}: you are the ${incidentRoleLabels[role]}${incident.severity ? ` (${incident.severity})` : ''}. ${incidentRoleDuties[role]}`,
-    url: incidentUrl(tx, incident.id),
+    url: await teamLink(tx, incident.id),
     impact: incident.impact,
   });
 }

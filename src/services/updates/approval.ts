@@ -15,7 +15,7 @@ import { cancelJob, enqueueJob, sendToChannel } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import { incidentUrl } from '../plan/notices.ts';
+import { teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 import type { LintVerdict } from './gate.ts';
 import { previewUpdate } from './preview.ts';
@@ -197,7 +197,7 @@ async function requestApproval(
     await sendToChannel(tx, channel, {
       title: `Approval needed: update on "${incident.name}"`,
       text,
-      url: incidentUrl(tx, incident.id),
+      url: await teamLink(tx, incident.id),
       impact: incident.impact,
     });
   }
@@ -216,7 +216,7 @@ export async function tellAuthorsOfRejection(
     await sendToChannel(tx, channel, {
       title: `Draft rejected: update on "${incident.name}"`,
       text: `${names(authors)}: ${personOf(tx.actor.id)} rejected your ${row.audience} update: "${comment}". Change it and submit it again (PATCH ${tx.config.publicUrl}/api/v1/incidents/${incident.id}/updates/${row.id}/draft, then …/submit).\n\n${row.body}`,
-      url: incidentUrl(tx, incident.id),
+      url: await teamLink(tx, incident.id),
       impact: incident.impact,
     });
   }

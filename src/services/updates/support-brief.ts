@@ -11,8 +11,9 @@ import type { Plan } from '../../plan/schema.ts';
 import { timeZoneOf } from '../../plan/variables.ts';
 import type { Db } from '../../store/db.ts';
 import type { Ctx } from '../context.ts';
+import { incidentLink } from '../incidents/links.ts';
 import { requireIncident } from '../incidents/queries.ts';
-import { incidentUrl, noticeTo } from '../plan/notices.ts';
+import { noticeTo, teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 
 export const SupportBrief = z
@@ -22,7 +23,11 @@ export const SupportBrief = z
     status: z.string(),
     severity: z.string().nullable(),
     impact: z.string(),
-    url: z.string(),
+    url: z
+      .string()
+      .describe(
+        "The incident's page on the status page once it shows there; the console until then (and for a drill).",
+      ),
     reply: z
       .string()
       .nullable()
@@ -90,11 +95,13 @@ export async function buildSupportBrief(
     .where('incident_components.incident_id', '=', incidentId)
     .orderBy('components.position')
     .execute();
-  const url = `${ctx.config.publicUrl}/incidents/${incident.id}`;
+  // Customers follow the incident's page once it is public, and the status page until then.
+  const follow = await incidentLink(db, ctx.config.publicUrl, incident.id, 'customers');
+  const url = await teamLink({ db, config: ctx.config }, incident.id);
   const reply =
     latest === undefined
       ? null
-      : `Thank you for getting in touch. ${latest.body.trim()}${incident.next_update_due_at ? ` Our next update is due by ${formatTime(incident.next_update_due_at, tz)}.` : ''} You can follow this incident at ${url}.`;
+      : `Thank you for getting in touch. ${latest.body.trim()}${incident.next_update_due_at ? ` Our next update is due by ${formatTime(incident.next_update_due_at, tz)}.` : ''} You can follow this incident at ${follow}.`;
   return {
     incident_id: incident.id,
     name: incident.name,
@@ -115,9 +122,18 @@ export async function buildSupportBrief(
   };
 }
 
+/** The brief as text, under its heading (`GET …/support-brief` as text/plain). */
 export function supportBriefText(b: SupportBrief): string {
+  return `${supportBriefHeading(b)}\n${supportBriefBody(b)}`;
+}
+
+function supportBriefHeading(b: SupportBrief): string {
+  return `Support brief: ${b.name}`;
+}
+
+/** The brief without its heading: a notice carries that as its title, and a chat shows the title already. */
+function supportBriefBody(b: SupportBrief): string {
   const lines = [
-    `Support brief: ${b.name}`,
     `Status: ${b.status}${b.severity ? ` (${b.severity})` : ''}, impact ${b.impact}`,
     `Affected: ${b.components.length ? b.components.map((c) => `${c.name} (${c.status.replaceAll('_', ' ')})`).join(', ') : 'no components named'}`,
     `Expected fix: ${b.eta_text ?? 'not known yet'}`,
@@ -142,9 +158,9 @@ export async function sendSupportBrief(tx: Ctx, incidentId: string, plan: Plan |
   if (plan === null) return;
   const brief = await buildSupportBrief(tx, tx.db, incidentId, plan);
   await noticeTo(tx, plan, 'support_lead', {
-    title: `Support brief: ${brief.name}`,
-    text: supportBriefText(brief),
-    url: incidentUrl(tx, incidentId),
+    title: supportBriefHeading(brief),
+    text: supportBriefBody(brief),
+    url: brief.url,
     impact: brief.impact,
   });
 }
