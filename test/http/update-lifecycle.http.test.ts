@@ -1,10 +1,12 @@
 /**
  * The update lifecycle's routes added beside the draft routes: discarding a
  * draft (`DELETE …/updates/:uid/draft`), a draft's ETA, and resolving in
- * the scenario's words when no message is given.
+ * the scenario's words when no message is given, through the API and
+ * through `crier incident resolve` over real HTTP.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { buildProgram } from '../../src/cli/program.ts';
 import { dialects, TestClock } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { planSecrets, sev1PlanPath } from '../helpers/plan.ts';
@@ -99,4 +101,48 @@ test('POST /incidents/:id/resolve without a body resolves in the scenario’s re
     body.incident_updates[0].body,
     'Saving changes works normally again for all customers. We are sorry for the trouble.',
   );
+});
+
+/** Runs a `crier` client command in this process against the test app, as `role`; answers what it printed. */
+let url: string | undefined;
+async function crier(role: Role, args: string[]): Promise<string> {
+  url ??= await t.app.listen();
+  // The client commands read CRIER_URL and CRIER_TOKEN, as a shell would hand them over.
+  Object.assign(process.env, { CRIER_URL: url, CRIER_TOKEN: t.tokens[role] });
+  const write = process.stdout.write;
+  let out = '';
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await buildProgram().parseAsync(['node', 'crier', ...args]);
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
+test('crier incident resolve without --message resolves in the scenario’s resolved words; a message wins', async () => {
+  const declare = (name: string) =>
+    call('incident_lead', 'POST', '/incidents', {
+      name,
+      scenario: 'slow-reports',
+      severity: 'SEV3',
+      body: 'Reports load slowly for every customer. Next update by 11:30 CET.',
+    });
+  const first = await declare('Reports slow');
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  clock.advance(60_000);
+  const resolved = JSON.parse(await crier('incident_lead', ['incident', 'resolve', first.body.id, '--json']));
+  assert.equal(resolved.status, 'resolved');
+  assert.equal(resolved.incident_updates[0].body, 'Reports load quickly again for all customers.');
+
+  const second = await declare('Reports slow again');
+  clock.advance(60_000);
+  const closing = 'Reports load quickly again for every customer; the slow index is rebuilt.';
+  const own = JSON.parse(
+    await crier('incident_lead', ['incident', 'resolve', second.body.id, '--message', closing, '--json']),
+  );
+  assert.equal(own.incident_updates[0].body, closing);
 });
