@@ -2,7 +2,8 @@
  * Each role stays inside the role table whatever the path, checked in the
  * service verbs themselves (the HTTP matrix in test/http/route-matrix.http.test.ts
  * goes through the routes): resolving and moving components by drafts, posts
- * and the approval timeout; the component list; contacts, tokens and the audit.
+ * and the approval timeout; the component list; contacts, tokens, the audit
+ * log and the plan's secrets.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -16,6 +17,7 @@ import { updateComponent } from '../../src/services/components/update.ts';
 import { createGroup } from '../../src/services/groups/groups.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { getIncident } from '../../src/services/incidents/queries.ts';
+import { checkPlan, readCurrentPlan, readPlanVersions } from '../../src/services/plan/read.ts';
 import { exportSubscribers } from '../../src/services/subscribers/csv.ts';
 import {
   countSubscribers,
@@ -31,7 +33,7 @@ import { postUpdate } from '../../src/services/updates/post.ts';
 import { submitDraft } from '../../src/services/updates/submit.ts';
 import type { Db } from '../../src/store/db.ts';
 import { confirmedSubscriber, eachDialect, TestClock, testCtx } from '../helpers/db.ts';
-import { applyTestPlan, people, planConfig } from '../helpers/plan.ts';
+import { applyTestPlan, people, planConfig, sev1Plan } from '../helpers/plan.ts';
 
 const forbidden = { code: 'forbidden' };
 const page = { page: 1, per_page: 10 };
@@ -201,5 +203,29 @@ eachDialect(
     assert.deepEqual(await listTokens(admin), [], 'no token yet, and the admin may list them');
     for (const who of [sam, rita, viewer]) await assert.rejects(listAudit(who, page), forbidden);
     for (const who of [ivy, carol, admin]) await listAudit(who, page);
+  },
+);
+
+eachDialect(
+  test,
+  'the plan is read whole only by who may apply it; checking one is theirs too',
+  async (db) => {
+    const { admin, ivy, rita } = team(db);
+    await applyTestPlan(admin);
+    const whole = await readCurrentPlan(admin);
+    assert.ok('source' in whole && whole.source.includes('env:TEST_SMTP_URL'));
+    for (const who of [ivy, rita, testCtx(db, { role: 'viewer' })]) {
+      const seen = await readCurrentPlan(who);
+      assert.ok(!('source' in seen), `${who.actor.role}: no source file`);
+      assert.doesNotMatch(
+        JSON.stringify(seen),
+        /twilio-token|hooks\.slack\.example|smtp:\/\//,
+        'no channel settings',
+      );
+      const [version] = await readPlanVersions(who);
+      assert.ok(version?.changes.every((c) => Object.keys(c).sort().join() === 'kind,path'));
+      assert.throws(() => checkPlan(who, { source: 'version: 1' }), forbidden);
+    }
+    assert.equal(checkPlan(admin, { source: sev1Plan }).ok, true);
   },
 );

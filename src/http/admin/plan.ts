@@ -1,19 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { can } from '../../domain/permissions.ts';
-import { describeChannels } from '../../plan/channels.ts';
-import type { PlanChange } from '../../plan/diff.ts';
 import { planJsonSchema } from '../../plan/json-schema.ts';
-import { readPlan } from '../../plan/load.ts';
 import {
   ApplyPlanInput,
   ApplyResult,
   applyPlan,
   CurrentPlanResponse,
-  getCurrentPlanView,
-  listPlanVersions,
   PlanVersionView,
 } from '../../services/plan/current.ts';
+import { checkPlan, readCurrentPlan, readPlanVersions } from '../../services/plan/read.ts';
 
 const tags = ['plan'];
 
@@ -34,11 +29,6 @@ const PlanCheckResult = z
   })
   .meta({ id: 'PlanCheck' });
 
-/** A change's path and kind without its values, which may include channel secrets. */
-function pathsOnly(changes: readonly PlanChange[]): PlanChange[] {
-  return changes.map(({ path, kind }) => ({ path, kind }));
-}
-
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/plan',
@@ -51,19 +41,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: CurrentPlanResponse },
       },
     },
-    async (req) => {
-      const current = await getCurrentPlanView(req.ctx.db);
-      if (!current) return { version: null, plan: null };
-      if (can(req.ctx.actor.role, 'plan.apply')) return current;
-      // Channel settings may hold secrets written in clear; those who cannot apply a plan see
-      // each channel's name, type and fallback, the paths that changed, and not the source file.
-      const { source: _source, ...rest } = current;
-      return {
-        ...rest,
-        changes: pathsOnly(current.changes),
-        plan: { ...current.plan, channels: describeChannels(current.plan.channels) },
-      };
-    },
+    async (req) => readCurrentPlan(req.ctx),
   );
 
   app.put(
@@ -93,12 +71,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: PlanCheckResult },
       },
     },
-    async (req) => {
-      const result = readPlan(req.body.source, { env: req.ctx.config.env });
-      return result.ok
-        ? { ok: true, problems: [], warnings: result.warnings }
-        : { ok: false, problems: result.problems, warnings: [] };
-    },
+    async (req) => checkPlan(req.ctx, req.body),
   );
 
   app.get(
@@ -112,11 +85,7 @@ export const planRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.array(PlanVersionView) },
       },
     },
-    async (req) => {
-      const versions = await listPlanVersions(req.ctx.db);
-      if (can(req.ctx.actor.role, 'plan.apply')) return versions;
-      return versions.map((v) => ({ ...v, changes: pathsOnly(v.changes) }));
-    },
+    async (req) => readPlanVersions(req.ctx),
   );
 
   app.get(
