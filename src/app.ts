@@ -153,7 +153,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       statusPage: statusPage.page,
       liveEvents,
       checks: () => statusPage.checks(),
-      metrics: () => `${statusPage.metrics()}${liveLimiter.metrics()}`,
+      metrics: [statusPage.registry, liveLimiter.registry],
     },
   });
 

@@ -6,6 +6,7 @@
  * limiter is shared by every live route: the caps count streams, whichever
  * route opened them.
  */
+import { Counter, Gauge, Registry } from 'prom-client';
 
 export interface LiveLimits {
   /** Streams one client address (an IPv6 /64) may hold at once. */
@@ -46,8 +47,31 @@ export class LiveLimiter {
   /** Streams refused since start, by which cap refused them (for /metrics). */
   readonly refused = { address: 0, total: 0 };
 
+  /** Its gauge and counter, for /metrics to merge. */
+  readonly registry = new Registry();
+
   constructor(limits: LiveLimits) {
     this.limits = limits;
+    const limiter = this;
+    new Gauge({
+      name: 'crier_live_streams',
+      help: 'Live streams (/events) held open now.',
+      registers: [this.registry],
+      collect() {
+        this.set(limiter.held);
+      },
+    });
+    new Counter({
+      name: 'crier_live_streams_refused_total',
+      help: 'Live streams answered 503, by the cap that refused them.',
+      labelNames: ['cap'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ cap: 'address' }, limiter.refused.address);
+        this.inc({ cap: 'total' }, limiter.refused.total);
+      },
+    });
   }
 
   /** Streams held now. */
@@ -86,19 +110,5 @@ export class LiveLimiter {
         else this.#byAddress.delete(key);
       },
     };
-  }
-
-  /** The gauges and counters in the Prometheus text format. */
-  metrics(): string {
-    return [
-      '# HELP crier_live_streams Live streams (/events) held open now.',
-      '# TYPE crier_live_streams gauge',
-      `crier_live_streams ${this.#total}`,
-      '# HELP crier_live_streams_refused_total Live streams answered 503, by the cap that refused them.',
-      '# TYPE crier_live_streams_refused_total counter',
-      `crier_live_streams_refused_total{cap="address"} ${this.refused.address}`,
-      `crier_live_streams_refused_total{cap="total"} ${this.refused.total}`,
-      '',
-    ].join('\n');
   }
 }

@@ -23,7 +23,7 @@ import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-l
 import { consoleRoutes } from './console/routes.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
-import { metricsRoutes } from './metrics.ts';
+import { metricsRoutes, metricsSource } from './metrics.ts';
 import { requireMetricsToken } from './metrics-auth.ts';
 import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
@@ -171,10 +171,12 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     scope.addHook('onRequest', requireMetricsToken(deps.config.metricsToken));
     await scope.register(
       metricsRoutes(
-        deps.db,
-        () => deps.delivery?.metrics ?? noMetrics,
-        () => deps.clock.now(),
-        () => deps.public.metrics?.() ?? '',
+        metricsSource(
+          () => deps.db,
+          () => deps.delivery?.metrics ?? noMetrics,
+          () => deps.clock.now(),
+          deps.public.metrics ?? [],
+        ),
       ),
     );
   });

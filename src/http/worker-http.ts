@@ -14,7 +14,7 @@ import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Db } from '../store/db.ts';
 import { HTTP_TIMEOUTS } from './connection-limits.ts';
 import { readiness } from './health.ts';
-import { metricsContentType, metricsText } from './metrics.ts';
+import { metricsContentType, metricsSource } from './metrics.ts';
 import { metricsAuthorized, metricsChallenge } from './metrics-auth.ts';
 
 export interface WorkerHttpOptions {
@@ -51,7 +51,7 @@ async function answer(
   method: string,
   path: string,
   authorization: string | undefined,
-  o: WorkerHttpOptions,
+  o: WorkerHttpOptions & { read: () => Promise<string> },
 ): Promise<Answer> {
   const known = path === '/metrics' || path === '/healthz' || path === '/readyz';
   if (!known) {
@@ -72,14 +72,20 @@ async function answer(
   }
   try {
     if ('waiting' in db) throw new Error(db.waiting);
-    return { status: 200, type: metricsContentType, body: await metricsText(db, o.metrics(), o.now()) };
+    return { status: 200, type: metricsContentType, body: await o.read() };
   } catch (err) {
     o.log.error({ err }, 'reading the metrics failed');
     return json(503, { error: { code: 'database_unavailable', message: 'The database did not answer.' } });
   }
 }
 
-export async function serveWorkerHttp(options: WorkerHttpOptions): Promise<WorkerHttp> {
+export async function serveWorkerHttp(given: WorkerHttpOptions): Promise<WorkerHttp> {
+  const database = () => {
+    const db = given.db();
+    if ('waiting' in db) throw new Error(db.waiting);
+    return db;
+  };
+  const options = { ...given, read: metricsSource(database, given.metrics, given.now) };
   const server = http.createServer(HTTP_TIMEOUTS, (req, res) => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';

@@ -5,6 +5,7 @@
  * the automatic exports.
  */
 import type { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/clock.ts';
 import { type ChangeNotifier, startChangeNotifier } from '../store/change-notifier.ts';
@@ -22,8 +23,8 @@ export interface RunningStatusPage {
   exporters: Exporter[];
   /** For /readyz: whether the page is fresh and the exports land. */
   checks(): Record<string, string>;
-  /** Prometheus text lines for /metrics. */
-  metrics(): string;
+  /** Its render and export metrics, for /metrics to merge. */
+  registry: Registry;
   close(): Promise<void>;
 }
 
@@ -64,6 +65,45 @@ export async function startStatusPage(deps: {
       })
     : undefined;
 
+  const registry = new Registry();
+  // Read from the page's own tallies at each scrape.
+  new Counter({
+    name: 'crier_status_page_renders_total',
+    help: 'Renders of the public status page.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(page.stats.renders);
+    },
+  });
+  new Counter({
+    name: 'crier_status_page_render_failures_total',
+    help: 'Renders that failed (the last good one kept serving).',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(page.stats.renderFailures);
+    },
+  });
+  new Gauge({
+    name: 'crier_status_page_render_seconds',
+    help: 'Duration of the last render.',
+    registers: [registry],
+    collect() {
+      this.set(page.stats.lastRenderMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'crier_status_page_export_failures',
+    help: 'Consecutive failed exports per target (0 when the last one landed).',
+    labelNames: ['target'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const e of exporters) this.set({ target: e.status.target }, e.status.failures);
+    },
+  });
+
   return {
     page,
     exporters,
@@ -87,26 +127,7 @@ export async function startStatusPage(deps: {
       }
       return out;
     },
-    metrics() {
-      const lines = [
-        '# HELP crier_status_page_renders_total Renders of the public status page.',
-        '# TYPE crier_status_page_renders_total counter',
-        `crier_status_page_renders_total ${page.stats.renders}`,
-        '# HELP crier_status_page_render_failures_total Renders that failed (the last good one kept serving).',
-        '# TYPE crier_status_page_render_failures_total counter',
-        `crier_status_page_render_failures_total ${page.stats.renderFailures}`,
-        '# HELP crier_status_page_render_seconds Duration of the last render.',
-        '# TYPE crier_status_page_render_seconds gauge',
-        `crier_status_page_render_seconds ${page.stats.lastRenderMs / 1000}`,
-        '# HELP crier_status_page_export_failures Consecutive failed exports per target (0 when the last one landed).',
-        '# TYPE crier_status_page_export_failures gauge',
-        ...exporters.map(
-          (e) =>
-            `crier_status_page_export_failures{target="${e.status.target.replace(/["\\\n]/g, '_')}"} ${e.status.failures}`,
-        ),
-      ];
-      return `${lines.join('\n')}\n`;
-    },
+    registry,
     async close() {
       stopLocal();
       clearInterval(periodic);

@@ -22,7 +22,7 @@ test('addresses are counted as IPv4, IPv4-mapped IPv6 as IPv4, IPv6 by /64', () 
   assert.equal(addressKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
 });
 
-test('the limiter caps streams per address and in total, and gives them back once', () => {
+test('the limiter caps streams per address and in total, and gives them back once', async () => {
   const limiter = new LiveLimiter({ perAddress: 2, total: 3 });
   const a1 = limiter.acquire('198.51.100.1');
   const a2 = limiter.acquire('::ffff:198.51.100.1');
@@ -45,8 +45,9 @@ test('the limiter caps streams per address and in total, and gives them back onc
   assert.equal(limiter.heldBy('198.51.100.1'), 1);
   assert.ok(limiter.acquire('192.0.2.9').ok);
   assert.deepEqual(limiter.refused, { address: 1, total: 1 });
-  assert.match(limiter.metrics(), /^crier_live_streams 3$/m);
-  assert.match(limiter.metrics(), /^crier_live_streams_refused_total\{cap="total"\} 1$/m);
+  const text = await limiter.registry.metrics();
+  assert.match(text, /^crier_live_streams 3$/m);
+  assert.match(text, /^crier_live_streams_refused_total\{cap="total"\} 1$/m);
 });
 
 test('the descriptor limit is read from /proc, with a fallback where it cannot be', () => {

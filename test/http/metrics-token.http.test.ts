@@ -28,6 +28,20 @@ test('crier serve: /metrics asks for the token when one is set, and nothing else
     const ok = await get({ authorization: `Bearer ${token}` });
     assert.equal(ok.statusCode, 200);
     assert.match(ok.body, /crier_delivery_queue_depth/);
+    // prom-client: the names Crier always had, beside the standard process and Node.js metrics.
+    for (const name of [
+      'crier_delivery_queue_depth',
+      'crier_fanout_duration_seconds_count',
+      'crier_status_page_renders_total',
+      'crier_live_streams',
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      assert.match(ok.body, new RegExp(`^${name} \\d`, 'm'), name);
+    }
+    assert.match(ok.body, /^# TYPE crier_deliveries_sent_total counter$/m);
 
     for (const url of ['/healthz', '/', '/api/v2/status.json']) {
       assert.equal((await t.app.server.inject({ url })).statusCode, 200, url);
@@ -71,7 +85,9 @@ test('the worker metrics port asks for the same token; its health checks do not'
     assert.equal(wrong.status, 401);
     const ok = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200);
-    assert.match(await ok.text(), /crier_delivery_queue_depth/);
+    const text = await ok.text();
+    assert.match(text, /^crier_delivery_queue_depth 0$/m);
+    assert.match(text, /^process_cpu_user_seconds_total \d/m, 'the process metrics on the worker port too');
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
   } finally {

@@ -7,6 +7,7 @@
  * Subscribe, confirm and unsubscribe live in their own route file.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { LiveEvents } from './events.ts';
 import type { PublicPage } from './page.ts';
 
@@ -15,8 +16,8 @@ export interface PublicDeps {
   liveEvents: LiveEvents;
   /** The status page's and its exports' health, for /readyz. */
   checks?: () => Record<string, string>;
-  /** The status page's counters in the Prometheus text format, for /metrics to append. */
-  metrics?: () => string;
+  /** The status page's and the live streams' metrics, for /metrics to merge. */
+  metrics?: readonly Registry[];
 }
 
 const cachedPaths = [
