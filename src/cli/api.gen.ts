@@ -1104,6 +1104,8 @@ export interface components {
             updated_at: string;
             published_at: string | null;
             display_at: string;
+            /** @description When its publication said the next update for its audience is due: the instant its words name for `{{ next_update_at }}`. */
+            next_update_at: string | null;
         };
         Incident: {
             id: string;
@@ -1127,12 +1129,22 @@ export interface components {
             eta: string | null;
             next_update_due_at: string | null;
             next_internal_update_due_at: string | null;
-            /** @description External updates that fell due, and how many were published on time. */
+            /** @description Public updates that fell due, and how many were published on time. */
             cadence: {
                 updates_due: number;
                 updates_on_time: number;
                 ratio: number | null;
             };
+            /** @description Per external audience: when its next update is due and how well its cadence was kept. The page shows the public one (also `next_update_due_at` and `cadence`); another audience's update neither moves nor answers it. */
+            deadlines: {
+                audience: string;
+                next_update_due_at: string | null;
+                cadence: {
+                    updates_due: number;
+                    updates_on_time: number;
+                    ratio: number | null;
+                };
+            }[];
             /** @description Who holds the incident's roles (the plan's rota, or whoever declared it). */
             roles: {
                 incident_lead: string | null;
@@ -1280,6 +1292,8 @@ export interface components {
             updated_at: string;
             published_at: string | null;
             display_at: string;
+            /** @description When its publication said the next update for its audience is due: the instant its words name for `{{ next_update_at }}`. */
+            next_update_at: string | null;
             edits: components["schemas"]["UpdateEdit"][];
         };
         SupportBrief: {
@@ -1304,6 +1318,7 @@ export interface components {
                 status: string;
             }[];
             eta: string | null;
+            /** @description When the next update is due to the audience whose words the reply quotes (the page's, public, unless nothing public is published). */
             next_update_due_at: string | null;
             /** @description `eta`, written in the page's time zone. */
             eta_text: string | null;
@@ -1384,6 +1399,8 @@ export interface components {
             updated_at: string;
             published_at: string | null;
             display_at: string;
+            /** @description When its publication said the next update for its audience is due: the instant its words name for `{{ next_update_at }}`. */
+            next_update_at: string | null;
             round: number;
             submitted_at: string | null;
             lint: components["schemas"]["LintProblem"][];

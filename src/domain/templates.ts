@@ -26,6 +26,23 @@ export interface TemplateVariables {
   severity: string | null;
 }
 
+/**
+ * Where a draft says when the next update comes. A template's
+ * `{{ next_update_at }}` stays in the draft as written, and publication fills
+ * it with the deadline that publication sets, so every channel, the page and
+ * the support brief name one instant, whenever approval came.
+ */
+export const nextUpdatePlaceholder = '{{ next_update_at }}';
+
+export function hasNextUpdatePlaceholder(text: string): boolean {
+  return /\{\{\s*next_update_at\s*\}\}/.test(text);
+}
+
+/** The text with every `{{ next_update_at }}` written as `value`. */
+export function fillNextUpdate(text: string, value: string): string {
+  return text.replace(/\{\{\s*next_update_at\s*\}\}/g, value);
+}
+
 interface RenderOk {
   ok: true;
   text: string;

@@ -23,7 +23,7 @@ export function timeZoneOf(plan: Plan | null, fallback: string): string {
 }
 
 /** A time today is "14:30 CET"; a time on another day also names the day. */
-function when(at: string, now: string, timeZone: string): string {
+export function when(at: string, now: string, timeZone: string): string {
   const day = (d: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date(d));
   return day(at) === day(now) ? formatTime(at, timeZone) : formatDateTime(at, timeZone);
 }

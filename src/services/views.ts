@@ -98,6 +98,12 @@ export const IncidentUpdateView = z
     updated_at: z.string(),
     published_at: z.string().nullable(),
     display_at: z.string(),
+    next_update_at: z
+      .string()
+      .nullable()
+      .describe(
+        'When its publication said the next update for its audience is due: the instant its words name for `{{ next_update_at }}`.',
+      ),
   })
   .meta({ id: 'IncidentUpdate' });
 export type IncidentUpdateView = z.infer<typeof IncidentUpdateView>;
@@ -117,7 +123,29 @@ export function updateView(row: IncidentUpdateRow): IncidentUpdateView {
     updated_at: row.updated_at,
     published_at: row.published_at,
     display_at: row.display_at,
+    next_update_at: row.next_update_at,
   };
+}
+
+const Adherence = z.object({
+  updates_due: z.number(),
+  updates_on_time: z.number(),
+  ratio: z.number().nullable(),
+});
+
+function adherenceOf(due: number, onTime: number): z.infer<typeof Adherence> {
+  return {
+    updates_due: due,
+    updates_on_time: onTime,
+    ratio: due === 0 ? null : Math.round((onTime / due) * 1000) / 1000,
+  };
+}
+
+export interface DeadlineRow {
+  audience: string;
+  due_at: string | null;
+  updates_due: number;
+  updates_on_time: number;
 }
 
 export const IncidentView = z
@@ -141,9 +169,18 @@ export const IncidentView = z
     eta: z.string().nullable(),
     next_update_due_at: z.string().nullable(),
     next_internal_update_due_at: z.string().nullable(),
-    cadence: z
-      .object({ updates_due: z.number(), updates_on_time: z.number(), ratio: z.number().nullable() })
-      .describe('External updates that fell due, and how many were published on time.'),
+    cadence: Adherence.describe('Public updates that fell due, and how many were published on time.'),
+    deadlines: z
+      .array(
+        z.object({
+          audience: z.string(),
+          next_update_due_at: z.string().nullable(),
+          cadence: Adherence,
+        }),
+      )
+      .describe(
+        "Per external audience: when its next update is due and how well its cadence was kept. The page shows the public one (also `next_update_due_at` and `cadence`); another audience's update neither moves nor answers it.",
+      ),
     roles: z
       .object({
         incident_lead: z.string().nullable(),
@@ -174,6 +211,7 @@ export function incidentView(
   updates: IncidentUpdateView[],
   roles: IncidentView['roles'] = { incident_lead: null, comms_lead: null, support_lead: null },
   lastResort: IncidentView['last_resort_approvals'] = [],
+  deadlines: readonly DeadlineRow[] = [],
 ): IncidentView {
   return {
     id: row.id,
@@ -195,11 +233,12 @@ export function incidentView(
     eta: row.eta,
     next_update_due_at: row.next_update_due_at,
     next_internal_update_due_at: row.next_internal_update_due_at,
-    cadence: {
-      updates_due: row.cadence_due,
-      updates_on_time: row.cadence_on_time,
-      ratio: row.cadence_due === 0 ? null : Math.round((row.cadence_on_time / row.cadence_due) * 1000) / 1000,
-    },
+    cadence: adherenceOf(row.cadence_due, row.cadence_on_time),
+    deadlines: deadlines.map((d) => ({
+      audience: d.audience,
+      next_update_due_at: d.due_at,
+      cadence: adherenceOf(d.updates_due, d.updates_on_time),
+    })),
     roles,
     created_by: row.created_by,
     created_at: row.created_at,

@@ -27,6 +27,7 @@ const tables: readonly { name: Table; key: readonly string[]; serial?: string }[
   { name: 'incident_updates', key: ['id'] },
   { name: 'update_edits', key: ['id'], serial: 'id' },
   { name: 'incident_roles', key: ['incident_id', 'role'] },
+  { name: 'incident_deadlines', key: ['incident_id', 'audience'] },
   { name: 'update_decisions', key: ['id'], serial: 'id' },
   { name: 'maintenances', key: ['id'] },
   { name: 'maintenance_components', key: ['maintenance_id', 'component_id'] },

@@ -73,6 +73,8 @@ export type NoticeMessage = z.infer<typeof NoticeMessage>;
 const CadenceReminder = z.object({
   incident_id: z.string(),
   audience: z.enum(['external', 'internal']) satisfies z.ZodType<CadenceAudience>,
+  /** For an external deadline, whose: `public` when absent (reminders armed before deadlines were per audience). */
+  external_audience: z.string().optional(),
   /** For the internal cadence, always `due`. */
   stage: z.enum(['before_due', 'due', 'overdue']) satisfies z.ZodType<ReminderStage>,
   due_at: z.string(),

@@ -116,6 +116,17 @@ interface IncidentUpdateTable {
   published_unapproved: number;
   /** JSON: [{ channel, kind, text }] — the text per channel at publication. */
   rendered: string | null;
+  /** The deadline this update's publication set for its audience; what `{{ next_update_at }}` became. */
+  next_update_at: string | null;
+}
+
+/** When an incident's next update is due for one audience, and how well that audience's cadence was kept. */
+interface IncidentDeadlineTable {
+  incident_id: string;
+  audience: string;
+  due_at: string | null;
+  updates_due: number;
+  updates_on_time: number;
 }
 
 interface UpdateEditTable {
@@ -362,6 +373,7 @@ export interface Database {
   incident_components: IncidentComponentTable;
   incident_updates: IncidentUpdateTable;
   update_edits: UpdateEditTable;
+  incident_deadlines: IncidentDeadlineTable;
   maintenances: MaintenanceTable;
   maintenance_components: MaintenanceComponentTable;
   maintenance_updates: MaintenanceUpdateTable;

@@ -106,7 +106,7 @@ for (const dialect of dialects) {
       assert.equal(draft.state, 'pending_approval');
       assert.match(
         draft.body,
-        /^We are investigating errors in API\. Saving changes fails for some customers\.\nNext update by 11:30 CET\.$/,
+        /^We are investigating errors in API\. Saving changes fails for some customers\.\nNext update by \{\{ next_update_at \}\}\.$/,
       );
       // Notices are separate jobs, sent in no particular order: wait for each.
       await waitFor(

@@ -117,7 +117,8 @@ eachDialect(
     assert.equal(first.state, 'pending_approval');
     assert.match(
       first.body,
-      /We are investigating errors in API\. Saving changes fails for some customers\.\nNext update by 11:30 CET\./,
+      /We are investigating errors in API\. Saving changes fails for some customers\.\nNext update by \{\{ next_update_at \}\}\./,
+      'the draft keeps the placeholder: publication writes in the deadline it sets',
     );
     const apiNow = await db
       .selectFrom('components')
@@ -191,7 +192,10 @@ eachDialect(
       'published to subscribers through one fan-out (and component events for webhooks)',
     );
     const reminders = (await notices(db)).filter(
-      (n) => n.dedupe_key?.startsWith(`cadence:${incident.id}:`) && n.state === 'pending',
+      (n) =>
+        n.dedupe_key?.startsWith(`cadence:${incident.id}:`) &&
+        n.state === 'pending' &&
+        !n.dedupe_key.includes(':enterprise:'),
     );
     assert.deepEqual(
       reminders.map((r) => `${r.run_at} ${r.payload.channel}`),

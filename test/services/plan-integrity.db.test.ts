@@ -25,16 +25,19 @@ import { applyTestPlan, people, planConfig } from '../helpers/plan.ts';
 const minutes = (n: number) => n * 60_000;
 const good = 'Saving changes fails for customers in the EU. Next update by 10:45 CET.';
 
-async function pendingReminders(db: Db, incidentId: string) {
+/** The pending reminders of one audience's deadline (public by default). */
+async function pendingReminders(db: Db, incidentId: string, audience = 'public') {
   const jobs = await db
     .selectFrom('outbox_jobs')
-    .select(['run_at', 'dedupe_key'])
+    .select(['run_at', 'payload'])
     .where('kind', '=', 'cadence.reminder')
     .where('state', '=', 'pending')
     .where('dedupe_key', 'like', `cadence:${incidentId}:%`)
     .orderBy('run_at')
     .execute();
-  return jobs.map((j) => j.run_at);
+  return jobs
+    .filter((j) => (JSON.parse(j.payload) as { external_audience?: string }).external_audience === audience)
+    .map((j) => j.run_at);
 }
 
 eachDialect(
@@ -76,6 +79,11 @@ eachDialect(
       '2026-01-15T10:35:00.000Z',
       '2026-01-15T10:40:00.000Z',
     ]);
+    assert.deepEqual(
+      await pendingReminders(db, incident.id, 'enterprise'),
+      ['2026-01-15T10:10:00.000Z', '2026-01-15T10:15:00.000Z', '2026-01-15T10:20:00.000Z'],
+      'the public update does not answer the enterprise customers’ first notice',
+    );
 
     clock.advance(minutes(5));
     const calmer = await editIncident(carol, incident.id, { severity: 'SEV3' });
@@ -87,6 +95,11 @@ eachDialect(
       '2026-01-15T12:05:00.000Z',
       '2026-01-15T12:10:00.000Z',
     ]);
+    assert.deepEqual(
+      await pendingReminders(db, incident.id, 'enterprise'),
+      [],
+      'SEV3 does not speak to enterprise',
+    );
     await assert.rejects(editIncident(carol, incident.id, { severity: 'SEV9' }), {
       code: 'validation_failed',
     });

@@ -163,7 +163,7 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: UpdatePreview },
       },
     },
-    async (req) => previewUpdate(req.ctx.db, req.params.id, req.params.uid),
+    async (req) => previewUpdate(req.ctx, req.params.id, req.params.uid),
   );
 
   app.get(

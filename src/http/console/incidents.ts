@@ -100,7 +100,7 @@ export function incidentRoutes(base: BaseCtx) {
       const row = await requireUpdate(base.db, id, u.id);
       drafts.push({
         draft: await loadDraftView(base.db, row),
-        preview: await previewUpdate(base.db, id, u.id),
+        preview: await previewUpdate(base, id, u.id),
       });
     }
     const plan = await planChoices(base);

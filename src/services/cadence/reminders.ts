@@ -15,6 +15,7 @@ import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
 import { teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
+import { readDeadline } from './deadlines.ts';
 
 /** The notice a reminder sends now, or null when it no longer applies. */
 export async function reminderNotice(
@@ -27,8 +28,11 @@ export async function reminderNotice(
     .where('id', '=', reminder.incident_id)
     .executeTakeFirst();
   if (!incident) return null;
+  const audience = reminder.external_audience ?? 'public';
   const deadline =
-    reminder.audience === 'external' ? incident.next_update_due_at : incident.next_internal_update_due_at;
+    reminder.audience === 'external'
+      ? (await readDeadline(ctx.db, incident.id, audience)).due_at
+      : incident.next_internal_update_due_at;
   if (!reminderStillDue({ dueAt: reminder.due_at }, deadline, incident.status)) return null;
   const holders = await holdersOf(ctx.db, incident.id);
   const at = formatTime(reminder.due_at, timeZoneOf(await currentPlan(ctx.db), ctx.config.page.timeZone));
@@ -36,6 +40,9 @@ export async function reminderNotice(
   const lead = holders.incident_lead ?? 'nobody';
   const name = incident.name;
   const base = { url: await teamLink(ctx, incident.id), impact: incident.impact };
+  // The public update is "the customer update"; another audience's is named.
+  const update = audience === 'public' ? 'customer update' : `${audience} update`;
+  const Update = update.charAt(0).toUpperCase() + update.slice(1);
   if (reminder.audience === 'internal') {
     return {
       title: `Internal update due now: "${name}"`,
@@ -46,20 +53,20 @@ export async function reminderNotice(
   switch (reminder.stage) {
     case 'before_due':
       return {
-        title: `Customer update due at ${at}: "${name}"`,
-        text: `${comms} (${incidentRoleLabels.comms_lead}): the next customer update on "${name}" is due at ${at}. Draft it from the scenario template now.`,
+        title: `${Update} due at ${at}: "${name}"`,
+        text: `${comms} (${incidentRoleLabels.comms_lead}): the next ${update} on "${name}" is due at ${at}. Draft it from the scenario template now.`,
         ...base,
       };
     case 'due':
       return {
-        title: `Customer update due now: "${name}"`,
-        text: `${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${name}" is due now (${at}). Customers were promised news at this time.`,
+        title: `${Update} due now: "${name}"`,
+        text: `${comms} (${incidentRoleLabels.comms_lead}): the ${update} on "${name}" is due now (${at}). Customers were promised news at this time.`,
         ...base,
       };
     case 'overdue':
       return {
-        title: `Customer update overdue: "${name}"`,
-        text: `${lead} (${incidentRoleLabels.incident_lead}) and ${comms} (${incidentRoleLabels.comms_lead}): the customer update on "${name}" was due at ${at} and has not been published. Publish one now, even if there is no news.`,
+        title: `${Update} overdue: "${name}"`,
+        text: `${lead} (${incidentRoleLabels.incident_lead}) and ${comms} (${incidentRoleLabels.comms_lead}): the ${update} on "${name}" was due at ${at} and has not been published. Publish one now, even if there is no news.`,
         ...base,
       };
   }

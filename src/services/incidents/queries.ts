@@ -3,6 +3,7 @@ import { CrierError } from '../../domain/errors.ts';
 import type { Db } from '../../store/db.ts';
 import { forUpdate } from '../../store/locks.ts';
 import type { IncidentRow } from '../../store/schema.ts';
+import { deadlinesOf } from '../cadence/deadlines.ts';
 import { offsetOf, type Page, type Pagination } from '../pagination.ts';
 import { componentView, type IncidentView, incidentView, updateView } from '../views.ts';
 
@@ -57,6 +58,7 @@ export async function incidentViews(
     .orderBy('components.position')
     .execute();
   const roles = await db.selectFrom('incident_roles').selectAll().where('incident_id', 'in', ids).execute();
+  const deadlines = options.publishedFor === undefined ? await deadlinesOf(db, ids) : [];
   const lastResort =
     options.publishedFor === undefined
       ? await db
@@ -89,6 +91,7 @@ export async function incidentViews(
       lastResort
         .filter((d) => d.incident_id === row.id)
         .map(({ update_id, actor, reason, at }) => ({ update_id, actor, reason, at })),
+      deadlines.filter((d) => d.incident_id === row.id),
     ),
   );
 }

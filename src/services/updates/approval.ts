@@ -9,6 +9,7 @@ import { type ApprovalPolicy, approverRole } from '../../domain/approval.ts';
 import { type ApprovalPeople, groupLabel, openGroups, personOf } from '../../domain/approval-eligibility.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentRole } from '../../domain/roles.ts';
+import { hasNextUpdatePlaceholder } from '../../domain/templates.ts';
 import { noticeChannels } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { cancelJob, enqueueJob, sendToChannel } from '../../store/outbox.ts';
@@ -19,6 +20,7 @@ import { teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 import type { LintVerdict } from './gate.ts';
 import { previewUpdate } from './preview.ts';
+import { variantsOf } from './rows.ts';
 import type { DecisionView } from './views.ts';
 
 export async function enterApproval(
@@ -175,18 +177,25 @@ async function requestApproval(
   const lastResort = open.lastResort
     ? ' Everyone the plan lets approve wrote or changed it: an admin may approve it as the last resort, with a written reason ("reason").'
     : '';
-  const preview = await previewUpdate(tx.db, incident.id, row.id);
+  const preview = await previewUpdate(tx, incident.id, row.id);
   const texts = new Map<string, string[]>();
   for (const c of preview.channels) {
     const shown = c.subject === null ? c.text : `Subject: ${c.subject}\n${c.text}`;
     texts.set(shown, [...(texts.get(shown) ?? []), c.channel]);
   }
   const readings = [...texts].map(([text, channels]) => `On ${channels.join(', ')}:\n${text}`).join('\n\n');
+  const promises = [row.body, ...Object.values(variantsOf(row))].some((t) =>
+    hasNextUpdatePlaceholder(t ?? ''),
+  );
+  const timing = promises
+    ? 'The next update time is the one it would be if published now; publication writes in the deadline it sets.'
+    : '';
   const api = `${tx.config.publicUrl}/api/v1/incidents/${incident.id}/updates/${row.id}`;
   const text = [
     `${who}: please approve or reject this ${row.audience} update (${policy.count} approval${policy.count > 1 ? 's' : ''} needed).${timeout}${lastResort}`,
     `Written by ${names(people.authors)}.`,
     readings || row.body,
+    ...(timing ? [timing] : []),
     `Approve: POST ${api}/approve, or crier update approve ${incident.id} ${row.id}`,
     `Reject: POST ${api}/reject with {"comment": "what to change"}, or crier update reject ${incident.id} ${row.id} --comment "what to change"`,
   ].join('\n\n');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
+import { fillNextUpdate } from '../../domain/templates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
@@ -11,6 +12,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { requireApprover } from './approval.ts';
 import { LintOverride, lintUpdate, requireLintPass } from './gate.ts';
+import { nextUpdateText } from './next-update.ts';
 import { lockUpdate, variantsOf } from './rows.ts';
 
 export const CorrectUpdateInput = z.object({
@@ -64,19 +66,24 @@ export async function correctUpdate(
         `The plan asks for approval of ${before.audience} updates at ${incident.severity}; only an approver it names may correct a published one.`,
       );
     }
+    // A correction keeps the next update time its publication set: `{{ next_update_at }}` is that instant.
+    const body =
+      before.next_update_at === null || before.published_at === null
+        ? input.body
+        : fillNextUpdate(input.body, nextUpdateText(tx, plan, before.next_update_at, before.published_at));
     const problems = await lintUpdate(
       tx,
       plan,
       incidentId,
       before.status,
       before.audience,
-      input.body,
+      body,
       variantsOf(before),
     );
     const verdict = await requireLintPass(tx, incidentId, problems, input.lint_override);
     const now = tx.clock.now().toISOString();
     const changes = {
-      body: input.body,
+      body,
       lint: plan === null ? before.lint : JSON.stringify(verdict.problems),
       lint_override: verdict.override === null ? before.lint_override : JSON.stringify(verdict.override),
       updated_at: now,
@@ -87,7 +94,7 @@ export async function correctUpdate(
       .values({
         update_id: updateId,
         old_body: before.body,
-        new_body: input.body,
+        new_body: body,
         actor: tx.actor.id,
         at: now,
       })
@@ -98,7 +105,7 @@ export async function correctUpdate(
       subjectId: updateId,
       before: { body: before.body },
       after: {
-        body: input.body,
+        body,
         ...(approvedAs !== null && { approved_as: approvedAs }),
         ...(verdict.override && { lint_override: verdict.override, lint: verdict.problems }),
       },

@@ -17,6 +17,7 @@ import { lintOverrideOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { holdersOf } from '../plan/roles.ts';
+import { asIfPublishedNow } from './next-update.ts';
 import { type Variants, variantsOf } from './rows.ts';
 
 export const LintOverride = z.object({
@@ -116,7 +117,14 @@ export async function lintUpdate(
 ): Promise<LintProblem[]> {
   if (plan === null || audience === 'internal') return [];
   const skip: ChannelKind[] = (await smsGoesOut(tx, plan, incidentId, audience, status)) ? [] : ['sms'];
-  return lintDraft(plan, status, audience, body, variants, skip);
+  // The words as they would go out now, `{{ next_update_at }}` written as the time it would be.
+  const incident = await tx.db
+    .selectFrom('incidents')
+    .select('severity')
+    .where('id', '=', incidentId)
+    .executeTakeFirst();
+  const shown = asIfPublishedNow(tx, plan, incident ?? { severity: null }, status, audience, body, variants);
+  return lintDraft(plan, status, audience, shown.body, shown.variants, skip);
 }
 
 /** Lints a stored update as it stands: its status, audience, body and variants. */

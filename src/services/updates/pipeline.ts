@@ -8,8 +8,9 @@
  *      impact, ETA and key instants, the update itself as published;
  *   2. the fan-out: one outbox job to the update's subscribers, and a
  *      component event per component it moved (webhooks);
- *   3. the cadence deadline: when the next update is due, adherence counted,
- *      reminders re-armed;
+ *   3. the cadence deadline of the update's audience: the one step 1 wrote
+ *      into its words (`{{ next_update_at }}`), adherence counted for that
+ *      audience, reminders re-armed;
  *   4. the support brief, on an external update, to the support lead;
  *   5. the audit entry, and the page: re-rendered once the transaction commits.
  *
@@ -36,6 +37,7 @@ import { currentPlan } from '../plan/current.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
 import { authorizeEffects } from './effects.ts';
+import { fillAtPublication } from './next-update.ts';
 import { sendSupportBrief } from './support-brief.ts';
 
 export interface PublishOptions {
@@ -113,8 +115,11 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   };
   await tx.db.updateTable('incidents').set(change).where('id', '=', incident.id).execute();
 
+  // The one "next update by": the deadline this publication sets, written into its words.
+  const words = fillAtPublication(tx, await currentPlan(tx.db), incident, draft, now);
   const update: IncidentUpdateRow = {
     ...draft,
+    ...words,
     state: 'published',
     affected_components: JSON.stringify(affected),
     updated_at: now,
@@ -128,6 +133,9 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
       .updateTable('incident_updates')
       .set({
         state: update.state,
+        body: update.body,
+        rendered: update.rendered,
+        next_update_at: update.next_update_at,
         affected_components: update.affected_components,
         lint: update.lint,
         lint_override: update.lint_override,

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
 import { lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
-import type { Db } from '../../store/db.ts';
 import { StoredLintProblem } from '../../store/json.ts';
+import type { Ctx } from '../context.ts';
+import { requireIncident } from '../incidents/queries.ts';
 import { currentPlan } from '../plan/current.ts';
+import { asIfPublishedNow } from './next-update.ts';
 import { requireUpdate, variantsOf } from './rows.ts';
 
 const ChannelPreview = z
@@ -41,15 +43,25 @@ export const UpdatePreview = z
   .meta({ id: 'UpdatePreview' });
 export type UpdatePreview = z.infer<typeof UpdatePreview>;
 
-export async function previewUpdate(db: Db, incidentId: string, updateId: string): Promise<UpdatePreview> {
-  const row = await requireUpdate(db, incidentId, updateId);
-  const plan = await currentPlan(db);
-  const variants = variantsOf(row);
+export async function previewUpdate(
+  ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
+  incidentId: string,
+  updateId: string,
+): Promise<UpdatePreview> {
+  const row = await requireUpdate(ctx.db, incidentId, updateId);
+  const plan = await currentPlan(ctx.db);
   const status = row.status;
+  // Published: the words as they went out. Not yet: as they would go out now, the next update's time written in.
+  const incident = await requireIncident(ctx.db, incidentId);
+  const shown =
+    row.state === 'published'
+      ? { body: row.body, variants: variantsOf(row) }
+      : asIfPublishedNow(ctx, plan, incident, status, row.audience, row.body, variantsOf(row));
+  const variants = shown.variants;
   const external = row.audience !== 'internal';
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
     const own = c.variant !== null ? variants[c.variant] : undefined;
-    const text = own ?? row.body;
+    const text = own ?? shown.body;
     const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength);
     return {
       channel: c.name,

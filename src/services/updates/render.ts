@@ -4,7 +4,7 @@ import { nextDueAfterPublish } from '../../domain/cadence.ts';
 import { templateVariants } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
-import { renderTemplate, type TemplateVariables } from '../../domain/templates.ts';
+import { nextUpdatePlaceholder, renderTemplate, type TemplateVariables } from '../../domain/templates.ts';
 import { cadencePolicy, templateFor } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { templateVariables, timeZoneOf } from '../../plan/variables.ts';
@@ -87,6 +87,8 @@ export async function renderForIncident(
     incidentUrl: incidentUrl(tx, incident.id),
     now,
   });
+  // The time is written when the update is published (next-update.ts): the draft keeps the placeholder.
+  if (variables.next_update_at !== null) variables.next_update_at = nextUpdatePlaceholder;
   const tz = timeZoneOf(plan, tx.config.page.timeZone);
   const render = (source: string, where: string) => {
     const r = renderTemplate(source, variables, tz);

@@ -100,6 +100,7 @@ export function newUpdateRow(tx: Ctx, incident: IncidentRow, input: NewUpdate): 
     published_unapproved: 0,
     rendered:
       input.variants && Object.keys(input.variants).length > 0 ? JSON.stringify(input.variants) : null,
+    next_update_at: null,
   };
 }
 

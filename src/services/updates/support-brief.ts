@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { formatTime } from '../../domain/templates.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { timeZoneOf } from '../../plan/variables.ts';
+import { timeZoneOf, when } from '../../plan/variables.ts';
 import type { Db } from '../../store/db.ts';
+import { readDeadline } from '../cadence/deadlines.ts';
 import type { Ctx } from '../context.ts';
 import { incidentLink } from '../incidents/links.ts';
 import { requireIncident } from '../incidents/queries.ts';
@@ -41,7 +42,12 @@ export const SupportBrief = z
       .describe('The update the reply is built from.'),
     components: z.array(z.object({ id: z.string(), name: z.string(), status: z.string() })),
     eta: z.string().nullable(),
-    next_update_due_at: z.string().nullable(),
+    next_update_due_at: z
+      .string()
+      .nullable()
+      .describe(
+        "When the next update is due to the audience whose words the reply quotes (the page's, public, unless nothing public is published).",
+      ),
     eta_text: z.string().nullable().describe("`eta`, written in the page's time zone."),
     next_update_text: z
       .string()
@@ -98,10 +104,13 @@ export async function buildSupportBrief(
   // Customers follow the incident's page once it is public, and the status page until then.
   const follow = await incidentLink(db, ctx.config.publicUrl, incident.id, 'customers');
   const url = await teamLink({ db, config: ctx.config }, incident.id);
+  // The next update of the audience whose words it quotes, written as its words wrote it.
+  const due = (await readDeadline(db, incident.id, latest?.audience ?? 'public')).due_at;
+  const dueText = due === null ? null : when(due, latest?.published_at ?? ctx.clock.now().toISOString(), tz);
   const reply =
     latest === undefined
       ? null
-      : `Thank you for getting in touch. ${latest.body.trim()}${incident.next_update_due_at ? ` Our next update is due by ${formatTime(incident.next_update_due_at, tz)}.` : ''} You can follow this incident at ${follow}.`;
+      : `Thank you for getting in touch. ${latest.body.trim()}${dueText ? ` Our next update is due by ${dueText}.` : ''} You can follow this incident at ${follow}.`;
   return {
     incident_id: incident.id,
     name: incident.name,
@@ -113,9 +122,9 @@ export async function buildSupportBrief(
     latest_external: latest ?? null,
     components,
     eta: incident.eta,
-    next_update_due_at: incident.next_update_due_at,
+    next_update_due_at: due,
     eta_text: incident.eta ? formatTime(incident.eta, tz) : null,
-    next_update_text: incident.next_update_due_at ? formatTime(incident.next_update_due_at, tz) : null,
+    next_update_text: dueText,
     roles: await holdersOf(db, incidentId),
     internal_notes: notes.map((n) => ({ at: n.published_at ?? '', body: n.body, by: n.created_by })),
     generated_at: ctx.clock.now().toISOString(),
@@ -137,7 +146,7 @@ function supportBriefBody(b: SupportBrief): string {
     `Status: ${b.status}${b.severity ? ` (${b.severity})` : ''}, impact ${b.impact}`,
     `Affected: ${b.components.length ? b.components.map((c) => `${c.name} (${c.status.replaceAll('_', ' ')})`).join(', ') : 'no components named'}`,
     `Expected fix: ${b.eta_text ?? 'not known yet'}`,
-    `Next customer update: ${b.next_update_text ?? 'none planned'}`,
+    `Next customer update: ${b.next_update_text ?? 'none planned'}${b.latest_external && b.latest_external.audience !== 'public' ? ` (${b.latest_external.audience})` : ''}`,
     `Incident lead: ${b.roles.incident_lead ?? '-'}; comms lead: ${b.roles.comms_lead ?? '-'}; support lead: ${b.roles.support_lead ?? '-'}`,
     `Link: ${b.url}`,
     '',

@@ -11,6 +11,7 @@ import * as m0006 from './0006_plan_origin.ts';
 import * as m0007 from './0007_token_fingerprints.ts';
 import * as m0008 from './0008_users.ts';
 import * as m0009 from './0009_approval_basis.ts';
+import * as m0010 from './0010_audience_deadlines.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0007_token_fingerprints': m0007,
   '0008_users': m0008,
   '0009_approval_basis': m0009,
+  '0010_audience_deadlines': m0010,
 };
