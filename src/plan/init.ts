@@ -36,6 +36,10 @@ severities:
     remind_before: 5m           # the comms lead is reminded 5 minutes before
     overdue_after: 5m           # then the incident lead is told too
     approval: comms_lead        # none | a role | { any_of: [roles], count: 2 }
+    # Once every comms lead wrote or edited a draft, these approve it instead;
+    # past them an admin may, with a written reason. \`plan check\` warns when
+    # a rota is too short to leave an approver.
+    approval_fallback: [incident_lead, admin]
     audiences: [public, internal]
   SEV2:
     description: A feature is broken or slow for some customers
