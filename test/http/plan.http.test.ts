@@ -107,7 +107,7 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
   assert.equal(incident.roles.comms_lead, 'carol@acme.example');
   const draft = incident.incident_updates[0];
   assert.equal(draft.state, 'pending_approval');
-  assert.match(draft.body, /Next update by 11:30 CET/);
+  assert.match(draft.body, /Next update by \{\{ next_update_at \}\}/, 'written in when it is published');
 
   const preview = await call('viewer', 'GET', `/incidents/${incident.id}/updates/${draft.id}/preview`);
   assert.equal(preview.status, 200);
@@ -117,6 +117,7 @@ test('SEV1: template draft, pending approval, rejected, approved by the comms le
   assert.equal(byChannel.sms.unit, 'segments');
   assert.equal(byChannel.sms.segments, 1);
   assert.equal(byChannel['status-page'].source, 'body');
+  assert.match(byChannel['status-page'].text, /Next update by 11:30 CET/, 'the preview: as if published now');
 
   const firstWords = 'We are investigating errors in API.';
   assert.ok(draft.body.startsWith(firstWords));
