@@ -130,7 +130,7 @@ for (const dialect of dialects) {
         CRIER_LOG_LEVEL: 'silent',
       });
       assert.equal(approved.code, 0, approved.stderr);
-      assert.equal(approved.stdout.trim(), `${uid}: published`);
+      assert.match(approved.stdout, new RegExp(`^${uid}\\s+published\\s`, 'm'));
 
       const incident = (await api(adminToken, 'GET', `/incidents/${id}`)).body;
       assert.deepEqual(incident.roles.comms_lead, 'cleo@tasklane.example', 'nobody was reassigned');
