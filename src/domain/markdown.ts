@@ -17,9 +17,19 @@ const safeHref = /^(https?:\/\/[^/\\]|mailto:)/i;
 const md = new MarkdownIt('zero', { html: false, breaks: true, maxNesting: 20 });
 md.enable(['list', 'newline', 'escape', 'entity', 'backticks', 'emphasis', 'link', 'autolink']);
 md.validateLink = (url) => safeHref.test(url);
+// markdown-it does not ask validateLink about an empty target (`[x]()`), which
+// would link to the page itself: such a link is left out, its text kept.
+const linkable = (href: unknown): boolean => typeof href === 'string' && safeHref.test(href);
 md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
-  tokens[idx]?.attrSet('rel', 'nofollow noopener');
+  const token = tokens[idx];
+  if (!linkable(token?.attrGet('href'))) return '';
+  token?.attrSet('rel', 'nofollow noopener');
   return self.renderToken(tokens, idx, options);
+};
+md.renderer.rules.link_close = (tokens, idx, options, _env, self) => {
+  // Links do not nest, so the nearest opening before this one is its own.
+  const open = tokens.slice(0, idx).findLast((t) => t.type === 'link_open');
+  return linkable(open?.attrGet('href')) ? self.renderToken(tokens, idx, options) : '';
 };
 
 /**

@@ -33,7 +33,10 @@ function crier(env: Record<string, string>, args: string[], stdin?: string): Pro
   });
 }
 
-test('crier user add | list | set-role | remove, and the link and password they give', async () => {
+// Eight CLI processes, each starting Node and opening the database: minutes on a loaded machine.
+test('crier user add | list | set-role | remove, and the link and password they give', {
+  timeout: 300_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'crier-user-'));
   const env = {
     CRIER_DATABASE_URL: `sqlite:${join(dir, 'crier.db')}`,

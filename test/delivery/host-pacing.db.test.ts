@@ -66,8 +66,10 @@ eachDialect(test, 'sends to one host are paced; another host does not wait behin
     const first = busy.at[0] ?? 0;
     const since = busy.at.map((t) => t - first);
     // Ten at once (a second's worth), then one every 100 ms: the thirtieth about two seconds on.
+    // Measured from the first arrival, which a loaded machine can delay by a few hundred ms while
+    // later sends run on time; unpaced, all thirty arrive within tens of milliseconds.
     assert.ok(
-      (since[29] ?? 0) >= 1_700,
+      (since[29] ?? 0) >= 1_400,
       `the thirtieth came ${Math.round(since[29] ?? 0)} ms after the first`,
     );
     // At most a burst and a second's worth in any second (a few more where a loaded machine ran late).

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { renderMarkdown } from '../../src/domain/markdown.ts';
 
 const allowedTags =
-  /^<\/?(p|br|ul|ol|li|strong|em|code|a( href="(https?:\/\/|mailto:)[^"<>]*" rel="nofollow noopener")?)>$/;
+  /^<\/?(p|br|ul|ol( start="\d+")?|li|strong|em|code|a( href="(https?:\/\/|mailto:)[^"<>]*" rel="nofollow noopener")?)>$/;
 
 test('markdown output never contains a tag or attribute the renderer did not write', () => {
   fc.assert(
@@ -83,6 +83,7 @@ test('only absolute http(s) and mailto targets become links; HTML stays text', (
     assert.doesNotMatch(html, /<a /, `${source} → ${html}`);
   }
   assert.equal(renderMarkdown('[x](javascript:alert(1))'), '<p>[x](javascript:alert(1))</p>');
+  assert.equal(renderMarkdown('[x]()'), '<p>x</p>', 'an empty target links nowhere');
   assert.equal(
     renderMarkdown('<b onmouseover="alert(1)">hi</b> <script>alert(2)</script>'),
     '<p>&lt;b onmouseover=&quot;alert(1)&quot;&gt;hi&lt;/b&gt; &lt;script&gt;alert(2)&lt;/script&gt;</p>',
