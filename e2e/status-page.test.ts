@@ -11,7 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
 import { root, type Server, startServer, tempDir } from './helpers/process.ts';
 
 const token = 'e2e-status-page-admin-token';
@@ -65,18 +66,7 @@ before(async () => {
     CRIER_PAGE_NAME: 'Acme Cloud',
     CRIER_PAGE_TIME_ZONE: 'Europe/Paris',
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -12,8 +12,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type SmtpSink, startSmtpSink } from '../test/helpers/smtp.ts';
+import { launchChromium } from './helpers/browser.ts';
 import { root, type Server, startServer, tempDir } from './helpers/process.ts';
 
 const token = 'e2e-subscribe-pages-admin-token';
@@ -107,18 +108,7 @@ before(async () => {
     CRIER_PAGE_COLOR: accent,
     CRIER_WORKER_POLL_MS: '100',
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
