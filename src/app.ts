@@ -13,6 +13,7 @@ import { type Delivery, startDelivery } from './delivery/wiring.ts';
 import type { WorkerOptions } from './delivery/worker.ts';
 import type { Clock } from './domain/clock.ts';
 import { connectionLimits, readDescriptorLimit } from './http/connection-limits.ts';
+import { ConsoleEvents } from './http/console/live.ts';
 import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
@@ -20,6 +21,7 @@ import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
+import { deliveryProgress } from './services/incidents/delivery-progress.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
@@ -133,6 +135,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   const liveLimiter = new LiveLimiter(limits.live);
   const liveEvents = new LiveEvents(statusPage.page, liveLimiter);
+  const consoleEvents = new ConsoleEvents({
+    subscribe: (listener) => changes.subscribe(listener),
+    limiter: liveLimiter,
+    progress: (incidentId) => deliveryProgress(db, incidentId),
+    onError: (err) => log.warn({ err }, 'console live stream could not read delivery progress'),
+  });
   const delivery = await startDelivery(systemCtx, {
     services: deliveryServices(systemCtx),
     env: config.env,
@@ -148,6 +156,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = await buildServer({
     ...base,
     delivery,
+    consoleEvents,
     connections: limits,
     public: {
       statusPage: statusPage.page,
@@ -189,6 +198,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       for (const t of timers) clearInterval(t);
       liveEvents.close();
+      consoleEvents.close();
       await server.close();
       // Drains: sends in flight finish and are recorded; claimed work is handed back.
       await delivery.close();

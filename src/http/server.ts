@@ -20,6 +20,7 @@ import { updateRoutes } from './admin/updates.ts';
 import { userRoutes } from './admin/users.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
 import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-limits.ts';
+import type { ConsoleEvents } from './console/live.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { sendError } from './errors.ts';
 import { healthRoutes } from './health.ts';
@@ -38,6 +39,8 @@ export interface ServerDeps extends BaseCtx {
   public: PublicDeps;
   /** Channels, metrics and the worker (src/delivery/wiring.ts); without it nothing can be subscribed to. */
   delivery?: Delivery;
+  /** What open consoles hear (/console/events); without it the console does not update live. */
+  consoleEvents?: ConsoleEvents;
   /** Sockets held at once, in total and per client address (src/http/connection-limits.ts). */
   connections?: { maxConnections: number; maxConnectionsPerAddress: number };
 }
@@ -151,7 +154,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     { prefix: ADMIN_PREFIX },
   );
 
-  await app.register(consoleRoutes(deps));
+  await app.register(consoleRoutes(deps, deps.consoleEvents));
   await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
   await app.register(

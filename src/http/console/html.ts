@@ -35,6 +35,13 @@ export interface Page {
   user?: { name: string; email: string; role: string } | undefined;
   /** A message for the top of the page: what just happened, or what went wrong. */
   notice?: { kind: 'ok' | 'error'; text: string } | undefined;
+  /** The server's time when the page was made, so countdowns tick against it rather than the device's clock. */
+  now?: Date | undefined;
+  /**
+   * What changes refresh this page while it is open (change kinds, src/store/changes.ts), and the one
+   * subject it shows, if any; absent, the page stays as it loaded.
+   */
+  live?: { kinds: readonly string[]; subject?: string; progress?: string } | undefined;
 }
 
 export function layout(page: Page): string {
@@ -45,8 +52,13 @@ export function layout(page: Page): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+${page.now && html`<meta name="crier-now" content="${page.now.toISOString()}">`}
+${page.live && html`<meta name="crier-live" content="${page.live.kinds.join(' ')}">`}
+${page.live?.subject !== undefined && html`<meta name="crier-subject" content="${page.live.subject}">`}
+${page.live?.progress !== undefined && html`<meta name="crier-progress" content="${page.live.progress}">`}
 <title>${page.title} · Crier console</title>
 <link rel="stylesheet" href="/console/console.css">
+<script type="module" src="/console/console.js"></script>
 </head>
 <body>
 <header class="top">

@@ -10,10 +10,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { listComponents } from '../../services/components/queries.ts';
+import { setIncidentComponents } from '../../services/incidents/components.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
+import { deliveryProgress } from '../../services/incidents/delivery-progress.ts';
+import { editIncident } from '../../services/incidents/edit.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
+import { incidentTimeline } from '../../services/incidents/timeline.ts';
 import { currentPlan } from '../../services/plan/current.ts';
 import { reassignRoles } from '../../services/plan/roles.ts';
+import { replayDeliveries } from '../../services/subscribers/manage.ts';
 import { type UpdateDeliveryCounts, updateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import { approveUpdate } from '../../services/updates/approve.ts';
 import { createDraft } from '../../services/updates/create.ts';
@@ -30,8 +35,9 @@ import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { httpStatusOf } from '../errors.ts';
 import type { Page } from './html.ts';
+import { incidentPage } from './incident-page.ts';
 import { field, personCtx, sendPage } from './page.ts';
-import { incidentPage, nowPage, type PlanChoices } from './views.ts';
+import { nowPage, type PlanChoices } from './views.ts';
 
 /** What the page says after an action: a fixed text per action, so nothing from the address is echoed. */
 const done = {
@@ -44,6 +50,9 @@ const done = {
   published: 'Published.',
   discarded: 'Draft discarded.',
   reassigned: 'Roles reassigned; each new holder is told.',
+  eta: 'ETA saved.',
+  components: 'Component statuses set.',
+  replayed: 'Failed deliveries queued again.',
 } as const;
 type Done = keyof typeof done;
 
@@ -81,7 +90,9 @@ export function incidentRoutes(base: BaseCtx) {
       title: 'Now',
       user,
       notice,
-      main: nowPage(user.role, open.items, await planChoices(base), components),
+      now: base.clock.now(),
+      live: { kinds: ['incident', 'component', 'plan', 'delivery'] },
+      main: nowPage(user.role, open.items, await planChoices(base), components, base.clock.now()),
     });
   }
 
@@ -113,9 +124,17 @@ export function incidentRoutes(base: BaseCtx) {
       title: view.name,
       user,
       notice,
+      now: base.clock.now(),
+      live: {
+        kinds: ['incident', 'component', 'plan', 'delivery'],
+        subject: id,
+        progress: await deliveryProgress(base.db, id),
+      },
       main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences, {
         brief,
         deliveries,
+        timeline: await incidentTimeline(base.db, id),
+        now: base.clock.now(),
       }),
     });
   }
@@ -173,6 +192,7 @@ export function incidentRoutes(base: BaseCtx) {
       act(req, reply, req.params.id, 'drafted', () =>
         createDraft(personCtx(base, req), req.params.id, {
           audience: field(req.body, 'audience') || 'public',
+          ...(field(req.body, 'status') && { status: field(req.body, 'status') as 'investigating' }),
           ...(field(req.body, 'body').trim() && { body: field(req.body, 'body').trim() }),
         }),
       ),
@@ -196,6 +216,30 @@ export function incidentRoutes(base: BaseCtx) {
       );
     });
 
+    app.post<IdParams>('/console/incidents/:id/eta', async (req, reply) => {
+      // A datetime-local field: minutes, no zone; the form says it is UTC.
+      const typed = field(req.body, 'eta').trim();
+      const eta = typed === '' ? null : /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(typed) ? `${typed}:00Z` : typed;
+      return act(req, reply, req.params.id, 'eta', () =>
+        editIncident(personCtx(base, req), req.params.id, { eta }),
+      );
+    });
+
+    app.post<IdParams>('/console/incidents/:id/components', async (req, reply) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const components = Object.fromEntries(
+        Object.entries(body)
+          .filter(([k, v]) => k.startsWith('status:') && typeof v === 'string')
+          .map(([k, v]) => [k.slice('status:'.length), v as 'partial_outage']),
+      );
+      return act(req, reply, req.params.id, 'components', () =>
+        setIncidentComponents(personCtx(base, req), req.params.id, { components }),
+      );
+    });
+
+    update('replay', 'replayed', (req) =>
+      replayDeliveries(personCtx(base, req), { incident_id: req.params.id, update_id: req.params.uid }),
+    );
     update('edit', 'saved', (req) =>
       editDraft(personCtx(base, req), req.params.id, req.params.uid, { body: field(req.body, 'body') }),
     );

@@ -13,12 +13,16 @@ import { httpStatusOf, toCrierError } from '../errors.ts';
 import { assertSameOrigin, clearSessionCookie, sessionSecret } from '../session.ts';
 import { html } from './html.ts';
 import { incidentRoutes } from './incidents.ts';
+import type { ConsoleEvents } from './live.ts';
 import { personCtx, sendPage } from './page.ts';
+import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
 import { ssoRoutes } from './sso.ts';
 import { consoleCss } from './style.ts';
 
-export function consoleRoutes(base: BaseCtx) {
+type EventsQuery = { Querystring: { incident?: string; progress?: string } };
+
+export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
   return async (app: FastifyInstance) => {
     // Forms only, and small: the console posts nothing else (other types: 415).
     app.removeAllContentTypeParsers();
@@ -41,6 +45,28 @@ export function consoleRoutes(base: BaseCtx) {
     app.get('/console/console.css', async (_req, reply) =>
       reply.header('cache-control', 'public, max-age=300').type('text/css; charset=utf-8').send(consoleCss),
     );
+    app.get('/console/console.js', async (_req, reply) =>
+      reply
+        .header('cache-control', 'public, max-age=300')
+        .type('text/javascript; charset=utf-8')
+        .send(consoleJs),
+    );
+    // The live stream answers 401 rather than a redirect: the script tells "session ended" from "unreachable".
+    app.get<EventsQuery>('/console/events', async (req, reply) => {
+      const secret = sessionSecret(req);
+      const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
+      if (user === null) return reply.code(401).type('text/plain; charset=utf-8').send('Sign in again.\n');
+      if (events === undefined)
+        return reply.code(404).type('text/plain; charset=utf-8').send('No live stream.\n');
+      if (req.method === 'HEAD') return reply.type('text/event-stream; charset=utf-8').send();
+      const { incident, progress } = req.query;
+      const follow =
+        typeof incident === 'string' && /^[\w-]{1,64}$/.test(incident)
+          ? { incident, ...(typeof progress === 'string' && progress.length <= 4096 && { progress }) }
+          : undefined;
+      reply.hijack();
+      events.attach(reply.raw, req.ip, follow);
+    });
     await app.register(signInRoutes(base));
     if (base.config.oidc) await app.register(ssoRoutes(base, base.config.oidc));
 

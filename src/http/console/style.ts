@@ -5,10 +5,10 @@
  */
 export const consoleCss = `
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de;
-  --accent: #0b57d0; --accent-fg: #ffffff; --ok: #116329; --err: #a40e26; --panel: #f6f8fa; }
+  --accent: #0b57d0; --accent-fg: #ffffff; --ok: #116329; --err: #a40e26; --panel: #f6f8fa; --warn: #7d4e00; }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --accent: #4493f8;
-    --accent-fg: #0d1117; --ok: #3fb950; --err: #ff7b72; --panel: #161b22; }
+    --accent-fg: #0d1117; --ok: #3fb950; --err: #ff7b72; --panel: #161b22; --warn: #e3b341; }
 }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--fg); }
@@ -26,7 +26,8 @@ h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 form.stack { display: grid; gap: .75rem; max-width: 26rem; }
 label, .field { display: grid; gap: .25rem; font-weight: 600; }
 label.inline { display: flex; gap: .5rem; align-items: center; font-weight: 400; }
-label.inline input { width: auto; }
+label.inline input { width: auto; min-width: 0; flex: 1 1 auto; }
+select, input { max-width: 100%; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; display: grid; gap: .5rem; }
 input, select, textarea { font: inherit; padding: .5rem; border: 1px solid var(--muted); border-radius: 4px;
   background: var(--bg); color: var(--fg); width: 100%; }
@@ -49,7 +50,15 @@ ul.cards { list-style: none; padding: 0; display: grid; gap: .75rem; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: 4px; border: 1px solid var(--muted); font-size: .85rem; }
 pre.preview { white-space: pre-wrap; overflow-wrap: anywhere; background: var(--bg); border: 1px solid var(--line);
   padding: .5rem; border-radius: 4px; font-size: .9rem; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: minmax(0, max-content) minmax(0, 1fr); gap: .25rem 1rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
+.due { font-weight: 600; }
+.due.soon { color: var(--warn); }
+.due.late { color: var(--err); }
+.due.soon::before { content: "⚠ "; }
+.due.late::before { content: "⏰ "; }
+ol.timeline { padding-left: 1.25rem; display: grid; gap: .25rem; overflow-wrap: anywhere; }
+.live { position: fixed; bottom: .5rem; right: .5rem; font-size: .85rem; background: var(--panel);
+  border: 1px solid var(--line); border-radius: 4px; padding: .25rem .5rem; }
 `;

@@ -1,11 +1,10 @@
-/** The console's incident screens as HTML: the Now screen and one incident with its drafts. */
+/** The console's incident screens as HTML: the Now screen, and a draft as the incident page shows it. */
 import { type Action, can, type Role } from '../../domain/permissions.ts';
-import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
-import { briefPanel, deliveryLine, rolesPanel } from './war-room.ts';
+import { countdown, options, post, when, words } from './parts.ts';
 
 export interface PlanChoices {
   scenarios: string[];
@@ -19,19 +18,6 @@ export interface ComponentChoice {
 }
 
 const componentStatuses = ['degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
-
-const words = (text: string) => text.replaceAll('_', ' ');
-
-function when(iso: string | null): Html | string {
-  if (iso === null) return '—';
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
-}
-
-function options(values: readonly string[], selected: string | undefined, blank?: string): Html {
-  return html`${blank !== undefined && html`<option value="">${blank}</option>`}${values.map(
-    (v) => html`<option value="${v}"${selected === v ? html` selected` : ''}>${words(v)}</option>`,
-  )}`;
-}
 
 function declareForm(plan: PlanChoices, components: ComponentChoice[]): Html {
   return html`<details class="card"><summary><strong>Declare an incident</strong></summary>
@@ -51,11 +37,23 @@ ${
 </form></details>`;
 }
 
+/** Each external audience's next update, counting down; the public one alone when the plan names no other. */
+export function deadlines(incident: IncidentView, now: Date): Html {
+  const due =
+    incident.deadlines.length > 0
+      ? incident.deadlines.map((d) => ({ audience: d.audience, at: d.next_update_due_at }))
+      : [{ audience: 'public', at: incident.next_update_due_at }];
+  return html`<dl class="facts">${due.map(
+    (d) => html`<dt>Next ${d.audience} update</dt><dd>${countdown(d.at, now)}</dd>`,
+  )}</dl>`;
+}
+
 export function nowPage(
   role: Role,
   incidents: IncidentView[],
   plan: PlanChoices,
   components: ComponentChoice[],
+  now: Date,
 ): Html {
   const waiting = incidents.flatMap((i) =>
     i.incident_updates.filter((u) => u.state === 'pending_approval').map((u) => ({ incident: i, update: u })),
@@ -69,7 +67,9 @@ ${
     : html`<ul class="cards">${incidents.map(
         (i) => html`<li class="card"><h3><a href="/console/incidents/${i.id}">${i.name}</a></h3>
 <p><span class="badge">${words(i.status)}</span> ${i.severity && html`<span class="badge">${i.severity}</span>`}
-${i.drill && html`<span class="badge">drill</span>`} Next update due: ${when(i.next_update_due_at)}</p></li>`,
+${i.drill && html`<span class="badge">drill</span>`}</p>
+${deadlines(i, now)}
+<p class="muted">Incident lead: ${i.roles.incident_lead ?? '—'} · comms lead: ${i.roles.comms_lead ?? '—'}</p></li>`,
       )}</ul>`
 }
 <h2>Waiting for approval</h2>
@@ -83,10 +83,6 @@ ${
 ${w.update.audience}, ${words(w.update.status)}</li>`,
       )}</ul>`
 }`;
-}
-
-function post(action: string, label: string, fields: Html | string = '', kind = ''): Html {
-  return html`<form method="post" action="${action}">${fields}<button type="submit"${kind && html` class="${kind}"`}>${label}</button></form>`;
 }
 
 function previewOf(preview: UpdatePreview): Html {
@@ -103,7 +99,7 @@ ${c.subject !== null && html`<p><strong>Subject:</strong> ${c.subject}</p>`}
   )}`;
 }
 
-function draftCard(me: Me, incidentId: string, d: DraftView, preview: UpdatePreview): Html {
+export function draftCard(me: Me, incidentId: string, d: DraftView, preview: UpdatePreview): Html {
   const { role } = me;
   const base = `/console/incidents/${incidentId}/updates/${d.id}`;
   const may = (action: Action) => can(role, action);
@@ -161,49 +157,4 @@ ${d.state === 'approved' && may('update.publish') && post(`${base}/publish`, 'Pu
 export interface Me {
   role: Role;
   actor: string;
-}
-
-export function incidentPage(
-  me: Me,
-  incident: IncidentView,
-  drafts: { draft: DraftView; preview: UpdatePreview }[],
-  audiences: string[],
-  war: { brief: string; deliveries: Record<string, UpdateDeliveryCounts> },
-): Html {
-  const published = incident.incident_updates.filter((u) => u.state === 'published');
-  return html`<p><a href="/console">← Now</a></p>
-<h1>${incident.name}</h1>
-<dl class="facts">
-<dt>Status</dt><dd>${words(incident.status)}</dd>
-<dt>Severity</dt><dd>${incident.severity ?? '—'}</dd>
-<dt>Impact</dt><dd>${incident.impact}</dd>
-<dt>Next update due</dt><dd>${when(incident.next_update_due_at)}</dd>
-</dl>
-<h2>Roles</h2>
-${rolesPanel(me.role, incident)}
-${briefPanel(war.brief)}
-<h2>Drafts</h2>
-${
-  can(me.role, 'incident.update') &&
-  html`<form class="actions" method="post" action="/console/incidents/${incident.id}/drafts">
-<div class="field"><label for="draft-audience">Audience</label><select id="draft-audience" name="audience">${options(audiences.length > 0 ? audiences : ['public'], 'public')}</select></div>
-<label>Message <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000"></textarea></label>
-<button type="submit" class="secondary">New draft</button></form>`
-}
-${
-  drafts.length === 0
-    ? html`<p class="muted">No draft.</p>`
-    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview))}</ul>`
-}
-<h2>Timeline</h2>
-${
-  published.length === 0
-    ? html`<p class="muted">Nothing published yet.</p>`
-    : html`<ul class="cards">${published.map(
-        (
-          u,
-        ) => html`<li class="card"><p class="muted">${when(u.published_at ?? u.display_at)} · ${u.audience} · ${words(u.status)}</p>
-<p class="body">${u.body}</p>${deliveryLine(war.deliveries[u.id])}</li>`,
-      )}</ul>`
-}`;
 }

@@ -1,0 +1,120 @@
+/**
+ * One incident's page, the war room: its facts with the countdown to each
+ * audience's next update and the ETA, the affected components, roles, the
+ * support brief, drafts with their previews, what was published with its
+ * delivery progress, and the timeline of everything done to it.
+ */
+import { incidentStatuses } from '../../domain/incidents.ts';
+import { can } from '../../domain/permissions.ts';
+import type { TimelineEntry } from '../../services/incidents/timeline.ts';
+import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
+import type { UpdatePreview } from '../../services/updates/preview.ts';
+import type { DraftView } from '../../services/updates/views.ts';
+import type { IncidentUpdateView, IncidentView } from '../../services/views.ts';
+import { type Html, html } from './html.ts';
+import { options, post, when, words } from './parts.ts';
+import { deadlines, draftCard, type Me } from './views.ts';
+import { briefPanel, componentsPanel, copyButton, deliveryLine, etaForm, rolesPanel } from './war-room.ts';
+
+/** What each timeline entry says happened, after who did it. */
+const done: Record<string, string> = {
+  'incident.declare': 'declared the incident',
+  'incident.edit': 'edited the incident',
+  'incident.assign_roles': 'reassigned roles',
+  'incident.set_components': 'set component statuses',
+  'incident.update': 'published an update',
+  'incident.resolve': 'published the resolution',
+  'incident_update.draft': 'drafted an update',
+  'incident_update.edit_draft': 'edited a draft',
+  'incident_update.submit': 'submitted a draft for approval',
+  'incident_update.approve': 'approved a draft',
+  'incident_update.reject': 'rejected a draft',
+  'incident_update.discard': 'discarded a draft',
+  'incident_update.edit': 'corrected a published update',
+  'incident_update.publish_unapproved': 'published a draft nobody approved in time',
+  'delivery.replay': 'replayed failed deliveries',
+  'component.status': 'component moved',
+};
+
+export interface WarRoom {
+  brief: string;
+  deliveries: Record<string, UpdateDeliveryCounts>;
+  timeline: TimelineEntry[];
+  now: Date;
+}
+
+function timelineList(entries: TimelineEntry[]): Html {
+  if (entries.length === 0) return html`<p class="muted">Nothing yet.</p>`;
+  return html`<ol class="timeline">${entries.map(
+    (e) =>
+      html`<li>${when(e.at)} ${e.actor && html`<strong>${e.actor}</strong> `}${done[e.action] ?? e.action}${
+        e.update_id && html` <a href="#u-${e.update_id}">(update)</a>`
+      }${e.note && html`: <q>${e.note}</q>`}</li>`,
+  )}</ol>`;
+}
+
+function publishedCard(
+  me: Me,
+  incidentId: string,
+  u: IncidentUpdateView,
+  counts: UpdateDeliveryCounts | undefined,
+) {
+  const dead = counts?.by_state.dead ?? 0;
+  return html`<li class="card" id="u-${u.id}"><p class="muted">${when(u.published_at ?? u.display_at)} · ${u.audience} · ${words(u.status)}</p>
+<p class="body" id="body-${u.id}">${u.body}</p>${deliveryLine(counts)}
+<div class="actions">${copyButton(`body-${u.id}`)}${
+    dead > 0 &&
+    can(me.role, 'delivery.replay') &&
+    post(`/console/incidents/${incidentId}/updates/${u.id}/replay`, `Replay ${dead} failed`, '', 'secondary')
+  }</div></li>`;
+}
+
+function newDraftForm(incident: IncidentView, audiences: string[]): Html {
+  const next =
+    incident.status === 'postmortem' ? ['postmortem'] : incidentStatuses.filter((s) => s !== 'postmortem');
+  return html`<form class="stack" method="post" action="/console/incidents/${incident.id}/drafts">
+<div class="field"><label for="draft-audience">Audience</label><select id="draft-audience" name="audience">${options(audiences.length > 0 ? audiences : ['public'], 'public')}</select></div>
+<div class="field"><label for="draft-status">Status it announces</label><select id="draft-status" name="status">${options(next, incident.status)}</select></div>
+<label>Message <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000"></textarea></label>
+<button type="submit" class="secondary">New draft</button></form>`;
+}
+
+export function incidentPage(
+  me: Me,
+  incident: IncidentView,
+  drafts: { draft: DraftView; preview: UpdatePreview }[],
+  audiences: string[],
+  war: WarRoom,
+): Html {
+  const published = incident.incident_updates.filter((u) => u.state === 'published');
+  return html`<p><a href="/console">← Now</a></p>
+<h1>${incident.name}</h1>
+<dl class="facts">
+<dt>Status</dt><dd>${words(incident.status)}</dd>
+<dt>Severity</dt><dd>${incident.severity ?? '—'}</dd>
+<dt>Impact</dt><dd>${incident.impact}</dd>
+<dt>ETA</dt><dd>${when(incident.eta)}</dd>
+</dl>
+${deadlines(incident, war.now)}
+${etaForm(me.role, incident)}
+<h2>Components</h2>
+${componentsPanel(me.role, incident)}
+<h2>Roles</h2>
+${rolesPanel(me.role, incident)}
+${briefPanel(war.brief)}
+<h2>Drafts</h2>
+${can(me.role, 'incident.update') && newDraftForm(incident, audiences)}
+${
+  drafts.length === 0
+    ? html`<p class="muted">No draft.</p>`
+    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview))}</ul>`
+}
+<h2>Published</h2>
+${
+  published.length === 0
+    ? html`<p class="muted">Nothing published yet.</p>`
+    : html`<ul class="cards">${published.map((u) => publishedCard(me, incident.id, u, war.deliveries[u.id]))}</ul>`
+}
+<h2>Timeline</h2>
+${timelineList(war.timeline)}`;
+}

@@ -1,0 +1,37 @@
+import type { Db } from '../../store/db.ts';
+
+/** The published updates whose deliveries an open war room follows: the latest few, where sending happens. */
+const FOLLOWED = 5;
+
+/**
+ * Where an incident's latest notifications stand, as a string that changes
+ * whenever one of their deliveries moves (pending → sent, failed, dead).
+ * The console's live stream compares it once a second for the incidents
+ * open in a war room; the worker may be another process, so the database
+ * is what it asks.
+ */
+export async function deliveryProgress(db: Db, incidentId: string): Promise<string> {
+  const updates = await db
+    .selectFrom('incident_updates')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .where('state', '=', 'published')
+    .orderBy('published_at', 'desc')
+    .limit(FOLLOWED)
+    .execute();
+  if (updates.length === 0) return '';
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['subject_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(
+      'subject_id',
+      'in',
+      updates.map((u) => u.id),
+    )
+    .groupBy(['subject_id', 'state'])
+    .execute();
+  return rows
+    .map((r) => `${r.subject_id}:${r.state}:${Number(r.n)}`)
+    .sort()
+    .join(',');
+}
