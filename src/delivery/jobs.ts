@@ -8,6 +8,7 @@ import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
 import type { LeasedDelivery } from '../store/deliveries.ts';
 import { expandBatch, insertBroadcasts } from '../store/fanout.ts';
 import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
+import type { OutboxJobRow } from '../store/schema.ts';
 import type { ChannelSet } from './channel-set.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { DeliveryServices, WorkerCtx } from './ports.ts';
@@ -28,12 +29,10 @@ export interface JobContext {
   handOff(rows: readonly LeasedDelivery[]): void;
 }
 
-interface ClaimedJob<K extends JobKind> {
-  id: string;
+/** A claimed job, its payload read with its kind's schema. */
+interface ClaimedJob<K extends JobKind>
+  extends Pick<OutboxJobRow, 'id' | 'cursor' | 'attempts' | 'created_at'> {
   payload: JobPayloads[K];
-  cursor: string | null;
-  attempts: number;
-  created_at: string;
 }
 
 type JobOutcome = { done: true } | { again: true; at?: Date };

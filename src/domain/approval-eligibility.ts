@@ -10,7 +10,8 @@ import type { ApprovalPolicy, ApproverGroup } from './approval.ts';
 import type { Role } from './permissions.ts';
 import { type IncidentRole, incidentRoleLabels } from './roles.ts';
 
-type ApprovalBasis = 'approver' | 'fallback' | 'last_resort';
+export const approvalBases = ['approver', 'fallback', 'last_resort'] as const;
+export type ApprovalBasis = (typeof approvalBases)[number];
 
 export interface Eligibility {
   basis: ApprovalBasis;

@@ -48,9 +48,12 @@ export function approverRole(
   return null;
 }
 
+export const decisions = ['approve', 'reject'] as const;
+export type Decision = (typeof decisions)[number];
+
 export interface DecisionRecord {
   actor: string;
-  decision: 'approve' | 'reject';
+  decision: Decision;
 }
 
 export type ApprovalOutcome = 'pending' | 'approved' | 'rejected';

@@ -3,6 +3,7 @@ import { auditValuesOf } from '../store/json.ts';
 import type { Ctx } from './context.ts';
 import { authorize } from './guard.ts';
 import { offsetOf, type Page, Pagination } from './pagination.ts';
+import { viewOf } from './view-of.ts';
 
 export const AuditQuery = Pagination.extend({
   subject_type: z.string().max(64).optional(),
@@ -28,6 +29,17 @@ export const AuditEntryView = z
   .meta({ id: 'AuditEntry' });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 
+const auditColumns = [
+  'id',
+  'at',
+  'actor',
+  'action',
+  'subject_type',
+  'subject_id',
+  'request_id',
+  'source',
+] as const;
+
 /** The audit log, newest first. */
 export async function listAudit(ctx: Ctx, q: AuditQuery): Promise<Page<AuditEntryView>> {
   authorize(ctx, 'audit.read');
@@ -40,10 +52,7 @@ export async function listAudit(ctx: Ctx, q: AuditQuery): Promise<Page<AuditEntr
   const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await query.selectAll().orderBy('id', 'desc').limit(q.per_page).offset(offsetOf(q)).execute();
   return {
-    items: rows.map((r) => ({
-      ...r,
-      ...auditValuesOf(r),
-    })),
+    items: rows.map((r) => viewOf(AuditEntryView, auditColumns, r, auditValuesOf(r))),
     total: Number(total?.n ?? 0),
     page: q.page,
     per_page: q.per_page,

@@ -16,6 +16,8 @@ import type {
   MaintenanceRow,
   MaintenanceUpdateRow,
 } from '../store/schema.ts';
+import type { AudienceDeadline } from './cadence/deadlines.ts';
+import { viewOf } from './view-of.ts';
 
 /*
  * Each view is a Zod schema and its type: the admin API declares these as its
@@ -41,21 +43,24 @@ export const ComponentView = z
   .meta({ id: 'Component' });
 export type ComponentView = z.infer<typeof ComponentView>;
 
+const componentColumns = [
+  'id',
+  'name',
+  'description',
+  'status',
+  'group_id',
+  'position',
+  'start_date',
+  'created_at',
+  'updated_at',
+] as const;
+
 export function componentView(row: ComponentRow): ComponentView {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    status: row.status,
-    group_id: row.group_id,
-    position: row.position,
+  return viewOf(ComponentView, componentColumns, row, {
     showcase: row.showcase === 1,
     only_show_if_degraded: row.only_show_if_degraded === 1,
-    start_date: row.start_date,
     group: false,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+  });
 }
 
 export const ComponentGroupView = z
@@ -71,16 +76,10 @@ export const ComponentGroupView = z
   .meta({ id: 'ComponentGroup' });
 export type ComponentGroupView = z.infer<typeof ComponentGroupView>;
 
+const groupColumns = ['id', 'name', 'description', 'position', 'created_at', 'updated_at'] as const;
+
 export function groupView(row: ComponentGroupRow, componentIds: string[]): ComponentGroupView {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    position: row.position,
-    components: componentIds,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
+  return viewOf(ComponentGroupView, groupColumns, row, { components: componentIds });
 }
 
 export const IncidentUpdateView = z
@@ -108,23 +107,26 @@ export const IncidentUpdateView = z
   .meta({ id: 'IncidentUpdate' });
 export type IncidentUpdateView = z.infer<typeof IncidentUpdateView>;
 
+const updateColumns = [
+  'id',
+  'incident_id',
+  'status',
+  'body',
+  'state',
+  'audience',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'published_at',
+  'display_at',
+  'next_update_at',
+] as const;
+
 export function updateView(row: IncidentUpdateRow): IncidentUpdateView {
-  return {
-    id: row.id,
-    incident_id: row.incident_id,
-    status: row.status,
-    body: row.body,
-    state: row.state,
-    audience: row.audience,
+  return viewOf(IncidentUpdateView, updateColumns, row, {
     deliver_notifications: row.deliver_notifications === 1,
     affected_components: affectedComponentsOf(row),
-    created_by: row.created_by,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-    published_at: row.published_at,
-    display_at: row.display_at,
-    next_update_at: row.next_update_at,
-  };
+  });
 }
 
 const Adherence = z.object({
@@ -139,13 +141,6 @@ function adherenceOf(due: number, onTime: number): z.infer<typeof Adherence> {
     updates_on_time: onTime,
     ratio: due === 0 ? null : Math.round((onTime / due) * 1000) / 1000,
   };
-}
-
-export interface DeadlineRow {
-  audience: string;
-  due_at: string | null;
-  updates_due: number;
-  updates_on_time: number;
 }
 
 export const IncidentView = z
@@ -205,34 +200,40 @@ export const IncidentView = z
   .meta({ id: 'Incident' });
 export type IncidentView = z.infer<typeof IncidentView>;
 
+const incidentColumns = [
+  'id',
+  'name',
+  'status',
+  'impact',
+  'impact_override',
+  'severity',
+  'scenario',
+  'started_at',
+  'detected_at',
+  'declared_at',
+  'first_internal_at',
+  'first_external_at',
+  'identified_at',
+  'monitoring_at',
+  'resolved_at',
+  'eta',
+  'next_update_due_at',
+  'next_internal_update_due_at',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
+
 export function incidentView(
   row: IncidentRow,
   components: ComponentView[],
   updates: IncidentUpdateView[],
   roles: IncidentView['roles'] = { incident_lead: null, comms_lead: null, support_lead: null },
   lastResort: IncidentView['last_resort_approvals'] = [],
-  deadlines: readonly DeadlineRow[] = [],
+  deadlines: readonly AudienceDeadline[] = [],
 ): IncidentView {
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    impact: row.impact,
-    impact_override: row.impact_override,
-    severity: row.severity,
-    scenario: row.scenario,
+  return viewOf(IncidentView, incidentColumns, row, {
     drill: row.drill === 1,
-    started_at: row.started_at,
-    detected_at: row.detected_at,
-    declared_at: row.declared_at,
-    first_internal_at: row.first_internal_at,
-    first_external_at: row.first_external_at,
-    identified_at: row.identified_at,
-    monitoring_at: row.monitoring_at,
-    resolved_at: row.resolved_at,
-    eta: row.eta,
-    next_update_due_at: row.next_update_due_at,
-    next_internal_update_due_at: row.next_internal_update_due_at,
     cadence: adherenceOf(row.cadence_due, row.cadence_on_time),
     deadlines: deadlines.map((d) => ({
       audience: d.audience,
@@ -240,14 +241,11 @@ export function incidentView(
       cadence: adherenceOf(d.updates_due, d.updates_on_time),
     })),
     roles,
-    created_by: row.created_by,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
     component_ids: components.map((c) => c.id),
     components,
     incident_updates: updates,
     last_resort_approvals: lastResort,
-  };
+  });
 }
 
 export const MaintenanceUpdateView = z
@@ -262,8 +260,10 @@ export const MaintenanceUpdateView = z
   .meta({ id: 'MaintenanceUpdate' });
 export type MaintenanceUpdateView = z.infer<typeof MaintenanceUpdateView>;
 
+const maintenanceUpdateColumns = MaintenanceUpdateView.keyof().options;
+
 export function maintenanceUpdateView(row: MaintenanceUpdateRow): MaintenanceUpdateView {
-  return { ...row };
+  return viewOf(MaintenanceUpdateView, maintenanceUpdateColumns, row, {});
 }
 
 export const MaintenanceView = z
@@ -290,29 +290,32 @@ export const MaintenanceView = z
   .meta({ id: 'Maintenance' });
 export type MaintenanceView = z.infer<typeof MaintenanceView>;
 
+const maintenanceColumns = [
+  'id',
+  'name',
+  'status',
+  'impact',
+  'body',
+  'scheduled_for',
+  'scheduled_until',
+  'started_at',
+  'completed_at',
+  'sequence',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
+
 export function maintenanceView(
   row: MaintenanceRow,
   components: ComponentView[],
   updates: MaintenanceUpdateView[],
 ): MaintenanceView {
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    impact: row.impact,
-    body: row.body,
-    scheduled_for: row.scheduled_for,
-    scheduled_until: row.scheduled_until,
+  return viewOf(MaintenanceView, maintenanceColumns, row, {
     scheduled_auto_in_progress: row.auto_start === 1,
     scheduled_auto_completed: row.auto_complete === 1,
-    started_at: row.started_at,
-    completed_at: row.completed_at,
-    sequence: row.sequence,
-    created_by: row.created_by,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
     component_ids: components.map((c) => c.id),
     components,
     updates,
-  };
+  });
 }

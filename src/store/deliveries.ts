@@ -8,7 +8,7 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Target } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
-import type { OutboxJobRow } from './schema.ts';
+import type { DeliveryRow, OutboxJobRow, SubscriberRow } from './schema.ts';
 
 /**
  * Deliveries still to send. Written with literals, the way the partial index
@@ -51,19 +51,14 @@ export async function claimJobs(
     .execute();
 }
 
-export interface ClaimedDelivery {
-  id: string;
-  subject_type: string;
-  subject_id: string;
-  subscriber_id: string;
-  attempts: number;
-  contact: string;
-  secret: string | null;
-  locale: string | null;
+/** A claimed delivery with what sending it needs of its subscriber. */
+export interface ClaimedDelivery
+  extends Pick<DeliveryRow, 'id' | 'subject_type' | 'subject_id' | 'subscriber_id' | 'attempts'>,
+    Pick<SubscriberRow, 'contact' | 'secret' | 'locale' | 'confirm_token'> {
   /** The subscriber's manage-and-unsubscribe token; null for a broadcast's account, which has none. */
-  token: string | null;
-  confirm_token: string | null;
-  subscriber_state: string;
+  token: SubscriberRow['token'] | null;
+  /** `deleted` when the subscriber's row is gone. */
+  subscriber_state: SubscriberRow['state'] | 'deleted';
   /** When this worker's claim runs out (ms since the epoch); past it, another worker may take the row. */
   lease_until_ms: number;
 }

@@ -20,6 +20,7 @@ import { type Db, dialect } from './db.ts';
 import { type LeasedDelivery, leasedBatch } from './deliveries.ts';
 import { newId } from './ids.ts';
 import type { FanoutPayload } from './outbox.ts';
+import type { SubscriberRow } from './schema.ts';
 
 export interface FanoutBatch {
   inserted: number;
@@ -164,23 +165,16 @@ export async function expandBatch(
 
 function leasedRows(
   payload: FanoutPayload,
-  contacts: readonly {
-    id: string;
-    kind: string;
-    contact: string;
-    secret: string | null;
-    locale: string | null;
-    token: string;
-    confirm_token: string | null;
-    state: string;
-  }[],
+  contacts: readonly Pick<
+    SubscriberRow,
+    'id' | 'kind' | 'contact' | 'secret' | 'locale' | 'token' | 'confirm_token' | 'state'
+  >[],
   prefix: string,
   kinds: ReadonlySet<string>,
   leaseUntilMs: number,
 ): LeasedDelivery[] {
   const rows: LeasedDelivery[] = [];
-  for (let i = 0; i < contacts.length; i++) {
-    const s = contacts[i] as (typeof contacts)[number];
+  for (const [i, s] of contacts.entries()) {
     if (!kinds.has(s.kind)) continue;
     rows.push({
       // The id the insert gave this row: the prefix, then its place in the batch from 1.

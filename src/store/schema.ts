@@ -5,6 +5,8 @@
  */
 import type { Generated, Selectable } from 'kysely';
 import type { SubscriberKind } from '../channels/types.ts';
+import type { Decision } from '../domain/approval.ts';
+import type { ApprovalBasis } from '../domain/approval-eligibility.ts';
 import type { ComponentStatus, Impact } from '../domain/components.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
@@ -265,7 +267,7 @@ interface DeliveryTable {
   sent_at: string | null;
 }
 
-export interface PlanVersionTable {
+interface PlanVersionTable {
   version: Generated<number>;
   applied_at: string;
   applied_by: string;
@@ -301,11 +303,11 @@ interface UpdateDecisionTable {
   round: number;
   actor: string;
   as_role: string | null;
-  decision: string;
+  decision: Decision;
   comment: string | null;
   at: string;
   /** approver, fallback or last_resort (src/domain/approval-eligibility.ts). */
-  basis: Generated<string>;
+  basis: Generated<ApprovalBasis>;
   why: string | null;
   reason: string | null;
 }
@@ -348,9 +350,12 @@ export type ComponentRow = Selectable<ComponentTable>;
 export type ComponentGroupRow = Selectable<ComponentGroupTable>;
 export type IncidentRow = Selectable<IncidentTable>;
 export type IncidentUpdateRow = Selectable<IncidentUpdateTable>;
+export type IncidentDeadlineRow = Selectable<IncidentDeadlineTable>;
 export type MaintenanceRow = Selectable<MaintenanceTable>;
 export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type UserRow = Selectable<UserTable>;
 export type SubscriberRow = Selectable<SubscriberTable>;
 export type OutboxJobRow = Selectable<OutboxJobTable>;
+export type DeliveryRow = Selectable<DeliveryTable>;
+export type PlanVersionRow = Selectable<PlanVersionTable>;

@@ -7,14 +7,13 @@
  */
 import type { Plan } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
+import type { IncidentDeadlineRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 
-export interface AudienceDeadline {
-  audience: string;
-  due_at: string | null;
-  updates_due: number;
-  updates_on_time: number;
-}
+export type AudienceDeadline = Pick<
+  IncidentDeadlineRow,
+  'audience' | 'due_at' | 'updates_due' | 'updates_on_time'
+>;
 
 /** The external audiences incidents of this severity speak to: those the plan gives it, or public. */
 export function externalAudiences(plan: Plan, severity: string | null): string[] {

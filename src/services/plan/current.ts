@@ -7,7 +7,6 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { diffPlans } from '../../plan/diff.ts';
@@ -16,11 +15,12 @@ import { Plan } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
 import { PlanChange, planDiffOf, planJsonOf } from '../../store/json.ts';
 import { lockNamed } from '../../store/locks.ts';
-import type { PlanVersionTable, PlanVia } from '../../store/schema.ts';
+import type { PlanVersionRow, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
+import { viewOf } from '../view-of.ts';
 
 const cache = new Map<string, Plan>();
 
@@ -132,8 +132,6 @@ export async function lockPlanVersions(tx: Ctx): Promise<void> {
   await lockNamed(tx.db, 'crier.plan_versions');
 }
 
-export type PlanVersionRow = Selectable<PlanVersionTable>;
-
 export async function latestVersionRow(db: Db): Promise<PlanVersionRow | undefined> {
   return db.selectFrom('plan_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
 }
@@ -206,14 +204,10 @@ export function versionView(
     'version' | 'applied_at' | 'applied_by' | 'applied_via' | 'file_path' | 'file_hash' | 'diff'
   >,
 ): PlanVersionView {
-  return {
-    version: row.version,
-    applied_at: row.applied_at,
-    applied_by: row.applied_by,
-    applied_via: row.applied_via,
+  return viewOf(PlanVersionView, ['version', 'applied_at', 'applied_by', 'applied_via'], row, {
     file: row.file_hash === null ? null : { path: row.file_path, sha256: row.file_hash },
     changes: planDiffOf(row),
-  };
+  });
 }
 
 export async function listPlanVersions(db: Db): Promise<PlanVersionView[]> {

@@ -19,6 +19,7 @@ import { findNotYetSupported } from '../../domain/not-yet-supported.ts';
 import type { PlanProblem } from '../../plan/check.ts';
 import { PlanError, readPlanFile } from '../../plan/load.ts';
 import { planJsonOf } from '../../store/json.ts';
+import type { PlanVersionRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { actingAs, type Ctx, systemActor } from '../context.ts';
 import { withTransaction } from '../transaction.ts';
@@ -26,7 +27,6 @@ import {
   checkedPlan,
   latestVersionRow,
   lockPlanVersions,
-  type PlanVersionRow,
   type PlanVersionView,
   sha256,
   storeVersion,

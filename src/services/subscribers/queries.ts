@@ -120,6 +120,9 @@ export const DeliveryView = z
   .meta({ id: 'Delivery' });
 export type DeliveryView = z.infer<typeof DeliveryView>;
 
+/** Every field of a delivery's view is one of its columns, as stored. */
+const deliveryColumns = DeliveryView.keyof().options;
+
 export const DeliveryQuery = Pagination.extend({
   state: z.enum(deliveryStates).optional(),
   /** A kind of subscriber (`email`…), or a broadcast channel's name (`telegram`). */
@@ -140,23 +143,7 @@ export async function listDeliveries(ctx: Ctx, q: DeliveryQuery): Promise<Page<D
   if (q.subscriber_id) query = query.where('subscriber_id', '=', q.subscriber_id);
   const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await query
-    .select([
-      'id',
-      'subject_type',
-      'subject_id',
-      'incident_id',
-      'subscriber_id',
-      'channel',
-      'via',
-      'state',
-      'attempts',
-      'next_attempt_at',
-      'provider_id',
-      'last_error',
-      'created_at',
-      'updated_at',
-      'sent_at',
-    ])
+    .select(deliveryColumns)
     .orderBy('updated_at', 'desc')
     .orderBy('id')
     .limit(q.per_page)

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { subscriberKinds } from '../../channels/types.ts';
 import { componentIdsOf } from '../../store/json.ts';
 import { type SubscriberRow, subscriberStates } from '../../store/schema.ts';
+import { viewOf } from '../view-of.ts';
 
 export const SubscriberView = z
   .object({
@@ -31,23 +32,26 @@ export const SubscriberView = z
   .meta({ id: 'Subscriber' });
 export type SubscriberView = z.infer<typeof SubscriberView>;
 
+const subscriberColumns = [
+  'id',
+  'audience',
+  'kind',
+  'state',
+  'locale',
+  'source',
+  'disabled_reason',
+  'created_at',
+  'confirmed_at',
+] as const;
+
 export function subscriberView(row: SubscriberRow, withSecret = false): SubscriberView {
-  return {
-    id: row.id,
-    audience: row.audience,
-    kind: row.kind,
+  return viewOf(SubscriberView, subscriberColumns, row, {
     email: row.kind === 'email' ? row.contact : null,
     phone_number: row.kind === 'sms' ? row.contact : null,
     endpoint: row.kind !== 'email' && row.kind !== 'sms' ? row.contact : null,
-    state: row.state,
     mode: row.kind === 'sms' ? 'sms' : row.kind,
     all_components: row.all_components === 1,
     component_ids: componentIdsOf(row),
-    locale: row.locale,
-    source: row.source,
-    disabled_reason: row.disabled_reason,
-    created_at: row.created_at,
-    confirmed_at: row.confirmed_at,
-    ...(withSecret && row.secret !== null && { secret: row.secret }),
-  };
+    secret: withSecret && row.secret !== null ? row.secret : undefined,
+  });
 }

@@ -10,6 +10,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
+import { viewOf } from '../view-of.ts';
 
 export const CreateTokenInput = z.object({
   name: z.string().trim().min(1).max(100),
@@ -41,17 +42,18 @@ export const CreatedTokenView = TokenView.extend({
 }).meta({ id: 'CreatedToken' });
 export type CreatedTokenView = z.infer<typeof CreatedTokenView>;
 
+const tokenColumns = [
+  'id',
+  'name',
+  'role',
+  'created_by',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+] as const;
+
 function tokenView(row: ApiTokenRow): TokenView {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    prefix: tokenFingerprint(row.hash),
-    created_by: row.created_by,
-    created_at: row.created_at,
-    last_used_at: row.last_used_at,
-    revoked_at: row.revoked_at,
-  };
+  return viewOf(TokenView, tokenColumns, row, { prefix: tokenFingerprint(row.hash) });
 }
 
 function hashSecret(secret: string): string {

@@ -121,6 +121,14 @@ export const UpdateWithEditsView = IncidentUpdateView.extend({ edits: z.array(Up
   id: 'IncidentUpdateWithEdits',
 });
 
+/** Every field of an edit's view is one of its columns, as stored. */
+const editColumns = UpdateEditView.keyof().options;
+
 export async function listUpdateEdits(db: Db, updateId: string): Promise<UpdateEditView[]> {
-  return db.selectFrom('update_edits').selectAll().where('update_id', '=', updateId).orderBy('id').execute();
+  return db
+    .selectFrom('update_edits')
+    .select(editColumns)
+    .where('update_id', '=', updateId)
+    .orderBy('id')
+    .execute();
 }

@@ -1,6 +1,8 @@
 /** An update as the draft and approval API shows it: the public fields plus lint, approval and variants. */
 
 import { z } from 'zod';
+import { decisions } from '../../domain/approval.ts';
+import { approvalBases } from '../../domain/approval-eligibility.ts';
 import type { Db } from '../../store/db.ts';
 import {
   LintOverrideRecord,
@@ -10,6 +12,7 @@ import {
   StoredLintProblem,
 } from '../../store/json.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
+import { viewOf } from '../view-of.ts';
 import { IncidentUpdateView, updateView } from '../views.ts';
 import { Variants, variantsOf } from './rows.ts';
 
@@ -18,11 +21,11 @@ export const DecisionView = z
     round: z.number(),
     actor: z.string(),
     as_role: z.string().nullable().describe('The group they decided as: an incident role, or admin.'),
-    decision: z.enum(['approve', 'reject']),
+    decision: z.enum(decisions),
     comment: z.string().nullable(),
     at: z.string(),
     basis: z
-      .enum(['approver', 'fallback', 'last_resort'])
+      .enum(approvalBases)
       .describe(
         "Named by the plan; the plan's fallback, once every approver wrote or changed the draft; or an admin as the last resort.",
       ),
@@ -48,20 +51,19 @@ export const DraftView = IncidentUpdateView.extend({
 }).meta({ id: 'Draft' });
 export type DraftView = z.infer<typeof DraftView>;
 
-export function draftView(row: IncidentUpdateRow, decisions: DecisionView[] = []): DraftView {
-  const { eta } = pendingOf(row);
-  return {
+export function draftView(row: IncidentUpdateRow, decided: DecisionView[] = []): DraftView {
+  return viewOf(DraftView, ['round', 'submitted_at'], row, {
     ...updateView(row),
-    round: row.round,
-    submitted_at: row.submitted_at,
     lint: lintOf(row),
     lint_override: lintOverrideOf(row),
     published_unapproved: row.published_unapproved === 1,
     variants: variantsOf(row),
-    ...(eta !== undefined && { eta }),
-    decisions,
-  };
+    eta: pendingOf(row).eta,
+    decisions: decided,
+  });
 }
+
+const decisionColumns = DecisionView.keyof().options;
 
 export async function decisionsOf(db: Db, updateId: string): Promise<DecisionView[]> {
   const rows = await db
@@ -70,17 +72,7 @@ export async function decisionsOf(db: Db, updateId: string): Promise<DecisionVie
     .where('update_id', '=', updateId)
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    round: r.round,
-    actor: r.actor,
-    as_role: r.as_role,
-    decision: r.decision as 'approve' | 'reject',
-    comment: r.comment,
-    at: r.at,
-    basis: r.basis as DecisionView['basis'],
-    why: r.why,
-    reason: r.reason,
-  }));
+  return rows.map((r) => viewOf(DecisionView, decisionColumns, r, {}));
 }
 
 export async function loadDraftView(db: Db, row: IncidentUpdateRow): Promise<DraftView> {

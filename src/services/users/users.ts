@@ -15,6 +15,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
+import { viewOf } from '../view-of.ts';
 import { hashPassword, maxPasswordLength, minPasswordLength } from './password.ts';
 
 const invitationLifetimeMs = 24 * 60 * 60 * 1000;
@@ -62,17 +63,18 @@ export const AddedUserView = UserView.extend({
 }).meta({ id: 'AddedUser' });
 export type AddedUserView = z.infer<typeof AddedUserView>;
 
+const userColumns = [
+  'id',
+  'email',
+  'name',
+  'role',
+  'invitation_expires_at',
+  'created_by',
+  'created_at',
+] as const;
+
 function userView(row: UserRow): UserView {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    state: row.password_hash === null ? 'invited' : 'active',
-    invitation_expires_at: row.invitation_expires_at,
-    created_by: row.created_by,
-    created_at: row.created_at,
-  };
+  return viewOf(UserView, userColumns, row, { state: row.password_hash === null ? 'invited' : 'active' });
 }
 
 export function sha256(secret: string): string {
