@@ -1196,6 +1196,11 @@ export interface components {
             components: components["schemas"]["Component"][];
             updates: components["schemas"]["MaintenanceUpdate"][];
         };
+        BodyWarning: {
+            /** @description Where the field was in the body: `incident.wants_twitter_update`. */
+            field: string;
+            message: string;
+        };
         PlanVersion: {
             version: number;
             applied_at: string;
@@ -1974,6 +1979,7 @@ export interface operations {
                         /** @default [] */
                         components?: string[];
                     };
+                    description?: string | null;
                 } | {
                     name: string;
                     description?: string | null;
@@ -2109,6 +2115,7 @@ export interface operations {
                         components?: string[];
                         position?: number;
                     };
+                    description?: string | null;
                 } | {
                     name?: string;
                     description?: string | null;
@@ -2244,6 +2251,46 @@ export interface operations {
                         eta?: string | null;
                         /** @default false */
                         drill?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        wants_twitter_update?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_at_beginning?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_completion?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_creation?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_one_hour_before?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                        metadata?: {
+                            [key: string]: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @description Accepted for Statuspage compatibility and ignored: to record a past incident, declare it with `status: resolved`, its `started_at`, and `deliver_notifications: false` so subscribers are not told. */
+                        backfilled?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: give the incident its `started_at` instead. */
+                        backfill_date?: string;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_remind_prior?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_in_progress?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_completed?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_transition?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_to_maintenance_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_to_operational_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_deliver_notifications_at_start?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_deliver_notifications_at_end?: boolean;
+                        /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                        scheduled_for?: unknown;
+                        /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                        scheduled_until?: unknown;
                     };
                 } | {
                     name: string;
@@ -2278,6 +2325,46 @@ export interface operations {
                     eta?: string | null;
                     /** @default false */
                     drill?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    wants_twitter_update?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_at_beginning?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_completion?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_creation?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_one_hour_before?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                    metadata?: {
+                        [key: string]: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    /** @description Accepted for Statuspage compatibility and ignored: to record a past incident, declare it with `status: resolved`, its `started_at`, and `deliver_notifications: false` so subscribers are not told. */
+                    backfilled?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: give the incident its `started_at` instead. */
+                    backfill_date?: string;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_remind_prior?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_in_progress?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_completed?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_transition?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_to_maintenance_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_to_operational_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_deliver_notifications_at_start?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_deliver_notifications_at_end?: boolean;
+                    /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                    scheduled_for?: unknown;
+                    /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                    scheduled_until?: unknown;
                     incident?: unknown;
                 };
             };
@@ -2289,7 +2376,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Incident"];
+                    "application/json": components["schemas"]["Incident"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
@@ -2379,6 +2469,46 @@ export interface operations {
                         };
                         component_ids?: string[];
                         deliver_notifications?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        wants_twitter_update?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_at_beginning?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_completion?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_creation?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_one_hour_before?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                        metadata?: {
+                            [key: string]: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @description Accepted for Statuspage compatibility and ignored: to record a past incident, declare it with `status: resolved`, its `started_at`, and `deliver_notifications: false` so subscribers are not told. */
+                        backfilled?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: give the incident its `started_at` instead. */
+                        backfill_date?: string;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_remind_prior?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_in_progress?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_completed?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        scheduled_auto_transition?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_to_maintenance_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_to_operational_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_deliver_notifications_at_start?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                        auto_transition_deliver_notifications_at_end?: boolean;
+                        /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                        scheduled_for?: unknown;
+                        /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                        scheduled_until?: unknown;
                     };
                 } | {
                     name?: string;
@@ -2395,6 +2525,46 @@ export interface operations {
                     };
                     component_ids?: string[];
                     deliver_notifications?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    wants_twitter_update?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_at_beginning?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_completion?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_creation?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_one_hour_before?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                    metadata?: {
+                        [key: string]: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    /** @description Accepted for Statuspage compatibility and ignored: to record a past incident, declare it with `status: resolved`, its `started_at`, and `deliver_notifications: false` so subscribers are not told. */
+                    backfilled?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: give the incident its `started_at` instead. */
+                    backfill_date?: string;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_remind_prior?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_in_progress?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_completed?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    scheduled_auto_transition?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_to_maintenance_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_to_operational_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_deliver_notifications_at_start?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances. */
+                    auto_transition_deliver_notifications_at_end?: boolean;
+                    /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                    scheduled_for?: unknown;
+                    /** @description Refused: Crier schedules maintenance apart from incidents: POST /api/v1/maintenances. */
+                    scheduled_until?: unknown;
                     incident?: unknown;
                 };
             };
@@ -2406,7 +2576,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Incident"];
+                    "application/json": components["schemas"]["Incident"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
@@ -2561,6 +2734,8 @@ export interface operations {
                             social?: string;
                             email_subject?: string;
                         };
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        wants_twitter_update?: boolean;
                     };
                 } | {
                     /** @enum {string} */
@@ -2588,6 +2763,8 @@ export interface operations {
                         social?: string;
                         email_subject?: string;
                     };
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    wants_twitter_update?: boolean;
                     incident_update?: unknown;
                 };
             };
@@ -2599,7 +2776,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IncidentUpdate"];
+                    "application/json": components["schemas"]["IncidentUpdate"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
@@ -2682,6 +2862,12 @@ export interface operations {
                             /** @description Why this message goes out despite lint; recorded. */
                             reason: string;
                         };
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        wants_twitter_update?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
+                        display_at?: string;
+                        /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds and the API; it is not sent to subscribers again. */
+                        deliver_notifications?: boolean;
                     };
                 } | {
                     body: string;
@@ -2689,6 +2875,12 @@ export interface operations {
                         /** @description Why this message goes out despite lint; recorded. */
                         reason: string;
                     };
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    wants_twitter_update?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
+                    display_at?: string;
+                    /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds and the API; it is not sent to subscribers again. */
+                    deliver_notifications?: boolean;
                     incident_update?: unknown;
                 };
             };
@@ -2700,7 +2892,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IncidentUpdate"];
+                    "application/json": components["schemas"]["IncidentUpdate"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
@@ -2787,6 +2982,8 @@ export interface operations {
                 "application/json": {
                     maintenance: {
                         name: string;
+                        /** @enum {string} */
+                        status?: "scheduled";
                         /** @default Scheduled maintenance. */
                         body?: string;
                         /** Format: date-time */
@@ -2804,9 +3001,47 @@ export interface operations {
                         scheduled_auto_in_progress?: boolean;
                         /** @default true */
                         scheduled_auto_completed?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        wants_twitter_update?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_at_beginning?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_completion?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_on_creation?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        auto_tweet_one_hour_before?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                        metadata?: {
+                            [key: string]: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @description Accepted for Statuspage compatibility and ignored: subscribers are reminded before every maintenance, as CRIER_MAINTENANCE_REMINDER_MINUTES says. */
+                        scheduled_remind_prior?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: send `scheduled_auto_in_progress`, which Crier acts on. */
+                        scheduled_auto_transition?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: a maintenance always puts its components under maintenance when it starts. */
+                        auto_transition_to_maintenance_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: a maintenance always returns its components to operational when it ends. */
+                        auto_transition_to_operational_state?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: subscribers told of a maintenance always hear when it starts. */
+                        auto_transition_deliver_notifications_at_start?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: subscribers told of a maintenance always hear when it ends. */
+                        auto_transition_deliver_notifications_at_end?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: subscribers are told of every maintenance. */
+                        deliver_notifications?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: a maintenance's impact is `impact`. */
+                        impact_override?: string;
+                        /** @description Accepted for Statuspage compatibility and ignored: the components in `component_ids` are put under maintenance when it starts. */
+                        components?: {
+                            [key: string]: string;
+                        };
                     };
                 } | {
                     name: string;
+                    /** @enum {string} */
+                    status?: "scheduled";
                     /** @default Scheduled maintenance. */
                     body?: string;
                     /** Format: date-time */
@@ -2824,6 +3059,42 @@ export interface operations {
                     scheduled_auto_in_progress?: boolean;
                     /** @default true */
                     scheduled_auto_completed?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    wants_twitter_update?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_at_beginning?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_completion?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_on_creation?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    auto_tweet_one_hour_before?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
+                    metadata?: {
+                        [key: string]: {
+                            [key: string]: unknown;
+                        };
+                    };
+                    /** @description Accepted for Statuspage compatibility and ignored: subscribers are reminded before every maintenance, as CRIER_MAINTENANCE_REMINDER_MINUTES says. */
+                    scheduled_remind_prior?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: send `scheduled_auto_in_progress`, which Crier acts on. */
+                    scheduled_auto_transition?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: a maintenance always puts its components under maintenance when it starts. */
+                    auto_transition_to_maintenance_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: a maintenance always returns its components to operational when it ends. */
+                    auto_transition_to_operational_state?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: subscribers told of a maintenance always hear when it starts. */
+                    auto_transition_deliver_notifications_at_start?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: subscribers told of a maintenance always hear when it ends. */
+                    auto_transition_deliver_notifications_at_end?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: subscribers are told of every maintenance. */
+                    deliver_notifications?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: a maintenance's impact is `impact`. */
+                    impact_override?: string;
+                    /** @description Accepted for Statuspage compatibility and ignored: the components in `component_ids` are put under maintenance when it starts. */
+                    components?: {
+                        [key: string]: string;
+                    };
                     maintenance?: unknown;
                 };
             };
@@ -2835,7 +3106,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Maintenance"];
+                    "application/json": components["schemas"]["Maintenance"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
@@ -4383,8 +4657,13 @@ export interface operations {
                         locale?: string;
                         /** @default public */
                         audience?: string;
+                        phone_country?: string;
                         /** @default false */
                         confirm?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: a subscriber an admin adds is confirmed at once, unless `confirm` asks for double opt-in. */
+                        skip_confirmation_notification?: boolean;
+                        /** @description Accepted for Statuspage compatibility and ignored: Crier has no private pages; the subscriber hears what its `audience` hears. */
+                        page_access_user?: string;
                     };
                 } | {
                     /** Format: email */
@@ -4403,8 +4682,13 @@ export interface operations {
                     locale?: string;
                     /** @default public */
                     audience?: string;
+                    phone_country?: string;
                     /** @default false */
                     confirm?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: a subscriber an admin adds is confirmed at once, unless `confirm` asks for double opt-in. */
+                    skip_confirmation_notification?: boolean;
+                    /** @description Accepted for Statuspage compatibility and ignored: Crier has no private pages; the subscriber hears what its `audience` hears. */
+                    page_access_user?: string;
                     subscriber?: unknown;
                 };
             };
@@ -4416,7 +4700,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Subscriber"];
+                    "application/json": components["schemas"]["Subscriber"] & {
+                        /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
+                        warnings?: components["schemas"]["BodyWarning"][];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -4,6 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError, z } from 'zod';
 import { CrierError, type ErrorCode, errorCodes } from '../domain/errors.ts';
 import { databaseFault } from '../store/faults.ts';
+import { problemsOfMeantForm } from './statuspage-body.ts';
 
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -68,25 +69,71 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-function zodDetails(err: ZodError): unknown {
-  return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+/** A problem as Zod reports it, or as fastify-type-provider-zod hands it on (code, path, and the rest). */
+interface Issue {
+  code?: string;
+  path?: PropertyKey[];
+  message: string;
+  keys?: unknown;
+  errors?: unknown;
+}
+
+const unknownFieldMessage =
+  'Crier does not know this field (/api/v1/openapi.json lists what this body takes)';
+
+/**
+ * One `{ path, message }` per problem: a field Crier does not know is named
+ * on its own (Zod reports them together, as `unrecognized_keys`), and of a
+ * Statuspage body that is neither bare nor wrapped, the problems are those
+ * of the form the client meant.
+ */
+function issueDetails(issues: readonly Issue[], at: readonly PropertyKey[]): Detail[] {
+  return issues.flatMap((i) => {
+    const path = [...at, ...(i.path ?? [])];
+    if (i.code === 'unrecognized_keys' && Array.isArray(i.keys))
+      return i.keys.map((key) => ({
+        path: [...path, key].map(String).join('.'),
+        message: unknownFieldMessage,
+      }));
+    const meant = i.code === 'invalid_union' ? problemsOfMeantForm<Issue>(i) : undefined;
+    if (meant) return issueDetails(meant, path);
+    return [{ path: path.map(String).join('.'), message: i.message }];
+  });
+}
+
+interface Detail {
+  path: string;
+  message: string;
+}
+
+/** A validation error whose message names the unknown fields, when those are all that is wrong. */
+function validationFailed(what: string | undefined, details: Detail[]): CrierError {
+  const subject = what ? `The request ${what}` : 'The request';
+  const unknown = details.every((d) => d.message === unknownFieldMessage);
+  const named = details.slice(0, 10).map((d) => d.path);
+  if (details.length > named.length) named.push(`and ${details.length - named.length} more`);
+  const message =
+    details.length > 0 && unknown
+      ? `${subject} has fields Crier does not know: ${named.join(', ')}. Nothing was changed.`
+      : `${subject} is not valid.`;
+  return new CrierError('validation_failed', message, details);
 }
 
 /** Turns anything thrown into a CrierError a client can act on; unknown errors become internal_error. */
 export function toCrierError(err: unknown): CrierError {
   if (err instanceof CrierError) return err;
-  if (err instanceof ZodError)
-    return new CrierError('validation_failed', 'The request is not valid.', zodDetails(err));
+  if (err instanceof ZodError) return validationFailed(undefined, issueDetails(err.issues as Issue[], []));
   const fe = err as Partial<FastifyError> & { validation?: unknown };
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const details = err.validation.map((v) => ({
-      path: [fe.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
-      message: v.message,
+    const issues = err.validation.map((v) => ({
+      ...v.params,
+      code: v.keyword,
+      path: String(v.instancePath).split('/').filter(Boolean),
+      message: v.message ?? 'not valid',
     }));
-    return new CrierError(
-      'validation_failed',
-      `The request ${fe.validationContext ?? 'input'} is not valid.`,
-      details,
+    return validationFailed(
+      fe.validationContext ?? 'input',
+      issueDetails(issues, fe.validationContext ? [fe.validationContext] : []),
     );
   }
   if (fe.validation)

@@ -23,6 +23,8 @@ const manage = { action: 'component.manage' } as const;
 const tags = ['components'];
 const groupTags = ['component groups'];
 const deleted = z.null().describe('Deleted.');
+/** Statuspage sends a group's description beside `component_group`, not in it. */
+const groupBody = { beside: ['description'] };
 
 export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -51,7 +53,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: ComponentView },
       },
     },
-    async (req, reply) => reply.code(201).send(await createComponent(req.ctx, req.body)),
+    async (req, reply) => reply.code(201).send(await createComponent(req.ctx, req.body.input)),
   );
 
   app.post(
@@ -101,7 +103,7 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ComponentView },
       },
     },
-    async (req) => updateComponent(req.ctx, req.params.id, req.body),
+    async (req) => updateComponent(req.ctx, req.params.id, req.body.input),
   );
 
   app.delete(
@@ -144,11 +146,11 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'createComponentGroup',
         summary: 'Add a component group',
         tags: groupTags,
-        body: wrappedOrBare('component_group', CreateGroupInput),
+        body: wrappedOrBare('component_group', CreateGroupInput, groupBody),
         response: { 201: ComponentGroupView },
       },
     },
-    async (req, reply) => reply.code(201).send(await createGroup(req.ctx, req.body)),
+    async (req, reply) => reply.code(201).send(await createGroup(req.ctx, req.body.input)),
   );
 
   app.get(
@@ -175,11 +177,11 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change a component group',
         tags: groupTags,
         params: IdParams,
-        body: wrappedOrBare('component_group', UpdateGroupInput),
+        body: wrappedOrBare('component_group', UpdateGroupInput, groupBody),
         response: { 200: ComponentGroupView },
       },
     },
-    async (req) => updateGroup(req.ctx, req.params.id, req.body),
+    async (req) => updateGroup(req.ctx, req.params.id, req.body.input),
   );
 
   app.delete(

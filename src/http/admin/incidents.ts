@@ -9,7 +9,8 @@ import { CorrectUpdateInput, correctUpdate } from '../../services/updates/correc
 import { PostUpdateInput, postUpdate } from '../../services/updates/post.ts';
 import { listUpdateEdits, requireUpdate, UpdateWithEditsView } from '../../services/updates/rows.ts';
 import { IncidentUpdateView, IncidentView, updateView } from '../../services/views.ts';
-import { wrappedOrBare } from '../statuspage-body.ts';
+import { warned, withWarnings, wrappedOrBare } from '../statuspage-body.ts';
+import { ignoredOnCorrections, ignoredOnIncidents, ignoredOnUpdates } from '../statuspage-fields.ts';
 import { sendPage } from './list.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -19,6 +20,14 @@ const ListQuery = Pagination.extend({
   q: z.string().max(200).optional(),
 });
 const tags = ['incidents'];
+/** Statuspage schedules maintenance as an incident with these; here that would declare a live one. */
+const maintenanceFields = Object.fromEntries(
+  ['scheduled_for', 'scheduled_until'].map((name) => [
+    name,
+    'Crier schedules maintenance apart from incidents: POST /api/v1/maintenances.',
+  ]),
+);
+const incidentBody = { ignored: ignoredOnIncidents, refused: maintenanceFields };
 
 export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -47,11 +56,14 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'declareIncident',
         summary: 'Declare an incident',
         tags,
-        body: wrappedOrBare('incident', DeclareIncidentInput),
-        response: { 201: IncidentView },
+        body: wrappedOrBare('incident', DeclareIncidentInput, incidentBody),
+        response: { 201: warned(IncidentView) },
       },
     },
-    async (req, reply) => reply.code(201).send(await declareIncident(req.ctx, req.body)),
+    async (req, reply) => {
+      const { input, warnings } = req.body;
+      return reply.code(201).send(withWarnings(await declareIncident(req.ctx, input), warnings));
+    },
   );
 
   app.get(
@@ -78,11 +90,14 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Change an incident (a status, body or components posts an update too)',
         tags,
         params: IdParams,
-        body: wrappedOrBare('incident', PatchIncidentInput),
-        response: { 200: IncidentView },
+        body: wrappedOrBare('incident', PatchIncidentInput, incidentBody),
+        response: { 200: warned(IncidentView) },
       },
     },
-    async (req) => patchIncident(req.ctx, req.params.id, req.body),
+    async (req) => {
+      const { input, warnings } = req.body;
+      return withWarnings(await patchIncident(req.ctx, req.params.id, input), warnings);
+    },
   );
 
   app.post(
@@ -128,11 +143,14 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Post an update (through approval when the plan asks for it)',
         tags,
         params: IdParams,
-        body: wrappedOrBare('incident_update', PostUpdateInput),
-        response: { 201: IncidentUpdateView },
+        body: wrappedOrBare('incident_update', PostUpdateInput, { ignored: ignoredOnUpdates }),
+        response: { 201: warned(IncidentUpdateView) },
       },
     },
-    async (req, reply) => reply.code(201).send(await postUpdate(req.ctx, req.params.id, req.body)),
+    async (req, reply) => {
+      const { input, warnings } = req.body;
+      return reply.code(201).send(withWarnings(await postUpdate(req.ctx, req.params.id, input), warnings));
+    },
   );
 
   app.get(
@@ -162,10 +180,13 @@ export const incidentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Correct a published update (kept as an edit record)',
         tags,
         params: UpdateParams,
-        body: wrappedOrBare('incident_update', CorrectUpdateInput),
-        response: { 200: IncidentUpdateView },
+        body: wrappedOrBare('incident_update', CorrectUpdateInput, { ignored: ignoredOnCorrections }),
+        response: { 200: warned(IncidentUpdateView) },
       },
     },
-    async (req) => correctUpdate(req.ctx, req.params.id, req.params.uid, req.body),
+    async (req) => {
+      const { input, warnings } = req.body;
+      return withWarnings(await correctUpdate(req.ctx, req.params.id, req.params.uid, input), warnings);
+    },
   );
 };

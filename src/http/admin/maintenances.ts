@@ -6,7 +6,8 @@ import { getMaintenance, listMaintenances } from '../../services/maintenances/qu
 import { ScheduleMaintenanceInput, scheduleMaintenance } from '../../services/maintenances/schedule.ts';
 import { Pagination } from '../../services/pagination.ts';
 import { MaintenanceView } from '../../services/views.ts';
-import { wrappedOrBare } from '../statuspage-body.ts';
+import { warned, withWarnings, wrappedOrBare } from '../statuspage-body.ts';
+import { ignoredOnMaintenances } from '../statuspage-fields.ts';
 import { sendPage } from './list.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -54,11 +55,14 @@ export const maintenanceRoutes: FastifyPluginAsyncZod = async (app) => {
         operationId: 'scheduleMaintenance',
         summary: 'Schedule a maintenance',
         tags,
-        body: wrappedOrBare('maintenance', ScheduleMaintenanceInput),
-        response: { 201: MaintenanceView },
+        body: wrappedOrBare('maintenance', ScheduleMaintenanceInput, { ignored: ignoredOnMaintenances }),
+        response: { 201: warned(MaintenanceView) },
       },
     },
-    async (req, reply) => reply.code(201).send(await scheduleMaintenance(req.ctx, req.body)),
+    async (req, reply) => {
+      const { input, warnings } = req.body;
+      return reply.code(201).send(withWarnings(await scheduleMaintenance(req.ctx, input), warnings));
+    },
   );
 
   app.get(

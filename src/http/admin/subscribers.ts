@@ -27,7 +27,8 @@ import {
 import { AddSubscriberInput, addSubscriber } from '../../services/subscribers/subscribe.ts';
 import { SubscriberView } from '../../services/subscribers/views.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
-import { wrappedOrBare } from '../statuspage-body.ts';
+import { warned, withWarnings, wrappedOrBare } from '../statuspage-body.ts';
+import { ignoredOnSubscribers } from '../statuspage-fields.ts';
 import { sendPage } from './list.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -68,12 +69,15 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
           operationId: 'addSubscriber',
           summary: 'Add a subscriber',
           tags,
-          body: wrappedOrBare('subscriber', AddSubscriberInput),
-          response: { 201: SubscriberView },
+          body: wrappedOrBare('subscriber', AddSubscriberInput, { ignored: ignoredOnSubscribers }),
+          response: { 201: warned(SubscriberView) },
         },
       },
-      async (req, reply) =>
-        reply.code(201).send(await addSubscriber(req.ctx, req.body, offered(req.body.audience ?? 'public'))),
+      async (req, reply) => {
+        const { input, warnings } = req.body;
+        const added = await addSubscriber(req.ctx, input, offered(input.audience ?? 'public'));
+        return reply.code(201).send(withWarnings(added, warnings));
+      },
     );
 
     app.get(

@@ -58,7 +58,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Change a user's role (by id or email)",
         tags,
         params,
-        body: z.object({ role: z.enum(roles) }),
+        body: z.strictObject({ role: z.enum(roles) }),
         response: { 200: UserView },
       },
     },

@@ -18,7 +18,7 @@ export const ComponentFields = {
   start_date: z.iso.date().nullable(),
 };
 
-export const CreateComponentInput = z.object({
+export const CreateComponentInput = z.strictObject({
   name: ComponentFields.name,
   description: ComponentFields.description.optional(),
   status: ComponentFields.status.default('operational'),

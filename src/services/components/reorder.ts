@@ -7,7 +7,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { type ComponentView, componentView } from '../views.ts';
 import { requireComponents } from './queries.ts';
 
-export const ReorderComponentsInput = z.object({
+export const ReorderComponentsInput = z.strictObject({
   component_ids: z.array(z.string().min(1).max(64)).min(1).max(1000),
 });
 export type ReorderComponentsInput = z.input<typeof ReorderComponentsInput>;

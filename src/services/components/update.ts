@@ -9,7 +9,7 @@ import { requireComponent } from './queries.ts';
 import { applyComponentStatus } from './set-status.ts';
 
 export const UpdateComponentInput = z
-  .object({
+  .strictObject({
     name: ComponentFields.name,
     description: ComponentFields.description,
     status: ComponentFields.status,

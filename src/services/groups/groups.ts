@@ -13,7 +13,7 @@ import { type ComponentGroupView, groupView } from '../views.ts';
 
 const componentIds = z.array(z.string().min(1).max(64)).max(1000);
 
-export const CreateGroupInput = z.object({
+export const CreateGroupInput = z.strictObject({
   name: z.string().trim().min(1).max(255),
   description: z.string().max(2000).nullable().optional(),
   components: componentIds.default([]),
@@ -21,7 +21,7 @@ export const CreateGroupInput = z.object({
 export type CreateGroupInput = z.input<typeof CreateGroupInput>;
 
 export const UpdateGroupInput = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(255),
     description: z.string().max(2000).nullable(),
     components: componentIds,

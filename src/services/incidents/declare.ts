@@ -16,7 +16,7 @@ import type { IncidentView } from '../views.ts';
 import { IncidentFields } from './inputs.ts';
 import { getIncident } from './queries.ts';
 
-export const DeclareIncidentInput = z.object({
+export const DeclareIncidentInput = z.strictObject({
   name: IncidentFields.name,
   status: z.enum(incidentStatuses).exclude(['postmortem']).default('investigating'),
   /** The first update's text; by default the scenario's template for the status, or a generic line. */

@@ -17,7 +17,7 @@ import { IncidentFields } from './inputs.ts';
 import { getIncident, lockIncident } from './queries.ts';
 
 export const EditIncidentInput = z
-  .object({
+  .strictObject({
     name: IncidentFields.name,
     impact_override: z.enum(impacts).nullable(),
     severity: IncidentFields.severity.nullable(),

@@ -10,7 +10,7 @@ import type { IncidentView } from '../views.ts';
 import { IncidentFields } from './inputs.ts';
 import { getIncident, lockIncident } from './queries.ts';
 
-export const ResolveIncidentInput = z.object({
+export const ResolveIncidentInput = z.strictObject({
   /** The closing words; by default the scenario's `resolved` template, or a generic line. */
   body: IncidentFields.body.optional(),
   components: IncidentFields.components.default({}),

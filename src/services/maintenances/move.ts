@@ -17,7 +17,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import type { MaintenanceView } from '../views.ts';
 import { getMaintenance, lockMaintenance, requireMaintenance } from './queries.ts';
 
-export const MoveMaintenanceInput = z.object({ body: IncidentFields.body.optional() });
+export const MoveMaintenanceInput = z.strictObject({ body: IncidentFields.body.optional() });
 export type MoveMaintenanceInput = z.input<typeof MoveMaintenanceInput>;
 
 const defaultBodies: Record<MaintenanceStatus, string> = {

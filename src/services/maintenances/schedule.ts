@@ -13,8 +13,10 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import type { MaintenanceView } from '../views.ts';
 import { getMaintenance } from './queries.ts';
 
-export const ScheduleMaintenanceInput = z.object({
+export const ScheduleMaintenanceInput = z.strictObject({
   name: IncidentFields.name,
+  /** Statuspage schedules a maintenance as an incident that says `scheduled`; a new one is always that. */
+  status: z.literal('scheduled').optional(),
   body: IncidentFields.body.default('Scheduled maintenance.'),
   scheduled_for: IncidentFields.instant,
   scheduled_until: IncidentFields.instant,

@@ -51,7 +51,7 @@ export async function latestPlanVersion(db: Db): Promise<number> {
   return Number(row?.version ?? 0);
 }
 
-export const ApplyPlanInput = z.object({
+export const ApplyPlanInput = z.strictObject({
   /** The YAML text of crier.yaml. */
   source: z.string().min(1).max(1_000_000),
 });

@@ -116,7 +116,7 @@ export async function assignInitialRoles(
 
 const Holder = z.string().trim().min(1).max(200);
 export const ReassignRolesInput = z
-  .object({ incident_lead: Holder, comms_lead: Holder, support_lead: Holder })
+  .strictObject({ incident_lead: Holder, comms_lead: Holder, support_lead: Holder })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'name at least one role to reassign' });
 export type ReassignRolesInput = z.input<typeof ReassignRolesInput>;

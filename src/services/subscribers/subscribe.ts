@@ -12,6 +12,7 @@
  * import: confirmed at once, unless `confirm` asks for the same checks.
  */
 import { randomBytes } from 'node:crypto';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { newWebhookSecret } from '../../channels/webhook.ts';
 import { CrierError } from '../../domain/errors.ts';
@@ -53,12 +54,19 @@ const SubscribeFields = {
 export const PublicSubscribeInput = z.object(SubscribeFields);
 export type PublicSubscribeInput = z.input<typeof PublicSubscribeInput>;
 
-export const AddSubscriberInput = z.object({
+export const AddSubscriberInput = z.strictObject({
   ...SubscribeFields,
   audience: z
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,62}$/)
     .default('public'),
+  /** Statuspage's: the country a national `phone_number` is read in (`US`); the plan's `page.default_region` otherwise. */
+  phone_country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
+    .transform((v) => v.toUpperCase())
+    .refine(isSupportedCountry, 'a country with a telephone numbering plan')
+    .optional(),
   /** Confirm first, as the public form does (a link; a challenge for a webhook), instead of trusting the admin's word. */
   confirm: z.boolean().default(false),
 });
@@ -248,7 +256,7 @@ export async function addSubscriber(
 ): Promise<SubscriberView> {
   authorize(ctx, 'subscriber.write');
   const input = AddSubscriberInput.parse(raw);
-  const contact = parseContact(input, await defaultRegion(ctx.db));
+  const contact = parseContact(input, input.phone_country ?? (await defaultRegion(ctx.db)));
   return withTransaction(ctx, async (tx) => {
     await requireComponents(tx.db, input.component_ids ?? []);
     const result = await upsertSubscriber(tx, contact, input.component_ids ?? [], input.locale, {

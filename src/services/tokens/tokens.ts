@@ -12,7 +12,7 @@ import { authorize } from '../guard.ts';
 import { withTransaction } from '../transaction.ts';
 import { viewOf } from '../view-of.ts';
 
-export const CreateTokenInput = z.object({
+export const CreateTokenInput = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(roles),
 });

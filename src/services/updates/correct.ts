@@ -15,7 +15,7 @@ import { LintOverride, lintUpdate, requireLintPass } from './gate.ts';
 import { nextUpdateText } from './next-update.ts';
 import { lockUpdate, variantsOf } from './rows.ts';
 
-export const CorrectUpdateInput = z.object({
+export const CorrectUpdateInput = z.strictObject({
   body: IncidentFields.body,
   lint_override: LintOverride.optional(),
 });

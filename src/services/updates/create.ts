@@ -19,7 +19,7 @@ import { renderForIncident, TemplateVariablesInput } from './render.ts';
 import { newUpdateRow, Variants } from './rows.ts';
 import { type DraftView, draftView } from './views.ts';
 
-export const CreateDraftInput = z.object({
+export const CreateDraftInput = z.strictObject({
   status: z.enum(incidentStatuses).optional(),
   audience: IncidentFields.audience,
   /** Leave out to start from the scenario's template for the status. */

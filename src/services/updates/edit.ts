@@ -20,7 +20,7 @@ import { lockUpdate, Variants, variantsOf } from './rows.ts';
 import { type DraftView, loadDraftView } from './views.ts';
 
 export const EditDraftInput = z
-  .object({
+  .strictObject({
     body: IncidentFields.body,
     variants: Variants,
     status: z.enum(incidentStatuses),

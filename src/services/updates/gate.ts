@@ -20,7 +20,7 @@ import { holdersOf } from '../plan/roles.ts';
 import { asIfPublishedNow } from './next-update.ts';
 import { type Variants, variantsOf } from './rows.ts';
 
-export const LintOverride = z.object({
+export const LintOverride = z.strictObject({
   reason: z.string().trim().min(3).max(1000).describe('Why this message goes out despite lint; recorded.'),
 });
 export type LintOverride = z.infer<typeof LintOverride>;

@@ -23,7 +23,7 @@ import { componentsLiveNow } from './pipeline.ts';
 import { type NewUpdate, newUpdateRow, Variants } from './rows.ts';
 import { submitRow } from './submit.ts';
 
-export const PostUpdateInput = z.object({
+export const PostUpdateInput = z.strictObject({
   status: z.enum(incidentStatuses).optional(),
   body: IncidentFields.body,
   impact_override: IncidentFields.impact_override.optional(),

@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import { decide } from './decide.ts';
 import type { DraftView } from './views.ts';
 
-export const RejectInput = z.object({
+export const RejectInput = z.strictObject({
   comment: z.string().trim().min(1).max(2000).describe('What to change; the author reads it.'),
 });
 export type RejectInput = z.input<typeof RejectInput>;

@@ -15,7 +15,10 @@ import type { Variants } from './rows.ts';
 
 /** What a writer may fill in for a scenario's template. */
 export const TemplateVariablesInput = z
-  .object({ impact: z.string().trim().min(1).max(1000), workaround: z.string().trim().min(1).max(1000) })
+  .strictObject({
+    impact: z.string().trim().min(1).max(1000),
+    workaround: z.string().trim().min(1).max(1000),
+  })
   .partial();
 
 export interface RenderInput {

@@ -17,7 +17,7 @@ import { IncidentUpdateView } from '../views.ts';
 
 /** Text variants an update may carry beside its body, per channel kind. */
 export const Variants = z
-  .object({
+  .strictObject({
     sms: z.string().trim().min(1).max(2000),
     chat: z.string().trim().min(1).max(40_000),
     social: z.string().trim().min(1).max(5000),

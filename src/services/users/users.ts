@@ -31,7 +31,7 @@ const Email = z
   .toLowerCase()
   .pipe(z.email({ message: 'Give an email address.' }).max(254));
 
-export const AddUserInput = z.object({
+export const AddUserInput = z.strictObject({
   email: Email,
   name: z.string().trim().min(1).max(100).optional(),
   role: z.enum(roles),
