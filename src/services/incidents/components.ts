@@ -15,7 +15,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { IncidentFields } from './inputs.ts';
 import { lockIncident } from './queries.ts';
 
-export const SetIncidentComponentsInput = z.object({ components: IncidentFields.components });
+export const SetIncidentComponentsInput = z.strictObject({ components: IncidentFields.components });
 export type SetIncidentComponentsInput = z.input<typeof SetIncidentComponentsInput>;
 
 /** Sets the given statuses on components linked to the incident; returns how many moved. */
