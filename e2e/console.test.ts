@@ -241,6 +241,24 @@ scenarios:
       JSON.stringify(audit),
     );
 
+    // Every other screen, from the header, as Carol (who may read contacts and the audit log).
+    await admin('POST', '/api/v1/maintenances', {
+      name: 'Database <upgrade>',
+      scheduled_for: new Date(Date.now() + 3_600_000).toISOString(),
+      scheduled_until: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    for (const [link, heading] of [
+      ['Components', 'Components'],
+      ['Maintenances', 'Maintenances'],
+      ['Subscribers', 'Subscribers'],
+      ['Audit log', 'Audit log'],
+    ] as const) {
+      await b.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link }).click();
+      await b.page.locator('h1', { hasText: heading }).waitFor();
+      await check(b.page, `the ${heading} screen`);
+    }
+    assert.match((await b.page.locator('main').textContent()) ?? '', /incident_update\.approve/);
+
     // Sign out: the console sends Ivy back to sign in.
     await a.page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await a.page.locator('h1', { hasText: 'Sign in' }).waitFor();

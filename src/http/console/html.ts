@@ -5,6 +5,7 @@
  * are always written in double quotes.
  */
 import { escapeHtml } from '../../domain/html.ts';
+import { type Action, can, type Role } from '../../domain/permissions.ts';
 
 export class Html {
   readonly value: string;
@@ -32,7 +33,7 @@ export interface Page {
   title: string;
   main: Html;
   /** The signed-in person, for the header; absent on the sign-in and invitation pages. */
-  user?: { name: string; email: string; role: string } | undefined;
+  user?: { name: string; email: string; role: Role } | undefined;
   /** A message for the top of the page: what just happened, or what went wrong. */
   notice?: { kind: 'ok' | 'error'; text: string } | undefined;
   /** The server's time when the page was made, so countdowns tick against it rather than the device's clock. */
@@ -42,6 +43,21 @@ export interface Page {
    * subject it shows, if any; absent, the page stays as it loaded.
    */
   live?: { kinds: readonly string[]; subject?: string; progress?: string } | undefined;
+}
+
+/** The screens, each shown in the header to the roles that may use it. */
+const screens: readonly { href: string; label: string; needs: Action }[] = [
+  { href: '/console', label: 'Incidents', needs: 'read' },
+  { href: '/console/components', label: 'Components', needs: 'read' },
+  { href: '/console/maintenances', label: 'Maintenances', needs: 'read' },
+  { href: '/console/subscribers', label: 'Subscribers', needs: 'read' },
+  { href: '/console/audit', label: 'Audit log', needs: 'audit.read' },
+];
+
+function nav(role: Role): Html {
+  return html`<nav aria-label="Console">${screens
+    .filter((s) => can(role, s.needs))
+    .map((s) => html`<a href="${s.href}">${s.label}</a>`)}</nav>`;
 }
 
 export function layout(page: Page): string {
@@ -65,7 +81,7 @@ ${page.live?.progress !== undefined && html`<meta name="crier-progress" content=
 <a class="brand" href="/console">Crier console</a>
 ${
   user &&
-  html`<nav aria-label="Console"><a href="/console">Incidents</a></nav>
+  html`${nav(user.role)}
 <div class="who"><span>${user.name} <small>(${user.role.replace('_', ' ')})</small></span>
 <form method="post" action="/console/sign-out"><button type="submit" class="link">Sign out</button></form>
 <form method="post" action="/console/sign-out-everywhere"><button type="submit" class="link">Sign out everywhere</button></form></div>`

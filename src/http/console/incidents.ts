@@ -7,8 +7,6 @@
  * shown on the page it came from, with nothing changed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ZodError } from 'zod';
-import { CrierError } from '../../domain/errors.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import { setIncidentComponents } from '../../services/incidents/components.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
@@ -33,10 +31,10 @@ import { buildSupportBrief, supportBriefText } from '../../services/updates/supp
 import { loadDraftView } from '../../services/updates/views.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
-import { httpStatusOf } from '../errors.ts';
 import type { Page } from './html.ts';
 import { incidentPage } from './incident-page.ts';
-import { field, personCtx, sendPage } from './page.ts';
+import { field, personCtx, refusal, sendPage } from './page.ts';
+import { utcInstant } from './parts.ts';
 import { nowPage, type PlanChoices } from './views.ts';
 
 /** What the page says after an action: a fixed text per action, so nothing from the address is echoed. */
@@ -62,14 +60,6 @@ type UpdateParams = { Params: { id: string; uid: string } };
 function noticeFor(query: { done?: string }): Page['notice'] {
   const key = query.done;
   return key !== undefined && key in done ? { kind: 'ok', text: done[key as Done] } : undefined;
-}
-
-function refusal(err: unknown): { status: number; text: string } | null {
-  if (err instanceof ZodError) return { status: 400, text: err.issues.map((i) => i.message).join(' ') };
-  if (err instanceof CrierError && httpStatusOf[err.code] < 500) {
-    return { status: httpStatusOf[err.code], text: err.message };
-  }
-  return null;
 }
 
 async function planChoices(base: BaseCtx): Promise<PlanChoices> {
@@ -217,9 +207,8 @@ export function incidentRoutes(base: BaseCtx) {
     });
 
     app.post<IdParams>('/console/incidents/:id/eta', async (req, reply) => {
-      // A datetime-local field: minutes, no zone; the form says it is UTC.
       const typed = field(req.body, 'eta').trim();
-      const eta = typed === '' ? null : /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(typed) ? `${typed}:00Z` : typed;
+      const eta = typed === '' ? null : utcInstant(typed);
       return act(req, reply, req.params.id, 'eta', () =>
         editIncident(personCtx(base, req), req.params.id, { eta }),
       );

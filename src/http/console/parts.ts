@@ -40,3 +40,9 @@ export function options(values: readonly string[], selected: string | undefined,
 export function post(action: string, label: string, fields: Html | string = '', kind = ''): Html {
   return html`<form method="post" action="${action}">${fields}<button type="submit"${kind && html` class="${kind}"`}>${label}</button></form>`;
 }
+
+/** A datetime-local value (minutes, no zone), which the forms say is UTC, as an instant; anything else as typed. */
+export function utcInstant(typed: string): string {
+  const t = typed.trim();
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(t) ? `${t}:00Z` : t;
+}

@@ -11,14 +11,18 @@ import { resolveSession, signOutEverywhere } from '../../services/users/sessions
 import type { BaseCtx } from '../auth.ts';
 import { httpStatusOf, toCrierError } from '../errors.ts';
 import { assertSameOrigin, clearSessionCookie, sessionSecret } from '../session.ts';
+import { auditRoutes } from './audit-screen.ts';
+import { componentRoutes } from './components-screen.ts';
 import { html } from './html.ts';
 import { incidentRoutes } from './incidents.ts';
 import type { ConsoleEvents } from './live.ts';
+import { maintenanceRoutes } from './maintenances-screen.ts';
 import { personCtx, sendPage } from './page.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
 import { ssoRoutes } from './sso.ts';
 import { consoleCss } from './style.ts';
+import { subscriberRoutes } from './subscribers-screen.ts';
 
 type EventsQuery = { Querystring: { incident?: string; progress?: string } };
 
@@ -87,6 +91,10 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       });
 
       await signedIn.register(incidentRoutes(base));
+      await signedIn.register(componentRoutes(base));
+      await signedIn.register(maintenanceRoutes(base));
+      await signedIn.register(subscriberRoutes(base));
+      await signedIn.register(auditRoutes(base));
 
       signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
         await signOutEverywhere(personCtx(base, req));

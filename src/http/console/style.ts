@@ -17,7 +17,6 @@ a { color: var(--accent); }
 .top { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between;
   padding: .75rem 1rem; border-bottom: 1px solid var(--line); }
 .brand { font-weight: 700; text-decoration: none; color: var(--fg); }
-.top nav a { margin-right: 1rem; }
 .who { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
 .who small { color: var(--muted); }
 main { max-width: 52rem; margin: 0 auto; padding: 1rem; }
@@ -59,6 +58,12 @@ dl.facts dd { margin: 0; }
 .due.soon::before { content: "⚠ "; }
 .due.late::before { content: "⏰ "; }
 ol.timeline { padding-left: 1.25rem; display: grid; gap: .25rem; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; }
+td { text-align: right; }
+.top nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
 .live { position: fixed; bottom: .5rem; right: .5rem; font-size: .85rem; background: var(--panel);
   border: 1px solid var(--line); border-radius: 4px; padding: .25rem .5rem; }
 `;
