@@ -7,6 +7,7 @@
 import dns from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
+import type { z } from 'zod';
 import { isPrivateAddress, PrivateAddressError } from './net-guard.ts';
 
 export interface HttpResponse {
@@ -127,4 +128,20 @@ function readCapped(stream: NodeJS.ReadableStream): Promise<string> {
 export function header(response: HttpResponse, name: string): string | null {
   const value = response.headers[name.toLowerCase()];
   return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+/**
+ * A provider's JSON answer read with its schema: a body that is not JSON, or
+ * not of that shape, is `undefined`, never an exception (the send's outcome
+ * does not hang on the provider's extras).
+ */
+export function answerOf<S extends z.ZodType>(schema: S, body: string): z.output<S> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

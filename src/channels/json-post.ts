@@ -1,5 +1,6 @@
 /** The shared shape of channels that POST JSON to a user-supplied URL through the guarded client. */
-import { createHttpClient, header } from './http-client.ts';
+import { z } from 'zod';
+import { answerOf, createHttpClient, header } from './http-client.ts';
 import type { Channel, ChannelDeps, Message, SendResult, Target } from './types.ts';
 import { httpFailure, networkFailure } from './types.ts';
 
@@ -67,17 +68,16 @@ export function jsonPostChannel(options: JsonPostOptions): Channel {
  * Whether an answer echoes a challenge: as the whole body (text), or as `challenge` in a JSON
  * object. The request itself reflected back (an echo service) does not count.
  */
+const ChallengeAnswer = z.looseObject({
+  challenge: z.unknown().optional(),
+  subscription: z.unknown().optional(),
+});
+
 function echoes(body: string, challenge: string): boolean {
   const text = body.trim();
   if (text === challenge) return true;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== 'object' || parsed === null) return false;
-    const answer = parsed as { challenge?: unknown; subscription?: unknown };
-    return answer.challenge === challenge && answer.subscription === undefined;
-  } catch {
-    return false;
-  }
+  const answer = answerOf(ChallengeAnswer, text);
+  return answer !== undefined && answer.challenge === challenge && answer.subscription === undefined;
 }
 
 /** Text with its links, for chat bodies that take plain text. */

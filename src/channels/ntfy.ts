@@ -8,11 +8,14 @@
  * ones would become an attachment), so the text is cut to fit.
  */
 import { z } from 'zod';
-import { createHttpClient, header } from './http-client.ts';
+import { answerOf, createHttpClient, header } from './http-client.ts';
 import { Secret } from './settings.ts';
 import { defineChannel, httpFailure, type Message, networkFailure, type SendResult } from './types.ts';
 
 const maxBytes = 4096;
+
+/** ntfy's answer to a publish: the message, with its `id`. */
+const NtfyAnswer = z.looseObject({ id: z.string().optional() });
 
 /** The longest start of `text` that fits in `max` UTF-8 bytes, never splitting a character. */
 function fitBytes(text: string, max: number): string {
@@ -111,10 +114,7 @@ export const ntfy = defineChannel({
             ...(settings.token && { authorization: `Bearer ${settings.token}` }),
           });
           if (response.status >= 200 && response.status < 300) {
-            let id: string | undefined;
-            try {
-              id = (JSON.parse(response.body) as { id?: string }).id;
-            } catch {}
+            const id = answerOf(NtfyAnswer, response.body)?.id;
             return { ok: true, ...(id && { providerId: id }) };
           }
           return httpFailure(response.status, response.body, header(response, 'retry-after'));

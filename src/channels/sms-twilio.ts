@@ -6,12 +6,15 @@
  * numeric `code` (21610: the recipient replied STOP).
  */
 import { z } from 'zod';
-import { createHttpClient, header } from './http-client.ts';
+import { answerOf, createHttpClient, header } from './http-client.ts';
 import { Secret, SmsRules, Value } from './settings.ts';
 import { smsText } from './sms-text.ts';
 import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
 /** Twilio error codes meaning this number will never take our messages. */
+/** Twilio's answer: the message's `sid` when it was accepted, an error `code` when not. */
+const TwilioAnswer = z.looseObject({ sid: z.string().optional(), code: z.number().optional() });
+
 const goneCodes = new Set([21610, 21614, 21211, 21612]);
 
 export const smsTwilio = defineChannel({
@@ -53,14 +56,11 @@ export const smsTwilio = defineChannel({
             'user-agent': deps.userAgent,
           });
           if (response.status === 201 || response.status === 200) {
-            const sid = (JSON.parse(response.body) as { sid?: string }).sid;
+            const sid = answerOf(TwilioAnswer, response.body)?.sid;
             return { ok: true, ...(sid && { providerId: sid }) };
           }
           const failure = httpFailure(response.status, response.body, header(response, 'retry-after'));
-          let code: number | undefined;
-          try {
-            code = (JSON.parse(response.body) as { code?: number }).code;
-          } catch {}
+          const code = answerOf(TwilioAnswer, response.body)?.code;
           if (code !== undefined && goneCodes.has(code) && !failure.ok) {
             return { ...failure, retry: false, gone: true };
           }

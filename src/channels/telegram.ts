@@ -9,7 +9,7 @@
  * error_code, description, parameters: { retry_after } }`.
  */
 import { z } from 'zod';
-import { createHttpClient, header } from './http-client.ts';
+import { answerOf, createHttpClient, header } from './http-client.ts';
 import { Secret } from './settings.ts';
 import { defineChannel, httpFailure, type Message, networkFailure, type SendResult } from './types.ts';
 
@@ -43,19 +43,17 @@ export function telegramText(message: Message): string {
   ].join('\n');
 }
 
-interface TelegramAnswer {
-  ok?: boolean;
-  result?: { message_id?: number };
-  error_code?: number;
-  description?: string;
-  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
-}
+/** The Bot API's answer: `result` on success; `description` and `parameters` on failure. */
+const TelegramAnswer = z.looseObject({
+  result: z.looseObject({ message_id: z.number().optional() }).optional(),
+  description: z.string().optional(),
+  parameters: z
+    .looseObject({ retry_after: z.number().optional(), migrate_to_chat_id: z.number().optional() })
+    .optional(),
+});
 
 function failure(status: number, body: string, retryAfter: string | null): SendResult {
-  let answer: TelegramAnswer = {};
-  try {
-    answer = JSON.parse(body) as TelegramAnswer;
-  } catch {}
+  const answer = answerOf(TelegramAnswer, body) ?? {};
   const base = httpFailure(status, answer.description ?? body, retryAfter);
   if (base.ok) return base;
   const migrated = answer.parameters?.migrate_to_chat_id;
@@ -109,10 +107,7 @@ export const telegram = defineChannel({
             'user-agent': deps.userAgent,
           });
           if (response.status === 200) {
-            let id: number | undefined;
-            try {
-              id = (JSON.parse(response.body) as TelegramAnswer).result?.message_id;
-            } catch {}
+            const id = answerOf(TelegramAnswer, response.body)?.result?.message_id;
             return { ok: true, ...(id !== undefined && { providerId: String(id) }) };
           }
           return failure(response.status, response.body, header(response, 'retry-after'));

@@ -15,6 +15,11 @@ import { Limits } from './settings.ts';
 export const subscriberKinds = ['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push'] as const;
 export type SubscriberKind = (typeof subscriberKinds)[number];
 
+/** Whether a name (a lane's key, a plan's channel name) is a kind of subscriber. */
+export function isSubscriberKind(name: string): name is SubscriberKind {
+  return subscriberKinds.some((kind) => kind === name);
+}
+
 /** A Statuspage-shaped webhook event (built in src/services/subject-message.ts). */
 export type WebhookEvent = Record<string, unknown>;
 

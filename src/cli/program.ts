@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import tab from '@bomb.sh/tab/commander';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { clientCommands } from './commands/client-commands.ts';
 import { deliveryCommands } from './commands/delivery-commands.ts';
 import { planCommands } from './commands/plan-commands.ts';
@@ -14,9 +15,9 @@ import { serverCommands, userCommands } from './commands/server-commands.ts';
 import { subscriberCommands } from './commands/subscriber-commands.ts';
 import { updateCommands } from './commands/update-commands.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+const { version } = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')));
 
 export function buildProgram(): Command {
   const program = new Command('crier')

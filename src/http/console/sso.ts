@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as oidc from 'openid-client';
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type Role, roles } from '../../domain/permissions.ts';
@@ -20,6 +21,9 @@ import { anonymousCtx, sendPage } from './page.ts';
 type Sso = NonNullable<Config['oidc']>;
 const flowCookie = 'crier_sso';
 const flowPath = '/console/sso';
+
+/** What the flow cookie carries from the redirect to the callback. */
+const SsoFlow = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
 
 /** The role the claim's values map to; the first of the permission table's order when several do. */
 export function roleFromClaims(sso: Sso, claims: Record<string, unknown>): Role | null {
@@ -99,10 +103,11 @@ export function ssoRoutes(base: BaseCtx, sso: Sso) {
 
     app.get(`${flowPath}/callback`, async (req, reply) => {
       reply.clearCookie(flowCookie, { path: flowPath, httpOnly: true, sameSite: 'lax', secure });
-      let flow: { verifier: string; state: string; nonce: string };
+      let flow: z.output<typeof SsoFlow>;
       try {
-        flow = JSON.parse(Buffer.from(req.cookies[flowCookie] ?? '', 'base64url').toString('utf8'));
-        if (typeof flow.verifier !== 'string' || typeof flow.state !== 'string') throw new Error('bad flow');
+        flow = SsoFlow.parse(
+          JSON.parse(Buffer.from(req.cookies[flowCookie] ?? '', 'base64url').toString('utf8')),
+        );
       } catch {
         return refuse(reply, 400, 'This sign-in took too long or was started elsewhere; start again.');
       }
