@@ -14,7 +14,7 @@ import type {
   SubscriberKind,
   Target,
 } from '../channels/types.ts';
-import { subscriberKinds } from '../channels/types.ts';
+import { isSubscriberKind, subscriberKinds } from '../channels/types.ts';
 import { type ChannelSettings, type ChannelsInput, ChannelsSection } from '../plan/channels.ts';
 import type { RetryPolicy } from './limits.ts';
 
@@ -200,7 +200,7 @@ export function buildChannelSet(
     lanes,
     lanesFor,
     kindsFor: (audience) =>
-      new Set([...lanesFor(audience)].filter((key) => !broadcasts.has(key)) as SubscriberKind[]),
+      new Set([...lanesFor(audience)].filter((key) => !broadcasts.has(key)).filter(isSubscriberKind)),
     async close() {
       await Promise.allSettled([...channels.values()].map((c) => c.close()));
     },

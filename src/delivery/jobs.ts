@@ -4,7 +4,7 @@
  * handler here. A handler returns `done`, or `again` to be called back (a
  * fan-out between batches); throwing retries the job with backoff.
  */
-import type { Channel, SubscriberKind, Target } from '../channels/types.ts';
+import { type Channel, isSubscriberKind, type Target } from '../channels/types.ts';
 import type { LeasedDelivery } from '../store/deliveries.ts';
 import { expandBatch, insertBroadcasts } from '../store/fanout.ts';
 import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
@@ -65,18 +65,18 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
       .filter((lane) => lane.updates === 'all' || p.sms_default)
       .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.key))
       .filter((lane) => heard.has(lane.key));
-    const kinds = lanes.filter((lane) => !lane.account).map((lane) => lane.key as SubscriberKind);
+    const kinds = lanes.flatMap((lane) => (!lane.account && isSubscriberKind(lane.key) ? [lane.key] : []));
     const broadcasts = lanes.filter((lane) => lane.account).map((lane) => lane.key);
     // Lanes with room get their part of the batch already leased, without a claim of their own;
     // the rest is left for any worker to claim.
-    const room = new Set([...jc.lanesWithRoom()].filter((k) => (kinds as string[]).includes(k)));
+    const room = new Set([...jc.lanesWithRoom()].filter(isSubscriberKind).filter((k) => kinds.includes(k)));
     const now = jc.ctx.clock.now();
     const until = new Date(now.getTime() + jc.leaseMs);
     const batch = await jc.ctx.db.transaction().execute(async (trx) => {
       // A broadcast's one delivery is written with the first batch (again after a crash: a no-op).
       const broadcast = job.cursor === null ? await insertBroadcasts(trx, p, broadcasts, now) : 0;
       const result = await expandBatch(trx, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
-        kinds: room as ReadonlySet<SubscriberKind>,
+        kinds: room,
         until,
       });
       await trx.updateTable('outbox_jobs').set({ cursor: result.cursor }).where('id', '=', job.id).execute();

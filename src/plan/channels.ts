@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { type ChannelType, channelModules, channelTypes, moduleOf } from '../channels/registry.ts';
-import { subscriberKinds } from '../channels/types.ts';
+import { isSubscriberKind, subscriberKinds } from '../channels/types.ts';
 
 type Modules = typeof channelModules;
 /** One channel's settings, as parsed: the union of every module's own. */
@@ -33,7 +33,7 @@ export const ChannelsSection = z
     for (const [name, settings] of Object.entries(channels)) {
       if ('broadcast' in (moduleOf(settings.type)?.reach ?? {})) {
         // Its deliveries are filed under its name, beside the subscriber kinds' (docs/adr/0010).
-        if ((subscriberKinds as readonly string[]).includes(name)) {
+        if (isSubscriberKind(name)) {
           ctx.addIssue({
             code: 'custom',
             path: [name],

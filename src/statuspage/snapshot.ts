@@ -4,6 +4,7 @@
  * Only what the public may see is loaded: no drills, and of each incident
  * only its published updates for the `public` audience.
  */
+import type { ComponentStatus } from '../domain/components.ts';
 import { openIncidentStatuses } from '../domain/incidents.ts';
 import { pageIdOf } from '../domain/statuspage.ts';
 import { listComponents } from '../services/components/queries.ts';
@@ -34,7 +35,7 @@ export interface PageSnapshot {
   /** Status changes per component since the start of the history window, oldest first. */
   history: Map<string, StatusPoint[]>;
   /** Each component's status when the history window opened. */
-  statusAtStart: Map<string, string>;
+  statusAtStart: Map<string, ComponentStatus>;
   /** The page shows demo content seeded on a fresh database, and says so. */
   demo: boolean;
   /** When the snapshot was read; pages use it for "today", the JSON never shows it. */

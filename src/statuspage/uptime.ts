@@ -8,13 +8,11 @@
  * time. Days before the component existed have no data. docs/status-page.md
  * states the same formula for readers.
  */
-import type { ComponentStatus } from '../domain/components.ts';
-import { componentStatuses, worseStatus } from '../domain/components.ts';
+import { type ComponentStatus, worseStatus } from '../domain/components.ts';
+import type { ComponentStatusHistoryRow } from '../store/schema.ts';
 
-export interface StatusPoint {
-  status: string;
-  at: string;
-}
+/** One status change of a component, as `component_status_history` keeps it. */
+export type StatusPoint = Pick<ComponentStatusHistoryRow, 'status' | 'at'>;
 
 export interface UptimeDay {
   /** YYYY-MM-DD (UTC). */
@@ -38,19 +36,13 @@ const downWeight: Record<ComponentStatus, number> = {
 
 const DAY = 86_400_000;
 
-function asStatus(value: string | undefined): ComponentStatus {
-  return (componentStatuses as readonly string[]).includes(value ?? '')
-    ? (value as ComponentStatus)
-    : 'operational';
-}
-
 /**
  * Daily uptime for the `days` days ending with today (UTC), oldest first.
  * `initial` is the status when the window opened; `points` are the changes
  * inside it, oldest first; `since` is when the component came to be.
  */
 export function dailyUptime(
-  initial: string | undefined,
+  initial: ComponentStatus | undefined,
   points: readonly StatusPoint[],
   since: string,
   now: Date,
@@ -60,17 +52,15 @@ export function dailyUptime(
   const first = todayStart - (days - 1) * DAY;
   const born = Date.parse(since);
   const out: UptimeDay[] = [];
-  let status = asStatus(initial);
+  let status: ComponentStatus = initial ?? 'operational';
   let i = 0;
   for (let d = 0; d < days; d++) {
     const dayStart = first + d * DAY;
     const dayEnd = Math.min(dayStart + DAY, now.getTime());
     const date = new Date(dayStart).toISOString().slice(0, 10);
     // Changes before this day (or at its first instant) only set the status it starts in.
-    while (i < points.length && Date.parse((points[i] as StatusPoint).at) <= dayStart) {
-      status = asStatus((points[i] as StatusPoint).status);
-      i++;
-    }
+    for (let p = points[i]; p !== undefined && Date.parse(p.at) <= dayStart; p = points[++i])
+      status = p.status;
     const from = Math.max(dayStart, born);
     if (from >= dayEnd) {
       out.push({ date, uptime: null, worst: 'operational', majorSeconds: 0, partialSeconds: 0 });
@@ -88,12 +78,10 @@ export function dailyUptime(
       if (status === 'partial_outage') partial += ms;
       cursor = Math.max(cursor, until);
     };
-    while (i < points.length && Date.parse((points[i] as StatusPoint).at) < dayEnd) {
-      const p = points[i] as StatusPoint;
+    for (let p = points[i]; p !== undefined && Date.parse(p.at) < dayEnd; p = points[++i]) {
       spend(Date.parse(p.at));
-      status = asStatus(p.status);
+      status = p.status;
       worst = worseStatus(worst, status);
-      i++;
     }
     spend(dayEnd);
     const observed = dayEnd - from;
@@ -110,9 +98,9 @@ export function dailyUptime(
 
 /** The uptime over the whole window: the mean of the days that have data. */
 export function windowUptime(days: readonly UptimeDay[]): number | null {
-  const known = days.filter((d) => d.uptime !== null);
+  const known = days.flatMap((d) => (d.uptime === null ? [] : [d.uptime]));
   if (known.length === 0) return null;
-  return known.reduce((sum, d) => sum + (d.uptime as number), 0) / known.length;
+  return known.reduce((sum, uptime) => sum + uptime, 0) / known.length;
 }
 
 /** 99.95 → "99.95%"; never rounds a real outage up to 100. */

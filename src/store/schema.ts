@@ -348,6 +348,7 @@ export interface Database {
 
 export type ComponentRow = Selectable<ComponentTable>;
 export type ComponentGroupRow = Selectable<ComponentGroupTable>;
+export type ComponentStatusHistoryRow = Selectable<ComponentStatusHistoryTable>;
 export type IncidentRow = Selectable<IncidentTable>;
 export type IncidentUpdateRow = Selectable<IncidentUpdateTable>;
 export type IncidentDeadlineRow = Selectable<IncidentDeadlineTable>;

@@ -3,11 +3,11 @@ import { test } from 'node:test';
 import { matchesEtag, pickEncoding } from '../../src/statuspage/entries.ts';
 import { foldLine } from '../../src/statuspage/feeds.ts';
 import { textOn } from '../../src/statuspage/page.ts';
-import { dailyUptime, formatPercent, windowUptime } from '../../src/statuspage/uptime.ts';
+import { dailyUptime, formatPercent, type StatusPoint, windowUptime } from '../../src/statuspage/uptime.ts';
 
 test('uptime: a major outage counts fully, a partial outage for 30 %, maintenance not at all', () => {
   const now = new Date('2026-03-10T12:00:00.000Z');
-  const points = [
+  const points: StatusPoint[] = [
     { status: 'major_outage', at: '2026-03-08T00:00:00.000Z' },
     { status: 'operational', at: '2026-03-08T06:00:00.000Z' },
     { status: 'partial_outage', at: '2026-03-09T00:00:00.000Z' },

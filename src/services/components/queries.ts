@@ -15,13 +15,15 @@ export async function requireComponents(db: Db, ids: readonly string[]): Promise
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
   const rows = await db.selectFrom('components').selectAll().where('id', 'in', unique).execute();
-  const missing = unique.filter((id) => !rows.some((r) => r.id === id));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const found = unique.flatMap((id) => byId.get(id) ?? []);
+  const missing = unique.filter((id) => !byId.has(id));
   if (missing.length > 0) {
     throw new CrierError('component_not_found', `Unknown component ids: ${missing.join(', ')}.`, {
       ids: missing,
     });
   }
-  return unique.map((id) => rows.find((r) => r.id === id) as ComponentRow);
+  return found;
 }
 
 export async function listComponents(db: Db): Promise<ComponentView[]> {

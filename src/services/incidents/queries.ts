@@ -103,7 +103,9 @@ export async function getIncident(
 ): Promise<IncidentView> {
   const row = await requireIncident(db, id);
   const [view] = await incidentViews(db, [row], options);
-  return view as IncidentView;
+  // incidentViews gives one view per row: this never throws.
+  if (view === undefined) throw new Error(`no view of incident ${id}`);
+  return view;
 }
 
 /**

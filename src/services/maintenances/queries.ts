@@ -49,7 +49,9 @@ export async function maintenanceViews(db: Db, rows: readonly MaintenanceRow[]):
 
 export async function getMaintenance(db: Db, id: string): Promise<MaintenanceView> {
   const [view] = await maintenanceViews(db, [await requireMaintenance(db, id)]);
-  return view as MaintenanceView;
+  // maintenanceViews gives one view per row: this never throws.
+  if (view === undefined) throw new Error(`no view of maintenance ${id}`);
+  return view;
 }
 
 export async function listMaintenances(

@@ -90,10 +90,11 @@ export async function countSubscribers(db: Db, audience?: string): Promise<Subsc
     .groupBy(['kind', 'state']);
   if (audience) q = q.where('audience', '=', audience);
   const rows = await q.execute();
-  const counts = { total: {} } as SubscriberCounts;
+  const counts: SubscriberCounts = { total: {} };
   for (const r of rows) {
-    counts[r.kind] ??= {};
-    (counts[r.kind] as Record<string, number>)[r.state] = Number(r.n);
+    const byState = counts[r.kind] ?? {};
+    byState[r.state] = Number(r.n);
+    counts[r.kind] = byState;
     counts.total[r.state] = (counts.total[r.state] ?? 0) + Number(r.n);
   }
   return counts;
@@ -229,8 +230,9 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
     const n = Number(r.n);
     result.total += n;
     result.by_state[r.state] = (result.by_state[r.state] ?? 0) + n;
-    result.by_channel[r.channel] ??= {};
-    (result.by_channel[r.channel] as Record<string, number>)[r.state] = n;
+    const byState = result.by_channel[r.channel] ?? {};
+    byState[r.state] = n;
+    result.by_channel[r.channel] = byState;
   }
   const events = result.component_events;
   for (const r of componentRows) {

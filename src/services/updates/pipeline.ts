@@ -18,12 +18,7 @@
  * is never public without its notifications and cadence, nor the reverse.
  */
 
-import {
-  type ComponentStatus,
-  type Impact,
-  impactOfComponents,
-  worseImpact,
-} from '../../domain/components.ts';
+import { type ComponentStatus, impactOfComponents, worseImpact } from '../../domain/components.ts';
 import { assertIncidentTransition, stampInstants } from '../../domain/incidents.ts';
 import { severityOf } from '../../plan/policy.ts';
 import { type AffectedComponent, affectedComponentsOf, pendingOf } from '../../store/json.ts';
@@ -100,7 +95,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   const override = pending.impact_override === undefined ? incident.impact_override : pending.impact_override;
   // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
   const derived = worseImpact(incident.impact, impactOfComponents(statuses.map((s) => s.status)));
-  const impact = (override as Impact | null) ?? derived;
+  const impact = override ?? derived;
 
   const external = draft.audience !== 'internal';
   const change = {
@@ -160,7 +155,8 @@ async function applyComponents(
 ): Promise<AffectedComponent[]> {
   const affected: AffectedComponent[] = [];
   for (const component of components) {
-    const next = statuses[component.id] as ComponentStatus;
+    const next = statuses[component.id];
+    if (next === undefined) continue;
     if (await applyComponentStatus(tx, component, next, { incidentId: incident.id })) {
       affected.push({
         code: component.id,
