@@ -266,3 +266,29 @@ test('every admin route that takes a body refuses a field it does not know, nami
     }
   }
 });
+
+test('the public /subscribe refuses a field it does not know, as JSON and as a form, and adds no one', async () => {
+  const count = async () => (await t.app.db.selectFrom('subscribers').select('id').execute()).length;
+  const before = await count();
+  const json = await t.app.server.inject({
+    method: 'POST',
+    url: '/subscribe',
+    payload: { email: 'new@example.com', colour: 'blue' },
+  });
+  assert.equal(json.statusCode, 400);
+  const { error } = JSON.parse(json.body) as Refusal;
+  assert.equal(error.code, 'validation_failed');
+  assert.deepEqual(
+    error.details.map((d) => d.path),
+    ['colour'],
+  );
+  const form = await t.app.server.inject({
+    method: 'POST',
+    url: '/subscribe',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'email=new%40example.com&colour=blue',
+  });
+  assert.equal(form.statusCode, 400);
+  assert.match(form.body, /fields Crier does not know: colour\./);
+  assert.equal(await count(), before);
+});

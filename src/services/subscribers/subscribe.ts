@@ -51,7 +51,7 @@ const SubscribeFields = {
     .optional(),
 };
 
-export const PublicSubscribeInput = z.object(SubscribeFields);
+export const PublicSubscribeInput = z.strictObject(SubscribeFields);
 export type PublicSubscribeInput = z.input<typeof PublicSubscribeInput>;
 
 export const AddSubscriberInput = z.strictObject({
