@@ -264,6 +264,28 @@ scenarios:
     await a.page.locator('h1', { hasText: 'Sign in' }).waitFor();
     await a.page.goto(`${server.url}/console`);
     assert.match(a.page.url(), /\/console\/sign-in$/);
+
+    // An admin's screens: people (an invitation shown once) and API tokens.
+    await admin('POST', '/api/v1/users', {
+      email: 'ada@acme.test',
+      role: 'admin',
+      password: 'ada administers all',
+    });
+    await a.page.getByLabel('Email').fill('ada@acme.test');
+    await a.page.getByLabel('Password').fill('ada administers all');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'People' }).click();
+    await a.page.getByText('Invite a person').click();
+    await a.page.getByLabel('Email').fill('dan@acme.test');
+    await a.page.getByRole('button', { name: 'Invite' }).click();
+    await a.page.getByText('dan@acme.test is invited').waitFor();
+    await check(a.page, 'the People screen with an invitation');
+    await a.page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'API tokens' })
+      .click();
+    await a.page.locator('h1', { hasText: 'API tokens' }).waitFor();
+    await check(a.page, 'the API tokens screen');
     assert.deepEqual([...a.csp, ...b.csp], [], 'no Content-Security-Policy violation');
   } finally {
     await a.context.close();

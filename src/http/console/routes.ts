@@ -18,6 +18,7 @@ import { incidentRoutes } from './incidents.ts';
 import type { ConsoleEvents } from './live.ts';
 import { maintenanceRoutes } from './maintenances-screen.ts';
 import { personCtx, sendPage } from './page.ts';
+import { peopleRoutes } from './people-screen.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
 import { ssoRoutes } from './sso.ts';
@@ -95,6 +96,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       await signedIn.register(maintenanceRoutes(base));
       await signedIn.register(subscriberRoutes(base));
       await signedIn.register(auditRoutes(base));
+      await signedIn.register(peopleRoutes(base));
 
       signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
         await signOutEverywhere(personCtx(base, req));
