@@ -1,8 +1,10 @@
 /**
  * Where a message about an incident links, so that none leads to a page that
- * does not exist: the incident's own page once the status page shows it
- * (never a drill, nor an incident before its first public update); until
- * then, for the team, the console, and for customers, the status page itself.
+ * does not exist. The team acts on an incident in the console, so its
+ * messages (drills and internal updates included) link to the incident's
+ * console page. Customers get the incident's own status page once the page
+ * shows it (never a drill, nor an incident before its first public update),
+ * and the status page itself until then.
  */
 import type { Db } from '../../store/db.ts';
 import { publicIncidents } from './queries.ts';
@@ -16,7 +18,7 @@ export async function incidentLink(
   incidentId: string,
   reader: Reader,
 ): Promise<string> {
+  if (reader === 'team') return `${publicUrl}/console/incidents/${incidentId}`;
   const shown = await publicIncidents(db).select('id').where('id', '=', incidentId).executeTakeFirst();
-  if (shown) return `${publicUrl}/incidents/${incidentId}`;
-  return reader === 'team' ? `${publicUrl}/console` : `${publicUrl}/`;
+  return shown ? `${publicUrl}/incidents/${incidentId}` : `${publicUrl}/`;
 }

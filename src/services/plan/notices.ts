@@ -16,7 +16,7 @@ export function incidentUrl(ctx: Pick<Ctx, 'config'>, incidentId: string): strin
   return `${ctx.config.publicUrl}/incidents/${incidentId}`;
 }
 
-/** Where a notice to the team links: the incident's page once public, the console until then (and for a drill). */
+/** Where a notice to the team links: the incident's page in the console, where the team acts on it. */
 export function teamLink(ctx: Pick<Ctx, 'db' | 'config'>, incidentId: string): Promise<string> {
   return incidentLink(ctx.db, ctx.config.publicUrl, incidentId, 'team');
 }

@@ -191,11 +191,13 @@ async function requestApproval(
     ? 'The next update time is the one it would be if published now; publication writes in the deadline it sets.'
     : '';
   const api = `${tx.config.publicUrl}/api/v1/incidents/${incident.id}/updates/${row.id}`;
+  const url = await teamLink(tx, incident.id);
   const text = [
     `${who}: please approve or reject this ${row.audience} update (${policy.count} approval${policy.count > 1 ? 's' : ''} needed).${timeout}${lastResort}`,
     `Written by ${names(people.authors)}.`,
     readings || row.body,
     ...(timing ? [timing] : []),
+    `Approve or reject in the console: ${url}`,
     `Approve: POST ${api}/approve, or crier update approve ${incident.id} ${row.id}`,
     `Reject: POST ${api}/reject with {"comment": "what to change"}, or crier update reject ${incident.id} ${row.id} --comment "what to change"`,
   ].join('\n\n');
@@ -206,7 +208,7 @@ async function requestApproval(
     await sendToChannel(tx, channel, {
       title: `Approval needed: update on "${incident.name}"`,
       text,
-      url: await teamLink(tx, incident.id),
+      url,
       impact: incident.impact,
     });
   }
