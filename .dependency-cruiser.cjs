@@ -5,7 +5,7 @@
  *
  *   cli/                      the crier command
  *   app.ts                    the composition root of serve and worker
- *   http/  statuspage/        ways in and out
+ *   http/  statuspage/  ingest/   ways in and out
  *   services/  delivery/      use cases; the outbox worker
  *   store/  plan/             the database and the outbox port; the plan
  *   channels/                 one module per provider
@@ -26,6 +26,7 @@ const below = {
   delivery: ['store', 'plan', 'channels', 'domain', 'config'],
   http: ['services', 'delivery', 'store', 'plan', 'channels', 'domain', 'config'],
   statuspage: ['services', 'store', 'plan', 'channels', 'domain', 'config'],
+  ingest: ['services', 'store', 'plan', 'channels', 'domain', 'config'],
 };
 
 const pathOf = (layer) => (layer === 'config' ? '^src/config\\.ts$' : `^src/${layer}/`);
@@ -70,7 +71,7 @@ module.exports = {
       from: {
         path: '^src/',
         pathNot:
-          '^src/(domain|channels|store|plan|services|delivery|http|statuspage|cli)/|^src/(app|config)\\.ts$',
+          '^src/(domain|channels|store|plan|services|delivery|http|statuspage|ingest|cli)/|^src/(app|config)\\.ts$',
       },
       to: {},
     },

@@ -18,6 +18,8 @@ import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents } from './http/public/events.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
+import { ingestRoutes } from './ingest/routes.ts';
+import { SnsVerifier } from './ingest/sns-verify.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
@@ -86,8 +88,8 @@ export function redactUrl(url: string): string {
   return url.replace(secretPath, '$1/[redacted]');
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({
+export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: ['req.headers.authorization', '*.token', '*.secret'],
     serializers: {
@@ -97,7 +99,8 @@ export function createLogger(config: Config): Logger {
         remoteAddress: req.ip,
       }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -158,6 +161,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     delivery,
     consoleEvents,
     connections: limits,
+    ingest: ingestRoutes(base, {
+      pagerdutySecrets: config.ingest.pagerdutySecrets,
+      genericMapping: async () => (await currentPlan(db))?.ingest.generic,
+      sns: new SnsVerifier({ allowedHosts: config.ingest.snsHosts, now: () => clock.now() }),
+    }),
     public: {
       statusPage: statusPage.page,
       liveEvents,

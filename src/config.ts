@@ -63,6 +63,25 @@ const trustProxy = z
     return v.split(',').map((a) => a.trim());
   });
 
+/** `sns.*.amazonaws.com,http://127.0.0.1:4566`: host patterns (HTTPS), or whole origins for a stand-in. */
+const snsHosts = z.string().transform((v, ctx) => {
+  const entries = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const origin = entry.includes('://') && httpUrl.safeParse(entry).success;
+    if (!origin && !/^[a-z0-9*-]+(\.[a-z0-9*-]+)+$/i.test(entry)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is neither a host name pattern nor an http(s) origin`,
+      });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
+
 const Env = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -119,6 +138,8 @@ const Env = z
         'must be claim values and roles: admins=admin,comms=comms_lead',
       )
       .optional(),
+    CRIER_INGEST_PAGERDUTY_SECRETS: z.string().optional(),
+    CRIER_INGEST_SNS_HOSTS: snsHosts.optional(),
     CRIER_IMPORT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -190,6 +211,13 @@ export interface Config {
    * (channel credentials), which are named by the plan rather than here.
    */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Alerts coming in (docs/ingest.md). */
+  readonly ingest: {
+    /** Signing secrets of PagerDuty v3 webhook subscriptions; any one may sign a request. */
+    readonly pagerdutySecrets: readonly string[];
+    /** Where SNS signing certificates and subscription links may come from; empty: Amazon's hosts. */
+    readonly snsHosts: readonly string[];
+  };
   /** Run the delivery worker inside `crier serve` (`crier worker` runs one alone). */
   readonly worker: boolean;
   /** How long a worker's claim holds a job or delivery before another may take it over. */
@@ -273,6 +301,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientUrl: e.CRIER_URL.replace(/\/+$/, ''),
     clientToken: e.CRIER_TOKEN,
     env: Object.freeze({ ...present }),
+    ingest: Object.freeze({
+      pagerdutySecrets: Object.freeze(
+        (e.CRIER_INGEST_PAGERDUTY_SECRETS ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+      snsHosts: Object.freeze(e.CRIER_INGEST_SNS_HOSTS ?? []),
+    }),
     worker: e.CRIER_WORKER,
     workerLeaseMs: e.CRIER_WORKER_LEASE_MS,
     workerPollMs: e.CRIER_WORKER_POLL_MS,

@@ -338,6 +338,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ingest-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List ingest keys */
+        get: operations["listIngestKeys"];
+        put?: never;
+        /** Create an ingest key for a source (the key is answered once) */
+        post: operations["createIngestKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ingest-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an ingest key */
+        delete: operations["revokeIngestKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alerts received, latest first */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1425,6 +1477,83 @@ export interface components {
             eta?: string | null;
             decisions: components["schemas"]["Decision"][];
         };
+        Alert: {
+            id: string;
+            /** @enum {string} */
+            source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+            fingerprint: string;
+            /** @enum {string} */
+            status: "firing" | "resolved";
+            title: string;
+            severity: string | null;
+            labels: {
+                [key: string]: string;
+            };
+            annotations: {
+                [key: string]: string;
+            };
+            link: string | null;
+            starts_at: string | null;
+            ends_at: string | null;
+            first_received_at: string;
+            last_received_at: string;
+            /** @description Deliveries of this alert, repeats included. */
+            received_count: number;
+        };
+        Token: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
+            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
+            prefix: string;
+            created_by: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+        };
+        CreatedToken: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
+            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
+            prefix: string;
+            created_by: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            /** @description The secret to send as "Authorization: Bearer <token>"; shown once. */
+            token: string;
+        };
+        IngestKey: {
+            id: string;
+            /** @enum {string} */
+            source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+            name: string;
+            /** @description sha256: and the start of the key's SHA-256; no part of the key itself. */
+            prefix: string;
+            created_by: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+        };
+        CreatedIngestKey: {
+            id: string;
+            /** @enum {string} */
+            source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+            name: string;
+            /** @description sha256: and the start of the key's SHA-256; no part of the key itself. */
+            prefix: string;
+            created_by: string;
+            created_at: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            /** @description The secret; shown once. */
+            key: string;
+            /** @description Where the source posts: /ingest/<source>/<key>, after Crier’s public address. */
+            path: string;
+        };
         PlanCheck: {
             ok: boolean;
             problems: {
@@ -1540,32 +1669,6 @@ export interface components {
             request_id: string | null;
             source: string | null;
         };
-        Token: {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
-            prefix: string;
-            created_by: string;
-            created_at: string;
-            last_used_at: string | null;
-            revoked_at: string | null;
-        };
-        CreatedToken: {
-            id: string;
-            name: string;
-            /** @enum {string} */
-            role: "admin" | "incident_lead" | "comms_lead" | "support_lead" | "responder" | "viewer";
-            /** @description sha256: and the start of the secret's SHA-256, to tell tokens apart without showing any of the secret. */
-            prefix: string;
-            created_by: string;
-            created_at: string;
-            last_used_at: string | null;
-            revoked_at: string | null;
-            /** @description The secret to send as "Authorization: Bearer <token>"; shown once. */
-            token: string;
-        };
         User: {
             id: string;
             email: string;
@@ -1612,7 +1715,7 @@ export interface components {
                  * @description One of the codes in docs/errors.md, each with how to fix it.
                  * @enum {string}
                  */
-                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "csv_invalid" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "user_not_found" | "user_exists" | "invitation_invalid" | "sign_in_failed" | "csrf_failed" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "approval_reason_required" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "database_unavailable" | "internal_error";
+                code: "validation_failed" | "malformed_request" | "payload_too_large" | "unsupported_media_type" | "csv_invalid" | "unauthenticated" | "signature_invalid" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "component_not_found" | "component_group_not_found" | "incident_not_found" | "update_not_found" | "maintenance_not_found" | "token_not_found" | "ingest_key_not_found" | "user_not_found" | "user_exists" | "invitation_invalid" | "sign_in_failed" | "csrf_failed" | "transition_not_allowed" | "conflict" | "approval_required" | "not_an_approver" | "self_approval" | "approval_reason_required" | "lint_failed" | "plan_invalid" | "audience_not_found" | "template_not_found" | "template_failed" | "rate_limited" | "subscriber_not_found" | "delivery_not_found" | "channel_not_offered" | "not_supported_yet" | "database_unavailable" | "internal_error";
                 message: string;
                 details?: unknown;
                 request_id: string;
@@ -3513,6 +3616,187 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEntry"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listIngestKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestKey"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createIngestKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The system that posts with this key.
+                     * @enum {string}
+                     */
+                    source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+                    /** @description What posts with it (a cluster, an account); the source by default. */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedIngestKey"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeIngestKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestKey"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                source?: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+                status?: "firing" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description RFC 8288 links to the first, previous, next and last pages, e.g. `</api/v1/incidents?page=2>; rel="next"`. */
+                    link?: string;
+                    /** @description Items over all pages. */
+                    "x-total-count"?: number;
+                    /** @description Pages at this `per_page`. */
+                    "x-total-pages"?: number;
+                    /** @description This page. */
+                    "x-page"?: number;
+                    /** @description Items per page. */
+                    "x-per-page"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Alert"][];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

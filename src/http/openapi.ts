@@ -180,7 +180,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
         description:
           'Manage components, incidents, drafts and approval, maintenances, subscribers and deliveries, ' +
-          'tokens, users, the plan and the audit log. Request bodies take Statuspage management API field ' +
+          'tokens, ingest keys and alerts, users, the plan and the audit log. Request bodies take Statuspage management API field ' +
           'names, bare or wrapped. Errors are `{"error":{"code","message","details"?,"request_id"}}` ' +
           'with the codes of docs/errors.md.',
       },
@@ -194,6 +194,10 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'deliveries', description: 'Each message to each subscriber, and its replay.' },
         { name: 'plan', description: 'The communication plan in force (crier.yaml).' },
         { name: 'tokens', description: 'API tokens and their roles.' },
+        {
+          name: 'ingest',
+          description: 'Keys for alert sources posting to /ingest/:source/:key, and the alerts they sent.',
+        },
         { name: 'users', description: 'People who sign in to the console, and their roles.' },
         { name: 'audit', description: 'Who did what, and when.' },
         { name: 'health', description: 'Liveness and readiness, without a token.' },

@@ -1,9 +1,9 @@
-/** The HTTP server: admin API, health, and the public routes. */
+/** The HTTP server: admin API, health, the public routes and the ingest routes. */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { DeliveryMetrics } from '../delivery/metrics.ts';
@@ -12,6 +12,7 @@ import { CrierError } from '../domain/errors.ts';
 import { htmlSecurityHeaders } from '../domain/security-headers.ts';
 import { componentRoutes } from './admin/components.ts';
 import { incidentRoutes } from './admin/incidents.ts';
+import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
 import { planRoutes } from './admin/plan.ts';
 import { subscriberRoutes } from './admin/subscribers.ts';
@@ -41,6 +42,8 @@ export interface ServerDeps extends BaseCtx {
   delivery?: Delivery;
   /** What open consoles hear (/console/events); without it the console does not update live. */
   consoleEvents?: ConsoleEvents;
+  /** `POST /ingest/:source/:key` (src/ingest/routes.ts), handed over by the composition root. */
+  ingest?: FastifyPluginAsync;
   /** Sockets held at once, in total and per client address (src/http/connection-limits.ts). */
   connections?: { maxConnections: number; maxConnectionsPerAddress: number };
 }
@@ -143,6 +146,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(incidentRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
+        await secured.register(ingestKeyRoutes);
         await secured.register(userRoutes);
         await secured.register(planRoutes);
         await secured.register(updateRoutes);
@@ -167,6 +171,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       vapidPublicKey: () => deps.delivery?.pushPublicKey,
     }),
   );
+  if (deps.ingest) await app.register(deps.ingest);
   await app.register(webhookDocsRoutes((title, main) => deps.public.statusPage.shell(title, main)));
   const noMetrics = new DeliveryMetrics();
   // Its own scope, so the token check (CRIER_METRICS_TOKEN) guards /metrics and nothing else.

@@ -180,6 +180,41 @@ const LintSpec = z.strictObject({
   limits: Limits.default({}),
 });
 
+const JsonPath = z
+  .string()
+  .regex(/^[A-Za-z0-9_$@-]+(\.[A-Za-z0-9_$@-]+)*$/, 'a dotted path such as alert.title or items.0.id')
+  .describe('Where in the JSON body: field names joined by dots (alert.labels, items.0.id).');
+
+export const GenericMapping = z
+  .strictObject({
+    alerts: JsonPath.optional().describe(
+      'Where the list of alerts is; without it, the whole body is one alert. The other paths are read inside each alert.',
+    ),
+    title: JsonPath.describe('The alert’s title.'),
+    status: JsonPath.optional().describe('Its state; without it, every alert is firing.'),
+    resolved_values: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(20)
+      .default(['resolved', 'ok', 'closed', 'inactive', 'normal'])
+      .describe('Values of `status` (any case) that mean resolved; any other value means firing.'),
+    fingerprint: JsonPath.optional().describe(
+      'What identifies the alert across deliveries; without it, the title and labels do.',
+    ),
+    labels: JsonPath.optional().describe('An object of labels.'),
+    annotations: JsonPath.optional().describe('An object of annotations.'),
+    severity: JsonPath.optional(),
+    link: JsonPath.optional().describe('A link back to the alert.'),
+    starts_at: JsonPath.optional(),
+    ends_at: JsonPath.optional(),
+  })
+  .describe('How `POST /ingest/generic/:key` reads a JSON body (docs/ingest.md).');
+export type GenericMapping = z.infer<typeof GenericMapping>;
+
+const IngestSection = z.strictObject({
+  generic: GenericMapping.optional(),
+});
+
 const RunbookSpec = z.looseObject({
   when: z.record(z.string(), z.unknown()),
   do: z.array(z.record(z.string(), z.unknown())).min(1),
@@ -194,6 +229,7 @@ export const Plan = z.strictObject({
   channels: ChannelsSection.default({}),
   scenarios: z.record(Name, ScenarioSpec).default({}),
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
+  ingest: IngestSection.default({}).describe('How alerts coming in are read (docs/ingest.md).'),
   // Not supported yet (src/domain/not-yet-supported.ts): only an empty list is accepted.
   runbooks: z.array(RunbookSpec).default([]).describe('Runbooks: not supported yet.'),
 });

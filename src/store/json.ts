@@ -132,3 +132,16 @@ export function auditValuesOf(row: { readonly before: string | null; readonly af
     after: row.after === null ? null : readJson(z.unknown(), row.after, 'audit_log.after'),
   };
 }
+
+const TextMap = z.record(z.string(), z.string());
+
+/** `alerts.labels` and `alerts.annotations`: text to text, as the ingest parsers wrote them. */
+export function alertMapsOf(row: { readonly labels: string; readonly annotations: string }): {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+} {
+  return {
+    labels: readJson(TextMap, row.labels, 'alerts.labels'),
+    annotations: readJson(TextMap, row.annotations, 'alerts.annotations'),
+  };
+}

@@ -12,6 +12,7 @@ import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
+import type { AlertTable, IngestKeyTable, IngestPayloadTable } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
 
 /** Where a subscriber stands: waiting for confirmation, hearing, gone by choice, or turned off by a failure. */
@@ -344,6 +345,9 @@ export interface Database {
   plan_versions: PlanVersionTable;
   incident_roles: IncidentRoleTable;
   update_decisions: UpdateDecisionTable;
+  ingest_keys: IngestKeyTable;
+  alerts: AlertTable;
+  ingest_payloads: IngestPayloadTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;
@@ -360,3 +364,5 @@ export type SubscriberRow = Selectable<SubscriberTable>;
 export type OutboxJobRow = Selectable<OutboxJobTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type PlanVersionRow = Selectable<PlanVersionTable>;
+export type IngestKeyRow = Selectable<IngestKeyTable>;
+export type AlertRow = Selectable<AlertTable>;

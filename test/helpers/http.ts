@@ -1,5 +1,6 @@
 /** An app on a fresh test database, driven through `app.inject()`. */
 import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from 'pino';
 import { type App, createApp } from '../../src/app.ts';
 import type { Role } from '../../src/domain/permissions.ts';
 import type { CrierServer } from '../../src/http/server.ts';
@@ -56,7 +57,7 @@ export function watchSerialization(server: CrierServer): () => string[] {
 
 export async function startTestApp(
   dialect: TestDialect,
-  options: { clock?: TestClock; env?: Record<string, string> } = {},
+  options: { clock?: TestClock; env?: Record<string, string>; log?: Logger } = {},
 ): Promise<TestApp> {
   const t = await openTestDb(dialect);
   const config = testConfig(options.env);
@@ -64,7 +65,7 @@ export async function startTestApp(
     db: t.db,
     timers: false,
     ...(options.clock && { clock: options.clock }),
-    log: (await import('./db.ts')).silentLog,
+    log: options.log ?? (await import('./db.ts')).silentLog,
   });
   const serialization = watchSerialization(app.server);
   const ctx = testCtx(t.db, options.clock ? { clock: options.clock } : {});

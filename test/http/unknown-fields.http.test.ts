@@ -167,6 +167,7 @@ function cases(f: Awaited<ReturnType<typeof fixtures>>): Record<string, Case> {
     'POST /maintenances/:id/complete': { ...move, url: `${m}/complete` },
     'POST /maintenances/:id/cancel': { ...move, url: `${m}/cancel` },
     'POST /tokens': { url: '/tokens', body: { name: 'ci', role: 'viewer' }, watch: '/tokens' },
+    'POST /ingest-keys': { url: '/ingest-keys', body: { source: 'alertmanager' }, watch: '/ingest-keys' },
     'POST /users': { url: '/users', body: { email: 'bob@example.com', role: 'viewer' }, watch: '/users' },
     'PATCH /users/:id': { url: `/users/${f.user}`, body: { role: 'responder' }, watch: '/users' },
     'PUT /plan': { url: '/plan', body: { source: sev1Plan }, watch: '/plan' },

@@ -6,9 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Alert } from '../../src/domain/alerts.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { resolveIncident } from '../../src/services/incidents/resolve.ts';
+import { createIngestKey } from '../../src/services/ingest/keys.ts';
+import { receiveAlerts } from '../../src/services/ingest/receive.ts';
 import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
@@ -39,6 +42,9 @@ const tables: (keyof Database)[] = [
   'outbox_jobs',
   'deliveries',
   'plan_versions',
+  'ingest_keys',
+  'alerts',
+  'ingest_payloads',
   'audit_log',
 ];
 
@@ -48,6 +54,26 @@ async function fill(db: Db): Promise<void> {
   const { admin, ivy, carol } = people(db, clock);
   await applyTestPlan(admin);
   await createToken(admin, { name: 'ops', role: 'responder' });
+  const key = await createIngestKey(admin, { source: 'alertmanager' });
+  const firing: Alert = {
+    source: 'alertmanager',
+    fingerprint: 'f1',
+    status: 'firing',
+    title: 'API down',
+    severity: 'critical',
+    labels: { team: 'api' },
+    annotations: {},
+    startsAt: '2026-01-15T09:59:00.000Z',
+    endsAt: null,
+    link: null,
+  };
+  const payload = {
+    keyId: key.id,
+    source: 'alertmanager' as const,
+    contentType: 'application/json',
+    body: Buffer.from('{}'),
+  };
+  await receiveAlerts(admin, payload, [firing]);
   const api = await createComponent(admin, { name: 'API' });
   await addSubscriber(
     admin,
@@ -108,6 +134,8 @@ for (const { from, to } of pairs) {
         'update_decisions',
         'audit_log',
         'plan_versions',
+        'alerts',
+        'ingest_payloads',
       ]) {
         assert.ok((counts[table] ?? 0) > 0, `${table} had rows to copy`);
       }

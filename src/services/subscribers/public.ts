@@ -10,32 +10,9 @@ import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
 import { actingAs, type Ctx } from '../context.ts';
+import { RateLimit } from '../rate-limit.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { defaultRegion, PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
-
-/** A fixed-window counter per key, in memory: enough for one process's public form. */
-class RateLimit {
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #hits = new Map<string, { count: number; until: number }>();
-  constructor(limit: number, windowMs: number) {
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-  }
-  /** Counts one hit; false when over the limit. */
-  hit(key: string, now: number): boolean {
-    if (this.#hits.size > 50_000) {
-      for (const [k, v] of this.#hits) if (v.until <= now) this.#hits.delete(k);
-    }
-    const entry = this.#hits.get(key);
-    if (!entry || entry.until <= now) {
-      this.#hits.set(key, { count: 1, until: now + this.#windowMs });
-      return true;
-    }
-    entry.count += 1;
-    return entry.count <= this.#limit;
-  }
-}
 
 export interface PublicLimits {
   perAddress: RateLimit;

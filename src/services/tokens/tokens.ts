@@ -56,7 +56,8 @@ function tokenView(row: ApiTokenRow): TokenView {
   return viewOf(TokenView, tokenColumns, row, { prefix: tokenFingerprint(row.hash) });
 }
 
-function hashSecret(secret: string): string {
+/** SHA-256 of a secret, hex: how API tokens and ingest keys are stored. */
+export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
@@ -65,12 +66,13 @@ function hashSecret(secret: string): string {
  * not of its secret, so a screenshot or a log gives away no part of the
  * secret. Whoever holds a token finds it with `printf %s "$TOKEN" | sha256sum`.
  */
-function tokenFingerprint(hash: string): string {
+export function tokenFingerprint(hash: string): string {
   return `sha256:${hash.slice(0, 8)}`;
 }
 
-function newSecret(): string {
-  return `crier_${randomBytes(32).toString('base64url')}`;
+/** A new random secret: 256 bits, URL-safe, with a prefix that secret scanners can look for. */
+export function newSecret(prefix = 'crier_'): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
 }
 
 export async function createToken(ctx: Ctx, raw: CreateTokenInput): Promise<CreatedTokenView> {

@@ -12,6 +12,7 @@ import * as m0007 from './0007_token_fingerprints.ts';
 import * as m0008 from './0008_users.ts';
 import * as m0009 from './0009_approval_basis.ts';
 import * as m0010 from './0010_audience_deadlines.ts';
+import * as m0011 from './0011_ingest.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008_users': m0008,
   '0009_approval_basis': m0009,
   '0010_audience_deadlines': m0010,
+  '0011_ingest': m0011,
 };
