@@ -10,16 +10,15 @@
  * dark, breaks no CSP rule, and shows user text as text.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type SmtpSink, startSmtpSink } from '../test/helpers/smtp.ts';
 import { launchChromium } from './helpers/browser.ts';
-import { root, type Server, startServer, tempDir } from './helpers/process.ts';
+import { check, phone } from './helpers/console.ts';
+import { type Server, startServer, tempDir } from './helpers/process.ts';
 
 const token = 'e2e-console-admin-token-0123456789';
-const axeSource = readFileSync(path.join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 let server: Server;
 let smtp: SmtpSink;
 let browser: Browser;
@@ -32,50 +31,6 @@ async function admin(method: string, url: string, body?: object): Promise<Record
   });
   assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
   return (await res.json()) as Record<string, unknown>;
-}
-
-/** axe in light and dark (no serious or critical violation), and no horizontal scrolling at 375 px. */
-async function check(page: Page, label: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(axeSource);
-    const result = await page.evaluate(async () => {
-      const w = globalThis as unknown as {
-        axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { html: string }[] }[] }> };
-      };
-      return w.axe.run();
-    });
-    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    assert.deepEqual(
-      bad.map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.nodes
-            .map((n) => n.html)
-            .slice(0, 2)
-            .join(' | ')}`,
-      ),
-      [],
-      `axe on ${label}, ${scheme}`,
-    );
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  const overflow = await page.evaluate(() => {
-    const d = (
-      globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }
-    ).document.documentElement;
-    return d.scrollWidth - d.clientWidth;
-  });
-  assert.ok(overflow <= 0, `${label}: no horizontal scrolling at 375 px (${overflow} px over)`);
-}
-
-async function phone(): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
-  const page = await context.newPage();
-  const csp: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
-  });
-  return { context, page, csp };
 }
 
 before(async () => {
@@ -136,8 +91,8 @@ scenarios:
     password: 'carol approves carefully',
   });
 
-  const a = await phone();
-  const b = await phone();
+  const a = await phone(browser);
+  const b = await phone(browser);
   try {
     // Ivy: her invitation, her password, then sign in.
     const invitation = new URL(String(ivy.invitation_url));

@@ -31,6 +31,7 @@ import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
+import { mintPasswordLink } from './services/users/reset.ts';
 import type { StatusPage } from './statuspage/cache.ts';
 import { startStatusPage } from './statuspage/wiring.ts';
 import { startChangeNotifier } from './store/change-notifier.ts';
@@ -225,6 +226,7 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
     approvalTimedOut: async (job) => {
       await publishUnapprovedIfStillPending(ctx, job);
     },
+    passwordLink: (job) => mintPasswordLink(ctx, job),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),
   };

@@ -111,4 +111,19 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     await jc.services.approvalTimedOut(job.payload);
     return { done: true };
   },
+
+  async 'password.link'(jc, job) {
+    // The subscribers' email channel carries it; the secret is made only once there is one to send by.
+    const lane = jc.channels.lanes.get('email');
+    if (!lane) throw new PermanentJobError('No email channel in the plan to send a password link by.');
+    const mail = await jc.services.passwordLink(job.payload);
+    if (mail === null) return { done: true };
+    const result = await lane.channel.send(
+      { contact: mail.to },
+      { id: job.id, kind: 'notice', ...mail.message },
+    );
+    if (result.ok) return { done: true };
+    if (!result.retry) throw new PermanentJobError(result.reason);
+    throw new Error(result.reason);
+  },
 };

@@ -28,6 +28,8 @@ export interface DeliveryServices {
   maintenanceReminderDue(job: JobPayloads['maintenance.reminder']): Promise<void>;
   /** The plan's approval timeout for one submission of a draft fired. */
   approvalTimedOut(job: JobPayloads['approval.timeout']): Promise<void>;
+  /** The mail a requested password link goes out in, with a fresh secret; null when the person is gone. */
+  passwordLink(job: JobPayloads['password.link']): Promise<{ to: string; message: NoticeMessage } | null>;
   /** The plan in force, or null before any was applied. */
   planInForce(): Promise<Plan | null>;
   /** The number of the latest plan version (cheap: polled), 0 before any. */

@@ -90,6 +90,8 @@ const jobPayloads = {
   'cadence.reminder': CadenceReminder,
   /** The plan's approval timeout for one submission (round) of a draft (src/services/updates/approval-timeout.ts). */
   'approval.timeout': z.object({ incident_id: z.string(), update_id: z.string(), round: z.number() }),
+  /** A person asked for a link to set their password (src/services/users/reset.ts); its secret is made as it is sent. */
+  'password.link': z.object({ user_id: z.string(), requested_at: z.string() }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;

@@ -19,6 +19,7 @@ import type { ConsoleEvents } from './live.ts';
 import { maintenanceRoutes } from './maintenances-screen.ts';
 import { personCtx, sendPage } from './page.ts';
 import { peopleRoutes } from './people-screen.ts';
+import { resetRoutes } from './reset.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
 import { ssoRoutes } from './sso.ts';
@@ -73,6 +74,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       events.attach(reply.raw, req.ip, follow);
     });
     await app.register(signInRoutes(base));
+    await app.register(resetRoutes(base));
     if (base.config.oidc) await app.register(ssoRoutes(base, base.config.oidc));
 
     await app.register(async (signedIn) => {

@@ -22,7 +22,8 @@ ${sso && html`<p><a class="button" href="/console/sso">Sign in with single sign-
 <label>Email <input type="email" name="email" autocomplete="username" required value="${email}"></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
-</form>`;
+</form>
+<p><a href="/console/reset">Forgot your password?</a></p>`;
 }
 
 function passwordForm(secret: string, email: string): Page['main'] {

@@ -38,13 +38,15 @@ export function sessionActor(user: SessionUser, source: string, requestId: strin
   return { id: `user:${user.email}`, role: user.role, source, requestId, userId: user.id };
 }
 
-async function failures(db: Db, key: string, now: Date): Promise<number> {
+/** Attempts counted under `key` in the current 15-minute window. */
+export async function failures(db: Db, key: string, now: Date): Promise<number> {
   const row = await db.selectFrom('sign_in_failures').selectAll().where('key', '=', key).executeTakeFirst();
   if (!row || Date.parse(row.window_start) <= now.getTime() - failureWindowMs) return 0;
   return row.count;
 }
 
-async function countFailure(db: Db, key: string, now: Date): Promise<void> {
+/** Counts one attempt under `key` (sign-in failures, password link requests). */
+export async function countFailure(db: Db, key: string, now: Date): Promise<void> {
   const at = now.toISOString();
   const cutoff = new Date(now.getTime() - failureWindowMs).toISOString();
   // One statement, so concurrent failures all count; a stale window starts over.

@@ -206,6 +206,8 @@ export async function acceptInvitation(ctx: Ctx, secret: string, password: strin
       .executeTakeFirst();
     // Two submissions of one link: the second finds it spent.
     if (Number(spent.numUpdatedRows) !== 1) throw invitationInvalid();
+    // A new password (a reset) ends every session the old one opened.
+    await tx.db.deleteFrom('sessions').where('user_id', '=', invited.id).execute();
     await audit(
       { ...tx, actor: { ...tx.actor, id: `user:${invited.email}` } },
       { action: 'user.accept_invitation', subjectType: 'user', subjectId: invited.id },
