@@ -9,7 +9,7 @@ const escapes: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c] as string);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 
 export interface RenderedEmail {
   subject: string;

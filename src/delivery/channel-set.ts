@@ -58,6 +58,7 @@ export interface ChannelSet {
 
 /** The module of a parsed channel: the settings passed their type's schema, so it has one. */
 function moduleFor(settings: ChannelSettings): ChannelModule {
+  // Each module's create() takes its own settings type; the parsed settings' `type` picked this one.
   return channelModules[settings.type] as unknown as ChannelModule;
 }
 
@@ -78,7 +79,7 @@ function secretValues(module: ChannelModule, settings: ChannelSettings): string[
     if (typeof v === 'string' && v.length >= 4) values.push(v);
     else if (v !== null && typeof v === 'object') for (const inner of Object.values(v)) collect(inner);
   };
-  for (const key of module.secrets) collect((settings as Record<string, unknown>)[key]);
+  for (const [key, value] of Object.entries(settings)) if (module.secrets.includes(key)) collect(value);
   return values;
 }
 
@@ -135,22 +136,28 @@ export function buildChannelSet(
 ): ChannelSet {
   // Parsed again here, so defaults apply whoever built the settings (the plan loader, a test, a benchmark).
   const section = ChannelsSection.parse(input);
-  const channels = new Map<string, Channel>();
-  for (const [name, settings] of Object.entries(section)) channels.set(name, build(name, settings, deps));
+  const configured = Object.entries(section).map(([name, settings]) => ({
+    name,
+    settings,
+    channel: build(name, settings, deps),
+  }));
+  const channels = new Map(configured.map(({ name, channel }) => [name, channel]));
 
   const lanes = new Map<string, LaneSettings>();
   for (const kind of subscriberKinds) {
     // The channel named like the kind wins; then the first that serves it; then a built-in.
     const named = section[kind] && serves(section[kind], kind) ? kind : undefined;
-    const name = named ?? Object.keys(section).find((n) => serves(section[n] as ChannelSettings, kind));
+    const name = named ?? Object.entries(section).find(([, s]) => serves(s, kind))?.[0];
     let settings: ChannelSettings | undefined = name ? section[name] : undefined;
     let channel = name ? channels.get(name) : undefined;
     if (!settings || !channel) {
       // Subscribers who bring their own URL need no settings: the module's built-in channel serves them.
+      // As in moduleFor: each module is a ChannelModule of its own settings type.
       const module = (Object.values(channelModules) as unknown as ChannelModule[]).find(
         (m) => 'subscribers' in m.reach && m.reach.builtIn === true && m.reach.subscribers.includes(kind),
       );
       if (!module) continue;
+      // A module's schema parses to its own member of the ChannelSettings union.
       settings = module.schema.parse({ type: module.type }) as ChannelSettings;
       channel = build(kind, settings, deps);
       channels.set(`${kind}`, channel);
@@ -166,9 +173,8 @@ export function buildChannelSet(
   const broadcasts = new Set<string>();
   const noticeTargets = new Map<string, Target>();
   const facts: ChannelFacts[] = [];
-  for (const [name, settings] of Object.entries(section)) {
+  for (const { name, settings, channel } of configured) {
     const module = moduleFor(settings);
-    const channel = channels.get(name) as Channel;
     const account = 'broadcast' in module.reach ? module.reach.broadcast(settings) : undefined;
     // The plan refuses a broadcast named like a kind of subscriber, so the keys never meet.
     if (account) {

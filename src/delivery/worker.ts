@@ -9,9 +9,10 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { claimJobs } from '../store/deliveries.ts';
 import { releaseJobs, renewJobLeases } from '../store/leases.ts';
-import { type JobKind, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
+import { isJobKind, type JobKind, type JobPayloads, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
+import type { OutboxJobRow } from '../store/schema.ts';
 import type { ChannelSet } from './channel-set.ts';
-import { type JobContext, jobHandlers, PermanentJobError } from './jobs.ts';
+import { type JobContext, type JobHandler, jobHandlers, PermanentJobError } from './jobs.ts';
 import { Lane } from './lane.ts';
 import { HostPacer, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -199,25 +200,12 @@ export class Worker {
     }
   }
 
-  async #runJob(job: {
-    id: string;
-    kind: string;
-    payload: string;
-    cursor: string | null;
-    attempts: number;
-    created_at: string;
-  }): Promise<void> {
+  async #runJob(job: OutboxJobRow): Promise<void> {
     const db = this.#ctx.db;
     const now = () => this.#ctx.clock.now().toISOString();
-    const handler = jobHandlers[job.kind as JobKind] as
-      | ((
-          jc: JobContext,
-          j: { id: string; payload: unknown; cursor: string | null; attempts: number; created_at: string },
-        ) => ReturnType<(typeof jobHandlers)['fanout']>)
-      | undefined;
     try {
-      if (!handler) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
-      const outcome = await handler(this.#jc, { ...job, payload: payloadOf(job) });
+      if (!isJobKind(job.kind)) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
+      const outcome = await handle(this.#jc, job.kind, job);
       if ('done' in outcome) {
         await db
           .updateTable('outbox_jobs')
@@ -295,10 +283,16 @@ export class Worker {
   }
 }
 
+/** Runs a job of a known kind with its kind's handler. */
+function handle<K extends JobKind>(jc: JobContext, kind: K, job: OutboxJobRow) {
+  const handler: JobHandler<K> = jobHandlers[kind];
+  return handler(jc, { ...job, payload: payloadOf(kind, job.payload) });
+}
+
 /** A job's payload as its kind's schema reads it; one that does not fit will never run, so it is not retried. */
-function payloadOf(job: { kind: string; payload: string }): unknown {
+function payloadOf<K extends JobKind>(kind: K, payload: string): JobPayloads[K] {
   try {
-    return jobPayloadOf(job.kind, job.payload);
+    return jobPayloadOf(kind, payload);
   } catch (err) {
     throw new PermanentJobError(err instanceof Error ? err.message : String(err));
   }

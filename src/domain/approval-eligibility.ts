@@ -116,8 +116,7 @@ export function approvalEligibility(
   const tiers = tiersOf(policy);
   const need = needed(policy, people);
   if (!isAuthor) {
-    for (let k = 0; k < tiers.length; k++) {
-      const tier = tiers[k] as Tier;
+    for (const [k, tier] of tiers.entries()) {
       const as = memberAs(tier, actor, people);
       if (as === null) continue;
       if (k === 0)

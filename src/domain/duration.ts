@@ -15,7 +15,7 @@ export function parseDuration(text: string): number | null {
   if (!durationPattern.test(text)) return null;
   let total = 0;
   for (const [, n, unit] of text.matchAll(/(\d+)([smhdw])/g)) {
-    total += Number(n) * (unitMs[unit as string] ?? 0);
+    total += Number(n) * (unitMs[unit ?? ''] ?? 0);
   }
   return total > 0 ? total : null;
 }

@@ -9,5 +9,5 @@ const replacements: Record<string, string> = {
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => replacements[c] as string);
+  return text.replace(/[&<>"']/g, (c) => replacements[c] ?? c);
 }

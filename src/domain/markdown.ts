@@ -45,7 +45,8 @@ export function renderMarkdown(source: string): string {
   const known = rendered.get(source);
   if (known !== undefined) return known;
   const html = md.render(source).trimEnd();
-  if (rendered.size >= REMEMBERED) rendered.delete(rendered.keys().next().value as string);
+  const oldest = rendered.keys().next();
+  if (rendered.size >= REMEMBERED && !oldest.done) rendered.delete(oldest.value);
   rendered.set(source, html);
   return html;
 }

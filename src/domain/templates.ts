@@ -149,7 +149,8 @@ export function renderTemplate(source: string, vars: TemplateVariables, timeZone
 
 /** "API", "API and Dashboard", "API, Dashboard and Email". */
 export function joinNames(names: readonly string[]): string {
-  if (names.length === 0) return 'our service';
-  if (names.length === 1) return names[0] as string;
+  const [first, ...others] = names;
+  if (first === undefined) return 'our service';
+  if (others.length === 0) return first;
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }

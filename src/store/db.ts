@@ -145,7 +145,8 @@ function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
       const statement = sqlite.prepare(sql);
       if (!cached) {
         cache.set(sql, statement);
-        if (cache.size > 256) cache.delete(cache.keys().next().value as string);
+        const oldest = cache.keys().next();
+        if (cache.size > 256 && !oldest.done) cache.delete(oldest.value);
       }
       return statement;
     },

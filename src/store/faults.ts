@@ -49,8 +49,8 @@ const pgMessages =
 const sqlitePrefixes = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_BUSY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN'];
 
 export function databaseFault(err: unknown): DatabaseFault | null {
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | null;
-  if (e === null || typeof e !== 'object') return null;
+  if (err === null || typeof err !== 'object') return null;
+  const e: { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } = err;
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   const fault = (c: string): DatabaseFault => ({ code: c, cause: message ? `${c}: ${message}` : c });

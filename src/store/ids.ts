@@ -9,7 +9,7 @@ export function newId(): string {
     offset = 0;
   }
   let id = '';
-  for (let i = offset; i < offset + 12; i++) id += alphabet[(pool[i] as number) % 36];
+  for (const byte of pool.subarray(offset, offset + 12)) id += alphabet[byte % 36];
   offset += 12;
   return id;
 }

@@ -96,9 +96,12 @@ const jobPayloads = {
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;
 
-const isJobKind = (kind: string): kind is JobKind => Object.hasOwn(jobPayloads, kind);
+/** Whether `outbox_jobs.kind` is a kind this version knows. */
+export const isJobKind = (kind: string): kind is JobKind => Object.hasOwn(jobPayloads, kind);
 
 /** `outbox_jobs.payload`, parsed with its kind's schema; null for a kind this version does not know. */
+export function jobPayloadOf<K extends JobKind>(kind: K, payload: string): JobPayloads[K];
+export function jobPayloadOf(kind: string, payload: string): JobPayloads[JobKind] | null;
 export function jobPayloadOf(kind: string, payload: string): JobPayloads[JobKind] | null {
   return isJobKind(kind) ? readJson(jobPayloads[kind], payload, `outbox_jobs.payload (${kind})`) : null;
 }

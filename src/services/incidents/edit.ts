@@ -106,11 +106,12 @@ export async function editIncident(ctx: Ctx, id: string, raw: EditIncidentInput)
     if (severityChanged && plan !== null) {
       await recadence(tx, plan, { ...before, ...patch, updated_at: updatedAt });
     }
+    const was: Readonly<Record<string, unknown>> = before;
     await audit(tx, {
       action: 'incident.edit',
       subjectType: 'incident',
       subjectId: id,
-      before: Object.fromEntries(Object.keys(patch).map((k) => [k, before[k as keyof typeof before]])),
+      before: Object.fromEntries(Object.keys(patch).map((k) => [k, was[k]])),
       after: patch,
     });
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id }));

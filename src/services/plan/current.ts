@@ -113,7 +113,7 @@ export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput): Promise<ApplyRes
 }
 
 /** The plan in `source`, checked whole; `plan_invalid` with every problem otherwise. */
-export function checkedPlan(ctx: Ctx, source: string): Plan {
+function checkedPlan(ctx: Ctx, source: string): Plan {
   const result = readPlan(source, { env: ctx.config.env });
   if (!result.ok) {
     throw new CrierError('plan_invalid', `The plan has ${result.problems.length} problem(s).`, {

@@ -16,15 +16,14 @@
  */
 
 import { findNotYetSupported } from '../../domain/not-yet-supported.ts';
-import type { PlanProblem } from '../../plan/check.ts';
-import { PlanError, readPlanFile } from '../../plan/load.ts';
+import { PlanError, readPlan, readPlanFile } from '../../plan/load.ts';
+import type { Plan } from '../../plan/schema.ts';
 import { planJsonOf } from '../../store/json.ts';
 import type { PlanVersionRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { actingAs, type Ctx, systemActor } from '../context.ts';
 import { withTransaction } from '../transaction.ts';
 import {
-  checkedPlan,
   latestVersionRow,
   lockPlanVersions,
   type PlanVersionView,
@@ -84,16 +83,10 @@ export async function applyPlanFileAtStart(ctx: Ctx): Promise<PlanFileOutcome | 
 }
 
 /** The checked plan, or the file's problems as a PlanError naming the file (Crier does not start). */
-function planOf(ctx: Ctx, source: string) {
-  try {
-    return checkedPlan(ctx, source);
-  } catch (err) {
-    const problems = (err as { code?: string; details?: { problems?: PlanProblem[] } }).details?.problems;
-    if ((err as { code?: string }).code === 'plan_invalid' && problems) {
-      throw new PlanError(ctx.config.planPath, problems);
-    }
-    throw err;
-  }
+function planOf(ctx: Ctx, source: string): Plan {
+  const result = readPlan(source, { env: ctx.config.env });
+  if (!result.ok) throw new PlanError(ctx.config.planPath, result.problems);
+  return result.plan;
 }
 
 function describe(v: Pick<PlanVersionRow, 'version' | 'applied_via' | 'applied_by' | 'applied_at'>): string {

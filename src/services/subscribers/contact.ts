@@ -3,7 +3,7 @@
  * schema per kind. The normalised form (`key`) is what makes a contact
  * unique within an audience.
  */
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { SubscriberKind } from '../../channels/types.ts';
 import { PushSubscription } from '../../channels/webpush.ts';
@@ -17,7 +17,9 @@ const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
  * `page.default_region`, a national form is read in that country.
  */
 function phoneNumberOf(text: string, region: string | undefined): string | { problem: string } {
-  const number = parsePhoneNumberFromString(text, region as CountryCode | undefined);
+  // The plan checks default_region with isSupportedCountry; asked again here, it types the region.
+  const country = region !== undefined && isSupportedCountry(region) ? region : undefined;
+  const number = parsePhoneNumberFromString(text, country);
   if (number?.isValid()) return number.number;
   return {
     problem: region
@@ -39,6 +41,9 @@ export const ContactFields = {
 };
 
 /** Which input field names which kind of subscriber. */
+// Object.keys gives strings; these are ContactFields' own keys, so the cast narrows nothing it does not hold.
+const contactFields = Object.keys(ContactFields) as (keyof typeof ContactFields)[];
+
 const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
   email: 'email',
   phone: 'sms',
@@ -65,11 +70,10 @@ export function contactOf(
   input: Partial<Record<keyof typeof ContactFields, unknown>>,
   region: string | undefined,
 ): Contact | string {
-  const given = (Object.keys(contactFieldKinds) as (keyof typeof ContactFields)[]).filter(
-    (k) => input[k] !== undefined && input[k] !== null && input[k] !== '',
-  );
-  if (given.length !== 1) return 'give exactly one of email, phone, webhook, slack, teams, discord, push';
-  const field = given[0] as keyof typeof ContactFields;
+  const given = contactFields.filter((k) => input[k] !== undefined && input[k] !== null && input[k] !== '');
+  const [field] = given;
+  if (given.length !== 1 || field === undefined)
+    return 'give exactly one of email, phone, webhook, slack, teams, discord, push';
   const kind = contactFieldKinds[field];
   const parsed = ContactFields[field].safeParse(input[field]);
   if (!parsed.success) return `${field}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`;

@@ -5,7 +5,7 @@
  * refused as a whole with `csv_invalid`, naming the line.
  */
 import { Readable } from 'node:stream';
-import { type CsvError, type Info, type Parser, parse } from 'csv-parse';
+import { CsvError, type Info, type Parser, parse } from 'csv-parse';
 import { CrierError } from '../../domain/errors.ts';
 
 export const csvLimits = {
@@ -42,9 +42,10 @@ const reasons: Record<string, string> = {
 /** Any failure of the parser as a CrierError naming the line. */
 export function csvFailure(err: unknown): CrierError {
   if (err instanceof CrierError) return err;
-  const e = err as Partial<CsvError> & { lines?: number };
-  const reason = (e.code && reasons[e.code]) ?? e.message ?? 'not CSV';
-  return csvInvalid(e.lines ?? 0, reason);
+  if (err instanceof CsvError) {
+    return csvInvalid(typeof err.lines === 'number' ? err.lines : 0, reasons[err.code] ?? err.message);
+  }
+  return csvInvalid(0, err instanceof Error ? err.message : 'not CSV');
 }
 
 /**
@@ -83,6 +84,7 @@ export async function* csvRecords(source: AsyncIterable<Buffer | string>): Async
   input.pipe(parser);
   let end = 0;
   try {
+    // The parser's rows are typed `any`; with `info: true` (csvParser) each is a record and its info.
     for await (const row of parser as AsyncIterable<ParsedRow>) {
       const line = end + 1;
       end = row.info.lines;

@@ -85,8 +85,8 @@ function tooLarge(maxBytes: number, line?: number): CrierError {
 /** The header's columns, lower case; throws when it names none to reach anyone by, or unknown ones. */
 function readHeader(cells: readonly string[]): string[] {
   const header = cells.map((c) => c.trim().toLowerCase());
-  const unknown = header.filter((h) => !(importColumns as readonly string[]).includes(h));
-  if (unknown.length > 0 || !header.some((h) => (contactColumns as readonly string[]).includes(h))) {
+  const unknown = header.filter((h) => !importColumns.some((c) => c === h));
+  if (unknown.length > 0 || !header.some((h) => contactColumns.some((c) => c === h))) {
     throw new CrierError('validation_failed', 'The CSV header must name contact columns.', [
       {
         path: 'header',
@@ -276,9 +276,9 @@ const exportColumns = [
  * carriage return, or their full-width forms), phone numbers included: the
  * import takes that quote off again.
  */
-export function csvLines(rows: readonly (readonly string[])[]): string {
+export function csvLines(rows: string[][]): string {
   // A carriage return is quoted too: readers that end rows at a lone CR would split the row there.
-  return stringify(rows as string[][], {
+  return stringify(rows, {
     escape_formulas: true,
     record_delimiter: 'unix',
     quoted_match: /\r/,
@@ -295,7 +295,7 @@ export function exportSubscribers(ctx: Ctx, audience?: string): AsyncGenerator<s
 }
 
 async function* exportLines(db: Db, audience?: string): AsyncGenerator<string> {
-  yield csvLines([exportColumns]);
+  yield csvLines([[...exportColumns]]);
   let after = '';
   for (;;) {
     let q = db

@@ -92,8 +92,11 @@ async function smsGoesOut(
   const sms = channelsForAudience(plan, audience).filter((c) => c.kind === 'sms');
   if (sms.length === 0) return false;
   if (status === 'resolved') return true;
-  if (sms.some((c) => (plan.channels[c.name] as { updates?: string } | undefined)?.updates === 'all'))
-    return true;
+  const every = (name: string) => {
+    const settings = plan.channels[name];
+    return settings !== undefined && 'updates' in settings && settings.updates === 'all';
+  };
+  if (sms.some((c) => every(c.name))) return true;
   const earlier = await tx.db
     .selectFrom('incident_updates')
     .select('id')

@@ -41,9 +41,9 @@ function filledTexts(
   value: string | null,
 ): { body: string; variants: Variants } {
   if (value === null) return { body, variants };
-  const filled: Variants = {};
-  for (const [k, v] of Object.entries(variants) as [keyof Variants, string][])
-    filled[k] = fillNextUpdate(v, value);
+  const filled: Variants = Object.fromEntries(
+    Object.entries(variants).map(([k, v]) => [k, fillNextUpdate(v, value)]),
+  );
   return { body: fillNextUpdate(body, value), variants: filled };
 }
 

@@ -108,9 +108,8 @@ export async function renderForIncident(
   const variants: Variants = {};
   for (const v of templateVariants) {
     const set = scenario.templates[input.status];
-    if (set !== undefined && typeof set !== 'string' && set[v] !== undefined) {
-      variants[v] = render(set[v] as string, `${input.status}.${v}`);
-    }
+    const text = set !== undefined && typeof set !== 'string' ? set[v] : undefined;
+    if (text !== undefined) variants[v] = render(text, `${input.status}.${v}`);
   }
   return { body, variants, variables };
 }
