@@ -120,7 +120,7 @@ for (const dialect of dialects) {
 
       // Subscribers: counts for everyone; contacts for those who may read them; delete for those who may write.
       const sub = (await api('POST', '/api/v1/subscribers', { email: 'zoe@example.com' })) as { id: string };
-      await api('POST', '/api/v1/subscribers', { email: 'yan@example.com' });
+      const yan = (await api('POST', '/api/v1/subscribers', { email: 'yan@example.com' })) as { id: string };
       const leadView = (await get(lead, '/console/subscribers')).body;
       assert.match(leadView, /<th scope="row">email<\/th>/);
       assert.doesNotMatch(leadView, /zoe@example\.com/);
@@ -138,6 +138,43 @@ for (const dialect of dialects) {
       assert.equal((await inject(form(lead, `/console/subscribers/${sub.id}/delete`))).statusCode, 403);
       assert.equal((await inject(form(comms, `/console/subscribers/${sub.id}/delete`))).statusCode, 303);
       assert.doesNotMatch((await get(comms, '/console/subscribers')).body, /zoe@example\.com/);
+
+      // Dead deliveries on the Now screen, and replaying them all (for those who may).
+      const at = clock.now().toISOString();
+      await t.app.db
+        .insertInto('deliveries')
+        .values({
+          id: 'dead-1',
+          subject_type: 'maintenance',
+          subject_id: `${m?.id}:completed:2`,
+          incident_id: null,
+          subscriber_id: yan.id,
+          channel: 'email',
+          via: 'email',
+          state: 'dead',
+          attempts: 10,
+          next_attempt_at: at,
+          lease_until: null,
+          provider_id: null,
+          last_error: 'HTTP 503',
+          created_at: at,
+          updated_at: at,
+          sent_at: null,
+        })
+        .execute();
+      const nowScreen = (await get(lead, '/console')).body;
+      assert.match(nowScreen, /<li class="card">1 on email for maintenance and other notices<\/li>/);
+      assert.doesNotMatch((await get(viewer, '/console')).body, /Replay all/);
+      assert.equal((await inject(form(viewer, '/console/deliveries/replay'))).statusCode, 403);
+      const replayed = await inject(form(lead, '/console/deliveries/replay'));
+      assert.equal(replayed.headers.location, '/console?done=replayed');
+      const row = await t.app.db
+        .selectFrom('deliveries')
+        .select('state')
+        .where('id', '=', 'dead-1')
+        .executeTakeFirst();
+      assert.equal(row?.state, 'pending');
+      assert.match((await get(lead, '/console')).body, /No delivery has given up\./);
 
       // The audit log: filtered; not in the viewer's header, and refused if asked for.
       const audit = (await get(lead, '/console/audit?action=component.create')).body;

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listComponents } from '../../services/components/queries.ts';
 import { setIncidentComponents } from '../../services/incidents/components.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
-import { deliveryProgress } from '../../services/incidents/delivery-progress.ts';
+import { deadDeliveries, deliveryProgress } from '../../services/incidents/delivery-progress.ts';
 import { editIncident } from '../../services/incidents/edit.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
 import { incidentTimeline } from '../../services/incidents/timeline.ts';
@@ -82,7 +82,14 @@ export function incidentRoutes(base: BaseCtx) {
       notice,
       now: base.clock.now(),
       live: { kinds: ['incident', 'component', 'plan', 'delivery'] },
-      main: nowPage(user.role, open.items, await planChoices(base), components, base.clock.now()),
+      main: nowPage(
+        user.role,
+        open.items,
+        await planChoices(base),
+        components,
+        base.clock.now(),
+        await deadDeliveries(base.db),
+      ),
     });
   }
 
@@ -177,6 +184,17 @@ export function incidentRoutes(base: BaseCtx) {
     app.get<IdParams>('/console/incidents/:id', async (req, reply) =>
       incident(req, reply, req.params.id, 200, noticeFor(req.query)),
     );
+
+    app.post('/console/deliveries/replay', async (req, reply) => {
+      try {
+        await replayDeliveries(personCtx(base, req), { all: true });
+      } catch (err) {
+        const refused = refusal(err);
+        if (refused === null) throw err;
+        return now(req, reply, refused.status, { kind: 'error', text: refused.text });
+      }
+      return reply.redirect('/console?done=replayed', 303);
+    });
 
     app.post<IdParams>('/console/incidents/:id/drafts', async (req, reply) =>
       act(req, reply, req.params.id, 'drafted', () =>

@@ -1,5 +1,6 @@
 /** The console's incident screens as HTML: the Now screen, and a draft as the incident page shows it. */
 import { type Action, can, type Role } from '../../domain/permissions.ts';
+import type { DeadCount } from '../../services/incidents/delivery-progress.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentView } from '../../services/views.ts';
@@ -48,12 +49,30 @@ export function deadlines(incident: IncidentView, now: Date): Html {
   )}</dl>`;
 }
 
+/** Deliveries that gave up, by incident and channel, and the way to queue them all again. */
+function deadList(role: Role, incidents: IncidentView[], dead: readonly DeadCount[]): Html {
+  if (dead.length === 0) return html`<p class="muted">No delivery has given up.</p>`;
+  const total = dead.reduce((sum, d) => sum + d.n, 0);
+  const name = (id: string | null) =>
+    incidents.find((i) => i.id === id)?.name ??
+    (id === null ? 'maintenance and other notices' : 'a closed incident');
+  return html`<ul class="cards">${dead.map(
+    (d) =>
+      html`<li class="card">${d.n} on ${d.channel} for ${
+        d.incident_id !== null && incidents.some((i) => i.id === d.incident_id)
+          ? html`<a href="/console/incidents/${d.incident_id}">${name(d.incident_id)}</a>`
+          : name(d.incident_id)
+      }</li>`,
+  )}</ul>${can(role, 'delivery.replay') && post('/console/deliveries/replay', `Replay all ${total}`, '', 'secondary')}`;
+}
+
 export function nowPage(
   role: Role,
   incidents: IncidentView[],
   plan: PlanChoices,
   components: ComponentChoice[],
   now: Date,
+  dead: readonly DeadCount[],
 ): Html {
   const waiting = incidents.flatMap((i) =>
     i.incident_updates.filter((u) => u.state === 'pending_approval').map((u) => ({ incident: i, update: u })),
@@ -82,7 +101,9 @@ ${
         ) => html`<li class="card"><a href="/console/incidents/${w.incident.id}#u-${w.update.id}">${w.incident.name}</a>:
 ${w.update.audience}, ${words(w.update.status)}</li>`,
       )}</ul>`
-}`;
+}
+<h2>Dead deliveries</h2>
+${deadList(role, incidents, dead)}`;
 }
 
 function previewOf(preview: UpdatePreview): Html {

@@ -35,3 +35,26 @@ export async function deliveryProgress(db: Db, incidentId: string): Promise<stri
     .sort()
     .join(',');
 }
+
+export interface DeadCount {
+  incident_id: string | null;
+  channel: string;
+  n: number;
+}
+
+/**
+ * Deliveries that gave up and wait for a person, by incident and channel
+ * (the Now screen's). Read through the partial index of dead deliveries, so
+ * it costs what there is to replay, not the delivery history.
+ */
+export async function deadDeliveries(db: Db): Promise<DeadCount[]> {
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['incident_id', 'channel', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', '=', 'dead')
+    .groupBy(['incident_id', 'channel'])
+    .orderBy('incident_id')
+    .orderBy('channel')
+    .execute();
+  return rows.map((r) => ({ incident_id: r.incident_id, channel: r.channel, n: Number(r.n) }));
+}
