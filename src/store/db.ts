@@ -206,11 +206,17 @@ async function readingSchemasAgain<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs every pending migration. Throws with the failing migration's name. */
-export function migrate(db: Db): Promise<string[]> {
+/**
+ * Runs every pending migration, or those up to `upTo` (never down: a
+ * database past it is left as it is). Throws with the failing migration's name.
+ */
+export function migrate(db: Db, upTo?: string): Promise<string[]> {
   return readingSchemasAgain(async () => {
     const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-    const { error, results } = await migrator.migrateToLatest();
+    if (upTo !== undefined && (await appliedMigrations(db)).some((name) => name >= upTo)) return [];
+    const { error, results } = await (upTo === undefined
+      ? migrator.migrateToLatest()
+      : migrator.migrateTo(upTo));
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       throw new Error(
@@ -218,6 +224,18 @@ export function migrate(db: Db): Promise<string[]> {
       );
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  });
+}
+
+/** The names of every known migration, in order. */
+export const migrationNames: readonly string[] = Object.keys(migrations).sort();
+
+/** The migrations applied to the database, in order (none on a new one). */
+export async function appliedMigrations(db: Db): Promise<string[]> {
+  return readingSchemasAgain(async () => {
+    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
+    const list = await migrator.getMigrations();
+    return list.filter((m) => m.executedAt !== undefined).map((m) => m.name);
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * Commands that run Crier itself on the configured database: serve, worker, migrate,
- * export, db copy, token create. What each needs is imported when it runs.
+ * export, db copy, backup, restore, token create. What each needs is imported when it runs.
  */
 import { Argument, type Command, Option } from 'commander';
 import { type Role, roles } from '../../domain/permissions.ts';
@@ -67,6 +67,29 @@ export function serverCommands(program: Command): void {
     .action(async (opts: { to: string }) => {
       const { runDbCopy } = await import('./db-command.ts');
       await runDbCopy(await loadCliConfig(), opts.to);
+    });
+
+  program
+    .command('backup')
+    .description('write a backup of the whole database while Crier runs (docs/operations.md)')
+    .requiredOption('--out <file>', 'the file to write (gzip’d JSON lines)')
+    .addOption(
+      new Option('--format <format>', 'portable (restores into either kind) or sqlite (a copy of the file)')
+        .choices(['portable', 'sqlite'])
+        .default('portable'),
+    )
+    .action(async (opts: { out: string; format: 'portable' | 'sqlite' }) => {
+      const { runBackup } = await import('./backup-command.ts');
+      await runBackup(await loadCliConfig(), opts.out, opts.format);
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup into the configured database, which must be empty')
+    .argument('<file>', 'a file written by `crier backup` (- reads standard input)')
+    .action(async (file: string) => {
+      const { runRestore } = await import('./backup-command.ts');
+      await runRestore(await loadCliConfig(), file);
     });
 
   program
