@@ -206,6 +206,7 @@ scenarios:
       ['Components', 'Components'],
       ['Maintenances', 'Maintenances'],
       ['Subscribers', 'Subscribers'],
+      ['Plan', 'Plan'],
       ['Audit log', 'Audit log'],
     ] as const) {
       await b.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link }).click();
@@ -241,6 +242,11 @@ scenarios:
       .click();
     await a.page.locator('h1', { hasText: 'API tokens' }).waitFor();
     await check(a.page, 'the API tokens screen');
+    await a.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Plan' }).click();
+    await a.page.getByLabel('Plan (YAML)').fill('version: 1\npage: [');
+    await a.page.getByRole('button', { name: 'Check it' }).click();
+    await a.page.getByText('This plan has problems.').waitFor();
+    await check(a.page, 'the Plan screen with check results');
     assert.deepEqual([...a.csp, ...b.csp], [], 'no Content-Security-Policy violation');
   } finally {
     await a.context.close();

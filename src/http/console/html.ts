@@ -51,6 +51,7 @@ const screens: readonly { href: string; label: string; needs: Action }[] = [
   { href: '/console/components', label: 'Components', needs: 'read' },
   { href: '/console/maintenances', label: 'Maintenances', needs: 'read' },
   { href: '/console/subscribers', label: 'Subscribers', needs: 'read' },
+  { href: '/console/plan', label: 'Plan', needs: 'read' },
   { href: '/console/audit', label: 'Audit log', needs: 'audit.read' },
   { href: '/console/users', label: 'People', needs: 'user.manage' },
   { href: '/console/tokens', label: 'API tokens', needs: 'token.manage' },

@@ -19,6 +19,7 @@ import type { ConsoleEvents } from './live.ts';
 import { maintenanceRoutes } from './maintenances-screen.ts';
 import { personCtx, sendPage } from './page.ts';
 import { peopleRoutes } from './people-screen.ts';
+import { planRoutes } from './plan-screen.ts';
 import { resetRoutes } from './reset.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
@@ -99,6 +100,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       await signedIn.register(subscriberRoutes(base));
       await signedIn.register(auditRoutes(base));
       await signedIn.register(peopleRoutes(base));
+      await signedIn.register(planRoutes(base));
 
       signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
         await signOutEverywhere(personCtx(base, req));
