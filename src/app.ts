@@ -28,6 +28,7 @@ import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
+import { runRunbooks } from './services/runbooks/run.ts';
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
@@ -227,6 +228,7 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
       await publishUnapprovedIfStillPending(ctx, job);
     },
     passwordLink: (job) => mintPasswordLink(ctx, job),
+    alertChanged: (job) => runRunbooks(ctx, job.alert_id),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),
   };

@@ -126,4 +126,9 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     if (!result.retry) throw new PermanentJobError(result.reason);
     throw new Error(result.reason);
   },
+
+  async 'runbook.alert'(jc, job) {
+    await jc.services.alertChanged(job.payload);
+    return { done: true };
+  },
 };

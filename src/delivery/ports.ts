@@ -30,6 +30,8 @@ export interface DeliveryServices {
   approvalTimedOut(job: JobPayloads['approval.timeout']): Promise<void>;
   /** The mail a requested password link goes out in, with a fresh secret; null when the person is gone. */
   passwordLink(job: JobPayloads['password.link']): Promise<{ to: string; message: NoticeMessage } | null>;
+  /** An alert fired or resolved: run the plan's runbooks that match it. */
+  alertChanged(job: JobPayloads['runbook.alert']): Promise<void>;
   /** The plan in force, or null before any was applied. */
   planInForce(): Promise<Plan | null>;
   /** The number of the latest plan version (cheap: polled), 0 before any. */

@@ -18,8 +18,17 @@ interface PlanKey {
   readonly remedy?: (value: unknown) => string;
 }
 
+/** Runbook steps the design names that no runbook runs yet. */
+export const unbuiltRunbookSteps = [
+  'assign_roles',
+  'open_chat_room',
+  'notify',
+  'draft_external',
+  'set_component_status',
+  'page',
+] as const;
+
 const isTrue = (v: unknown) => v !== false && v !== undefined;
-const nonEmpty = (v: unknown) => v !== undefined && !(Array.isArray(v) && v.length === 0);
 const present = (v: unknown) => v !== undefined;
 
 const planKeys: readonly PlanKey[] = [
@@ -35,7 +44,18 @@ const planKeys: readonly PlanKey[] = [
     issue: 16,
     asks: isTrue,
   },
-  { path: 'runbooks', feature: 'runbooks', issue: 16, asks: nonEmpty },
+  { path: 'runbooks.*.for', feature: 'waiting out a runbook’s `for:` period', issue: 16, asks: present },
+  ...unbuiltRunbookSteps.flatMap((step) =>
+    ['do', 'on_resolve'].map(
+      (list): PlanKey => ({
+        path: `runbooks.*.${list}.*.${step}`,
+        feature: `the runbook step \`${step}\``,
+        issue: 16,
+        asks: present,
+        remedy: () => 'remove this step until it is',
+      }),
+    ),
+  ),
   // The page and its feeds show public updates only: in another audience they would show nothing of it.
   {
     path: 'audiences.*.channels.*',

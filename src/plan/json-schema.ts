@@ -11,6 +11,7 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   additionalProperties?: SchemaNode | boolean;
   anyOf?: SchemaNode[];
+  items?: SchemaNode;
   required?: string[];
 }
 
@@ -37,7 +38,7 @@ function leaveOut(node: SchemaNode | boolean | undefined, path: readonly string[
   }
   const children =
     head === '*'
-      ? [node.additionalProperties, ...Object.values(node.properties ?? {})]
+      ? [node.additionalProperties, node.items, ...Object.values(node.properties ?? {})]
       : [node.properties?.[head]];
   for (const child of children) leaveOut(child, rest);
 }

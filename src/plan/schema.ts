@@ -8,10 +8,12 @@
  */
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { ingestSources } from '../domain/alerts.ts';
 import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
-import { impacts } from '../domain/components.ts';
+import { componentStatuses, impacts } from '../domain/components.ts';
 import { durationPattern } from '../domain/duration.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
+import { unbuiltRunbookSteps } from '../domain/not-yet-supported.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
 
@@ -215,10 +217,93 @@ const IngestSection = z.strictObject({
   generic: GenericMapping.optional(),
 });
 
-const RunbookSpec = z.looseObject({
-  when: z.record(z.string(), z.unknown()),
-  do: z.array(z.record(z.string(), z.unknown())).min(1),
+const LabelMatch = z.union([
+  z.string().max(500).describe('The label has exactly this value.'),
+  z
+    .strictObject({
+      pattern: z
+        .string()
+        .min(1)
+        .max(500)
+        .refine((p) => {
+          try {
+            new RegExp(p);
+            return true;
+          } catch {
+            return false;
+          }
+        }, 'a regular expression')
+        .describe('The whole value matches this regular expression (as Alertmanager’s =~).'),
+    })
+    .describe('The label matches a pattern.'),
+]);
+
+const DeclareStep = z
+  .strictObject({
+    scenario: Name.describe('The scenario: its severity, impact and first words.'),
+    severity: SeverityName.optional().describe('The severity; the scenario’s by default.'),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The incident’s name; the alert’s title by default.'),
+    components: z
+      .record(z.string().min(1).max(64), z.enum(componentStatuses))
+      .default({})
+      .describe('Components (by id) and the status each moves to.'),
+  })
+  .describe(
+    'Declare an incident from the scenario; its first notice follows the severity’s approval policy.',
+  );
+
+const RunbookStep = z
+  .strictObject({
+    declare: DeclareStep.optional(),
+    resolve: z
+      .strictObject({})
+      .optional()
+      .describe(
+        'Resolve the incident in the scenario’s resolved words; the notice follows the approval policy.',
+      ),
+    ...Object.fromEntries(unbuiltRunbookSteps.map((step) => [step, z.unknown().optional()])),
+  })
+  .refine((step) => Object.keys(step).length === 1, 'one step: a single key such as declare or resolve');
+
+export const RunbookSpec = z.strictObject({
+  name: Name.optional().describe('How the runbook is named in the audit log; runbook-1, -2 … by default.'),
+  when: z
+    .strictObject({
+      source: z.enum(ingestSources).optional().describe('Only alerts from this source.'),
+      labels: z.record(z.string().min(1).max(200), LabelMatch).default({}),
+      severity: z
+        .union([z.string().max(100), z.array(z.string().max(100)).min(1).max(20)])
+        .optional()
+        .describe('The alert’s severity is this one, or one of these.'),
+    })
+    .describe('Which alerts start this runbook: every condition must hold.'),
+  for: Duration.optional().describe('Wait this long before acting, against flapping.'),
+  group_by: z
+    .array(z.string().min(1).max(200))
+    .max(20)
+    .default([])
+    .describe(
+      'Labels whose values make one incident: alerts that agree on them join the open incident. Without it, one incident per runbook at a time.',
+    ),
+  do: z.array(RunbookStep).min(1).max(20).describe('What to do when a matching alert fires.'),
+  on_resolve: z
+    .array(RunbookStep)
+    .max(20)
+    .default([])
+    .describe('What to do once every alert of the incident is resolved.'),
 });
+export type RunbookSpec = z.infer<typeof RunbookSpec>;
+
+/** A runbook's name: its own, or its place in the list (runbook-1 for the first). */
+export function runbookName(runbook: RunbookSpec, index: number): string {
+  return runbook.name ?? `runbook-${index + 1}`;
+}
 
 export const Plan = z.strictObject({
   version: z.literal(1).default(1),
@@ -230,8 +315,11 @@ export const Plan = z.strictObject({
   scenarios: z.record(Name, ScenarioSpec).default({}),
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
   ingest: IngestSection.default({}).describe('How alerts coming in are read (docs/ingest.md).'),
-  // Not supported yet (src/domain/not-yet-supported.ts): only an empty list is accepted.
-  runbooks: z.array(RunbookSpec).default([]).describe('Runbooks: not supported yet.'),
+  runbooks: z
+    .array(RunbookSpec)
+    .max(200)
+    .default([])
+    .describe('When an alert comes in (docs/ingest.md), what to do: declare, and resolve once it resolves.'),
 });
 export type Plan = z.infer<typeof Plan>;
 export type SeveritySpec = z.infer<typeof SeveritySpec>;

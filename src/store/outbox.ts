@@ -92,6 +92,8 @@ const jobPayloads = {
   'approval.timeout': z.object({ incident_id: z.string(), update_id: z.string(), round: z.number() }),
   /** A person asked for a link to set their password (src/services/users/reset.ts); its secret is made as it is sent. */
   'password.link': z.object({ user_id: z.string(), requested_at: z.string() }),
+  /** An alert fired or resolved: the plan's runbooks that match it run (src/services/runbooks/run.ts). */
+  'runbook.alert': z.object({ alert_id: z.string() }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;

@@ -1,6 +1,7 @@
 /**
  * The tables of alerts coming in (src/ingest/, src/services/ingest/): ingest
- * keys, alerts, and the payloads received. Part of the one schema in schema.ts.
+ * keys, alerts, the payloads received, and the runbook runs alerts start
+ * (src/services/runbooks/). Part of the one schema in schema.ts.
  */
 import type { AlertStatus, IngestSource } from '../domain/alerts.ts';
 
@@ -55,4 +56,24 @@ export interface IngestPayloadTable {
   body: string;
   /** The body's full length, so a cut one says so. */
   body_bytes: number;
+}
+
+type RunbookRunState = 'open' | 'resolved';
+
+export interface RunbookRunTable {
+  id: string;
+  /** The runbook's name in the plan (`runbook-1` when it has none). */
+  runbook: string;
+  /** JSON: the values of the runbook's `group_by` labels, in order. */
+  group_key: string;
+  state: RunbookRunState;
+  /** The incident the run declared; null until its declare step ran. */
+  incident_id: string | null;
+  started_at: string;
+  resolved_at: string | null;
+}
+
+export interface RunbookRunAlertTable {
+  run_id: string;
+  alert_id: string;
 }

@@ -12,7 +12,13 @@ import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
-import type { AlertTable, IngestKeyTable, IngestPayloadTable } from './schema-ingest.ts';
+import type {
+  AlertTable,
+  IngestKeyTable,
+  IngestPayloadTable,
+  RunbookRunAlertTable,
+  RunbookRunTable,
+} from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
 
 /** Where a subscriber stands: waiting for confirmation, hearing, gone by choice, or turned off by a failure. */
@@ -348,6 +354,8 @@ export interface Database {
   ingest_keys: IngestKeyTable;
   alerts: AlertTable;
   ingest_payloads: IngestPayloadTable;
+  runbook_runs: RunbookRunTable;
+  runbook_run_alerts: RunbookRunAlertTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;

@@ -28,6 +28,8 @@ export const tables: readonly TableInfo[] = [
   { name: 'ingest_keys', key: ['id'] },
   { name: 'alerts', key: ['id'] },
   { name: 'ingest_payloads', key: ['id'] },
+  { name: 'runbook_runs', key: ['id'] },
+  { name: 'runbook_run_alerts', key: ['run_id', 'alert_id'] },
   { name: 'component_groups', key: ['id'] },
   { name: 'components', key: ['id'] },
   { name: 'component_status_history', key: ['id'], serial: 'id' },

@@ -99,8 +99,8 @@ test('each plan key that asks for what Crier does not do is refused; the value t
     ],
     [
       'page: { name: Acme, time_zone: UTC }',
-      'page: { name: Acme, time_zone: UTC }\nrunbooks: [{ when: { source: x }, do: [{ notify: {} }] }]',
-      'runbooks',
+      'page: { name: Acme, time_zone: UTC }\nrunbooks: [{ when: {}, do: [{ declare: { scenario: down } }, { notify: {} }] }]',
+      'runbooks.0.do.1.notify',
     ],
   ];
   for (const [from, to, path] of cases) {
@@ -137,7 +137,7 @@ test('a stored plan (defaults filled in) asks for nothing unless it says so', ()
 
 test('the JSON Schema does not offer the keys that are not supported yet', () => {
   const schema = JSON.stringify(planJsonSchema());
-  for (const key of ['private_page', 'chat_room_per_incident', 'runbooks', '"social"']) {
+  for (const key of ['private_page', 'chat_room_per_incident', 'open_chat_room', '"social"']) {
     assert.ok(!schema.includes(key), key);
   }
   assert.ok(schema.includes('"sms_segments"'), 'the rest of lint.limits is still there');

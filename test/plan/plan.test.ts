@@ -84,7 +84,7 @@ test('a broken plan names every problem with its path, line and column', () => {
     'scenarios.db-down.templates.resolved': /no template for resolved/,
     'scenarios.db-down.templates.investigating': /does not render: undefined variable: componets/,
     'scenarios.vague.templates.investigating': /vague.*missing_impact|missing_impact/s,
-    runbooks: /runbooks is not supported yet/,
+    'runbooks.0.do.0.declare.scenario': /no scenario named "nope"/,
     'scenarios.vague.templates.resolved': /missing_recovery.*missing_scope/s,
   };
   for (const [path, pattern] of Object.entries(expected)) {

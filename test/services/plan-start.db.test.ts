@@ -263,7 +263,7 @@ eachDialect(
       start.lines.map((l) => [l.level, l.path, l.version]),
       [
         [40, 'audiences.enterprise.private_page', 2],
-        [40, 'runbooks', 2],
+        [40, 'runbooks.0.do.0.notify', 2],
       ],
     );
     assert.match(

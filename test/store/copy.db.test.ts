@@ -45,6 +45,8 @@ const tables: (keyof Database)[] = [
   'ingest_keys',
   'alerts',
   'ingest_payloads',
+  'runbook_runs',
+  'runbook_run_alerts',
   'audit_log',
 ];
 

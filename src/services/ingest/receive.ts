@@ -7,9 +7,11 @@
 import { z } from 'zod';
 import type { Alert, AlertStatus, IngestSource } from '../../domain/alerts.ts';
 import { newId } from '../../store/ids.ts';
+import { enqueueJob } from '../../store/outbox.ts';
 import type { AlertRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
 import { withTransaction } from '../transaction.ts';
 
 /** How much of a payload is kept: enough for any one alert group, not a flood. */
@@ -149,6 +151,7 @@ export async function receiveAlerts(
 ): Promise<IngestResult> {
   return withTransaction(ctx, async (tx) => {
     const payloadId = await storePayload(tx, payload, 'accepted', alerts.length, null);
+    const runbooks = ((await currentPlan(tx.db))?.runbooks.length ?? 0) > 0;
     const result: IngestResult = {
       status: 'accepted',
       alerts: alerts.length,
@@ -162,6 +165,8 @@ export async function receiveAlerts(
       else if (change === 'repeated') result.repeated += 1;
       else result.resolved += 1;
       if (change === 'repeated') continue;
+      // The runbooks run in the worker, after this commit: a slow or failing step never holds up the source.
+      if (runbooks) await enqueueJob(tx, { kind: 'runbook.alert', payload: { alert_id: row.id } });
       await audit(tx, {
         action: change === 'resolved' ? 'alert.resolve' : 'alert.fire',
         subjectType: 'alert',

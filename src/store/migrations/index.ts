@@ -13,6 +13,7 @@ import * as m0008 from './0008_users.ts';
 import * as m0009 from './0009_approval_basis.ts';
 import * as m0010 from './0010_audience_deadlines.ts';
 import * as m0011 from './0011_ingest.ts';
+import * as m0012 from './0012_runbook_runs.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009_approval_basis': m0009,
   '0010_audience_deadlines': m0010,
   '0011_ingest': m0011,
+  '0012_runbook_runs': m0012,
 };

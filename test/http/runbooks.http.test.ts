@@ -1,0 +1,231 @@
+/**
+ * Runbooks that run: alerts posted to the ingest route, the plan's runbooks
+ * matching them in a real worker. A firing group declares one incident from
+ * the scenario, its first notice waiting for the comms lead (SEV1) or out at
+ * once (approval: none); once every alert of the group resolves, the
+ * scenario's resolved words follow the same policy. `plan check` refuses a
+ * runbook naming what the plan lacks, and the steps not built yet.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { deliveryServices } from '../../src/app.ts';
+import { buildChannelSet } from '../../src/delivery/channel-set.ts';
+import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
+import { Worker } from '../../src/delivery/worker.ts';
+import { readPlan } from '../../src/plan/load.ts';
+import { dialects } from '../helpers/db.ts';
+import { startTestApp, type TestApp } from '../helpers/http.ts';
+import { fixture, ingestKey, post } from '../helpers/ingest.ts';
+import { planSecrets, sev1Plan } from '../helpers/plan.ts';
+import { waitFor } from '../helpers/receiver.ts';
+
+const runbooks = `
+runbooks:
+  - name: db-down
+    when:
+      source: alertmanager
+      labels: { severity: critical, team: db, alertname: { pattern: "Postgres.*" } }
+    group_by: [team]
+    do:
+      - declare: { scenario: database-degraded, name: Saving changes fails }
+    on_resolve:
+      - resolve: {}
+  - name: memory
+    when: { source: grafana, labels: { team: blue } }
+    do:
+      - declare: { scenario: slow-reports, severity: SEV3 }
+    on_resolve:
+      - resolve: {}
+`;
+
+let t: TestApp;
+let worker: Worker;
+for (const dialect of dialects)
+  describe(dialect.name, () => {
+    before(async () => {
+      t = await startTestApp(dialect, { env: planSecrets });
+      const applied = await t.app.server.inject({
+        method: 'PUT',
+        url: '/api/v1/plan',
+        headers: t.auth('admin'),
+        payload: { source: sev1Plan + runbooks },
+      });
+      assert.equal(applied.statusCode, 200, applied.body);
+      const ctx = t.app.systemCtx;
+      worker = new Worker(
+        ctx,
+        deliveryServices(ctx),
+        buildChannelSet({}, { allowPrivateNetwork: true, userAgent: 'test' }),
+        new DeliveryMetrics(),
+        {
+          pollMs: 50,
+          leaseMs: 5_000,
+        },
+      );
+      worker.start();
+    });
+    after(async () => {
+      await worker.stop();
+      await t.close();
+    });
+
+    /** Waits until the worker has run every runbook job queued so far. */
+    async function runbooksDone() {
+      await waitFor(
+        async () => {
+          const pending = await t.app.db
+            .selectFrom('outbox_jobs')
+            .select('id')
+            .where('kind', '=', 'runbook.alert')
+            .where('state', '!=', 'done')
+            .execute();
+          return pending.length === 0;
+        },
+        20_000,
+        'the runbook jobs',
+      );
+    }
+
+    interface Incident {
+      id: string;
+      name: string;
+      status: string;
+      severity: string | null;
+      scenario: string | null;
+      incident_updates: { status: string; state: string; body: string }[];
+    }
+
+    async function incidents(): Promise<Incident[]> {
+      const res = await t.app.server.inject({
+        method: 'GET',
+        url: '/api/v1/incidents',
+        headers: t.auth('admin'),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json();
+    }
+
+    async function incident(id: string): Promise<Incident> {
+      return (
+        await t.app.server.inject({ method: 'GET', url: `/api/v1/incidents/${id}`, headers: t.auth('admin') })
+      ).json();
+    }
+
+    const alertmanager = (status: 'firing' | 'resolved', which: number[]) => {
+      const group = JSON.parse(fixture('alertmanager-firing.json'));
+      group.status = status;
+      group.alerts = which.map((i) => ({
+        ...group.alerts[i],
+        status,
+        ...(status === 'resolved' && { endsAt: '2026-12-04T10:30:00Z' }),
+      }));
+      return JSON.stringify(group);
+    };
+
+    test('a firing Alertmanager group declares one SEV1 incident, its first notice waiting for the comms lead; resolved, the closing words wait too', async () => {
+      const { path } = await ingestKey(t, 'alertmanager');
+      assert.equal((await post(t, path, alertmanager('firing', [0, 1]))).statusCode, 200);
+      await runbooksDone();
+      // Repeats change nothing: no second incident.
+      await post(t, path, alertmanager('firing', [0, 1]));
+      await runbooksDone();
+      const declared = (await incidents()).filter((i) => i.scenario === 'database-degraded');
+      assert.equal(declared.length, 1, JSON.stringify(declared));
+      const [sev1] = declared;
+      assert.ok(sev1);
+      assert.equal(sev1.name, 'Saving changes fails');
+      assert.equal(sev1.severity, 'SEV1');
+      const first = (await incident(sev1.id)).incident_updates;
+      assert.deepEqual(
+        first.map((u) => [u.status, u.state]),
+        [['investigating', 'pending_approval']],
+      );
+      assert.match(first[0]?.body ?? '', /We are investigating errors/);
+
+      // One alert of the two resolves: the incident stays as it is.
+      await post(t, path, alertmanager('resolved', [0]));
+      await runbooksDone();
+      assert.equal((await incident(sev1.id)).incident_updates.length, 1);
+      // The last one resolves: the scenario's resolved words, waiting for approval as the first did.
+      await post(t, path, alertmanager('resolved', [1]));
+      await runbooksDone();
+      const last = (await incident(sev1.id)).incident_updates;
+      const closing = last.find((u) => u.status === 'resolved');
+      assert.ok(closing, JSON.stringify(last));
+      assert.equal(closing.state, 'pending_approval');
+      assert.match(closing.body, /Saving changes works normally again/);
+
+      const audit = await t.app.server.inject({
+        method: 'GET',
+        url: '/api/v1/audit?actor=runbook:db-down',
+        headers: t.auth('admin'),
+      });
+      const actions = (audit.json() as { action: string }[]).map((e) => e.action);
+      for (const action of ['runbook.fire', 'incident_update.submit', 'runbook.resolve'])
+        assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
+    });
+
+    test('with approval: none the runbook’s incident is on the page at once, and resolves when its alerts do', async () => {
+      const { path } = await ingestKey(t, 'grafana');
+      const firing = fixture('grafana-firing.json');
+      assert.equal((await post(t, path, firing)).statusCode, 200);
+      await runbooksDone();
+      const declared = (await incidents()).filter((i) => i.scenario === 'slow-reports');
+      assert.equal(declared.length, 1, 'both alerts (team blue) joined one incident');
+      const [sev3] = declared;
+      assert.ok(sev3);
+      assert.equal(sev3.severity, 'SEV3');
+      assert.equal((await incident(sev3.id)).incident_updates[0]?.state, 'published');
+      await t.app.statusPage.refresh();
+      const summary = (
+        await t.app.server.inject({ method: 'GET', url: '/api/v2/incidents/unresolved.json' })
+      ).json();
+      assert.ok(
+        summary.incidents.some((i: { id: string }) => i.id === sev3.id),
+        'on the page',
+      );
+
+      await post(t, path, firing.replaceAll('"status": "firing"', '"status": "resolved"'));
+      await runbooksDone();
+      assert.equal((await incident(sev3.id)).status, 'resolved');
+    });
+  });
+
+test('plan check refuses a runbook that names what the plan lacks, and the steps not built yet', () => {
+  const problems = (text: string) => {
+    const result = readPlan(sev1Plan + text);
+    return result.ok ? {} : Object.fromEntries(result.problems.map((p) => [p.path, p.message]));
+  };
+  assert.deepEqual(problems(runbooks), {});
+  const bad = problems(`
+runbooks:
+  - name: x
+    when: { source: nagios }
+    for: 5m
+    do:
+      - declare: { scenario: no-such, severity: SEV9 }
+      - open_chat_room: {}
+`);
+  assert.match(bad['runbooks.0.when.source'] ?? '', /Invalid option/);
+  assert.match(bad['runbooks.0.for'] ?? '', /not supported yet/);
+  assert.match(
+    bad['runbooks.0.do.1.open_chat_room'] ?? '',
+    /the runbook step `open_chat_room` is not supported yet/,
+  );
+  const refs = problems(`
+runbooks:
+  - name: x
+    when: {}
+    do:
+      - declare: { scenario: no-such, severity: SEV9 }
+  - name: x
+    when: {}
+    do:
+      - declare: { scenario: slow-reports }
+      - resolve: {}
+`);
+  assert.match(refs['runbooks.0.do.0.declare.scenario'] ?? '', /no scenario named "no-such"/);
+  assert.match(refs['runbooks.0.do.0.declare.severity'] ?? '', /no severity named "SEV9"/);
+  assert.match(refs['runbooks.1.name'] ?? '', /runbooks.0 is also named "x"/);
+  assert.match(refs['runbooks.1.do.1'] ?? '', /resolve belongs in on_resolve/);
+});
