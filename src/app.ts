@@ -16,6 +16,7 @@ import { connectionLimits, readDescriptorLimit } from './http/connection-limits.
 import { ConsoleEvents } from './http/console/live.ts';
 import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents } from './http/public/events.ts';
+import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { ingestRoutes } from './ingest/routes.ts';
@@ -81,13 +82,6 @@ export interface App {
    */
   listen(options?: { reusePort?: boolean }): Promise<string>;
   close(): Promise<void>;
-}
-
-/** Paths whose last segment is a secret (confirm, unsubscribe, feedback and ingest tokens). */
-const secretPath = /^(\/(?:confirm|unsubscribe|manage|feedback|ingest\/[^/?]+))\/[^/?]+/;
-
-export function redactUrl(url: string): string {
-  return url.replace(secretPath, '$1/[redacted]');
 }
 
 export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {

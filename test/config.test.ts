@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { redactUrl } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { redactUrl } from '../src/http/redact.ts';
 
 test('defaults: port 8080, SQLite under ./data, demo on, private networks refused', () => {
   const c = loadConfig({});

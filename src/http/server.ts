@@ -31,6 +31,7 @@ import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
 import { webhookDocsRoutes } from './public/webhook-docs.ts';
+import { redactUrl } from './redact.ts';
 
 export { ADMIN_PREFIX };
 
@@ -128,7 +129,10 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     sendError(
       request,
       reply,
-      new CrierError('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`),
+      new CrierError(
+        'route_not_found',
+        `No route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}.`,
+      ),
     ),
   );
 

@@ -225,6 +225,9 @@ test('crier ingest key create|list|revoke over HTTP; the key works at once and n
       body: '{}',
     });
     assert.equal(refused.status, 401);
+    const astray = await fetch(`${created.url}/extra`, { method: 'POST', body: '{}' });
+    assert.equal(astray.status, 404);
+    assert.ok(!(await astray.text()).includes(created.key), 'nor does a 404 repeat it');
     const shown = await crier(['ingest', 'alerts', '--status', 'firing']);
     assert.match(shown, /PostgreSQL primary is down/);
 
