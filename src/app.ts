@@ -29,6 +29,7 @@ import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
+import { pruneExpired } from './services/retention/prune.ts';
 import { runRunbooks } from './services/runbooks/run.ts';
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
@@ -188,6 +189,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     void tick();
   }
 
+  if (options.timers !== false && (options.worker ?? config.worker))
+    timers.push(...startRetention(systemCtx));
+
   return {
     config,
     db,
@@ -210,6 +214,30 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (ownsDb) await db.destroy();
     },
   };
+}
+
+/**
+ * Retention runs where a worker runs (`crier serve` with its worker, `crier worker`): a minute
+ * after start, then every hour. Several processes pruning at once delete each row once.
+ */
+function startRetention(ctx: Ctx): NodeJS.Timeout[] {
+  let busy = false;
+  const run = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await pruneExpired(ctx);
+    } catch (err) {
+      ctx.log.error({ err }, 'retention failed; it runs again within the hour');
+    } finally {
+      busy = false;
+    }
+  };
+  const first = setTimeout(run, 60_000);
+  const every = setInterval(run, 3_600_000);
+  first.unref();
+  every.unref();
+  return [first, every];
 }
 
 /** The use cases the delivery worker calls, acting as `ctx`'s actor. */
@@ -311,10 +339,12 @@ export async function createWorker(
     worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
   });
   delivery = running;
+  const retention = startRetention(ctx);
   return {
     delivery: running,
     metricsUrl: served?.url,
     async close() {
+      for (const t of retention) clearTimeout(t);
       await running.close();
       // Scrapes still answer while the worker drains; the port closes once it has.
       await served?.close();

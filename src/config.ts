@@ -16,6 +16,8 @@ const databaseUrl = z
   });
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** A retention age in whole days; 0 keeps for ever. */
+const retentionDays = z.coerce.number().int().min(0).max(36_500);
 
 const timeZone = z.string().refine(
   (v) => {
@@ -120,6 +122,9 @@ const Env = z
     CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(8_000),
     CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
     CRIER_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    CRIER_RETAIN_DELIVERIES_DAYS: retentionDays.default(90),
+    CRIER_RETAIN_JOBS_DAYS: retentionDays.default(30),
+    CRIER_RETAIN_ALERT_PAYLOADS_DAYS: retentionDays.default(30),
     CRIER_MAINTENANCE_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
     CRIER_TRUST_PROXY: trustProxy.default(false),
     CRIER_LIVE_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).optional(),
@@ -226,6 +231,12 @@ export interface Config {
   readonly workerPollMs: number;
   /** Where `crier worker` serves /metrics, /healthz and /readyz (on `host`); unset, it serves nothing. */
   readonly workerMetricsPort: number | undefined;
+  /** How many days each kind of record is kept (0: for ever); docs/operations.md, retention. */
+  readonly retention: {
+    readonly deliveriesDays: number;
+    readonly jobsDays: number;
+    readonly alertPayloadsDays: number;
+  };
   /** Minutes before a maintenance starts that subscribers get a reminder (0: none). */
   readonly maintenanceReminderMinutes: number;
   /**
@@ -314,6 +325,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerLeaseMs: e.CRIER_WORKER_LEASE_MS,
     workerPollMs: e.CRIER_WORKER_POLL_MS,
     workerMetricsPort: e.CRIER_WORKER_METRICS_PORT,
+    retention: Object.freeze({
+      deliveriesDays: e.CRIER_RETAIN_DELIVERIES_DAYS,
+      jobsDays: e.CRIER_RETAIN_JOBS_DAYS,
+      alertPayloadsDays: e.CRIER_RETAIN_ALERT_PAYLOADS_DAYS,
+    }),
     maintenanceReminderMinutes: e.CRIER_MAINTENANCE_REMINDER_MINUTES,
     deliveryHostRate: e.CRIER_DELIVERY_HOST_RATE,
     importMaxBytes: e.CRIER_IMPORT_MAX_BYTES,

@@ -42,6 +42,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file);
+  // Pages freed by retention's deletes can be given back to the file system (store/retention.ts).
+  // It takes effect on a database with no tables yet; an older one keeps its mode until a VACUUM.
+  sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

@@ -325,6 +325,15 @@ interface DeliverySentCountTable {
   n: number;
 }
 
+/** Deliveries removed by retention, counted by subject, channel and state (what reports read). */
+interface DeliveryCountTable {
+  subject_id: string;
+  channel: string;
+  state: DeliveryState;
+  subject_type: string;
+  n: number;
+}
+
 export interface Database {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
@@ -348,6 +357,7 @@ export interface Database {
   outbox_jobs: OutboxJobTable;
   deliveries: DeliveryTable;
   delivery_sent_counts: DeliverySentCountTable;
+  delivery_counts: DeliveryCountTable;
   plan_versions: PlanVersionTable;
   incident_roles: IncidentRoleTable;
   update_decisions: UpdateDecisionTable;

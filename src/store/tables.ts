@@ -48,6 +48,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'outbox_jobs', key: ['id'] },
   { name: 'deliveries', key: ['id'] },
   { name: 'delivery_sent_counts', key: ['channel'] },
+  { name: 'delivery_counts', key: ['subject_id', 'channel', 'state'] },
   { name: 'plan_versions', key: ['version'], serial: 'version' },
   { name: 'audit_log', key: ['id'], serial: 'id' },
 ];

@@ -192,13 +192,21 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
     .executeTakeFirst();
   // Named outright rather than by a prefix: an index serves `in`, and collations differ on ':'.
   const componentSubjects = update ? affectedComponentsOf(update).map((c) => `${updateId}:${c.code}`) : [];
-  const counts = (subjects: string[]) =>
-    db
+  // Deliveries still kept, and the counts of those retention removed (store/retention.ts).
+  const counts = async (subjects: string[]) => [
+    ...(await db
       .selectFrom('deliveries')
       .select(['channel', 'state', (eb) => eb.fn.countAll<number>().as('n')])
       .where('subject_id', 'in', subjects)
       .groupBy(['channel', 'state'])
-      .execute();
+      .execute()),
+    ...(await db
+      .selectFrom('delivery_counts')
+      .select(['channel', 'state', (eb) => eb.fn.sum<number>('n').as('n')])
+      .where('subject_id', 'in', subjects)
+      .groupBy(['channel', 'state'])
+      .execute()),
+  ];
   const jobs = (subjects: string[]) =>
     db
       .selectFrom('outbox_jobs')
@@ -220,18 +228,23 @@ export async function updateDeliveryCounts(db: Db, updateId: string): Promise<Up
     throw new CrierError('update_not_found', `No update ${updateId}.`, { update_id: updateId });
   const result: UpdateDeliveryCounts = {
     update_id: updateId,
-    fanout: fanoutState(job),
+    // A fan-out whose job retention removed had finished.
+    fanout: job.length === 0 && rows.length > 0 ? 'done' : fanoutState(job),
     total: 0,
     by_state: {},
     by_channel: {},
-    component_events: { fanout: fanoutState(componentJobs), total: 0, by_state: {} },
+    component_events: {
+      fanout: componentJobs.length === 0 && componentRows.length > 0 ? 'done' : fanoutState(componentJobs),
+      total: 0,
+      by_state: {},
+    },
   };
   for (const r of rows) {
     const n = Number(r.n);
     result.total += n;
     result.by_state[r.state] = (result.by_state[r.state] ?? 0) + n;
     const byState = result.by_channel[r.channel] ?? {};
-    byState[r.state] = n;
+    byState[r.state] = (byState[r.state] ?? 0) + n;
     result.by_channel[r.channel] = byState;
   }
   const events = result.component_events;

@@ -14,6 +14,7 @@ import * as m0009 from './0009_approval_basis.ts';
 import * as m0010 from './0010_audience_deadlines.ts';
 import * as m0011 from './0011_ingest.ts';
 import * as m0012 from './0012_runbook_runs.ts';
+import * as m0013 from './0013_retention.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010_audience_deadlines': m0010,
   '0011_ingest': m0011,
   '0012_runbook_runs': m0012,
+  '0013_retention': m0013,
 };

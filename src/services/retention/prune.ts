@@ -1,0 +1,49 @@
+/**
+ * Retention: what is past its age (CRIER_RETAIN_*_DAYS, 0 keeping it for
+ * ever) is deleted in small batches, and on SQLite the space is given back.
+ * The worker runs it every hour (src/app.ts). Sent and dead deliveries leave
+ * their counts behind, so delivery summaries read the same. The audit log is
+ * append-only (a trigger refuses deletes) and kept for ever; so is the
+ * components' status history that uptime is computed from.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  giveBackSpace,
+  type PruneOptions,
+  pruneAlertPayloads,
+  pruneDeliveries,
+  pruneJobs,
+} from '../../store/retention.ts';
+import type { Ctx } from '../context.ts';
+
+export interface PruneResult {
+  deliveries: number;
+  jobs: number;
+  alert_payloads: number;
+  /** SQLite pages given back to the file system. */
+  pages_freed: number;
+}
+
+const day = 86_400_000;
+
+export async function pruneExpired(
+  ctx: Pick<Ctx, 'db' | 'clock' | 'config' | 'log'>,
+  options: Partial<PruneOptions> = {},
+): Promise<PruneResult> {
+  const opts: PruneOptions = { batchSize: 500, pause: () => sleep(5), ...options };
+  const now = ctx.clock.now().getTime();
+  const before = (days: number) => new Date(now - days * day).toISOString();
+  const { deliveriesDays, jobsDays, alertPayloadsDays } = ctx.config.retention;
+  const result: PruneResult = {
+    deliveries: deliveriesDays > 0 ? await pruneDeliveries(ctx.db, before(deliveriesDays), opts) : 0,
+    jobs: jobsDays > 0 ? await pruneJobs(ctx.db, before(jobsDays), opts) : 0,
+    alert_payloads:
+      alertPayloadsDays > 0 ? await pruneAlertPayloads(ctx.db, before(alertPayloadsDays), opts) : 0,
+    pages_freed: 0,
+  };
+  result.pages_freed = await giveBackSpace(ctx.db, opts);
+  if (result.deliveries + result.jobs + result.alert_payloads > 0) {
+    ctx.log.info(result, 'retention: removed what was past its age');
+  }
+  return result;
+}
