@@ -5,7 +5,7 @@
  * cannot move the array's start in place (during concurrent marking, for
  * one), which a fan-out's stream of garbage makes frequent.
  */
-export class Fifo<T> {
+export class Fifo<T extends NonNullable<unknown>> {
   #items: (T | undefined)[] = [];
   #head = 0;
 
@@ -35,7 +35,8 @@ export class Fifo<T> {
 
   /** Takes everything, in order. */
   drain(): T[] {
-    const rest = this.#items.slice(this.#head) as T[];
+    // Taken places hold undefined, and no item is undefined (T excludes it): only taken places go.
+    const rest = this.#items.slice(this.#head).filter((item) => item !== undefined);
     this.#items = [];
     this.#head = 0;
     return rest;

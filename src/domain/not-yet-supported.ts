@@ -117,10 +117,9 @@ function walk(
   }
   if (value === null || typeof value !== 'object') return;
   const [head, ...rest] = segments;
-  const object = value as Record<string, unknown>;
-  const keys =
-    head === '*' ? Object.keys(object) : head !== undefined && Object.hasOwn(object, head) ? [head] : [];
-  for (const key of keys) walk(object[key], rest, [...at, key], found);
+  for (const [key, inner] of Object.entries(value)) {
+    if (head === '*' || key === head) walk(inner, rest, [...at, key], found);
+  }
 }
 
 /**

@@ -25,7 +25,7 @@ export type LiveLease = { ok: true; release: () => void } | { ok: false; reason:
 export function addressKey(address: string): string {
   const plain = address.split('%')[0] ?? address;
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(plain);
-  if (mapped) return mapped[1] as string;
+  if (mapped?.[1] !== undefined) return mapped[1];
   if (!plain.includes(':')) return plain;
   const [head = '', tail] = plain.toLowerCase().split('::');
   const left = head ? head.split(':') : [];

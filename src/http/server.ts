@@ -62,13 +62,11 @@ export type CrierServer = FastifyInstance & { adminRoutes: RouteEntry[]; routes:
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
+  const hops = deps.config.trustProxy;
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: 1024 * 1024,
-    trustProxy:
-      typeof deps.config.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (deps.config.trustProxy as number)
-        : deps.config.trustProxy,
+    trustProxy: typeof hops === 'number' ? (_address: string, hop: number) => hop < hops : hops,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();

@@ -12,6 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { HTTP_TIMEOUTS } from './connection-limits.ts';
 import { DATABASE_RETRY_AFTER_S } from './errors.ts';
 
+/** The port a server listening on TCP took (a pipe's address would be a string). */
+function portOf(address: AddressInfo | string | null): number {
+  if (address === null || typeof address === 'string')
+    throw new Error('the server is not listening on a TCP port');
+  return address.port;
+}
+
 export interface WaitingHttp {
   /** The port it listens on (the one asked for, or the one given for port 0). */
   readonly port: number;
@@ -59,7 +66,7 @@ export async function serveWhileWaiting(options: {
     });
   });
   return {
-    port: (server.address() as AddressInfo).port,
+    port: portOf(server.address()),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,7 +8,6 @@
  * routes, hooks and authentication.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Db } from '../store/db.ts';
@@ -109,7 +108,11 @@ export async function serveWorkerHttp(given: WorkerHttpOptions): Promise<WorkerH
       resolve();
     });
   });
-  const { address, port } = server.address() as AddressInfo;
+  const listening = server.address();
+  // Listening on a host and port, the server has an address of that shape (a pipe would be a string).
+  if (listening === null || typeof listening === 'string')
+    throw new Error('the metrics port is not a TCP port');
+  const { address, port } = listening;
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${host}:${port}`,

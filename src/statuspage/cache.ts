@@ -180,7 +180,7 @@ export class StatusPage {
     let ifNoneMatch: string | undefined;
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string;
+      const name = raw[i] ?? '';
       if (name.length === 15 && name.toLowerCase() === 'accept-encoding') acceptEncoding = raw[i + 1];
       else if (name.length === 13 && name.toLowerCase() === 'if-none-match') ifNoneMatch = raw[i + 1];
     }

@@ -10,14 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type ChangeBus, type ChangeEvent, changeKinds } from './changes.ts';
+import { type ChangeBus, isChangeKind } from './changes.ts';
 import type { Db } from './db.ts';
 
 export interface ChangeNotifier {
   close(): Promise<void>;
 }
-
-const kinds = new Set<string>(changeKinds);
 
 /** One channel per schema, so separate installations (and test schemas) in one database stay apart. */
 function channelFor(schema: string): string {
@@ -62,9 +60,9 @@ export async function startChangeNotifier(options: {
     c.on('notification', (n) => {
       if (n.channel !== channel || !n.payload || n.payload.startsWith(`${me}:`)) return;
       const [, kind = '', ...rest] = n.payload.split(':');
-      if (!kinds.has(kind)) return;
+      if (!isChangeKind(kind)) return;
       const id = rest.join(':');
-      changes.publish({ kind: kind as ChangeEvent['kind'], ...(id && { id }), remote: true });
+      changes.publish({ kind, ...(id && { id }), remote: true });
     });
     try {
       await c.connect();

@@ -5,7 +5,12 @@
  * change-notifier.ts.
  */
 
-export const changeKinds = ['component', 'incident', 'maintenance', 'page', 'subscriber', 'plan'] as const;
+const changeKinds = ['component', 'incident', 'maintenance', 'page', 'subscriber', 'plan'] as const;
+
+/** Whether a name (from another process's notice) is a kind of change this version knows. */
+export function isChangeKind(name: string): name is ChangeEvent['kind'] {
+  return changeKinds.some((kind) => kind === name);
+}
 
 /** What changed, announced after a transaction commits (status page caches, live events, channels). */
 export interface ChangeEvent {

@@ -252,5 +252,5 @@ export function migrationsCurrent(db: Db): Promise<boolean> {
 }
 
 export function dialect(db: Db): DialectName {
-  return dialectOf(db as unknown as Kysely<unknown>);
+  return dialectOf(db);
 }
