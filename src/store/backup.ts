@@ -199,6 +199,7 @@ export async function restoreBackup(
       try {
         await trx
           .insertInto(current)
+          // Rows of whichever table `current` names: no one row type fits every table.
           .values(batch as never)
           .execute();
       } catch (err) {

@@ -35,6 +35,7 @@ export async function copyDatabase(
       for await (const rows of pages(from, t)) {
         await trx
           .insertInto(t.name)
+          // Rows of whichever table t names, as read from it: no one row type fits every table.
           .values(rows as never)
           .execute();
         copied += rows.length;

@@ -108,7 +108,7 @@ export async function* pages(db: Db, t: TableInfo): AsyncGenerator<Record<string
     for (;;) {
       let q = db.selectFrom(t.name).selectAll().orderBy(sql.ref(single)).limit(page);
       if (after !== null) q = q.where(sql.ref(single), '>', after);
-      const rows = (await q.execute()) as Record<string, unknown>[];
+      const rows: Record<string, unknown>[] = await q.execute();
       if (rows.length === 0) return;
       yield rows;
       after = rows.at(-1)?.[single] ?? null;
@@ -118,7 +118,7 @@ export async function* pages(db: Db, t: TableInfo): AsyncGenerator<Record<string
   for (let offset = 0; ; offset += page) {
     let q = db.selectFrom(t.name).selectAll();
     for (const column of t.key) q = q.orderBy(sql.ref(column));
-    const rows = (await q.limit(page).offset(offset).execute()) as Record<string, unknown>[];
+    const rows: Record<string, unknown>[] = await q.limit(page).offset(offset).execute();
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < page) return;
