@@ -158,7 +158,13 @@ export async function restoreBackup(
     .createInterface({ input: input.pipe(gunzip), crlfDelay: Number.POSITIVE_INFINITY })
     [Symbol.asyncIterator]();
   const next = async (): Promise<unknown> => {
-    const line = await Promise.race([lines.next(), failed]);
+    // A read error may come from the line reader, which passes its input's errors on, as well.
+    const line = await Promise.race([lines.next(), failed]).catch((err: unknown) => {
+      if (err instanceof BackupError) throw err;
+      throw new BackupError(
+        `The file cannot be read as a backup (${err instanceof Error ? err.message : String(err)}); nothing was restored.`,
+      );
+    });
     if (line.done) return undefined;
     try {
       return JSON.parse(line.value);
