@@ -199,11 +199,19 @@ async function migrationSchema(db: Db): Promise<{ migrationTableSchema?: string 
  * before any migration runs (they run in one transaction), so nothing was
  * done: read again.
  */
-async function readingSchemasAgain<T>(fn: () => Promise<T>): Promise<T> {
+async function readingSchemasAgain<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  // In a transaction (a backup reads the applied migrations in its snapshot), a failed read
+  // aborts the whole transaction: a savepoint lets the read be tried again in it.
+  const savepoint = db.isTransaction && dialect(db) === 'postgres';
   for (let attempt = 1; ; attempt += 1) {
+    if (savepoint) await sql`savepoint reading_schemas`.execute(db);
     try {
-      return await fn();
+      const result = await fn();
+      if (savepoint) await sql`release savepoint reading_schemas`.execute(db);
+      return result;
     } catch (err) {
+      if (savepoint)
+        await sql`rollback to savepoint reading_schemas`.execute(db).catch(() => Promise.reject(err));
       if (attempt >= 3 || !/schema "[^"]*" does not exist/.test(String(err))) throw err;
     }
   }
@@ -214,7 +222,7 @@ async function readingSchemasAgain<T>(fn: () => Promise<T>): Promise<T> {
  * database past it is left as it is). Throws with the failing migration's name.
  */
 export function migrate(db: Db, upTo?: string): Promise<string[]> {
-  return readingSchemasAgain(async () => {
+  return readingSchemasAgain(db, async () => {
     const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
     if (upTo !== undefined && (await appliedMigrations(db)).some((name) => name >= upTo)) return [];
     const { error, results } = await (upTo === undefined
@@ -235,7 +243,7 @@ export const migrationNames: readonly string[] = Object.keys(migrations).sort();
 
 /** The migrations applied to the database, in order (none on a new one). */
 export async function appliedMigrations(db: Db): Promise<string[]> {
-  return readingSchemasAgain(async () => {
+  return readingSchemasAgain(db, async () => {
     const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
     const list = await migrator.getMigrations();
     return list.filter((m) => m.executedAt !== undefined).map((m) => m.name);
@@ -244,7 +252,7 @@ export async function appliedMigrations(db: Db): Promise<string[]> {
 
 /** True when every known migration has been applied. */
 export function migrationsCurrent(db: Db): Promise<boolean> {
-  return readingSchemasAgain(async () => {
+  return readingSchemasAgain(db, async () => {
     const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
     const list = await migrator.getMigrations();
     return list.every((m) => m.executedAt !== undefined);
