@@ -183,6 +183,26 @@ export interface paths {
         patch: operations["correctIncidentUpdate"];
         trace?: never;
     };
+    "/api/v1/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a drill of one of the plan’s scenarios
+         * @description An incident marked as a drill: it runs through the real plan, its messages go only to the plan’s drill audience marked [DRILL], and its component changes are drill state.
+         */
+        post: operations["startDrill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenances": {
         parameters: {
             query?: never;
@@ -1170,6 +1190,8 @@ export interface components {
             severity: string | null;
             scenario: string | null;
             drill: boolean;
+            /** @description A drill’s speed: every duration of the plan is divided by it (1 for real incidents). */
+            drill_speed: number;
             started_at: string;
             detected_at: string | null;
             declared_at: string;
@@ -2999,6 +3021,67 @@ export interface operations {
                         /** @description The Statuspage fields the body had that Crier accepts and ignores; absent when there are none (docs/api.md). */
                         warnings?: components["schemas"]["BodyWarning"][];
                     };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startDrill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The plan’s scenario to rehearse. */
+                    scenario: string;
+                    /** @description The severity to run it at; the scenario’s by default. */
+                    severity?: string;
+                    /**
+                     * @description Divides every duration of the plan for this drill (cadence, reminders, approval timeouts); scores are reported in plan time.
+                     * @default 1
+                     */
+                    speed?: number;
+                    /** @description The drill’s name; the scenario’s by default. */
+                    name?: string;
+                    /**
+                     * @description Component statuses the drill starts with, as drill state: the public components never move.
+                     * @default {}
+                     */
+                    components?: {
+                        [key: string]: "operational" | "under_maintenance" | "degraded_performance" | "partial_outage" | "major_outage";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

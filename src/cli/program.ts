@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { clientCommands } from './commands/client-commands.ts';
 import { deliveryCommands } from './commands/delivery-commands.ts';
+import { drillCommands } from './commands/drill-commands.ts';
 import { ingestCommands } from './commands/ingest-commands.ts';
 import { planCommands } from './commands/plan-commands.ts';
 import { serverCommands, userCommands } from './commands/server-commands.ts';
@@ -47,6 +48,7 @@ Tables by default, --json for JSON. Exit codes: 0 done, 1 refused or failed, 2 u
     subscriberCommands,
     deliveryCommands,
     ingestCommands,
+    drillCommands,
   ]) {
     add(program);
   }

@@ -64,7 +64,9 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const lanes = [...jc.channels.lanes.values()]
       .filter((lane) => lane.updates === 'all' || p.sms_default)
       .filter((lane) => p.kinds === undefined || p.kinds.includes(lane.key))
-      .filter((lane) => heard.has(lane.key));
+      .filter((lane) => heard.has(lane.key))
+      // Webhooks are customers' integrations: a drill never reaches them, whatever its audience lists.
+      .filter((lane) => !(p.drill && lane.key === 'webhook'));
     const kinds = lanes.flatMap((lane) => (!lane.account && isSubscriberKind(lane.key) ? [lane.key] : []));
     const broadcasts = lanes.filter((lane) => lane.account).map((lane) => lane.key);
     // Lanes with room get their part of the batch already leased, without a claim of their own;

@@ -189,6 +189,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'components', description: 'What the status page shows, and its status.' },
         { name: 'component groups', description: 'Components shown together.' },
         { name: 'incidents', description: 'Incidents, their updates, drafts and approval, roles.' },
+        { name: 'drills', description: 'Rehearsals of the plan’s scenarios, heard only by the team.' },
         { name: 'maintenances', description: 'Planned work, started and completed on time.' },
         { name: 'subscribers', description: 'Who is told, on which channel.' },
         { name: 'deliveries', description: 'Each message to each subscriber, and its replay.' },

@@ -11,6 +11,7 @@ import type { Delivery } from '../delivery/wiring.ts';
 import { CrierError } from '../domain/errors.ts';
 import { htmlSecurityHeaders } from '../domain/security-headers.ts';
 import { componentRoutes } from './admin/components.ts';
+import { drillRoutes } from './admin/drills.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
@@ -146,6 +147,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         secured.removeContentTypeParser('text/plain');
         await secured.register(componentRoutes);
         await secured.register(incidentRoutes);
+        await secured.register(drillRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
         await secured.register(ingestKeyRoutes);

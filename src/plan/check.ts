@@ -78,6 +78,8 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
     });
   }
 
+  problems.push(...checkDrillAudience(plan));
+
   if (options.env) {
     for (const p of resolveSecrets(plan.channels, options.env).problems) add(p.path, p.message);
   }
@@ -152,6 +154,42 @@ function checkRunbooks(plan: Plan): PlanProblem[] {
   return problems;
 }
 
+/**
+ * Drills reach the team only: their audience is not one customers are in (public, or one a
+ * severity speaks to), and hears on no webhook (the page and feeds are public's alone).
+ */
+function checkDrillAudience(plan: Plan): PlanProblem[] {
+  const name = plan.drill.audience;
+  const at = 'drill.audience';
+  if (name === 'public')
+    return [{ path: at, message: 'drills never reach the public: name the team’s audience (internal)' }];
+  const spec = plan.audiences[name];
+  if (spec === undefined) {
+    return name === 'internal' ? [] : [{ path: at, message: `no audience named "${name}"` }];
+  }
+  const problems: PlanProblem[] = [];
+  if (name !== 'internal') {
+    for (const [severity, s] of Object.entries(plan.severities)) {
+      if (s.audiences?.includes(name)) {
+        problems.push({
+          path: at,
+          message: `"${name}" hears about ${severity} incidents, so customers may be in it: give drills an audience of the team's own`,
+        });
+      }
+    }
+  }
+  // The page and feeds are refused in any audience but public already (not-yet-supported.ts).
+  spec.channels.forEach((c, i) => {
+    if (channelType(plan, c) === 'webhook') {
+      problems.push({
+        path: `audiences.${name}.channels.${i}`,
+        message: `drills go to "${name}", and never to webhooks (customers' integrations): take "${c}" out of it`,
+      });
+    }
+  });
+  return problems;
+}
+
 function list(names: readonly string[]): string {
   return names.length === 0 ? 'none' : names.join(', ');
 }
@@ -165,7 +203,7 @@ function channelsFor(plan: Plan, scenario: ScenarioSpec): PlannedChannel[] {
   const audiences = severity?.audiences ?? Object.keys(plan.audiences);
   const found = new Map<string, PlannedChannel>();
   for (const a of audiences) {
-    if (a === 'internal') continue;
+    if (a === 'internal' || a === plan.drill.audience) continue;
     for (const name of plan.audiences[a]?.channels ?? []) {
       const c = plannedChannel(plan, name);
       if (c !== null) found.set(`${c.kind}:${c.variant}:${c.maxLength}`, c);

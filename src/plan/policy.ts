@@ -16,8 +16,10 @@ import type { LintOptions } from '../domain/lint.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import { builtInChannels, type Plan, type ScenarioSpec, type SeveritySpec } from './schema.ts';
 
-function ms(text: string | undefined): number | null {
-  return text === undefined ? null : parseDuration(text);
+/** A duration of the plan in milliseconds, divided by a drill's speed (1 for real incidents). */
+function ms(text: string | undefined, speed = 1): number | null {
+  const parsed = text === undefined ? null : parseDuration(text);
+  return parsed === null ? null : Math.round(parsed / speed);
 }
 
 export function severityOf(plan: Plan | null, name: string | null): SeveritySpec | null {
@@ -25,7 +27,8 @@ export function severityOf(plan: Plan | null, name: string | null): SeveritySpec
   return plan.severities[name] ?? null;
 }
 
-export function approvalPolicy(plan: Plan | null, severity: string | null): ApprovalPolicy {
+/** `speed`: a drill's, which divides the approval timeout (1 for real incidents). */
+export function approvalPolicy(plan: Plan | null, severity: string | null, speed = 1): ApprovalPolicy {
   const spec = severityOf(plan, severity);
   if (spec === null || spec.approval === 'none') return noApproval;
   if (typeof spec.approval === 'string') {
@@ -41,19 +44,20 @@ export function approvalPolicy(plan: Plan | null, severity: string | null): Appr
     kind: 'roles',
     roles: spec.approval.any_of,
     count: spec.approval.count,
-    publishUnapprovedAfterMs: ms(spec.approval.publish_unapproved_after),
+    publishUnapprovedAfterMs: ms(spec.approval.publish_unapproved_after, speed),
     fallback: spec.approval_fallback,
   };
 }
 
-export function cadencePolicy(plan: Plan | null, severity: string | null): CadencePolicy {
+/** `speed`: a drill's, which divides every duration (1 for real incidents). */
+export function cadencePolicy(plan: Plan | null, severity: string | null, speed = 1): CadencePolicy {
   const spec = severityOf(plan, severity);
   return {
-    externalMs: ms(spec?.external_cadence),
-    internalMs: ms(spec?.internal_cadence),
-    firstExternalMs: ms(spec?.first_external_within),
-    remindBeforeMs: ms(spec?.remind_before) ?? defaultRemindBeforeMs,
-    overdueAfterMs: ms(spec?.overdue_after) ?? defaultOverdueAfterMs,
+    externalMs: ms(spec?.external_cadence, speed),
+    internalMs: ms(spec?.internal_cadence, speed),
+    firstExternalMs: ms(spec?.first_external_within, speed),
+    remindBeforeMs: ms(spec?.remind_before, speed) ?? Math.round(defaultRemindBeforeMs / speed),
+    overdueAfterMs: ms(spec?.overdue_after, speed) ?? Math.round(defaultOverdueAfterMs / speed),
   };
 }
 

@@ -216,6 +216,13 @@ export type GenericMapping = z.infer<typeof GenericMapping>;
 const IngestSection = z.strictObject({
   generic: GenericMapping.optional(),
 });
+const DrillSection = z
+  .strictObject({
+    audience: Name.default('internal').describe(
+      'The audience whose subscribers and channels hear drills: the team’s own (internal by default), never one customers are in.',
+    ),
+  })
+  .describe('Drills: who hears them (docs/drills.md).');
 
 const LabelMatch = z.union([
   z.string().max(500).describe('The label has exactly this value.'),
@@ -315,6 +322,7 @@ export const Plan = z.strictObject({
   scenarios: z.record(Name, ScenarioSpec).default({}),
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
   ingest: IngestSection.default({}).describe('How alerts coming in are read (docs/ingest.md).'),
+  drill: DrillSection.default({ audience: 'internal' }),
   runbooks: z
     .array(RunbookSpec)
     .max(200)

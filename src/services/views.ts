@@ -153,6 +153,10 @@ export const IncidentView = z
     severity: z.string().nullable(),
     scenario: z.string().nullable(),
     drill: z.boolean(),
+    drill_speed: z
+      .number()
+      .int()
+      .describe('A drill’s speed: every duration of the plan is divided by it (1 for real incidents).'),
     started_at: z.string(),
     detected_at: z.string().nullable(),
     declared_at: z.string(),
@@ -208,6 +212,7 @@ const incidentColumns = [
   'impact_override',
   'severity',
   'scenario',
+  'drill_speed',
   'started_at',
   'detected_at',
   'declared_at',

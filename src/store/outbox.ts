@@ -61,6 +61,8 @@ const NoticeMessage = z.object({
   url: z.string().optional(),
   /** `none` | `minor` | `major` | `critical` | `maintenance`, for colours in chat. */
   impact: z.string().optional(),
+  /** About a drill: marked `[DRILL]` where it is read first. */
+  drill: z.boolean().optional(),
 });
 export type NoticeMessage = z.infer<typeof NoticeMessage>;
 

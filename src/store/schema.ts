@@ -90,11 +90,15 @@ interface IncidentTable {
   /** Cadence adherence: external updates that fell due, and those published on time. */
   cadence_due: number;
   cadence_on_time: number;
+  /** A drill's speed: every duration of the plan is divided by it (1 for real incidents). */
+  drill_speed: number;
 }
 
 interface IncidentComponentTable {
   incident_id: string;
   component_id: string;
+  /** A drill's status for the component (drill state); null for real incidents, whose components move. */
+  drill_status: ComponentStatus | null;
 }
 
 interface IncidentUpdateTable {

@@ -133,6 +133,11 @@ function cases(f: Awaited<ReturnType<typeof fixtures>>): Record<string, Case> {
       wrap: 'incident',
       watch: '/incidents',
     },
+    'POST /drills': {
+      url: '/drills',
+      body: { scenario: 'database-degraded', speed: 60 },
+      watch: '/incidents',
+    },
     'PATCH /incidents/:id': {
       url: i,
       body: { name: 'Renamed', status: 'identified' },

@@ -47,7 +47,7 @@ async function armReminders(
   audience: string,
   dueAt: string | null,
 ): Promise<void> {
-  const policy = cadencePolicy(plan, incident.severity);
+  const policy = cadencePolicy(plan, incident.severity, incident.drill_speed);
   const comms = noticeChannels(plan, 'comms_lead');
   const both = [...new Set([...comms, ...noticeChannels(plan, 'incident_lead')])];
   const reminders = dueAt === null ? [] : remindersFor(policy, dueAt, tx.clock.now().toISOString());
@@ -139,7 +139,7 @@ async function moveExternal(
  */
 export async function startCadence(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<IncidentRow> {
   if (plan === null) return incident;
-  const policy = cadencePolicy(plan, incident.severity);
+  const policy = cadencePolicy(plan, incident.severity, incident.drill_speed);
   const internalDue = nextDueAfterPublish(policy, 'internal', incident.status, incident.declared_at);
   let started = internalDue === null ? incident : await moveInternal(tx, plan, incident, internalDue);
   const due = firstExternalDue(policy, incident.detected_at ?? incident.declared_at);
@@ -176,7 +176,7 @@ async function audiencesOf(tx: Ctx, plan: Plan, incident: IncidentRow): Promise<
  * cancelled). An audience the new severity no longer speaks to has none.
  */
 export async function recadence(tx: Ctx, plan: Plan, incident: IncidentRow): Promise<IncidentRow> {
-  const policy = cadencePolicy(plan, incident.severity);
+  const policy = cadencePolicy(plan, incident.severity, incident.drill_speed);
   const status = incident.status;
   // The internal cadence too: from the last internal publish, or the declaration before any.
   const internalDue = nextDueAfterPublish(

@@ -15,11 +15,11 @@ export type AudienceDeadline = Pick<
   'audience' | 'due_at' | 'updates_due' | 'updates_on_time'
 >;
 
-/** The external audiences incidents of this severity speak to: those the plan gives it, or public. */
+/** The external audiences incidents of this severity speak to: those the plan gives it, or public (never the drill audience). */
 export function externalAudiences(plan: Plan, severity: string | null): string[] {
   const spec = severity === null ? undefined : plan.severities[severity];
   const named = (spec?.audiences ?? Object.keys(plan.audiences)).filter(
-    (a) => a !== 'internal' && a in plan.audiences,
+    (a) => a !== 'internal' && a !== plan.drill.audience && a in plan.audiences,
   );
   return named.length > 0 ? named : ['public'];
 }

@@ -13,7 +13,7 @@ import { timeZoneOf } from '../../plan/variables.ts';
 import type { CadenceReminder, NoticeMessage } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
 import { currentPlan } from '../plan/current.ts';
-import { teamLink } from '../plan/notices.ts';
+import { drillMark, teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 import { readDeadline } from './deadlines.ts';
 
@@ -39,7 +39,7 @@ export async function reminderNotice(
   const comms = holders.comms_lead ?? 'nobody';
   const lead = holders.incident_lead ?? 'nobody';
   const name = incident.name;
-  const base = { url: await teamLink(ctx, incident.id), impact: incident.impact };
+  const base = { url: await teamLink(ctx, incident.id), impact: incident.impact, ...drillMark(incident) };
   // The public update is "the customer update"; another audience's is named.
   const update = audience === 'public' ? 'customer update' : `${audience} update`;
   const Update = update.charAt(0).toUpperCase() + update.slice(1);

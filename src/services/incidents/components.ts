@@ -2,16 +2,17 @@
  * Moving an incident's components now, without posting an update: the war
  * room's "what is broken" controls. Each move is recorded in the
  * component's history as caused by the incident (so its timeline shows it)
- * and the page follows; customers hear of it with the next update.
+ * and the page follows; customers hear of it with the next update. A
+ * drill's moves are drill state (drill-state.ts): the page never follows.
  */
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
-import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
+import { moveComponentFor } from './drill-state.ts';
 import { IncidentFields } from './inputs.ts';
 import { lockIncident } from './queries.ts';
 
@@ -27,7 +28,7 @@ export async function setIncidentComponents(
   authorize(ctx, 'component.status');
   const { components } = SetIncidentComponentsInput.parse(raw);
   return withTransaction(ctx, async (tx) => {
-    await lockIncident(tx.db, incidentId);
+    const incident = await lockIncident(tx.db, incidentId);
     const linked = await tx.db
       .selectFrom('incident_components')
       .select('component_id')
@@ -47,8 +48,9 @@ export async function setIncidentComponents(
     const after: Record<string, string> = {};
     for (const row of rows) {
       const status = components[row.id];
-      if (status === undefined || !(await applyComponentStatus(tx, row, status, { incidentId }))) continue;
-      before[row.id] = row.status;
+      const old = status === undefined ? null : await moveComponentFor(tx, incident, row, status);
+      if (old === null || status === undefined) continue;
+      before[row.id] = old;
       after[row.id] = status;
     }
     const moved = Object.keys(after).length;

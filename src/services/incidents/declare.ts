@@ -57,13 +57,22 @@ function checkScenario(plan: Plan | null, scenario: string | undefined, severity
   return spec;
 }
 
+/** What only a drill sets: its speed, which divides every duration of the plan (startDrill). */
+export interface DeclareOptions {
+  speed?: number;
+}
+
 /**
  * Declares an incident with its first update, setting the component statuses
  * it names. With a plan: the scenario gives severity, impact and the first
  * words; the roles are assigned from the rotas; the first external notice
  * falls due.
  */
-export async function declareIncident(ctx: Ctx, raw: DeclareIncidentInput): Promise<IncidentView> {
+export async function declareIncident(
+  ctx: Ctx,
+  raw: DeclareIncidentInput,
+  options: DeclareOptions = {},
+): Promise<IncidentView> {
   authorize(ctx, 'incident.declare');
   const input = DeclareIncidentInput.parse(raw);
   const id = await withTransaction(ctx, async (tx) => {
@@ -97,6 +106,7 @@ export async function declareIncident(ctx: Ctx, raw: DeclareIncidentInput): Prom
       next_internal_update_due_at: null,
       cadence_due: 0,
       cadence_on_time: 0,
+      drill_speed: input.drill ? (options.speed ?? 1) : 1,
     };
     await tx.db.insertInto('incidents').values(incident).execute();
     await assignInitialRoles(tx, incident, plan);

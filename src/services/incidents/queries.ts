@@ -53,7 +53,7 @@ export async function incidentViews(
     .selectFrom('incident_components')
     .innerJoin('components', 'components.id', 'incident_components.component_id')
     .selectAll('components')
-    .select('incident_components.incident_id')
+    .select(['incident_components.incident_id', 'incident_components.drill_status'])
     .where('incident_components.incident_id', 'in', ids)
     .orderBy('components.position')
     .execute();
@@ -79,7 +79,12 @@ export async function incidentViews(
   return rows.map((row) =>
     incidentView(
       row,
-      links.filter((l) => l.incident_id === row.id).map(componentView),
+      links
+        .filter((l) => l.incident_id === row.id)
+        // A drill shows its components in its drill state; the public component never moved.
+        .map(({ drill_status, ...c }) =>
+          componentView(row.drill === 1 && drill_status !== null ? { ...c, status: drill_status } : c),
+        ),
       updates.filter((u) => u.incident_id === row.id).map(updateView),
       {
         incident_lead:

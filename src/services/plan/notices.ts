@@ -21,6 +21,11 @@ export function teamLink(ctx: Pick<Ctx, 'db' | 'config'>, incidentId: string): P
   return incidentLink(ctx.db, ctx.config.publicUrl, incidentId, 'team');
 }
 
+/** What a notice about an incident carries besides its words: a drill's are marked as such. */
+export function drillMark(incident: { drill: number }): { drill?: true } {
+  return incident.drill === 1 ? { drill: true } : {};
+}
+
 /** Sends a notice meant for a role's holder; returns the channels it went to. */
 export async function noticeTo(
   tx: Ctx,

@@ -21,7 +21,7 @@ import { authorize } from '../guard.ts';
 import { lockIncident } from '../incidents/queries.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { currentPlan } from './current.ts';
-import { noticeTo, teamLink } from './notices.ts';
+import { drillMark, noticeTo, teamLink } from './notices.ts';
 
 export const RoleHolderView = z
   .object({
@@ -80,6 +80,7 @@ async function tellHolder(
     text: `${holder}: you are the ${incidentRoleLabels[role]}${incident.severity ? ` (${incident.severity})` : ''}. ${incidentRoleDuties[role]}`,
     url: await teamLink(tx, incident.id),
     impact: incident.impact,
+    ...drillMark(incident),
   });
 }
 

@@ -4,13 +4,20 @@
  * scheduled, starting or ending). The worker expands it later.
  *
  * Drills never reach public or customer audiences: a drill's updates go to
- * `internal` subscribers only, so the exercise runs through the real
- * channels without telling customers about an incident that is not real.
+ * the plan's drill audience only (`drill.audience`, `internal` by default),
+ * never to webhooks, so the exercise runs through the real channels without
+ * telling customers about an incident that is not real.
  */
 import { affectedComponentsOf } from '../../store/json.ts';
 import { enqueueJob } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow, MaintenanceRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
+
+/** Who hears drills: the plan's drill audience, the internal one without a plan. */
+async function drillAudience(tx: Ctx): Promise<string> {
+  return (await currentPlan(tx.db))?.drill.audience ?? 'internal';
+}
 
 export async function enqueueUpdateFanout(
   tx: Ctx,
@@ -19,7 +26,7 @@ export async function enqueueUpdateFanout(
 ): Promise<void> {
   if (update.deliver_notifications !== 1 || update.state !== 'published') return;
   const drill = incident.drill === 1;
-  const audience = drill ? 'internal' : update.audience;
+  const audience = drill ? await drillAudience(tx) : update.audience;
   const [components, earlier] = await Promise.all([
     tx.db
       .selectFrom('incident_components')
@@ -65,8 +72,8 @@ export async function enqueueComponentEvents(
   update: IncidentUpdateRow,
   changed: readonly { code: string }[],
 ): Promise<void> {
-  const drill = incident.drill === 1;
-  const audience = drill ? 'internal' : update.audience;
+  // A drill's component changes are drill state, and drills never reach webhooks.
+  if (incident.drill === 1) return;
   for (const component of changed) {
     const subjectId = `${update.id}:${component.code}`;
     await enqueueJob(tx, {
@@ -75,10 +82,10 @@ export async function enqueueComponentEvents(
         subject_type: 'component_update',
         subject_id: subjectId,
         incident_id: incident.id,
-        audience,
+        audience: update.audience,
         component_ids: [component.code],
         sms_default: false,
-        drill,
+        drill: false,
         kinds: ['webhook'],
       },
       dedupeKey: `fanout:${subjectId}`,

@@ -16,7 +16,7 @@ import { cancelJob, enqueueJob, sendToChannel } from '../../store/outbox.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
-import { teamLink } from '../plan/notices.ts';
+import { drillMark, teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 import type { LintVerdict } from './gate.ts';
 import { previewUpdate } from './preview.ts';
@@ -210,6 +210,7 @@ async function requestApproval(
       text,
       url,
       impact: incident.impact,
+      ...drillMark(incident),
     });
   }
 }
@@ -229,6 +230,7 @@ export async function tellAuthorsOfRejection(
       text: `${names(authors)}: ${personOf(tx.actor.id)} rejected your ${row.audience} update: "${comment}". Change it and submit it again (PATCH ${tx.config.publicUrl}/api/v1/incidents/${incident.id}/updates/${row.id}/draft, then …/submit).\n\n${row.body}`,
       url: await teamLink(tx, incident.id),
       impact: incident.impact,
+      ...drillMark(incident),
     });
   }
 }

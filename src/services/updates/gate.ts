@@ -123,10 +123,18 @@ export async function lintUpdate(
   // The words as they would go out now, `{{ next_update_at }}` written as the time it would be.
   const incident = await tx.db
     .selectFrom('incidents')
-    .select('severity')
+    .select(['severity', 'drill_speed'])
     .where('id', '=', incidentId)
     .executeTakeFirst();
-  const shown = asIfPublishedNow(tx, plan, incident ?? { severity: null }, status, audience, body, variants);
+  const shown = asIfPublishedNow(
+    tx,
+    plan,
+    incident ?? { severity: null, drill_speed: 1 },
+    status,
+    audience,
+    body,
+    variants,
+  );
   return lintDraft(plan, status, audience, shown.body, shown.variants, skip);
 }
 

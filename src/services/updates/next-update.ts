@@ -19,13 +19,13 @@ import { type Variants, variantsOf } from './rows.ts';
 /** When the next update for `audience` falls due if one is published at `at`; null when none will be. */
 function deadlineAfter(
   plan: Plan | null,
-  incident: Pick<IncidentRow, 'severity'>,
+  incident: Pick<IncidentRow, 'severity' | 'drill_speed'>,
   audience: string,
   status: IncidentStatus,
   at: string,
 ): string | null {
   if (plan === null) return null;
-  const policy = cadencePolicy(plan, incident.severity);
+  const policy = cadencePolicy(plan, incident.severity, incident.drill_speed);
   return nextDueAfterPublish(policy, audience === 'internal' ? 'internal' : 'external', status, at);
 }
 
@@ -51,7 +51,7 @@ function filledTexts(
 export function asIfPublishedNow(
   ctx: Pick<Ctx, 'config' | 'clock'>,
   plan: Plan | null,
-  incident: Pick<IncidentRow, 'severity'>,
+  incident: Pick<IncidentRow, 'severity' | 'drill_speed'>,
   status: IncidentStatus,
   audience: string,
   body: string,

@@ -26,8 +26,8 @@ import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/s
 import { audit } from '../audit.ts';
 import { keepCadence } from '../cadence/cadence.ts';
 import { requireComponents } from '../components/queries.ts';
-import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
+import { moveComponentFor, statusesSeenBy } from '../incidents/drill-state.ts';
 import { currentPlan } from '../plan/current.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
@@ -86,12 +86,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   // Statuses that went live when the update was posted (componentsLiveNow) count as its changes too.
   const affected = mergeAffected(affectedComponentsOf(draft), moved);
 
-  const statuses = await tx.db
-    .selectFrom('incident_components')
-    .innerJoin('components', 'components.id', 'incident_components.component_id')
-    .select('components.status')
-    .where('incident_components.incident_id', '=', incident.id)
-    .execute();
+  const statuses = await statusesSeenBy(tx, incident);
   const override = pending.impact_override === undefined ? incident.impact_override : pending.impact_override;
   // Impact ratchets up while an incident runs: resolving it does not erase how bad it was.
   const derived = worseImpact(incident.impact, impactOfComponents(statuses.map((s) => s.status)));
@@ -146,7 +141,10 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
   return { published, update, affected };
 }
 
-/** Sets the statuses the update names; returns the components whose status it changed. */
+/**
+ * Sets the statuses the update names (a drill's as drill state: drill-state.ts); returns the
+ * components whose status it changed.
+ */
 async function applyComponents(
   tx: Ctx,
   incident: IncidentRow,
@@ -157,13 +155,9 @@ async function applyComponents(
   for (const component of components) {
     const next = statuses[component.id];
     if (next === undefined) continue;
-    if (await applyComponentStatus(tx, component, next, { incidentId: incident.id })) {
-      affected.push({
-        code: component.id,
-        name: component.name,
-        old_status: component.status,
-        new_status: next,
-      });
+    const old = await moveComponentFor(tx, incident, component, next);
+    if (old !== null) {
+      affected.push({ code: component.id, name: component.name, old_status: old, new_status: next });
     }
   }
   return affected;

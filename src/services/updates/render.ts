@@ -86,7 +86,12 @@ export async function renderForIncident(
     componentNames: names.length > 0 ? names : scenario.components,
     impact: input.impact ?? scenario.customer_impact ?? null,
     workaround: input.workaround ?? scenario.workaround ?? null,
-    nextUpdateAt: nextDueAfterPublish(cadencePolicy(plan, incident.severity), 'external', input.status, now),
+    nextUpdateAt: nextDueAfterPublish(
+      cadencePolicy(plan, incident.severity, incident.drill_speed),
+      'external',
+      input.status,
+      now,
+    ),
     incidentUrl: incidentUrl(tx, incident.id),
     now,
   });

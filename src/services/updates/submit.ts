@@ -66,7 +66,7 @@ export async function submitRow(
   options: SubmitOptions,
 ): Promise<IncidentUpdateRow> {
   const plan = await currentPlan(tx.db);
-  const policy = approvalPolicy(plan, incident.severity);
+  const policy = approvalPolicy(plan, incident.severity, incident.drill_speed);
   const approval = needsApproval(policy, row.audience);
   assertUpdateTransition(row.state, approval ? 'pending_approval' : 'published');
   // The plan's approval timeout publishes as the system: what may go out without anyone's

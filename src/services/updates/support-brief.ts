@@ -14,7 +14,7 @@ import { readDeadline } from '../cadence/deadlines.ts';
 import type { Ctx } from '../context.ts';
 import { incidentLink } from '../incidents/links.ts';
 import { requireIncident } from '../incidents/queries.ts';
-import { noticeTo, teamLink } from '../plan/notices.ts';
+import { drillMark, noticeTo, teamLink } from '../plan/notices.ts';
 import { holdersOf } from '../plan/roles.ts';
 
 export const SupportBrief = z
@@ -97,10 +97,17 @@ export async function buildSupportBrief(
   const components = await db
     .selectFrom('incident_components')
     .innerJoin('components', 'components.id', 'incident_components.component_id')
-    .select(['components.id', 'components.name', 'components.status'])
+    .select(['components.id', 'components.name', 'components.status', 'incident_components.drill_status'])
     .where('incident_components.incident_id', '=', incidentId)
     .orderBy('components.position')
-    .execute();
+    .execute()
+    // A drill's components are in its drill state, not the public one.
+    .then((rows) =>
+      rows.map(({ drill_status, ...c }) => ({
+        ...c,
+        status: incident.drill === 1 ? (drill_status ?? c.status) : c.status,
+      })),
+    );
   // Customers follow the incident's page once it is public, and the status page until then.
   const follow = await incidentLink(db, ctx.config.publicUrl, incident.id, 'customers');
   const url = await teamLink({ db, config: ctx.config }, incident.id);
@@ -171,5 +178,6 @@ export async function sendSupportBrief(tx: Ctx, incidentId: string, plan: Plan |
     text: supportBriefBody(brief),
     url: brief.url,
     impact: brief.impact,
+    ...drillMark(await requireIncident(tx.db, incidentId)),
   });
 }

@@ -15,6 +15,7 @@ import * as m0010 from './0010_audience_deadlines.ts';
 import * as m0011 from './0011_ingest.ts';
 import * as m0012 from './0012_runbook_runs.ts';
 import * as m0013 from './0013_retention.ts';
+import * as m0014 from './0014_drills.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011_ingest': m0011,
   '0012_runbook_runs': m0012,
   '0013_retention': m0013,
+  '0014_drills': m0014,
 };
