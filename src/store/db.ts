@@ -43,8 +43,9 @@ function openSqlite(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   // Pages freed by retention's deletes can be given back to the file system (store/retention.ts).
-  // It takes effect on a database with no tables yet; an older one keeps its mode until a VACUUM.
-  sqlite.pragma('auto_vacuum = INCREMENTAL');
+  // Only a new, empty database takes it (an older one keeps its mode until a VACUUM), and setting it
+  // on an existing one writes its header, which a read-only file refuses: so only when empty.
+  if (sqlite.pragma('page_count', { simple: true }) === 0) sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -212,7 +213,7 @@ async function readingSchemasAgain<T>(db: Db, fn: () => Promise<T>): Promise<T> 
     } catch (err) {
       if (savepoint)
         await sql`rollback to savepoint reading_schemas`.execute(db).catch(() => Promise.reject(err));
-      if (attempt >= 3 || !/schema "[^"]*" does not exist/.test(String(err))) throw err;
+      if (attempt >= 6 || !/schema "[^"]*" does not exist/.test(String(err))) throw err;
     }
   }
 }
