@@ -5,38 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { form, signedIn } from '../helpers/console.ts';
 import { dialects } from '../helpers/db.ts';
-import { startTestApp, type TestApp } from '../helpers/http.ts';
-
-const origin = 'http://localhost:8080';
-
-async function signedIn(t: TestApp, email: string, role: string): Promise<string> {
-  const password = `${role} password here`;
-  const add = await t.app.server.inject({
-    method: 'POST',
-    url: '/api/v1/users',
-    headers: t.auth('admin'),
-    payload: { email, role, password },
-  });
-  assert.equal(add.statusCode, 201, add.body);
-  const res = await t.app.server.inject({
-    method: 'POST',
-    url: '/console/sign-in',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-    payload: new URLSearchParams({ email, password }).toString(),
-  });
-  assert.equal(res.statusCode, 303, res.body);
-  return String(res.headers['set-cookie']).split(';')[0] as string;
-}
-
-function form(cookie: string, url: string, fields: Record<string, string> = {}) {
-  return {
-    method: 'POST' as const,
-    url,
-    headers: { cookie, origin, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(fields).toString(),
-  };
-}
+import { startTestApp } from '../helpers/http.ts';
 
 for (const dialect of dialects) {
   test(`console incident screens: sessions, roles, refusals, escaping [${dialect.name}]`, async () => {
