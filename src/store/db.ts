@@ -5,9 +5,11 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DatabaseIntrospector,
   type Driver,
   Kysely,
   PostgresDialect,
+  type SchemaMetadata,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -187,56 +189,62 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
  * unnamed, Kysely looks for them in every schema and, when another schema
  * in the same database has them, takes them for its own and fails.
  */
-async function migrationSchema(db: Db): Promise<{ migrationTableSchema?: string }> {
-  if (dialect(db) !== 'postgres') return {};
+async function migrationSchema(db: Db): Promise<string | undefined> {
+  if (dialect(db) !== 'postgres') return undefined;
   const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const schema = row.rows[0]?.schema;
-  return schema ? { migrationTableSchema: schema } : {};
+  return row.rows[0]?.schema ?? undefined;
 }
 
 /**
- * Kysely's migrator reads the tables of every schema in the database; a
- * schema someone else drops meanwhile (tests drop theirs) fails that read
- * before any migration runs (they run in one transaction), so nothing was
- * done: read again.
+ * A migrator for the database. Kysely's own PostgreSQL introspector reads the
+ * tables of every schema in the database, looking each schema up by name; a
+ * schema someone drops meanwhile (tests drop theirs, an operator may drop
+ * one) fails that read. The migrator only asks whether its two tables and its
+ * schema exist, so on PostgreSQL it is answered from the catalog of the
+ * migration schema alone.
  */
-async function readingSchemasAgain<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  // In a transaction (a backup reads the applied migrations in its snapshot), a failed read
-  // aborts the whole transaction: a savepoint lets the read be tried again in it.
-  const savepoint = db.isTransaction && dialect(db) === 'postgres';
-  for (let attempt = 1; ; attempt += 1) {
-    if (savepoint) await sql`savepoint reading_schemas`.execute(db);
-    try {
-      const result = await fn();
-      if (savepoint) await sql`release savepoint reading_schemas`.execute(db);
-      return result;
-    } catch (err) {
-      if (savepoint)
-        await sql`rollback to savepoint reading_schemas`.execute(db).catch(() => Promise.reject(err));
-      if (attempt >= 6 || !/schema "[^"]*" does not exist/.test(String(err))) throw err;
-    }
-  }
+async function migratorFor(db: Db): Promise<Migrator> {
+  const schema = await migrationSchema(db);
+  if (schema === undefined) return new Migrator({ db, provider });
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () =>
+      (
+        await sql<SchemaMetadata>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(
+          db,
+        )
+      ).rows,
+    getTables: async () =>
+      (
+        await sql<{ name: string }>`select c.relname as name from pg_catalog.pg_class c
+          join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = ${schema} and c.relkind in ('r', 'p')`.execute(db)
+      ).rows.map((row) => ({ name: row.name, schema, isView: false, isForeign: false, columns: [] })),
+  };
+  const scoped = new Proxy(db, {
+    get(target, key) {
+      if (key === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return new Migrator({ db: scoped, provider, migrationTableSchema: schema });
 }
 
 /**
  * Runs every pending migration, or those up to `upTo` (never down: a
  * database past it is left as it is). Throws with the failing migration's name.
  */
-export function migrate(db: Db, upTo?: string): Promise<string[]> {
-  return readingSchemasAgain(db, async () => {
-    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-    if (upTo !== undefined && (await appliedMigrations(db)).some((name) => name >= upTo)) return [];
-    const { error, results } = await (upTo === undefined
-      ? migrator.migrateToLatest()
-      : migrator.migrateTo(upTo));
-    if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(
-        `Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-  });
+export async function migrate(db: Db, upTo?: string): Promise<string[]> {
+  const migrator = await migratorFor(db);
+  if (upTo !== undefined && (await appliedMigrations(db)).some((name) => name >= upTo)) return [];
+  const { error, results } = await (upTo === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(upTo));
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** The names of every known migration, in order. */
@@ -244,20 +252,14 @@ export const migrationNames: readonly string[] = Object.keys(migrations).sort();
 
 /** The migrations applied to the database, in order (none on a new one). */
 export async function appliedMigrations(db: Db): Promise<string[]> {
-  return readingSchemasAgain(db, async () => {
-    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-    const list = await migrator.getMigrations();
-    return list.filter((m) => m.executedAt !== undefined).map((m) => m.name);
-  });
+  const list = await (await migratorFor(db)).getMigrations();
+  return list.filter((m) => m.executedAt !== undefined).map((m) => m.name);
 }
 
 /** True when every known migration has been applied. */
-export function migrationsCurrent(db: Db): Promise<boolean> {
-  return readingSchemasAgain(db, async () => {
-    const migrator = new Migrator({ db, provider, ...(await migrationSchema(db)) });
-    const list = await migrator.getMigrations();
-    return list.every((m) => m.executedAt !== undefined);
-  });
+export async function migrationsCurrent(db: Db): Promise<boolean> {
+  const list = await (await migratorFor(db)).getMigrations();
+  return list.every((m) => m.executedAt !== undefined);
 }
 
 export function dialect(db: Db): DialectName {

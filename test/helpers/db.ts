@@ -41,25 +41,18 @@ export async function openTestDb(dialect: TestDialect): Promise<TestDb> {
     return { db, url: dialect.url, schema: undefined, close: () => db.destroy() };
   }
   const admin = openDatabase(dialect.url, { poolSize: 1 });
-  // Kysely's migrator introspects every schema in the database; when another
-  // test file drops its schema at that moment, PostgreSQL reports the dropped
-  // schema as missing. That race is the tests' own, so try again on a new schema.
-  for (let attempt = 1; ; attempt += 1) {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    await sql`create schema ${sql.id(schema)}`.execute(admin);
-    const db = openDatabase(dialect.url, { schema, poolSize: 5 });
-    try {
-      await migrate(db);
-      return pgTestDb(dialect, admin, db, schema);
-    } catch (err) {
-      await db.destroy();
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin);
-      if (attempt >= 3 || !/does not exist/.test(String(err))) {
-        await admin.destroy();
-        throw err;
-      }
-    }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await sql`create schema ${sql.id(schema)}`.execute(admin);
+  const db = openDatabase(dialect.url, { schema, poolSize: 5 });
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    await sql`drop schema ${sql.id(schema)} cascade`.execute(admin);
+    await admin.destroy();
+    throw err;
   }
+  return pgTestDb(dialect, admin, db, schema);
 }
 
 function pgTestDb(dialect: TestDialect, admin: Db, db: Db, schema: string): TestDb {
