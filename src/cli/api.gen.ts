@@ -663,7 +663,8 @@ export interface paths {
         /** How an update reads on each channel it goes out on */
         get: operations["previewUpdate"];
         put?: never;
-        post?: never;
+        /** How an update would read with other words, without saving them */
+        post: operations["previewUpdateText"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1426,6 +1427,7 @@ export interface components {
              */
             source: "body" | "sms" | "chat" | "social";
             text: string;
+            /** @description An email's subject: the draft's variant, else the incident's name and status. */
             subject: string | null;
             length: number;
             limit: number | null;
@@ -1435,6 +1437,8 @@ export interface components {
             encoding: string | null;
             fits: boolean;
             lint: components["schemas"]["LintProblem"][];
+            /** @description A webhook's body as a receiver gets it (Statuspage's incident event), as JSON; null on other kinds. */
+            payload: string | null;
         };
         UpdatePreview: {
             update_id: string;
@@ -1442,6 +1446,8 @@ export interface components {
             audience: string;
             status: string;
             channels: components["schemas"]["ChannelPreview"][];
+            /** @description What lint finds on every channel together, as submitting would: each says what to change. */
+            lint: components["schemas"]["LintProblem"][];
         };
         Decision: {
             round: number;
@@ -4782,6 +4788,53 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePreview"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewUpdateText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body?: string;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {

@@ -203,6 +203,11 @@ function cases(f: Awaited<ReturnType<typeof fixtures>>): Record<string, Case> {
       watch: `${d}/draft`,
     },
     'POST /incidents/:id/updates/:uid/publish': { url: `${d}/publish`, body: {}, watch: `${d}/draft` },
+    'POST /incidents/:id/updates/:uid/preview': {
+      url: `${d}/preview`,
+      body: { body: 'Typed.' },
+      watch: `${d}/draft`,
+    },
     'PUT /incidents/:id/roles': {
       url: `${i}/roles`,
       body: { incident_lead: 'ada@example.com' },

@@ -8,7 +8,7 @@ import { ApproveInput, approveUpdate } from '../../services/updates/approve.ts';
 import { CreateDraftInput, createDraft } from '../../services/updates/create.ts';
 import { discardDraft } from '../../services/updates/discard.ts';
 import { EditDraftInput, editDraft } from '../../services/updates/edit.ts';
-import { previewUpdate, UpdatePreview } from '../../services/updates/preview.ts';
+import { PreviewInput, previewUpdate, UpdatePreview } from '../../services/updates/preview.ts';
 import { PublishInput, publishUpdate } from '../../services/updates/publish.ts';
 import { RejectInput, rejectUpdate } from '../../services/updates/reject.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
@@ -164,6 +164,22 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => previewUpdate(req.ctx, req.params.id, req.params.uid),
+  );
+
+  app.post(
+    '/incidents/:id/updates/:uid/preview',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'previewUpdateText',
+        summary: 'How an update would read with other words, without saving them',
+        tags,
+        params: UpdateParams,
+        body: PreviewInput,
+        response: { 200: UpdatePreview },
+      },
+    },
+    async (req) => previewUpdate(req.ctx, req.params.id, req.params.uid, req.body),
   );
 
   app.get(

@@ -11,9 +11,10 @@ import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentUpdateView, IncidentView } from '../../services/views.ts';
+import { draftCard } from './composer.ts';
 import { type Html, html } from './html.ts';
 import { options, post, when, words } from './parts.ts';
-import { deadlines, draftCard, type Me } from './views.ts';
+import { deadlines, type Me } from './views.ts';
 import { briefPanel, componentsPanel, copyButton, deliveryLine, etaForm, rolesPanel } from './war-room.ts';
 
 /** What each timeline entry says happened, after who did it. */
@@ -41,6 +42,8 @@ export interface WarRoom {
   deliveries: Record<string, UpdateDeliveryCounts>;
   timeline: TimelineEntry[];
   now: Date;
+  /** Whether the person may send a draft despite lint, with a reason (the comms lead). */
+  mayOverride: boolean;
 }
 
 function timelineList(entries: TimelineEntry[]): Html {
@@ -107,7 +110,7 @@ ${can(me.role, 'incident.update') && newDraftForm(incident, audiences)}
 ${
   drafts.length === 0
     ? html`<p class="muted">No draft.</p>`
-    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview))}</ul>`
+    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview, war.mayOverride))}</ul>`
 }
 <h2>Published</h2>
 ${

@@ -22,6 +22,7 @@ import { approveUpdate } from '../../services/updates/approve.ts';
 import { createDraft } from '../../services/updates/create.ts';
 import { discardDraft } from '../../services/updates/discard.ts';
 import { editDraft } from '../../services/updates/edit.ts';
+import { mayOverrideLint } from '../../services/updates/gate.ts';
 import { previewUpdate } from '../../services/updates/preview.ts';
 import { publishUpdate } from '../../services/updates/publish.ts';
 import { rejectUpdate } from '../../services/updates/reject.ts';
@@ -31,7 +32,8 @@ import { buildSupportBrief, supportBriefText } from '../../services/updates/supp
 import { loadDraftView } from '../../services/updates/views.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
-import type { Page } from './html.ts';
+import { previewPanel } from './composer.ts';
+import { html, type Page } from './html.ts';
 import { incidentPage } from './incident-page.ts';
 import { field, personCtx, refusal, sendPage } from './page.ts';
 import { utcInstant } from './parts.ts';
@@ -108,7 +110,7 @@ export function incidentRoutes(base: BaseCtx) {
       const row = await requireUpdate(base.db, id, u.id);
       drafts.push({
         draft: await loadDraftView(base.db, row),
-        preview: await previewUpdate(base, id, u.id),
+        preview: await previewUpdate(personCtx(base, req), id, u.id),
       });
     }
     const plan = await planChoices(base);
@@ -132,6 +134,7 @@ export function incidentRoutes(base: BaseCtx) {
         deliveries,
         timeline: await incidentTimeline(base.db, id),
         now: base.clock.now(),
+        mayOverride: await mayOverrideLint(personCtx(base, req), id),
       }),
     });
   }
@@ -242,6 +245,26 @@ export function incidentRoutes(base: BaseCtx) {
       return act(req, reply, req.params.id, 'components', () =>
         setIncidentComponents(personCtx(base, req), req.params.id, { components }),
       );
+    });
+
+    // The composer's live preview: the words being typed, rendered and linted as submitting would; nothing saved.
+    app.post<UpdateParams>('/console/incidents/:id/updates/:uid/preview', async (req, reply) => {
+      const fragment = (status: number, body: ReturnType<typeof html>) =>
+        reply
+          .code(status)
+          .header('cache-control', 'no-store')
+          .type('text/html; charset=utf-8')
+          .send(body.value);
+      try {
+        const preview = await previewUpdate(personCtx(base, req), req.params.id, req.params.uid, {
+          body: field(req.body, 'body'),
+        });
+        return fragment(200, previewPanel(preview));
+      } catch (err) {
+        const refused = refusal(err);
+        if (refused === null) throw err;
+        return fragment(refused.status, html`<p class="notice error" role="alert">${refused.text}</p>`);
+      }
     });
 
     update('replay', 'replayed', (req) =>

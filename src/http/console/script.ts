@@ -7,6 +7,10 @@
  *   once overdue, against the server's clock (`<meta name="crier-now">`);
  * - copy buttons (`data-copy`) appear and put the named element's text on
  *   the clipboard;
+ * - a draft's message (`data-preview`) is previewed as it is typed: a
+ *   moment after the last key, the words go to the server, which answers
+ *   with lint and the preview per channel as HTML it escaped itself, put in
+ *   place of the element `data-preview-into` names; nothing is saved;
  * - live: it listens to /console/events and, when something this page shows
  *   changes, fetches the page again and swaps its <main>, unless the person
  *   is typing in one of its forms (then it says the page changed and offers
@@ -55,6 +59,43 @@ document.addEventListener('click', async (event) => {
     button.textContent = 'Selected: press Ctrl+C';
   }
   setTimeout(() => { button.textContent = label; }, 2000);
+});
+
+const PREVIEW_MS = 300;
+const previewing = new WeakMap();
+
+async function preview(area) {
+  const into = document.getElementById(area.dataset.previewInto);
+  if (!into) return;
+  const last = previewing.get(area);
+  if (last) last.abort();
+  const abort = new AbortController();
+  previewing.set(area, abort);
+  let res;
+  try {
+    res = await fetch(area.dataset.preview, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ body: area.value }),
+      signal: abort.signal,
+    });
+  } catch (err) {
+    if (err.name !== 'AbortError') say('Crier cannot be reached; the preview shows the words as last saved.');
+    return;
+  }
+  if (res.redirected || res.status === 401) return ended();
+  const fragment = new DOMParser().parseFromString(await res.text(), 'text/html').body;
+  if (previewing.get(area) !== abort) return;
+  into.replaceChildren(...fragment.childNodes);
+}
+
+let previewTimer;
+document.addEventListener('input', (event) => {
+  const area = event.target;
+  if (!(area instanceof HTMLTextAreaElement) || !area.dataset.preview) return;
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(() => preview(area), PREVIEW_MS);
 });
 
 enhance();

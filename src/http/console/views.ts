@@ -1,11 +1,9 @@
-/** The console's incident screens as HTML: the Now screen, and a draft as the incident page shows it. */
-import { type Action, can, type Role } from '../../domain/permissions.ts';
+/** The console's incident screens as HTML: the Now screen and the countdowns. */
+import { can, type Role } from '../../domain/permissions.ts';
 import type { DeadCount } from '../../services/incidents/delivery-progress.ts';
-import type { UpdatePreview } from '../../services/updates/preview.ts';
-import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
-import { countdown, options, post, when, words } from './parts.ts';
+import { countdown, options, post, words } from './parts.ts';
 
 export interface PlanChoices {
   scenarios: string[];
@@ -104,74 +102,6 @@ ${w.update.audience}, ${words(w.update.status)}</li>`,
 }
 <h2>Dead deliveries</h2>
 ${deadList(role, incidents, dead)}`;
-}
-
-function previewOf(preview: UpdatePreview): Html {
-  if (preview.channels.length === 0)
-    return html`<p class="muted">No channel in the plan for this audience.</p>`;
-  return html`${preview.channels.map(
-    (
-      c,
-    ) => html`<details><summary>${c.channel} <span class="muted">(${c.type})</span>${c.fits ? '' : html` <strong>too long</strong>`}</summary>
-${c.subject !== null && html`<p><strong>Subject:</strong> ${c.subject}</p>`}
-<pre class="preview">${c.text}</pre>
-<p class="muted">${c.length}${c.limit !== null && html` of ${c.limit}`} ${c.unit}${c.segments !== null && html`, ${c.segments} segment(s)`}${c.encoding !== null && html`, ${c.encoding}`}</p>
-</details>`,
-  )}`;
-}
-
-export function draftCard(me: Me, incidentId: string, d: DraftView, preview: UpdatePreview): Html {
-  const { role } = me;
-  const base = `/console/incidents/${incidentId}/updates/${d.id}`;
-  const may = (action: Action) => can(role, action);
-  const editable = d.state === 'draft' || d.state === 'rejected' || d.state === 'pending_approval';
-  return html`<li class="card" id="u-${d.id}">
-<h3>${words(d.state)}: ${d.audience}, ${words(d.status)}</h3>
-<p class="muted">By ${d.created_by}, ${when(d.created_at)}</p>
-${
-  editable && may('incident.update')
-    ? html`<form class="stack" method="post" action="${base}/edit">
-<label>Message <textarea name="body" required maxlength="10000">${d.body}</textarea></label>
-<button type="submit" class="secondary">Save</button></form>`
-    : html`<pre class="preview">${d.body}</pre>`
-}
-${
-  d.lint.length > 0 &&
-  html`<div><strong>Lint</strong><ul>${d.lint.map((p) => html`<li>${p.message}${p.match && html` (“${p.match}”)`}</li>`)}</ul></div>`
-}
-${d.lint_override && html`<p>Sent despite lint by ${d.lint_override.by}: ${d.lint_override.reason}</p>`}
-${
-  d.decisions.length > 0 &&
-  html`<ul>${d.decisions.map((x) => html`<li>${x.actor} ${x.decision === 'approve' ? 'approved' : 'rejected'}${x.comment && html`: ${x.comment}`}</li>`)}</ul>`
-}
-<h4>Preview per channel</h4>
-${previewOf(preview)}
-<div class="actions">
-${
-  (d.state === 'draft' || d.state === 'rejected') &&
-  may('incident.update') &&
-  html`${post(
-    `${base}/submit`,
-    'Submit',
-    d.lint.length > 0
-      ? html`<label>Reason to send despite lint <input name="lint_override" maxlength="1000"></label>`
-      : '',
-  )}${post(`${base}/discard`, 'Discard', '', 'secondary')}`
-}
-${
-  d.state === 'pending_approval' &&
-  may('update.approve') &&
-  // The author cannot approve their own words (the service refuses it too).
-  d.created_by !== me.actor &&
-  html`${post(`${base}/approve`, 'Approve')}${post(
-    `${base}/reject`,
-    'Reject',
-    html`<label>What to change <input name="comment" required maxlength="2000"></label>`,
-    'secondary',
-  )}`
-}
-${d.state === 'approved' && may('update.publish') && post(`${base}/publish`, 'Publish')}
-</div></li>`;
 }
 
 /** Who looks at the page: their role, and the actor id the audit log and authorship use. */

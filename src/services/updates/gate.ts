@@ -144,7 +144,7 @@ export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Pro
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
-async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
+export async function mayOverrideLint(tx: Ctx, incidentId: string): Promise<boolean> {
   if (tx.actor.role === 'admin' || tx.actor.role === 'comms_lead') return true;
   const holders = await holdersOf(tx.db, incidentId);
   return isHolder(holders.comms_lead, tx.actor.id);

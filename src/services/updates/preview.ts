@@ -1,4 +1,8 @@
-/** How a draft will read on each channel it goes out on: the text, its length or SMS segments, and lint. */
+/**
+ * How a draft will read on each channel it goes out on: the text, its
+ * length or SMS segments, lint, the email subject and a webhook's JSON; for
+ * the words as stored, or as someone is typing them (nothing is saved).
+ */
 
 import { z } from 'zod';
 import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
@@ -6,9 +10,12 @@ import { lintMessage } from '../../domain/lint.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
 import { StoredLintProblem } from '../../store/json.ts';
 import type { Ctx } from '../context.ts';
+import { IncidentFields } from '../incidents/inputs.ts';
 import { requireIncident } from '../incidents/queries.ts';
 import { currentPlan } from '../plan/current.ts';
+import { lintUpdate } from './gate.ts';
 import { asIfPublishedNow } from './next-update.ts';
+import { draftEvent } from './preview-payload.ts';
 import { requireUpdate, variantsOf } from './rows.ts';
 
 const ChannelPreview = z
@@ -20,7 +27,10 @@ const ChannelPreview = z
       .enum(['body', 'sms', 'chat', 'social'] satisfies ('body' | TextVariant)[])
       .describe("Which text it uses: the body, or the draft's variant for this kind."),
     text: z.string(),
-    subject: z.string().nullable(),
+    subject: z
+      .string()
+      .nullable()
+      .describe("An email's subject: the draft's variant, else the incident's name and status."),
     length: z.number(),
     limit: z.number().nullable(),
     unit: z.enum(['characters', 'segments']),
@@ -28,6 +38,12 @@ const ChannelPreview = z
     encoding: z.string().nullable(),
     fits: z.boolean(),
     lint: z.array(StoredLintProblem),
+    payload: z
+      .string()
+      .nullable()
+      .describe(
+        "A webhook's body as a receiver gets it (Statuspage's incident event), as JSON; null on other kinds.",
+      ),
   })
   .meta({ id: 'ChannelPreview' });
 type ChannelPreview = z.infer<typeof ChannelPreview>;
@@ -39,24 +55,36 @@ export const UpdatePreview = z
     audience: z.string(),
     status: z.string(),
     channels: z.array(ChannelPreview),
+    lint: z
+      .array(StoredLintProblem)
+      .describe('What lint finds on every channel together, as submitting would: each says what to change.'),
   })
   .meta({ id: 'UpdatePreview' });
 export type UpdatePreview = z.infer<typeof UpdatePreview>;
 
+/** Words being typed for a draft, previewed without saving them. */
+export const PreviewInput = z.strictObject({ body: IncidentFields.body.optional() });
+export type PreviewInput = z.input<typeof PreviewInput>;
+
 export async function previewUpdate(
-  ctx: Pick<Ctx, 'db' | 'config' | 'clock'>,
+  ctx: Ctx,
   incidentId: string,
   updateId: string,
+  raw: PreviewInput = {},
 ): Promise<UpdatePreview> {
+  const input = PreviewInput.parse(raw);
   const row = await requireUpdate(ctx.db, incidentId, updateId);
   const plan = await currentPlan(ctx.db);
   const status = row.status;
   // Published: the words as they went out. Not yet: as they would go out now, the next update's time written in.
   const incident = await requireIncident(ctx.db, incidentId);
-  const shown =
-    row.state === 'published'
-      ? { body: row.body, variants: variantsOf(row) }
-      : asIfPublishedNow(ctx, plan, incident, status, row.audience, row.body, variantsOf(row));
+  const published = row.state === 'published';
+  const body = published ? row.body : (input.body ?? row.body);
+  const shown = published
+    ? { body, variants: variantsOf(row) }
+    : asIfPublishedNow(ctx, plan, incident, status, row.audience, body, variantsOf(row));
+  const at = published ? (row.published_at ?? row.updated_at) : ctx.clock.now().toISOString();
+  const event = await draftEvent(ctx.db, ctx.config.publicUrl, row, shown.body, at);
   const variants = shown.variants;
   const external = row.audience !== 'internal';
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
@@ -69,7 +97,7 @@ export async function previewUpdate(
       kind: c.kind,
       source: own !== undefined && c.variant !== null ? c.variant : 'body',
       text,
-      subject: c.kind === 'email' ? (variants.email_subject ?? null) : null,
+      subject: c.kind === 'email' ? (variants.email_subject ?? event.title) : null,
       length: check.length,
       limit: check.limit,
       unit: check.unit,
@@ -78,7 +106,11 @@ export async function previewUpdate(
       fits: check.ok,
       lint:
         external && plan !== null ? lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength)) : [],
+      payload: c.kind === 'webhook' ? event.json : null,
     };
   });
-  return { update_id: row.id, state: row.state, audience: row.audience, status: row.status, channels };
+  const lint = published
+    ? []
+    : await lintUpdate(ctx, plan, incidentId, status, row.audience, body, variantsOf(row));
+  return { update_id: row.id, state: row.state, audience: row.audience, status: row.status, channels, lint };
 }

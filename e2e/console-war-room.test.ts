@@ -1,0 +1,109 @@
+/**
+ * The war room in a real browser (Debian's Chromium) against a real `crier
+ * serve`: the composer previews the words as they are typed, on every
+ * channel, with lint's findings and their reasons, without saving them.
+ * The screen passes axe in light and dark at 375 px and breaks no CSP rule.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './helpers/browser.ts';
+import { check, phone } from './helpers/console.ts';
+import { type Server, startServer, tempDir } from './helpers/process.ts';
+
+const token = 'e2e-war-room-admin-token-0123456789';
+let server: Server;
+let browser: Browser;
+
+async function admin(method: string, url: string, body?: object): Promise<Record<string, unknown>> {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body && { body: JSON.stringify(body) }),
+  });
+  assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+before(async () => {
+  const dir = tempDir('crier-war-room-');
+  server = await startServer({
+    CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
+    CRIER_PLAN: path.join(dir, 'crier.yaml'),
+    CRIER_ADMIN_TOKEN: token,
+    CRIER_DEMO: 'false',
+    CRIER_WORKER_POLL_MS: '100',
+  });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the composer previews typed words per channel with lint, live, nothing saved', async () => {
+  await admin('PUT', '/api/v1/plan', {
+    source: `version: 1
+page: { name: Acme Cloud, url: ${server.url}, time_zone: UTC }
+severities:
+  SEV1: { external_cadence: 30m, approval: comms_lead, audiences: [public] }
+audiences:
+  public: { channels: [status-page, sms, webhook] }
+channels:
+  sms: { type: sms-twilio, account: AC00000000000000000000000000000001, token: twilio-test-token, from: "+15550100" }
+  webhook: { type: webhook }
+`,
+  });
+  await admin('POST', '/api/v1/users', {
+    email: 'carol@acme.test',
+    role: 'comms_lead',
+    name: 'Carol',
+    password: 'carol approves carefully',
+  });
+  const incident = await admin('POST', '/api/v1/incidents', {
+    name: 'Card payments fail',
+    severity: 'SEV1',
+    body: 'Card payments fail for some customers; we are restoring the service. Next update by {{ next_update_at }}.',
+  });
+  const [draft] = incident.incident_updates as { id: string; body: string }[];
+  assert.ok(draft);
+
+  const a = await phone(browser);
+  try {
+    await a.page.goto(`${server.url}/console`);
+    await a.page.getByLabel('Email').fill('carol@acme.test');
+    await a.page.getByLabel('Password').fill('carol approves carefully');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page.locator('h1', { hasText: 'Now' }).waitFor();
+    await a.page.goto(`${server.url}/console/incidents/${String(incident.id)}`);
+    const card = a.page.locator(`#u-${draft.id}`);
+    const preview = card.locator('section.composer');
+    await preview.getByText('Lint finds nothing to change.').waitFor();
+
+    // Typing vague words with markup: lint's reasons and every channel follow, the markup as text.
+    await card.getByLabel('Message').fill('We are looking into <b>it</b>');
+    await preview.getByText('The message does not say what customers experience', { exact: false }).waitFor();
+    assert.equal(await preview.locator('b').count(), 0, 'typed markup stays text');
+    assert.match((await preview.textContent()) ?? '', /1 of 3 segments \(29 characters, GSM-7\)/);
+    await card.getByLabel('Message').pressSequentially(' 🙁');
+    await preview.getByText(/1 of 3 segments \(31 characters, UCS-2\)/).waitFor({ state: 'attached' });
+    await preview.getByText('webhook').click();
+    assert.match(
+      (await preview.locator('pre').last().textContent()) ?? '',
+      /"body": "We are looking into <b>it<\/b> 🙁"/,
+      "the webhook's JSON carries the typed words",
+    );
+    await check(a.page, 'the war room while typing');
+
+    // Nothing was saved by previewing.
+    const stored = (await admin('GET', `/api/v1/incidents/${String(incident.id)}`)).incident_updates as {
+      body: string;
+    }[];
+    assert.equal(stored[0]?.body, draft.body);
+    assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
+  } finally {
+    await a.context.close();
+  }
+});
