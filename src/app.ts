@@ -15,7 +15,7 @@ import type { Clock } from './domain/clock.ts';
 import { connectionLimits, readDescriptorLimit } from './http/connection-limits.ts';
 import { ConsoleEvents } from './http/console/live.ts';
 import { LiveLimiter } from './http/live-limit.ts';
-import { LiveEvents } from './http/public/events.ts';
+import { LiveEvents, PrivateLiveEvents } from './http/public/events.ts';
 import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
@@ -27,6 +27,7 @@ import { seedDemoIfEmpty } from './services/demo.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
+import { signedPageUrl } from './services/pages/links.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
 import { pruneExpired } from './services/retention/prune.ts';
@@ -135,6 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   const liveLimiter = new LiveLimiter(limits.live);
   const liveEvents = new LiveEvents(statusPage.page, liveLimiter);
+  const privateEvents = new PrivateLiveEvents(statusPage.page, liveLimiter);
   const consoleEvents = new ConsoleEvents({
     subscribe: (listener) => changes.subscribe(listener),
     limiter: liveLimiter,
@@ -166,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     public: {
       statusPage: statusPage.page,
       liveEvents,
+      privateEvents,
       checks: () => statusPage.checks(),
       metrics: [statusPage.registry, liveLimiter.registry],
     },
@@ -206,6 +209,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       for (const t of timers) clearInterval(t);
       liveEvents.close();
+      privateEvents.close();
       consoleEvents.close();
       await server.close();
       // Drains: sends in flight finish and are recorded; claimed work is handed back.
@@ -244,6 +248,7 @@ function startRetention(ctx: Ctx): NodeJS.Timeout[] {
 export function deliveryServices(ctx: Ctx): DeliveryServices {
   return {
     subjectMessage: (type, id) => subjectMessage(ctx.db, ctx.config.publicUrl, type, id),
+    privatePageLink: (subscriberId, url) => signedPageUrl(ctx.db, subscriberId, url, ctx.clock.now()),
     reminderNotice: (reminder) => reminderNotice(ctx, reminder),
     maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
     approvalTimedOut: async (job) => {

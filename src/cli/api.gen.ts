@@ -796,6 +796,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/subscribers/{id}/page-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A fresh link to the subscriber's private page
+         * @description Signs a link to the private page of the subscriber's audience (`/a/AUDIENCE/`), valid for 30 days; the messages the subscriber receives carry one too. `audience_not_found` when the audience has no private page opened by links.
+         */
+        post: operations["issueSubscriberPageLink"];
+        /**
+         * Revoke the subscriber's private-page links
+         * @description Every link signed for the subscriber until now stops opening the private page, including the cookie a visit left in their browser; a link issued later works.
+         */
+        delete: operations["revokeSubscriberPageLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/subscribers/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -1620,18 +1644,6 @@ export interface components {
             /** @description Webhook subscribers only, and only to an admin: the Standard Webhooks signing secret. */
             secret?: string;
         };
-        ImportResult: {
-            rows: number;
-            imported: number;
-            /** @description Already subscribed and confirmed: left as they were. */
-            unchanged: number;
-            invalid: number;
-            /** @description The first problems, by line (the header is line 1). */
-            errors: {
-                line: number;
-                message: string;
-            }[];
-        };
         /** @description Subscribers by kind, then state; `total` by state over every kind. */
         SubscriberCounts: {
             [key: string]: {
@@ -1678,6 +1690,18 @@ export interface components {
                     [key: string]: number;
                 };
             };
+        };
+        ImportResult: {
+            rows: number;
+            imported: number;
+            /** @description Already subscribed and confirmed: left as they were. */
+            unchanged: number;
+            invalid: number;
+            /** @description The first problems, by line (the header is line 1). */
+            errors: {
+                line: number;
+                message: string;
+            }[];
         };
         ReplayResult: {
             /** @description How many dead deliveries went back in the queue. */
@@ -5329,6 +5353,92 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    issueSubscriberPageLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The link; it holds a secret, so send it to the subscriber only. */
+                        url: string;
+                        expires_at: string;
+                    };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeSubscriberPageLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked_before: string;
+                    };
+                };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
             "4XX": {

@@ -354,6 +354,7 @@ export class Lane {
         subjectType: d.subject_type,
         subjectId: d.subject_id,
         token: d.token,
+        subscriberId: d.subscriber_id,
         confirmToken: d.confirm_token,
         secret: d.secret,
         ...renderAs(channel),

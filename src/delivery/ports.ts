@@ -10,7 +10,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { CadenceReminder, JobPayloads, NoticeMessage } from '../store/outbox.ts';
-import type { SubjectSource } from './render.ts';
+import type { PrivateLinkSigner, SubjectSource } from './render.ts';
 
 export interface WorkerCtx {
   readonly db: Db;
@@ -22,6 +22,8 @@ export interface WorkerCtx {
 export interface DeliveryServices {
   /** What a subject (an incident update, a component's change, a maintenance notice) says to everyone. */
   subjectMessage: SubjectSource;
+  /** A private page's address signed for one subscriber, so the link in their message opens it. */
+  privatePageLink: PrivateLinkSigner;
   /** The words a cadence reminder sends now, or null once it no longer applies. */
   reminderNotice(reminder: CadenceReminder): Promise<NoticeMessage | null>;
   /** A maintenance's reminder fell due: its subscribers hear, unless the window moved since. */

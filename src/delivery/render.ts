@@ -9,6 +9,9 @@ import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
 /** What a subject says to everyone, from the use cases (the composition root hands it over). */
 export type SubjectSource = (subjectType: string, subjectId: string) => Promise<SubjectMessage>;
 
+/** `url` (on an audience's private page) signed for one subscriber; the address as it was when it cannot be. */
+export type PrivateLinkSigner = (subscriberId: string, url: string) => Promise<string>;
+
 /**
  * The text and title for one channel: the template variant its module takes
  * (SMS, chat, social) where the update has one, else the generic text; the
@@ -32,6 +35,8 @@ export interface RenderTarget {
   subjectId: string;
   /** The subscriber's manage-and-unsubscribe token; null for a broadcast, which carries no such links. */
   token: string | null;
+  /** Whom it goes to; a link to a private page is signed for them. */
+  subscriberId?: string;
   confirmToken: string | null;
   /** A webhook subscriber's signing secret, handed over in its welcome message. */
   secret: string | null;
@@ -44,15 +49,17 @@ export interface RenderTarget {
 export class Renderer {
   readonly #subjects: SubjectSource;
   readonly #publicUrl: string;
+  readonly #signPrivate: PrivateLinkSigner | undefined;
   readonly #cache = new Map<string, Promise<SubjectMessage>>();
   /** Each subject's message for each kind and variant of channel, worked out once per fan-out rather than per message. */
   readonly #kinds = new WeakMap<SubjectMessage, Map<string, Omit<SubjectMessage, 'variants'>>>();
   /** Each subject's event serialized up to where each subscriber's `meta` goes (see #eventJson). */
   readonly #eventHeads = new WeakMap<object, string | null>();
 
-  constructor(subjects: SubjectSource, publicUrl: string) {
+  constructor(subjects: SubjectSource, publicUrl: string, signPrivate?: PrivateLinkSigner) {
     this.#subjects = subjects;
     this.#publicUrl = publicUrl;
+    this.#signPrivate = signPrivate;
   }
 
   async render(t: RenderTarget): Promise<Message> {
@@ -115,11 +122,19 @@ export class Renderer {
         ...links,
       };
     }
-    const base = this.#forChannel(
+    const shared = this.#forChannel(
       await this.#base(t.subjectType, t.subjectId),
       t.channelKind,
       t.variant ?? null,
     );
+    // A private incident's link leads to its audience's private page, which opens only by a link signed for the reader.
+    const base =
+      this.#signPrivate &&
+      t.subscriberId &&
+      t.token !== null &&
+      shared.url?.startsWith(`${this.#publicUrl}/a/`)
+        ? { ...shared, url: await this.#signPrivate(t.subscriberId, shared.url) }
+        : shared;
     const meta: Record<string, string> = { ...(manageUrl && { unsubscribe: manageUrl }), documentation };
     const event = base.event && { ...base.event, meta };
     // Serialized ahead only for a webhook (or a caller that does not say which channel).

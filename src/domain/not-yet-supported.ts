@@ -33,12 +33,6 @@ const present = (v: unknown) => v !== undefined;
 
 const planKeys: readonly PlanKey[] = [
   {
-    path: 'audiences.*.private_page',
-    feature: 'a private status page per audience',
-    issue: 19,
-    asks: isTrue,
-  },
-  {
     path: 'audiences.*.chat_room_per_incident',
     feature: 'a chat room per incident',
     issue: 16,

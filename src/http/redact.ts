@@ -5,7 +5,10 @@
 /** Paths whose last segment is a secret (confirm, unsubscribe, feedback and ingest tokens). */
 const secretPath = /^(\/(?:confirm|unsubscribe|manage|feedback|ingest\/[^/?]+))\/[^/?]+/;
 
-/** The URL with a secret path segment replaced by `[redacted]`. */
+/** Query parameters that carry a secret: a private page's link (`k`) and its feed token. */
+const secretQuery = /([?&](?:k|token)=)[^&#]*/g;
+
+/** The URL with a secret path segment or query value replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
-  return url.replace(secretPath, '$1/[redacted]');
+  return url.replace(secretPath, '$1/[redacted]').replace(secretQuery, '$1[redacted]');
 }

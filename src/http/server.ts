@@ -29,6 +29,7 @@ import { healthRoutes } from './health.ts';
 import { metricsRoutes, metricsSource } from './metrics.ts';
 import { requireMetricsToken } from './metrics-auth.ts';
 import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
+import { privatePageRoutes } from './public/private-pages.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
 import { webhookDocsRoutes } from './public/webhook-docs.ts';
@@ -165,6 +166,19 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
   await app.register(consoleRoutes(deps, deps.consoleEvents));
   await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
+  if (deps.public.privateEvents) {
+    await app.register(
+      privatePageRoutes({
+        db: deps.db,
+        clock: deps.clock,
+        log: deps.log,
+        config: deps.config,
+        changes: deps.changes,
+        statusPage: deps.public.statusPage,
+        events: deps.public.privateEvents,
+      }),
+    );
+  }
   await app.register(
     subscribeRoutes({
       ...deps,

@@ -76,6 +76,12 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
     a.channels.forEach((c, i) => {
       if (channelType(plan, c) === null) add(`audiences.${name}.channels.${i}`, `no channel named "${c}"`);
     });
+    if (name === 'public' && a.private_page !== false) {
+      add(
+        'audiences.public.private_page',
+        'the public audience has the public page: a private page is for another audience',
+      );
+    }
   }
 
   problems.push(...checkDrillAudience(plan));

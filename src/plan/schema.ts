@@ -6,6 +6,7 @@
  * check.ts. Every section is optional so a plan can grow from a single
  * `channels:` block; `crier plan check` says what a complete plan lacks.
  */
+import ipaddr from 'ipaddr.js';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ingestSources } from '../domain/alerts.ts';
@@ -117,11 +118,39 @@ export const SeveritySpec = z.strictObject({
     ),
 });
 
+const Network = z
+  .string()
+  .refine(
+    (v) => ipaddr.isValidCIDR(v) || ipaddr.isValid(v),
+    'an address or a network: 203.0.113.0/24, 2001:db8::/32',
+  )
+  .describe('A client address or network (CIDR).');
+
+export const PrivatePageSpec = z.strictObject({
+  links: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Each subscriber of the audience opens the page through the signed link in their messages (valid 30 days, renewed by each visit).',
+    ),
+  staff: z.boolean().default(true).describe('People signed in to the console open the page.'),
+  networks: z
+    .array(Network)
+    .max(100)
+    .default([])
+    .describe('Client addresses or networks that open the page without a link.'),
+});
+export type PrivatePageSpec = z.infer<typeof PrivatePageSpec>;
+
 const AudienceSpec = z.strictObject({
   description: z.string().max(500).optional(),
   channels: z.array(Name).max(50).default([]).describe('Channels this audience hears on.'),
-  // Not supported yet (src/domain/not-yet-supported.ts): only `false` is accepted.
-  private_page: z.boolean().default(false).describe('A private status page for this audience.'),
+  private_page: z
+    .union([z.boolean(), PrivatePageSpec])
+    .default(false)
+    .describe(
+      'A private status page for this audience at /a/AUDIENCE/: `true` (reached by subscribers’ links and staff), or who reaches it.',
+    ),
   chat_room_per_incident: z.boolean().default(false),
 });
 
@@ -336,3 +365,16 @@ export type TemplateSet = z.infer<typeof TemplateSet>;
 
 /** Channels every plan has without configuring them: the status page itself and its feeds. */
 export const builtInChannels = ['status-page', 'feed'] as const;
+
+/** An audience's private page, as the plan asks for it; null when it has none (`public` never has one). */
+export function privatePageOf(plan: Plan | null, audience: string): PrivatePageSpec | null {
+  if (audience === 'public') return null;
+  const spec = plan?.audiences[audience]?.private_page;
+  if (spec === undefined || spec === false) return null;
+  return spec === true ? { links: true, staff: true, networks: [] } : spec;
+}
+
+/** The audiences that have a private page, in the plan's order. */
+export function privateAudiencesOf(plan: Plan | null): string[] {
+  return Object.keys(plan?.audiences ?? {}).filter((a) => privatePageOf(plan, a) !== null);
+}

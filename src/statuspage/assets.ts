@@ -103,7 +103,7 @@ function refresh(){
     if(status)status.textContent="Updated at "+new Date().toLocaleTimeString();
   }).catch(function(){}).then(function(){busy=false;if(again){again=false;refresh()}});
 }
-var es=new EventSource("/events");
+var es=new EventSource(body.dataset.events||"/events");
 es.addEventListener("state",function(e){
   var v;try{v=JSON.parse(e.data).version}catch(x){return}
   // A little jitter spreads a spike of readers over a second instead of one instant.

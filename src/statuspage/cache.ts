@@ -8,6 +8,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
+import { privateAudiencesOf } from '../plan/schema.ts';
+import { audienceFeedToken } from '../services/pages/links.ts';
+import { currentPlan } from '../services/plan/current.ts';
 import type { Db } from '../store/db.ts';
 import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
 import type { PageSettings } from './settings.ts';
@@ -15,6 +18,13 @@ import { loadSnapshot } from './snapshot.ts';
 import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './surface.ts';
 
 export type RenderedListener = (surface: Surface, entries: ReadonlyMap<string, Entry>) => void;
+export type PrivateRenderedListener = (audience: string, surface: Surface) => void;
+
+/** An audience's private page: its files by path below `/a/AUDIENCE`, and the render they came from. */
+interface PrivateRender {
+  surface: Surface;
+  entries: ReadonlyMap<string, Entry>;
+}
 
 export interface StatusPageOptions {
   db: Db;
@@ -37,6 +47,8 @@ export class StatusPage {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #listeners = new Set<RenderedListener>();
+  #private: ReadonlyMap<string, PrivateRender> = new Map();
+  #privateListeners = new Set<PrivateRenderedListener>();
   #closed = false;
   /** For /readyz and /metrics. */
   readonly stats = { renders: 0, renderFailures: 0, lastRenderMs: 0, lastRenderAt: '', lastError: '' };
@@ -72,6 +84,22 @@ export class StatusPage {
 
   entry(path: string): Entry | undefined {
     return this.#entries.get(path);
+  }
+
+  /** Calls `listener` after every render of each private page. Private pages never reach the exports. */
+  onPrivateRendered(listener: PrivateRenderedListener): () => void {
+    this.#privateListeners.add(listener);
+    return () => this.#privateListeners.delete(listener);
+  }
+
+  /** The live state of an audience's private page, once rendered. */
+  privateLive(audience: string): LiveState | undefined {
+    return this.#private.get(audience)?.surface.live;
+  }
+
+  /** Whether the latest render has a private page for the audience. */
+  hasPrivatePage(audience: string): boolean {
+    return this.#private.has(audience);
   }
 
   onRendered(listener: RenderedListener): () => void {
@@ -118,8 +146,10 @@ export class StatusPage {
           next.set(path, await buildEntry(file, this.#entries.get(path)));
         }),
       );
+      const privates = await this.#renderPrivate(snapshot.now);
       this.#entries = next;
       this.#surface = surface;
+      this.#private = privates;
       this.stats.renders++;
       this.stats.lastRenderMs = Math.round(performance.now() - started);
       this.stats.lastRenderAt = new Date().toISOString();
@@ -131,6 +161,15 @@ export class StatusPage {
           this.#log.error({ err }, 'status page listener failed');
         }
       }
+      for (const [audience, p] of privates) {
+        for (const listener of this.#privateListeners) {
+          try {
+            listener(audience, p.surface);
+          } catch (err) {
+            this.#log.error({ err, audience }, 'private page listener failed');
+          }
+        }
+      }
     } catch (err) {
       this.stats.renderFailures++;
       this.stats.lastError = err instanceof Error ? err.message : String(err);
@@ -138,6 +177,52 @@ export class StatusPage {
       this.#log.error({ err }, 'status page render failed; serving the last good version');
       throw err;
     }
+  }
+
+  /** Every audience's private page, from the same instant as the public one; each held apart from it. */
+  async #renderPrivate(now: Date): Promise<Map<string, PrivateRender>> {
+    const plan = await currentPlan(this.#db).catch(() => null);
+    const out = new Map<string, PrivateRender>();
+    for (const audience of privateAudiencesOf(plan)) {
+      const snapshot = await loadSnapshot(this.#db, this.#settings, now, audience);
+      const surface = renderSurface(snapshot, {
+        audience,
+        base: `/a/${audience}`,
+        feedToken: await audienceFeedToken(this.#db, audience),
+      });
+      const previous = this.#private.get(audience)?.entries;
+      const entries = new Map<string, Entry>();
+      await Promise.all(
+        [...surface.files].map(async ([path, file]) => {
+          entries.set(path, await buildEntry(file, previous?.get(path), 'private'));
+        }),
+      );
+      out.set(audience, { surface, entries });
+    }
+    return out;
+  }
+
+  /**
+   * Answers a GET or HEAD for a path of an audience's private page (`/`,
+   * `/history`, `/api/v2/summary.json`...), or its own 404 page; 503 before
+   * the first render. The caller has checked that the reader may see it.
+   */
+  servePrivate(audience: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+    const p = this.#private.get(audience);
+    let clean = path === '' ? '/' : path;
+    if (clean.length > 1 && clean.endsWith('/')) clean = clean.slice(0, -1);
+    const entry = p?.entries.get(clean);
+    if (entry) {
+      this.send(req, res, entry, 200);
+      return;
+    }
+    const notFound = p?.entries.get(NOT_FOUND_PATH);
+    if (!notFound) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+      res.end('The page is starting; try again in a few seconds.\n');
+      return;
+    }
+    this.send(req, res, notFound, 404);
   }
 
   /**
@@ -199,5 +284,6 @@ export class StatusPage {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#listeners.clear();
+    this.#privateListeners.clear();
   }
 }

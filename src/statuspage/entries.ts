@@ -16,6 +16,11 @@ export type Encoding = 'identity' | 'gzip' | 'br';
 
 /** Short enough that a change reaches readers quickly, long enough that a spike is absorbed by caches. */
 export const CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=60';
+/** A private page is for its reader only: no shared cache keeps it, the browser asks again each time. */
+const PRIVATE_CACHE_CONTROL = 'private, no-cache';
+
+/** Who may read a file: anyone (the public page), or the readers of an audience's private page. */
+export type Visibility = 'public' | 'private';
 
 interface Variant {
   body: Buffer;
@@ -38,17 +43,35 @@ const htmlHeaders = Object.entries(htmlSecurityHeaders)
   .filter(([name]) => name !== 'x-content-type-options')
   .flat();
 
-function variant(type: string, body: Buffer, etag: string, encoding: Encoding): Variant {
-  const common = [
-    'etag',
-    etag,
-    'cache-control',
-    CACHE_CONTROL,
-    'vary',
-    'accept-encoding',
-    'access-control-allow-origin',
-    '*',
-  ];
+function variant(
+  type: string,
+  body: Buffer,
+  etag: string,
+  encoding: Encoding,
+  visibility: Visibility,
+): Variant {
+  const common =
+    visibility === 'public'
+      ? [
+          'etag',
+          etag,
+          'cache-control',
+          CACHE_CONTROL,
+          'vary',
+          'accept-encoding',
+          'access-control-allow-origin',
+          '*',
+        ]
+      : [
+          'etag',
+          etag,
+          'cache-control',
+          PRIVATE_CACHE_CONTROL,
+          'vary',
+          'accept-encoding, cookie, authorization',
+          'x-robots-tag',
+          'noindex, nofollow',
+        ];
   const headers = [
     'content-type',
     type,
@@ -64,7 +87,11 @@ function variant(type: string, body: Buffer, etag: string, encoding: Encoding): 
 }
 
 /** Builds an entry, reusing the previous one's compressed bytes when the content did not change. */
-export async function buildEntry(file: SurfaceFile, previous: Entry | undefined): Promise<Entry> {
+export async function buildEntry(
+  file: SurfaceFile,
+  previous: Entry | undefined,
+  visibility: Visibility = 'public',
+): Promise<Entry> {
   const raw = Buffer.from(file.body, 'utf8');
   const tag = createHash('sha256')
     .update(file.type)
@@ -86,9 +113,9 @@ export async function buildEntry(file: SurfaceFile, previous: Entry | undefined)
   return {
     type: file.type,
     tag,
-    identity: variant(file.type, raw, `"${tag}"`, 'identity'),
-    gzip: variant(file.type, gz, `"${tag}-gz"`, 'gzip'),
-    br: variant(file.type, br, `"${tag}-br"`, 'br'),
+    identity: variant(file.type, raw, `"${tag}"`, 'identity', visibility),
+    gzip: variant(file.type, gz, `"${tag}-gz"`, 'gzip', visibility),
+    br: variant(file.type, br, `"${tag}-br"`, 'br', visibility),
   };
 }
 

@@ -24,6 +24,12 @@ export interface RenderContext {
   snapshot: PageSnapshot;
   assets: PageAssets;
   version: string;
+  /** Where the page lives: '' for the public page, `/a/AUDIENCE` for an audience's private one. */
+  base: string;
+  /** A private page's feeds and API carry its audience's token (`?token=…`); '' on the public page. */
+  feedQuery: string;
+  /** The audience of a private page; undefined for the public page. */
+  audience?: string;
 }
 
 const maintenanceLabels: Record<string, string> = {
@@ -66,17 +72,28 @@ function layout(r: RenderContext, title: string, main: string, live = true): str
   const logo = s.logoUrl ? `<img src="${escapeHtml(s.logoUrl)}" alt="" height="32">` : '';
   const links = s.links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join('');
   const fullTitle = title ? `${title} · ${s.name}` : /status$/i.test(s.name) ? s.name : `${s.name} status`;
+  const b = r.base;
+  const feed = (path: string) => `${b}${path}${r.feedQuery}`;
+  const robots = r.audience === undefined ? '' : '<meta name="robots" content="noindex, nofollow">';
+  const events = r.audience === undefined ? '' : ` data-events="${b}/events"`;
+  // Subscribers of a private audience are added by the team: the private page offers no form.
+  const subscribe =
+    r.audience === undefined ? '<a class="subscribe" href="/subscribe">Subscribe to updates</a>' : '';
+  const privateNote =
+    r.audience === undefined
+      ? ''
+      : `<p>This page is private to the ${escapeHtml(r.audience)} audience; do not share its address or its feeds.</p>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${robots}
 <title>${escapeHtml(fullTitle)}</title>
 <link rel="stylesheet" href="${r.assets.css}">
-<link rel="alternate" type="application/atom+xml" title="${escapeHtml(s.name)} incident history (Atom)" href="/history.atom">
-<link rel="alternate" type="application/rss+xml" title="${escapeHtml(s.name)} incident history (RSS)" href="/history.rss">
-${live ? `<script src="${r.assets.script}" defer></script>\n` : ''}</head><body${live ? ` data-version="${r.version}"` : ''} data-time-zone="${escapeHtml(s.timeZone)}">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(s.name)} incident history (Atom)" href="${escapeHtml(feed('/history.atom'))}">
+<link rel="alternate" type="application/rss+xml" title="${escapeHtml(s.name)} incident history (RSS)" href="${escapeHtml(feed('/history.rss'))}">
+${live ? `<script src="${r.assets.script}" defer></script>\n` : ''}</head><body${live ? ` data-version="${r.version}"` : ''} data-time-zone="${escapeHtml(s.timeZone)}"${events}>
 <a class="skip" href="#main">Skip to content</a>
-<header class="top"><div class="wrap"><a class="brand" href="/">${logo}<span>${escapeHtml(s.name)}</span></a><nav aria-label="Status page">${links}<a href="/history">History</a><a class="subscribe" href="/subscribe">Subscribe to updates</a></nav></div></header>
+<header class="top"><div class="wrap"><a class="brand" href="${b}/">${logo}<span>${escapeHtml(s.name)}</span></a><nav aria-label="Status page">${links}<a href="${b}/history">History</a>${subscribe}</nav></div></header>
 <main id="main" class="wrap">${live && r.snapshot.demo ? demoNote : ''}${main}</main>
-<footer class="wrap"><p>Times are shown in ${escapeHtml(s.timeZone)}. Feeds: <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> · <a href="/maintenances.ics">Maintenance calendar</a> · <a href="/api/v2/summary.json">API</a></p>${live ? '<p class="live" role="status" aria-live="polite"></p>' : ''}</footer>
+<footer class="wrap">${privateNote}<p>Times are shown in ${escapeHtml(s.timeZone)}. Feeds: <a href="${escapeHtml(feed('/history.atom'))}">Atom</a> · <a href="${escapeHtml(feed('/history.rss'))}">RSS</a> · <a href="${escapeHtml(feed('/maintenances.ics'))}">Maintenance calendar</a> · <a href="${escapeHtml(feed('/api/v2/summary.json'))}">API</a></p>${live ? '<p class="live" role="status" aria-live="polite"></p>' : ''}</footer>
 </body></html>
 `;
 }
@@ -94,7 +111,7 @@ function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, 
   const tz = r.snapshot.settings.timeZone;
   const h = `h${headingLevel}`;
   const name = link
-    ? `<a href="/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a>`
+    ? `<a href="${r.base}/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a>`
     : escapeHtml(i.name);
   const affects = i.components.length ? `<p class="meta">Affects: ${componentNames(i.components)}</p>` : '';
   const next =
@@ -117,7 +134,7 @@ function renderMaintenance(m: MaintenanceView, r: RenderContext, headingLevel: 2
   const tz = r.snapshot.settings.timeZone;
   const h = `h${headingLevel}`;
   const name = link
-    ? `<a href="/incidents/${escapeHtml(m.id)}">${escapeHtml(m.name)}</a>`
+    ? `<a href="${r.base}/incidents/${escapeHtml(m.id)}">${escapeHtml(m.name)}</a>`
     : escapeHtml(m.name);
   const affects = m.components.length ? `<p class="meta">Affects: ${componentNames(m.components)}</p>` : '';
   const updates = m.updates
@@ -211,7 +228,7 @@ export function renderIndex(r: RenderContext): string {
       ? `<section aria-labelledby="upcoming-h"><h2 id="upcoming-h">Upcoming maintenance</h2>${upcoming.map((m) => renderMaintenance(m, r, 3, true)).join('')}</section>`
       : '',
   ].join('');
-  const main = `<h1 class="banner ind-${status.indicator}">${escapeHtml(status.description)}</h1>${incidents}${maint}${componentsSection(r)}<p class="more"><a href="/history">Incident history</a></p>`;
+  const main = `<h1 class="banner ind-${status.indicator}">${escapeHtml(status.description)}</h1>${incidents}${maint}${componentsSection(r)}<p class="more"><a href="${r.base}/history">Incident history</a></p>`;
   return layout(r, '', main);
 }
 
@@ -219,7 +236,7 @@ export function renderIncidentPage(i: IncidentView, r: RenderContext): string {
   return layout(
     r,
     i.name,
-    `<p class="crumb"><a href="/">← Current status</a></p>${renderIncident(i, r, 2, false).replace('<h2>', '<h1>').replace('</h2>', '</h1>')}`,
+    `<p class="crumb"><a href="${r.base}/">← Current status</a></p>${renderIncident(i, r, 2, false).replace('<h2>', '<h1>').replace('</h2>', '</h1>')}`,
   );
 }
 
@@ -227,7 +244,7 @@ export function renderMaintenancePage(m: MaintenanceView, r: RenderContext): str
   return layout(
     r,
     m.name,
-    `<p class="crumb"><a href="/">← Current status</a></p>${renderMaintenance(m, r, 2, false).replace('<h2>', '<h1>').replace('</h2>', '</h1>')}`,
+    `<p class="crumb"><a href="${r.base}/">← Current status</a></p>${renderMaintenance(m, r, 2, false).replace('<h2>', '<h1>').replace('</h2>', '</h1>')}`,
   );
 }
 
@@ -246,14 +263,14 @@ export function renderHistory(r: RenderContext): string {
     const end = i.resolved_at ? ` – resolved ${time(i.resolved_at, tz)}` : ' – ongoing';
     add(
       i.started_at,
-      `<li><a href="/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a> <span class="meta">Impact ${escapeHtml(i.impact)} · ${time(i.started_at, tz)}${end}</span></li>`,
+      `<li><a href="${r.base}/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a> <span class="meta">Impact ${escapeHtml(i.impact)} · ${time(i.started_at, tz)}${end}</span></li>`,
     );
   }
   for (const m of s.maintenances) {
     if (m.status !== 'completed') continue;
     add(
       m.scheduled_for,
-      `<li><a href="/incidents/${escapeHtml(m.id)}">${escapeHtml(m.name)}</a> <span class="meta">Maintenance · ${time(m.scheduled_for, tz)} – ${time(m.scheduled_until, tz)}</span></li>`,
+      `<li><a href="${r.base}/incidents/${escapeHtml(m.id)}">${escapeHtml(m.name)}</a> <span class="meta">Maintenance · ${time(m.scheduled_for, tz)} – ${time(m.scheduled_until, tz)}</span></li>`,
     );
   }
   const current = monthKey(s.now.toISOString(), tz);
@@ -276,6 +293,6 @@ export function renderNotFound(r: RenderContext): string {
   return layout(
     r,
     'Not found',
-    '<h1>Page not found</h1><p>There is nothing at this address. <a href="/">See the current status</a>.</p>',
+    `<h1>Page not found</h1><p>There is nothing at this address. <a href="${r.base}/">See the current status</a>.</p>`,
   );
 }

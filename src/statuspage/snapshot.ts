@@ -1,16 +1,20 @@
 /**
  * Everything the public surfaces show, read from the database in one pass.
  * The render cache calls this when data changes; public requests never do.
- * Only what the public may see is loaded: no drills, and of each incident
- * only its published updates for the `public` audience.
+ * Only what the public may see is loaded: no drills, no private incidents,
+ * and of each incident only its published updates for the `public`
+ * audience. With an audience, what its private page shows: the public
+ * facts, plus its own updates and private incidents, and the component
+ * statuses its private incidents set.
  */
-import type { ComponentStatus } from '../domain/components.ts';
+import { type ComponentStatus, worseStatus } from '../domain/components.ts';
 import { openIncidentStatuses } from '../domain/incidents.ts';
 import { pageIdOf } from '../domain/statuspage.ts';
+import { deadlinesOf } from '../services/cadence/deadlines.ts';
 import { listComponents } from '../services/components/queries.ts';
 import { DEMO_SETTING } from '../services/demo.ts';
 import { listGroups } from '../services/groups/groups.ts';
-import { incidentViews, publicIncidents } from '../services/incidents/queries.ts';
+import { audienceIncidents, incidentViews, publicIncidents } from '../services/incidents/queries.ts';
 import { maintenanceViews } from '../services/maintenances/queries.ts';
 import { currentPlan } from '../services/plan/current.ts';
 import { getSetting } from '../services/settings.ts';
@@ -63,19 +67,25 @@ function withPlan(
   };
 }
 
-export async function loadSnapshot(db: Db, configured: PageSettings, now: Date): Promise<PageSnapshot> {
+export async function loadSnapshot(
+  db: Db,
+  configured: PageSettings,
+  now: Date,
+  audience?: string,
+): Promise<PageSnapshot> {
   // A stored plan that no longer parses must not stop the page from rendering: configuration stands in.
   const plan = await currentPlan(db).catch(() => null);
-  const settings = withPlan(configured, plan?.page);
+  const planned = withPlan(configured, plan?.page);
+  const settings = audience === undefined ? planned : { ...planned, url: `${planned.url}/a/${audience}` };
   const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  const [components, groups, demo] = await Promise.all([
+  const [listed, groups, demo] = await Promise.all([
     listComponents(db),
     listGroups(db),
     getSetting(db, DEMO_SETTING),
   ]);
 
-  // An incident is public once it has a published public update; drills never are.
-  const base = publicIncidents(db).selectAll();
+  // An incident is public once it has a published public update; drills and private incidents never are.
+  const base = (audience === undefined ? publicIncidents(db) : audienceIncidents(db, audience)).selectAll();
   const [open, recent] = await Promise.all([
     base.where('status', 'in', openIncidentStatuses).execute(),
     base.orderBy('created_at', 'desc').orderBy('id').limit(RECENT_INCIDENTS).execute(),
@@ -83,7 +93,11 @@ export async function loadSnapshot(db: Db, configured: PageSettings, now: Date):
   const rows = [...open, ...recent.filter((r) => !open.some((o) => o.id === r.id))].sort(
     (a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id),
   );
-  const incidents = await incidentViews(db, rows, { publishedFor: 'public' });
+  const views = await incidentViews(db, rows, {
+    publishedFor: audience === undefined ? 'public' : ['public', audience],
+  });
+  const incidents = audience === undefined ? views : await withAudienceDeadlines(db, views, audience);
+  const components = audience === undefined ? listed : withPrivateStatuses(listed, rows, incidents);
 
   const maintenanceRows = await db
     .selectFrom('maintenances')
@@ -142,4 +156,44 @@ export async function loadSnapshot(db: Db, configured: PageSettings, now: Date):
     demo: demo === 'true',
     now,
   };
+}
+
+/** On a private page, "next update by" is the audience's own deadline (public incidents keep the public one without it). */
+async function withAudienceDeadlines(
+  db: Db,
+  incidents: IncidentView[],
+  audience: string,
+): Promise<IncidentView[]> {
+  const own = (
+    await deadlinesOf(
+      db,
+      incidents.map((i) => i.id),
+    )
+  ).filter((d) => d.audience === audience);
+  return incidents.map((i) => {
+    const d = own.find((x) => x.incident_id === i.id);
+    return d ? { ...i, next_update_due_at: d.due_at } : i;
+  });
+}
+
+/** A component on a private page: its public status, worsened by what the audience's open private incidents say of it. */
+function withPrivateStatuses(
+  components: ComponentView[],
+  rows: readonly { id: string; audience: string | null; status: string }[],
+  incidents: readonly IncidentView[],
+): ComponentView[] {
+  const privateOpen = new Set(
+    rows
+      .filter((r) => r.audience !== null && openIncidentStatuses.some((s) => s === r.status))
+      .map((r) => r.id),
+  );
+  const own = new Map<string, ComponentStatus>();
+  for (const i of incidents) {
+    if (!privateOpen.has(i.id)) continue;
+    for (const c of i.components) own.set(c.id, worseStatus(own.get(c.id) ?? 'operational', c.status));
+  }
+  return components.map((c) => {
+    const status = own.get(c.id);
+    return status === undefined || worseStatus(c.status, status) === c.status ? c : { ...c, status };
+  });
 }

@@ -82,14 +82,36 @@ export function exportPathOf(urlPath: string): string {
   return /\.[a-z0-9]+$/i.test(clean) ? clean : `${clean}/index.html`;
 }
 
-export function renderSurface(s: PageSnapshot): Surface {
+/** A private page: its audience, where it lives, and the token its feeds and API carry. */
+export interface PrivateSurfaceOptions {
+  audience: string;
+  base: string;
+  feedToken: string;
+}
+
+/**
+ * Renders the public surface, or with `priv` an audience's private one: its
+ * pages, API documents and feeds by path below its base (`/`, `/history`,
+ * `/api/v2/summary.json`...). A private surface has no badge, embed or
+ * assets of its own: the stylesheet and script are the public ones.
+ */
+export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Surface {
   const version = shortHash(
     JSON.stringify([s.settings, s.components, s.groups, s.incidents, s.maintenances]),
   );
   // The page's colours live in its stylesheet, not in an inline <style>, so the CSP needs no 'unsafe-inline'.
   const css = `${statusCss}:root{--accent:${s.settings.color};--on-accent:${textOn(s.settings.color)}}\n`;
   const assets = { css: `/assets/status.css?v=${shortHash(css)}`, script: `/assets/live.js?v=${scriptHash}` };
-  const r: RenderContext = { snapshot: s, assets, version };
+  const r: RenderContext = priv
+    ? {
+        snapshot: s,
+        assets,
+        version,
+        base: priv.base,
+        feedQuery: `?token=${encodeURIComponent(priv.feedToken)}`,
+        audience: priv.audience,
+      }
+    : { snapshot: s, assets, version, base: '', feedQuery: '' };
   const files = new Map<string, SurfaceFile>();
   const put = (path: string, type: string, body: string) => files.set(path, { body, type });
 
@@ -103,11 +125,13 @@ export function renderSurface(s: PageSnapshot): Surface {
   put('/history.rss', types.rss, renderRss(s));
   put('/maintenances.ics', types.ics, renderIcs(s));
   const status = v2Status(s);
-  put('/badge.svg', types.svg, overallBadge(s.settings.name, status.indicator));
-  for (const c of s.components) put(`/badge/${c.id}.svg`, types.svg, componentBadge(c.name, c.status));
-  put('/embed.js', types.js, embedScript);
-  put('/assets/status.css', types.css, css);
-  put('/assets/live.js', types.js, liveScript);
+  if (!priv) {
+    put('/badge.svg', types.svg, overallBadge(s.settings.name, status.indicator));
+    for (const c of s.components) put(`/badge/${c.id}.svg`, types.svg, componentBadge(c.name, c.status));
+    put('/embed.js', types.js, embedScript);
+    put('/assets/status.css', types.css, css);
+    put('/assets/live.js', types.js, liveScript);
+  }
 
   const url = (id: string) => `${s.settings.url}/incidents/${id}`;
   const live: LiveState = {

@@ -92,12 +92,17 @@ interface IncidentTable {
   cadence_on_time: number;
   /** A drill's speed: every duration of the plan is divided by it (1 for real incidents). */
   drill_speed: number;
+  /** The audience a private incident speaks to; null for an incident the public may hear of. */
+  audience: string | null;
 }
 
 interface IncidentComponentTable {
   incident_id: string;
   component_id: string;
-  /** A drill's status for the component (drill state); null for real incidents, whose components move. */
+  /**
+   * A drill's or a private incident's own status for the component; null for
+   * other incidents, whose components move.
+   */
   drill_status: ComponentStatus | null;
 }
 
@@ -228,6 +233,8 @@ interface SubscriberTable {
   created_at: string;
   updated_at: string;
   confirmed_at: string | null;
+  /** Private-page links signed before this instant are revoked. */
+  page_links_from: string | null;
 }
 
 interface SubscriberComponentTable {

@@ -19,10 +19,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
   try {
     const asking = sev1Plan
       .replace(
-        '  enterprise: { channels: [email, webhook] }',
-        '  enterprise: { channels: [email, webhook], private_page: true }',
-      )
-      .replace(
         '  internal: { channels: [slack-internal] }',
         '  internal: { channels: [slack-internal], chat_room_per_incident: true }',
       )
@@ -52,10 +48,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       } else assert.equal(body.ok, false);
       const byPath = Object.fromEntries(problems.map((p) => [p.path, p.message]));
       assert.match(
-        byPath['audiences.enterprise.private_page'] ?? '',
-        /private status page .* is not supported yet/,
-      );
-      assert.match(
         byPath['audiences.internal.chat_room_per_incident'] ?? '',
         /chat room per incident is not supported yet/,
       );
@@ -64,7 +56,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       assert.match(byPath['channels.toots.type'] ?? '', /channel type "mastodon" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
       assert.deepEqual(problems.map((p) => p.path).sort(), [
-        'audiences.enterprise.private_page',
         'audiences.internal.chat_room_per_incident',
         'channels.calls.type',
         'channels.toots.type',

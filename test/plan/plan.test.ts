@@ -225,3 +225,37 @@ test('template variables write times in the page’s time zone, naming the day w
   assert.equal(vars.page_name, 'Acme');
   assert.equal(templateVariables({ ...base, plan: null }).next_update_at, '13:30 UTC');
 });
+
+test('a private page: true, or who reaches it; refused for the public audience and for a bad network', () => {
+  const source = read(new URL('b2b-enterprise.yaml', examples));
+  const ok = readPlan(source, { env: exampleEnv });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.plan.audiences.enterprise?.private_page, {
+    links: true,
+    staff: true,
+    networks: ['203.0.113.0/24'],
+  });
+  const onPublic = readPlan(
+    source.replace(
+      'channels: [status-page, feed, email, webhook]',
+      'channels: [status-page, feed, email, webhook]\n    private_page: true',
+    ),
+    { env: exampleEnv },
+  );
+  assert.ok(!onPublic.ok);
+  assert.deepEqual(
+    onPublic.problems.map((p) => p.path),
+    ['audiences.public.private_page'],
+  );
+  const badNetwork = readPlan(
+    source.replace('networks: [203.0.113.0/24]', 'networks: [203.0.113.0/24, nowhere]'),
+    {
+      env: exampleEnv,
+    },
+  );
+  assert.ok(!badNetwork.ok);
+  assert.deepEqual(
+    badNetwork.problems.map((p) => p.path),
+    ['audiences.enterprise.private_page.networks.1'],
+  );
+});

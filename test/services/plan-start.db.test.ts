@@ -246,7 +246,7 @@ eachDialect(
     };
     const enterprise = plan.audiences.enterprise;
     assert.ok(enterprise);
-    enterprise.private_page = true;
+    enterprise.chat_room_per_incident = true;
     plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ notify: { audience: 'internal' } }] }];
     const { version: _version, ...row } = stored;
     await db
@@ -256,19 +256,23 @@ eachDialect(
 
     const kept = await applyPlanFileAtStart(startCtx(db, clock, file).ctx);
     assert.equal(kept?.outcome, 'unchanged');
-    assert.equal((await currentPlan(db))?.audiences.enterprise?.private_page, true, 'it still loads');
+    assert.equal(
+      (await currentPlan(db))?.audiences.enterprise?.chat_room_per_incident,
+      true,
+      'it still loads',
+    );
     const start = startCtx(db, clock, file);
     assert.equal(await warnOfUnsupportedInForce(start.ctx), 2);
     assert.deepEqual(
       start.lines.map((l) => [l.level, l.path, l.version]),
       [
-        [40, 'audiences.enterprise.private_page', 2],
+        [40, 'audiences.enterprise.chat_room_per_incident', 2],
         [40, 'runbooks.0.do.0.notify', 2],
       ],
     );
     assert.match(
       start.lines[0]?.msg ?? '',
-      /plan version 2: audiences\.enterprise\.private_page: a private status page per audience is not supported yet/,
+      /plan version 2: audiences\.enterprise\.chat_room_per_incident: a chat room per incident is not supported yet/,
     );
   },
 );

@@ -4,6 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
+import { issuePageLink, revokePageLinks } from '../../services/pages/links.ts';
 import { exportSubscribers, ImportResult, importSubscribers } from '../../services/subscribers/csv.ts';
 import {
   deleteSubscriber,
@@ -147,6 +148,45 @@ export function subscriberRoutes(offered: (audience: string) => ReadonlySet<stri
         await deleteSubscriber(req.ctx, req.params.id);
         return reply.code(204).send(null);
       },
+    );
+
+    app.post(
+      '/subscribers/:id/page-link',
+      {
+        config: { action: 'subscriber.write' },
+        schema: {
+          operationId: 'issueSubscriberPageLink',
+          summary: "A fresh link to the subscriber's private page",
+          description:
+            "Signs a link to the private page of the subscriber's audience (`/a/AUDIENCE/`), valid for 30 days; the messages the subscriber receives carry one too. `audience_not_found` when the audience has no private page opened by links.",
+          tags,
+          params: IdParams,
+          response: {
+            200: z.object({
+              url: z.string().describe('The link; it holds a secret, so send it to the subscriber only.'),
+              expires_at: z.string(),
+            }),
+          },
+        },
+      },
+      async (req) => issuePageLink(req.ctx, req.params.id),
+    );
+
+    app.delete(
+      '/subscribers/:id/page-link',
+      {
+        config: { action: 'subscriber.write' },
+        schema: {
+          operationId: 'revokeSubscriberPageLinks',
+          summary: "Revoke the subscriber's private-page links",
+          description:
+            'Every link signed for the subscriber until now stops opening the private page, including the cookie a visit left in their browser; a link issued later works.',
+          tags,
+          params: IdParams,
+          response: { 200: z.object({ revoked_before: z.string() }) },
+        },
+      },
+      async (req) => revokePageLinks(req.ctx, req.params.id),
     );
 
     app.get(

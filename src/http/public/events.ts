@@ -8,21 +8,30 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { LiveLimiter } from '../live-limit.ts';
-import type { LiveFrame, PublicPage } from './page.ts';
+import { type LiveFrame, type LiveSource, type PublicPage, privateLiveSource } from './page.ts';
 
 /** A few dozen states: a reader this far behind is gone or hostile; it reconnects and catches up. */
 export const SLOW_READER_BYTES = 256 * 1024;
 
 export class LiveEvents {
   readonly #clients = new Set<ServerResponse>();
-  readonly #page: PublicPage;
+  readonly #page: LiveSource;
   readonly #limiter: LiveLimiter;
   readonly #stop: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #lastVersion = '';
+  readonly #headers: Record<string, string>;
 
-  constructor(page: PublicPage, limiter: LiveLimiter) {
+  /** `anyOrigin`: the public stream may be read from any site; a private page's only from its own. */
+  constructor(page: LiveSource, limiter: LiveLimiter, options: { anyOrigin: boolean } = { anyOrigin: true }) {
     this.#page = page;
+    this.#headers = {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': options.anyOrigin ? 'no-cache, no-transform' : 'private, no-cache, no-transform',
+      ...(options.anyOrigin && { 'access-control-allow-origin': '*' }),
+      'x-accel-buffering': 'no',
+      connection: 'keep-alive',
+    };
     this.#limiter = limiter;
     this.#stop = page.onRendered((surface) => {
       if (surface.version === this.#lastVersion) return;
@@ -53,13 +62,7 @@ export class LiveEvents {
       res.end(`${why}; the page still works without them.\n`);
       return false;
     }
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'access-control-allow-origin': '*',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    });
+    res.writeHead(200, this.#headers);
     res.write('retry: 5000\n\n');
     const live = this.#page.live;
     if (live) res.write(frame(live));
@@ -89,4 +92,33 @@ export class LiveEvents {
 function frame(state: LiveFrame): string {
   // JSON.stringify never emits a raw newline, so one data line carries the whole state.
   return `event: state\nid: ${state.version}\ndata: ${JSON.stringify(state)}\n\n`;
+}
+
+/**
+ * The live streams of the private pages, one set per audience, made on
+ * first use and sharing the process's caps with the public stream.
+ */
+export class PrivateLiveEvents {
+  readonly #page: PublicPage;
+  readonly #limiter: LiveLimiter;
+  readonly #byAudience = new Map<string, LiveEvents>();
+
+  constructor(page: PublicPage, limiter: LiveLimiter) {
+    this.#page = page;
+    this.#limiter = limiter;
+  }
+
+  of(audience: string): LiveEvents {
+    let events = this.#byAudience.get(audience);
+    if (!events) {
+      events = new LiveEvents(privateLiveSource(this.#page, audience), this.#limiter, { anyOrigin: false });
+      this.#byAudience.set(audience, events);
+    }
+    return events;
+  }
+
+  close(): void {
+    for (const events of this.#byAudience.values()) events.close();
+    this.#byAudience.clear();
+  }
 }

@@ -23,4 +23,31 @@ export interface PublicPage {
   shell(title: string, main: string): string | undefined;
   /** Calls `listener` after every render; returns the way to stop. */
   onRendered(listener: (surface: { version: string; live: LiveFrame }) => void): () => void;
+  /** Answers a path of an audience's private page (below `/a/AUDIENCE`) from memory, or its 404 page. */
+  servePrivate(audience: string, path: string, req: IncomingMessage, res: ServerResponse): void;
+  /** The live state of an audience's private page, once rendered. */
+  privateLive(audience: string): LiveFrame | undefined;
+  /** Calls `listener` after every render of each private page; returns the way to stop. */
+  onPrivateRendered(
+    listener: (audience: string, surface: { version: string; live: LiveFrame }) => void,
+  ): () => void;
+}
+
+/** What a live stream follows: a page's latest state, and its renders. */
+export interface LiveSource {
+  readonly live: LiveFrame | undefined;
+  onRendered(listener: (surface: { version: string; live: LiveFrame }) => void): () => void;
+}
+
+/** An audience's private page as a live source. */
+export function privateLiveSource(page: PublicPage, audience: string): LiveSource {
+  return {
+    get live() {
+      return page.privateLive(audience);
+    },
+    onRendered: (listener) =>
+      page.onPrivateRendered((a, surface) => {
+        if (a === audience) listener(surface);
+      }),
+  };
 }

@@ -8,12 +8,14 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { LiveEvents } from './events.ts';
+import type { LiveEvents, PrivateLiveEvents } from './events.ts';
 import type { PublicPage } from './page.ts';
 
 export interface PublicDeps {
   statusPage: PublicPage;
   liveEvents: LiveEvents;
+  /** The private pages' live streams; without it no private page is served. */
+  privateEvents?: PrivateLiveEvents;
   /** The status page's and its exports' health, for /readyz. */
   checks?: () => Record<string, string>;
   /** The status page's and the live streams' metrics, for /metrics to merge. */

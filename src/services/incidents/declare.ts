@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { incidentStatuses } from '../../domain/incidents.ts';
-import type { Plan } from '../../plan/schema.ts';
+import { type Plan, privatePageOf } from '../../plan/schema.ts';
 import { newId } from '../../store/ids.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { startCadence } from '../cadence/cadence.ts';
@@ -66,7 +66,9 @@ export interface DeclareOptions {
  * Declares an incident with its first update, setting the component statuses
  * it names. With a plan: the scenario gives severity, impact and the first
  * words; the roles are assigned from the rotas; the first external notice
- * falls due.
+ * falls due. Declared to an audience that has a private page (`audience:
+ * enterprise`), the incident is private: it shows on that page only, and its
+ * component changes are its own.
  */
 export async function declareIncident(
   ctx: Ctx,
@@ -107,6 +109,8 @@ export async function declareIncident(
       cadence_due: 0,
       cadence_on_time: 0,
       drill_speed: input.drill ? (options.speed ?? 1) : 1,
+      // Declared to an audience with a private page, the incident is private to it.
+      audience: input.drill || privatePageOf(plan, input.audience) === null ? null : input.audience,
     };
     await tx.db.insertInto('incidents').values(incident).execute();
     await assignInitialRoles(tx, incident, plan);

@@ -1,8 +1,9 @@
 /**
  * A drill's component changes are drill state: kept on the drill's own
  * link to the component (`incident_components.drill_status`) and shown
- * only with the drill, while the public component never moves. Real
- * incidents move the component itself (components/set-status.ts).
+ * only with the drill, while the public component never moves. A private
+ * incident's are kept the same way and shown on its audience's private page
+ * only. Other incidents move the component itself (components/set-status.ts).
  */
 import type { ComponentStatus } from '../../domain/components.ts';
 import type { ComponentRow, IncidentRow } from '../../store/schema.ts';
@@ -10,10 +11,17 @@ import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 
-/** The status the incident sees a component in: the drill's own for a drill, the component's otherwise. */
+type StateOwner = Pick<IncidentRow, 'id' | 'drill' | 'audience'>;
+
+/** Whether the incident keeps its component changes to itself: a drill, or a private incident. */
+export function keepsOwnState(incident: Pick<IncidentRow, 'drill' | 'audience'>): boolean {
+  return incident.drill === 1 || incident.audience !== null;
+}
+
+/** The status the incident sees a component in: its own for a drill or private incident, the component's otherwise. */
 export async function statusesSeenBy(
   tx: Pick<Ctx, 'db'>,
-  incident: Pick<IncidentRow, 'id' | 'drill'>,
+  incident: StateOwner,
 ): Promise<{ id: string; status: ComponentStatus }[]> {
   const rows = await tx.db
     .selectFrom('incident_components')
@@ -23,22 +31,22 @@ export async function statusesSeenBy(
     .execute();
   return rows.map((r) => ({
     id: r.id,
-    status: incident.drill === 1 ? (r.drill_status ?? r.status) : r.status,
+    status: keepsOwnState(incident) ? (r.drill_status ?? r.status) : r.status,
   }));
 }
 
 /**
  * Moves a component as the incident sees it: the component itself for a
- * real incident, the drill's state for a drill. Returns the status it left,
+ * public incident, its own state for a drill or a private incident. Returns the status it left,
  * or null when it was already there.
  */
 export async function moveComponentFor(
   tx: Ctx,
-  incident: Pick<IncidentRow, 'id' | 'drill'>,
+  incident: StateOwner,
   component: ComponentRow,
   status: ComponentStatus,
 ): Promise<ComponentStatus | null> {
-  if (incident.drill !== 1) {
+  if (!keepsOwnState(incident)) {
     return (await applyComponentStatus(tx, component, status, { incidentId: incident.id }))
       ? component.status
       : null;

@@ -6,6 +6,7 @@ import type { IncidentRow } from '../../store/schema.ts';
 import { deadlinesOf } from '../cadence/deadlines.ts';
 import { offsetOf, type Page, type Pagination } from '../pagination.ts';
 import { componentView, type IncidentView, incidentView, updateView } from '../views.ts';
+import { keepsOwnState } from './drill-state.ts';
 
 export async function requireIncident(db: Db, id: string): Promise<IncidentRow> {
   return readIncident(db, id, false);
@@ -28,8 +29,8 @@ async function readIncident(db: Db, id: string, lock: boolean): Promise<Incident
 }
 
 export interface IncidentReadOptions {
-  /** Only updates for this audience, and only published ones (what the public page shows). */
-  publishedFor?: string;
+  /** Only updates for these audiences, and only published ones (what a page shows). */
+  publishedFor?: string | readonly string[];
 }
 
 export async function incidentViews(
@@ -46,7 +47,9 @@ export async function incidentViews(
     .orderBy('display_at', 'desc')
     .orderBy('created_at', 'desc');
   if (options.publishedFor !== undefined) {
-    updatesQuery = updatesQuery.where('state', '=', 'published').where('audience', '=', options.publishedFor);
+    const audiences =
+      typeof options.publishedFor === 'string' ? [options.publishedFor] : options.publishedFor;
+    updatesQuery = updatesQuery.where('state', '=', 'published').where('audience', 'in', audiences);
   }
   const updates = await updatesQuery.execute();
   const links = await db
@@ -81,9 +84,9 @@ export async function incidentViews(
       row,
       links
         .filter((l) => l.incident_id === row.id)
-        // A drill shows its components in its drill state; the public component never moved.
+        // A drill or a private incident shows its components in its own state; the public component never moved.
         .map(({ drill_status, ...c }) =>
-          componentView(row.drill === 1 && drill_status !== null ? { ...c, status: drill_status } : c),
+          componentView(keepsOwnState(row) && drill_status !== null ? { ...c, status: drill_status } : c),
         ),
       updates.filter((u) => u.incident_id === row.id).map(updateView),
       {
@@ -115,7 +118,7 @@ export async function getIncident(
 
 /**
  * The incidents the public page shows: those with a published `public`
- * update, never a drill. Add the columns to select.
+ * update, never a drill nor a private incident. Add the columns to select.
  */
 export function publicIncidents(db: Db) {
   const published = db
@@ -123,7 +126,29 @@ export function publicIncidents(db: Db) {
     .select('incident_id')
     .where('state', '=', 'published')
     .where('audience', '=', 'public');
-  return db.selectFrom('incidents').where('drill', '=', 0).where('id', 'in', published);
+  return db
+    .selectFrom('incidents')
+    .where('drill', '=', 0)
+    .where('audience', 'is', null)
+    .where('id', 'in', published);
+}
+
+/**
+ * The incidents an audience's private page shows: the public ones and those
+ * with a published update for the audience (its private incidents among
+ * them), never a drill nor another audience's private incident.
+ */
+export function audienceIncidents(db: Db, audience: string) {
+  const published = db
+    .selectFrom('incident_updates')
+    .select('incident_id')
+    .where('state', '=', 'published')
+    .where('audience', 'in', ['public', audience]);
+  return db
+    .selectFrom('incidents')
+    .where('drill', '=', 0)
+    .where((eb) => eb.or([eb('audience', 'is', null), eb('audience', '=', audience)]))
+    .where('id', 'in', published);
 }
 
 export interface IncidentFilter {

@@ -204,6 +204,7 @@ export async function upsertSubscriber(
       created_at: now,
       updated_at: now,
       confirmed_at: needsConfirm ? null : now,
+      page_links_from: null,
     };
     await tx.db.insertInto('subscribers').values(row).execute();
   }

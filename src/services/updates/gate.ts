@@ -33,7 +33,16 @@ function allowedAudiences(plan: Plan, severity: string | null): string[] {
 }
 
 export function assertAudience(plan: Plan | null, incident: IncidentRow, audience: string): void {
-  if (plan === null || audience === 'internal') return;
+  if (audience === 'internal') return;
+  // A private incident speaks to its own audience (and the team) only: nothing of it may reach another.
+  if (incident.audience !== null && audience !== incident.audience) {
+    throw new CrierError(
+      'audience_not_found',
+      `This incident is private to the ${incident.audience} audience: its updates go to ${incident.audience} or internal.`,
+      { audience, allowed: [incident.audience, 'internal'] },
+    );
+  }
+  if (plan === null) return;
   const allowed = allowedAudiences(plan, incident.severity);
   if (!allowed.includes(audience)) {
     throw new CrierError(

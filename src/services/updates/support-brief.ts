@@ -12,6 +12,7 @@ import { timeZoneOf, when } from '../../plan/variables.ts';
 import type { Db } from '../../store/db.ts';
 import { readDeadline } from '../cadence/deadlines.ts';
 import type { Ctx } from '../context.ts';
+import { keepsOwnState } from '../incidents/drill-state.ts';
 import { incidentLink } from '../incidents/links.ts';
 import { requireIncident } from '../incidents/queries.ts';
 import { drillMark, noticeTo, teamLink } from '../plan/notices.ts';
@@ -101,11 +102,11 @@ export async function buildSupportBrief(
     .where('incident_components.incident_id', '=', incidentId)
     .orderBy('components.position')
     .execute()
-    // A drill's components are in its drill state, not the public one.
+    // A drill's or a private incident's components are in its own state, not the public one.
     .then((rows) =>
       rows.map(({ drill_status, ...c }) => ({
         ...c,
-        status: incident.drill === 1 ? (drill_status ?? c.status) : c.status,
+        status: keepsOwnState(incident) ? (drill_status ?? c.status) : c.status,
       })),
     );
   // Customers follow the incident's page once it is public, and the status page until then.

@@ -16,6 +16,7 @@ import * as m0011 from './0011_ingest.ts';
 import * as m0012 from './0012_runbook_runs.ts';
 import * as m0013 from './0013_retention.ts';
 import * as m0014 from './0014_drills.ts';
+import * as m0021 from './0021_private_pages.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0012_runbook_runs': m0012,
   '0013_retention': m0013,
   '0014_drills': m0014,
+  '0021_private_pages': m0021,
 };
