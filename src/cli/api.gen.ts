@@ -203,6 +203,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drills/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scores of the latest drills, oldest first: the trend across drills */
+        get: operations["drillTrend"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drills/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A drill’s scores against the plan’s targets, in plan time
+         * @description The same as `GET /incidents/{id}/scores`, for any incident, drill or not.
+         */
+        get: operations["getDrillReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How the incident’s communication measured against the plan’s targets
+         * @description Detection to declaration, first internal and first external notice (against `first_external_within`), approval waits, cadence per audience, the longest silence, lint overrides, fallbacks and how fast the first notice reached its subscribers. A drill’s spans are in plan time.
+         */
+        get: operations["getIncidentScores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenances": {
         parameters: {
             query?: never;
@@ -1528,6 +1585,59 @@ export interface components {
             /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
             eta?: string | null;
             decisions: components["schemas"]["Decision"][];
+        };
+        Scores: {
+            /** @description The drill’s speed (1 for a real incident); spans below are multiplied back by it. */
+            speed: number;
+            /** @description From detection (the first alert, for an incident from ingest) to declaration. */
+            detection_to_declared_ms: number | null;
+            declared_to_first_internal_ms: number | null;
+            first_external: {
+                /** @enum {string} */
+                from: "detected" | "declared";
+                took_ms: number | null;
+                /** @description The severity’s `first_external_within`. */
+                target_ms: number | null;
+                met: boolean | null;
+            };
+            approval: {
+                /** @description Updates that waited for an approval (or its timeout). */
+                updates: number;
+                max_wait_ms: number | null;
+                total_wait_ms: number;
+                published_unapproved: number;
+            };
+            cadence: {
+                audience: string;
+                updates_due: number;
+                updates_on_time: number;
+                ratio: number | null;
+            }[];
+            longest_silence_ms: number;
+            lint_overrides: number;
+            /** @description Deliveries a fallback channel carried. */
+            fallbacks: number;
+            /** @description How long after its publication the first external notice had reached half, 95% and all of its subscribers (real time). */
+            first_notice_reach: {
+                update_id: string;
+                subscribers: number;
+                reached: number;
+                p50_ms: number | null;
+                p95_ms: number | null;
+                p100_ms: number | null;
+            } | null;
+        };
+        IncidentScores: {
+            incident_id: string;
+            name: string;
+            drill: boolean;
+            scenario: string | null;
+            severity: string | null;
+            declared_at: string;
+            resolved_at: string | null;
+            /** @description The plan version it ran under. */
+            plan_version: number | null;
+            scores: components["schemas"]["Scores"];
         };
         Alert: {
             id: string;
@@ -3112,6 +3222,129 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    drillTrend: {
+        parameters: {
+            query?: {
+                /** @description Only drills of this scenario. */
+                scenario?: string;
+                /** @description The latest this many drills. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentScores"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDrillReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentScores"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIncidentScores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentScores"];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

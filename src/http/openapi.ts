@@ -190,6 +190,10 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'component groups', description: 'Components shown together.' },
         { name: 'incidents', description: 'Incidents, their updates, drafts and approval, roles.' },
         { name: 'drills', description: 'Rehearsals of the plan’s scenarios, heard only by the team.' },
+        {
+          name: 'review',
+          description: 'Scores against the plan’s targets, the communication review and its trends.',
+        },
         { name: 'maintenances', description: 'Planned work, started and completed on time.' },
         { name: 'subscribers', description: 'Who is told, on which channel.' },
         { name: 'deliveries', description: 'Each message to each subscriber, and its replay.' },

@@ -16,6 +16,7 @@ import { incidentRoutes } from './admin/incidents.ts';
 import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
 import { planRoutes } from './admin/plan.ts';
+import { reviewRoutes } from './admin/review.ts';
 import { subscriberRoutes } from './admin/subscribers.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
@@ -149,6 +150,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(componentRoutes);
         await secured.register(incidentRoutes);
         await secured.register(drillRoutes);
+        await secured.register(reviewRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
         await secured.register(ingestKeyRoutes);

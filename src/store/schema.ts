@@ -94,6 +94,8 @@ interface IncidentTable {
   drill_speed: number;
   /** The audience a private incident speaks to; null for an incident the public may hear of. */
   audience: string | null;
+  /** The plan version in force when it was declared; null before any plan, or before versions were kept. */
+  plan_version: number | null;
 }
 
 interface IncidentComponentTable {

@@ -1,15 +1,16 @@
 /** Drills: rehearse one of the plan's scenarios, heard only by the team. */
 import type { Command } from 'commander';
+import { scoreRows } from '../../domain/scores.ts';
 import { call } from '../client.ts';
 import { CliError, print, table } from '../output.ts';
 import { componentMap } from './client-commands.ts';
 import { api, collect, rows, withJson } from './common.ts';
 
-/** `--speed 60`: a whole number from 1. */
-function speedOf(value: string): number {
+/** `--speed 60`, `--limit 20`: a whole number from 1. */
+function wholeOf(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1)
-    throw new CliError(`--speed takes a whole number from 1, got "${value}".`, 2);
+    throw new CliError(`${flag} takes a whole number from 1, got "${value}".`, 2);
   return n;
 }
 
@@ -41,7 +42,7 @@ export function drillCommands(program: Command): void {
         (await api()).POST('/api/v1/drills', {
           body: {
             scenario,
-            speed: speedOf(o.speed),
+            speed: wholeOf(o.speed, '--speed'),
             ...(o.severity && { severity: o.severity }),
             ...(o.name && { name: o.name }),
             components: componentMap(o.component),
@@ -53,4 +54,51 @@ export function drillCommands(program: Command): void {
       );
     },
   );
+  withJson(
+    drill
+      .command('report')
+      .description("a drill's scores against the plan's targets, in plan time (any incident's, given its id)")
+      .argument('<id>', 'the drill (or incident) id'),
+  ).action(async (id: string, o: { json: boolean }) => {
+    const r = await call((await api()).GET('/api/v1/drills/{id}/report', { params: { path: { id } } }));
+    print(r, o.json, () =>
+      [
+        `${r.name} (${r.drill ? `drill at speed ${r.scores.speed}` : 'incident'}, ${r.severity ?? 'no severity'})`,
+        table(scoreRows(r.scores), ['measure', 'value', 'target']),
+      ].join('\n'),
+    );
+  });
+  withJson(
+    drill
+      .command('trend')
+      .description('the scores of the latest drills, oldest first')
+      .option('--scenario <name>', 'only drills of this scenario')
+      .option('--limit <n>', 'the latest N drills', '20'),
+  ).action(async (o: { json: boolean; scenario?: string; limit: string }) => {
+    const list = await call(
+      (await api()).GET('/api/v1/drills/scores', {
+        params: {
+          query: { limit: wholeOf(o.limit, '--limit'), ...(o.scenario && { scenario: o.scenario }) },
+        },
+      }),
+    );
+    const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 6000) / 10);
+    print(list, o.json, () =>
+      table(
+        list.map((r) => ({
+          id: r.incident_id,
+          scenario: r.scenario,
+          declared_at: r.declared_at,
+          first_external_min: minutes(r.scores.first_external.took_ms),
+          met: r.scores.first_external.met,
+          silence_min: minutes(r.scores.longest_silence_ms),
+          cadence: r.scores.cadence
+            .map((c) => `${c.audience} ${c.updates_on_time}/${c.updates_due}`)
+            .join(', '),
+          fallbacks: r.scores.fallbacks,
+        })),
+        ['id', 'scenario', 'declared_at', 'first_external_min', 'met', 'silence_min', 'cadence', 'fallbacks'],
+      ),
+    );
+  });
 }

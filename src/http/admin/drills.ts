@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { StartDrillInput, startDrill } from '../../services/drills/start.ts';
+import { DrillTrendQuery, drillTrend, IncidentScores, incidentScores } from '../../services/review/scores.ts';
 import { IncidentView } from '../../services/views.ts';
 
 const tags = ['drills'];
@@ -20,5 +22,36 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => reply.code(201).send(await startDrill(req.ctx, req.body)),
+  );
+
+  app.get(
+    '/drills/scores',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'drillTrend',
+        summary: 'The scores of the latest drills, oldest first: the trend across drills',
+        tags,
+        querystring: DrillTrendQuery,
+        response: { 200: z.array(IncidentScores) },
+      },
+    },
+    async (req) => drillTrend(req.ctx, req.query),
+  );
+
+  app.get(
+    '/drills/:id/report',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getDrillReport',
+        summary: 'A drill’s scores against the plan’s targets, in plan time',
+        description: 'The same as `GET /incidents/{id}/scores`, for any incident, drill or not.',
+        tags,
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: IncidentScores },
+      },
+    },
+    async (req) => incidentScores(req.ctx, req.params.id),
   );
 };

@@ -7,7 +7,7 @@ import type { IncidentRow } from '../../store/schema.ts';
 import { startCadence } from '../cadence/cadence.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
-import { currentPlan } from '../plan/current.ts';
+import { currentPlan, latestPlanVersion } from '../plan/current.ts';
 import { assignInitialRoles } from '../plan/roles.ts';
 import { withTransaction } from '../transaction.ts';
 import { appendUpdate } from '../updates/post.ts';
@@ -111,6 +111,7 @@ export async function declareIncident(
       drill_speed: input.drill ? (options.speed ?? 1) : 1,
       // Declared to an audience with a private page, the incident is private to it.
       audience: input.drill || privatePageOf(plan, input.audience) === null ? null : input.audience,
+      plan_version: plan === null ? null : await latestPlanVersion(tx.db),
     };
     await tx.db.insertInto('incidents').values(incident).execute();
     await assignInitialRoles(tx, incident, plan);

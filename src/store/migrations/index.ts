@@ -16,6 +16,7 @@ import * as m0011 from './0011_ingest.ts';
 import * as m0012 from './0012_runbook_runs.ts';
 import * as m0013 from './0013_retention.ts';
 import * as m0014 from './0014_drills.ts';
+import * as m0016 from './0016_incident_plan_version.ts';
 import * as m0021 from './0021_private_pages.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0012_runbook_runs': m0012,
   '0013_retention': m0013,
   '0014_drills': m0014,
+  '0016_incident_plan_version': m0016,
   '0021_private_pages': m0021,
 };
