@@ -2,12 +2,16 @@
  * The war room in a real browser (Debian's Chromium) against a real `crier
  * serve`: the composer previews the words as they are typed, on every
  * channel, with lint's findings and their reasons, without saving them.
- * The screen passes axe in light and dark at 375 px and breaks no CSP rule.
+ * Delivery progress per channel follows by itself, a failure is listed
+ * with its recipient masked, the provider's error and the attempts, and is
+ * replayed on its own. Each screen passes axe in light and dark at 375 px
+ * and breaks no CSP rule.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { type Receiver, startReceiver } from '../test/helpers/receiver.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { check, phone } from './helpers/console.ts';
 import { type Server, startServer, tempDir } from './helpers/process.ts';
@@ -15,6 +19,8 @@ import { type Server, startServer, tempDir } from './helpers/process.ts';
 const token = 'e2e-war-room-admin-token-0123456789';
 let server: Server;
 let browser: Browser;
+let receiver: Receiver;
+let refuse = true;
 
 async function admin(method: string, url: string, body?: object): Promise<Record<string, unknown>> {
   const res = await fetch(server.url + url, {
@@ -27,6 +33,9 @@ async function admin(method: string, url: string, body?: object): Promise<Record
 }
 
 before(async () => {
+  receiver = await startReceiver(() =>
+    refuse ? { status: 400, body: 'no such hook' } : { status: 200, body: 'ok' },
+  );
   const dir = tempDir('crier-war-room-');
   server = await startServer({
     CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
@@ -34,6 +43,7 @@ before(async () => {
     CRIER_ADMIN_TOKEN: token,
     CRIER_DEMO: 'false',
     CRIER_WORKER_POLL_MS: '100',
+    CRIER_ALLOW_PRIVATE_NETWORK: 'true',
   });
   browser = await launchChromium();
 });
@@ -41,6 +51,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await receiver?.close();
 });
 
 test('the composer previews typed words per channel with lint, live, nothing saved', async () => {
@@ -49,6 +60,7 @@ test('the composer previews typed words per channel with lint, live, nothing sav
 page: { name: Acme Cloud, url: ${server.url}, time_zone: UTC }
 severities:
   SEV1: { external_cadence: 30m, approval: comms_lead, audiences: [public] }
+  SEV2: { external_cadence: 30m, approval: none, audiences: [public] }
 audiences:
   public: { channels: [status-page, sms, webhook] }
 channels:
@@ -102,6 +114,46 @@ channels:
       body: string;
     }[];
     assert.equal(stored[0]?.body, draft.body);
+    assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
+  } finally {
+    await a.context.close();
+  }
+});
+
+test('delivery progress per channel, a failure masked with its error and attempts, replayed on its own', async () => {
+  await admin('POST', '/api/v1/subscribers', { webhook: `${receiver.url}/hook` });
+  const incident = await admin('POST', '/api/v1/incidents', {
+    name: 'Search is slow',
+    severity: 'SEV2',
+    body: 'Search is slow for some customers; we are adding capacity. Next update by {{ next_update_at }}.',
+  });
+  const a = await phone(browser);
+  try {
+    await a.page.goto(`${server.url}/console`);
+    await a.page.getByLabel('Email').fill('carol@acme.test');
+    await a.page.getByLabel('Password').fill('carol approves carefully');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page.locator('h1', { hasText: 'Now' }).waitFor();
+    await a.page.goto(`${server.url}/console/incidents/${String(incident.id)}`);
+    // The refused webhook gives up; the open page shows it by itself.
+    const failure = a.page.locator('ul.failures li');
+    await failure.waitFor({ timeout: 30_000 });
+    const said = (await failure.textContent()) ?? '';
+    assert.match(said, new RegExp(`^${new URL(receiver.url).host} \\(webhook\\): gave up after 1 attempt`));
+    assert.match(said, /400/);
+    assert.doesNotMatch(said, /\/hook/, 'the recipient is masked');
+    assert.equal(await a.page.getByRole('progressbar', { name: 'webhook: 0 of 1 delivered' }).count(), 1);
+    await check(a.page, 'the war room with a failed delivery');
+
+    refuse = false;
+    await failure.getByRole('button', { name: 'Replay this one' }).click();
+    await a.page.getByText('The delivery is queued again.').waitFor();
+    await a.page
+      .locator('main')
+      .getByText(/Delivered 1 of 1 \(100%\)/)
+      .waitFor({ timeout: 30_000 });
+    await a.page.getByRole('progressbar', { name: 'webhook: 1 of 1 delivered' }).waitFor();
+    assert.equal(await a.page.locator('ul.failures').count(), 0);
     assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
   } finally {
     await a.context.close();

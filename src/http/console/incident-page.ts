@@ -6,16 +6,18 @@
  */
 import { incidentStatuses } from '../../domain/incidents.ts';
 import { can } from '../../domain/permissions.ts';
+import type { DeliveryFailure } from '../../services/incidents/delivery-failures.ts';
 import type { TimelineEntry } from '../../services/incidents/timeline.ts';
 import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
 import type { IncidentUpdateView, IncidentView } from '../../services/views.ts';
 import { draftCard } from './composer.ts';
+import { deliveryPanel } from './delivery-panel.ts';
 import { type Html, html } from './html.ts';
-import { options, post, when, words } from './parts.ts';
+import { options, when, words } from './parts.ts';
 import { deadlines, type Me } from './views.ts';
-import { briefPanel, componentsPanel, copyButton, deliveryLine, etaForm, rolesPanel } from './war-room.ts';
+import { briefPanel, componentsPanel, copyButton, etaForm, rolesPanel } from './war-room.ts';
 
 /** What each timeline entry says happened, after who did it. */
 const done: Record<string, string> = {
@@ -40,6 +42,8 @@ const done: Record<string, string> = {
 export interface WarRoom {
   brief: string;
   deliveries: Record<string, UpdateDeliveryCounts>;
+  /** Failed and dead deliveries, by update. */
+  failures: Record<string, DeliveryFailure[]>;
   timeline: TimelineEntry[];
   now: Date;
   /** Whether the person may send a draft despite lint, with a reason (the comms lead). */
@@ -56,20 +60,10 @@ function timelineList(entries: TimelineEntry[]): Html {
   )}</ol>`;
 }
 
-function publishedCard(
-  me: Me,
-  incidentId: string,
-  u: IncidentUpdateView,
-  counts: UpdateDeliveryCounts | undefined,
-) {
-  const dead = counts?.by_state.dead ?? 0;
+function publishedCard(me: Me, incidentId: string, u: IncidentUpdateView, war: WarRoom) {
   return html`<li class="card" id="u-${u.id}"><p class="muted">${when(u.published_at ?? u.display_at)} · ${u.audience} · ${words(u.status)}</p>
-<p class="body" id="body-${u.id}">${u.body}</p>${deliveryLine(counts)}
-<div class="actions">${copyButton(`body-${u.id}`)}${
-    dead > 0 &&
-    can(me.role, 'delivery.replay') &&
-    post(`/console/incidents/${incidentId}/updates/${u.id}/replay`, `Replay ${dead} failed`, '', 'secondary')
-  }</div></li>`;
+<p class="body" id="body-${u.id}">${u.body}</p>${deliveryPanel(me.role, incidentId, war.deliveries[u.id], war.failures[u.id] ?? [])}
+<div class="actions">${copyButton(`body-${u.id}`)}</div></li>`;
 }
 
 function newDraftForm(incident: IncidentView, audiences: string[]): Html {
@@ -116,7 +110,7 @@ ${
 ${
   published.length === 0
     ? html`<p class="muted">Nothing published yet.</p>`
-    : html`<ul class="cards">${published.map((u) => publishedCard(me, incident.id, u, war.deliveries[u.id]))}</ul>`
+    : html`<ul class="cards">${published.map((u) => publishedCard(me, incident.id, u, war))}</ul>`
 }
 <h2>Timeline</h2>
 ${timelineList(war.timeline)}`;

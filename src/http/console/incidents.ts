@@ -10,13 +10,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { listComponents } from '../../services/components/queries.ts';
 import { setIncidentComponents } from '../../services/incidents/components.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
+import { deliveryFailures, requireIncidentDelivery } from '../../services/incidents/delivery-failures.ts';
 import { deadDeliveries, deliveryProgress } from '../../services/incidents/delivery-progress.ts';
 import { editIncident } from '../../services/incidents/edit.ts';
 import { getIncident, listIncidents } from '../../services/incidents/queries.ts';
 import { incidentTimeline } from '../../services/incidents/timeline.ts';
 import { currentPlan } from '../../services/plan/current.ts';
 import { reassignRoles } from '../../services/plan/roles.ts';
-import { replayDeliveries } from '../../services/subscribers/manage.ts';
+import { replayDeliveries, replayDelivery } from '../../services/subscribers/manage.ts';
 import { type UpdateDeliveryCounts, updateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import { approveUpdate } from '../../services/updates/approve.ts';
 import { createDraft } from '../../services/updates/create.ts';
@@ -53,6 +54,7 @@ const done = {
   eta: 'ETA saved.',
   components: 'Component statuses set.',
   replayed: 'Failed deliveries queued again.',
+  replayed_one: 'The delivery is queued again.',
 } as const;
 type Done = keyof typeof done;
 
@@ -119,6 +121,9 @@ export function incidentRoutes(base: BaseCtx) {
     for (const u of view.incident_updates.filter((x) => x.state === 'published').slice(0, 20)) {
       deliveries[u.id] = await updateDeliveryCounts(base.db, u.id);
     }
+    const failing = Object.values(deliveries)
+      .filter((c) => (c.by_state.failed ?? 0) + (c.by_state.dead ?? 0) > 0)
+      .map((c) => c.update_id);
     return sendPage(reply, status, {
       title: view.name,
       user,
@@ -132,6 +137,7 @@ export function incidentRoutes(base: BaseCtx) {
       main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences, {
         brief,
         deliveries,
+        failures: await deliveryFailures(base.db, id, failing),
         timeline: await incidentTimeline(base.db, id),
         now: base.clock.now(),
         mayOverride: await mayOverrideLint(personCtx(base, req), id),
@@ -266,6 +272,15 @@ export function incidentRoutes(base: BaseCtx) {
         return fragment(refused.status, html`<p class="notice error" role="alert">${refused.text}</p>`);
       }
     });
+
+    app.post<{ Params: { id: string; did: string } }>(
+      '/console/incidents/:id/deliveries/:did/replay',
+      async (req, reply) =>
+        act(req, reply, req.params.id, 'replayed_one', async () => {
+          await requireIncidentDelivery(base.db, req.params.id, req.params.did);
+          return replayDelivery(personCtx(base, req), req.params.did);
+        }),
+    );
 
     update('replay', 'replayed', (req) =>
       replayDeliveries(personCtx(base, req), { incident_id: req.params.id, update_id: req.params.uid }),

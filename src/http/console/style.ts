@@ -64,6 +64,11 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; }
 td { text-align: right; }
 .top nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+ul.channels, ul.failures { list-style: none; padding: 0; margin: .25rem 0; display: grid; gap: .25rem; }
+ul.channels .channel { display: inline-block; min-width: 6rem; }
+progress { width: 8rem; max-width: 40%; vertical-align: middle; }
+ul.failures li { border-left: 3px solid var(--err); padding-left: .5rem; }
+ul.failures form { margin-top: .25rem; }
 .live { position: fixed; bottom: .5rem; right: .5rem; font-size: .85rem; background: var(--panel);
   border: 1px solid var(--line); border-radius: 4px; padding: .25rem .5rem; }
 `;

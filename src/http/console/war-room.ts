@@ -5,7 +5,6 @@
  */
 import { componentStatuses } from '../../domain/components.ts';
 import { can, type Role } from '../../domain/permissions.ts';
-import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
 import { options, words } from './parts.ts';
@@ -64,16 +63,4 @@ ${incident.components.map(
     html`<label>${c.name} <select name="status:${c.id}">${options(componentStatuses, c.status)}</select></label>`,
 )}
 <button type="submit" class="secondary">Set statuses</button></form>`;
-}
-
-export function deliveryLine(counts: UpdateDeliveryCounts | undefined): Html | string {
-  if (counts === undefined || counts.total === 0) return '';
-  const sent = counts.by_state.sent ?? 0;
-  const failed = (counts.by_state.failed ?? 0) + (counts.by_state.dead ?? 0);
-  return html`<p class="muted">Delivered ${sent} of ${counts.total} (${Math.floor((sent * 100) / counts.total)}%)${
-    failed > 0 && html`, <strong>${failed} failing</strong>`
-  }: ${Object.entries(counts.by_channel).map(
-    ([channel, states], i) =>
-      html`${i > 0 && ', '}${channel} ${states.sent ?? 0}/${Object.values(states).reduce((a, b) => a + b, 0)}`,
-  )}</p>`;
 }
