@@ -31,6 +31,7 @@ import { signedPageUrl } from './services/pages/links.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
 import { pruneExpired } from './services/retention/prune.ts';
+import { runRunbookStep } from './services/runbooks/execute.ts';
 import { runRunbooks } from './services/runbooks/run.ts';
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
@@ -255,7 +256,8 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
       await publishUnapprovedIfStillPending(ctx, job);
     },
     passwordLink: (job) => mintPasswordLink(ctx, job),
-    alertChanged: (job) => runRunbooks(ctx, job.alert_id),
+    alertChanged: (job) => runRunbooks(ctx, job.alert_id, job.runbook),
+    runbookStep: (job) => runRunbookStep(ctx, job),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),
   };

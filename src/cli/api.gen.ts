@@ -467,6 +467,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/runbook-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The runbook runs that acted on an incident: their alerts and each step’s progress */
+        get: operations["listIncidentRunbookRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1731,6 +1748,49 @@ export interface components {
                 line?: number;
                 column?: number;
             }[];
+        };
+        RunbookStep: {
+            /** @description 0; one more for each time an alert reopened the incident. */
+            round: number;
+            /** @enum {string} */
+            phase: "do" | "on_resolve";
+            /** @description Its place in the list, from 0. */
+            position: number;
+            /** @description declare, assign_roles, notify, draft_external, set_component_status, page, resolve … */
+            kind: string;
+            /** @enum {string} */
+            state: "pending" | "done" | "skipped" | "failed";
+            /** @description Tries that failed and were retried. */
+            attempts: number;
+            /** @description What it did, in a line. */
+            outcome: string | null;
+            /** @description Why it failed (or, while pending, why its last try did). */
+            error: string | null;
+            finished_at: string | null;
+        };
+        RunbookRun: {
+            id: string;
+            runbook: string;
+            /** @description The values of the runbook’s group_by labels. */
+            group: string[];
+            /**
+             * @description open while any of its alerts fires.
+             * @enum {string}
+             */
+            state: "open" | "resolved";
+            round: number;
+            started_at: string;
+            resolved_at: string | null;
+            alerts: {
+                id: string;
+                /** @enum {string} */
+                source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
+                fingerprint: string;
+                /** @enum {string} */
+                status: "firing" | "resolved";
+                title: string;
+            }[];
+            steps: components["schemas"]["RunbookStep"][];
         };
         Subscriber: {
             id: string;
@@ -4143,6 +4203,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Alert"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listIncidentRunbookRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRun"][];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -57,6 +57,22 @@ async function sendNotice(
   throw new Error(result.reason);
 }
 
+/** A message to one person through a subscriber channel kind's provider (email, SMS). */
+async function sendToPerson(
+  jc: JobContext,
+  jobId: string,
+  via: 'email' | 'sms',
+  contact: string,
+  message: NoticeMessage,
+): Promise<JobOutcome> {
+  const lane = jc.channels.lanes.get(via);
+  if (!lane) throw new PermanentJobError(`No ${via} channel in the plan to send by.`);
+  const result = await lane.channel.send({ contact }, { id: jobId, kind: 'notice', ...message });
+  if (result.ok) return { done: true };
+  if (!result.retry) throw new PermanentJobError(result.reason);
+  throw new Error(result.reason);
+}
+
 export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   async fanout(jc, job) {
     const p = job.payload;
@@ -116,21 +132,24 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
 
   async 'password.link'(jc, job) {
     // The subscribers' email channel carries it; the secret is made only once there is one to send by.
-    const lane = jc.channels.lanes.get('email');
-    if (!lane) throw new PermanentJobError('No email channel in the plan to send a password link by.');
+    if (!jc.channels.lanes.has('email'))
+      throw new PermanentJobError('No email channel in the plan to send a password link by.');
     const mail = await jc.services.passwordLink(job.payload);
     if (mail === null) return { done: true };
-    const result = await lane.channel.send(
-      { contact: mail.to },
-      { id: job.id, kind: 'notice', ...mail.message },
-    );
-    if (result.ok) return { done: true };
-    if (!result.retry) throw new PermanentJobError(result.reason);
-    throw new Error(result.reason);
+    return sendToPerson(jc, job.id, 'email', mail.to, mail.message);
   },
 
   async 'runbook.alert'(jc, job) {
     await jc.services.alertChanged(job.payload);
     return { done: true };
+  },
+
+  async 'runbook.step'(jc, job) {
+    await jc.services.runbookStep(job.payload);
+    return { done: true };
+  },
+
+  async 'person.notice'(jc, job) {
+    return sendToPerson(jc, job.id, job.payload.via, job.payload.contact, job.payload.message);
   },
 };

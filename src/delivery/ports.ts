@@ -34,6 +34,8 @@ export interface DeliveryServices {
   passwordLink(job: JobPayloads['password.link']): Promise<{ to: string; message: NoticeMessage } | null>;
   /** An alert fired or resolved: run the plan's runbooks that match it. */
   alertChanged(job: JobPayloads['runbook.alert']): Promise<void>;
+  /** One step of a runbook's run fell due. */
+  runbookStep(job: JobPayloads['runbook.step']): Promise<void>;
   /** The plan in force, or null before any was applied. */
   planInForce(): Promise<Plan | null>;
   /** The number of the latest plan version (cheap: polled), 0 before any. */

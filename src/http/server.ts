@@ -17,6 +17,7 @@ import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
 import { planRoutes } from './admin/plan.ts';
 import { reviewRoutes } from './admin/review.ts';
+import { runbookRoutes } from './admin/runbooks.ts';
 import { subscriberRoutes } from './admin/subscribers.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
@@ -154,6 +155,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
         await secured.register(ingestKeyRoutes);
+        await secured.register(runbookRoutes);
         await secured.register(userRoutes);
         await secured.register(planRoutes);
         await secured.register(updateRoutes);

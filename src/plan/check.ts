@@ -11,7 +11,8 @@ import { lintMessage } from '../domain/lint.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
 import { resolveSecrets } from './channels.ts';
 import { channelType, lintOptions, type PlannedChannel, plannedChannel } from './policy.ts';
-import { type Plan, runbookName, type ScenarioSpec } from './schema.ts';
+import { checkRunbooks } from './runbook-check.ts';
+import type { Plan, ScenarioSpec } from './schema.ts';
 import { templateVariables } from './variables.ts';
 
 export interface PlanProblem {
@@ -107,56 +108,6 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
   }
 
   problems.push(...checkRunbooks(plan));
-  return problems;
-}
-
-/** Each runbook names scenarios and severities the plan has, and a name no other runbook has. */
-function checkRunbooks(plan: Plan): PlanProblem[] {
-  const problems: PlanProblem[] = [];
-  const names = new Map<string, number>();
-  plan.runbooks.forEach((runbook, i) => {
-    const at = `runbooks.${i}`;
-    const name = runbookName(runbook, i);
-    const first = names.get(name);
-    if (first !== undefined) {
-      problems.push({ path: `${at}.name`, message: `runbooks.${first} is also named "${name}"` });
-    }
-    names.set(name, i);
-    // Checked here rather than in the schema, so a version stored by an earlier Crier still loads.
-    const opening = runbook.do[0];
-    if (opening?.declare === undefined && opening?.resolve === undefined) {
-      problems.push({ path: `${at}.do.0`, message: 'a runbook starts by declaring: declare: { scenario }' });
-    }
-    runbook.do.forEach((step, j) => {
-      if (step.resolve !== undefined)
-        problems.push({ path: `${at}.do.${j}`, message: 'resolve belongs in on_resolve' });
-      const declare = step.declare;
-      if (declare === undefined) return;
-      const scenario = plan.scenarios[declare.scenario];
-      if (scenario === undefined) {
-        problems.push({
-          path: `${at}.do.${j}.declare.scenario`,
-          message: `no scenario named "${declare.scenario}"; the plan has ${list(Object.keys(plan.scenarios))}`,
-        });
-      }
-      const severity = declare.severity ?? scenario?.severity;
-      if (declare.severity !== undefined && !(declare.severity in plan.severities)) {
-        problems.push({
-          path: `${at}.do.${j}.declare.severity`,
-          message: `no severity named "${declare.severity}"; the plan has ${list(Object.keys(plan.severities))}`,
-        });
-      } else if (severity === undefined && scenario !== undefined) {
-        problems.push({
-          path: `${at}.do.${j}.declare`,
-          message: 'no severity: give one here or in the scenario, so the approval policy is known',
-        });
-      }
-    });
-    runbook.on_resolve.forEach((step, j) => {
-      if (step.declare !== undefined)
-        problems.push({ path: `${at}.on_resolve.${j}`, message: 'declare belongs in do' });
-    });
-  });
   return problems;
 }
 

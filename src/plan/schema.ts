@@ -9,27 +9,13 @@
 import ipaddr from 'ipaddr.js';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { ingestSources } from '../domain/alerts.ts';
 import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
-import { componentStatuses, impacts } from '../domain/components.ts';
-import { durationPattern } from '../domain/duration.ts';
+import { impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
-import { unbuiltRunbookSteps } from '../domain/not-yet-supported.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
-
-const Duration = z
-  .string()
-  .regex(durationPattern, 'a duration such as 30s, 15m, 2h, 1d or 1h30m')
-  .describe('A duration: 30s, 15m, 2h, 1d, 1w or combined such as 1h30m.');
-
-const Name = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _, starting with a letter');
-
-const SeverityName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'letters, digits, - and _, starting with a letter (SEV1)');
+import { Duration, Name, SeverityName } from './primitives.ts';
+import { RunbookSpec } from './runbooks.ts';
 
 const PageSection = z.strictObject({
   name: z.string().trim().min(1).max(100).describe('The page and company name customers see.'),
@@ -62,6 +48,13 @@ const RoleSpec = z
     channel: Name.optional().describe(
       'Where this role’s notices go; the internal audience’s channels otherwise.',
     ),
+    phones: z
+      .record(
+        z.string().trim().min(1).max(200),
+        z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'a phone number in E.164 form (+15550100)'),
+      )
+      .default({})
+      .describe('Phone numbers of people in the rota (by the name the rota gives), for pages by SMS.'),
   })
   .describe('A role on every incident.');
 
@@ -244,6 +237,9 @@ export type GenericMapping = z.infer<typeof GenericMapping>;
 
 const IngestSection = z.strictObject({
   generic: GenericMapping.optional(),
+  reopen_window: Duration.optional().describe(
+    'An alert that fires again this soon after its incident resolved reopens that incident; later, it declares a new one. 30m when absent.',
+  ),
 });
 const DrillSection = z
   .strictObject({
@@ -252,94 +248,6 @@ const DrillSection = z
     ),
   })
   .describe('Drills: who hears them (docs/drills.md).');
-
-const LabelMatch = z.union([
-  z.string().max(500).describe('The label has exactly this value.'),
-  z
-    .strictObject({
-      pattern: z
-        .string()
-        .min(1)
-        .max(500)
-        .refine((p) => {
-          try {
-            new RegExp(p);
-            return true;
-          } catch {
-            return false;
-          }
-        }, 'a regular expression')
-        .describe('The whole value matches this regular expression (as Alertmanager’s =~).'),
-    })
-    .describe('The label matches a pattern.'),
-]);
-
-const DeclareStep = z
-  .strictObject({
-    scenario: Name.describe('The scenario: its severity, impact and first words.'),
-    severity: SeverityName.optional().describe('The severity; the scenario’s by default.'),
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('The incident’s name; the alert’s title by default.'),
-    components: z
-      .record(z.string().min(1).max(64), z.enum(componentStatuses))
-      .default({})
-      .describe('Components (by id) and the status each moves to.'),
-  })
-  .describe(
-    'Declare an incident from the scenario; its first notice follows the severity’s approval policy.',
-  );
-
-const RunbookStep = z
-  .strictObject({
-    declare: DeclareStep.optional(),
-    resolve: z
-      .strictObject({})
-      .optional()
-      .describe(
-        'Resolve the incident in the scenario’s resolved words; the notice follows the approval policy.',
-      ),
-    ...Object.fromEntries(unbuiltRunbookSteps.map((step) => [step, z.unknown().optional()])),
-  })
-  .refine((step) => Object.keys(step).length === 1, 'one step: a single key such as declare or resolve');
-
-export const RunbookSpec = z.strictObject({
-  name: Name.optional().describe('How the runbook is named in the audit log; runbook-1, -2 … by default.'),
-  when: z
-    .strictObject({
-      source: z.enum(ingestSources).optional().describe('Only alerts from this source.'),
-      labels: z.record(z.string().min(1).max(200), LabelMatch).default({}),
-      severity: z
-        .union([z.string().max(100), z.array(z.string().max(100)).min(1).max(20)])
-        .optional()
-        .describe('The alert’s severity is this one, or one of these.'),
-    })
-    .describe('Which alerts start this runbook: every condition must hold.'),
-  for: Duration.optional().describe('Wait this long before acting, against flapping.'),
-  group_by: z
-    .array(z.string().min(1).max(200))
-    .max(20)
-    .default([])
-    .describe(
-      'Labels whose values make one incident: alerts that agree on them join the open incident. Without it, one incident per runbook at a time.',
-    ),
-  do: z.array(RunbookStep).min(1).max(20).describe('What to do when a matching alert fires.'),
-  on_resolve: z
-    .array(RunbookStep)
-    .max(20)
-    .default([])
-    .describe('What to do once every alert of the incident is resolved.'),
-});
-export type RunbookSpec = z.infer<typeof RunbookSpec>;
-
-/** A runbook's name: its own, or its place in the list (runbook-1 for the first). */
-export function runbookName(runbook: RunbookSpec, index: number): string {
-  return runbook.name ?? `runbook-${index + 1}`;
-}
 
 export const Plan = z.strictObject({
   version: z.literal(1).default(1),
@@ -356,7 +264,9 @@ export const Plan = z.strictObject({
     .array(RunbookSpec)
     .max(200)
     .default([])
-    .describe('When an alert comes in (docs/ingest.md), what to do: declare, and resolve once it resolves.'),
+    .describe(
+      'When an alert comes in (docs/ingest.md), what to do: declare, notify, page, and close once it resolves.',
+    ),
 });
 export type Plan = z.infer<typeof Plan>;
 export type SeveritySpec = z.infer<typeof SeveritySpec>;
@@ -378,3 +288,5 @@ export function privatePageOf(plan: Plan | null, audience: string): PrivatePageS
 export function privateAudiencesOf(plan: Plan | null): string[] {
   return Object.keys(plan?.audiences ?? {}).filter((a) => privatePageOf(plan, a) !== null);
 }
+
+export { RunbookSpec, runbookName } from './runbooks.ts';

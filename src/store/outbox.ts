@@ -95,7 +95,20 @@ const jobPayloads = {
   /** A person asked for a link to set their password (src/services/users/reset.ts); its secret is made as it is sent. */
   'password.link': z.object({ user_id: z.string(), requested_at: z.string() }),
   /** An alert fired or resolved: the plan's runbooks that match it run (src/services/runbooks/run.ts). */
-  'runbook.alert': z.object({ alert_id: z.string() }),
+  'runbook.alert': z.object({
+    alert_id: z.string(),
+    /** Only this runbook: its `for:` wait is over (absent: every runbook of the plan). */
+    runbook: z.string().optional(),
+  }),
+  /** One step of a runbook's run (src/services/runbooks/execute.ts); the next is queued when it is done. */
+  'runbook.step': z.object({
+    run_id: z.string(),
+    round: z.number().int(),
+    phase: z.enum(['do', 'on_resolve']),
+    position: z.number().int(),
+  }),
+  /** A message to one person on a subscriber channel kind (a page by email or SMS), not to subscribers. */
+  'person.notice': z.object({ via: z.enum(['email', 'sms']), contact: z.string(), message: NoticeMessage }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;

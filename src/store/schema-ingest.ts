@@ -3,6 +3,7 @@
  * keys, alerts, the payloads received, and the runbook runs alerts start
  * (src/services/runbooks/). Part of the one schema in schema.ts.
  */
+import type { Generated } from 'kysely';
 import type { AlertStatus, IngestSource } from '../domain/alerts.ts';
 
 export interface IngestKeyTable {
@@ -38,6 +39,8 @@ export interface AlertTable {
   first_received_at: string;
   last_received_at: string;
   received_count: number;
+  /** When it last turned firing or resolved (a runbook's `for:` wait runs from it); null before 0017. */
+  status_changed_at: string | null;
 }
 
 type IngestOutcome = 'accepted' | 'rejected';
@@ -71,9 +74,35 @@ export interface RunbookRunTable {
   incident_id: string | null;
   started_at: string;
   resolved_at: string | null;
+  /** 0, and one more each time an alert reopened the run's resolved incident. */
+  round: Generated<number>;
 }
 
 export interface RunbookRunAlertTable {
   run_id: string;
   alert_id: string;
+}
+
+/** `pending` until it ran; `done`, `skipped` (nothing to do: no incident, or already so) or `failed` (refused; the run goes on). */
+type RunbookStepState = 'pending' | 'done' | 'skipped' | 'failed';
+
+export interface RunbookRunStepTable {
+  run_id: string;
+  /** The run's round the step belongs to (runbook_runs.round when it was written). */
+  round: number;
+  phase: 'do' | 'on_resolve';
+  /** Its place in the runbook's list, from 0. */
+  position: number;
+  /** The step's kind: declare, assign_roles, notify, ... */
+  kind: string;
+  /** JSON: the step's settings as the plan gave them when the run started. */
+  spec: string;
+  state: RunbookStepState;
+  /** Times it was tried and failed in a way worth retrying. */
+  attempts: number;
+  /** What it did, in a line (`declared 01J…`, `paged carol@acme.example by email, sms`). */
+  outcome: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
 }

@@ -17,6 +17,7 @@ import type {
   IngestKeyTable,
   IngestPayloadTable,
   RunbookRunAlertTable,
+  RunbookRunStepTable,
   RunbookRunTable,
 } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
@@ -379,6 +380,7 @@ export interface Database {
   ingest_payloads: IngestPayloadTable;
   runbook_runs: RunbookRunTable;
   runbook_run_alerts: RunbookRunAlertTable;
+  runbook_run_steps: RunbookRunStepTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;

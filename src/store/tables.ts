@@ -30,6 +30,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'ingest_payloads', key: ['id'] },
   { name: 'runbook_runs', key: ['id'] },
   { name: 'runbook_run_alerts', key: ['run_id', 'alert_id'] },
+  { name: 'runbook_run_steps', key: ['run_id', 'round', 'phase', 'position'] },
   { name: 'component_groups', key: ['id'] },
   { name: 'components', key: ['id'] },
   { name: 'component_status_history', key: ['id'], serial: 'id' },

@@ -27,7 +27,7 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         'channels:\n  calls: { type: voice }\n  toots: { type: mastodon, url: https://social.example }\n  email:',
       )
       .concat(
-        'runbooks:\n  - when: { source: alertmanager }\n    do: [{ declare: { scenario: database-degraded } }, { notify: { audience: internal } }]\n',
+        'runbooks:\n  - when: { source: alertmanager }\n    do: [{ declare: { scenario: database-degraded } }, { open_chat_room: {} }]\n',
       );
     for (const [method, url] of [
       ['PUT', '/api/v1/plan'],
@@ -51,7 +51,10 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         byPath['audiences.internal.chat_room_per_incident'] ?? '',
         /chat room per incident is not supported yet/,
       );
-      assert.match(byPath['runbooks.0.do.1.notify'] ?? '', /the runbook step `notify` is not supported yet/);
+      assert.match(
+        byPath['runbooks.0.do.1.open_chat_room'] ?? '',
+        /the runbook step `open_chat_room` is not supported yet/,
+      );
       assert.match(byPath['channels.calls.type'] ?? '', /channel type "voice" is not supported yet/);
       assert.match(byPath['channels.toots.type'] ?? '', /channel type "mastodon" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
@@ -59,7 +62,7 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         'audiences.internal.chat_room_per_incident',
         'channels.calls.type',
         'channels.toots.type',
-        'runbooks.0.do.1.notify',
+        'runbooks.0.do.1.open_chat_room',
       ]);
     }
     const current = JSON.parse(

@@ -8,16 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
-import { buildChannelSet } from '../../src/delivery/channel-set.ts';
-import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
-import { Worker } from '../../src/delivery/worker.ts';
+import type { Worker } from '../../src/delivery/worker.ts';
 import { readPlan } from '../../src/plan/load.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { fixture, ingestKey, post } from '../helpers/ingest.ts';
 import { planSecrets, sev1Plan } from '../helpers/plan.ts';
-import { waitFor } from '../helpers/receiver.ts';
+import { runbooksDone, runbookWorker } from '../helpers/runbooks.ts';
 
 const runbooks = `
 runbooks:
@@ -51,40 +48,12 @@ for (const dialect of dialects)
         payload: { source: sev1Plan + runbooks },
       });
       assert.equal(applied.statusCode, 200, applied.body);
-      const ctx = t.app.systemCtx;
-      worker = new Worker(
-        ctx,
-        deliveryServices(ctx),
-        buildChannelSet({}, { allowPrivateNetwork: true, userAgent: 'test' }),
-        new DeliveryMetrics(),
-        {
-          pollMs: 50,
-          leaseMs: 5_000,
-        },
-      );
-      worker.start();
+      worker = runbookWorker(t);
     });
     after(async () => {
       await worker.stop();
       await t.close();
     });
-
-    /** Waits until the worker has run every runbook job queued so far. */
-    async function runbooksDone() {
-      await waitFor(
-        async () => {
-          const pending = await t.app.db
-            .selectFrom('outbox_jobs')
-            .select('id')
-            .where('kind', '=', 'runbook.alert')
-            .where('state', '!=', 'done')
-            .execute();
-          return pending.length === 0;
-        },
-        20_000,
-        'the runbook jobs',
-      );
-    }
 
     interface Incident {
       id: string;
@@ -125,10 +94,10 @@ for (const dialect of dialects)
     test('a firing Alertmanager group declares one SEV1 incident, its first notice waiting for the comms lead; resolved, the closing words wait too', async () => {
       const { path } = await ingestKey(t, 'alertmanager');
       assert.equal((await post(t, path, alertmanager('firing', [0, 1]))).statusCode, 200);
-      await runbooksDone();
+      await runbooksDone(t);
       // Repeats change nothing: no second incident.
       await post(t, path, alertmanager('firing', [0, 1]));
-      await runbooksDone();
+      await runbooksDone(t);
       const declared = (await incidents()).filter((i) => i.scenario === 'database-degraded');
       assert.equal(declared.length, 1, JSON.stringify(declared));
       const [sev1] = declared;
@@ -144,11 +113,11 @@ for (const dialect of dialects)
 
       // One alert of the two resolves: the incident stays as it is.
       await post(t, path, alertmanager('resolved', [0]));
-      await runbooksDone();
+      await runbooksDone(t);
       assert.equal((await incident(sev1.id)).incident_updates.length, 1);
       // The last one resolves: the scenario's resolved words, waiting for approval as the first did.
       await post(t, path, alertmanager('resolved', [1]));
-      await runbooksDone();
+      await runbooksDone(t);
       const last = (await incident(sev1.id)).incident_updates;
       const closing = last.find((u) => u.status === 'resolved');
       assert.ok(closing, JSON.stringify(last));
@@ -169,7 +138,7 @@ for (const dialect of dialects)
       const { path } = await ingestKey(t, 'grafana');
       const firing = fixture('grafana-firing.json');
       assert.equal((await post(t, path, firing)).statusCode, 200);
-      await runbooksDone();
+      await runbooksDone(t);
       const declared = (await incidents()).filter((i) => i.scenario === 'slow-reports');
       assert.equal(declared.length, 1, 'both alerts (team blue) joined one incident');
       const [sev3] = declared;
@@ -186,7 +155,7 @@ for (const dialect of dialects)
       );
 
       await post(t, path, firing.replaceAll('"status": "firing"', '"status": "resolved"'));
-      await runbooksDone();
+      await runbooksDone(t);
       assert.equal((await incident(sev3.id)).status, 'resolved');
     });
   });
@@ -207,7 +176,7 @@ runbooks:
       - open_chat_room: {}
 `);
   assert.match(bad['runbooks.0.when.source'] ?? '', /Invalid option/);
-  assert.match(bad['runbooks.0.for'] ?? '', /not supported yet/);
+  assert.equal(bad['runbooks.0.for'], undefined, 'a for: wait is run');
   assert.match(
     bad['runbooks.0.do.1.open_chat_room'] ?? '',
     /the runbook step `open_chat_room` is not supported yet/,

@@ -94,8 +94,8 @@ test('each plan key that asks for what Crier does not do is refused; the value t
     ],
     [
       'page: { name: Acme, time_zone: UTC }',
-      'page: { name: Acme, time_zone: UTC }\nrunbooks: [{ when: {}, do: [{ declare: { scenario: down } }, { notify: {} }] }]',
-      'runbooks.0.do.1.notify',
+      'page: { name: Acme, time_zone: UTC }\nrunbooks: [{ when: {}, do: [{ declare: { scenario: down } }, { open_chat_room: {} }] }]',
+      'runbooks.0.do.1.open_chat_room',
     ],
   ];
   for (const [from, to, path] of cases) {

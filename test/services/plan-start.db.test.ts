@@ -247,7 +247,7 @@ eachDialect(
     const enterprise = plan.audiences.enterprise;
     assert.ok(enterprise);
     enterprise.chat_room_per_incident = true;
-    plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ notify: { audience: 'internal' } }] }];
+    plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ open_chat_room: {} }] }];
     const { version: _version, ...row } = stored;
     await db
       .insertInto('plan_versions')
@@ -267,7 +267,7 @@ eachDialect(
       start.lines.map((l) => [l.level, l.path, l.version]),
       [
         [40, 'audiences.enterprise.chat_room_per_incident', 2],
-        [40, 'runbooks.0.do.0.notify', 2],
+        [40, 'runbooks.0.do.0.open_chat_room', 2],
       ],
     );
     assert.match(

@@ -113,6 +113,27 @@ function incidentCommands(program: Command): void {
   });
   withJson(
     incident
+      .command('runbook')
+      .description('the runbook runs that acted on an incident, step by step')
+      .argument('<id>'),
+  ).action(async (id: string, o: Json) => {
+    const runs = await call(
+      (await api()).GET('/api/v1/incidents/{id}/runbook-runs', { params: { path: { id } } }),
+    );
+    print(runs, o.json, () =>
+      runs.length === 0
+        ? 'No runbook acted on this incident.'
+        : runs
+            .map(
+              (r) =>
+                `${r.runbook} (${r.state}${r.round > 0 ? `, reopened ${r.round}x` : ''}), alerts: ${r.alerts.map((a) => `${a.title} [${a.status}]`).join('; ')}\n` +
+                table(rows(r.steps), ['phase', 'position', 'kind', 'state', 'attempts', 'outcome', 'error']),
+            )
+            .join('\n\n'),
+    );
+  });
+  withJson(
+    incident
       .command('declare')
       .description("declare an incident; with --scenario, its first update is the scenario's template")
       .argument('<name>', 'what customers see as its title')

@@ -109,6 +109,7 @@ async function upsertAlert(tx: Ctx, keyId: string, alert: Alert): Promise<{ row:
     fingerprint: alert.fingerprint,
     first_received_at: now,
     received_count: 1,
+    status_changed_at: now,
     ...fields,
   };
   // Two deliveries of a new alert may race: the second finds the first's row and updates it.
@@ -129,15 +130,22 @@ async function upsertAlert(tx: Ctx, keyId: string, alert: Alert): Promise<{ row:
   const change = changeOf(existing.status, alert.status);
   // A repeat keeps the instant the alert began; a source that resends a firing alert may omit it.
   const startsAt = change === 'repeated' ? (existing.starts_at ?? fields.starts_at) : fields.starts_at;
+  const statusChangedAt = change === 'repeated' ? existing.status_changed_at : now;
   const row: AlertRow = {
     ...existing,
     ...fields,
     starts_at: startsAt,
     received_count: existing.received_count + 1,
+    status_changed_at: statusChangedAt,
   };
   await tx.db
     .updateTable('alerts')
-    .set({ ...fields, starts_at: startsAt, received_count: row.received_count })
+    .set({
+      ...fields,
+      starts_at: startsAt,
+      received_count: row.received_count,
+      status_changed_at: statusChangedAt,
+    })
     .where('id', '=', existing.id)
     .execute();
   return { row, change };

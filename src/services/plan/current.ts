@@ -21,6 +21,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { viewOf } from '../view-of.ts';
+import { runbookComponentProblems } from './runbook-components.ts';
 
 const cache = new Map<string, Plan>();
 
@@ -101,6 +102,10 @@ export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput): Promise<ApplyRes
   authorize(ctx, 'plan.apply');
   const input = ApplyPlanInput.parse(raw);
   const plan = checkedPlan(ctx, input.source);
+  const missing = await runbookComponentProblems(ctx.db, plan);
+  if (missing.length > 0) {
+    throw new CrierError('plan_invalid', `The plan has ${missing.length} problem(s).`, { problems: missing });
+  }
   return withTransaction(ctx, async (tx) => {
     await lockPlanVersions(tx);
     const latest = await latestVersionRow(tx.db);

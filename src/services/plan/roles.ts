@@ -84,6 +84,20 @@ async function tellHolder(
   });
 }
 
+/** Who a role's rota gives it to at `now`; null without a rota. */
+export function rotaHolderAt(plan: Plan | null, role: IncidentRole, now: string): string | null {
+  const spec = plan?.roles[role];
+  if (!spec) return null;
+  return rotaHolder(
+    {
+      people: spec.rota,
+      shiftMs: spec.shift ? parseDuration(spec.shift) : null,
+      start: spec.rota_start ?? now,
+    },
+    now,
+  );
+}
+
 /** Assigns every role at declaration, inside the declaring transaction. */
 export async function assignInitialRoles(
   tx: Ctx,
@@ -93,17 +107,7 @@ export async function assignInitialRoles(
   const now = tx.clock.now().toISOString();
   const holders: Holders = { incident_lead: null, comms_lead: null, support_lead: null };
   for (const role of incidentRoles) {
-    const spec = plan?.roles[role];
-    const fromRota = spec
-      ? rotaHolder(
-          {
-            people: spec.rota,
-            shiftMs: spec.shift ? parseDuration(spec.shift) : null,
-            start: spec.rota_start ?? now,
-          },
-          now,
-        )
-      : null;
+    const fromRota = rotaHolderAt(plan, role, now);
     const holder = fromRota ?? personOf(tx.actor.id);
     holders[role] = holder;
     await tx.db
