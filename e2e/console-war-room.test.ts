@@ -4,7 +4,8 @@
  * channel, with lint's findings and their reasons, without saving them.
  * Delivery progress per channel follows by itself, a failure is listed
  * with its recipient masked, the provider's error and the attempts, and is
- * replayed on its own. Each screen passes axe in light and dark at 375 px
+ * replayed on its own. Component groups are added and assigned on the
+ * components screen. Each screen passes axe in light and dark at 375 px
  * and breaks no CSP rule.
  */
 import assert from 'node:assert/strict';
@@ -154,6 +155,38 @@ test('delivery progress per channel, a failure masked with its error and attempt
       .waitFor({ timeout: 30_000 });
     await a.page.getByRole('progressbar', { name: 'webhook: 1 of 1 delivered' }).waitFor();
     assert.equal(await a.page.locator('ul.failures').count(), 0);
+    assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
+  } finally {
+    await a.context.close();
+  }
+});
+
+test('component groups: added, a component put in one, at 375 px in light and dark', async () => {
+  await admin('POST', '/api/v1/components', { name: 'Payments API' });
+  const a = await phone(browser);
+  try {
+    await a.page.goto(`${server.url}/console`);
+    await a.page.getByLabel('Email').fill('carol@acme.test');
+    await a.page.getByLabel('Password').fill('carol approves carefully');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Components' })
+      .click();
+    await a.page.getByText('Add a group').click();
+    await a.page.getByLabel('Group name').fill('Money <movers>');
+    await a.page.getByRole('button', { name: 'Add group' }).click();
+    await a.page.getByText('Group added.').waitFor();
+    await a.page
+      .locator('li.card', { hasText: 'Payments API' })
+      .getByLabel('Group')
+      .selectOption({ label: 'Money <movers>' });
+    await a.page
+      .locator('li.card', { hasText: 'Payments API' })
+      .getByRole('button', { name: 'Change group' })
+      .click();
+    await a.page.getByText('In Money <movers> · operational').waitFor();
+    await check(a.page, 'the components screen with a group');
     assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
   } finally {
     await a.context.close();

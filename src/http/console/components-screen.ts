@@ -1,8 +1,9 @@
 /**
  * The components screen: every component in the page's order with its
  * group and status; set a status (those who may move components), add,
- * move up or down, and delete (those who manage the list). Each action is
- * the admin API's verb, as the signed-in person.
+ * move up or down, and delete (those who manage the list); groups
+ * (groups-panel.ts). Each action is the admin API's verb, as the signed-in
+ * person.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { componentStatuses } from '../../domain/components.ts';
@@ -16,6 +17,7 @@ import { listGroups } from '../../services/groups/groups.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
 import type { ComponentGroupView, ComponentView } from '../../services/views.ts';
 import type { BaseCtx } from '../auth.ts';
+import { groupChoice, groupDone, groupRoutes, groupsPanel } from './groups-panel.ts';
 import { type Html, html, type Page } from './html.ts';
 import { actThenShow, field, noticeOf, personCtx, sendPage } from './page.ts';
 import { options, post, words } from './parts.ts';
@@ -25,6 +27,7 @@ const done = {
   status: 'Status set.',
   moved: 'Order changed.',
   deleted: 'Component deleted.',
+  ...groupDone,
 } as const;
 
 type CidParams = { Params: { cid: string } };
@@ -42,7 +45,7 @@ function row(role: Role, c: ComponentView, groups: ComponentGroupView[], i: numb
     html`${i > 0 && post(`${base}/move`, 'Move up', html`<input type="hidden" name="to" value="up">`, 'secondary')}${
       i < last &&
       post(`${base}/move`, 'Move down', html`<input type="hidden" name="to" value="down">`, 'secondary')
-    }${post(`${base}/delete`, 'Delete', '', 'secondary')}`
+    }${post(`${base}/delete`, 'Delete', '', 'secondary')}${groupChoice(c, groups)}`
   }</div></li>`;
 }
 
@@ -61,7 +64,8 @@ ${
   components.length === 0
     ? html`<p class="muted">No component yet.</p>`
     : html`<ul class="cards">${components.map((c, i) => row(role, c, groups, i, components.length - 1))}</ul>`
-}`;
+}
+${can(role, 'component.manage') && groupsPanel(groups, components)}`;
 }
 
 export function componentRoutes(base: BaseCtx) {
@@ -86,6 +90,7 @@ export function componentRoutes(base: BaseCtx) {
     actThenShow(reply, '/console/components', key, run, (status, notice) => show(req, reply, status, notice));
 
   return async (app: FastifyInstance) => {
+    await app.register(groupRoutes(base, act));
     app.get<{ Querystring: { done?: string } }>('/console/components', async (req, reply) =>
       show(req, reply, 200, noticeOf(done, req.query.done)),
     );
