@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { type ChangeBus, isChangeKind } from './changes.ts';
+import { type ChangeBus, type ChangeEvent, isChangeKind } from './changes.ts';
 import type { Db } from './db.ts';
 
 export interface ChangeNotifier {
@@ -94,4 +94,16 @@ export async function startChangeNotifier(options: {
       await client?.end().catch(() => {});
     },
   };
+}
+
+/**
+ * Announces one change to every Crier process on this PostgreSQL database,
+ * from a process that does not listen itself (a command that wrote
+ * straight to the database). Does nothing on SQLite.
+ */
+export async function announceChange(db: Db, url: string, event: ChangeEvent): Promise<void> {
+  if (!/^postgres(ql)?:/.test(url)) return;
+  const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? 'public';
+  const payload = `${randomBytes(8).toString('hex')}:${event.kind}:${event.id ?? ''}`;
+  await sql`select pg_notify(${channelFor(schema)}, ${payload})`.execute(db);
 }

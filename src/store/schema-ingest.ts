@@ -106,3 +106,14 @@ export interface RunbookRunStepTable {
   created_at: string;
   finished_at: string | null;
 }
+
+/** A row Crier created when moving in from another status page (`crier import`), by the source's own id. */
+export interface ImportedTable {
+  /** `statuspage:<page id>` or `cachet:<base URL>`. */
+  source: string;
+  /** component_group | component | incident | maintenance | subscriber */
+  kind: string;
+  source_id: string;
+  crier_id: string;
+  imported_at: string;
+}

@@ -14,6 +14,7 @@ import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
 import type {
   AlertTable,
+  ImportedTable,
   IngestKeyTable,
   IngestPayloadTable,
   RunbookRunAlertTable,
@@ -381,6 +382,7 @@ export interface Database {
   runbook_runs: RunbookRunTable;
   runbook_run_alerts: RunbookRunAlertTable;
   runbook_run_steps: RunbookRunStepTable;
+  imported: ImportedTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;

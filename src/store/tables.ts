@@ -52,6 +52,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'delivery_counts', key: ['subject_id', 'channel', 'state'] },
   { name: 'plan_versions', key: ['version'], serial: 'version' },
   { name: 'audit_log', key: ['id'], serial: 'id' },
+  { name: 'imported', key: ['source', 'kind', 'source_id'] },
 ];
 
 const byName = new Map<string, TableInfo>(tables.map((t) => [t.name, t]));

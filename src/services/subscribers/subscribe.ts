@@ -72,7 +72,8 @@ export const AddSubscriberInput = z.strictObject({
 });
 export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
 
-const token = () => randomBytes(24).toString('base64url');
+/** A subscriber's manage-and-unsubscribe (or confirmation) token. */
+export const token = () => randomBytes(24).toString('base64url');
 
 /** The country national phone numbers are read in: the plan's `page.default_region`. */
 export async function defaultRegion(db: Db): Promise<string | undefined> {
