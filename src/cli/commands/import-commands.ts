@@ -35,4 +35,29 @@ export function importCommands(program: Command): void {
         o,
       );
     });
+
+  group
+    .command('cachet')
+    .description('import a page through Cachet’s JSON API (2.x); run again, it creates nothing twice')
+    .requiredOption('--url <url>', 'the Cachet site (its API is under /api/v1)')
+    .option('--api-key <env:NAME>', 'an API token, as env:NAME (subscribers need one)')
+    .option('--dry-run', 'print what it would create, and write nothing', false)
+    .option('--json', 'print JSON', false)
+    .action(async (o: ImportOptions & { url: string; apiKey?: string }) => {
+      const [{ runImport }, { readCachet }, { keyFrom }, config] = await Promise.all([
+        import('./import-command.ts'),
+        import('../../ingest/moving-in/cachet.ts'),
+        import('../../ingest/moving-in/fetch.ts'),
+        loadCliConfig(),
+      ]);
+      await runImport(
+        config,
+        async () =>
+          readCachet({
+            base: o.url,
+            key: o.apiKey === undefined ? undefined : keyFrom(o.apiKey, config.env),
+          }),
+        o,
+      );
+    });
 }
