@@ -21,6 +21,7 @@ import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
+import { backupTargets, runScheduledBackup } from './services/backups/scheduled.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
@@ -194,7 +195,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 
   if (options.timers !== false && (options.worker ?? config.worker))
-    timers.push(...startRetention(systemCtx));
+    timers.push(...startRetention(systemCtx), ...startBackups(systemCtx));
 
   return {
     config,
@@ -243,6 +244,29 @@ function startRetention(ctx: Ctx): NodeJS.Timeout[] {
   first.unref();
   every.unref();
   return [first, every];
+}
+
+/**
+ * Scheduled backups, where a worker runs and a folder or bucket is configured: whether one is
+ * due is asked every minute, and one process of all those running takes it (services/backups).
+ */
+function startBackups(ctx: Ctx): NodeJS.Timeout[] {
+  const targets = backupTargets(ctx);
+  if (targets.length === 0) return [];
+  let busy = false;
+  const every = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await runScheduledBackup(ctx, targets);
+    } catch (err) {
+      ctx.log.error({ err }, 'scheduled backup failed; it is tried again within ten minutes');
+    } finally {
+      busy = false;
+    }
+  }, 60_000);
+  every.unref();
+  return [every];
 }
 
 /** The use cases the delivery worker calls, acting as `ctx`'s actor. */
@@ -346,7 +370,7 @@ export async function createWorker(
     worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
   });
   delivery = running;
-  const retention = startRetention(ctx);
+  const retention = [...startRetention(ctx), ...startBackups(ctx)];
   return {
     delivery: running,
     metricsUrl: served?.url,

@@ -118,6 +118,18 @@ const Env = z
     CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
     CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    CRIER_BACKUP_DIR: z.string().min(1).optional(),
+    CRIER_BACKUP_S3_URL: httpUrl
+      .refine(
+        (u) => new URL(u).pathname.replace(/\//g, '') !== '',
+        'must name the bucket: https://endpoint/bucket[/prefix]',
+      )
+      .optional(),
+    CRIER_BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
+    CRIER_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    CRIER_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    CRIER_BACKUP_EVERY_HOURS: z.coerce.number().min(0.01).max(8760).default(24),
+    CRIER_BACKUP_KEEP: z.coerce.number().int().min(1).max(100_000).default(7),
     CRIER_WORKER: boolean.default(true),
     CRIER_WORKER_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(8_000),
     CRIER_WORKER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
@@ -254,6 +266,13 @@ export interface Config {
     readonly links: readonly { readonly label: string; readonly url: string }[];
     readonly timeZone: string;
   };
+  /** Scheduled backups, where a worker runs: to a folder, a bucket (as `export.s3`) or both; the newest `keep` kept. */
+  readonly backups: {
+    readonly dir: string | undefined;
+    readonly s3: Config['export']['s3'];
+    readonly everyMs: number;
+    readonly keep: number;
+  };
   /** Where every change to the public surface is also written, so it outlives the server. */
   readonly export: {
     readonly dir: string | undefined;
@@ -267,6 +286,15 @@ export interface Config {
         }
       | undefined;
   };
+}
+
+/** An S3-compatible bucket at `https://endpoint/bucket[/prefix]`; without keys, the AWS default chain signs. */
+function bucketOf(e: z.infer<typeof Env>, p: 'CRIER_EXPORT_S3' | 'CRIER_BACKUP_S3') {
+  const url = e[`${p}_URL`];
+  const [accessKeyId, secretAccessKey] = [e[`${p}_ACCESS_KEY_ID`], e[`${p}_SECRET_ACCESS_KEY`]];
+  return url
+    ? { url: url.replace(/\/+$/, ''), region: e[`${p}_REGION`], accessKeyId, secretAccessKey }
+    : undefined;
 }
 
 export class ConfigError extends Error {
@@ -357,16 +385,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       links: Object.freeze(e.CRIER_PAGE_LINKS ?? []),
       timeZone: e.CRIER_PAGE_TIME_ZONE,
     }),
+    backups: Object.freeze({
+      dir: e.CRIER_BACKUP_DIR ? path.resolve(e.CRIER_BACKUP_DIR) : undefined,
+      s3: bucketOf(e, 'CRIER_BACKUP_S3'),
+      everyMs: Math.round(e.CRIER_BACKUP_EVERY_HOURS * 3_600_000),
+      keep: e.CRIER_BACKUP_KEEP,
+    }),
     export: Object.freeze({
       dir: e.CRIER_EXPORT_DIR ? path.resolve(e.CRIER_EXPORT_DIR) : undefined,
-      s3: e.CRIER_EXPORT_S3_URL
-        ? {
-            url: e.CRIER_EXPORT_S3_URL.replace(/\/+$/, ''),
-            region: e.CRIER_EXPORT_S3_REGION,
-            accessKeyId: e.CRIER_EXPORT_S3_ACCESS_KEY_ID,
-            secretAccessKey: e.CRIER_EXPORT_S3_SECRET_ACCESS_KEY,
-          }
-        : undefined,
+      s3: bucketOf(e, 'CRIER_EXPORT_S3'),
     }),
   });
 }
