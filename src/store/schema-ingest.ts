@@ -45,7 +45,7 @@ export interface AlertTable {
 
 type IngestOutcome = 'accepted' | 'rejected';
 
-export interface IngestPayloadTable {
+interface IngestPayloadTable {
   id: string;
   key_id: string;
   source: IngestSource;
@@ -63,7 +63,7 @@ export interface IngestPayloadTable {
 
 type RunbookRunState = 'open' | 'resolved';
 
-export interface RunbookRunTable {
+interface RunbookRunTable {
   id: string;
   /** The runbook's name in the plan (`runbook-1` when it has none). */
   runbook: string;
@@ -78,7 +78,7 @@ export interface RunbookRunTable {
   round: Generated<number>;
 }
 
-export interface RunbookRunAlertTable {
+interface RunbookRunAlertTable {
   run_id: string;
   alert_id: string;
 }
@@ -108,7 +108,7 @@ export interface RunbookRunStepTable {
 }
 
 /** A row Crier created when moving in from another status page (`crier import`), by the source's own id. */
-export interface ImportedTable {
+interface ImportedTable {
   /** `statuspage:<page id>` or `cachet:<base URL>`. */
   source: string;
   /** component_group | component | incident | maintenance | subscriber */
@@ -116,4 +116,15 @@ export interface ImportedTable {
   source_id: string;
   crier_id: string;
   imported_at: string;
+}
+
+/** The tables above, as the database (schema.ts) holds them. */
+export interface IngestTables {
+  ingest_keys: IngestKeyTable;
+  alerts: AlertTable;
+  ingest_payloads: IngestPayloadTable;
+  runbook_runs: RunbookRunTable;
+  runbook_run_alerts: RunbookRunAlertTable;
+  runbook_run_steps: RunbookRunStepTable;
+  imported: ImportedTable;
 }

@@ -12,15 +12,7 @@ import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
-import type {
-  AlertTable,
-  ImportedTable,
-  IngestKeyTable,
-  IngestPayloadTable,
-  RunbookRunAlertTable,
-  RunbookRunStepTable,
-  RunbookRunTable,
-} from './schema-ingest.ts';
+import type { AlertTable, IngestKeyTable, IngestTables } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
 
 /** Where a subscriber stands: waiting for confirmation, hearing, gone by choice, or turned off by a failure. */
@@ -349,7 +341,8 @@ interface DeliveryCountTable {
   n: number;
 }
 
-export interface Database {
+/** Every table; those of what comes in from machines and other products are in schema-ingest.ts. */
+export interface Database extends IngestTables {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
   component_status_history: ComponentStatusHistoryTable;
@@ -376,13 +369,6 @@ export interface Database {
   plan_versions: PlanVersionTable;
   incident_roles: IncidentRoleTable;
   update_decisions: UpdateDecisionTable;
-  ingest_keys: IngestKeyTable;
-  alerts: AlertTable;
-  ingest_payloads: IngestPayloadTable;
-  runbook_runs: RunbookRunTable;
-  runbook_run_alerts: RunbookRunAlertTable;
-  runbook_run_steps: RunbookRunStepTable;
-  imported: ImportedTable;
 }
 
 export type ComponentRow = Selectable<ComponentTable>;
