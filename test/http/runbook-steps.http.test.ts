@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { buildProgram } from '../../src/cli/program.ts';
 import type { Worker } from '../../src/delivery/worker.ts';
 import { readPlan } from '../../src/plan/load.ts';
 import { dialects, TestClock } from '../helpers/db.ts';
@@ -185,6 +186,23 @@ for (const dialect of dialects)
       );
       assert.match(run.steps[5]?.outcome ?? '', /paged ivy@acme.example on slack-internal, email, sms/);
       assert.match(run.steps[6]?.error ?? '', /no audience "enterprise" for SEV3/);
+
+      // The same progress through the CLI, against the server over HTTP.
+      Object.assign(process.env, { CRIER_URL: await t.app.listen(), CRIER_TOKEN: t.tokens.admin });
+      const write = process.stdout.write;
+      let printed = '';
+      process.stdout.write = ((chunk: string | Uint8Array) => {
+        printed += String(chunk);
+        return true;
+      }) as typeof process.stdout.write;
+      try {
+        await buildProgram().parseAsync(['node', 'crier', 'incident', 'runbook', incident.id]);
+      } finally {
+        process.stdout.write = write;
+      }
+      assert.match(printed, /^db-errors \(open\), alerts: /);
+      assert.match(printed, /paged ivy@acme\.example on slack-internal, email, sms/);
+      assert.match(printed, /draft_external +failed/);
 
       // Resolved: the closing step, the component back to operational with the published words.
       await post(t, path, fixture('alertmanager-firing.json').replaceAll('"firing"', '"resolved"'));
