@@ -192,3 +192,35 @@ test('component groups: added, a component put in one, at 375 px in light and da
     await a.context.close();
   }
 });
+
+test('subscribers: a CSV imported with its progress, then counted', async () => {
+  const a = await phone(browser);
+  try {
+    await a.page.goto(`${server.url}/console`);
+    await a.page.getByLabel('Email').fill('carol@acme.test');
+    await a.page.getByLabel('Password').fill('carol approves carefully');
+    await a.page.getByRole('button', { name: 'Sign in' }).click();
+    await a.page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Subscribers' })
+      .click();
+    await a.page.getByText('Import subscribers from CSV').click();
+    await a.page.getByLabel('CSV file').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('phone\n+14155550101\n+14155550102\nnot a number\n'),
+    });
+    await a.page.getByRole('button', { name: 'Import', exact: true }).click();
+    await a.page
+      .getByText('Imported 2 of 3 rows: 0 already subscribed, 1 refused.')
+      .waitFor({ timeout: 30_000 });
+    await a.page.getByText(/^Line 4: /).waitFor();
+    // The counts follow (live), and the answer stays.
+    await a.page.locator('main').getByText('+14155550101').waitFor({ timeout: 30_000 });
+    await a.page.getByText('Imported 2 of 3 rows').waitFor();
+    await check(a.page, 'the subscribers screen after an import');
+    assert.deepEqual(a.csp, [], 'no Content-Security-Policy violation');
+  } finally {
+    await a.context.close();
+  }
+});

@@ -11,6 +11,9 @@
  *   moment after the last key, the words go to the server, which answers
  *   with lint and the preview per channel as HTML it escaped itself, put in
  *   place of the element `data-preview-into` names; nothing is saved;
+ * - a form with `data-upload` sends its file to that address as text/csv
+ *   (the subscribers' import), showing the upload's progress, then the
+ *   answer as text; elements marked `data-keep` survive a live refresh;
  * - live: it listens to /console/events and, when something this page shows
  *   changes, fetches the page again and swaps its <main>, unless the person
  *   is typing in one of its forms (then it says the page changed and offers
@@ -40,7 +43,8 @@ function tick() {
 }
 
 function enhance() {
-  for (const b of document.querySelectorAll('button[data-copy]')) b.hidden = false;
+  for (const b of document.querySelectorAll('button[data-copy], form[data-upload]')) b.hidden = false;
+  for (const p of document.querySelectorAll('[data-without-script]')) p.hidden = true;
   tick();
 }
 
@@ -96,6 +100,71 @@ document.addEventListener('input', (event) => {
   if (!(area instanceof HTMLTextAreaElement) || !area.dataset.preview) return;
   clearTimeout(previewTimer);
   previewTimer = setTimeout(() => preview(area), PREVIEW_MS);
+});
+
+function showImport(out, lines) {
+  out.replaceChildren(...lines.map((line) => {
+    const p = document.createElement(line.tag || 'p');
+    p.textContent = line.text;
+    if (line.className) p.className = line.className;
+    return p;
+  }));
+}
+
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.upload) return;
+  const file = form.elements.file.files[0];
+  if (!file) return;
+  event.preventDefault();
+  const bar = document.getElementById(form.dataset.progress);
+  const out = document.getElementById(form.dataset.result);
+  const button = form.querySelector('button[type="submit"]');
+  const query = new URLSearchParams({ audience: form.elements.audience.value });
+  if (form.elements.confirm.checked) query.set('confirm', 'true');
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', form.dataset.upload + '?' + query);
+  xhr.setRequestHeader('content-type', 'text/csv');
+  bar.hidden = false;
+  bar.value = 0;
+  button.disabled = true;
+  showImport(out, [{ text: 'Sending ' + file.name + '…' }]);
+  xhr.upload.addEventListener('progress', (e) => {
+    if (!e.lengthComputable) return;
+    bar.max = e.total;
+    bar.value = e.loaded;
+    showImport(out, [{ text: 'Sent ' + Math.floor((e.loaded * 100) / e.total) + '% of ' + file.name + '…' }]);
+  });
+  xhr.upload.addEventListener('load', () => {
+    bar.removeAttribute('value');
+    showImport(out, [{ text: 'Sent; importing…' }]);
+  });
+  const finish = () => {
+    button.disabled = false;
+    bar.hidden = true;
+  };
+  xhr.addEventListener('load', () => {
+    finish();
+    let answer = null;
+    try { answer = JSON.parse(xhr.responseText); } catch {}
+    if (xhr.status === 401) return ended();
+    if (xhr.status !== 200 || !answer) {
+      const why = answer && answer.error ? answer.error.message : 'Crier could not import the file (HTTP ' + xhr.status + ').';
+      showImport(out, [{ text: why, className: 'notice error' }]);
+      return;
+    }
+    form.reset();
+    showImport(out, [
+      { text: 'Imported ' + answer.imported + ' of ' + answer.rows + ' rows: ' + answer.unchanged + ' already subscribed, ' + answer.invalid + ' refused.', className: 'notice ok' },
+      ...answer.errors.map((e) => ({ text: 'Line ' + e.line + ': ' + e.message, className: 'muted' })),
+    ]);
+    refresh(false);
+  });
+  xhr.addEventListener('error', () => {
+    finish();
+    showImport(out, [{ text: 'Crier cannot be reached; nothing was imported that it did not confirm.', className: 'notice error' }]);
+  });
+  xhr.send(file);
 });
 
 enhance();
@@ -159,7 +228,9 @@ async function refresh(force) {
   const next = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('main');
   if (!next) return;
   const focused = document.activeElement && document.activeElement.id;
+  const kept = [...main.querySelectorAll('[data-keep][id]')];
   main.replaceChildren(...next.childNodes);
+  for (const el of kept) document.getElementById(el.id)?.replaceWith(el);
   if (focused) document.getElementById(focused)?.focus();
   enhance();
   say('');

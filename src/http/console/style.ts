@@ -11,6 +11,7 @@ export const consoleCss = `
     --accent-fg: #0d1117; --ok: #3fb950; --err: #ff7b72; --panel: #161b22; --warn: #e3b341; }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--fg); }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }

@@ -2,10 +2,12 @@
  * The subscribers screen: counts by kind and state for everyone who may
  * read; for those who may read contacts (`subscriber.read`), search, a page
  * of subscribers and the CSV export (the admin API's, which takes the
- * session); those who may write them can delete one.
+ * session); those who may write them can import a CSV with its progress
+ * (subscriber-import.ts) and delete one.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Role } from '../../domain/permissions.ts';
+import { currentPlan } from '../../services/plan/current.ts';
 import { deleteSubscriber } from '../../services/subscribers/manage.ts';
 import {
   countSubscribers,
@@ -18,6 +20,7 @@ import type { BaseCtx } from '../auth.ts';
 import { type Html, html, type Page } from './html.ts';
 import { actThenShow, noticeOf, personCtx, sendPage } from './page.ts';
 import { post, when, words } from './parts.ts';
+import { importForm } from './subscriber-import.ts';
 
 const done = { deleted: 'Subscriber deleted.' } as const;
 const PER_PAGE = 50;
@@ -83,6 +86,7 @@ export function subscriberRoutes(base: BaseCtx) {
       live: { kinds: ['subscriber'] },
       main: html`<h1>Subscribers</h1>
 ${countsTable(counts)}
+${can(user.role, 'subscriber.write') && importForm(Object.keys((await currentPlan(base.db))?.audiences ?? {}).filter((a) => a !== 'internal'))}
 ${
   found === null
     ? html`<p class="muted">Your role sees counts, not who the subscribers are.</p>`
