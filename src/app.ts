@@ -19,10 +19,12 @@ import { LiveEvents, PrivateLiveEvents } from './http/public/events.ts';
 import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
+import { chatOpsRoutes } from './ingest/chatops.ts';
 import { ingestRoutes } from './ingest/routes.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
 import { backupTargets, runScheduledBackup } from './services/backups/scheduled.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
+import { keepRoom } from './services/chat/sync.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
@@ -167,6 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       genericMapping: async () => (await currentPlan(db))?.ingest.generic,
       sns: new SnsVerifier({ allowedHosts: config.ingest.snsHosts, now: () => clock.now() }),
     }),
+    chatops: chatOpsRoutes(base, { chatops: (name) => delivery.channels.rooms.get(name)?.chatops }),
     public: {
       statusPage: statusPage.page,
       liveEvents,
@@ -282,6 +285,7 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
     passwordLink: (job) => mintPasswordLink(ctx, job),
     alertChanged: (job) => runRunbooks(ctx, job.alert_id, job.runbook),
     runbookStep: (job) => runRunbookStep(ctx, job),
+    keepRoom: (job, roomsOf) => keepRoom(ctx, job, roomsOf),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),
   };

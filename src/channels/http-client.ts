@@ -36,6 +36,13 @@ export interface HttpClient {
     headers: Record<string, string>,
     options?: PostOptions,
   ): Promise<HttpResponse>;
+  /** Another method (a REST API's GET, PUT or DELETE); the body, if any, as given. */
+  send(
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+    url: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<HttpResponse>;
   close(): Promise<void>;
 }
 
@@ -85,11 +92,23 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     },
   });
 
+  const checkUrl = (url: string) => {
+    if (!url.startsWith('https://') && !url.startsWith('http://')) {
+      throw new Error(`Only http and https URLs are allowed: ${url.slice(0, 100)}`);
+    }
+  };
   return {
+    async send(method, url, body, headers) {
+      checkUrl(url);
+      const response = await request(url, { method, body: body ?? null, headers, dispatcher: agent });
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: await readCapped(response.body),
+      };
+    },
     async post(url, body, headers, { timeoutMs, successBody = true } = {}) {
-      if (!url.startsWith('https://') && !url.startsWith('http://')) {
-        throw new Error(`Only http and https URLs are allowed: ${url.slice(0, 100)}`);
-      }
+      checkUrl(url);
       const response = await request(url, {
         method: 'POST',
         body,

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
+import type { RoomsSide } from './rooms.ts';
 import { Limits } from './settings.ts';
 
 /** The kinds of contact a subscriber can leave. */
@@ -160,6 +161,13 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   /** Where `sendToChannel` notices go: a room of the plan's own (a broadcast's account by default). */
   notices?(settings: SettingsOf<T, S>): Target | undefined;
   facts?(settings: SettingsOf<T, S>): ChannelFacts;
+  /**
+   * A room per incident kept by the plan's own bot, and chat-ops, when the settings give a bot
+   * (src/channels/rooms.ts); undefined when they do not.
+   */
+  rooms?(settings: SettingsOf<T, S>, deps: ChannelDeps): RoomsSide | undefined;
+  /** Whether the settings give a bot that can keep rooms (checked by the plan, without building one). */
+  keepsRooms?(settings: SettingsOf<T, S>): boolean;
   create(name: string, settings: SettingsOf<T, S>, deps: ChannelDeps): Channel;
 }
 

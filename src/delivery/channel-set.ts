@@ -6,6 +6,7 @@
  * chat subscribers bring their own URL, so those lanes exist even without a plan.
  */
 import { channelModules } from '../channels/registry.ts';
+import type { RoomsSide } from '../channels/rooms.ts';
 import type {
   Channel,
   ChannelDeps,
@@ -53,6 +54,8 @@ export interface ChannelSet {
   kindsFor(audience: string): ReadonlySet<SubscriberKind>;
   /** What the channels lend to routes outside delivery (inbound signing keys, a push key). */
   readonly facts: readonly ChannelFacts[];
+  /** By channel name: the bots that keep a room per incident, and take chat-ops requests. */
+  readonly rooms: ReadonlyMap<string, RoomsSide>;
   close(): Promise<void>;
 }
 
@@ -173,6 +176,7 @@ export function buildChannelSet(
   const broadcasts = new Set<string>();
   const noticeTargets = new Map<string, Target>();
   const facts: ChannelFacts[] = [];
+  const rooms = new Map<string, RoomsSide>();
   for (const { name, settings, channel } of configured) {
     const module = moduleFor(settings);
     const account = 'broadcast' in module.reach ? module.reach.broadcast(settings) : undefined;
@@ -185,6 +189,8 @@ export function buildChannelSet(
     if (target) noticeTargets.set(name, target);
     const own = module.facts?.(settings);
     if (own) facts.push(own);
+    const side = module.rooms?.(settings, deps);
+    if (side) rooms.set(name, side);
   }
   const subscriberLanes = [...lanes.values()].filter((lane) => !lane.account);
   const described = new Map<string, Set<string>>();
@@ -203,12 +209,16 @@ export function buildChannelSet(
     channels,
     noticeTargets,
     facts,
+    rooms,
     lanes,
     lanesFor,
     kindsFor: (audience) =>
       new Set([...lanesFor(audience)].filter((key) => !broadcasts.has(key)).filter(isSubscriberKind)),
     async close() {
-      await Promise.allSettled([...channels.values()].map((c) => c.close()));
+      await Promise.allSettled([
+        ...[...channels.values()].map((c) => c.close()),
+        ...[...rooms.values()].map((r) => r.rooms.close()),
+      ]);
     },
   };
 }

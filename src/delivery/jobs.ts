@@ -139,6 +139,20 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     return sendToPerson(jc, job.id, 'email', mail.to, mail.message);
   },
 
+  async 'chat.room'(jc, job) {
+    const kept = await jc.services.keepRoom(job.payload, (name) => jc.channels.rooms.get(name)?.rooms);
+    switch (kept.outcome) {
+      case 'done':
+        return { done: true };
+      case 'again':
+        return { again: true, at: kept.at };
+      case 'retry':
+        throw new Error(kept.reason);
+      case 'failed':
+        throw new PermanentJobError(kept.reason);
+    }
+  },
+
   async 'runbook.alert'(jc, job) {
     await jc.services.alertChanged(job.payload);
     return { done: true };

@@ -5,6 +5,7 @@
  * them is named here and wired in one place.
  */
 import type { Logger } from 'pino';
+import type { ChatRooms } from '../channels/rooms.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Plan } from '../plan/schema.ts';
@@ -36,6 +37,13 @@ export interface DeliveryServices {
   alertChanged(job: JobPayloads['runbook.alert']): Promise<void>;
   /** One step of a runbook's run fell due. */
   runbookStep(job: JobPayloads['runbook.step']): Promise<void>;
+  /** An incident's chat room catches up (or is archived) through the bot of its channel. */
+  keepRoom(
+    job: JobPayloads['chat.room'],
+    roomsOf: (channel: string) => ChatRooms | undefined,
+  ): Promise<
+    { outcome: 'done' } | { outcome: 'again'; at: Date } | { outcome: 'retry' | 'failed'; reason: string }
+  >;
   /** The plan in force, or null before any was applied. */
   planInForce(): Promise<Plan | null>;
   /** The number of the latest plan version (cheap: polled), 0 before any. */

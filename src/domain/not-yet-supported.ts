@@ -21,16 +21,9 @@ interface PlanKey {
 /** Runbook steps the design names that no runbook runs yet (src/plan/runbooks.ts has their shape). */
 const unbuiltRunbookSteps = ['open_chat_room'] as const;
 
-const isTrue = (v: unknown) => v !== false && v !== undefined;
 const present = (v: unknown) => v !== undefined;
 
 const planKeys: readonly PlanKey[] = [
-  {
-    path: 'audiences.*.chat_room_per_incident',
-    feature: 'a chat room per incident',
-    issue: 16,
-    asks: isTrue,
-  },
   ...unbuiltRunbookSteps.flatMap((step) =>
     ['do', 'on_resolve'].map(
       (list): PlanKey => ({

@@ -49,6 +49,8 @@ export interface ServerDeps extends BaseCtx {
   consoleEvents?: ConsoleEvents;
   /** `POST /ingest/:source/:key` (src/ingest/routes.ts), handed over by the composition root. */
   ingest?: FastifyPluginAsync;
+  /** `POST /chatops/:channel/command|interaction` (src/ingest/chatops.ts), handed over by the composition root. */
+  chatops?: FastifyPluginAsync;
   /** Sockets held at once, in total and per client address (src/http/connection-limits.ts). */
   connections?: { maxConnections: number; maxConnectionsPerAddress: number };
 }
@@ -194,6 +196,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     }),
   );
   if (deps.ingest) await app.register(deps.ingest);
+  if (deps.chatops) await app.register(deps.chatops);
   await app.register(webhookDocsRoutes((title, main) => deps.public.statusPage.shell(title, main)));
   const noMetrics = new DeliveryMetrics();
   // Its own scope, so the token check (CRIER_METRICS_TOKEN) guards /metrics and nothing else.

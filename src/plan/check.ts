@@ -10,7 +10,7 @@ import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/inciden
 import { lintMessage } from '../domain/lint.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
 import { resolveSecrets } from './channels.ts';
-import { channelType, lintOptions, type PlannedChannel, plannedChannel } from './policy.ts';
+import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChannels } from './policy.ts';
 import { checkRunbooks } from './runbook-check.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
 import { templateVariables } from './variables.ts';
@@ -86,6 +86,17 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
   }
 
   problems.push(...checkDrillAudience(plan));
+  for (const [name, a] of Object.entries(plan.audiences)) {
+    if (!a.chat_room_per_incident) continue;
+    if (name !== 'internal') {
+      add(`audiences.${name}.chat_room_per_incident`, 'only the internal audience has a room per incident');
+    } else if (roomChannels(plan).length === 0) {
+      add(
+        `audiences.${name}.chat_room_per_incident`,
+        'none of this audience’s channels has a bot to keep the rooms: give a slack or mattermost channel a bot_token (docs/chat.md)',
+      );
+    }
+  }
 
   if (options.env) {
     for (const p of resolveSecrets(plan.channels, options.env).problems) add(p.path, p.message);

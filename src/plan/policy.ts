@@ -129,7 +129,19 @@ export function noticeChannels(plan: Plan | null, role: IncidentRole | null): st
   if (plan === null) return [];
   const own = role === null ? undefined : plan.roles[role]?.channel;
   if (own) return [own];
-  return (plan.audiences.internal?.channels ?? []).filter((c) => plan.channels[c] !== undefined);
+  return (plan.audiences.internal?.channels ?? []).filter((c) => takesNotices(plan, c));
+}
+
+/**
+ * Whether a configured channel has somewhere for notices to go: a room of the plan's own (its
+ * `url`) or a broadcast's account. A chat channel with only a bot keeps incident rooms instead,
+ * where the same news is posted.
+ */
+function takesNotices(plan: Plan, name: string): boolean {
+  const settings = plan.channels[name];
+  const module = settings ? moduleOf(settings.type) : undefined;
+  if (!settings || !module) return false;
+  return 'broadcast' in module.reach || module.notices?.(settings) !== undefined;
 }
 
 /** The template text for a status and variant, falling back to the generic text. */
@@ -143,4 +155,18 @@ export function templateFor(
   if (typeof set === 'string') return variant === 'email_subject' ? null : set;
   if (variant === null) return set.text;
   return set[variant] ?? (variant === 'email_subject' ? null : set.text);
+}
+
+/**
+ * The channels that keep a room per incident: where the internal audience asks for one
+ * (`chat_room_per_incident: true`), those of its channels whose settings give a bot.
+ */
+export function roomChannels(plan: Plan | null): string[] {
+  const internal = plan?.audiences.internal;
+  if (!plan || !internal?.chat_room_per_incident) return [];
+  return internal.channels.filter((name) => {
+    const settings = plan.channels[name];
+    const module = settings ? moduleOf(settings.type) : undefined;
+    return settings !== undefined && module?.keepsRooms?.(settings) === true;
+  });
 }

@@ -144,7 +144,12 @@ const AudienceSpec = z.strictObject({
     .describe(
       'A private status page for this audience at /a/AUDIENCE/: `true` (reached by subscribers’ links and staff), or who reaches it.',
     ),
-  chat_room_per_incident: z.boolean().default(false),
+  chat_room_per_incident: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The internal audience only: a chat room per incident, opened when it is declared by the bot of each of its channels that has one (docs/chat.md).',
+    ),
 });
 
 const TemplateText = z.string().min(1).max(20_000).describe('A LiquidJS template.');

@@ -1,3 +1,4 @@
+import { followInRooms } from './chat/rooms.ts';
 import type { Ctx } from './context.ts';
 
 export interface AuditEntry {
@@ -24,4 +25,6 @@ export async function audit(tx: Ctx, entry: AuditEntry): Promise<void> {
       source: tx.actor.source ?? null,
     })
     .execute();
+  // An incident's chat rooms post its timeline: this entry is part of it.
+  await followInRooms(tx, entry.subjectType, entry.subjectId);
 }

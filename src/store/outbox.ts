@@ -109,6 +109,11 @@ const jobPayloads = {
   }),
   /** A message to one person on a subscriber channel kind (a page by email or SMS), not to subscribers. */
   'person.notice': z.object({ via: z.enum(['email', 'sms']), contact: z.string(), message: NoticeMessage }),
+  /**
+   * An incident's chat room catches up (src/services/chat/sync.ts): made if it is not yet, role
+   * holders invited, topic set, the timeline posted; `archive` once it is due to be archived.
+   */
+  'chat.room': z.object({ room: z.string(), archive: z.boolean().optional() }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;

@@ -1,9 +1,10 @@
 /**
  * The tables of alerts coming in (src/ingest/, src/services/ingest/): ingest
  * keys, alerts, the payloads received, and the runbook runs alerts start
- * (src/services/runbooks/). Part of the one schema in schema.ts.
+ * (src/services/runbooks/), and the chat rooms incidents get
+ * (src/services/chat/). Part of the one schema in schema.ts.
  */
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 import type { AlertStatus, IngestSource } from '../domain/alerts.ts';
 
 export interface IngestKeyTable {
@@ -118,6 +119,34 @@ interface ImportedTable {
   imported_at: string;
 }
 
+type ChatRoomState = 'opening' | 'open' | 'archived';
+
+/** A chat room the plan's bot keeps for one incident (src/services/chat/). */
+interface ChatRoomTable {
+  id: string;
+  incident_id: string;
+  /** The plan channel whose bot keeps it. */
+  channel: string;
+  /** The room's name, from the date and the incident. */
+  name: string;
+  state: ChatRoomState;
+  /** The provider's id of the room; null until it is created. */
+  room_id: string | null;
+  /** The topic last set. */
+  topic: string | null;
+  /** JSON: the email addresses already invited. */
+  invited: string;
+  /** The last audit entry of the incident posted in the room. */
+  audit_cursor: number;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  opened_at: string | null;
+  archived_at: string | null;
+}
+
+export type ChatRoomRow = Selectable<ChatRoomTable>;
+
 /** The tables above, as the database (schema.ts) holds them. */
 export interface IngestTables {
   ingest_keys: IngestKeyTable;
@@ -127,4 +156,5 @@ export interface IngestTables {
   runbook_run_alerts: RunbookRunAlertTable;
   runbook_run_steps: RunbookRunStepTable;
   imported: ImportedTable;
+  chat_rooms: ChatRoomTable;
 }

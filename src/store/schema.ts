@@ -341,7 +341,7 @@ interface DeliveryCountTable {
   n: number;
 }
 
-/** Every table; those of what comes in from machines and other products are in schema-ingest.ts. */
+/** Every table; those of what comes in from machines, chat and other products are in schema-ingest.ts. */
 export interface Database extends IngestTables {
   component_groups: ComponentGroupTable;
   components: ComponentTable;

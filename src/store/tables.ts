@@ -40,6 +40,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'update_edits', key: ['id'], serial: 'id' },
   { name: 'incident_roles', key: ['incident_id', 'role'] },
   { name: 'incident_deadlines', key: ['incident_id', 'audience'] },
+  { name: 'chat_rooms', key: ['id'] },
   { name: 'update_decisions', key: ['id'], serial: 'id' },
   { name: 'maintenances', key: ['id'] },
   { name: 'maintenance_components', key: ['maintenance_id', 'component_id'] },

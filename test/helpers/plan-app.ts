@@ -35,6 +35,8 @@ export interface PlanAppOptions {
   /** The channels each audience hears on. */
   audiences: Record<string, string[]>;
   env?: Record<string, string>;
+  /** The whole plan, instead of one made from `channels` and `audiences`. */
+  plan?: string;
 }
 
 export async function startPlanApp(dialect: TestDialect, options: PlanAppOptions): Promise<PlanApp> {
@@ -45,7 +47,8 @@ export async function startPlanApp(dialect: TestDialect, options: PlanAppOptions
     .join('\n');
   fs.writeFileSync(
     planPath,
-    `version: 1
+    options.plan ??
+      `version: 1
 page: { name: Channel Test, url: https://status.crier.test, time_zone: UTC }
 roles:
   incident_lead: { rota: [ivy@crier.test] }

@@ -19,10 +19,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
   try {
     const asking = sev1Plan
       .replace(
-        '  internal: { channels: [slack-internal] }',
-        '  internal: { channels: [slack-internal], chat_room_per_incident: true }',
-      )
-      .replace(
         'channels:\n  email:',
         'channels:\n  calls: { type: voice }\n  toots: { type: mastodon, url: https://social.example }\n  email:',
       )
@@ -48,10 +44,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       } else assert.equal(body.ok, false);
       const byPath = Object.fromEntries(problems.map((p) => [p.path, p.message]));
       assert.match(
-        byPath['audiences.internal.chat_room_per_incident'] ?? '',
-        /chat room per incident is not supported yet/,
-      );
-      assert.match(
         byPath['runbooks.0.do.1.open_chat_room'] ?? '',
         /the runbook step `open_chat_room` is not supported yet/,
       );
@@ -59,7 +51,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       assert.match(byPath['channels.toots.type'] ?? '', /channel type "mastodon" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
       assert.deepEqual(problems.map((p) => p.path).sort(), [
-        'audiences.internal.chat_room_per_incident',
         'channels.calls.type',
         'channels.toots.type',
         'runbooks.0.do.1.open_chat_room',

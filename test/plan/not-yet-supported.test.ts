@@ -69,11 +69,6 @@ test('each plan key that asks for what Crier does not do is refused; the value t
   const cases: [string, string, string][] = [
     [
       '  enterprise: { channels: [webhook] }',
-      '  enterprise: { channels: [webhook], chat_room_per_incident: true }',
-      'audiences.enterprise.chat_room_per_incident',
-    ],
-    [
-      '  enterprise: { channels: [webhook] }',
       '  enterprise: { channels: [webhook, status-page] }',
       'audiences.enterprise.channels.1',
     ],
@@ -123,16 +118,17 @@ test('a stored plan (defaults filled in) asks for nothing unless it says so', ()
   const asking = {
     ...stored,
     audiences: { vip: { channels: [], private_page: true, chat_room_per_incident: true } },
+    runbooks: [{ when: {}, do: [{ declare: { scenario: 'down' } }, { notify: {} }] }],
   };
   assert.deepEqual(
     findNotYetSupported(asking).map((f) => [f.path, f.issue]),
-    [['audiences.vip.chat_room_per_incident', 16]],
+    [['runbooks.0.do.1.notify', 16]],
   );
 });
 
 test('the JSON Schema does not offer the keys that are not supported yet', () => {
   const schema = JSON.stringify(planJsonSchema());
-  for (const key of ['chat_room_per_incident', 'open_chat_room', '"social"']) {
+  for (const key of ['open_chat_room', '"social"']) {
     assert.ok(!schema.includes(key), key);
   }
   assert.ok(schema.includes('"sms_segments"'), 'the rest of lint.limits is still there');

@@ -47,6 +47,7 @@ const tables: (keyof Database)[] = [
   'ingest_payloads',
   'runbook_runs',
   'runbook_run_alerts',
+  'chat_rooms',
   'audit_log',
 ];
 

@@ -5,6 +5,7 @@ import { type Plan, privatePageOf } from '../../plan/schema.ts';
 import { newId } from '../../store/ids.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import { startCadence } from '../cadence/cadence.ts';
+import { openRooms } from '../chat/rooms.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan, latestPlanVersion } from '../plan/current.ts';
@@ -115,6 +116,7 @@ export async function declareIncident(
     };
     await tx.db.insertInto('incidents').values(incident).execute();
     await assignInitialRoles(tx, incident, plan);
+    await openRooms(tx, incident, plan);
     incident = await startCadence(tx, incident, plan);
     const rendered =
       input.body === undefined && scenario?.templates[input.status] !== undefined

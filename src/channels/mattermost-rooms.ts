@@ -1,0 +1,192 @@
+/**
+ * Mattermost through its REST API (v4), for a channel whose plan entry has a
+ * `bot_token` (a bot account's access token), a `server_url` and the
+ * `team_id` rooms are made in: a room per incident (POST /api/v4/channels,
+ * GET /users/email/{email}, POST /channels/{id}/members, PUT
+ * /channels/{id}/patch for the header, POST /posts, DELETE /channels/{id}
+ * to archive), and the `/crier` slash command, whose token is checked.
+ * Mattermost has no buttons here: an approval request in the room says how
+ * to approve instead.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { answerOf, createHttpClient, type HttpResponse, header } from './http-client.ts';
+import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomResult } from './rooms.ts';
+import { type ChannelDeps, httpFailure, networkFailure } from './types.ts';
+
+export interface MattermostRoomSettings {
+  readonly server_url: string;
+  readonly bot_token: string;
+  readonly team_id: string;
+  readonly command_token?: string | undefined;
+  readonly archive_after_days: number;
+  readonly timeout_ms?: number | undefined;
+}
+
+/** Mattermost's Markdown: &, < and > escaped, and a word joiner after an `@` so no one is paged. */
+const escaped = (s: string) =>
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/(^|[^\w.+-])@(?=\w)/g, '$1@\u2060');
+
+const WithId = z.looseObject({ id: z.string() });
+const WithEmail = z.looseObject({ email: z.string().optional() });
+
+function asResult(response: HttpResponse): RoomResult<never> {
+  const failed = httpFailure(response.status, response.body, header(response, 'retry-after'));
+  if (failed.ok) throw new Error('unreachable: a failure was expected');
+  return {
+    ok: false,
+    retry: failed.retry,
+    reason: `Mattermost: ${failed.reason}`,
+    ...(failed.retryAfterMs !== undefined && { retryAfterMs: failed.retryAfterMs }),
+  };
+}
+
+function networkResult(err: unknown): RoomResult<never> {
+  const failed = networkFailure(err);
+  return failed.ok
+    ? { ok: false, retry: true, reason: 'Mattermost: no answer' }
+    : { ok: false, retry: failed.retry, reason: `Mattermost: ${failed.reason}` };
+}
+
+export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelDeps) {
+  // The server is the administrator's own, not a subscriber's: it may be on a private network.
+  const http = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 10_000 });
+  const base = `${settings.server_url.replace(/\/+$/, '')}/api/v4`;
+  const headers = {
+    authorization: `Bearer ${settings.bot_token}`,
+    'content-type': 'application/json',
+    accept: 'application/json',
+    'user-agent': deps.userAgent,
+  };
+
+  async function api<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    read: (response: HttpResponse) => T,
+    also?: (response: HttpResponse) => RoomResult<T> | undefined,
+  ): Promise<RoomResult<T>> {
+    try {
+      const response = await http.send(
+        method,
+        `${base}${path}`,
+        body === undefined ? undefined : JSON.stringify(body),
+        headers,
+      );
+      const special = also?.(response);
+      if (special) return special;
+      if (response.status < 200 || response.status >= 300) return asResult(response);
+      return { ok: true, value: read(response) };
+    } catch (err) {
+      return networkResult(err);
+    }
+  }
+  const idOf = (response: HttpResponse) => answerOf(WithId, response.body)?.id ?? '';
+
+  const rooms: ChatRooms = {
+    archiveAfterDays: settings.archive_after_days,
+    create: (name, displayName) =>
+      api(
+        'POST',
+        '/channels',
+        { team_id: settings.team_id, name, display_name: displayName.slice(0, 64), type: 'O' },
+        idOf,
+      ),
+    userByEmail: (email) =>
+      api('GET', `/users/email/${encodeURIComponent(email)}`, undefined, idOf, (r) =>
+        r.status === 404 ? { ok: true, value: null } : undefined,
+      ),
+    async invite(roomId, userIds) {
+      for (const userId of userIds) {
+        const added = await api(
+          'POST',
+          `/channels/${encodeURIComponent(roomId)}/members`,
+          { user_id: userId },
+          () => null,
+        );
+        if (!added.ok) return added;
+      }
+      return { ok: true, value: null };
+    },
+    setTopic: (roomId, topic) =>
+      api(
+        'PUT',
+        `/channels/${encodeURIComponent(roomId)}/patch`,
+        { header: escaped(topic).slice(0, 1024) },
+        () => null,
+      ),
+    post: (roomId, message) => {
+      const title = escaped(`${message.drill ? '[DRILL] ' : ''}${message.title}`);
+      const link = message.url ? `\n\n[Open in Crier](${message.url})` : '';
+      return api(
+        'POST',
+        '/posts',
+        { channel_id: roomId, message: `**${title}**\n${escaped(message.text)}${link}` },
+        () => null,
+      );
+    },
+    archive: (roomId) => api('DELETE', `/channels/${encodeURIComponent(roomId)}`, undefined, () => null),
+    close: () => http.close(),
+  };
+  return {
+    rooms,
+    ...(settings.command_token && { chatops: chatops(settings.command_token, api, http, deps) }),
+  };
+
+  function chatops(token: string, call: typeof api, client: typeof http, d: ChannelDeps): ChatOps {
+    return {
+      verify: (request) => verifyMattermost(token, request),
+      parse: parseMattermost,
+      async emailOf(user) {
+        const found = await call(
+          'GET',
+          `/users/${encodeURIComponent(user)}`,
+          undefined,
+          (r) => answerOf(WithEmail, r.body)?.email ?? null,
+        );
+        return found.ok ? found.value : null;
+      },
+      askComment: async () => false,
+      async followUp(responseUrl, text) {
+        await client.post(responseUrl, JSON.stringify({ response_type: 'ephemeral', text: escaped(text) }), {
+          'content-type': 'application/json',
+          'user-agent': d.userAgent,
+        });
+      },
+    };
+  }
+}
+
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The slash command's token, sent as `Authorization: Token <token>` and in the form's `token`. */
+export function verifyMattermost(token: string, request: InboundRequest): string | null {
+  const auth = request.headers.authorization;
+  const fromHeader = typeof auth === 'string' && auth.startsWith('Token ') ? auth.slice(6).trim() : undefined;
+  const given = fromHeader ?? new URLSearchParams(request.body).get('token') ?? undefined;
+  if (given === undefined) return 'the request carries no token';
+  return same(given, token) ? null : 'the token does not match';
+}
+
+function parseMattermost(request: InboundRequest): ChatRequest | string {
+  const form = new URLSearchParams(request.body);
+  const user = form.get('user_id');
+  if (!user || form.get('command') === null) return 'a slash command needs command and user_id';
+  const responseUrl = form.get('response_url');
+  const room = form.get('channel_id');
+  return {
+    type: 'command',
+    user,
+    text: form.get('text') ?? '',
+    ...(room && { room }),
+    ...(responseUrl && { responseUrl }),
+  };
+}
