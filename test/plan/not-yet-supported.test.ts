@@ -118,11 +118,11 @@ test('a stored plan (defaults filled in) asks for nothing unless it says so', ()
   const asking = {
     ...stored,
     audiences: { vip: { channels: [], private_page: true, chat_room_per_incident: true } },
-    runbooks: [{ when: {}, do: [{ declare: { scenario: 'down' } }, { notify: {} }] }],
+    runbooks: [{ when: {}, do: [{ declare: { scenario: 'down' } }, { open_chat_room: {} }] }],
   };
   assert.deepEqual(
     findNotYetSupported(asking).map((f) => [f.path, f.issue]),
-    [['runbooks.0.do.1.notify', 16]],
+    [['runbooks.0.do.1.open_chat_room', 16]],
   );
 });
 
