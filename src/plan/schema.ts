@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
 import { impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
+import { pageLanguages } from '../domain/languages.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
 import { Duration, Name, SeverityName } from './primitives.ts';
@@ -24,6 +25,12 @@ const PageSection = z.strictObject({
     .string()
     .default('UTC')
     .describe('IANA time zone in which times appear in messages (Europe/Paris).'),
+  language: z
+    .enum(pageLanguages)
+    .default('en')
+    .describe(
+      'The language the status page speaks at its own address; every other is below /LANG/ (/fr/, /ja/).',
+    ),
   default_region: z
     .string()
     .refine(isSupportedCountry, 'an ISO 3166-1 country code with a telephone numbering plan (US, FR)')

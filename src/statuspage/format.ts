@@ -1,9 +1,9 @@
-/** Dates as readers see them, in the page's time zone. */
+/** Dates as readers see them, in the page's time zone and language (a BCP 47 locale; British English by default). */
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, kind: 'time' | 'month' | 'day'): Intl.DateTimeFormat {
-  const key = `${timeZone}|${kind}`;
+function formatter(timeZone: string, kind: 'time' | 'month' | 'day', locale: string): Intl.DateTimeFormat {
+  const key = `${timeZone}|${kind}|${locale}`;
   let f = formats.get(key);
   if (!f) {
     const options: Intl.DateTimeFormatOptions =
@@ -21,25 +21,25 @@ function formatter(timeZone: string, kind: 'time' | 'month' | 'day'): Intl.DateT
         : kind === 'month'
           ? { timeZone, month: 'long', year: 'numeric' }
           : { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' };
-    f = new Intl.DateTimeFormat('en-GB', options);
+    f = new Intl.DateTimeFormat(locale, options);
     formats.set(key, f);
   }
   return f;
 }
 
 /** "27 Nov 2026, 10:05 CET" in the page's time zone. */
-export function formatInstant(iso: string, timeZone: string): string {
-  return formatter(timeZone, 'time').format(new Date(iso));
+export function formatInstant(iso: string, timeZone: string, locale = 'en-GB'): string {
+  return formatter(timeZone, 'time', locale).format(new Date(iso));
 }
 
 /** "November 2026": the history page's month headings. */
-export function formatMonth(iso: string, timeZone: string): string {
-  return formatter(timeZone, 'month').format(new Date(iso));
+export function formatMonth(iso: string, timeZone: string, locale = 'en-GB'): string {
+  return formatter(timeZone, 'month', locale).format(new Date(iso));
 }
 
 /** A UTC calendar day, "27 Nov 2026", for the uptime bars. */
-export function formatDay(date: string): string {
-  return formatter('UTC', 'day').format(new Date(`${date}T00:00:00Z`));
+export function formatDay(date: string, locale = 'en-GB'): string {
+  return formatter('UTC', 'day', locale).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** The month key "2026-11" of an instant in the page's time zone, for grouping. */

@@ -1,5 +1,6 @@
 /** The page's own settings, as the renderers need them. */
 import type { Config } from '../config.ts';
+import type { PageLanguage } from '../domain/languages.ts';
 
 export interface PageSettings {
   name: string;
@@ -9,6 +10,8 @@ export interface PageSettings {
   color: string;
   links: readonly { label: string; url: string }[];
   timeZone: string;
+  /** The language of the page's own address (the plan's `page.language`); the others are below `/LANG`. */
+  language: PageLanguage;
 }
 
 export function pageSettings(config: Config): PageSettings {
@@ -19,5 +22,6 @@ export function pageSettings(config: Config): PageSettings {
     color: config.page.color,
     links: config.page.links,
     timeZone: config.page.timeZone,
+    language: 'en',
   };
 }

@@ -9,6 +9,7 @@
  */
 import { type ComponentStatus, worseStatus } from '../domain/components.ts';
 import { openIncidentStatuses } from '../domain/incidents.ts';
+import type { PageLanguage } from '../domain/languages.ts';
 import { pageIdOf } from '../domain/statuspage.ts';
 import { deadlinesOf } from '../services/cadence/deadlines.ts';
 import { listComponents } from '../services/components/queries.ts';
@@ -49,7 +50,7 @@ export interface PageSnapshot {
 /** The plan's `page:` section, when a plan is in force, names the page and its zone; configuration is the fallback. */
 function withPlan(
   settings: PageSettings,
-  page: { name: string; url?: string | undefined; time_zone: string } | undefined,
+  page: { name: string; url?: string | undefined; time_zone: string; language: PageLanguage } | undefined,
 ): PageSettings {
   if (!page) return settings;
   let timeZone = settings.timeZone;
@@ -64,6 +65,7 @@ function withPlan(
     name: page.name,
     url: page.url ? page.url.replace(/\/+$/, '') : settings.url,
     timeZone,
+    language: page.language,
   };
 }
 

@@ -4,11 +4,14 @@
  * memory; `crier export` writes the same bytes to files.
  */
 import { createHash } from 'node:crypto';
+import { pageLanguages } from '../domain/languages.ts';
 import { liveScript, statusCss } from './assets.ts';
 import { componentBadge, overallBadge } from './badge.ts';
 import { embedScript } from './embed.ts';
 import { renderAtom, renderIcs, renderRss } from './feeds.ts';
+import { translator } from './i18n.ts';
 import {
+  languageBase,
   type RenderContext,
   renderHistory,
   renderIncidentPage,
@@ -102,16 +105,20 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
   // The page's colours live in its stylesheet, not in an inline <style>, so the CSP needs no 'unsafe-inline'.
   const css = `${statusCss}:root{--accent:${s.settings.color};--on-accent:${textOn(s.settings.color)}}\n`;
   const assets = { css: `/assets/status.css?v=${shortHash(css)}`, script: `/assets/live.js?v=${scriptHash}` };
+  const language = s.settings.language;
+  const words = { language, t: translator(language), defaultLanguage: language };
   const r: RenderContext = priv
     ? {
         snapshot: s,
         assets,
         version,
         base: priv.base,
+        docBase: priv.base,
         feedQuery: `?token=${encodeURIComponent(priv.feedToken)}`,
         audience: priv.audience,
+        ...words,
       }
-    : { snapshot: s, assets, version, base: '', feedQuery: '' };
+    : { snapshot: s, assets, version, base: '', docBase: '', feedQuery: '', ...words };
   const files = new Map<string, SurfaceFile>();
   const put = (path: string, type: string, body: string) => files.set(path, { body, type });
 
@@ -120,6 +127,19 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
   for (const i of s.incidents) put(`/incidents/${i.id}`, types.html, renderIncidentPage(i, r));
   for (const m of s.maintenances) put(`/incidents/${m.id}`, types.html, renderMaintenancePage(m, r));
   put(NOT_FOUND_PATH, types.html, renderNotFound(r));
+  // The public page in each other language, rendered now so that choosing one costs nothing later.
+  if (!priv) {
+    for (const other of pageLanguages) {
+      if (other === language) continue;
+      const base = languageBase(other, language);
+      const lr: RenderContext = { ...r, base, language: other, t: translator(other) };
+      put(base, types.html, renderIndex(lr));
+      put(`${base}/history`, types.html, renderHistory(lr));
+      for (const i of s.incidents) put(`${base}/incidents/${i.id}`, types.html, renderIncidentPage(i, lr));
+      for (const m of s.maintenances)
+        put(`${base}/incidents/${m.id}`, types.html, renderMaintenancePage(m, lr));
+    }
+  }
   for (const [path, doc] of Object.entries(v2Documents(s))) put(path, types.json, JSON.stringify(doc));
   put('/history.atom', types.atom, renderAtom(s));
   put('/history.rss', types.rss, renderRss(s));

@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
+import { pageLanguages } from '../../domain/languages.ts';
 import type { LiveEvents, PrivateLiveEvents } from './events.ts';
 import type { PublicPage } from './page.ts';
 
@@ -41,6 +42,8 @@ const cachedPaths = [
   '/badge/:file',
   '/embed.js',
   '/assets/:file',
+  // The page in each language (the plan's default one is also at the root).
+  ...pageLanguages.flatMap((l) => [`/${l}`, `/${l}/history`, `/${l}/incidents/:id`]),
 ];
 
 export function publicRoutes(deps: PublicDeps): FastifyPluginAsync {
