@@ -95,10 +95,7 @@ interface IncidentTable {
 interface IncidentComponentTable {
   incident_id: string;
   component_id: string;
-  /**
-   * A drill's or a private incident's own status for the component; null for
-   * other incidents, whose components move.
-   */
+  /** A drill's or a private incident's own status for the component; null when the component itself moves. */
   drill_status: ComponentStatus | null;
 }
 
