@@ -202,10 +202,14 @@ async function migrationSchema(db: Db): Promise<string | undefined> {
  * one) fails that read. The migrator only asks whether its two tables and its
  * schema exist, so on PostgreSQL it is answered from the catalog of the
  * migration schema alone.
+ *
+ * Migrations written side by side can land in either order: one that sorts
+ * before a migration already applied still runs (those touch tables and
+ * columns of their own, so their order between themselves is free).
  */
 async function migratorFor(db: Db): Promise<Migrator> {
   const schema = await migrationSchema(db);
-  if (schema === undefined) return new Migrator({ db, provider });
+  if (schema === undefined) return new Migrator({ db, provider, allowUnorderedMigrations: true });
   const introspection: DatabaseIntrospector = {
     getSchemas: async () =>
       (
@@ -227,7 +231,7 @@ async function migratorFor(db: Db): Promise<Migrator> {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  return new Migrator({ db: scoped, provider, migrationTableSchema: schema });
+  return new Migrator({ db: scoped, provider, migrationTableSchema: schema, allowUnorderedMigrations: true });
 }
 
 /**

@@ -58,3 +58,20 @@ test('migrations are read and run while other schemas come and go', {
     await target.close();
   }
 });
+
+for (const dialect of dialects) {
+  test(`a migration that sorts before one already applied still runs [${dialect.name}]`, async () => {
+    const t = await openTestDb(dialect);
+    try {
+      // As a database that ran every migration but one written alongside the later ones.
+      await sql`drop table chat_rooms`.execute(t.db);
+      await sql`delete from kysely_migration where name = '0018_chat_rooms'`.execute(t.db);
+      assert.equal(await migrationsCurrent(t.db), false);
+      assert.deepEqual(await migrate(t.db), ['0018_chat_rooms']);
+      assert.deepEqual(await appliedMigrations(t.db), [...migrationNames]);
+      assert.deepEqual(await t.db.selectFrom('chat_rooms').selectAll().execute(), []);
+    } finally {
+      await t.close();
+    }
+  });
+}
