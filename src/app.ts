@@ -27,6 +27,7 @@ import { reminderNotice } from './services/cadence/reminders.ts';
 import { keepRoom } from './services/chat/sync.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
+import { feedbackCode, feedbackKey } from './services/feedback/links.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
@@ -277,6 +278,8 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
   return {
     subjectMessage: (type, id) => subjectMessage(ctx.db, ctx.config.publicUrl, type, id),
     privatePageLink: (subscriberId, url) => signedPageUrl(ctx.db, subscriberId, url, ctx.clock.now()),
+    feedbackCode: async (updateId, subscriberId) =>
+      feedbackCode(await feedbackKey(ctx.db, ctx.config.secretKey), updateId, subscriberId),
     reminderNotice: (reminder) => reminderNotice(ctx, reminder),
     maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
     approvalTimedOut: async (job) => {

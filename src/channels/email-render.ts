@@ -22,6 +22,11 @@ export function renderEmail(message: Message): RenderedEmail {
   const lines = [message.text];
   if (message.confirmUrl) lines.push('', `Confirm your subscription: ${message.confirmUrl}`);
   if (message.url) lines.push('', `Details: ${message.url}`);
+  if (message.feedbackUrl)
+    lines.push(
+      '',
+      `Was this update helpful? Yes: ${message.feedbackUrl}?helpful=yes  No: ${message.feedbackUrl}?helpful=no`,
+    );
   if (message.manageUrl) lines.push('', `Manage your subscription or unsubscribe: ${message.manageUrl}`);
   // The same Markdown as the status page: no raw HTML, links only to http(s) and mailto.
   const paragraphs = renderMarkdown(message.text);
@@ -30,6 +35,10 @@ export function renderEmail(message: Message): RenderedEmail {
   }<h1 style="font-size:1.2em">${esc(message.title)}</h1>${paragraphs}${
     message.confirmUrl ? `<p><a href="${esc(message.confirmUrl)}">Confirm your subscription</a></p>` : ''
   }${message.url ? `<p><a href="${esc(message.url)}">View details</a></p>` : ''}${
+    message.feedbackUrl
+      ? `<p>Was this update helpful? <a href="${esc(message.feedbackUrl)}?helpful=yes">Yes</a> · <a href="${esc(message.feedbackUrl)}?helpful=no">No</a></p>`
+      : ''
+  }${
     message.manageUrl
       ? `<p style="font-size:.85em;color:#555"><a href="${esc(message.manageUrl)}">Manage your subscription or unsubscribe</a></p>`
       : ''

@@ -85,6 +85,7 @@ export function footerLinks(message: Message, link: (url: string, text: string) 
   const parts: string[] = [];
   if (message.url) parts.push(link(message.url, 'View details'));
   if (message.confirmUrl) parts.push(link(message.confirmUrl, 'Confirm'));
+  if (message.feedbackUrl) parts.push(link(message.feedbackUrl, 'Was this update helpful?'));
   if (message.manageUrl) parts.push(link(message.manageUrl, 'Unsubscribe'));
   return parts.join(' · ');
 }

@@ -6,6 +6,7 @@ export function smsText(message: Message, maxSegments: number): string {
   const links = [
     message.confirmUrl && `Confirm: ${message.confirmUrl}`,
     message.url,
+    message.feedbackUrl && `Helpful? ${message.feedbackUrl}`,
     message.manageUrl && `Stop: reply STOP or ${message.manageUrl}`,
   ]
     .filter(Boolean)

@@ -10,6 +10,9 @@ function teamsBody(message: Message): unknown {
   const actions = [
     ...(message.url ? [{ type: 'Action.OpenUrl', title: 'View details', url: message.url }] : []),
     ...(message.confirmUrl ? [{ type: 'Action.OpenUrl', title: 'Confirm', url: message.confirmUrl }] : []),
+    ...(message.feedbackUrl
+      ? [{ type: 'Action.OpenUrl', title: 'Was this update helpful?', url: message.feedbackUrl }]
+      : []),
     ...(message.manageUrl ? [{ type: 'Action.OpenUrl', title: 'Unsubscribe', url: message.manageUrl }] : []),
   ];
   return {

@@ -43,6 +43,8 @@ export interface Message {
   readonly manageUrl?: string;
   /** The RFC 8058 one-click unsubscribe target (POST). */
   readonly unsubscribeUrl?: string;
+  /** Where the subscriber says whether this update helped (customers' incident updates only). */
+  readonly feedbackUrl?: string;
   /** A link the subscriber follows to confirm (confirmation messages only). */
   readonly confirmUrl?: string;
   /**
@@ -64,9 +66,11 @@ export interface Message {
  */
 export type SubjectMessage = Omit<
   Message,
-  'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl' | 'eventJson'
+  'id' | 'manageUrl' | 'unsubscribeUrl' | 'confirmUrl' | 'eventJson' | 'feedbackUrl'
 > & {
   readonly variants?: Partial<Record<TemplateVariant, string>>;
+  /** The update each subscriber is asked about ("Was this update helpful?"); none for drills and the team. */
+  readonly asksFeedback?: string;
 };
 
 /** Who a message goes to: the subscriber's contact as stored. */

@@ -260,6 +260,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What customers and the team said of an incident’s communication
+         * @description Customer votes per update (helpful or not, with comments, never published), the team’s ratings and the support tickets counted.
+         */
+        get: operations["getIncidentFeedback"];
+        put?: never;
+        /**
+         * Rate an incident’s communication, or report its support tickets
+         * @description A rating from 1 to 5 with a comment, a support ticket count, or both. A helpdesk pushes its running ticket count with a token of its own: the latest count of each reporter stands.
+         */
+        post: operations["giveIncidentFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/maintenances": {
         parameters: {
             query?: never;
@@ -3405,6 +3429,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentScores"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIncidentFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        incident_id: string;
+                        /** @description Customer votes on all the incident’s updates saying they helped. */
+                        helpful: number;
+                        not_helpful: number;
+                        /** @description Per update that received votes, in the order published. */
+                        updates: {
+                            update_id: string;
+                            /** @description Votes saying the update helped. */
+                            helpful: number;
+                            /** @description Votes saying it did not. */
+                            not_helpful: number;
+                            /** @description Comments left with votes, oldest first. Never published. */
+                            comments: {
+                                helpful: boolean;
+                                /** @description As the customer wrote it: escape it wherever it is shown. */
+                                comment: string;
+                                /** @enum {string} */
+                                from: "subscriber" | "page";
+                                at: string;
+                            }[];
+                        }[];
+                        team: {
+                            /** @description How many ratings the team gave. */
+                            ratings: number;
+                            /** @description Their mean, 1 to 5; null without any. */
+                            average_rating: number | null;
+                            /** @description Support tickets about the incident: the latest count of each reporter, added up. */
+                            support_tickets: number;
+                            entries: {
+                                user_id: string;
+                                rating: number | null;
+                                comment: string | null;
+                                support_tickets: number | null;
+                                created_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    giveIncidentFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description How well the incident was communicated: 1 (poorly) to 5 (very well). */
+                    rating?: number;
+                    /** @description What went well or should change. */
+                    comment?: string;
+                    /** @description Support tickets about this incident as the reporter counts them so far; a later count from the same reporter replaces it. */
+                    support_tickets?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        incident_id: string;
+                        /** @description Customer votes on all the incident’s updates saying they helped. */
+                        helpful: number;
+                        not_helpful: number;
+                        /** @description Per update that received votes, in the order published. */
+                        updates: {
+                            update_id: string;
+                            /** @description Votes saying the update helped. */
+                            helpful: number;
+                            /** @description Votes saying it did not. */
+                            not_helpful: number;
+                            /** @description Comments left with votes, oldest first. Never published. */
+                            comments: {
+                                helpful: boolean;
+                                /** @description As the customer wrote it: escape it wherever it is shown. */
+                                comment: string;
+                                /** @enum {string} */
+                                from: "subscriber" | "page";
+                                at: string;
+                            }[];
+                        }[];
+                        team: {
+                            /** @description How many ratings the team gave. */
+                            ratings: number;
+                            /** @description Their mean, 1 to 5; null without any. */
+                            average_rating: number | null;
+                            /** @description Support tickets about the incident: the latest count of each reporter, added up. */
+                            support_tickets: number;
+                            entries: {
+                                user_id: string;
+                                rating: number | null;
+                                comment: string | null;
+                                support_tickets: number | null;
+                                created_at: string;
+                            }[];
+                        };
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

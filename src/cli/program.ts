@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { clientCommands } from './commands/client-commands.ts';
 import { deliveryCommands } from './commands/delivery-commands.ts';
 import { drillCommands } from './commands/drill-commands.ts';
+import { feedbackCommands } from './commands/feedback-commands.ts';
 import { importCommands } from './commands/import-commands.ts';
 import { ingestCommands } from './commands/ingest-commands.ts';
 import { planCommands } from './commands/plan-commands.ts';
@@ -51,6 +52,7 @@ Tables by default, --json for JSON. Exit codes: 0 done, 1 refused or failed, 2 u
     ingestCommands,
     drillCommands,
     importCommands,
+    feedbackCommands,
   ]) {
     add(program);
   }

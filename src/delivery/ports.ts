@@ -11,7 +11,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { CadenceReminder, JobPayloads, NoticeMessage } from '../store/outbox.ts';
-import type { PrivateLinkSigner, SubjectSource } from './render.ts';
+import type { FeedbackCodes, PrivateLinkSigner, SubjectSource } from './render.ts';
 
 export interface WorkerCtx {
   readonly db: Db;
@@ -25,6 +25,8 @@ export interface DeliveryServices {
   subjectMessage: SubjectSource;
   /** A private page's address signed for one subscriber, so the link in their message opens it. */
   privatePageLink: PrivateLinkSigner;
+  /** The signed code of a subscriber's "Was this update helpful?" link. */
+  feedbackCode: FeedbackCodes;
   /** The words a cadence reminder sends now, or null once it no longer applies. */
   reminderNotice(reminder: CadenceReminder): Promise<NoticeMessage | null>;
   /** A maintenance's reminder fell due: its subscribers hear, unless the window moved since. */

@@ -12,6 +12,15 @@ export type SubjectSource = (subjectType: string, subjectId: string) => Promise<
 /** `url` (on an audience's private page) signed for one subscriber; the address as it was when it cannot be. */
 export type PrivateLinkSigner = (subscriberId: string, url: string) => Promise<string>;
 
+/** The signed code of one subscriber's feedback link for one update (src/services/feedback/links.ts). */
+export type FeedbackCodes = (updateId: string, subscriberId: string) => Promise<string>;
+
+/** What signs each subscriber's own links, from the use cases (the composition root hands them over). */
+export interface LinkSigners {
+  signPrivate?: PrivateLinkSigner | undefined;
+  feedbackCodes?: FeedbackCodes | undefined;
+}
+
 /**
  * The text and title for one channel: the template variant its module takes
  * (SMS, chat, social) where the update has one, else the generic text; the
@@ -22,7 +31,7 @@ function forChannel(
   kind: ChannelKind | undefined,
   variant: TextVariant | null,
 ): Omit<SubjectMessage, 'variants'> {
-  const { variants = {}, ...rest } = base;
+  const { variants = {}, asksFeedback: _asks, ...rest } = base;
   if (kind === undefined) return rest;
   const text = (variant && variants[variant]) || rest.text;
   const title = (kind === 'email' && variants.email_subject) || rest.title;
@@ -50,16 +59,18 @@ export class Renderer {
   readonly #subjects: SubjectSource;
   readonly #publicUrl: string;
   readonly #signPrivate: PrivateLinkSigner | undefined;
+  readonly #feedbackCodes: FeedbackCodes | undefined;
   readonly #cache = new Map<string, Promise<SubjectMessage>>();
   /** Each subject's message for each kind and variant of channel, worked out once per fan-out rather than per message. */
   readonly #kinds = new WeakMap<SubjectMessage, Map<string, Omit<SubjectMessage, 'variants'>>>();
   /** Each subject's event serialized up to where each subscriber's `meta` goes (see #eventJson). */
   readonly #eventHeads = new WeakMap<object, string | null>();
 
-  constructor(subjects: SubjectSource, publicUrl: string, signPrivate?: PrivateLinkSigner) {
+  constructor(subjects: SubjectSource, publicUrl: string, signers: LinkSigners = {}) {
     this.#subjects = subjects;
     this.#publicUrl = publicUrl;
-    this.#signPrivate = signPrivate;
+    this.#signPrivate = signers.signPrivate;
+    this.#feedbackCodes = signers.feedbackCodes;
   }
 
   async render(t: RenderTarget): Promise<Message> {
@@ -122,11 +133,8 @@ export class Renderer {
         ...links,
       };
     }
-    const shared = this.#forChannel(
-      await this.#base(t.subjectType, t.subjectId),
-      t.channelKind,
-      t.variant ?? null,
-    );
+    const subject = await this.#base(t.subjectType, t.subjectId);
+    const shared = this.#forChannel(subject, t.channelKind, t.variant ?? null);
     // A private incident's link leads to its audience's private page, which opens only by a link signed for the reader.
     const base =
       this.#signPrivate &&
@@ -135,6 +143,11 @@ export class Renderer {
       shared.url?.startsWith(`${this.#publicUrl}/a/`)
         ? { ...shared, url: await this.#signPrivate(t.subscriberId, shared.url) }
         : shared;
+    // A subscriber (not a broadcast's account, which has no token) is asked whether the update helped.
+    const feedbackUrl =
+      subject.asksFeedback && t.token !== null && t.subscriberId && this.#feedbackCodes
+        ? `${this.#publicUrl}/f/${await this.#feedbackCodes(subject.asksFeedback, t.subscriberId)}`
+        : undefined;
     const meta: Record<string, string> = { ...(manageUrl && { unsubscribe: manageUrl }), documentation };
     const event = base.event && { ...base.event, meta };
     // Serialized ahead only for a webhook (or a caller that does not say which channel).
@@ -146,6 +159,7 @@ export class Renderer {
       ...(eventJson && { eventJson }),
       id: t.deliveryId,
       ...links,
+      ...(feedbackUrl && { feedbackUrl }),
     };
   }
 

@@ -75,7 +75,10 @@ export class Worker {
     this.#leaseMs = options.leaseMs ?? 8_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#fanoutWaitMs = options.fanoutWaitMs ?? 1_000;
-    const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl, services.privatePageLink);
+    const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl, {
+      signPrivate: services.privatePageLink,
+      feedbackCodes: services.feedbackCode,
+    });
     const rate = ctx.config.deliveryHostRate;
     const hostPacer = rate > 0 ? new HostPacer(rate) : undefined;
     this.#lanes = [...channels.lanes.values()].map(

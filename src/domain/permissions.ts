@@ -24,6 +24,8 @@ export const actions = [
   'update.approve',
   'update.publish',
   'update.edit_published',
+  /** Rate an incident's communication and report the support tickets it brought. */
+  'incident.feedback',
   'maintenance.write',
   /** Subscribers' contact details: lists, search, export, a subscriber's record and delivery log. */
   'subscriber.read',
@@ -49,6 +51,7 @@ const leads: readonly Action[] = [
   'update.approve',
   'update.publish',
   'update.edit_published',
+  'incident.feedback',
   'maintenance.write',
   'delivery.replay',
   'audit.read',
@@ -60,9 +63,9 @@ const grants: Record<Role, readonly Action[]> = {
   incident_lead: leads,
   comms_lead: [...leads, 'subscriber.read', 'subscriber.write'],
   // Posts updates (external ones through the plan's approval), answers customers: their contacts.
-  support_lead: ['read', 'incident.update', 'subscriber.read', 'subscriber.write'],
+  support_lead: ['read', 'incident.update', 'incident.feedback', 'subscriber.read', 'subscriber.write'],
   // Declare and post updates, set what is broken; resolving and the component list stay with the leads.
-  responder: ['read', 'component.status', 'incident.declare', 'incident.update'],
+  responder: ['read', 'component.status', 'incident.declare', 'incident.update', 'incident.feedback'],
   viewer: ['read'],
 };
 
@@ -78,6 +81,7 @@ const described: Record<Action, string> = {
   'update.approve': 'approve or reject updates',
   'update.publish': 'publish updates',
   'update.edit_published': 'correct published updates',
+  'incident.feedback': "rate an incident's communication or report its support tickets",
   'maintenance.write': 'schedule or move maintenances',
   'subscriber.read': "read subscribers' contact details",
   'subscriber.write': 'add, import or delete subscribers',

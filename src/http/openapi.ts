@@ -194,6 +194,11 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
           name: 'review',
           description: 'Scores against the plan’s targets, the communication review and its trends.',
         },
+        {
+          name: 'feedback',
+          description:
+            'Whether the communication helped: customers’ votes, the team’s ratings, support tickets.',
+        },
         { name: 'maintenances', description: 'Planned work, started and completed on time.' },
         { name: 'subscribers', description: 'Who is told, on which channel.' },
         { name: 'deliveries', description: 'Each message to each subscriber, and its replay.' },

@@ -3,7 +3,7 @@
  */
 
 /** Paths whose last segment is a secret (confirm, unsubscribe, feedback and ingest tokens). */
-const secretPath = /^(\/(?:confirm|unsubscribe|manage|feedback|ingest\/[^/?]+))\/[^/?]+/;
+const secretPath = /^(\/(?:confirm|unsubscribe|manage|feedback|f|ingest\/[^/?]+))\/[^/?]+/;
 
 /** Query parameters that carry a secret: a private page's link (`k`) and its feed token. */
 const secretQuery = /([?&](?:k|token)=)[^&#]*/g;

@@ -12,6 +12,7 @@ import { CrierError } from '../domain/errors.ts';
 import { htmlSecurityHeaders } from '../domain/security-headers.ts';
 import { componentRoutes } from './admin/components.ts';
 import { drillRoutes } from './admin/drills.ts';
+import { feedbackRoutes } from './admin/feedback.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
@@ -31,6 +32,7 @@ import { healthRoutes } from './health.ts';
 import { metricsRoutes, metricsSource } from './metrics.ts';
 import { requireMetricsToken } from './metrics-auth.ts';
 import { ADMIN_PREFIX, swaggerOptions } from './openapi.ts';
+import { feedbackPageRoutes } from './public/feedback.ts';
 import { privatePageRoutes } from './public/private-pages.ts';
 import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
@@ -154,6 +156,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(incidentRoutes);
         await secured.register(drillRoutes);
         await secured.register(reviewRoutes);
+        await secured.register(feedbackRoutes);
         await secured.register(maintenanceRoutes);
         await secured.register(tokenRoutes);
         await secured.register(ingestKeyRoutes);
@@ -194,6 +197,9 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
       twilioTokens: () => deps.delivery?.inboundSigningKeys ?? [],
       vapidPublicKey: () => deps.delivery?.pushPublicKey,
     }),
+  );
+  await app.register(
+    feedbackPageRoutes({ ...deps, shell: (title, main) => deps.public.statusPage.shell(title, main) }),
   );
   if (deps.ingest) await app.register(deps.ingest);
   if (deps.chatops) await app.register(deps.chatops);

@@ -81,6 +81,8 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
     event,
     drill: incident.drill,
     variants: renderedOf(row),
+    // Customers are asked whether it helped; a drill never asks, nor does a message to the team.
+    ...(!incident.drill && row.audience !== 'internal' && { asksFeedback: updateId }),
   };
 }
 

@@ -30,6 +30,8 @@ article h1,article h2,article h3{margin:0 0 .25rem;font-size:1.125rem}
 .next{font-weight:600}
 .timeline{list-style:none;padding:0;margin:.5rem 0 0}
 .timeline li{border-top:1px solid var(--line);padding:.5rem 0}
+.helpful{font-size:.85em;color:var(--muted);margin:.25rem 0 0}
+.helpful button{font:inherit;padding:.1rem .6rem;margin-left:.25rem;cursor:pointer}
 .body p{margin:.25rem 0;overflow-wrap:anywhere}
 .components{list-style:none;padding:0;margin:0;border:1px solid var(--line);border-radius:.5rem}
 .components ul{list-style:none;padding:0 0 0 1rem;margin:0}

@@ -139,6 +139,14 @@ function componentNames(list: readonly ComponentView[]): string {
   return list.map((c) => escapeHtml(c.name)).join(', ');
 }
 
+/**
+ * "Was this update helpful?" under each update: a plain form, so it works without script and the
+ * page stays the same bytes for everyone (answered from memory); /feedback records the answer.
+ */
+function helpfulForm(updateId: string): string {
+  return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}"><span>Was this update helpful?</span> <button type="submit" name="helpful" value="yes">Yes</button> <button type="submit" name="helpful" value="no">No</button></form>`;
+}
+
 function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, link: boolean): string {
   const t = r.t;
   const h = `h${headingLevel}`;
@@ -154,7 +162,7 @@ function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, 
       : '';
   const items = i.incident_updates.map(
     (u) =>
-      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div></li>`,
+      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div>${r.audience === undefined ? helpfulForm(u.id) : ''}</li>`,
   );
   // On the front page the latest update is what matters at a glance; the rest is one click away.
   const timeline =

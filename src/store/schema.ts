@@ -12,6 +12,7 @@ import type { IncidentStatus } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenances.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { UpdateState } from '../domain/updates.ts';
+import type { PracticeTables } from './schema-feedback.ts';
 import type { AlertTable, IngestKeyTable, IngestTables } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
 
@@ -339,7 +340,7 @@ interface DeliveryCountTable {
 }
 
 /** Every table; those of what comes in from machines, chat and other products are in schema-ingest.ts. */
-export interface Database extends IngestTables {
+export interface Database extends IngestTables, PracticeTables {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
   component_status_history: ComponentStatusHistoryTable;

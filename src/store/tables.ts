@@ -51,6 +51,8 @@ export const tables: readonly TableInfo[] = [
   { name: 'deliveries', key: ['id'] },
   { name: 'delivery_sent_counts', key: ['channel'] },
   { name: 'delivery_counts', key: ['subject_id', 'channel', 'state'] },
+  { name: 'feedback_votes', key: ['id'] },
+  { name: 'team_feedback', key: ['id'] },
   { name: 'plan_versions', key: ['version'], serial: 'version' },
   { name: 'audit_log', key: ['id'], serial: 'id' },
   { name: 'imported', key: ['source', 'kind', 'source_id'] },
