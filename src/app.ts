@@ -27,6 +27,8 @@ import { reminderNotice } from './services/cadence/reminders.ts';
 import { keepRoom } from './services/chat/sync.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
+import { failingChannels, gameDayStep } from './services/drills/game-day.ts';
+import { gameDayScheduled } from './services/drills/game-day-schedule.ts';
 import { feedbackCode, feedbackKey } from './services/feedback/links.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
 import { advanceMaintenances } from './services/maintenances/move.ts';
@@ -289,6 +291,9 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
     alertChanged: (job) => runRunbooks(ctx, job.alert_id, job.runbook),
     runbookStep: (job) => runRunbookStep(ctx, job),
     keepRoom: (job, roomsOf) => keepRoom(ctx, job, roomsOf),
+    gameDayStep: (job) => gameDayStep(ctx, job),
+    gameDayScheduled: (job) => gameDayScheduled(ctx, job),
+    failingChannels: (incidentId) => failingChannels(ctx, incidentId),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),
   };

@@ -240,6 +240,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drills/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run one of the plan’s game days now
+         * @description Starts the drill of a `drills:` entry of the plan and plays its script at its offsets (divided by the speed): alerts through the ingest path, components worsening in drill state, channels made to fail for the drill’s messages.
+         */
+        post: operations["runGameDay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drills/game-days/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A game day: its drill, and how far its script has got */
+        get: operations["getGameDay"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/scores": {
         parameters: {
             query?: never;
@@ -3389,6 +3426,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentScores"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runGameDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The name of one of the plan’s `drills:` entries. */
+                    name: string;
+                    /** @description Divides every duration of the plan and every offset of the script; the entry’s by default. */
+                    speed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description The plan’s name for it (under `drills:`). */
+                        name: string;
+                        /** @description Its drill. */
+                        incident_id: string;
+                        speed: number;
+                        /** @enum {string} */
+                        state: "running" | "done";
+                        started_at: string;
+                        finished_at: string | null;
+                        events: {
+                            /** @description The offset the plan gives. */
+                            at: string;
+                            /** @description alert, component, fail_channel, resolve_alert or resolve. */
+                            event: string;
+                            due_at: string;
+                            done: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGameDay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description The plan’s name for it (under `drills:`). */
+                        name: string;
+                        /** @description Its drill. */
+                        incident_id: string;
+                        speed: number;
+                        /** @enum {string} */
+                        state: "running" | "done";
+                        started_at: string;
+                        finished_at: string | null;
+                        events: {
+                            /** @description The offset the plan gives. */
+                            at: string;
+                            /** @description alert, component, fail_channel, resolve_alert or resolve. */
+                            event: string;
+                            due_at: string;
+                            done: boolean;
+                        }[];
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -166,4 +166,14 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
   async 'person.notice'(jc, job) {
     return sendToPerson(jc, job.id, job.payload.via, job.payload.contact, job.payload.message);
   },
+
+  async 'gameday.step'(jc, job) {
+    await jc.services.gameDayStep(job.payload);
+    return { done: true };
+  },
+
+  async 'gameday.scheduled'(jc, job) {
+    await jc.services.gameDayScheduled(job.payload);
+    return { done: true };
+  },
 };

@@ -21,6 +21,7 @@ import {
 } from '../store/deliveries.ts';
 import { renewDeliveryLeases } from '../store/leases.ts';
 import type { LaneSettings } from './channel-set.ts';
+import type { FailingChannels } from './failing-channels.ts';
 import { Fifo } from './fifo.ts';
 import { CircuitBreaker, type HostPacer, RateLimiter, retryDelay, targetHost } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -44,6 +45,8 @@ export interface LaneOptions {
   flushMs: number;
   /** Paces sends per target host across the worker's lanes (CRIER_DELIVERY_HOST_RATE); none: unpaced. */
   hostPacer?: HostPacer | undefined;
+  /** The channels a game day made to fail for its drill's messages; none: never. */
+  failing?: FailingChannels | undefined;
 }
 
 /** Longer than this to a host's turn, a delivery goes back to the queue rather than hold a sender. */
@@ -291,11 +294,11 @@ export class Lane {
       return { id: d.id, state: 'released', retryAt: new Date(nowMs() + paced).toISOString() };
     }
     if (paced > 0) await new Promise((resolve) => setTimeout(resolve, paced));
-    let result = await this.#send(via, d);
+    let result = await this.#attempt(via, d);
     // Out of retries on the primary: the fallback gets one go before giving up.
     if (!result.ok && result.retry && d.attempts >= retry.maxAttempts && fallback && via !== fallback) {
       via = fallback;
-      result = await this.#send(via, d);
+      result = await this.#attempt(via, d);
     }
     if (result.ok) {
       return {
@@ -342,6 +345,12 @@ export class Lane {
     const at = pacer.book(host, d.id, now);
     if (at - now > maxPaceWaitMs) pacer.keep(d.id, at);
     return at - now;
+  }
+
+  /** A send, unless a game day made this channel fail for the delivery's drill (failing-channels.ts). */
+  async #attempt(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    const failed = d.incident_id && (await this.#o.failing?.reason(d.incident_id, channel.name));
+    return failed ? { ok: false, retry: true, reason: failed } : this.#send(channel, d);
   }
 
   async #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {

@@ -11,6 +11,7 @@ import type { Clock } from '../domain/clock.ts';
 import type { Plan } from '../plan/schema.ts';
 import type { Db } from '../store/db.ts';
 import type { CadenceReminder, JobPayloads, NoticeMessage } from '../store/outbox.ts';
+import type { FailingChannelSource } from './failing-channels.ts';
 import type { FeedbackCodes, PrivateLinkSigner, SubjectSource } from './render.ts';
 
 export interface WorkerCtx {
@@ -46,6 +47,12 @@ export interface DeliveryServices {
   ): Promise<
     { outcome: 'done' } | { outcome: 'again'; at: Date } | { outcome: 'retry' | 'failed'; reason: string }
   >;
+  /** The next event of a game day's script fell due. */
+  gameDayStep(job: JobPayloads['gameday.step']): Promise<void>;
+  /** A scheduled game day fell due: it starts, or its participants are reminded. */
+  gameDayScheduled(job: JobPayloads['gameday.scheduled']): Promise<void>;
+  /** The channels a drill's messages are made to fail on (a game day's `fail_channel`). */
+  failingChannels: FailingChannelSource;
   /** The plan in force, or null before any was applied. */
   planInForce(): Promise<Plan | null>;
   /** The number of the latest plan version (cheap: polled), 0 before any. */

@@ -12,6 +12,7 @@ import { releaseJobs, renewJobLeases } from '../store/leases.ts';
 import { isJobKind, type JobKind, type JobPayloads, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
 import type { ChannelSet } from './channel-set.ts';
+import { FailingChannels } from './failing-channels.ts';
 import { type JobContext, type JobHandler, jobHandlers, PermanentJobError } from './jobs.ts';
 import { Lane } from './lane.ts';
 import { HostPacer, retryDelay } from './limits.ts';
@@ -79,6 +80,7 @@ export class Worker {
       signPrivate: services.privatePageLink,
       feedbackCodes: services.feedbackCode,
     });
+    const failing = new FailingChannels(services.failingChannels, ctx.clock);
     const rate = ctx.config.deliveryHostRate;
     const hostPacer = rate > 0 ? new HostPacer(rate) : undefined;
     this.#lanes = [...channels.lanes.values()].map(
@@ -90,6 +92,7 @@ export class Worker {
           log: this.#log,
           renderer,
           metrics,
+          failing,
           leaseMs: this.#leaseMs,
           pollMs: this.#pollMs,
           batchSize: options.batchSize ?? 200,

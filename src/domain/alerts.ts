@@ -28,6 +28,9 @@ export interface Alert {
   link: string | null;
 }
 
+/** The label a game day's alerts carry (src/services/drills/): the runbooks leave them alone. */
+export const gameDayLabel = 'crier_game_day';
+
 export function isIngestSource(value: string): value is IngestSource {
   return (ingestSources as readonly string[]).includes(value);
 }

@@ -4,12 +4,14 @@
  * lint for every status and channel it can go out on, and every `env:`
  * secret is set. Each problem names its path in the file.
  */
+
 import { type ChannelKind, templateVariants } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
 import { lintMessage } from '../domain/lint.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
 import { resolveSecrets } from './channels.ts';
+import { checkGameDays } from './game-days.ts';
 import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChannels } from './policy.ts';
 import { checkRunbooks } from './runbook-check.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
@@ -97,6 +99,13 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
       );
     }
   }
+  problems.push(
+    ...checkGameDays(plan.drills, {
+      scenarios: Object.keys(plan.scenarios),
+      severities: Object.keys(plan.severities),
+      channels: Object.keys(plan.channels),
+    }),
+  );
 
   if (options.env) {
     for (const p of resolveSecrets(plan.channels, options.env).problems) add(p.path, p.message);

@@ -15,6 +15,7 @@ import { incidentStatuses } from '../domain/incidents.ts';
 import { pageLanguages } from '../domain/languages.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
+import { GameDaysSection } from './game-days.ts';
 import { Duration, Name, SeverityName } from './primitives.ts';
 import { RunbookSpec } from './runbooks.ts';
 
@@ -272,6 +273,7 @@ export const Plan = z.strictObject({
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
   ingest: IngestSection.default({}).describe('How alerts coming in are read (docs/ingest.md).'),
   drill: DrillSection.default({ audience: 'internal' }),
+  drills: GameDaysSection,
   runbooks: z
     .array(RunbookSpec)
     .max(200)

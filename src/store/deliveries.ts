@@ -53,7 +53,10 @@ export async function claimJobs(
 
 /** A claimed delivery with what sending it needs of its subscriber. */
 export interface ClaimedDelivery
-  extends Pick<DeliveryRow, 'id' | 'subject_type' | 'subject_id' | 'subscriber_id' | 'attempts'>,
+  extends Pick<
+      DeliveryRow,
+      'id' | 'subject_type' | 'subject_id' | 'subscriber_id' | 'attempts' | 'incident_id'
+    >,
     Pick<SubscriberRow, 'contact' | 'secret' | 'locale' | 'confirm_token'> {
   /** The subscriber's manage-and-unsubscribe token; null for a broadcast's account, which has none. */
   token: SubscriberRow['token'] | null;
@@ -93,7 +96,7 @@ export function claimQuery(db: Db, channel: string, now: Date, leaseMs: number, 
       if (pg) q = q.forUpdate().skipLocked();
       return q;
     })
-    .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts']);
+    .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts', 'incident_id']);
 }
 
 export async function claimDeliveries(
@@ -173,6 +176,7 @@ export async function leasedBatch(
       'd.subscriber_id',
       'd.attempts',
       'd.channel',
+      'd.incident_id',
       's.contact',
       's.secret',
       's.locale',

@@ -181,6 +181,7 @@ function leasedRows(
       id: `${prefix}${(i + 1).toString(16).padStart(5, '0')}`,
       subject_type: payload.subject_type,
       subject_id: payload.subject_id,
+      incident_id: payload.incident_id ?? payload.maintenance_id ?? null,
       subscriber_id: s.id,
       channel: s.kind,
       attempts: 1,

@@ -114,6 +114,10 @@ const jobPayloads = {
    * holders invited, topic set, the timeline posted; `archive` once it is due to be archived.
    */
   'chat.room': z.object({ room: z.string(), archive: z.boolean().optional() }),
+  /** The next event of a game day's script falls due (src/services/drills/game-day.ts). */
+  'gameday.step': z.object({ game_day_id: z.string(), index: z.number() }),
+  /** A game day of the plan is scheduled to start now, or its participants to be reminded of it. */
+  'gameday.scheduled': z.object({ name: z.string(), at: z.string(), what: z.enum(['start', 'remind']) }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };
 export type JobKind = keyof JobPayloads;

@@ -1,7 +1,8 @@
 /**
- * The tables of feedback on the communication (src/services/feedback/):
- * customers' votes on updates and the team's rating of an incident. Part of
- * the one schema in schema.ts.
+ * The tables of practice and feedback: game days that run
+ * (src/services/drills/), customers' votes on updates and the team's rating
+ * of an incident (src/services/feedback/). Part of the one schema in
+ * schema.ts.
  */
 
 export interface FeedbackVoteTable {
@@ -33,8 +34,27 @@ export interface TeamFeedbackTable {
   created_at: string;
 }
 
+/** A run of one of the plan's game days (`drills:`), and its drill. */
+export interface GameDayTable {
+  id: string;
+  /** The plan's name for it. */
+  name: string;
+  incident_id: string;
+  speed: number;
+  state: 'running' | 'done';
+  /** JSON: the script's events as they were when it started, with `due_at` each. */
+  script: string;
+  steps_done: number;
+  /** JSON: [{ channel, until }] — channels the drill's messages fail on (`until` null: to the end). */
+  failing: string;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
 /** These tables, as the one schema (schema.ts) lists them. */
 export interface PracticeTables {
   feedback_votes: FeedbackVoteTable;
   team_feedback: TeamFeedbackTable;
+  game_days: GameDayTable;
 }

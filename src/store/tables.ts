@@ -53,6 +53,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'delivery_counts', key: ['subject_id', 'channel', 'state'] },
   { name: 'feedback_votes', key: ['id'] },
   { name: 'team_feedback', key: ['id'] },
+  { name: 'game_days', key: ['id'] },
   { name: 'plan_versions', key: ['version'], serial: 'version' },
   { name: 'audit_log', key: ['id'], serial: 'id' },
   { name: 'imported', key: ['source', 'kind', 'source_id'] },

@@ -101,4 +101,25 @@ export function drillCommands(program: Command): void {
       ),
     );
   });
+  withJson(
+    drill
+      .command('run')
+      .description(
+        "run one of the plan's game days (drills:) now: its drill starts and its script plays at its offsets",
+      )
+      .argument('<name>', 'a game day of the plan (under drills:)')
+      .option('--speed <n>', 'divide every duration of the plan and every offset of the script by N'),
+  ).action(async (name: string, o: { json: boolean; speed?: string }) => {
+    const g = await call(
+      (await api()).POST('/api/v1/drills/run', {
+        body: { name, ...(o.speed !== undefined && { speed: wholeOf(o.speed, '--speed') }) },
+      }),
+    );
+    print(g, o.json, () =>
+      [
+        `Game day ${g.name} (${g.id}): drill ${g.incident_id} at speed ${g.speed}, ${g.state}.`,
+        table(rows(g.events), ['at', 'event', 'due_at', 'done']),
+      ].join('\n'),
+    );
+  });
 }

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { RunGameDayInput, runGameDay } from '../../services/drills/game-day.ts';
+import { GameDayView, getGameDay } from '../../services/drills/game-day-view.ts';
 import { StartDrillInput, startDrill } from '../../services/drills/start.ts';
 import { DrillTrendQuery, drillTrend, IncidentScores, incidentScores } from '../../services/review/scores.ts';
 import { IncidentView } from '../../services/views.ts';
@@ -53,5 +55,37 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req) => incidentScores(req.ctx, req.params.id),
+  );
+
+  app.post(
+    '/drills/run',
+    {
+      config: { action: 'incident.declare' },
+      schema: {
+        operationId: 'runGameDay',
+        summary: 'Run one of the plan’s game days now',
+        description:
+          'Starts the drill of a `drills:` entry of the plan and plays its script at its offsets (divided by the speed): alerts through the ingest path, components worsening in drill state, channels made to fail for the drill’s messages.',
+        tags,
+        body: RunGameDayInput,
+        response: { 201: GameDayView },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await runGameDay(req.ctx, req.body)),
+  );
+
+  app.get(
+    '/drills/game-days/:id',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getGameDay',
+        summary: 'A game day: its drill, and how far its script has got',
+        tags,
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: GameDayView },
+      },
+    },
+    async (req) => getGameDay(req.ctx, req.params.id),
   );
 };

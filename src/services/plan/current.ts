@@ -18,6 +18,7 @@ import { lockNamed } from '../../store/locks.ts';
 import type { PlanVersionRow, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
+import { scheduleGameDays } from '../drills/game-day-plan.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { viewOf } from '../view-of.ts';
@@ -162,6 +163,7 @@ export async function storeVersion(
   const json = JSON.stringify(next.plan);
   const changes = diffPlans(latest ? planJsonOf(latest) : null, next.plan);
   const now = tx.clock.now().toISOString();
+  await scheduleGameDays(tx, next.plan);
   const inserted = await tx.db
     .insertInto('plan_versions')
     .values({

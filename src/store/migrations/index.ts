@@ -17,6 +17,7 @@ import * as m0012 from './0012_runbook_runs.ts';
 import * as m0013 from './0013_retention.ts';
 import * as m0014 from './0014_drills.ts';
 import * as m0015 from './0015_feedback.ts';
+import * as m0015b from './0015b_game_days.ts';
 import * as m0016 from './0016_incident_plan_version.ts';
 import * as m0017 from './0017_runbook_steps.ts';
 import * as m0018 from './0018_chat_rooms.ts';
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0013_retention': m0013,
   '0014_drills': m0014,
   '0015_feedback': m0015,
+  '0015b_game_days': m0015b,
   '0016_incident_plan_version': m0016,
   '0017_runbook_steps': m0017,
   '0018_chat_rooms': m0018,

@@ -1,0 +1,39 @@
+/**
+ * A game day on the plan's schedule falls due (scheduled by
+ * game-day-plan.ts). The plan in force is read again, so a run taken out
+ * of the plan since does nothing.
+ */
+import { enqueueJob, type JobPayloads } from '../../store/outbox.ts';
+import { actingAs, type Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
+import { withTransaction } from '../transaction.ts';
+import { runGameDay } from './game-day.ts';
+
+/**
+ * A scheduled game day fell due: it starts, or each participant is sent a reminder by email
+ * (a `person.notice` of its own, retried alone). Nothing when the plan no longer schedules it.
+ */
+export async function gameDayScheduled(ctx: Ctx, job: JobPayloads['gameday.scheduled']): Promise<void> {
+  const spec = (await currentPlan(ctx.db))?.drills[job.name];
+  if (!spec?.schedule.some((at) => Date.parse(at) === Date.parse(job.at))) return;
+  if (job.what === 'start') {
+    await runGameDay(actingAs(ctx, { id: `game-day:${job.name}`, role: 'admin', source: 'schedule' }), {
+      name: job.name,
+    });
+    return;
+  }
+  const message = {
+    title: `Game day ${job.name} starts at ${job.at}`,
+    text: `You take part in the game day "${job.name}": a drill of the scenario ${spec.scenario} starts at ${job.at} (UTC), at speed ${spec.speed}. Its messages reach only the team, each marked [DRILL].`,
+    drill: true,
+  };
+  await withTransaction(ctx, async (tx) => {
+    for (const contact of spec.participants) {
+      await enqueueJob(tx, {
+        kind: 'person.notice',
+        payload: { via: 'email', contact, message },
+        dedupeKey: `gameday:remind:${job.name}:${job.at}:${contact}`,
+      });
+    }
+  });
+}
