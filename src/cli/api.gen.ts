@@ -260,7 +260,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/drills/game-days/{id}": {
+    "/api/v1/game-days/{id}": {
         parameters: {
             query?: never;
             header?: never;

@@ -140,8 +140,9 @@ function componentNames(list: readonly ComponentView[]): string {
 }
 
 /**
- * "Was this update helpful?" under each update: a plain form, so it works without script and the
- * page stays the same bytes for everyone (answered from memory); /feedback records the answer.
+ * "Was this update helpful?" under each update of the public page: a plain form, so it works
+ * without script and the page stays the same bytes for everyone (answered from memory);
+ * /feedback records the answer. A private page's readers are asked by their messages' links.
  */
 function helpfulForm(updateId: string): string {
   return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}"><span>Was this update helpful?</span> <button type="submit" name="helpful" value="yes">Yes</button> <button type="submit" name="helpful" value="no">No</button></form>`;

@@ -121,7 +121,7 @@ for (const dialect of dialects) {
         ['09:00:00', '09:00:01', '09:00:02', '09:00:05', '09:00:06'].map((s) => `2026-03-02T${s}.000Z`),
         'offsets divided by the speed',
       );
-      const gameDay = async () => api('GET', `/api/v1/drills/game-days/${id}`);
+      const gameDay = async () => api('GET', `/api/v1/game-days/${id}`);
       const stepsDone = async (n: number) =>
         waitFor(
           async () => ((await gameDay()).events as { done: boolean }[]).filter((e) => e.done).length >= n,

@@ -75,7 +75,7 @@ export const drillRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/drills/game-days/:id',
+    '/game-days/:id',
     {
       config: { action: 'read' },
       schema: {
