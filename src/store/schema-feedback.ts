@@ -5,7 +5,7 @@
  * schema.ts.
  */
 
-export interface FeedbackVoteTable {
+interface FeedbackVoteTable {
   id: string;
   update_id: string;
   incident_id: string;
@@ -21,7 +21,7 @@ export interface FeedbackVoteTable {
   changed_at: string;
 }
 
-export interface TeamFeedbackTable {
+interface TeamFeedbackTable {
   id: string;
   incident_id: string;
   /** Who gave it: the actor as the audit log writes it (a person, or a helpdesk's token). */
@@ -35,7 +35,7 @@ export interface TeamFeedbackTable {
 }
 
 /** A run of one of the plan's game days (`drills:`), and its drill. */
-export interface GameDayTable {
+interface GameDayTable {
   id: string;
   /** The plan's name for it. */
   name: string;
