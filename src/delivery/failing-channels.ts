@@ -3,7 +3,9 @@
  * (src/services/drills/game-day.ts): the lane asks before each send, and a
  * delivery of that drill on that channel fails as in an outage, without
  * touching the provider or the channel's circuit breaker, which real
- * incidents' messages rely on. Read once a second per incident at most.
+ * incidents' messages rely on. An incident no game day runs is known as
+ * such once (a game day declares its own drill); a game day's drill, whose
+ * messages are few, is read again before each send.
  */
 import type { Clock } from '../domain/clock.ts';
 
@@ -13,14 +15,14 @@ export interface FailingChannel {
   until: string | null;
 }
 
-export type FailingChannelSource = (incidentId: string) => Promise<readonly FailingChannel[]>;
-
-const ttlMs = 1000;
+/** An incident's failing channels; null when no game day runs it (as for every real incident). */
+export type FailingChannelSource = (incidentId: string) => Promise<readonly FailingChannel[] | null>;
 
 export class FailingChannels {
   readonly #source: FailingChannelSource;
   readonly #clock: Clock;
-  readonly #byIncident = new Map<string, { at: number; value: readonly FailingChannel[] }>();
+  /** Incidents known to run without a game day. */
+  readonly #plain = new Set<string>();
 
   constructor(source: FailingChannelSource, clock: Clock) {
     this.#source = source;
@@ -36,12 +38,11 @@ export class FailingChannels {
   }
 
   async #read(incidentId: string): Promise<readonly FailingChannel[]> {
-    const now = performance.now();
-    const cached = this.#byIncident.get(incidentId);
-    if (cached && cached.at + ttlMs > now) return cached.value;
-    if (this.#byIncident.size > 1000) this.#byIncident.clear();
+    if (this.#plain.has(incidentId)) return [];
     const value = await this.#source(incidentId);
-    this.#byIncident.set(incidentId, { at: now, value });
-    return value;
+    if (value !== null) return value;
+    if (this.#plain.size > 10_000) this.#plain.clear();
+    this.#plain.add(incidentId);
+    return [];
   }
 }

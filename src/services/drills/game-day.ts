@@ -142,15 +142,16 @@ export async function gameDayStep(ctx: Ctx, job: { game_day_id: string; index: n
   });
 }
 
-/** The channels a drill's messages are made to fail on now, with why (empty for every real incident). */
+/** The channels a drill's messages are made to fail on; null when no game day runs the incident. */
 export async function failingChannels(
   ctx: Pick<Ctx, 'db'>,
   incidentId: string,
-): Promise<{ channel: string; until: string | null }[]> {
+): Promise<{ channel: string; until: string | null }[] | null> {
   const rows = await ctx.db
     .selectFrom('game_days')
     .select('failing')
     .where('incident_id', '=', incidentId)
     .execute();
+  if (rows.length === 0) return null;
   return rows.flatMap((r) => JSON.parse(r.failing) as { channel: string; until: string | null }[]);
 }
