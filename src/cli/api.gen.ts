@@ -297,6 +297,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The communication review: every message, the scores, deliveries, unsubscribes and charts
+         * @description As JSON (the charts as SVG with their figures as tables), or as Markdown with `?format=md` or `Accept: text/markdown`.
+         */
+        get: operations["getIncidentReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/review/charts/{chart}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One chart of the communication review, as an SVG image */
+        get: operations["getIncidentReviewChart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/communication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trends: time to first notice and adherence per severity and scenario, channels by failure rate
+         * @description Real incidents declared between `from` and `to` (drills are left out), over the last 30 and 90 days up to `to`.
+         */
+        get: operations["getCommunicationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/versions/{version}/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incidents and drills run under a plan version, oldest first */
+        get: operations["listPlanVersionIncidents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plan/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes to the plan that the measured communication suggests, each as a diff of crier.yaml
+         * @description From the real incidents declared between `from` and `to` (90 days up to now by default): a severity whose cadence was missed in more than half of its last five incidents, a channel whose dead rate passes 2%, a template rated unhelpful by 30% or more of at least 20 votes. Apply one with `PUT /plan` and its `source`.
+         */
+        get: operations["suggestPlanChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/feedback": {
         parameters: {
             query?: never;
@@ -1809,6 +1903,147 @@ export interface components {
                 line?: number;
                 column?: number;
             }[];
+        };
+        PlanVersionIncident: {
+            id: string;
+            name: string;
+            drill: boolean;
+            severity: string | null;
+            scenario: string | null;
+            status: string;
+            declared_at: string;
+        };
+        IncidentReview: {
+            incident: {
+                incident_id: string;
+                name: string;
+                drill: boolean;
+                scenario: string | null;
+                severity: string | null;
+                declared_at: string;
+                resolved_at: string | null;
+                /** @description The plan version it ran under. */
+                plan_version: number | null;
+                status: string;
+            };
+            messages: {
+                id: string;
+                audience: string;
+                status: string;
+                state: string;
+                body: string;
+                written_by: string;
+                created_at: string;
+                submitted_at: string | null;
+                published_at: string | null;
+                approved_by: {
+                    actor: string;
+                    at: string;
+                }[];
+                rejected_by: {
+                    actor: string;
+                    at: string;
+                }[];
+                published_unapproved: boolean;
+                lint_override: boolean;
+                corrected_by: {
+                    actor: string;
+                    at: string;
+                }[];
+            }[];
+            scores: components["schemas"]["Scores"];
+            deliveries: {
+                /** @description The kind of subscriber (email, sms, webhook, ...). */
+                channel: string;
+                total: number;
+                sent: number;
+                /** @description Of those sent, carried by a fallback channel. */
+                fallback: number;
+                dead: number;
+                /** @description Pending, sending, or failed and to be retried. */
+                waiting: number;
+            }[];
+            unsubscribes: {
+                total: number;
+                /** @description By the way they left: link, one-click, sms-stop, ... */
+                by_how: {
+                    [key: string]: number;
+                };
+            };
+            charts: {
+                /** @enum {string} */
+                id: "deliveries" | "cadence";
+                title: string;
+                /** @description The chart as an SVG document, its title and description inside it. */
+                svg: string;
+                table: {
+                    columns: string[];
+                    rows: (string | number | null)[][];
+                };
+            }[];
+            generated_at: string;
+        };
+        CommunicationReport: {
+            from: string;
+            to: string;
+            /** @description Real incidents declared in the period (drills are left out). */
+            incidents: number;
+            periods: {
+                /** @description The last 30 or 90 days up to `to` (never before `from`). */
+                days: number;
+                from: string;
+                by_severity: {
+                    key: string | null;
+                    incidents: number;
+                    first_notice_median_ms: number | null;
+                    first_notice_met: number;
+                    first_notice_missed: number;
+                    updates_due: number;
+                    updates_on_time: number;
+                    adherence: number | null;
+                }[];
+                by_scenario: {
+                    key: string | null;
+                    incidents: number;
+                    first_notice_median_ms: number | null;
+                    first_notice_met: number;
+                    first_notice_missed: number;
+                    updates_due: number;
+                    updates_on_time: number;
+                    adherence: number | null;
+                }[];
+            }[];
+            /** @description Deliveries of the period’s incidents per kind of subscriber, the highest dead rate first. */
+            channels: {
+                channel: string;
+                total: number;
+                sent: number;
+                dead: number;
+                fallback: number;
+                dead_rate: number | null;
+            }[];
+            /** @description The incidents of the period by the plan version they ran under. */
+            plan_versions: {
+                version: number | null;
+                incidents: string[];
+            }[];
+        };
+        PlanSuggestion: {
+            /** @description Stable while the evidence holds: what it is about, e.g. `cadence:SEV1`. */
+            id: string;
+            /** @enum {string} */
+            kind: "cadence_missed" | "channel_dead_rate" | "template_unhelpful";
+            reason: string;
+            evidence: {
+                [key: string]: string | number | string[] | null;
+            };
+            /** @description The change proposed, in words. */
+            change: string;
+            /** @description The change as a unified diff of crier.yaml. */
+            diff: string;
+            /** @description The whole plan with the change made: what `PUT /plan` takes to apply it. */
+            source: string;
+            based_on_version: number;
         };
         RunbookStep: {
             /** @description 0; one more for each time an alert reopened the incident. */
@@ -3591,6 +3826,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IncidentScores"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIncidentReview: {
+        parameters: {
+            query?: {
+                format?: "json" | "md";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review as JSON, or as Markdown. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentReview"];
+                    "text/markdown": string;
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIncidentReviewChart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                chart: "deliveries.svg" | "cadence.svg";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chart. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCommunicationReport: {
+        parameters: {
+            query?: {
+                /** @description Incidents declared from then; 90 days before `to` by default. */
+                from?: string;
+                /** @description Incidents declared until then; now by default. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunicationReport"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPlanVersionIncidents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanVersionIncident"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    suggestPlanChanges: {
+        parameters: {
+            query?: {
+                /** @description Incidents declared from then; 90 days before `to` by default. */
+                from?: string;
+                /** @description Incidents declared until then; now by default. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanSuggestion"][];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

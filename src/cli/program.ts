@@ -15,6 +15,7 @@ import { feedbackCommands } from './commands/feedback-commands.ts';
 import { importCommands } from './commands/import-commands.ts';
 import { ingestCommands } from './commands/ingest-commands.ts';
 import { planCommands } from './commands/plan-commands.ts';
+import { reviewCommands } from './commands/review-commands.ts';
 import { serverCommands, userCommands } from './commands/server-commands.ts';
 import { subscriberCommands } from './commands/subscriber-commands.ts';
 import { updateCommands } from './commands/update-commands.ts';
@@ -53,6 +54,7 @@ Tables by default, --json for JSON. Exit codes: 0 done, 1 refused or failed, 2 u
     drillCommands,
     importCommands,
     feedbackCommands,
+    reviewCommands,
   ]) {
     add(program);
   }

@@ -86,6 +86,68 @@ test('a drill at speed 60 is reported in plan time against the plan’s targets'
   );
 });
 
+test('the review answers JSON, Markdown and each chart as SVG; bad asks are 4xx', async () => {
+  const started = await call('POST', '/drills', 'incident_lead', { scenario: 'slow-reports', speed: 10 });
+  assert.equal(started.status, 201, JSON.stringify(started.body));
+  const id = started.body.id;
+  const json = await call('GET', `/incidents/${id}/review`, 'viewer');
+  assert.equal(json.status, 200, JSON.stringify(json.body));
+  assert.deepEqual(
+    (json.body.charts as { id: string }[]).map((c) => c.id),
+    ['deliveries', 'cadence'],
+  );
+  assert.equal((json.body.messages as unknown[]).length, 1, 'the first words, waiting for approval');
+
+  for (const ask of [{ url: `?format=md` }, { url: '', accept: 'text/markdown' }]) {
+    const md = await t.app.server.inject({
+      url: `/api/v1/incidents/${id}/review${ask.url}`,
+      headers: { ...t.auth('viewer'), ...(ask.accept && { accept: ask.accept }) },
+    });
+    assert.equal(md.statusCode, 200);
+    assert.match(String(md.headers['content-type']), /^text\/markdown/);
+    assert.match(md.body, /^# Communication review: slow-reports$/m);
+    assert.match(md.body, /## Scores/);
+  }
+  for (const chart of ['deliveries', 'cadence']) {
+    const svg = await t.app.server.inject({
+      url: `/api/v1/incidents/${id}/review/charts/${chart}.svg`,
+      headers: t.auth('viewer'),
+    });
+    assert.equal(svg.statusCode, 200);
+    assert.match(String(svg.headers['content-type']), /^image\/svg\+xml/);
+    assert.match(svg.body, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  }
+  for (const url of [`/incidents/${id}/review?format=pdf`, `/incidents/${id}/review/charts/other.svg`]) {
+    const res = await call('GET', url, 'viewer');
+    assert.equal(res.status, 400, url);
+  }
+  assert.equal((await call('GET', '/incidents/nope/review', 'viewer')).status, 404);
+});
+
+test('the report, the plan version’s incidents and the suggestions answer over HTTP, with their permissions', async () => {
+  const report = await call('GET', '/reports/communication?from=2026-01-01T00:00:00Z', 'viewer');
+  assert.equal(report.status, 200, JSON.stringify(report.body));
+  assert.equal(report.body.incidents, 0, 'drills are left out of the trends');
+  assert.equal((await call('GET', '/reports/communication?from=2027-01-01T00:00:00Z', 'viewer')).status, 400);
+  assert.equal((await call('GET', '/reports/communication?from=soon', 'viewer')).status, 400);
+
+  const under = await t.app.server.inject({
+    url: '/api/v1/plan/versions/1/incidents',
+    headers: t.auth('viewer'),
+  });
+  assert.equal(under.statusCode, 200);
+  assert.ok((JSON.parse(under.body) as { drill: boolean }[]).every((i) => i.drill));
+  assert.equal((await call('GET', '/plan/versions/9/incidents', 'viewer')).status, 404);
+
+  assert.equal((await call('GET', '/plan/suggestions', 'incident_lead')).status, 403);
+  const suggestions = await t.app.server.inject({
+    url: '/api/v1/plan/suggestions',
+    headers: t.auth('admin'),
+  });
+  assert.equal(suggestions.statusCode, 200);
+  assert.deepEqual(JSON.parse(suggestions.body), []);
+});
+
 test('an unknown drill is 404 incident_not_found; a bad trend query is 400', async () => {
   const missing = await call('GET', '/drills/no-such-drill/report', 'viewer');
   assert.equal(missing.status, 404);

@@ -6,61 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { drillTrend, incidentScores } from '../../src/services/review/scores.ts';
-import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock } from '../helpers/db.ts';
 import { at, seedIncident } from '../helpers/history.ts';
-import { fallbackPlan } from '../helpers/history-plan.ts';
+import { base, fallbackPlan, seedSev1 } from '../helpers/history-plan.ts';
 import { applyTestPlan, people } from '../helpers/plan.ts';
-
-const base = '2026-03-02T10:00:00.000Z';
-
-/** The SEV1 history; `speed` squeezes every instant as a drill at that speed lives it. */
-async function seedSev1(db: Db, version: number, speed = 0) {
-  const t = (m: number) => at(base, m / Math.max(speed, 1));
-  return seedIncident(db, {
-    severity: 'SEV1',
-    scenario: 'database-degraded',
-    drill_speed: speed,
-    detected_at: t(0),
-    declared_at: t(4),
-    resolved_at: t(70),
-    plan_version: version,
-    updates: [
-      { audience: 'internal', published_at: t(6) },
-      {
-        audience: 'public',
-        submitted_at: t(8),
-        approvals: [{ actor: 'token:carol@acme.example', at: t(11) }],
-        published_at: t(11),
-        next_update_at: t(41),
-        // Five subscribers: four sent (one by the email fallback), one dead. Real seconds, never scaled.
-        deliveries: [
-          { channel: 'email', state: 'sent', after_s: 10 },
-          { channel: 'email', state: 'sent', after_s: 20 },
-          { channel: 'email', state: 'sent', after_s: 40, via: 'email-backup' },
-          { channel: 'email', state: 'dead' },
-          { channel: 'sms', state: 'sent', after_s: 5 },
-        ],
-      },
-      { audience: 'enterprise', submitted_at: t(25), published_unapproved: true, published_at: t(30) },
-      {
-        audience: 'public',
-        submitted_at: t(45),
-        approvals: [
-          { actor: 'token:carol@acme.example', at: t(49) },
-          { actor: 'token:ivy@acme.example', at: t(50) },
-        ],
-        published_at: t(50),
-        lint_override: true,
-      },
-      { audience: 'public', status: 'resolved', published_at: t(70) },
-    ],
-    cadence: [
-      { audience: 'public', due: 2, on_time: 1 },
-      { audience: 'enterprise', due: 1, on_time: 1 },
-    ],
-  });
-}
 
 const minutes = (m: number) => m * 60_000;
 
@@ -71,8 +20,8 @@ const expected = {
   // 10:08→10:11, 10:25→10:30 (published unapproved), 10:45→10:50 (the round's last approval).
   approval: { updates: 3, max_wait_ms: minutes(5), total_wait_ms: minutes(13), published_unapproved: 1 },
   cadence: [
-    { audience: 'enterprise', updates_due: 1, updates_on_time: 1, ratio: 1 },
-    { audience: 'public', updates_due: 2, updates_on_time: 1, ratio: 0.5 },
+    { audience: 'enterprise', updates_due: 1, updates_on_time: 0, ratio: 0 },
+    { audience: 'public', updates_due: 3, updates_on_time: 2, ratio: 0.667 },
   ],
   // External notices at 11, 30, 50 and 70 minutes after detection: the longest gaps are 20 minutes.
   longest_silence_ms: minutes(20),

@@ -121,4 +121,37 @@ export function planCommands(program: Command): void {
           : `Applied as version ${applied.version}.\n${formatDiff(applied.changes)}`,
       );
     });
+
+  plan
+    .command('suggest')
+    .description(
+      'changes the measured communication suggests (missed cadence, dead channels, unhelpful templates), each as a diff',
+    )
+    .option('--from <iso>', 'incidents declared from then (90 days ago by default)')
+    .option('--to <iso>', 'incidents declared until then (now by default)')
+    .option('--apply <id>', 'apply this suggestion as a new plan version')
+    .option('--json', 'print JSON', false)
+    .action(async (opts: { from?: string; to?: string; apply?: string; json: boolean }) => {
+      const config = await loadCliConfig();
+      const api = apiClient({ url: config.clientUrl, token: config.clientToken });
+      const query = { ...(opts.from && { from: opts.from }), ...(opts.to && { to: opts.to }) };
+      const suggestions = await call(api.GET('/api/v1/plan/suggestions', { params: { query } }));
+      if (opts.apply === undefined) {
+        print(suggestions, opts.json, () =>
+          suggestions.length === 0
+            ? 'No suggestions: the plan held up.'
+            : suggestions.map((s) => `${s.id}: ${s.reason}\n  ${s.change}\n\n${s.diff}`).join('\n'),
+        );
+        return;
+      }
+      const chosen = suggestions.find((s) => s.id === opts.apply);
+      if (!chosen) {
+        throw new CliError(
+          `No suggestion "${opts.apply}". Now: ${suggestions.map((s) => s.id).join(', ') || 'none'}.`,
+          2,
+        );
+      }
+      const applied = await call(api.PUT('/api/v1/plan', { body: { source: chosen.source } }));
+      print(applied, opts.json, () => `Applied ${chosen.id} as version ${applied.version}.`);
+    });
 }

@@ -40,6 +40,8 @@ export interface IncidentHistory {
   decisions: Decided[];
   deadlines: IncidentDeadlineRow[];
   deliveries: ReviewDelivery[];
+  /** Deliveries retention removed, counted by channel and state (they no longer say when they were sent). */
+  pruned: { channel: string; state: DeliveryState; n: number }[];
 }
 
 /** The plan an incident ran under: the version in force at its declaration, or today's when it has none. */
@@ -113,7 +115,31 @@ export async function readHistory(db: Db, incident: IncidentRow): Promise<Incide
     sent_at: d.sent_at,
     fallback: d.via !== null && d.via !== d.channel && fallbacks.has(d.via),
   }));
-  return { incident, plan, updates, decisions, deadlines, deliveries };
+  const pruned =
+    updates.length === 0
+      ? []
+      : await db
+          .selectFrom('delivery_counts')
+          .select(['channel', 'state'])
+          .select((eb) => eb.fn.sum<number | string>('n').as('n'))
+          .where('subject_type', '=', 'incident_update')
+          .where(
+            'subject_id',
+            'in',
+            updates.map((u) => u.id),
+          )
+          .groupBy(['channel', 'state'])
+          .orderBy('channel')
+          .execute();
+  return {
+    incident,
+    plan,
+    updates,
+    decisions,
+    deadlines,
+    deliveries,
+    pruned: pruned.map((p) => ({ channel: p.channel, state: p.state, n: Number(p.n) })),
+  };
 }
 
 /** The plan's targets for the incident's severity, as the plan writes them (never divided by a drill's speed). */

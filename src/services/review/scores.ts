@@ -90,7 +90,7 @@ function scoresOf(history: IncidentHistory, now: string): z.infer<typeof Scores>
   );
 }
 
-function scoredOf(history: IncidentHistory, now: string): IncidentScores {
+export function scoredOf(history: IncidentHistory, now: string): IncidentScores {
   const i = history.incident;
   return {
     incident_id: i.id,
