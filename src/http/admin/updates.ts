@@ -169,7 +169,8 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/incidents/:id/updates/:uid/preview',
     {
-      config: { action: 'read' },
+      // It saves nothing, but only someone who may write the draft's words types them.
+      config: { action: 'incident.update' },
       schema: {
         operationId: 'previewUpdateText',
         summary: 'How an update would read with other words, without saving them',
