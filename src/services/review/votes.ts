@@ -1,8 +1,8 @@
 /**
  * Customers' votes on updates, per template (a scenario's words for one
  * status), for the templates ranked by helpfulness and the suggestion to
- * rewrite one. Until customer feedback is recorded there are no votes, so
- * no template is ranked (README, "Not yet").
+ * rewrite one. The votes recorded in feedback_votes are not read here yet,
+ * so no template is ranked (docs/review.md, "Not yet").
  */
 import type { TemplateVotes } from '../../domain/trends.ts';
 import type { Db } from '../../store/db.ts';
