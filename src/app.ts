@@ -20,7 +20,7 @@ import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { chatOpsRoutes } from './ingest/chatops.ts';
-import { ingestRoutes } from './ingest/routes.ts';
+import { ingestWithReports } from './ingest/provider-reports.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
 import { backupTargets, runScheduledBackup } from './services/backups/scheduled.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
@@ -162,16 +162,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...options.workerOptions,
     },
   });
+  const ingestDeps = {
+    pagerdutySecrets: config.ingest.pagerdutySecrets,
+    genericMapping: async () => (await currentPlan(db))?.ingest.generic,
+    sns: new SnsVerifier({ allowedHosts: config.ingest.snsHosts, now: () => clock.now() }),
+  };
   const server = await buildServer({
     ...base,
     delivery,
     consoleEvents,
     connections: limits,
-    ingest: ingestRoutes(base, {
-      pagerdutySecrets: config.ingest.pagerdutySecrets,
-      genericMapping: async () => (await currentPlan(db))?.ingest.generic,
-      sns: new SnsVerifier({ allowedHosts: config.ingest.snsHosts, now: () => clock.now() }),
-    }),
+    ingest: ingestWithReports(base, ingestDeps, () => delivery.inboundSigningKeys),
     chatops: chatOpsRoutes(base, { chatops: (name) => delivery.channels.rooms.get(name)?.chatops }),
     public: {
       statusPage: statusPage.page,

@@ -33,18 +33,13 @@ const timeZone = z.string().refine(
 
 /** `Label=https://url,Other=https://url`: the links in the status page's header. */
 const pageLinks = z.string().transform((v, ctx) => {
-  const links: { label: string; url: string }[] = [];
-  for (const part of v.split(',')) {
-    const at = part.indexOf('=');
-    const label = part.slice(0, at).trim();
-    const url = part.slice(at + 1).trim();
-    if (at <= 0 || !label || !httpUrl.safeParse(url).success) {
-      ctx.addIssue({ code: 'custom', message: `"${part}" is not Label=https://url` });
-      return z.NEVER;
-    }
-    links.push({ label, url });
-  }
-  return links;
+  const links = v.split(',').map((part) => ({ part, at: part.indexOf('=') }));
+  const bad = links.find(
+    ({ part, at }) =>
+      at <= 0 || !part.slice(0, at).trim() || !httpUrl.safeParse(part.slice(at + 1).trim()).success,
+  );
+  if (bad) ctx.addIssue({ code: 'custom', message: `"${bad.part}" is not Label=https://url` });
+  return links.map(({ part, at }) => ({ label: part.slice(0, at).trim(), url: part.slice(at + 1).trim() }));
 });
 
 /**
@@ -65,24 +60,32 @@ const trustProxy = z
     return v.split(',').map((a) => a.trim());
   });
 
-/** `sns.*.amazonaws.com,http://127.0.0.1:4566`: host patterns (HTTPS), or whole origins for a stand-in. */
-const snsHosts = z.string().transform((v, ctx) => {
-  const entries = v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-  for (const entry of entries) {
-    const origin = entry.includes('://') && httpUrl.safeParse(entry).success;
-    if (!origin && !/^[a-z0-9*-]+(\.[a-z0-9*-]+)+$/i.test(entry)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `"${entry}" is neither a host name pattern nor an http(s) origin`,
-      });
-      return z.NEVER;
+const commaList = (problem: (entry: string) => string | null) =>
+  z.string().transform((v, ctx) => {
+    const entries = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    for (const entry of entries) {
+      const message = problem(entry);
+      if (message !== null) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
     }
-  }
-  return entries;
-});
+    return entries;
+  });
+
+/** `sns.*.amazonaws.com,http://127.0.0.1:4566`: host patterns (HTTPS), or whole origins for a stand-in. */
+const snsHosts = commaList((entry) =>
+  (entry.includes('://') && httpUrl.safeParse(entry).success) || /^[a-z0-9*-]+(\.[a-z0-9*-]+)+$/i.test(entry)
+    ? null
+    : `"${entry}" is neither a host name pattern nor an http(s) origin`,
+);
+const topicArns = commaList((arn) =>
+  /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(arn) ? null : `"${arn}" is not an SNS topic ARN`,
+);
+const previousKeys = commaList((k) => (k.length < 16 ? 'each must be 16+ characters' : null));
 
 const Env = z
   .object({
@@ -93,6 +96,7 @@ const Env = z
     CRIER_PLAN: z.string().min(1).default('./crier.yaml'),
     CRIER_PUBLIC_URL: z.url().optional(),
     CRIER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    CRIER_SECRET_KEY_PREVIOUS: previousKeys.optional(),
     CRIER_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CRIER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CRIER_ALLOW_PRIVATE_NETWORK: boolean.default(false),
@@ -155,8 +159,10 @@ const Env = z
         'must be claim values and roles: admins=admin,comms=comms_lead',
       )
       .optional(),
-    CRIER_INGEST_PAGERDUTY_SECRETS: z.string().optional(),
+    CRIER_INGEST_PAGERDUTY_SECRETS: commaList(() => null).optional(),
     CRIER_INGEST_SNS_HOSTS: snsHosts.optional(),
+    CRIER_SES_SNS_TOPICS: topicArns.optional(),
+    CRIER_SOFT_BOUNCE_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
     CRIER_IMPORT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -197,6 +203,7 @@ export interface Config {
   readonly planPath: string;
   readonly publicUrl: string;
   readonly secretKey: string | undefined;
+  readonly previousSecretKeys: readonly string[];
   readonly adminToken: string | undefined;
   /** When set, /metrics (of `crier serve` and of the worker's port) answers only a request carrying it. */
   readonly metricsToken: string | undefined;
@@ -204,11 +211,7 @@ export interface Config {
   readonly demo: boolean;
   /** Fastify's `trustProxy`: whose X-Forwarded-For to believe. */
   readonly trustProxy: boolean | number | string[];
-  /**
-   * Caps on connections; unset, each is derived from the descriptor limit at
-   * start (src/http/connection-limits.ts), and a setting the limit cannot
-   * carry is lowered.
-   */
+  /** Caps on connections; unset, derived from the descriptor limit (src/http/connection-limits.ts). */
   readonly connections: {
     /** Live streams (/events) one client address (IPv6: one /64) may hold. */
     readonly livePerAddress: number | undefined;
@@ -223,10 +226,7 @@ export interface Config {
   /** Where CLI client commands send their requests, and with which token. */
   readonly clientUrl: string;
   readonly clientToken: string | undefined;
-  /**
-   * The environment as read at start, for the plan's `env:NAME` secrets
-   * (channel credentials), which are named by the plan rather than here.
-   */
+  /** The environment as read at start, for the plan's `env:NAME` secrets (channel credentials). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Alerts coming in (docs/ingest.md). */
   readonly ingest: {
@@ -235,6 +235,7 @@ export interface Config {
     /** Where SNS signing certificates and subscription links may come from; empty: Amazon's hosts. */
     readonly snsHosts: readonly string[];
   };
+  readonly suppression: { readonly sesTopics: readonly string[]; readonly softBounceLimit: number };
   /** Run the delivery worker inside `crier serve` (`crier worker` runs one alone). */
   readonly worker: boolean;
   /** How long a worker's claim holds a job or delivery before another may take it over. */
@@ -325,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     planPath: path.resolve(e.CRIER_PLAN),
     publicUrl: (e.CRIER_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     secretKey: e.CRIER_SECRET_KEY,
+    previousSecretKeys: Object.freeze(e.CRIER_SECRET_KEY_PREVIOUS ?? []),
     adminToken: e.CRIER_ADMIN_TOKEN,
     metricsToken: e.CRIER_METRICS_TOKEN,
     allowPrivateNetwork: e.CRIER_ALLOW_PRIVATE_NETWORK,
@@ -341,14 +343,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientToken: e.CRIER_TOKEN,
     env: Object.freeze({ ...present }),
     ingest: Object.freeze({
-      pagerdutySecrets: Object.freeze(
-        (e.CRIER_INGEST_PAGERDUTY_SECRETS ?? '')
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
+      pagerdutySecrets: Object.freeze(e.CRIER_INGEST_PAGERDUTY_SECRETS ?? []),
       snsHosts: Object.freeze(e.CRIER_INGEST_SNS_HOSTS ?? []),
     }),
+    suppression: { sesTopics: e.CRIER_SES_SNS_TOPICS ?? [], softBounceLimit: e.CRIER_SOFT_BOUNCE_LIMIT },
     worker: e.CRIER_WORKER,
     workerLeaseMs: e.CRIER_WORKER_LEASE_MS,
     workerPollMs: e.CRIER_WORKER_POLL_MS,

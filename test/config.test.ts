@@ -102,3 +102,20 @@ test('single sign-on: issuer and client go together, roles are pairs; unset, the
     },
   );
 });
+
+test('previous secret keys: a list of 16+ characters each', () => {
+  const c = loadConfig({
+    CRIER_SECRET_KEY: 'the-current-key-000',
+    CRIER_SECRET_KEY_PREVIOUS: ' older-key-00000001 , oldest-key-0000002 ',
+  });
+  assert.deepEqual(c.previousSecretKeys, ['older-key-00000001', 'oldest-key-0000002']);
+  assert.deepEqual(loadConfig({}).previousSecretKeys, []);
+  assert.throws(
+    () =>
+      loadConfig({
+        CRIER_SECRET_KEY: 'the-current-key-000',
+        CRIER_SECRET_KEY_PREVIOUS: 'older-key-00000001,short',
+      }),
+    (err: unknown) => err instanceof ConfigError && /CRIER_SECRET_KEY_PREVIOUS/.test(err.problems.join('\n')),
+  );
+});

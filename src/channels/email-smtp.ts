@@ -12,12 +12,27 @@ import { renderEmail } from './email-render.ts';
 import { Secret, Value } from './settings.ts';
 import { defineChannel, type SendResult } from './types.ts';
 
-/** SMTP reply codes: 4xx is temporary (retry), 5xx permanent. Connection errors retry. */
+/**
+ * Whether a permanent reply says the mailbox is not there and will not be (a hard bounce): by its
+ * enhanced status code when it has one (RFC 3463: 5.1.x a bad address, 5.2.1 a disabled mailbox;
+ * 5.7.x, a policy refusal, is not about the address), else by the reply code (550, 551, 553).
+ */
+function mailboxGone(code: number, message: string): boolean {
+  const enhanced = /\b5\.(\d{1,3})\.(\d{1,3})\b/.exec(message);
+  if (enhanced) return enhanced[1] === '1' || (enhanced[1] === '2' && enhanced[2] === '1');
+  return code === 550 || code === 551 || code === 553;
+}
+
+/**
+ * SMTP reply codes: 4xx is temporary (retry), 5xx permanent, and a permanent one about the
+ * mailbox suppresses the address. Connection errors retry.
+ */
 function smtpFailure(err: unknown): SendResult {
-  const e = err as { responseCode?: number; code?: string; message?: string };
+  const e = err as { responseCode?: number; code?: string; message?: string; response?: string };
   const reason = (e.message ?? String(err)).slice(0, 300);
   if (typeof e.responseCode === 'number') {
-    return { ok: false, retry: e.responseCode < 500, reason };
+    const gone = e.responseCode >= 500 && mailboxGone(e.responseCode, e.response ?? reason);
+    return { ok: false, retry: e.responseCode < 500, reason, ...(gone && { gone: true }) };
   }
   return { ok: false, retry: true, reason: e.code ? `${e.code}: ${reason}` : reason };
 }

@@ -11,10 +11,10 @@ import { Secret, SmsRules, Value } from './settings.ts';
 import { smsText } from './sms-text.ts';
 import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
-/** Twilio error codes meaning this number will never take our messages. */
 /** Twilio's answer: the message's `sid` when it was accepted, an error `code` when not. */
 const TwilioAnswer = z.looseObject({ sid: z.string().optional(), code: z.number().optional() });
 
+/** Twilio error codes meaning this number will never take our messages. */
 const goneCodes = new Set([21610, 21614, 21211, 21612]);
 
 export const smsTwilio = defineChannel({
@@ -28,6 +28,12 @@ export const smsTwilio = defineChannel({
     token: Secret.describe('The auth token; also verifies inbound STOP webhooks. A secret.'),
     from: z.string().min(1).describe('The sender: an E.164 number, or a Messaging Service SID (MG…).'),
     endpoint: z.url().default('https://api.twilio.com'),
+    status_callback: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe(
+        'Where Twilio reports each message’s delivery status: {CRIER_PUBLIC_URL}/webhooks/twilio/status. Numbers it cannot deliver to are suppressed.',
+      ),
     ...SmsRules,
   },
   secrets: ['token'],
@@ -48,6 +54,7 @@ export const smsTwilio = defineChannel({
         });
         if (settings.from.startsWith('MG')) form.set('MessagingServiceSid', settings.from);
         else form.set('From', settings.from);
+        if (settings.status_callback) form.set('StatusCallback', settings.status_callback);
         try {
           const response = await client.post(url, form.toString(), {
             authorization: auth,

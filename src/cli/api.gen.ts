@@ -1151,6 +1151,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List suppressed contacts (bounced, complained, undeliverable) */
+        get: operations["listSuppressions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear a suppression: its contact hears again */
+        delete: operations["clearSuppression"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribers/export-person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Everything held about one email address or phone number, as JSON (audited) */
+        post: operations["exportPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscribers/forget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Erase one email address or phone number: the contact goes, the counts stay (audited) */
+        post: operations["forgetPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1888,6 +1956,69 @@ export interface components {
             /** @description Where the source posts: /ingest/<source>/<key>, after Crier’s public address. */
             path: string;
         };
+        Subscriber: {
+            id: string;
+            audience: string;
+            /** @enum {string} */
+            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+            /** @description The contact, named as Statuspage names it: email, phone or endpoint. */
+            email: string | null;
+            phone_number: string | null;
+            endpoint: string | null;
+            /** @enum {string} */
+            state: "pending" | "confirmed" | "unsubscribed" | "disabled";
+            mode: string;
+            all_components: boolean;
+            component_ids: string[];
+            locale: string | null;
+            source: string;
+            disabled_reason: string | null;
+            created_at: string;
+            confirmed_at: string | null;
+            /** @description Webhook subscribers only, and only to an admin: the Standard Webhooks signing secret. */
+            secret?: string;
+        };
+        PersonExport: {
+            contact: string;
+            /** @enum {string} */
+            kind: "email" | "sms";
+            exported_at: string;
+            subscribers: components["schemas"]["Subscriber"][];
+            deliveries: {
+                id: string;
+                subscriber_id: string;
+                subject_type: string;
+                subject_id: string;
+                incident_id: string | null;
+                channel: string;
+                via: string | null;
+                state: string;
+                attempts: number;
+                provider_id: string | null;
+                last_error: string | null;
+                created_at: string;
+                sent_at: string | null;
+            }[];
+            suppression: {
+                reason: string;
+                source: string;
+                detail: string | null;
+                soft_bounces: number;
+                suppressed_at: string | null;
+                first_at: string;
+                last_at: string;
+            } | null;
+            audit: {
+                id: number;
+                at: string;
+                actor: string;
+                action: string;
+                subject_type: string;
+                subject_id: string | null;
+                before: unknown;
+                after: unknown;
+            }[];
+        };
         PlanCheck: {
             ok: boolean;
             problems: {
@@ -2087,28 +2218,6 @@ export interface components {
                 title: string;
             }[];
             steps: components["schemas"]["RunbookStep"][];
-        };
-        Subscriber: {
-            id: string;
-            audience: string;
-            /** @enum {string} */
-            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
-            /** @description The contact, named as Statuspage names it: email, phone or endpoint. */
-            email: string | null;
-            phone_number: string | null;
-            endpoint: string | null;
-            /** @enum {string} */
-            state: "pending" | "confirmed" | "unsubscribed" | "disabled";
-            mode: string;
-            all_components: boolean;
-            component_ids: string[];
-            locale: string | null;
-            source: string;
-            disabled_reason: string | null;
-            created_at: string;
-            confirmed_at: string | null;
-            /** @description Webhook subscribers only, and only to an admin: the Standard Webhooks signing secret. */
-            secret?: string;
         };
         /** @description Subscribers by kind, then state; `total` by state over every kind. */
         SubscriberCounts: {
@@ -6841,6 +6950,210 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateDeliveryCounts"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSuppressions: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                q?: string;
+                kind?: "email" | "sms";
+                reason?: "hard_bounce" | "soft_bounce" | "complaint" | "undeliverable";
+                state?: "suppressed" | "counting" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description RFC 8288 links to the first, previous, next and last pages, e.g. `</api/v1/incidents?page=2>; rel="next"`. */
+                    link?: string;
+                    /** @description Items over all pages. */
+                    "x-total-count"?: number;
+                    /** @description Pages at this `per_page`. */
+                    "x-total-pages"?: number;
+                    /** @description This page. */
+                    "x-page"?: number;
+                    /** @description Items per page. */
+                    "x-per-page"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+                        contact: string;
+                        /** @enum {string} */
+                        reason: "hard_bounce" | "soft_bounce" | "complaint" | "undeliverable";
+                        source: string;
+                        detail: string | null;
+                        soft_bounces: number;
+                        suppressed: boolean;
+                        suppressed_at: string | null;
+                        first_at: string;
+                        last_at: string;
+                    }[];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearSuppression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        restored: number;
+                    };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contact: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonExport"];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    forgetPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contact: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        fingerprint: string;
+                        subscribers: number;
+                        deliveries: number;
+                        suppressions: number;
+                    };
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -30,6 +30,10 @@ export const actions = [
   /** Subscribers' contact details: lists, search, export, a subscriber's record and delivery log. */
   'subscriber.read',
   'subscriber.write',
+  /** Let a suppressed contact (bounced, complained, unreachable) receive messages again. */
+  'suppression.clear',
+  /** Export or erase everything held about one person's contact. */
+  'person.data',
   'delivery.replay',
   'plan.apply',
   'token.manage',
@@ -85,6 +89,8 @@ const described: Record<Action, string> = {
   'maintenance.write': 'schedule or move maintenances',
   'subscriber.read': "read subscribers' contact details",
   'subscriber.write': 'add, import or delete subscribers',
+  'suppression.clear': 'clear a suppressed contact',
+  'person.data': "export or erase a person's data",
   'delivery.replay': 'replay deliveries',
   'plan.apply': 'apply the plan or read its secrets',
   'token.manage': 'manage API tokens',

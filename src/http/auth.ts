@@ -41,7 +41,7 @@ async function actorOf(request: FastifyRequest, base: BaseCtx): Promise<Actor | 
     if (who === null) throw new CrierError('unauthenticated', 'The API token is unknown or revoked.');
     return { id: `token:${who.name}`, role: who.role, source: request.ip, requestId };
   }
-  const cookie = sessionSecret(request);
+  const cookie = sessionSecret(request, base.config);
   if (cookie === null) return null;
   const user = await resolveSession(base.db, cookie, base.clock.now());
   if (user === null) return null;

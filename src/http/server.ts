@@ -16,10 +16,12 @@ import { feedbackRoutes } from './admin/feedback.ts';
 import { incidentRoutes } from './admin/incidents.ts';
 import { ingestKeyRoutes } from './admin/ingest-keys.ts';
 import { maintenanceRoutes } from './admin/maintenances.ts';
+import { personRoutes } from './admin/person.ts';
 import { planRoutes } from './admin/plan.ts';
 import { reviewRoutes } from './admin/review.ts';
 import { runbookRoutes } from './admin/runbooks.ts';
 import { subscriberRoutes } from './admin/subscribers.ts';
+import { suppressionRoutes } from './admin/suppressions.ts';
 import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
 import { userRoutes } from './admin/users.ts';
@@ -167,6 +169,8 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(
           subscriberRoutes((audience) => deps.delivery?.offeredFor(audience) ?? new Set()),
         );
+        await secured.register(suppressionRoutes);
+        await secured.register(personRoutes);
       });
     },
     { prefix: ADMIN_PREFIX },

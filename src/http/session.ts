@@ -2,7 +2,9 @@
  * The session cookie and the CSRF check, shared by the admin API and the
  * console. The cookie is HttpOnly, SameSite=Lax, and Secure when the public
  * URL is https; its value is a random secret the database knows by hash
- * (src/services/users/sessions.ts). An unsafe request that a cookie
+ * (src/services/users/sessions.ts), sealed with CRIER_SECRET_KEY when one is
+ * set (docs/adr/0023-keys-that-rotate.md): a previous key still opens the
+ * sessions it sealed, and a cookie no key sealed names no session. An unsafe request that a cookie
  * authenticates must come from Crier's own origin (the Origin header, or
  * the Referer when a browser sends no Origin): a page elsewhere cannot
  * make a signed-in browser act.
@@ -10,19 +12,40 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import { CrierError } from '../domain/errors.ts';
+import { Keyring } from '../domain/signing.ts';
 import { sessionLifetimeMs } from '../services/users/sessions.ts';
 
 const sessionCookie = 'crier_session';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function sessionSecret(request: FastifyRequest): string | null {
+const purpose = 'session';
+const keyrings = new WeakMap<Config, Keyring | null>();
+
+function keyringOf(config: Config): Keyring | null {
+  let keyring = keyrings.get(config);
+  if (keyring === undefined) {
+    keyring = Keyring.of(config);
+    keyrings.set(config, keyring);
+  }
+  return keyring;
+}
+
+/**
+ * The session secret a request's cookie carries; null without a cookie. A cookie whose seal
+ * no key verifies gives the empty string: it names no session, and the console can still say
+ * that the session ended.
+ */
+export function sessionSecret(request: FastifyRequest, config: Config): string | null {
   const value = request.cookies[sessionCookie];
-  return typeof value === 'string' && value.length > 0 ? value : null;
+  if (typeof value !== 'string' || value.length === 0) return null;
+  const keyring = keyringOf(config);
+  if (keyring === null) return value;
+  return keyring.unseal(purpose, value) ?? '';
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, secret: string): void {
-  reply.setCookie(sessionCookie, secret, {
+  reply.setCookie(sessionCookie, keyringOf(config)?.seal(purpose, secret) ?? secret, {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',

@@ -12,25 +12,8 @@ import { z } from 'zod';
 import { type Alert, instantOrNull } from '../domain/alerts.ts';
 import { CrierError } from '../domain/errors.ts';
 import { linkOrNull, parseJsonBody, parseValue } from './json.ts';
-import type { SnsMessage } from './sns-verify.ts';
+import { SnsEnvelope, type SnsMessage } from './sns-verify.ts';
 import type { IngestParser } from './types.ts';
-
-const Text = z.string().max(300_000);
-
-const SnsEnvelope = z.object({
-  Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
-  MessageId: z.string().max(200),
-  TopicArn: z.string().max(1000),
-  Message: Text,
-  Timestamp: z.string().max(64),
-  SignatureVersion: z.string().max(10),
-  Signature: z.string().max(4000),
-  SigningCertURL: z.string().max(2000),
-  Subject: z.string().max(1000).optional(),
-  SubscribeURL: z.string().max(4000).optional(),
-  Token: z.string().max(4000).optional(),
-  UnsubscribeURL: z.string().max(4000).optional(),
-});
 
 const Dimension = z.object({ name: z.string().max(255), value: z.string().max(1024) });
 

@@ -8,7 +8,24 @@
  */
 import { createVerify, X509Certificate } from 'node:crypto';
 import { request } from 'undici';
+import { z } from 'zod';
 import { CrierError } from '../domain/errors.ts';
+
+/** An SNS message as it arrives over HTTP/S, bounded (its `Message` is the publisher's: an alarm, an SES notification). */
+export const SnsEnvelope = z.object({
+  Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+  MessageId: z.string().max(200),
+  TopicArn: z.string().max(1000),
+  Message: z.string().max(300_000),
+  Timestamp: z.string().max(64),
+  SignatureVersion: z.string().max(10),
+  Signature: z.string().max(4000),
+  SigningCertURL: z.string().max(2000),
+  Subject: z.string().max(1000).optional(),
+  SubscribeURL: z.string().max(4000).optional(),
+  Token: z.string().max(4000).optional(),
+  UnsubscribeURL: z.string().max(4000).optional(),
+});
 
 /** The fields an SNS message is signed over, by type, in the documented order. */
 const signedFields = {

@@ -9,6 +9,7 @@ import { type SqlBool, sql } from 'kysely';
 import type { Target } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
 import type { DeliveryRow, OutboxJobRow, SubscriberRow } from './schema.ts';
+import { disableAfterRefusal } from './suppressions.ts';
 
 /**
  * Deliveries still to send. Written with literals, the way the partial index
@@ -283,13 +284,7 @@ export async function recordOutcomes(
             .set({ state: 'dead', via: o.via, last_error: o.error, lease_until: null, updated_at: at })
             .where('id', '=', o.id)
             .execute();
-          if (o.disableSubscriber) {
-            await trx
-              .updateTable('subscribers')
-              .set({ state: 'disabled', disabled_reason: o.disableSubscriber, updated_at: at })
-              .where('id', '=', sql<string>`(select subscriber_id from deliveries where id = ${o.id})`)
-              .execute();
-          }
+          if (o.disableSubscriber) await disableAfterRefusal(trx, o.id, o.via, o.disableSubscriber, now);
           break;
         case 'expired':
           break;

@@ -9,6 +9,7 @@
  */
 import { sql } from 'kysely';
 import { type Db, dialect } from './db.ts';
+import type { DeliveryState } from './schema.ts';
 
 export interface PruneOptions {
   /** Rows deleted per transaction. */
@@ -72,28 +73,39 @@ export function pruneDeliveries(db: Db, before: string, options: PruneOptions): 
           .where('updated_at', '<', before)
           .returning(['subject_id', 'subject_type', 'channel', 'state'])
           .execute();
-        const counts = new Map<string, (typeof gone)[number] & { n: number }>();
-        for (const row of gone) {
-          const key = `${row.subject_id}\u0000${row.channel}\u0000${row.state}`;
-          const seen = counts.get(key);
-          if (seen) seen.n += 1;
-          else counts.set(key, { ...row, n: 1 });
-        }
-        for (const c of counts.values()) {
-          await trx
-            .insertInto('delivery_counts')
-            .values(c)
-            .onConflict((oc) =>
-              oc
-                .columns(['subject_id', 'channel', 'state'])
-                .doUpdateSet((eb) => ({ n: eb('delivery_counts.n', '+', eb.ref('excluded.n')) })),
-            )
-            .execute();
-        }
+        await addToDeliveryCounts(trx, gone);
         return gone.length;
       }),
     (q) => q.where('state', 'in', finishedDeliveries).where('updated_at', '<', before),
   );
+}
+
+/**
+ * Adds deleted deliveries to `delivery_counts`, which the delivery summaries read, so an
+ * update's counts stay the same once its rows are gone (retention, a person's erasure).
+ */
+export async function addToDeliveryCounts(
+  trx: Db,
+  gone: readonly { subject_id: string; subject_type: string; channel: string; state: DeliveryState }[],
+): Promise<void> {
+  const counts = new Map<string, (typeof gone)[number] & { n: number }>();
+  for (const row of gone) {
+    const key = `${row.subject_id}\u0000${row.channel}\u0000${row.state}`;
+    const seen = counts.get(key);
+    if (seen) seen.n += 1;
+    else counts.set(key, { ...row, n: 1 });
+  }
+  for (const c of counts.values()) {
+    await trx
+      .insertInto('delivery_counts')
+      .values(c)
+      .onConflict((oc) =>
+        oc
+          .columns(['subject_id', 'channel', 'state'])
+          .doUpdateSet((eb) => ({ n: eb('delivery_counts.n', '+', eb.ref('excluded.n')) })),
+      )
+      .execute();
+  }
 }
 
 /** Deletes jobs that finished (done, dead, cancelled) before `before`. */

@@ -15,6 +15,7 @@ import type { UpdateState } from '../domain/updates.ts';
 import type { PracticeTables } from './schema-feedback.ts';
 import type { AlertTable, IngestKeyTable, IngestTables } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
+import type { SuppressionTable } from './schema-suppressions.ts';
 
 /** Where a subscriber stands: waiting for confirmation, hearing, gone by choice, or turned off by a failure. */
 export const subscriberStates = ['pending', 'confirmed', 'unsubscribed', 'disabled'] as const;
@@ -360,6 +361,7 @@ export interface Database extends IngestTables, PracticeTables {
   settings: SettingTable;
   subscribers: SubscriberTable;
   subscriber_components: SubscriberComponentTable;
+  suppressions: SuppressionTable;
   outbox_jobs: OutboxJobTable;
   deliveries: DeliveryTable;
   delivery_sent_counts: DeliverySentCountTable;
@@ -380,6 +382,7 @@ export type MaintenanceUpdateRow = Selectable<MaintenanceUpdateTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type UserRow = Selectable<UserTable>;
 export type SubscriberRow = Selectable<SubscriberTable>;
+export type SuppressionRow = Selectable<SuppressionTable>;
 export type OutboxJobRow = Selectable<OutboxJobTable>;
 export type DeliveryRow = Selectable<DeliveryTable>;
 export type PlanVersionRow = Selectable<PlanVersionTable>;

@@ -46,6 +46,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'maintenance_components', key: ['maintenance_id', 'component_id'] },
   { name: 'maintenance_updates', key: ['id'] },
   { name: 'subscribers', key: ['id'] },
+  { name: 'suppressions', key: ['id'] },
   { name: 'subscriber_components', key: ['subscriber_id', 'component_id'] },
   { name: 'outbox_jobs', key: ['id'] },
   { name: 'deliveries', key: ['id'] },

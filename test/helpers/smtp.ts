@@ -19,6 +19,8 @@ export interface SmtpSink {
   count: number;
   /** Answer every transaction with a temporary failure (451) while true. */
   failing: boolean;
+  /** Recipients refused for good: 550 5.1.1, no such mailbox. */
+  rejected: Set<string>;
   close(): Promise<void>;
 }
 
@@ -52,13 +54,30 @@ export function parseMail(raw: string): { headers: Record<string, string>; text:
 
 export async function startSmtpSink(options: { port?: number; keep?: boolean } = {}): Promise<SmtpSink> {
   const keep = options.keep ?? true;
-  const sink: SmtpSink = { port: 0, url: '', mails: [], count: 0, failing: false, close: async () => {} };
+  const sink: SmtpSink = {
+    port: 0,
+    url: '',
+    mails: [],
+    count: 0,
+    failing: false,
+    rejected: new Set(),
+    close: async () => {},
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 10 * 1024 * 1024,
-    onRcptTo(_address, _session, callback) {
+    onRcptTo(address, _session, callback) {
+      if (sink.rejected.has(address.address.toLowerCase())) {
+        const err = new Error(
+          `5.1.1 <${address.address}>: Recipient address rejected: no such mailbox`,
+        ) as Error & {
+          responseCode: number;
+        };
+        err.responseCode = 550;
+        return callback(err);
+      }
       if (sink.failing) {
         const err = new Error('Try again later') as Error & { responseCode: number };
         err.responseCode = 451;

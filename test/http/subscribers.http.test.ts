@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { twilioSignature } from '../../src/http/public/subscribe.ts';
+import { twilioSignature } from '../../src/channels/twilio-signature.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp } from '../helpers/http.ts';
 

@@ -5,6 +5,8 @@ import { call, type Schemas } from '../client.ts';
 import { readStdin, STDIN } from '../input.ts';
 import { CliError, print, table } from '../output.ts';
 import { api, collect, withJson } from './common.ts';
+import { personCommands } from './person-commands.ts';
+import { suppressionCommands } from './suppression-commands.ts';
 
 interface Json {
   json: boolean;
@@ -161,4 +163,7 @@ export function subscriberCommands(program: Command): void {
         process.stderr.write(`Wrote ${o.out}.\n`);
       } else process.stdout.write(csv);
     });
+
+  suppressionCommands(subscribers);
+  personCommands(subscribers);
 }

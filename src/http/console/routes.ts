@@ -60,7 +60,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
     );
     // The live stream answers 401 rather than a redirect: the script tells "session ended" from "unreachable".
     app.get<EventsQuery>('/console/events', async (req, reply) => {
-      const secret = sessionSecret(req);
+      const secret = sessionSecret(req, base.config);
       const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
       if (user === null) return reply.code(401).type('text/plain; charset=utf-8').send('Sign in again.\n');
       if (events === undefined)
@@ -82,7 +82,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       signedIn.decorateRequest('consoleUser', null);
       // After the body is read, so an oversized or foreign body is refused (413, 415) before anything else.
       signedIn.addHook('preValidation', async (req, reply) => {
-        const secret = sessionSecret(req);
+        const secret = sessionSecret(req, base.config);
         const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
         if (user === null) {
           if (secret !== null) clearSessionCookie(reply, base.config);

@@ -117,7 +117,7 @@ export function signInRoutes(base: BaseCtx) {
 
     app.post('/console/sign-out', async (req, reply) => {
       assertSameOrigin(req, base.config);
-      const secret = sessionSecret(req);
+      const secret = sessionSecret(req, base.config);
       const user = secret === null ? null : await resolveSession(base.db, secret, base.clock.now());
       if (secret !== null && user !== null) {
         await signOut(

@@ -103,7 +103,7 @@ export function privatePageRoutes(deps: PrivatePageDeps): FastifyPluginAsync {
         page,
         {
           cookie: single(request.cookies[cookieName(audience)]),
-          session: sessionSecret(request),
+          session: sessionSecret(request, deps.config),
           token: single(query.token) ?? bearer(request),
           address: request.ip,
         },

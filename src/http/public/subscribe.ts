@@ -5,8 +5,8 @@
  * whether or not it was known.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { verifyTwilio } from '../../channels/twilio-signature.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { listComponents } from '../../services/components/queries.ts';
@@ -260,27 +260,3 @@ self.addEventListener('notificationclick', (event) => {
   event.waitUntil(clients.openWindow(event.notification.data.url));
 });
 `;
-
-/**
- * Twilio's request signature: base64 HMAC-SHA1, keyed by the auth token, of
- * the full URL followed by every POST parameter's name and value, sorted by name.
- */
-export function twilioSignature(token: string, url: string, params: URLSearchParams): string {
-  const data = [...params.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .reduce((acc, [k, v]) => acc + k + v, url);
-  return createHmac('sha1', token).update(data, 'utf8').digest('base64');
-}
-
-function verifyTwilio(
-  tokens: readonly string[],
-  url: string,
-  params: URLSearchParams,
-  given: string,
-): boolean {
-  const provided = Buffer.from(given);
-  return tokens.some((token) => {
-    const expected = Buffer.from(twilioSignature(token, url, params));
-    return expected.length === provided.length && timingSafeEqual(expected, provided);
-  });
-}

@@ -20,6 +20,7 @@ import { unsupportedLocale } from '../../domain/not-yet-supported.ts';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
+import { suppressionOf } from '../../store/suppressions.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
@@ -155,7 +156,14 @@ export async function upsertSubscriber(
   if (existing?.state === 'confirmed')
     return { row: existing, created: false, confirmationSent: false, unchanged: true };
 
-  const state = needsConfirm ? 'pending' : 'confirmed';
+  // A suppressed address or number (it bounced, complained, cannot be reached) is kept as asked,
+  // disabled: nothing goes to it, not even a confirmation, until an admin clears it.
+  const suppression =
+    contact.kind === 'email' || contact.kind === 'sms'
+      ? await suppressionOf(tx.db, contact.kind, contact.key)
+      : undefined;
+  const disabledReason = suppression ? `suppressed: ${suppression.reason}` : null;
+  const state = suppression ? 'disabled' : needsConfirm ? 'pending' : 'confirmed';
   const confirmToken = needsConfirm ? token() : null;
   let row: SubscriberRow;
   if (existing) {
@@ -167,7 +175,7 @@ export async function upsertSubscriber(
       all_components: components.length === 0 ? 1 : 0,
       component_ids: JSON.stringify(components),
       locale: locale ?? existing.locale,
-      disabled_reason: null,
+      disabled_reason: disabledReason,
       updated_at: now,
       confirmed_at: needsConfirm ? null : now,
     };
@@ -179,7 +187,7 @@ export async function upsertSubscriber(
         all_components: row.all_components,
         component_ids: row.component_ids,
         locale: row.locale,
-        disabled_reason: null,
+        disabled_reason: disabledReason,
         updated_at: now,
         confirmed_at: row.confirmed_at,
       })
@@ -201,7 +209,7 @@ export async function upsertSubscriber(
       confirm_token: confirmToken,
       secret: contact.kind === 'webhook' ? newWebhookSecret() : null,
       source: options.source,
-      disabled_reason: null,
+      disabled_reason: disabledReason,
       created_at: now,
       updated_at: now,
       confirmed_at: needsConfirm ? null : now,
@@ -216,13 +224,15 @@ export async function upsertSubscriber(
       .execute();
   }
   // The first message: a verification request (webhook) or a confirmation link, or a welcome (push).
-  const first = needsConfirm
-    ? contact.kind === 'webhook'
-      ? 'verification'
-      : 'confirmation'
-    : options.source === 'public'
-      ? 'welcome'
-      : null;
+  const first = suppression
+    ? null
+    : needsConfirm
+      ? contact.kind === 'webhook'
+        ? 'verification'
+        : 'confirmation'
+      : options.source === 'public'
+        ? 'welcome'
+        : null;
   if (first) {
     await tx.db
       .insertInto('deliveries')
@@ -247,7 +257,12 @@ export async function upsertSubscriber(
       .onConflict((oc) => oc.columns(['subject_id', 'subscriber_id', 'channel']).doNothing())
       .execute();
   }
-  return { row, created: existing === undefined, confirmationSent: needsConfirm, unchanged: false };
+  return {
+    row,
+    created: existing === undefined,
+    confirmationSent: needsConfirm && !suppression,
+    unchanged: false,
+  };
 }
 
 /** The admin adds one subscriber (confirmed at once unless `confirm` asks for double opt-in). */

@@ -21,6 +21,7 @@ import * as m0015b from './0015b_game_days.ts';
 import * as m0016 from './0016_incident_plan_version.ts';
 import * as m0017 from './0017_runbook_steps.ts';
 import * as m0018 from './0018_chat_rooms.ts';
+import * as m0019 from './0019_suppressions.ts';
 import * as m0020 from './0020_imported.ts';
 import * as m0021 from './0021_private_pages.ts';
 
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0016_incident_plan_version': m0016,
   '0017_runbook_steps': m0017,
   '0018_chat_rooms': m0018,
+  '0019_suppressions': m0019,
   '0020_imported': m0020,
   '0021_private_pages': m0021,
 };
