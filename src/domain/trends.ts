@@ -101,7 +101,7 @@ export interface TemplateTrend extends TemplateVotes {
 }
 
 /** Templates by helpfulness, the most helpful first; those without votes last. */
-function rankTemplates(votes: readonly TemplateVotes[]): TemplateTrend[] {
+export function rankTemplates(votes: readonly TemplateVotes[]): TemplateTrend[] {
   return votes
     .map((v) => ({
       ...v,

@@ -41,8 +41,36 @@ eachDialect(test, 'the review holds the figures of the seeded history', async (d
     })
     .execute();
 
+  // Customers' votes on the first notice: two helpful, one not, with a hostile comment.
+  for (const [n, helpful, comment] of [
+    [1, 1, null],
+    [2, 1, null],
+    [3, 0, '<img src=x onerror=alert(1)> # Too **vague**'],
+  ] as const) {
+    await db
+      .insertInto('feedback_votes')
+      .values({
+        id: `vote-${n}`,
+        update_id: firstNotice.id,
+        incident_id: id,
+        subscriber_id: `sub-${n}`,
+        address_hash: null,
+        helpful,
+        comment,
+        created_at: at(base, 30),
+        changed_at: at(base, 30),
+      })
+      .execute();
+  }
+
   const review = await incidentReview(rita, id);
   assert.equal(review.incident.status, 'resolved');
+  assert.equal(review.feedback.helpful, 2);
+  assert.equal(review.feedback.not_helpful, 1);
+  assert.deepEqual(
+    review.feedback.updates.map((u) => [u.update_id, u.helpful, u.not_helpful, u.comments.length]),
+    [[firstNotice.id, 2, 1, 1]],
+  );
   assert.deepEqual(
     review.messages.map((m) => [
       m.published_at?.slice(11, 16),
@@ -109,6 +137,13 @@ eachDialect(test, 'the review holds the figures of the seeded history', async (d
   assert.ok(md.includes('| public | 2026-03-02T10:41:00.000Z | 2026-03-02T10:50:00.000Z | no |'));
   assert.ok(md.includes('| email | 4 | 3 | 1 | 1 | 0 |'));
   assert.ok(md.includes('2 in all: 1 by link, 1 by sms-stop.'));
+  assert.ok(md.includes('2 of 3 customer votes said the updates helped.'));
+  assert.ok(md.includes('| 2026-03-02T10:11:00.000Z | 2 | 1 |'), md);
+  assert.ok(
+    md.includes('> &lt;img src=x onerror=alert(1)&gt; # Too \\*\\*vague\\*\\*'),
+    'the comment is text',
+  );
+  assert.ok(!md.includes('<img'));
 });
 
 eachDialect(

@@ -171,6 +171,74 @@ eachDialect(
   },
 );
 
+/** Customers' votes on every update of an incident: so many helpful, so many not. */
+async function votes(db: Db, incidentId: string, helpful: number, unhelpful: number): Promise<void> {
+  const updates = await db
+    .selectFrom('incident_updates')
+    .select('id')
+    .where('incident_id', '=', incidentId)
+    .execute();
+  for (const { id } of updates) {
+    for (let n = 0; n < helpful + unhelpful; n++) {
+      await db
+        .insertInto('feedback_votes')
+        .values({
+          id: `${id}-${n}`,
+          update_id: id,
+          incident_id: incidentId,
+          subscriber_id: `sub-${n}`,
+          address_hash: null,
+          helpful: n < helpful ? 1 : 0,
+          comment: null,
+          created_at: now,
+          changed_at: now,
+        })
+        .execute();
+    }
+  }
+}
+
+eachDialect(
+  test,
+  'templates are ranked by customers’ votes on the updates of the period’s real incidents',
+  async (db) => {
+    const clock = new TestClock(now);
+    const { admin, rita } = people(db, clock);
+    const { version } = await applyTestPlan(admin, fallbackPlan);
+    const ids = await seed(db, version);
+    await votes(db, ids.a, 3, 1);
+    await votes(db, ids.b, 1, 3);
+    await votes(db, ids.c, 4, 0);
+    // Neither the drill's nor an older incident's votes count.
+    await votes(db, ids.drill, 0, 9);
+
+    const report = await communicationReport(rita, {});
+    assert.deepEqual(report.templates, [
+      {
+        scenario: 'slow-reports',
+        status: 'investigating',
+        helpful: 4,
+        unhelpful: 0,
+        votes: 4,
+        helpful_share: 1,
+      },
+      {
+        scenario: 'database-degraded',
+        status: 'investigating',
+        helpful: 4,
+        unhelpful: 4,
+        votes: 8,
+        helpful_share: 0.5,
+      },
+    ]);
+    const march = await communicationReport(rita, { from: '2026-03-21T00:00:00Z', to: now });
+    assert.deepEqual(
+      march.templates.map((t) => [t.scenario, t.votes]),
+      [['slow-reports', 4]],
+    );
+  },
+);
+
 eachDialect(
   test,
   'a period backwards or over 550 days is refused; an unknown plan version is not found',

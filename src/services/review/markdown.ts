@@ -1,6 +1,7 @@
 /**
  * The review as Markdown, for a post-incident document: the scores, every
- * message quoted, deliveries per channel, unsubscribes, and each chart's
+ * message quoted, deliveries per channel, unsubscribes, helpfulness with
+ * the customers' comments, and each chart's
  * figures as a table (the SVG itself is in the JSON, and at
  * `/incidents/:id/review/charts/:chart.svg`). Every piece of text that
  * people or the plan wrote is escaped, so it reads as text and never as
@@ -40,6 +41,45 @@ function table(
 
 const who = (list: readonly { actor: string; at: string }[]) =>
   list.map((d) => `${escapeMarkdown(d.actor)} at ${escapeMarkdown(d.at)}`).join(', ');
+
+/** Customers' votes per update with their comments, quoted and escaped; the team's ratings and tickets. */
+function helpfulness(review: IncidentReview): string[] {
+  const f = review.feedback;
+  const lines = ['## Was it helpful?', ''];
+  const votes = f.helpful + f.not_helpful;
+  lines.push(
+    votes === 0 ? 'No customer voted.' : `${f.helpful} of ${votes} customer votes said the updates helped.`,
+    '',
+  );
+  if (votes > 0) {
+    const when = new Map(review.messages.map((m) => [m.id, m.published_at ?? m.created_at]));
+    lines.push(
+      ...table(
+        ['update', 'helpful', 'not helpful'],
+        f.updates.map((u) => [when.get(u.update_id) ?? u.update_id, u.helpful, u.not_helpful]),
+      ),
+      '',
+    );
+  }
+  for (const u of f.updates) {
+    for (const c of u.comments) {
+      lines.push(
+        `${c.helpful ? 'Helpful' : 'Not helpful'}, ${escapeMarkdown(c.at)}:`,
+        '',
+        ...c.comment.split(/\r?\n/).map((line) => `> ${escapeMarkdown(line)}`),
+        '',
+      );
+    }
+  }
+  const team = f.team;
+  lines.push(
+    team.ratings === 0
+      ? 'The team gave no rating.'
+      : `The team rated the communication ${team.average_rating?.toFixed(1)} of 5 (${team.ratings} ratings).`,
+    `Support tickets about the incident: ${team.support_tickets}.`,
+  );
+  return lines;
+}
 
 export function reviewMarkdown(review: IncidentReview): string {
   const i = review.incident;
@@ -95,6 +135,7 @@ export function reviewMarkdown(review: IncidentReview): string {
         : '.'),
     '',
   );
+  lines.push(...helpfulness(review), '');
   for (const chart of review.charts) {
     lines.push(`## ${escapeMarkdown(chart.title)}`, '', ...table(chart.table.columns, chart.table.rows), '');
   }

@@ -1,7 +1,8 @@
 /**
  * The communication review of an incident: every message in order with who
  * wrote, approved and corrected it; its scores; deliveries per channel;
- * the unsubscribes while it ran; and the charts (deliveries over time, the
+ * the unsubscribes while it ran; whether customers found the updates helpful,
+ * and what the team said; and the charts (deliveries over time, the
  * cadence timeline), each with its figures as a table.
  */
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import { cadenceChart, deliveriesChart } from '../../domain/charts.ts';
 import { isOpen } from '../../domain/incidents.ts';
 import { cadenceTimeline, deliveriesOverTime } from '../../domain/timeline.ts';
 import type { Ctx } from '../context.ts';
+import { FeedbackSummary, feedbackSummary } from '../feedback/summary.ts';
 import { authorize } from '../guard.ts';
 import { requireIncident } from '../incidents/queries.ts';
 import { type IncidentHistory, readHistory, targetsOf } from './history.ts';
@@ -62,6 +64,9 @@ export const IncidentReview = z
         .record(z.string(), z.number().int())
         .describe('By the way they left: link, one-click, sms-stop, ...'),
     }),
+    feedback: FeedbackSummary.describe(
+      'Whether customers found each update helpful, with their comments (never published), and the team’s ratings.',
+    ),
     charts: z.array(Chart),
     generated_at: z.string(),
   })
@@ -196,6 +201,7 @@ export async function incidentReview(ctx: Ctx, incidentId: string): Promise<Inci
     scores,
     deliveries: perChannel(history),
     unsubscribes: await unsubscribesDuring(ctx, row.declared_at, row.resolved_at ?? now),
+    feedback: await feedbackSummary(ctx, incidentId),
     charts: chartsOf(history, now),
     generated_at: now,
   };

@@ -12,12 +12,14 @@ import {
   groupTrends,
   type IncidentSummary,
   rankChannels,
+  rankTemplates,
 } from '../../domain/trends.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
 import { type IncidentHistory, readHistory } from './history.ts';
 import { scoredOf } from './scores.ts';
+import { templateVotes } from './votes.ts';
 
 const day = 86_400_000;
 const windows = [30, 90] as const;
@@ -66,6 +68,18 @@ export const CommunicationReport = z
         }),
       )
       .describe('Deliveries of the period’s incidents per kind of subscriber, the highest dead rate first.'),
+    templates: z
+      .array(
+        z.object({
+          scenario: z.string(),
+          status: z.string(),
+          helpful: z.number().int(),
+          unhelpful: z.number().int(),
+          votes: z.number().int(),
+          helpful_share: z.number().nullable(),
+        }),
+      )
+      .describe('Templates (a scenario’s words for one status) by customers’ votes, the most helpful first.'),
     plan_versions: z
       .array(z.object({ version: z.number().int().nullable(), incidents: z.array(z.string()) }))
       .describe('The incidents of the period by the plan version they ran under.'),
@@ -175,6 +189,7 @@ export async function communicationReport(ctx: Ctx, raw: ReportQuery): Promise<C
       };
     }),
     channels: rankChannels(channelCounts(histories)),
+    templates: rankTemplates(await templateVotes(ctx.db, from, to)),
     plan_versions: [...versions.entries()]
       .sort(([a], [b]) => (a ?? 0) - (b ?? 0))
       .map(([version, incidents]) => ({ version, incidents })),
