@@ -2101,6 +2101,45 @@ export interface components {
                     [key: string]: number;
                 };
             };
+            /** @description Whether customers found each update helpful, with their comments (never published), and the team’s ratings. */
+            feedback: {
+                incident_id: string;
+                /** @description Customer votes on all the incident’s updates saying they helped. */
+                helpful: number;
+                not_helpful: number;
+                /** @description Per update that received votes, in the order published. */
+                updates: {
+                    update_id: string;
+                    /** @description Votes saying the update helped. */
+                    helpful: number;
+                    /** @description Votes saying it did not. */
+                    not_helpful: number;
+                    /** @description Comments left with votes, oldest first. Never published. */
+                    comments: {
+                        helpful: boolean;
+                        /** @description As the customer wrote it: escape it wherever it is shown. */
+                        comment: string;
+                        /** @enum {string} */
+                        from: "subscriber" | "page";
+                        at: string;
+                    }[];
+                }[];
+                team: {
+                    /** @description How many ratings the team gave. */
+                    ratings: number;
+                    /** @description Their mean, 1 to 5; null without any. */
+                    average_rating: number | null;
+                    /** @description Support tickets about the incident: the latest count of each reporter, added up. */
+                    support_tickets: number;
+                    entries: {
+                        user_id: string;
+                        rating: number | null;
+                        comment: string | null;
+                        support_tickets: number | null;
+                        created_at: string;
+                    }[];
+                };
+            };
             charts: {
                 /** @enum {string} */
                 id: "deliveries" | "cadence";
@@ -2152,6 +2191,15 @@ export interface components {
                 dead: number;
                 fallback: number;
                 dead_rate: number | null;
+            }[];
+            /** @description Templates (a scenario’s words for one status) by customers’ votes, the most helpful first. */
+            templates: {
+                scenario: string;
+                status: string;
+                helpful: number;
+                unhelpful: number;
+                votes: number;
+                helpful_share: number | null;
             }[];
             /** @description The incidents of the period by the plan version they ran under. */
             plan_versions: {
