@@ -282,7 +282,7 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
     subjectMessage: (type, id) => subjectMessage(ctx.db, ctx.config.publicUrl, type, id),
     privatePageLink: (subscriberId, url) => signedPageUrl(ctx.db, subscriberId, url, ctx.clock.now()),
     feedbackCode: async (updateId, subscriberId) =>
-      feedbackCode(await feedbackKey(ctx.db, ctx.config.secretKey), updateId, subscriberId),
+      feedbackCode(await feedbackKey(ctx.db), updateId, subscriberId),
     reminderNotice: (reminder) => reminderNotice(ctx, reminder),
     maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
     approvalTimedOut: async (job) => {

@@ -47,7 +47,7 @@ eachDialect(
     const { ctx, incidentId, updateId } = await published(db, clock);
     const subscriber = confirmedSubscriber('email', 'reader@example.com');
     await db.insertInto('subscribers').values(subscriber).execute();
-    const key = await feedbackKey(db, undefined);
+    const key = await feedbackKey(db);
     const code = feedbackCode(key, updateId, subscriber.id);
     const voter = { address: '203.0.113.7' };
 
@@ -158,7 +158,7 @@ eachDialect(test, 'a drill’s updates take no votes, by link or from the page',
   const drill = await published(db, clock, { drill: true });
   const subscriber = confirmedSubscriber('email', 'reader@example.com');
   await db.insertInto('subscribers').values(subscriber).execute();
-  const key = await feedbackKey(db, undefined);
+  const key = await feedbackKey(db);
   const voter = { address: '203.0.113.7' };
   await assert.rejects(castVote(drill.ctx, drill.updateId, { helpful: 'yes' }, voter), rejects('not_found'));
   const code = feedbackCode(key, drill.updateId, subscriber.id);

@@ -16,15 +16,14 @@ const keySetting = 'feedback.signing_key';
 const keys = new WeakMap<Db, Promise<Buffer>>();
 
 /**
- * The key feedback links are signed with: derived from CRIER_SECRET_KEY when it is set, else
- * made once and kept in the database, so every process of one install signs alike.
+ * The key feedback links are signed with: made once at random and kept in the database, so
+ * every process of one install signs alike, and a change of CRIER_SECRET_KEY (rotation,
+ * docs/operations.md) leaves every link already sent working.
  */
-export function feedbackKey(db: Db, secretKey: string | undefined): Promise<Buffer> {
+export function feedbackKey(db: Db): Promise<Buffer> {
   let key = keys.get(db);
   if (!key) {
-    key = secretKey
-      ? Promise.resolve(createHmac('sha256', secretKey).update('crier feedback links').digest())
-      : storedKey(db);
+    key = storedKey(db);
     key.catch(() => keys.delete(db));
     keys.set(db, key);
   }

@@ -59,7 +59,7 @@ export interface Voter {
 
 /** What a token asks about, or null when the link is not valid (unknown, not signed, or not asking). */
 export async function votePrompt(ctx: Ctx, rawToken: string, voter: Voter): Promise<VotePrompt | null> {
-  const key = await feedbackKey(ctx.db, ctx.config.secretKey);
+  const key = await feedbackKey(ctx.db);
   const token = readFeedbackToken(key, rawToken);
   if (!token) return null;
   const update = await askingUpdate(ctx, token);
@@ -88,7 +88,7 @@ export async function castVote(
   voter: Voter,
 ): Promise<{ helpful: boolean; changed: boolean }> {
   const input = VoteInput.parse(raw);
-  const key = await feedbackKey(ctx.db, ctx.config.secretKey);
+  const key = await feedbackKey(ctx.db);
   const token = readFeedbackToken(key, rawToken);
   const hash = addressHash(key, voter.address);
   return withTransaction(ctx, async (tx) => {
