@@ -45,10 +45,7 @@ test('crier plan check refuses, by name, what Crier does not do yet', async () =
   const dir = mkdtempSync(path.join(tmpdir(), 'crier-not-yet-'));
   const file = path.join(dir, 'crier.yaml');
   const text = readFileSync(path.join(root, 'examples/b2b-enterprise.yaml'), 'utf8')
-    .replace(
-      '    channels: [email, sms, webhook]\n',
-      '    channels: [email, sms, webhook]\n    private_page: true\n',
-    )
+    .replace('  limits: { sms_segments: 2 }', '  limits: { sms_segments: 2, social: 280 }')
     .replace(
       'channels:\n  email:',
       'channels:\n  toots: { type: mastodon }\n  calls: { type: voice }\n  email:',
@@ -58,7 +55,7 @@ test('crier plan check refuses, by name, what Crier does not do yet', async () =
   assert.equal(r.code, 1, r.stdout);
   assert.match(
     r.stdout,
-    /audiences\.enterprise\.private_page: a private status page per audience is not supported yet/,
+    /lint\.limits\.social: a social length limit \(no social channel exists yet\) is not supported yet/,
   );
   assert.match(r.stdout, /channels\.toots\.type: channel type "mastodon" is not supported yet/);
   assert.match(r.stdout, /channels\.calls\.type: channel type "voice" is not supported yet/);
