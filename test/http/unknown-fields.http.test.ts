@@ -220,6 +220,22 @@ function cases(f: Awaited<ReturnType<typeof fixtures>>): Record<string, Case> {
       watch: '/subscribers',
     },
     'POST /deliveries/replay': { url: '/deliveries/replay', body: { all: true }, watch: '/deliveries' },
+    'POST /drills/run': { url: '/drills/run', body: { name: 'nightly', speed: 60 }, watch: '/incidents' },
+    'POST /incidents/:id/feedback': {
+      url: `${i}/feedback`,
+      body: { rating: 4, support_tickets: 3 },
+      watch: `${i}/feedback`,
+    },
+    'POST /subscribers/export-person': {
+      url: '/subscribers/export-person',
+      body: { contact: 'sub@example.com' },
+      watch: '/audit?per_page=5',
+    },
+    'POST /subscribers/forget': {
+      url: '/subscribers/forget',
+      body: { contact: 'sub@example.com' },
+      watch: '/subscribers',
+    },
   };
 }
 
