@@ -238,15 +238,9 @@ eachDialect(
     assert.equal(await warnOfUnsupportedInForce(quiet.ctx), 0);
     assert.deepEqual(quiet.lines, []);
 
-    // A version stored by an earlier Crier, which accepted these keys and did nothing with them.
+    // A version stored by an earlier Crier, which accepted this step and did nothing with it.
     const stored = await db.selectFrom('plan_versions').selectAll().executeTakeFirstOrThrow();
-    const plan = JSON.parse(stored.plan) as {
-      audiences: Record<string, { private_page: boolean; chat_room_per_incident: boolean }>;
-      runbooks: unknown[];
-    };
-    const enterprise = plan.audiences.enterprise;
-    assert.ok(enterprise);
-    enterprise.chat_room_per_incident = true;
+    const plan = JSON.parse(stored.plan) as { runbooks: unknown[] };
     plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ open_chat_room: {} }] }];
     const { version: _version, ...row } = stored;
     await db
@@ -256,23 +250,16 @@ eachDialect(
 
     const kept = await applyPlanFileAtStart(startCtx(db, clock, file).ctx);
     assert.equal(kept?.outcome, 'unchanged');
-    assert.equal(
-      (await currentPlan(db))?.audiences.enterprise?.chat_room_per_incident,
-      true,
-      'it still loads',
-    );
+    assert.equal((await currentPlan(db))?.runbooks.length, 1, 'it still loads');
     const start = startCtx(db, clock, file);
-    assert.equal(await warnOfUnsupportedInForce(start.ctx), 2);
+    assert.equal(await warnOfUnsupportedInForce(start.ctx), 1);
     assert.deepEqual(
       start.lines.map((l) => [l.level, l.path, l.version]),
-      [
-        [40, 'audiences.enterprise.chat_room_per_incident', 2],
-        [40, 'runbooks.0.do.0.open_chat_room', 2],
-      ],
+      [[40, 'runbooks.0.do.0.open_chat_room', 2]],
     );
     assert.match(
       start.lines[0]?.msg ?? '',
-      /plan version 2: audiences\.enterprise\.chat_room_per_incident: a chat room per incident is not supported yet/,
+      /plan version 2: runbooks\.0\.do\.0\.open_chat_room: the runbook step `open_chat_room` is not supported yet/,
     );
   },
 );
