@@ -3,17 +3,29 @@
  * version with what it changed (values only for those who may apply a
  * plan, since channel settings can hold secrets), and check results: the
  * plan in force's warnings, and a pasted plan checked without applying it.
- * Applying stays with `crier plan apply` and `PUT /api/v1/plan`.
+ * Those who may apply a plan apply a pasted one, or an earlier version's
+ * text again (a roll-back), through the same verb as `PUT /api/v1/plan`:
+ * a plan that fails its check is refused with the check's findings.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CrierError } from '../../domain/errors.ts';
 import { can } from '../../domain/permissions.ts';
 import type { PlanChange } from '../../plan/diff.ts';
+import { applyPlanVersion } from '../../services/plan/apply-version.ts';
+import { type ApplyResult, applyPlan } from '../../services/plan/current.ts';
 import { checkPlan, readCurrentPlan, readPlanVersions } from '../../services/plan/read.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { type Html, html, type Page } from './html.ts';
-import { field, personCtx, refusal, sendPage } from './page.ts';
-import { when } from './parts.ts';
+import { field, noticeOf, personCtx, refusal, sendPage } from './page.ts';
+import { post, when } from './parts.ts';
+
+const done = {
+  applied: 'Applied: it is the version in force now.',
+  unchanged: 'That plan is the one in force already: no new version.',
+} as const;
+
+type Done = { Querystring: { done?: string } };
 
 interface Problem {
   message: string;
@@ -79,9 +91,10 @@ ${inForce && problems('Warnings for the plan in force', inForce.warnings)}
 ${source !== null && html`<details class="card"><summary><strong>Its source</strong></summary><pre class="preview">${source}</pre></details>`}
 ${
   applier &&
-  html`<h2>Check a plan</h2>${checked}<form class="stack" method="post" action="/console/plan/check">
+  html`<h2>Check or apply a plan</h2>${checked}<form class="stack" method="post" action="/console/plan/check">
 <label>Plan (YAML) <textarea name="source" required maxlength="60000"></textarea></label>
-<button type="submit" class="secondary">Check it</button></form>`
+<div class="actions"><button type="submit" class="secondary">Check it</button>
+<button type="submit" formaction="/console/plan/apply">Apply it</button></div></form>`
 }
 <h2>Versions</h2>
 ${
@@ -91,14 +104,48 @@ ${
         (v) =>
           html`<li class="card"><h3>Version ${v.version}</h3><p class="muted">${when(v.applied_at)} by ${v.applied_by}, from ${
             v.applied_via === 'file' ? 'the plan file' : 'the API'
-          }</p>${changes(v.changes)}</li>`,
+          }</p>${changes(v.changes)}${
+            applier &&
+            v.version !== latest?.version &&
+            post(`/console/plan/versions/${v.version}/apply`, 'Apply this version', '', 'secondary')
+          }</li>`,
       )}</ul>`
 }`,
     });
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/console/plan', async (req, reply) => show(req, reply, 200, undefined));
+    app.get<Done>('/console/plan', async (req, reply) =>
+      show(req, reply, 200, noticeOf(done, req.query.done)),
+    );
+
+    /** Applies, then back to the screen; a plan that fails its check is refused with the findings. */
+    const apply = async (req: FastifyRequest, reply: FastifyReply, run: () => Promise<ApplyResult>) => {
+      try {
+        const result = await run();
+        return reply.redirect(`/console/plan?done=${result.unchanged ? 'unchanged' : 'applied'}`, 303);
+      } catch (err) {
+        if (err instanceof CrierError && err.code === 'plan_invalid') {
+          const found = (err.details as { problems?: Problem[] } | undefined)?.problems ?? [];
+          return show(
+            req,
+            reply,
+            422,
+            { kind: 'error', text: `Not applied: ${err.message}` },
+            problems('Problems', found),
+          );
+        }
+        const refused = refusal(err);
+        if (refused === null) throw err;
+        return show(req, reply, refused.status, { kind: 'error', text: refused.text });
+      }
+    };
+    app.post('/console/plan/apply', async (req, reply) =>
+      apply(req, reply, () => applyPlan(personCtx(base, req), { source: field(req.body, 'source') })),
+    );
+    app.post<{ Params: { version: string } }>('/console/plan/versions/:version/apply', async (req, reply) =>
+      apply(req, reply, () => applyPlanVersion(personCtx(base, req), req.params.version)),
+    );
     app.post('/console/plan/check', async (req, reply) => {
       try {
         const result = checkPlan(personCtx(base, req), { source: field(req.body, 'source') });

@@ -97,9 +97,9 @@ export function sha256(text: string): string {
 /**
  * Applies a plan through the API: checks it whole (secrets against the
  * server's environment), and stores it as a new version unless it equals the
- * one in force.
+ * one in force. `note` says where the text came from (an earlier version).
  */
-export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput): Promise<ApplyResult> {
+export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput, note?: string): Promise<ApplyResult> {
   authorize(ctx, 'plan.apply');
   const input = ApplyPlanInput.parse(raw);
   const plan = checkedPlan(ctx, input.source);
@@ -113,7 +113,12 @@ export async function applyPlan(ctx: Ctx, raw: ApplyPlanInput): Promise<ApplyRes
     if (latest && latest.hash === sha256(JSON.stringify(plan))) {
       return { ...versionView(latest), unchanged: true };
     }
-    const stored = await storeVersion(tx, { source: input.source, plan, via: 'api', file: null }, latest);
+    const stored = await storeVersion(
+      tx,
+      { source: input.source, plan, via: 'api', file: null },
+      latest,
+      note,
+    );
     return { ...stored, unchanged: false };
   });
 }
