@@ -1,7 +1,7 @@
 /**
  * A scripted game day under a controlled clock: run by the API at speed 60,
- * its alert fires through the ingest path (and no runbook declares a real
- * incident from it), a component worsens in drill state only, the primary
+ * its alert fires through the ingest path (and the runbook it matches takes
+ * up the drill rather than declaring a real incident), a component worsens in drill state only, the primary
  * email channel is made to fail for the drill's messages, the alert
  * resolves and the drill is resolved; the resolution's email goes out by
  * the fallback channel, the game day runs to its end, and nothing reaches a
@@ -129,16 +129,20 @@ for (const dialect of dialects) {
           `${n} events of the game day played`,
         );
 
-      // 0s: the alert fires through the ingest path; no runbook acts on it.
+      // 0s: the alert fires through the ingest path; the runbook it matches takes the drill up.
       await stepsDone(1);
       const alert = await t.db.selectFrom('alerts').selectAll().executeTakeFirstOrThrow();
       assert.equal(alert.status, 'firing');
       assert.match(alert.labels, /"crier_game_day":"/);
-      assert.equal(
-        (await t.db.selectFrom('outbox_jobs').select('id').where('kind', '=', 'runbook.alert').execute())
-          .length,
-        0,
+      await waitFor(
+        async () =>
+          (await t.db.selectFrom('runbook_run_steps').select('state').executeTakeFirst())?.state === 'done',
+        15_000,
+        'the runbook rehearsed',
       );
+      assert.deepEqual(await t.db.selectFrom('runbook_runs').select('incident_id').execute(), [
+        { incident_id: incidentId },
+      ]);
       // The drill's first notice reached the team on the primary channel, before it was made to fail.
       await settledMails();
       await waitFor(async () => primary.mails.length === 1, 10_000, 'the first drill notice');

@@ -7,8 +7,8 @@
  * order and a repeated job finds the work done.
  *
  * - `alert`: an alert fires through the same ingest path as a real one
- *   (stored, audited, labelled `crier_game_day`); runbooks do not act on it,
- *   since a runbook's declaration would be a real incident.
+ *   (stored, audited, labelled `crier_game_day`), and the runbooks it
+ *   matches are rehearsed on the drill alone (runbooks/run.ts).
  * - `component`: components worsen in the drill's state only.
  * - `fail_channel`: the drill's messages on that channel fail as in an
  *   outage (retries, then the channel's fallback); nobody else's do.

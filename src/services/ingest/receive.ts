@@ -5,7 +5,7 @@
  * one, and a resolved alert closes it.
  */
 import { z } from 'zod';
-import { type Alert, type AlertStatus, gameDayLabel, type IngestSource } from '../../domain/alerts.ts';
+import type { Alert, AlertStatus, IngestSource } from '../../domain/alerts.ts';
 import { newId } from '../../store/ids.ts';
 import { enqueueJob } from '../../store/outbox.ts';
 import type { AlertRow } from '../../store/schema.ts';
@@ -174,9 +174,8 @@ export async function receiveAlerts(
       else result.resolved += 1;
       if (change === 'repeated') continue;
       // The runbooks run in the worker, after this commit: a slow or failing step never holds up the source.
-      // A game day's alert rehearses detection only: a runbook's declaration would be a real incident.
-      if (runbooks && alert.labels[gameDayLabel] === undefined)
-        await enqueueJob(tx, { kind: 'runbook.alert', payload: { alert_id: row.id } });
+      // A game day's alert runs them too: they act on its drill alone (runbooks/run.ts).
+      if (runbooks) await enqueueJob(tx, { kind: 'runbook.alert', payload: { alert_id: row.id } });
       await audit(tx, {
         action: change === 'resolved' ? 'alert.resolve' : 'alert.fire',
         subjectType: 'alert',

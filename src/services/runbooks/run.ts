@@ -9,7 +9,14 @@
  * then run one outbox job each (execute.ts). Once every alert of a run is
  * resolved, its `on_resolve` steps run and the run closes. A repeated job
  * finds the work done.
+ *
+ * A game day's alert (labelled `crier_game_day`) rehearses the runbooks: its
+ * run is in a group of its own (never joining, nor reopening, a real
+ * incident's), starts with the game day's drill as its incident (so
+ * `declare` takes the drill up instead of declaring), and its `for:` wait is
+ * divided by the game day's speed. Every step then acts on the drill alone.
  */
+import { gameDayLabel } from '../../domain/alerts.ts';
 import { parseDuration } from '../../domain/duration.ts';
 import type { Plan, RunbookSpec } from '../../plan/schema.ts';
 import { runbookName } from '../../plan/schema.ts';
@@ -77,7 +84,37 @@ async function takenUp(tx: Ctx, plan: Plan, name: string, key: string) {
   return { ...last, how: 'reopen' as const };
 }
 
-async function fire(ctx: Ctx, plan: Plan, runbook: RunbookSpec, name: string, alert: AlertRow, key: string) {
+/** The game day an alert rehearses, with its drill and speed. */
+interface Rehearsal {
+  id: string;
+  incidentId: string;
+  speed: number;
+}
+
+/**
+ * The game day a labelled alert belongs to; `undefined` for a real alert,
+ * null for a game day's alert whose game day is gone (nothing acts on it).
+ */
+async function rehearsalOf(ctx: Ctx, labels: Readonly<Record<string, string>>) {
+  const id = labels[gameDayLabel];
+  if (id === undefined) return undefined;
+  const row = await ctx.db
+    .selectFrom('game_days')
+    .select(['id', 'incident_id', 'speed'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? { id: row.id, incidentId: row.incident_id, speed: row.speed } : null;
+}
+
+async function fire(
+  ctx: Ctx,
+  plan: Plan,
+  runbook: RunbookSpec,
+  name: string,
+  alert: AlertRow,
+  key: string,
+  drill: Rehearsal | undefined,
+) {
   await withTransaction(ctx, async (tx) => {
     await lockNamed(tx.db, `runbook:${name}:${key}`);
     const open = await openRun(tx, name, key);
@@ -119,7 +156,7 @@ async function fire(ctx: Ctx, plan: Plan, runbook: RunbookSpec, name: string, al
         runbook: name,
         group_key: key,
         state: 'open',
-        incident_id: null,
+        incident_id: drill?.incidentId ?? null,
         started_at: tx.clock.now().toISOString(),
         resolved_at: null,
       })
@@ -131,7 +168,12 @@ async function fire(ctx: Ctx, plan: Plan, runbook: RunbookSpec, name: string, al
       action: 'runbook.fire',
       subjectType: 'runbook_run',
       subjectId: runId,
-      after: { runbook: name, group: JSON.parse(key), alert_id: alert.id },
+      after: {
+        runbook: name,
+        group: JSON.parse(key),
+        alert_id: alert.id,
+        ...(drill && { game_day: drill.id, incident_id: drill.incidentId }),
+      },
     });
   });
 }
@@ -181,10 +223,16 @@ async function resolve(ctx: Ctx, runbook: RunbookSpec, name: string, alert: Aler
  * Whether a runbook with a `for:` must wait for this firing alert: if so, a
  * timer job asks again once the alert has been firing that long.
  */
-async function mustWait(ctx: Ctx, runbook: RunbookSpec, name: string, alert: AlertRow): Promise<boolean> {
+async function mustWait(
+  ctx: Ctx,
+  runbook: RunbookSpec,
+  name: string,
+  alert: AlertRow,
+  speed: number,
+): Promise<boolean> {
   if (runbook.for === undefined) return false;
   const since = alert.status_changed_at ?? alert.first_received_at;
-  const due = Date.parse(since) + (parseDuration(runbook.for) ?? 0);
+  const due = Date.parse(since) + (parseDuration(runbook.for) ?? 0) / speed;
   if (ctx.clock.now().getTime() >= due) return false;
   await enqueueJob(ctx, {
     kind: 'runbook.alert',
@@ -209,14 +257,22 @@ export async function runRunbooks(ctx: Ctx, alertId: string, only?: string): Pro
     severity: alert.severity,
     labels: alertMapsOf(alert).labels,
   };
+  const drill = await rehearsalOf(ctx, matched.labels);
+  if (drill === null) return;
   for (const [index, runbook] of plan.runbooks.entries()) {
     const name = runbookName(runbook, index);
     if (only !== undefined && name !== only) continue;
     // A runbook that declares nothing (one stored by an earlier Crier) has nothing to run.
     if (!runbook.do.some((step) => step.declare !== undefined) || !runbookMatches(runbook, matched)) continue;
     if (alert.status === 'firing') {
-      if (await mustWait(ctx, runbook, name, alert)) continue;
-      await fire(ctx, plan, runbook, name, alert, groupKey(runbook, matched));
+      if (await mustWait(ctx, runbook, name, alert, drill?.speed ?? 1)) continue;
+      await fire(ctx, plan, runbook, name, alert, groupOf(runbook, matched, drill), drill);
     } else await resolve(ctx, runbook, name, alert);
   }
+}
+
+/** The alert's group: a game day's alerts make a group of their own, apart from every real one. */
+function groupOf(runbook: RunbookSpec, alert: MatchedAlert, drill: Rehearsal | undefined): string {
+  const key = groupKey(runbook, alert);
+  return drill ? JSON.stringify([`game-day:${drill.id}`, ...(JSON.parse(key) as string[])]) : key;
 }

@@ -6,6 +6,7 @@
  * audience the severity does not reach, a component not found) fails the
  * step and the run goes on; anything else is retried by the outbox.
  */
+import type { ComponentStatus } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type IncidentRole, incidentRoleLabels, incidentRoles } from '../../domain/roles.ts';
 import { plannedChannel } from '../../plan/policy.ts';
@@ -13,9 +14,11 @@ import type { RunbookStepKind, StepSettings } from '../../plan/runbooks.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { enqueueJob, type NoticeMessage } from '../../store/outbox.ts';
 import type { AlertRow, IncidentRow } from '../../store/schema.ts';
+import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
 import { setIncidentComponents } from '../incidents/components.ts';
 import { declareIncident } from '../incidents/declare.ts';
+import { moveComponentFor } from '../incidents/drill-state.ts';
 import { resolveIncident } from '../incidents/resolve.ts';
 import { drillMark, noticeTo, teamLink } from '../plan/notices.ts';
 import { holdersOf, type ReassignRolesInput, reassignRoles, rotaHolderAt } from '../plan/roles.ts';
@@ -59,8 +62,28 @@ function hasChannelOfKind(plan: Plan | null, kind: 'email' | 'sms'): boolean {
   return Object.keys(plan.channels).some((name) => plannedChannel(plan, name)?.kind === kind);
 }
 
+async function takeUpDrill(
+  run: StepRun,
+  drill: IncidentRow,
+  components: Readonly<Record<string, ComponentStatus>>,
+): Promise<StepOutcome> {
+  let moved = 0;
+  for (const component of await requireComponents(run.tx.db, Object.keys(components))) {
+    const status = components[component.id];
+    if (status !== undefined && (await moveComponentFor(run.tx, drill, component, status)) !== null)
+      moved += 1;
+  }
+  return {
+    state: 'done',
+    outcome: `rehearsed on drill ${drill.id}${moved > 0 ? ` (${moved} component${moved === 1 ? '' : 's'} moved in drill state)` : ''}`,
+    incidentId: drill.id,
+  };
+}
+
 export const stepRunners: { [K in RunbookStepKind]: Runner<K> } = {
   async declare(run, step) {
+    // A game day's rehearsal: its drill is the incident, declared already; the step's components move in drill state.
+    if (run.incident?.drill === 1) return takeUpDrill(run, run.incident, step.components);
     const alert = run.alert;
     const incident = await declareIncident(run.tx, {
       name: step.name ?? alert?.title.slice(0, 200) ?? run.runbook,
