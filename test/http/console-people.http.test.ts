@@ -98,3 +98,87 @@ for (const dialect of dialects) {
     }
   });
 }
+
+const rotaPlan = `version: 1
+page: { name: Acme, time_zone: UTC }
+roles:
+  incident_lead: { rota: [ivy@acme.test, Dan@Acme.test, ops-bot] }
+  comms_lead: { rota: [carol@acme.test, dan@acme.test] }
+  support_lead: { rota: ["<b>sam</b>", sam@acme.test] }
+severities:
+  SEV2: { external_cadence: 30m, approval: none, audiences: [public] }
+audiences:
+  public: { channels: [status-page] }
+`;
+
+for (const dialect of dialects) {
+  test(`console people: rota entries without a user are listed and invited with the rota's role [${dialect.name}]`, async () => {
+    const t = await startTestApp(dialect);
+    const inject = t.app.server.inject.bind(t.app.server);
+    const users = async () =>
+      (await inject({ method: 'GET', url: '/api/v1/users', headers: t.auth('admin') })).json() as {
+        email: string;
+        role: string;
+        state: string;
+      }[];
+    try {
+      const admin = await signedIn(t, 'ada@acme.test', 'admin');
+      await signedIn(t, 'ivy@acme.test', 'incident_lead');
+      const lead = await signedIn(t, 'lee@acme.test', 'incident_lead');
+      const applied = await inject({
+        method: 'PUT',
+        url: '/api/v1/plan',
+        headers: t.auth('admin'),
+        payload: { source: rotaPlan },
+      });
+      assert.equal(applied.statusCode, 200, applied.body);
+
+      // Listed: every emailed rota entry that is no user (not Ivy, who is; not a token name).
+      const page = (await inject({ method: 'GET', url: '/console/users', headers: { cookie: admin } })).body;
+      const listed = [
+        ...page.matchAll(
+          /<li class="card"><h3>([^<]+)<\/h3><p class="muted">([^<]+)<\/p><form method="post" action="\/console\/users\/from-rota">.*?<button type="submit">([^<]+)</gs,
+        ),
+      ].map((m) => [m[1], m[2], m[3]]);
+      assert.deepEqual(listed, [
+        ['carol@acme.test', 'communications lead rota', 'Invite as comms lead'],
+        ['dan@acme.test', 'incident lead rota, communications lead rota', 'Invite as incident lead'],
+        ['sam@acme.test', 'support lead rota', 'Invite as support lead'],
+      ]);
+      assert.doesNotMatch(page, /<b>sam|ops-bot/, 'entries that are not emails are not people to invite');
+      assert.equal((await users()).length, 3, 'listing creates nobody');
+
+      // Only an admin invites; the role comes from the rota, whatever the form says.
+      assert.equal(
+        (await inject(form(lead, '/console/users/from-rota', { email: 'dan@acme.test' }))).statusCode,
+        403,
+      );
+      const invited = await inject(
+        form(admin, '/console/users/from-rota', { email: 'Dan@acme.test', role: 'admin' }),
+      );
+      assert.equal(invited.statusCode, 201, invited.body);
+      assert.match(invited.body, /dan@acme\.test is invited as incident lead/);
+      const link = /<pre class="preview" id="secret">([^<]+)<\/pre>/.exec(invited.body)?.[1] as string;
+      assert.match(link, /\/console\/invitation\/[\w-]+$/);
+      assert.equal((await inject({ method: 'GET', url: new URL(link).pathname })).statusCode, 200);
+      const dan = (await users()).find((u) => u.email === 'dan@acme.test');
+      assert.deepEqual([dan?.role, dan?.state], ['incident_lead', 'invited']);
+      const [entry] = (
+        await inject({ method: 'GET', url: '/api/v1/audit?action=user.add', headers: t.auth('admin') })
+      ).json() as { actor: string; subject_id: string }[];
+      assert.equal(entry?.actor, 'user:ada@acme.test');
+
+      // Invited once: no longer listed, and a second try or an address in no rota is refused.
+      const after = (await inject({ method: 'GET', url: '/console/users', headers: { cookie: admin } })).body;
+      assert.doesNotMatch(after, /Invite as incident lead/);
+      for (const email of ['dan@acme.test', 'mallory@evil.test', '']) {
+        const refused = await inject(form(admin, '/console/users/from-rota', { email }));
+        assert.equal(refused.statusCode, 404, email);
+        assert.match(refused.body, /is not in a rota of the plan in force, or is a user already/);
+      }
+      assert.equal((await users()).length, 4);
+    } finally {
+      await t.close();
+    }
+  });
+}

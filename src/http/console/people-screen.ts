@@ -2,14 +2,27 @@
  * The people and tokens screens, for admins (`user.manage`, `token.manage`;
  * the verbs refuse anyone else): invite a person with a role (the one-time
  * link is shown once, on the answer to the form, never in an address),
- * change a role, remove a person; create an API token (its secret shown
- * once, the same way), revoke one.
+ * change a role, remove a person; invite someone the plan's rotas name who
+ * is not a user yet, with the role the rota implies; create an API token
+ * (its secret shown once, the same way), revoke one.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roles } from '../../domain/permissions.ts';
+import { incidentRoleLabels } from '../../domain/roles.ts';
 import { createToken, listTokens, revokeToken } from '../../services/tokens/tokens.ts';
+import {
+  inviteRotaPerson,
+  type RotaPerson,
+  rotaPeopleWithoutUser,
+} from '../../services/users/rota-people.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
-import { addUser, listUsers, removeUser, setUserRole } from '../../services/users/users.ts';
+import {
+  type AddedUserView,
+  addUser,
+  listUsers,
+  removeUser,
+  setUserRole,
+} from '../../services/users/users.ts';
 import type { BaseCtx } from '../auth.ts';
 import { type Html, html, type Page } from './html.ts';
 import { actThenShow, field, noticeOf, personCtx, refusal, sendPage } from './page.ts';
@@ -31,6 +44,32 @@ function secretCard(title: string, secret: string, advice: string): Html {
 <p>${advice}</p><pre class="preview" id="secret">${secret}</pre>${copyButton('secret')}</div>`;
 }
 
+/** The invitation's one-time link, shown on the answer to the form only. */
+function invited(added: AddedUserView): Html {
+  return secretCard(
+    `${added.email} is invited as ${words(added.role)}`,
+    added.invitation_url ?? '',
+    'Send them this link; it works once, for 24 hours, and is not shown again.',
+  );
+}
+
+/** Rota entries without a user: they would hold a role on an incident and could not sign in. */
+function fromRotas(people: readonly RotaPerson[]): Html | string {
+  if (people.length === 0) return '';
+  return html`<section class="card"><h2>In the plan's rotas, not yet users</h2>
+<p class="muted">They hold incident roles by turn but cannot sign in. Invite each with the role the rota implies; nobody is added until you do.</p>
+<ul class="cards">${people.map(
+    (p) =>
+      html`<li class="card"><h3>${p.email}</h3><p class="muted">${p.rotas
+        .map((r) => `${incidentRoleLabels[r]} rota`)
+        .join(', ')}</p>${post(
+        '/console/users/from-rota',
+        `Invite as ${words(p.role)}`,
+        html`<input type="hidden" name="email" value="${p.email}">`,
+      )}</li>`,
+  )}</ul></section>`;
+}
+
 export function peopleRoutes(base: BaseCtx) {
   async function users(
     req: FastifyRequest,
@@ -41,11 +80,12 @@ export function peopleRoutes(base: BaseCtx) {
   ) {
     const me = req.consoleUser as SessionUser;
     const people = await listUsers(personCtx(base, req));
+    const rotaPeople = await rotaPeopleWithoutUser(personCtx(base, req));
     return sendPage(reply, status, {
       title: 'People',
       user: me,
       notice,
-      main: html`<h1>People</h1>${shown}
+      main: html`<h1>People</h1>${shown}${fromRotas(rotaPeople)}
 <details class="card"><summary><strong>Invite a person</strong></summary>
 <form class="stack" method="post" action="/console/users">
 <label>Email <input type="email" name="email" required maxlength="254" autocomplete="off"></label>
@@ -121,12 +161,15 @@ ${t.revoked_at === null && html`<div class="actions">${post(`/console/tokens/${t
             role: field(req.body, 'role') as 'viewer',
             ...(field(req.body, 'name').trim() && { name: field(req.body, 'name').trim() }),
           });
-          return secretCard(
-            `${added.email} is invited`,
-            added.invitation_url ?? '',
-            'Send them this link; it works once, for 24 hours, and is not shown again.',
-          );
+          return invited(added);
         },
+        (status, notice, shown) => users(req, reply, status, notice, shown),
+      );
+    });
+    app.post('/console/users/from-rota', async (req, reply) => {
+      reply.header('referrer-policy', 'no-referrer');
+      return create(
+        async () => invited(await inviteRotaPerson(personCtx(base, req), field(req.body, 'email'))),
         (status, notice, shown) => users(req, reply, status, notice, shown),
       );
     });
