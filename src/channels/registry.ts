@@ -8,6 +8,7 @@ import { discord } from './discord.ts';
 import { emailSes } from './email-ses.ts';
 import { emailSmtp } from './email-smtp.ts';
 import { googleChat } from './google-chat.ts';
+import { mastodon } from './mastodon.ts';
 import { mattermost } from './mattermost.ts';
 import { ntfy } from './ntfy.ts';
 import { slack } from './slack.ts';
@@ -33,6 +34,7 @@ const modules = {
   webpush: webPush,
   ntfy,
   telegram,
+  mastodon,
 };
 
 type Modules = typeof modules;

@@ -57,6 +57,13 @@ export interface Message {
   /** `event` already serialized, byte for byte `JSON.stringify(event)`, when the renderer had it ready. */
   readonly eventJson?: string;
   readonly drill?: boolean;
+  /**
+   * For a module that threads (`threads`): where this post goes in the account's thread for its
+   * incident, as the provider named the earlier posts (src/delivery/threads.ts); none for the first.
+   */
+  readonly thread?: { readonly root: string; readonly parent: string };
+  /** For a module that threads: the post this message corrects (edited where the network allows it). */
+  readonly corrects?: string;
 }
 
 /**
@@ -155,6 +162,12 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   /** The most characters the provider takes in one message (null: no limit of its own). */
   readonly maxLength: number | null;
   readonly reach: Reach<SettingsOf<T, S>>;
+  /**
+   * A broadcast whose posts make one thread per incident: each later update replies to the
+   * previous post (`message.thread`) and a correction names the post it corrects (`message.corrects`);
+   * `providerId` must then name the post as the module needs it to reply to it.
+   */
+  readonly threads?: boolean;
   /** Its own settings (besides `type` and the limits every channel has). */
   readonly settings: S;
   /** Which of them are secrets: described as such in the schema, never shown by the admin API. */

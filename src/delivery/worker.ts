@@ -19,6 +19,7 @@ import { HostPacer, retryDelay } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { DeliveryServices, WorkerCtx } from './ports.ts';
 import { Renderer } from './render.ts';
+import { threaded } from './threads.ts';
 
 export interface WorkerOptions {
   /**
@@ -85,19 +86,25 @@ export class Worker {
     const hostPacer = rate > 0 ? new HostPacer(rate) : undefined;
     this.#lanes = [...channels.lanes.values()].map(
       (settings) =>
-        new Lane(settings, {
-          hostPacer,
-          db: ctx.db,
-          clock: ctx.clock,
-          log: this.#log,
-          renderer,
-          metrics,
-          failing,
-          leaseMs: this.#leaseMs,
-          pollMs: this.#pollMs,
-          batchSize: options.batchSize ?? 200,
-          flushMs: options.flushMs ?? 50,
-        }),
+        // A social account's posts thread per incident (threads.ts).
+        new Lane(
+          settings.account
+            ? { ...settings, channel: threaded(settings.channel, ctx.db, ctx.clock) }
+            : settings,
+          {
+            hostPacer,
+            db: ctx.db,
+            clock: ctx.clock,
+            log: this.#log,
+            renderer,
+            metrics,
+            failing,
+            leaseMs: this.#leaseMs,
+            pollMs: this.#pollMs,
+            batchSize: options.batchSize ?? 200,
+            flushMs: options.flushMs ?? 50,
+          },
+        ),
     );
     this.#jc = {
       ctx,

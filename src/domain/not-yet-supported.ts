@@ -44,26 +44,12 @@ const planKeys: readonly PlanKey[] = [
     remedy: (v) =>
       `remove "${String(v)}" from this audience's channels (the public page shows public updates only)`,
   },
-  // No channel posts to a social network yet, so a social variant or limit would be checked and never sent.
-  {
-    path: 'scenarios.*.templates.*.social',
-    feature: 'a social template variant (no social channel exists yet)',
-    issue: 18,
-    asks: present,
-  },
-  {
-    path: 'lint.limits.social',
-    feature: 'a social length limit (no social channel exists yet)',
-    issue: 18,
-    asks: present,
-  },
 ];
 
 /** Channel types the design names that Crier has no provider for. */
 const channelTypes: Readonly<Record<string, { feature: string; issue: number }>> = {
   voice: { feature: 'voice calls', issue: 18 },
   'voice-twilio': { feature: 'voice calls', issue: 18 },
-  mastodon: { feature: 'posts to Mastodon', issue: 18 },
   bluesky: { feature: 'posts to Bluesky', issue: 18 },
   x: { feature: 'posts to X', issue: 18 },
   twitter: { feature: 'posts to X (Twitter)', issue: 18 },

@@ -50,6 +50,7 @@ export const tables: readonly TableInfo[] = [
   { name: 'subscriber_components', key: ['subscriber_id', 'component_id'] },
   { name: 'outbox_jobs', key: ['id'] },
   { name: 'deliveries', key: ['id'] },
+  { name: 'social_posts', key: ['id'], serial: 'id' },
   { name: 'delivery_sent_counts', key: ['channel'] },
   { name: 'delivery_counts', key: ['subject_id', 'channel', 'state'] },
   { name: 'feedback_votes', key: ['id'] },

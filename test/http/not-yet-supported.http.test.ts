@@ -20,7 +20,7 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
     const asking = sev1Plan
       .replace(
         'channels:\n  email:',
-        'channels:\n  calls: { type: voice }\n  toots: { type: mastodon, url: https://social.example }\n  email:',
+        'channels:\n  calls: { type: voice }\n  toots: { type: bluesky, url: https://social.example }\n  email:',
       )
       .concat(
         'runbooks:\n  - when: { source: alertmanager }\n    do: [{ declare: { scenario: database-degraded } }, { open_chat_room: {} }]\n',
@@ -48,7 +48,7 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         /the runbook step `open_chat_room` is not supported yet/,
       );
       assert.match(byPath['channels.calls.type'] ?? '', /channel type "voice" is not supported yet/);
-      assert.match(byPath['channels.toots.type'] ?? '', /channel type "mastodon" is not supported yet/);
+      assert.match(byPath['channels.toots.type'] ?? '', /channel type "bluesky" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
       assert.deepEqual(problems.map((p) => p.path).sort(), [
         'channels.calls.type',
