@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { componentStatuses } from '../domain/components.ts';
 import { durationPattern } from '../domain/duration.ts';
+import { cronProblem } from '../domain/recurrence.ts';
 
 const Duration = z.string().regex(durationPattern, 'a duration such as 30s, 15m, 2h, 1d or 1h30m');
 const Name = z
@@ -24,7 +25,9 @@ const ScriptEvent = z
         labels: z.record(z.string().min(1).max(100), z.string().max(500)).default({}),
       })
       .optional()
-      .describe('An alert fires, through the same ingest path as a real one (runbooks do not act on it).'),
+      .describe(
+        'An alert fires, through the same ingest path as a real one; the runbooks it matches are rehearsed on the drill.',
+      ),
     component: z
       .record(z.string().min(1).max(64), z.enum(componentStatuses))
       .optional()
@@ -68,11 +71,22 @@ export const GameDaySpec = z.strictObject({
     .max(100)
     .default([])
     .describe('When it runs by itself (ISO 8601 instants); `crier drill run NAME` runs it now.'),
+  cron: z
+    .string()
+    .max(100)
+    .superRefine((cron, ctx) => {
+      const problem = cronProblem(cron);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional()
+    .describe(
+      'When it recurs by itself: a five-field cron expression (minute hour day-of-month month day-of-week) in the page’s time zone; `0 14 1 * *` is 14:00 on the first of each month. At most once an hour.',
+    ),
   participants: z
     .array(z.email().max(200))
     .max(200)
     .default([])
-    .describe('Who is reminded by email before a scheduled run.'),
+    .describe('Who is reminded by email before each scheduled run.'),
   remind_before: Duration.default('1h').describe(
     'How long before a scheduled run the participants are reminded.',
   ),

@@ -132,3 +132,94 @@ eachDialect(test, 'scheduled game days become jobs; when due, the plan in force 
   await gameDayScheduled(ctx, { name: 'failover', at: '2026-06-01T10:00:00.000Z', what: 'remind' });
   assert.equal((await db.selectFrom('game_days').selectAll().execute()).length, 1);
 });
+
+const recurring = (cron: string) =>
+  gameDay('')
+    .replace('    schedule: []\n', `    cron: "${cron}"\n`)
+    .replace(/\n {6}- \{ at: 10m.*\n/, '\n');
+
+test('crier plan check refuses a recurring schedule that is not a cron expression, or recurs more than hourly', () => {
+  assert.ok(readPlan(withDrills(recurring('0 14 * * 3')), { env }).ok);
+  const refused = (cron: string) => {
+    const read = readPlan(withDrills(recurring(cron)), { env });
+    assert.ok(!read.ok, `${cron} refused`);
+    return read.problems.map((p) => [p.path, p.message]);
+  };
+  assert.deepEqual(refused('0 25 * * 3'), [
+    ['drills.failover.cron', 'not a cron expression: Constraint error, got value 25 expected range 0-23'],
+  ]);
+  assert.deepEqual(refused('*/10 * * * *'), [
+    ['drills.failover.cron', 'a game day recurs at most once an hour'],
+  ]);
+  const fields = [
+    [
+      'drills.failover.cron',
+      'five fields: minute hour day-of-month month day-of-week (0 14 * * 3: Wednesdays at 14:00)',
+    ],
+  ];
+  assert.deepEqual(refused('@weekly'), fields);
+  assert.deepEqual(refused('0 14 * * 3 2027'), fields);
+});
+
+eachDialect(
+  test,
+  'a recurring game day is scheduled one occurrence ahead, its participants reminded before each',
+  async (db) => {
+    // Monday 08:00 in Berlin (summer time): Wednesdays at 14:00 there are 12:00 UTC.
+    const clock = new TestClock('2026-06-01T06:00:00.000Z');
+    const ctx = testCtx(db, { clock, config: testConfig(env) });
+    await applyPlan(ctx, { source: withDrills(recurring('0 14 * * 3')) });
+    const scheduled = async () =>
+      (
+        await db
+          .selectFrom('outbox_jobs')
+          .select(['payload', 'run_at'])
+          .where('kind', '=', 'gameday.scheduled')
+          .orderBy('run_at')
+          .execute()
+      ).map((j) => {
+        const p = jobPayloadOf('gameday.scheduled', j.payload);
+        return [j.run_at, p.what, p.at];
+      });
+    assert.deepEqual(await scheduled(), [
+      ['2026-06-03T10:00:00.000Z', 'remind', '2026-06-03T12:00:00.000Z'],
+      ['2026-06-03T12:00:00.000Z', 'start', '2026-06-03T12:00:00.000Z'],
+    ]);
+    // Storing the plan again schedules nothing twice.
+    await applyPlan(ctx, { source: withDrills(recurring('0 14 * * 3')) });
+    assert.equal((await scheduled()).length, 2);
+
+    clock.set('2026-06-03T10:00:00.000Z');
+    await gameDayScheduled(ctx, { name: 'failover', at: '2026-06-03T12:00:00.000Z', what: 'remind' });
+    const notices = await db
+      .selectFrom('outbox_jobs')
+      .select('payload')
+      .where('kind', '=', 'person.notice')
+      .execute();
+    assert.deepEqual(notices.map((n) => jobPayloadOf('person.notice', n.payload).contact).sort(), [
+      'ann@acme.example',
+      'bo@acme.example',
+    ]);
+
+    // It starts, and the next Wednesday is scheduled with its reminder.
+    clock.set('2026-06-03T12:00:00.000Z');
+    await gameDayScheduled(ctx, { name: 'failover', at: '2026-06-03T12:00:00.000Z', what: 'start' });
+    assert.equal((await db.selectFrom('game_days').selectAll().execute()).length, 1);
+    assert.deepEqual((await scheduled()).slice(2), [
+      ['2026-06-10T10:00:00.000Z', 'remind', '2026-06-10T12:00:00.000Z'],
+      ['2026-06-10T12:00:00.000Z', 'start', '2026-06-10T12:00:00.000Z'],
+    ]);
+
+    // An instant that is not an occurrence does nothing; nor does one after the rule changed.
+    await gameDayScheduled(ctx, { name: 'failover', at: '2026-06-04T12:00:00.000Z', what: 'start' });
+    await applyPlan(ctx, { source: withDrills(recurring('0 9 1 * *')) });
+    clock.set('2026-06-10T12:00:00.000Z');
+    await gameDayScheduled(ctx, { name: 'failover', at: '2026-06-10T12:00:00.000Z', what: 'start' });
+    assert.equal((await db.selectFrom('game_days').selectAll().execute()).length, 1);
+    // The new rule's first occurrence: 09:00 in Berlin on the first of July.
+    assert.ok(
+      (await scheduled()).some(([at, what]) => what === 'start' && at === '2026-07-01T07:00:00.000Z'),
+      JSON.stringify(await scheduled()),
+    );
+  },
+);
