@@ -18,23 +18,9 @@ interface PlanKey {
   readonly remedy?: (value: unknown) => string;
 }
 
-/** Runbook steps the design names that no runbook runs yet (src/plan/runbooks.ts has their shape). */
-const unbuiltRunbookSteps = ['open_chat_room'] as const;
-
 const present = (v: unknown) => v !== undefined;
 
 const planKeys: readonly PlanKey[] = [
-  ...unbuiltRunbookSteps.flatMap((step) =>
-    ['do', 'on_resolve'].map(
-      (list): PlanKey => ({
-        path: `runbooks.*.${list}.*.${step}`,
-        feature: `the runbook step \`${step}\``,
-        issue: 16,
-        asks: present,
-        remedy: () => 'remove this step until it is',
-      }),
-    ),
-  ),
   // The page and its feeds show public updates only: in another audience they would show nothing of it.
   {
     path: 'audiences.*.channels.*',

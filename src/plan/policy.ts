@@ -162,11 +162,20 @@ export function templateFor(
  * (`chat_room_per_incident: true`), those of its channels whose settings give a bot.
  */
 export function roomChannels(plan: Plan | null): string[] {
+  if (!plan?.audiences.internal?.chat_room_per_incident) return [];
+  return botChannels(plan);
+}
+
+/** Whether the plan's channel of this name has a bot that can keep rooms (Slack or Mattermost with a bot_token). */
+export function keepsRooms(plan: Plan, name: string): boolean {
+  const settings = plan.channels[name];
+  const module = settings ? moduleOf(settings.type) : undefined;
+  return settings !== undefined && module?.keepsRooms?.(settings) === true;
+}
+
+/** The internal audience's channels with a bot, whether or not it asks for a room per incident. */
+export function botChannels(plan: Plan | null): string[] {
   const internal = plan?.audiences.internal;
-  if (!plan || !internal?.chat_room_per_incident) return [];
-  return internal.channels.filter((name) => {
-    const settings = plan.channels[name];
-    const module = settings ? moduleOf(settings.type) : undefined;
-    return settings !== undefined && module?.keepsRooms?.(settings) === true;
-  });
+  if (!plan || !internal) return [];
+  return internal.channels.filter((name) => keepsRooms(plan, name));
 }

@@ -1,11 +1,12 @@
 /**
  * The checks of the plan's runbooks that need the whole plan: every
- * scenario, severity, audience, role and source a runbook names exists, each
+ * scenario, severity, audience, role, source and chat channel a runbook names exists, each
  * step stands in a list it belongs to, and names are unique. Checked here
  * rather than in the schema, so a version stored by an earlier Crier still
  * loads.
  */
 import { incidentRoles } from '../domain/roles.ts';
+import { botChannels, keepsRooms } from './policy.ts';
 import { type RunbookSpec, runbookName, runbookStepKinds, stepOf } from './runbooks.ts';
 import type { Plan } from './schema.ts';
 
@@ -24,6 +25,26 @@ function audienceProblem(plan: Plan, audience: string, at: string): Problem[] {
     {
       path: at,
       message: `no audience named "${audience}"; the plan has ${list(Object.keys(plan.audiences))}`,
+    },
+  ];
+}
+
+const withBot = 'a slack or mattermost channel with a bot_token (docs/chat.md)';
+
+function roomProblem(plan: Plan, step: { channel?: string | undefined }, at: string): Problem[] {
+  if (step.channel === undefined) {
+    if (botChannels(plan).length > 0) return [];
+    return [
+      { path: `${at}.open_chat_room`, message: `none of the internal audience's channels is ${withBot}` },
+    ];
+  }
+  if (keepsRooms(plan, step.channel)) return [];
+  const problem = plan.channels[step.channel] === undefined ? `no channel named "${step.channel}"` : 'no bot';
+  const bots = Object.keys(plan.channels).filter((name) => keepsRooms(plan, name));
+  return [
+    {
+      path: `${at}.open_chat_room.channel`,
+      message: `${problem}: name ${withBot}; the plan has ${list(bots)}`,
     },
   ];
 }
@@ -82,6 +103,7 @@ function checkStep(plan: Plan, runbook: RunbookSpec, step: RunbookSpec['do'][num
       });
     }
   }
+  if (step.open_chat_room !== undefined) problems.push(...roomProblem(plan, step.open_chat_room, at));
   if (!runbookStepKinds[kind].phases.some((p) => at.includes(`.${p}.`))) {
     const home = runbookStepKinds[kind].phases[0];
     problems.push({ path: at, message: `${kind} belongs in ${home}` });

@@ -130,6 +130,16 @@ const PageStep = z
     'Tell a role’s holder urgently: on the role’s chat channel (or the internal audience’s), by email, and by SMS where the role lists their phone.',
   );
 
+const OpenChatRoomStep = z
+  .strictObject({
+    channel: Name.optional().describe(
+      'The plan’s Slack or Mattermost channel (one with a bot_token) to open the room on; by default each of the internal audience’s channels with a bot.',
+    ),
+  })
+  .describe(
+    'Open the incident’s chat room and invite the role holders; the room then hears the whole timeline. Where the internal audience asks for a room per incident, the room is open already and this changes nothing.',
+  );
+
 type Phase = 'do' | 'on_resolve';
 
 interface StepKindSpec {
@@ -146,8 +156,7 @@ export const runbookStepKinds = {
   draft_external: { schema: DraftExternalStep, phases: ['do', 'on_resolve'] },
   set_component_status: { schema: SetComponentStatusStep, phases: ['do', 'on_resolve'] },
   page: { schema: PageStep, phases: ['do', 'on_resolve'] },
-  // Refused by plan check until it is built (src/domain/not-yet-supported.ts); the shape is open till then.
-  open_chat_room: { schema: z.looseObject({}), phases: ['do'] },
+  open_chat_room: { schema: OpenChatRoomStep, phases: ['do'] },
   resolve: {
     schema: z
       .strictObject({})

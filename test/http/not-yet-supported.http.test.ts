@@ -22,8 +22,9 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         'channels:\n  email:',
         'channels:\n  calls: { type: voice }\n  toots: { type: bluesky, url: https://social.example }\n  email:',
       )
-      .concat(
-        'runbooks:\n  - when: { source: alertmanager }\n    do: [{ declare: { scenario: database-degraded } }, { open_chat_room: {} }]\n',
+      .replace(
+        '  internal: { channels: [slack-internal] }',
+        '  internal: { channels: [slack-internal, feed] }',
       );
     for (const [method, url] of [
       ['PUT', '/api/v1/plan'],
@@ -44,16 +45,16 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       } else assert.equal(body.ok, false);
       const byPath = Object.fromEntries(problems.map((p) => [p.path, p.message]));
       assert.match(
-        byPath['runbooks.0.do.1.open_chat_room'] ?? '',
-        /the runbook step `open_chat_room` is not supported yet/,
+        byPath['audiences.internal.channels.1'] ?? '',
+        /a status page or feed of its own .* is not supported yet/,
       );
       assert.match(byPath['channels.calls.type'] ?? '', /channel type "voice" is not supported yet/);
       assert.match(byPath['channels.toots.type'] ?? '', /channel type "bluesky" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
       assert.deepEqual(problems.map((p) => p.path).sort(), [
+        'audiences.internal.channels.1',
         'channels.calls.type',
         'channels.toots.type',
-        'runbooks.0.do.1.open_chat_room',
       ]);
     }
     const current = JSON.parse(

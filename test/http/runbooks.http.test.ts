@@ -160,7 +160,7 @@ for (const dialect of dialects)
     });
   });
 
-test('plan check refuses a runbook that names what the plan lacks, and the steps not built yet', () => {
+test('plan check refuses a runbook that names what the plan lacks, and a room with no bot to keep it', () => {
   const problems = (text: string) => {
     const result = readPlan(sev1Plan + text);
     return result.ok ? {} : Object.fromEntries(result.problems.map((p) => [p.path, p.message]));
@@ -173,14 +173,9 @@ runbooks:
     for: 5m
     do:
       - declare: { scenario: no-such, severity: SEV9 }
-      - open_chat_room: {}
 `);
   assert.match(bad['runbooks.0.when.source'] ?? '', /Invalid option/);
   assert.equal(bad['runbooks.0.for'], undefined, 'a for: wait is run');
-  assert.match(
-    bad['runbooks.0.do.1.open_chat_room'] ?? '',
-    /the runbook step `open_chat_room` is not supported yet/,
-  );
   const refs = problems(`
 runbooks:
   - name: x
@@ -192,7 +187,17 @@ runbooks:
     do:
       - declare: { scenario: slow-reports }
       - resolve: {}
+      - open_chat_room: {}
+      - open_chat_room: { channel: email }
+      - open_chat_room: { channel: nowhere }
 `);
+  // The internal audience's only chat channel posts through a webhook: no bot to make rooms.
+  assert.match(
+    refs['runbooks.1.do.2.open_chat_room'] ?? '',
+    /none of the internal audience's channels is a slack or mattermost channel with a bot_token/,
+  );
+  assert.match(refs['runbooks.1.do.3.open_chat_room.channel'] ?? '', /^no bot: name a slack or mattermost/);
+  assert.match(refs['runbooks.1.do.4.open_chat_room.channel'] ?? '', /^no channel named "nowhere"/);
   assert.match(refs['runbooks.0.do.0.declare.scenario'] ?? '', /no scenario named "no-such"/);
   assert.match(refs['runbooks.0.do.0.declare.severity'] ?? '', /no severity named "SEV9"/);
   assert.match(refs['runbooks.1.name'] ?? '', /runbooks.0 is also named "x"/);

@@ -238,10 +238,10 @@ eachDialect(
     assert.equal(await warnOfUnsupportedInForce(quiet.ctx), 0);
     assert.deepEqual(quiet.lines, []);
 
-    // A version stored by an earlier Crier, which accepted this step and did nothing with it.
+    // A version stored by an earlier Crier, which accepted this channel and did nothing with it.
     const stored = await db.selectFrom('plan_versions').selectAll().executeTakeFirstOrThrow();
-    const plan = JSON.parse(stored.plan) as { runbooks: unknown[] };
-    plan.runbooks = [{ when: { source: 'alertmanager' }, do: [{ open_chat_room: {} }] }];
+    const plan = JSON.parse(stored.plan) as { audiences: Record<string, { channels: string[] }> };
+    plan.audiences.internal?.channels.push('feed');
     const { version: _version, ...row } = stored;
     await db
       .insertInto('plan_versions')
@@ -250,16 +250,16 @@ eachDialect(
 
     const kept = await applyPlanFileAtStart(startCtx(db, clock, file).ctx);
     assert.equal(kept?.outcome, 'unchanged');
-    assert.equal((await currentPlan(db))?.runbooks.length, 1, 'it still loads');
+    assert.ok(await currentPlan(db), 'it still loads');
     const start = startCtx(db, clock, file);
     assert.equal(await warnOfUnsupportedInForce(start.ctx), 1);
     assert.deepEqual(
       start.lines.map((l) => [l.level, l.path, l.version]),
-      [[40, 'runbooks.0.do.0.open_chat_room', 2]],
+      [[40, 'audiences.internal.channels.1', 2]],
     );
     assert.match(
       start.lines[0]?.msg ?? '',
-      /plan version 2: runbooks\.0\.do\.0\.open_chat_room: the runbook step `open_chat_room` is not supported yet/,
+      /plan version 2: audiences\.internal\.channels\.1: a status page or feed of its own for an audience other than public is not supported yet/,
     );
   },
 );

@@ -15,7 +15,20 @@ import type { IncidentRow } from '../../store/schema.ts';
 
 /** Inside the declaring transaction: a room for the incident on each channel that keeps them. */
 export async function openRooms(tx: OutboxWriter, incident: IncidentRow, plan: Plan | null): Promise<void> {
-  for (const channel of roomChannels(plan)) {
+  await openRoomsOn(tx, incident, roomChannels(plan));
+}
+
+/**
+ * A room for the incident on each of these channels that has none yet (and a job to make it);
+ * returns the channels that got one. A channel with a room already keeps it.
+ */
+export async function openRoomsOn(
+  tx: OutboxWriter,
+  incident: IncidentRow,
+  channels: readonly string[],
+): Promise<string[]> {
+  const opened: string[] = [];
+  for (const channel of channels) {
     const id = newId();
     const inserted = await tx.db
       .insertInto('chat_rooms')
@@ -38,8 +51,11 @@ export async function openRooms(tx: OutboxWriter, incident: IncidentRow, plan: P
       .onConflict((oc) => oc.columns(['incident_id', 'channel']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) await enqueueJob(tx, { kind: 'chat.room', payload: { room: id } });
+    if (!inserted) continue;
+    await enqueueJob(tx, { kind: 'chat.room', payload: { room: id } });
+    opened.push(channel);
   }
+  return opened;
 }
 
 /** Subjects whose audit entries belong to an incident's timeline, and so to its rooms. */

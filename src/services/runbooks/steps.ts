@@ -9,11 +9,12 @@
 import type { ComponentStatus } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type IncidentRole, incidentRoleLabels, incidentRoles } from '../../domain/roles.ts';
-import { plannedChannel } from '../../plan/policy.ts';
+import { botChannels, keepsRooms, plannedChannel } from '../../plan/policy.ts';
 import type { RunbookStepKind, StepSettings } from '../../plan/runbooks.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { enqueueJob, type NoticeMessage } from '../../store/outbox.ts';
 import type { AlertRow, IncidentRow } from '../../store/schema.ts';
+import { openRoomsOn } from '../chat/rooms.ts';
 import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
 import { setIncidentComponents } from '../incidents/components.ts';
@@ -192,8 +193,18 @@ export const stepRunners: { [K in RunbookStepKind]: Runner<K> } = {
     return { state: 'done', outcome: `paged ${holder} on ${via.join(', ')}` };
   },
 
-  async open_chat_room() {
-    throw new CrierError('not_supported_yet', 'A chat room per incident is not supported yet.');
+  async open_chat_room(run, step) {
+    const incident = needIncident(run);
+    const channels = step.channel !== undefined ? [step.channel] : botChannels(run.plan);
+    if (run.plan === null || channels.length === 0 || !channels.every((c) => keepsRooms(run.plan as Plan, c)))
+      throw new CrierError(
+        'validation_failed',
+        `No chat channel with a bot to open the room on${step.channel ? ` (the plan's "${step.channel}" has none)` : ''}.`,
+      );
+    const opened = await openRoomsOn(run.tx, incident, channels);
+    if (opened.length === 0)
+      return { state: 'skipped', outcome: `room open already on ${channels.join(', ')}` };
+    return { state: 'done', outcome: `room opening on ${opened.join(', ')}` };
   },
 
   async resolve(run) {
