@@ -193,6 +193,12 @@ for (const dialect of dialects) {
         .where('component_id', '=', componentId)
         .executeTakeFirstOrThrow();
       assert.equal(link.drill_status, 'major_outage');
+      const drill = await api('GET', `/api/v1/incidents/${drillId}`);
+      assert.equal(
+        drill.impact,
+        'critical',
+        'the drill’s impact rose with its drill state, from the scenario’s minor',
+      );
       assert.equal((await api('GET', `/api/v1/components/${componentId}`)).status, 'operational');
       const history = await t.db
         .selectFrom('component_status_history')

@@ -151,8 +151,11 @@ for (const dialect of dialects) {
 
       clock.advance(1000);
       await stepsDone(2);
+      assert.equal((await api('GET', `/api/v1/incidents/${incidentId}`)).impact, 'major', 'the scenario’s');
       clock.advance(1000);
       await stepsDone(3);
+      // The component event raises the drill's impact at once, as its drill state now says.
+      assert.equal((await api('GET', `/api/v1/incidents/${incidentId}`)).impact, 'critical');
       const link = await t.db
         .selectFrom('incident_components')
         .select('drill_status')

@@ -5,7 +5,7 @@
  * incident's are kept the same way and shown on its audience's private page
  * only. Other incidents move the component itself (components/set-status.ts).
  */
-import type { ComponentStatus } from '../../domain/components.ts';
+import { type ComponentStatus, impactOfComponents, worseImpact } from '../../domain/components.ts';
 import type { ComponentRow, IncidentRow } from '../../store/schema.ts';
 import { applyComponentStatus } from '../components/set-status.ts';
 import type { Ctx } from '../context.ts';
@@ -65,5 +65,28 @@ export async function moveComponentFor(
     .values({ incident_id: incident.id, component_id: component.id, drill_status: status })
     .onConflict((oc) => oc.columns(['incident_id', 'component_id']).doUpdateSet({ drill_status: status }))
     .execute();
+  if (incident.drill === 1) await ratchetImpact(tx, incident);
   return before;
+}
+
+/**
+ * A drill's impact follows its drill state at once, as a public incident's
+ * page follows its components: it rises with the worst status the drill
+ * sees (never falls while the drill runs), unless someone set it by hand.
+ */
+async function ratchetImpact(tx: Ctx, incident: StateOwner): Promise<void> {
+  const row = await tx.db
+    .selectFrom('incidents')
+    .select(['impact', 'impact_override'])
+    .where('id', '=', incident.id)
+    .executeTakeFirstOrThrow();
+  if (row.impact_override !== null) return;
+  const seen = await statusesSeenBy(tx, incident);
+  const impact = worseImpact(row.impact, impactOfComponents(seen.map((s) => s.status)));
+  if (impact === row.impact) return;
+  await tx.db
+    .updateTable('incidents')
+    .set({ impact, updated_at: tx.clock.now().toISOString() })
+    .where('id', '=', incident.id)
+    .execute();
 }
