@@ -69,7 +69,7 @@ export const ignoredOnCorrections: IgnoredFields = {
   },
   deliver_notifications: {
     schema: flag,
-    why: 'a correction changes the page, the feeds and the API; it is not sent to subscribers again.',
+    why: 'a correction changes the page, the feeds, the API and the update’s social posts (edited, or a reply saying so); it is not sent to subscribers again.',
   },
 };
 

@@ -35,6 +35,7 @@ export function subjectMessage(
 ): Promise<SubjectMessage> {
   const page = { url: publicUrl, pageId: pageIdOf(publicUrl) };
   if (subjectType === 'incident_update') return incidentMessage(db, page, subjectId);
+  if (subjectType === 'incident_correction') return correctionMessage(db, page, subjectId);
   if (subjectType === 'component_update') return componentMessage(db, page, subjectId);
   return maintenanceMessage(db, page, subjectId);
 }
@@ -84,6 +85,20 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
     // Customers are asked whether it helped; a drill never asks, nor does a message to the team.
     ...(!incident.drill && row.audience !== 'internal' && { asksFeedback: updateId }),
   };
+}
+
+/**
+ * A published update's correction, for the social channels that posted it (`<update id>:<edit id>`):
+ * the update as it reads now. Its template variants were written for the words it corrects, so
+ * the corrected text stands for every channel; nobody is asked for feedback again.
+ */
+async function correctionMessage(db: Db, page: PageRef, subjectId: string): Promise<SubjectMessage> {
+  const {
+    variants: _old,
+    asksFeedback: _asked,
+    ...message
+  } = await incidentMessage(db, page, subjectId.split(':')[0] ?? subjectId);
+  return message;
 }
 
 /**

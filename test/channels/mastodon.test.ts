@@ -5,7 +5,8 @@
  * `status`, `visibility`, `language`, `in_reply_to_id`; PUT
  * /api/v1/statuses/:id to edit), its documented answers and errors (422,
  * 401, 404 for a deleted post replied to, 429 with X-RateLimit-Reset), and
- * an incident's updates, published through the API, becoming one thread.
+ * an incident's updates, published through the API, becoming one thread,
+ * and a correction editing its post.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -15,7 +16,7 @@ import { mastodonLength } from '../../src/domain/social-text.ts';
 import { ChannelsSection } from '../../src/plan/channels.ts';
 import { dialects } from '../helpers/db.ts';
 import { type PlanApp, startPlanApp } from '../helpers/plan-app.ts';
-import { type Answer, type Received, type Receiver, startReceiver } from '../helpers/receiver.ts';
+import { type Answer, type Received, type Receiver, startReceiver, waitFor } from '../helpers/receiver.ts';
 
 const deps = { allowPrivateNetwork: false, userAgent: 'crier-test' };
 const message: Message = {
@@ -257,8 +258,13 @@ test('mastodon: the plan takes a server and a token; other settings are refused'
 for (const dialect of dialects) {
   test(`mastodon: an incident's updates become one thread, linking to its page [${dialect.name}]`, async () => {
     let n = 0;
+    // The server's documented answers: a new status to a POST; the same status, edited, to a PUT.
     const server = await startReceiver((r) =>
-      r.url === '/api/v2/instance' ? instance(500) : status(`11000000000000000${++n}`),
+      r.url === '/api/v2/instance'
+        ? instance(500)
+        : r.method === 'PUT'
+          ? status(r.url.split('/').at(-1) ?? '')
+          : status(`11000000000000000${++n}`),
     );
     let app: PlanApp | undefined;
     try {
@@ -317,6 +323,51 @@ for (const dialect of dialects) {
       assert.deepEqual(
         posts.map((p) => p.headers['idempotency-key']),
         [first[0]?.id, second[0]?.id, posts[2]?.headers['idempotency-key']],
+      );
+
+      // A correction of the second update edits its post, in a delivery of its own; the thread goes on from the latest post.
+      const secondId = String(second[0]?.subject_id);
+      const corrected = await app.app.server.inject({
+        method: 'PATCH',
+        url: `/api/v1/incidents/${id}/updates/${secondId}`,
+        headers: app.auth,
+        payload: {
+          body: 'We found the cause: a failed card gateway. Card payments fail for some customers. Next update by 15:00 UTC.',
+        },
+      });
+      assert.equal(corrected.statusCode, 200, corrected.body);
+      await waitFor(
+        async () => {
+          const rows = await app?.t.db
+            .selectFrom('deliveries')
+            .select('state')
+            .where('subject_type', '=', 'incident_correction')
+            .execute();
+          return rows?.length === 1 && rows[0]?.state === 'sent';
+        },
+        15_000,
+        'the correction to be sent',
+      );
+      const edit = server.requests.at(-1);
+      assert.equal(edit?.method, 'PUT');
+      assert.equal(edit?.url, '/api/v1/statuses/110000000000000002');
+      assert.match(
+        String(bodyOf(edit).status),
+        /^Checkout errors: Identified\n\nWe found the cause: a failed card gateway\./,
+      );
+      const fourth = await app.app.server.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${id}/updates`,
+        headers: app.auth,
+        payload: { status: 'resolved', body: 'Card payments work again for every customer.' },
+      });
+      assert.equal(fourth.statusCode, 201, fourth.body);
+      await app.settled(String((JSON.parse(fourth.body) as { id: string }).id));
+      const lastPost = server.requests.filter((r) => r.url === '/api/v1/statuses').at(-1);
+      assert.equal(
+        bodyOf(lastPost).in_reply_to_id,
+        '110000000000000003',
+        'an edit does not move the thread back',
       );
 
       // Another incident starts its own thread.

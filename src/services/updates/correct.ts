@@ -3,6 +3,7 @@ import { needsApproval } from '../../domain/approval.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { fillNextUpdate } from '../../domain/templates.ts';
 import { approvalPolicy } from '../../plan/policy.ts';
+import { queueCorrections } from '../../store/social-posts.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -89,7 +90,7 @@ export async function correctUpdate(
       updated_at: now,
     };
     await tx.db.updateTable('incident_updates').set(changes).where('id', '=', updateId).execute();
-    await tx.db
+    const edit = await tx.db
       .insertInto('update_edits')
       .values({
         update_id: updateId,
@@ -98,7 +99,10 @@ export async function correctUpdate(
         actor: tx.actor.id,
         at: now,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The social posts of the update are corrected too (edited where the network allows it).
+    await queueCorrections(tx.db, { incidentId, updateId, editId: edit.id, now: tx.clock.now() });
     await audit(tx, {
       action: 'incident_update.edit',
       subjectType: 'incident_update',
