@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from '../../src/delivery/worker.ts';
 import { readPlan } from '../../src/plan/load.ts';
+import { incidentTimeline } from '../../src/services/incidents/timeline.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { fixture, ingestKey, post } from '../helpers/ingest.ts';
@@ -61,7 +62,7 @@ for (const dialect of dialects)
       status: string;
       severity: string | null;
       scenario: string | null;
-      incident_updates: { status: string; state: string; body: string }[];
+      incident_updates: { id: string; status: string; state: string; body: string }[];
     }
 
     async function incidents(): Promise<Incident[]> {
@@ -132,6 +133,53 @@ for (const dialect of dialects)
       const actions = (audit.json() as { action: string }[]).map((e) => e.action);
       for (const action of ['runbook.fire', 'incident_update.submit', 'runbook.resolve'])
         assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
+
+      // The alert fires again while the closing words wait: they are withdrawn, so no approver
+      // can publish "resolved" for a live problem; the incident stays open.
+      const closingId = closing.id;
+      await post(t, path, alertmanager('firing', [1]));
+      await runbooksDone(t);
+      const live = await incident(sev1.id);
+      assert.deepEqual(
+        live.incident_updates.map((u) => [u.status, u.state]),
+        [['investigating', 'pending_approval']],
+      );
+      assert.equal(live.status, 'investigating');
+      const approve = await t.app.server.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${sev1.id}/updates/${closingId}/approve`,
+        headers: t.auth('admin'),
+        payload: {},
+      });
+      assert.equal(approve.statusCode, 404, approve.body);
+      const withdrawn = (
+        await t.app.server.inject({
+          method: 'GET',
+          url: '/api/v1/audit?action=incident_update.withdraw',
+          headers: t.auth('admin'),
+        })
+      ).json() as { actor: string; subject_id: string; after: { update_id: string; reason: string } }[];
+      assert.equal(withdrawn.length, 1);
+      assert.equal(withdrawn[0]?.actor, 'runbook:db-down');
+      assert.equal(withdrawn[0]?.subject_id, sev1.id);
+      assert.equal(withdrawn[0]?.after.update_id, closingId);
+      assert.match(
+        withdrawn[0]?.after.reason ?? '',
+        /alertmanager alert "PostgreSQL replica is down" fired again/,
+      );
+      const timeline = await incidentTimeline(t.app.db, sev1.id);
+      const entry = timeline.find((e) => e.action === 'incident_update.withdraw');
+      assert.match(entry?.note ?? '', /fired again before it was published/, 'on the incident’s timeline');
+
+      // Resolved again: fresh closing words, waiting for approval.
+      await post(t, path, alertmanager('resolved', [1]));
+      await runbooksDone(t);
+      const again = (await incident(sev1.id)).incident_updates.filter((u) => u.status === 'resolved');
+      assert.deepEqual(
+        again.map((u) => u.state),
+        ['pending_approval'],
+      );
+      assert.notEqual(again[0]?.id, closingId);
     });
 
     test('with approval: none the runbook’s incident is on the page at once, and resolves when its alerts do', async () => {

@@ -33,6 +33,7 @@ const done: Record<string, string> = {
   'incident_update.approve': 'approved a draft',
   'incident_update.reject': 'rejected a draft',
   'incident_update.discard': 'discarded a draft',
+  'incident_update.withdraw': 'withdrew a draft',
   'incident_update.edit': 'corrected a published update',
   'incident_update.publish_unapproved': 'published a draft nobody approved in time',
   'delivery.replay': 'replayed failed deliveries',

@@ -93,6 +93,11 @@ export function roomPostOf(
       return post(`Draft written by ${who}`, update?.body ?? '');
     case 'incident_update.discard':
       return post(`Draft discarded by ${who}`, '');
+    case 'incident_update.withdraw': {
+      const noted = Noted.safeParse(entry.after);
+      const why = noted.success ? (noted.data.reason ?? '') : '';
+      return post(`Draft withdrawn by ${who}`, why ? `It will not go out: ${why}.` : '');
+    }
     case 'incident.edit':
       return post(`Incident edited by ${who}`, describeEdit(entry.after));
     case 'incident.set_components':

@@ -5,7 +5,8 @@
  * runbook with a `for:` waits until the alert has been firing that long (a
  * timer job); one that resolved meanwhile starts nothing. A firing alert
  * joins its group's open run; or reopens the group's incident if it was
- * resolved within the plan's reopen window; or starts a run, whose steps
+ * resolved within the plan's reopen window (withdrawing closing words still
+ * waiting for approval, as it does when the incident waits for them); or starts a run, whose steps
  * then run one outbox job each (execute.ts). Once every alert of a run is
  * resolved, its `on_resolve` steps run and the run closes. A repeated job
  * finds the work done.
@@ -31,7 +32,7 @@ import { currentPlan } from '../plan/current.ts';
 import { withTransaction } from '../transaction.ts';
 import { doStepsFinished, lockRun, queueStep, runbookCtx, writeSteps } from './execute.ts';
 import { groupKey, type MatchedAlert, runbookMatches } from './match.ts';
-import { reopenIncident } from './reopen.ts';
+import { reopenIncident, withdrawClosingWords } from './reopen.ts';
 
 /** How soon after its resolution an alert firing again reopens an incident, unless the plan says. */
 const defaultReopenWindow = '30m';
@@ -132,6 +133,7 @@ async function fire(
         .where('id', '=', recent.id)
         .execute();
       await join(tx, recent.id, alert.id);
+      const withdrawn = await withdrawClosingWords(runbookCtx(tx, name), recent.incident_id, alert);
       if (recent.how === 'reopen')
         await reopenIncident(runbookCtx(tx, name), plan, recent.incident_id, alert);
       await audit(runbookCtx(tx, name), {
@@ -144,6 +146,7 @@ async function fire(
           incident_id: recent.incident_id,
           round,
           reopened: recent.how === 'reopen',
+          withdrawn,
         },
       });
       return;

@@ -7,6 +7,7 @@
 
 import { CrierError } from '../../domain/errors.ts';
 import { pendingOf } from '../../store/json.ts';
+import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -26,28 +27,45 @@ export async function discardDraft(ctx: Ctx, incidentId: string, updateId: strin
         { state: row.state },
       );
     }
-    const decisions = await decisionsOf(tx.db, row.id);
-    await cancelApprovalTimeout(tx, row);
-    await tx.db.deleteFrom('update_decisions').where('update_id', '=', row.id).execute();
-    await tx.db.deleteFrom('update_edits').where('update_id', '=', row.id).execute();
-    await tx.db.deleteFrom('incident_updates').where('id', '=', row.id).execute();
-    await audit(tx, {
-      action: 'incident_update.discard',
-      subjectType: 'incident_update',
-      subjectId: row.id,
-      before: {
-        incident_id: row.incident_id,
-        state: row.state,
-        status: row.status,
-        audience: row.audience,
-        body: row.body,
-        variants: variantsOf(row),
-        pending: pendingOf(row),
-        created_by: row.created_by,
-        round: row.round,
-        decisions,
-      },
-    });
+    await removeDraft(tx, row);
     onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
   });
+}
+
+/**
+ * Removes a draft and what hangs on it (its decisions, edits and approval
+ * timeout), audited with what it said: as discarded by the actor, or as
+ * withdrawn (`why`), an entry on the incident's timeline.
+ */
+export async function removeDraft(tx: Ctx, row: IncidentUpdateRow, why?: string): Promise<void> {
+  const decisions = await decisionsOf(tx.db, row.id);
+  await cancelApprovalTimeout(tx, row);
+  await tx.db.deleteFrom('update_decisions').where('update_id', '=', row.id).execute();
+  await tx.db.deleteFrom('update_edits').where('update_id', '=', row.id).execute();
+  await tx.db.deleteFrom('incident_updates').where('id', '=', row.id).execute();
+  const kept = {
+    incident_id: row.incident_id,
+    state: row.state,
+    status: row.status,
+    audience: row.audience,
+    body: row.body,
+    variants: variantsOf(row),
+    pending: pendingOf(row),
+    created_by: row.created_by,
+    round: row.round,
+    decisions,
+  };
+  // The row is gone, so a withdrawal is the incident's entry (its timeline and rooms show it).
+  await audit(
+    tx,
+    why === undefined
+      ? { action: 'incident_update.discard', subjectType: 'incident_update', subjectId: row.id, before: kept }
+      : {
+          action: 'incident_update.withdraw',
+          subjectType: 'incident',
+          subjectId: row.incident_id,
+          before: kept,
+          after: { update_id: row.id, reason: why },
+        },
+  );
 }
