@@ -1,7 +1,8 @@
 /**
  * Channels a game day made to fail for its drill's messages
- * (src/services/drills/game-day.ts): the lane asks before each send, and a
- * delivery of that drill on that channel fails as in an outage, without
+ * (src/services/drills/game-day.ts): the lane asks before each send, and so
+ * does a notice's job (jobs.ts), and a delivery or notice of that drill on
+ * that channel fails as in an outage, without
  * touching the provider or the channel's circuit breaker, which real
  * incidents' messages rely on. An incident no game day runs is known as
  * such once (a game day declares its own drill); a game day's drill, whose

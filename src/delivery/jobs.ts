@@ -10,6 +10,7 @@ import { expandBatch, insertBroadcasts } from '../store/fanout.ts';
 import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
 import type { ChannelSet } from './channel-set.ts';
+import type { FailingChannels } from './failing-channels.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { DeliveryServices, WorkerCtx } from './ports.ts';
 
@@ -27,6 +28,8 @@ export interface JobContext {
   leaseMs: number;
   /** Gives a lane deliveries this worker already holds the lease on. */
   handOff(rows: readonly LeasedDelivery[]): void;
+  /** Channels game days made to fail for their drills' messages. */
+  failing: FailingChannels;
 }
 
 /** A claimed job, its payload read with its kind's schema. */
@@ -42,6 +45,16 @@ export type JobHandler<K extends JobKind> = (jc: JobContext, job: ClaimedJob<K>)
 /** A failure the job should not retry (a notice to a channel that does not exist). */
 export class PermanentJobError extends Error {}
 
+/**
+ * A drill's notice on a channel a game day made to fail fails as in an
+ * outage, before the provider is asked: the job is retried with backoff, as
+ * any notice whose channel is down, and goes out once the failure ends.
+ */
+async function failForDrill(jc: JobContext, drillId: string | undefined, channel: string): Promise<void> {
+  const failed = drillId === undefined ? null : await jc.failing.reason(drillId, channel);
+  if (failed) throw new Error(failed);
+}
+
 async function sendNotice(
   jc: JobContext,
   jobId: string,
@@ -51,7 +64,9 @@ async function sendNotice(
   const channel: Channel | undefined = jc.channels.channels.get(name);
   const target: Target | undefined = jc.channels.noticeTargets.get(name);
   if (!channel || !target) throw new PermanentJobError(`No channel "${name}" with a url in the plan.`);
-  const result = await channel.send(target, { id: jobId, kind: 'notice', ...message });
+  const { drill_id, ...words } = message;
+  await failForDrill(jc, drill_id, name);
+  const result = await channel.send(target, { id: jobId, kind: 'notice', ...words });
   if (result.ok) return { done: true };
   if (!result.retry) throw new PermanentJobError(result.reason);
   throw new Error(result.reason);
@@ -67,7 +82,9 @@ async function sendToPerson(
 ): Promise<JobOutcome> {
   const lane = jc.channels.lanes.get(via);
   if (!lane) throw new PermanentJobError(`No ${via} channel in the plan to send by.`);
-  const result = await lane.channel.send({ contact }, { id: jobId, kind: 'notice', ...message });
+  const { drill_id, ...words } = message;
+  await failForDrill(jc, drill_id, lane.channel.name);
+  const result = await lane.channel.send({ contact }, { id: jobId, kind: 'notice', ...words });
   if (result.ok) return { done: true };
   if (!result.retry) throw new PermanentJobError(result.reason);
   throw new Error(result.reason);

@@ -112,6 +112,7 @@ export class Worker {
       channels,
       metrics,
       fanoutBatchSize: options.fanoutBatchSize ?? 1000,
+      failing,
       wakeLanes: () => {
         for (const lane of this.#lanes) lane.wake();
       },

@@ -63,6 +63,8 @@ const NoticeMessage = z.object({
   impact: z.string().optional(),
   /** About a drill: marked `[DRILL]` where it is read first. */
   drill: z.boolean().optional(),
+  /** The drill it is about: a game day may have made the channel fail for that drill's messages. */
+  drill_id: z.string().optional(),
 });
 export type NoticeMessage = z.infer<typeof NoticeMessage>;
 

@@ -22,8 +22,8 @@ export function teamLink(ctx: Pick<Ctx, 'db' | 'config'>, incidentId: string): P
 }
 
 /** What a notice about an incident carries besides its words: a drill's are marked as such. */
-export function drillMark(incident: { drill: number }): { drill?: true } {
-  return incident.drill === 1 ? { drill: true } : {};
+export function drillMark(incident: { id: string; drill: number }): { drill?: true; drill_id?: string } {
+  return incident.drill === 1 ? { drill: true, drill_id: incident.id } : {};
 }
 
 /** Sends a notice meant for a role's holder; returns the channels it went to. */
