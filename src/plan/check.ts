@@ -15,6 +15,7 @@ import { checkGameDays } from './game-days.ts';
 import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChannels } from './policy.ts';
 import { checkRunbooks } from './runbook-check.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
+import { checkSingleSignOn } from './single-sign-on.ts';
 import { templateVariables } from './variables.ts';
 
 export interface PlanProblem {
@@ -109,6 +110,7 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
 
   if (options.env) {
     for (const p of resolveSecrets(plan.channels, options.env).problems) add(p.path, p.message);
+    problems.push(...checkSingleSignOn(plan.single_sign_on, options.env));
   }
 
   for (const [name, scenario] of Object.entries(plan.scenarios)) {

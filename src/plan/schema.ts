@@ -18,6 +18,7 @@ import { ChannelsSection } from './channels.ts';
 import { GameDaysSection } from './game-days.ts';
 import { Duration, Name, SeverityName } from './primitives.ts';
 import { RunbookSpec } from './runbooks.ts';
+import { SingleSignOnSection } from './single-sign-on.ts';
 
 const PageSection = z.strictObject({
   name: z.string().trim().min(1).max(100).describe('The page and company name customers see.'),
@@ -273,6 +274,7 @@ export const Plan = z.strictObject({
   lint: LintSpec.default({ max_grade: 9, internal_terms: [], allow_terms: [], limits: {} }),
   ingest: IngestSection.default({}).describe('How alerts coming in are read (docs/ingest.md).'),
   drill: DrillSection.default({ audience: 'internal' }),
+  single_sign_on: SingleSignOnSection.optional(),
   drills: GameDaysSection,
   runbooks: z
     .array(RunbookSpec)

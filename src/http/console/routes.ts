@@ -76,7 +76,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
     });
     await app.register(signInRoutes(base));
     await app.register(resetRoutes(base));
-    if (base.config.oidc) await app.register(ssoRoutes(base, base.config.oidc));
+    await app.register(ssoRoutes(base));
 
     await app.register(async (signedIn) => {
       signedIn.decorateRequest('consoleUser', null);

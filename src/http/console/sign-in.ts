@@ -9,6 +9,7 @@ import { ZodError } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { minPasswordLength } from '../../services/users/password.ts';
 import { resolveSession, sessionActor, signIn, signOut } from '../../services/users/sessions.ts';
+import { singleSignOn } from '../../services/users/single-sign-on.ts';
 import { acceptInvitation, findInvitation } from '../../services/users/users.ts';
 import type { BaseCtx } from '../auth.ts';
 import { assertSameOrigin, clearSessionCookie, sessionSecret, setSessionCookie } from '../session.ts';
@@ -38,12 +39,14 @@ function passwordForm(secret: string, email: string): Page['main'] {
 }
 
 export function signInRoutes(base: BaseCtx) {
-  const sso = base.config.oidc !== undefined;
+  // Offered when the environment or the plan in force configures it (src/services/users/single-sign-on.ts).
+  // A database that cannot answer leaves the password form alone on the page, not an error.
+  const ssoOffered = async () => (await singleSignOn(base).catch(() => null)) !== null;
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { ended?: string } }>('/console/sign-in', async (req, reply) =>
       sendPage(reply, 200, {
         title: 'Sign in',
-        main: signInForm(sso),
+        main: signInForm(await ssoOffered()),
         notice:
           req.query.ended === undefined
             ? undefined
@@ -71,7 +74,7 @@ export function signInRoutes(base: BaseCtx) {
         const status = err.code === 'rate_limited' ? 429 : 401;
         return sendPage(reply, status, {
           title: 'Sign in',
-          main: signInForm(sso, email),
+          main: signInForm(await ssoOffered(), email),
           notice: { kind: 'error', text: err.message },
         });
       }
@@ -110,7 +113,7 @@ export function signInRoutes(base: BaseCtx) {
       }
       return sendPage(reply, 200, {
         title: 'Sign in',
-        main: signInForm(sso, invited.email),
+        main: signInForm(await ssoOffered(), invited.email),
         notice: { kind: 'ok', text: 'Your password is set. Sign in with it now.' },
       });
     });

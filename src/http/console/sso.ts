@@ -3,22 +3,24 @@
  * code flow with PKCE, state and nonce, kept for ten minutes in an HttpOnly
  * cookie scoped to /console/sso. The provider vouches for an email; that
  * person must already be a user (nobody is created here), and a role the
- * configured claim maps to (CRIER_OIDC_ROLE_CLAIM, CRIER_OIDC_ROLES)
- * becomes theirs. The session is the same kind a password opens.
+ * configured claim maps to becomes theirs. The settings are the
+ * environment's (CRIER_OIDC_*) or else the plan in force's, read at each
+ * sign-in, so applying a plan turns single sign-on on, off or elsewhere.
+ * The session is the same kind a password opens.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
-import type { Config } from '../../config.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type Role, roles } from '../../domain/permissions.ts';
 import { signInWithIdentity } from '../../services/users/sessions.ts';
+import { type SingleSignOn, singleSignOn } from '../../services/users/single-sign-on.ts';
 import type { BaseCtx } from '../auth.ts';
 import { setSessionCookie } from '../session.ts';
 import { html } from './html.ts';
 import { anonymousCtx, sendPage } from './page.ts';
 
-type Sso = NonNullable<Config['oidc']>;
+type Sso = Pick<SingleSignOn, 'roleClaim' | 'roles'>;
 const flowCookie = 'crier_sso';
 const flowPath = '/console/sso';
 
@@ -41,8 +43,11 @@ function refuse(reply: FastifyReply, status: number, text: string): FastifyReply
   });
 }
 
-export function ssoRoutes(base: BaseCtx, sso: Sso) {
-  const unknown = Object.entries(sso.roles).filter(([, r]) => !(roles as readonly string[]).includes(r));
+export function ssoRoutes(base: BaseCtx) {
+  const fromEnv = base.config.oidc;
+  const unknown = Object.entries(fromEnv?.roles ?? {}).filter(
+    ([, r]) => !(roles as readonly string[]).includes(r),
+  );
   if (unknown.length > 0) {
     throw new Error(
       `CRIER_OIDC_ROLES names unknown roles (${unknown.map(([v, r]) => `${v}=${r}`).join(', ')}); roles: ${roles.join(', ')}.`,
@@ -50,29 +55,41 @@ export function ssoRoutes(base: BaseCtx, sso: Sso) {
   }
   const redirectUri = `${base.config.publicUrl}/console/sso/callback`;
   const secure = base.config.publicUrl.startsWith('https:');
-  let discovered: Promise<oidc.Configuration> | undefined;
-  // Discovered on first use, and again after a failure, so a provider down at start is not fatal.
-  const configuration = () => {
-    discovered ??= oidc
-      .discovery(
-        new URL(sso.issuer),
-        sso.clientId,
-        sso.clientSecret,
-        undefined,
-        sso.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
-      )
-      .catch((err: unknown) => {
-        discovered = undefined;
-        throw err;
-      });
-    return discovered;
+  // The provider's configuration, discovered on first use for the settings in force; again after a
+  // failure (a provider down at start is not fatal) or once the settings change.
+  let discovered: { key: string; configuration: Promise<oidc.Configuration> } | undefined;
+  const configuration = (sso: SingleSignOn) => {
+    const key = JSON.stringify([sso.issuer, sso.clientId, sso.clientSecret ?? null]);
+    if (discovered?.key !== key) {
+      const entry = {
+        key,
+        configuration: oidc
+          .discovery(
+            new URL(sso.issuer),
+            sso.clientId,
+            sso.clientSecret,
+            undefined,
+            sso.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
+          )
+          .catch((err: unknown) => {
+            if (discovered === entry) discovered = undefined;
+            throw err;
+          }),
+      };
+      discovered = entry;
+    }
+    return discovered.configuration;
   };
+  const notConfigured = (reply: FastifyReply) =>
+    refuse(reply, 404, 'Single sign-on is not configured here; sign in with your password.');
 
   return async (app: FastifyInstance) => {
     app.get(flowPath, async (req, reply) => {
+      const sso = await singleSignOn(base);
+      if (sso === null) return notConfigured(reply);
       let config: oidc.Configuration;
       try {
-        config = await configuration();
+        config = await configuration(sso);
       } catch (err) {
         req.log.warn({ err }, 'OpenID provider discovery failed');
         return refuse(
@@ -111,10 +128,12 @@ export function ssoRoutes(base: BaseCtx, sso: Sso) {
       } catch {
         return refuse(reply, 400, 'This sign-in took too long or was started elsewhere; start again.');
       }
+      const sso = await singleSignOn(base);
+      if (sso === null) return notConfigured(reply);
       let email: string;
       let role: Role | null;
       try {
-        const config = await configuration();
+        const config = await configuration(sso);
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         const tokens = await oidc.authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {
           pkceCodeVerifier: flow.verifier,
