@@ -4,6 +4,7 @@
  * handler here. A handler returns `done`, or `again` to be called back (a
  * fan-out between batches); throwing retries the job with backoff.
  */
+import { inSpan, tracedSend } from '../channels/tracing.ts';
 import { type Channel, isSubscriberKind, type Target } from '../channels/types.ts';
 import type { LeasedDelivery } from '../store/deliveries.ts';
 import { expandBatch, insertBroadcasts } from '../store/fanout.ts';
@@ -66,7 +67,9 @@ async function sendNotice(
   if (!channel || !target) throw new PermanentJobError(`No channel "${name}" with a url in the plan.`);
   const { drill_id, ...words } = message;
   await failForDrill(jc, drill_id, name);
-  const result = await channel.send(target, { id: jobId, kind: 'notice', ...words });
+  const result = await tracedSend(channel, {}, undefined, () =>
+    channel.send(target, { id: jobId, kind: 'notice', ...words }),
+  );
   if (result.ok) return { done: true };
   if (!result.retry) throw new PermanentJobError(result.reason);
   throw new Error(result.reason);
@@ -84,7 +87,9 @@ async function sendToPerson(
   if (!lane) throw new PermanentJobError(`No ${via} channel in the plan to send by.`);
   const { drill_id, ...words } = message;
   await failForDrill(jc, drill_id, lane.channel.name);
-  const result = await lane.channel.send({ contact }, { id: jobId, kind: 'notice', ...words });
+  const result = await tracedSend(lane.channel, {}, undefined, () =>
+    lane.channel.send({ contact }, { id: jobId, kind: 'notice', ...words }),
+  );
   if (result.ok) return { done: true };
   if (!result.retry) throw new PermanentJobError(result.reason);
   throw new Error(result.reason);
@@ -107,18 +112,30 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     const room = new Set([...jc.lanesWithRoom()].filter(isSubscriberKind).filter((k) => kinds.includes(k)));
     const now = jc.ctx.clock.now();
     const until = new Date(now.getTime() + jc.leaseMs);
-    const batch = await jc.ctx.db.transaction().execute(async (trx) => {
-      // A broadcast's one delivery is written with the first batch (again after a crash: a no-op).
-      const broadcast = job.cursor === null ? await insertBroadcasts(trx, p, broadcasts, now) : 0;
-      const result = await expandBatch(trx, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
-        kinds: room,
-        until,
+    const attributes = { 'crier.subject.id': p.subject_id, 'crier.audience': p.audience };
+    const batch = await inSpan('fanout batch', { attributes }, async (span) => {
+      const written = await jc.ctx.db.transaction().execute(async (trx) => {
+        // A broadcast's one delivery is written with the first batch (again after a crash: a no-op).
+        const broadcast = job.cursor === null ? await insertBroadcasts(trx, p, broadcasts, now) : 0;
+        const result = await expandBatch(trx, p, job.cursor, kinds, jc.fanoutBatchSize, now, {
+          kinds: room,
+          until,
+        });
+        await trx
+          .updateTable('outbox_jobs')
+          .set({ cursor: result.cursor })
+          .where('id', '=', job.id)
+          .execute();
+        return { ...result, inserted: result.inserted + broadcast };
       });
-      await trx.updateTable('outbox_jobs').set({ cursor: result.cursor }).where('id', '=', job.id).execute();
-      return { ...result, inserted: result.inserted + broadcast };
+      span.set({
+        'crier.deliveries.written': written.inserted,
+        'crier.deliveries.leased': written.leased.length,
+      });
+      // Only after the commit: a rolled-back batch must not have been sent.
+      if (written.leased.length > 0) jc.handOff(written.leased);
+      return written;
     });
-    // Only after the commit: a rolled-back batch must not have been sent.
-    if (batch.leased.length > 0) jc.handOff(batch.leased);
     // Rows not handed over leased (a broadcast's among them) wait in the table for a claim.
     if (batch.inserted > batch.leased.length) jc.wakeLanes();
     if (batch.cursor !== null) return { again: true };

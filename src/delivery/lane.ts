@@ -8,6 +8,7 @@
 
 import type { Logger } from 'pino';
 import { moduleOf } from '../channels/registry.ts';
+import { type TraceParent, tracedSend } from '../channels/tracing.ts';
 import type { Channel, SendResult } from '../channels/types.ts';
 import { networkFailure } from '../channels/types.ts';
 import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
@@ -56,6 +57,8 @@ export class Lane {
   readonly settings: LaneSettings;
   readonly #o: LaneOptions;
   readonly #queue = new Fifo<ClaimedDelivery>();
+  /** The fan-out batch each delivery handed over came from; one claimed from the table has none. */
+  readonly #parents = new WeakMap<ClaimedDelivery, TraceParent>();
   /**
    * Every delivery this lane holds the lease on and has not yet recorded an outcome for: queued,
    * being sent, or sent and waiting for its outcome to be written. Their leases are renewed while
@@ -110,8 +113,9 @@ export class Lane {
     return new Promise((resolve) => this.#roomWaiters.push(resolve));
   }
 
-  /** Deliveries already leased to this worker (a fan-out batch), to send without claiming. */
-  accept(rows: readonly ClaimedDelivery[]): void {
+  /** Deliveries already leased to this worker (a fan-out batch, its span `parent`), to send without claiming. */
+  accept(rows: readonly ClaimedDelivery[], parent?: TraceParent): void {
+    if (parent) for (const row of rows) this.#parents.set(row, parent);
     this.#hold(rows);
     this.#queue.pushAll(rows);
     // Rows arrive leased, so there is nothing new to claim: wake a sleeping sender only.
@@ -353,7 +357,13 @@ export class Lane {
     return failed ? { ok: false, retry: true, reason: failed } : this.#send(channel, d);
   }
 
-  async #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+  /** With traces on, a span of its fan-out batch, or of a trace of its own when claimed from the table. */
+  #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    const attributes = { 'crier.delivery.id': d.id, 'crier.delivery.attempt': d.attempts };
+    return tracedSend(channel, attributes, this.#parents.get(d), () => this.#sendNow(channel, d));
+  }
+
+  async #sendNow(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
     if (this.#limiter) await this.#limiter.take();
     const started = performance.now();
     let result: SendResult;

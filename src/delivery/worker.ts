@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { activeParent, inSpan, parentFrom } from '../channels/tracing.ts';
 import { claimJobs } from '../store/deliveries.ts';
 import { releaseJobs, renewJobLeases } from '../store/leases.ts';
 import { isJobKind, type JobKind, type JobPayloads, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
@@ -123,10 +124,12 @@ export class Worker {
         ),
       handOff: (rows) => {
         this.#fed = { job: this.#currentJob, lanes: [] };
+        // Their sends are children of the fan-out batch that leased them, when traces are on.
+        const parent = activeParent();
         for (const lane of this.#lanes) {
           const mine = rows.filter((r) => r.channel === lane.settings.key);
           if (mine.length > 0) {
-            lane.accept(mine);
+            lane.accept(mine, parent);
             this.#fed.lanes.push(lane);
           }
         }
@@ -218,8 +221,18 @@ export class Worker {
     const db = this.#ctx.db;
     const now = () => this.#ctx.clock.now().toISOString();
     try {
-      if (!isJobKind(job.kind)) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
-      const outcome = await handle(this.#jc, job.kind, job);
+      const kind = job.kind;
+      if (!isJobKind(kind)) throw new PermanentJobError(`No handler for job kind "${kind}".`);
+      // A child of the span that queued it (its traceparent), however long it waited in the table.
+      const traced = { role: 'consumer' as const, parent: parentFrom(job.traceparent) };
+      const attributes = {
+        'crier.job.id': job.id,
+        'crier.job.kind': kind,
+        'crier.job.attempt': job.attempts,
+      };
+      const outcome = await inSpan(`job ${kind}`, { ...traced, attributes }, () =>
+        handle(this.#jc, kind, job),
+      );
       if ('done' in outcome) {
         await db
           .updateTable('outbox_jobs')

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { tracing } from '../channels/tracing.ts';
 import { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Delivery } from '../delivery/wiring.ts';
 import { CrierError } from '../domain/errors.ts';
@@ -40,6 +41,7 @@ import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
 import { webhookDocsRoutes } from './public/webhook-docs.ts';
 import { redactUrl } from './redact.ts';
+import { traceRequests } from './tracing.ts';
 
 export { ADMIN_PREFIX };
 
@@ -149,6 +151,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
 
   await app.register(
     async (admin) => {
+      if (tracing()) traceRequests(admin);
       admin.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await admin.register(async (secured) => {
         registerAuth(secured, deps);

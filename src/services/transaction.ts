@@ -1,3 +1,5 @@
+import { inSpan } from '../channels/tracing.ts';
+import { dialectOf } from '../store/dialect.ts';
 import type { Ctx } from './context.ts';
 
 /**
@@ -8,7 +10,12 @@ import type { Ctx } from './context.ts';
 export async function withTransaction<T>(ctx: Ctx, fn: (tx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx);
   const afterCommit: (() => void)[] = [];
-  const result = await ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, afterCommit }));
+  const system = dialectOf(ctx.db) === 'postgres' ? 'postgresql' : 'sqlite';
+  const result = await inSpan(
+    'db.transaction',
+    { attributes: { 'db.system.name': system }, within: true },
+    () => ctx.db.transaction().execute((trx) => fn({ ...ctx, db: trx, afterCommit })),
+  );
   for (const callback of afterCommit) {
     try {
       callback();

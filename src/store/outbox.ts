@@ -17,6 +17,7 @@
  */
 
 import { z } from 'zod';
+import { traceparentNow } from '../channels/tracing.ts';
 import type { CadenceAudience, ReminderStage } from '../domain/cadence.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from './db.ts';
@@ -178,6 +179,8 @@ export async function enqueueJob<K extends JobKind>(
     created_at: now,
     updated_at: now,
     finished_at: null,
+    // Its run joins the trace of whatever queued it (a request, a verb), when traces are on.
+    traceparent: traceparentNow(),
   };
   if (spec.dedupeKey === undefined) {
     await tx.db.insertInto('outbox_jobs').values(row).execute();
@@ -206,6 +209,7 @@ export async function enqueueJob<K extends JobKind>(
       last_error: null,
       finished_at: null,
       updated_at: now,
+      traceparent: row.traceparent,
     })
     .where('dedupe_key', '=', spec.dedupeKey)
     .where('state', '!=', 'running')

@@ -256,6 +256,8 @@ interface OutboxJobTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** The W3C traceparent of the span that queued it, so its run joins that trace; null untraced. */
+  traceparent: string | null;
 }
 
 interface DeliveryTable {

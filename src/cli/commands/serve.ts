@@ -8,6 +8,7 @@ import { serveWhileWaiting } from '../../http/waiting-http.ts';
 import type { Db } from '../../store/db.ts';
 import { DatabaseWaitAborted, waitForDatabase } from '../../store/wait.ts';
 import { untilStopped } from '../signals.ts';
+import { startTraces } from '../traces.ts';
 
 /** The first stop signal, as an abort (which ends a wait for the database too) and a promise. */
 function stopSignal(log: ReturnType<typeof createLogger>, message: string) {
@@ -26,6 +27,7 @@ function stopSignal(log: ReturnType<typeof createLogger>, message: string) {
  */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config);
+  const traces = startTraces(config, log, 'serve');
   const { signal, stopped } = stopSignal(log, 'shutting down');
   let reason = 'unreachable: connecting';
   const waiting = await serveWhileWaiting({ host: config.host, port: config.port, reason: () => reason });
@@ -55,11 +57,13 @@ export async function serve(config: Config): Promise<void> {
   log.info({ address, database: config.databaseUrl.split(':')[0] }, 'Crier is serving');
   await stopped;
   await app.close();
+  await traces?.shutdown();
 }
 
 /** A delivery worker alone on the configured database, drained on SIGTERM. */
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger(config);
+  const traces = startTraces(config, log, 'worker');
   const { signal, stopped } = stopSignal(log, 'draining');
   let worker: Awaited<ReturnType<typeof createWorker>>;
   try {
@@ -74,4 +78,5 @@ export async function runWorker(config: Config): Promise<void> {
   );
   await stopped;
   await worker.close();
+  await traces?.shutdown();
 }

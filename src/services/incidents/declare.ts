@@ -10,6 +10,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan, latestPlanVersion } from '../plan/current.ts';
 import { assignInitialRoles } from '../plan/roles.ts';
+import { verbSpan } from '../traced.ts';
 import { withTransaction } from '../transaction.ts';
 import { appendUpdate } from '../updates/post.ts';
 import { renderForIncident, TemplateVariablesInput } from '../updates/render.ts';
@@ -78,68 +79,70 @@ export async function declareIncident(
 ): Promise<IncidentView> {
   authorize(ctx, 'incident.declare');
   const input = DeclareIncidentInput.parse(raw);
-  const id = await withTransaction(ctx, async (tx) => {
-    const now = tx.clock.now().toISOString();
-    const plan = await currentPlan(tx.db);
-    const scenario = checkScenario(plan, input.scenario, input.severity);
-    let incident: IncidentRow = {
-      id: newId(),
-      name: input.name,
-      // Inserted as investigating; the first update moves it to the declared status, checked like any move.
-      status: 'investigating',
-      // The scenario's impact is a floor: component statuses can raise it, never lower it.
-      impact: scenario?.impact ?? 'none',
-      impact_override: input.impact_override ?? null,
-      severity: input.severity ?? scenario?.severity ?? null,
-      scenario: input.scenario ?? null,
-      drill: input.drill ? 1 : 0,
-      started_at: input.started_at ?? input.detected_at ?? now,
-      detected_at: input.detected_at ?? null,
-      declared_at: now,
-      first_internal_at: null,
-      first_external_at: null,
-      identified_at: null,
-      monitoring_at: null,
-      resolved_at: null,
-      eta: input.eta ?? null,
-      next_update_due_at: null,
-      created_by: tx.actor.id,
-      created_at: now,
-      updated_at: now,
-      next_internal_update_due_at: null,
-      cadence_due: 0,
-      cadence_on_time: 0,
-      drill_speed: input.drill ? (options.speed ?? 1) : 1,
-      // Declared to an audience with a private page, the incident is private to it.
-      audience: input.drill || privatePageOf(plan, input.audience) === null ? null : input.audience,
-      plan_version: plan === null ? null : await latestPlanVersion(tx.db),
-    };
-    await tx.db.insertInto('incidents').values(incident).execute();
-    await assignInitialRoles(tx, incident, plan);
-    await openRooms(tx, incident, plan);
-    incident = await startCadence(tx, incident, plan);
-    const rendered =
-      input.body === undefined && scenario?.templates[input.status] !== undefined
-        ? await renderForIncident(tx, plan, incident, {
-            status: input.status,
-            impact: input.variables.impact,
-            workaround: input.variables.workaround,
-            componentIds: [...input.component_ids, ...Object.keys(input.components)],
-          })
-        : null;
-    await appendUpdate(tx, incident, {
-      status: input.status,
-      body: input.body ?? rendered?.body ?? defaultBody,
-      ...(rendered && { variants: rendered.variants }),
-      onLintFailure: 'keep_draft',
-      audience: input.audience,
-      deliverNotifications: input.deliver_notifications,
-      components: input.components,
-      componentIds: input.component_ids,
-      impactOverride: input.impact_override ?? null,
-      action: 'incident.declare',
-    });
-    return incident.id;
-  });
+  const id = await verbSpan(ctx, 'declareIncident', () =>
+    withTransaction(ctx, async (tx) => {
+      const now = tx.clock.now().toISOString();
+      const plan = await currentPlan(tx.db);
+      const scenario = checkScenario(plan, input.scenario, input.severity);
+      let incident: IncidentRow = {
+        id: newId(),
+        name: input.name,
+        // Inserted as investigating; the first update moves it to the declared status, checked like any move.
+        status: 'investigating',
+        // The scenario's impact is a floor: component statuses can raise it, never lower it.
+        impact: scenario?.impact ?? 'none',
+        impact_override: input.impact_override ?? null,
+        severity: input.severity ?? scenario?.severity ?? null,
+        scenario: input.scenario ?? null,
+        drill: input.drill ? 1 : 0,
+        started_at: input.started_at ?? input.detected_at ?? now,
+        detected_at: input.detected_at ?? null,
+        declared_at: now,
+        first_internal_at: null,
+        first_external_at: null,
+        identified_at: null,
+        monitoring_at: null,
+        resolved_at: null,
+        eta: input.eta ?? null,
+        next_update_due_at: null,
+        created_by: tx.actor.id,
+        created_at: now,
+        updated_at: now,
+        next_internal_update_due_at: null,
+        cadence_due: 0,
+        cadence_on_time: 0,
+        drill_speed: input.drill ? (options.speed ?? 1) : 1,
+        // Declared to an audience with a private page, the incident is private to it.
+        audience: input.drill || privatePageOf(plan, input.audience) === null ? null : input.audience,
+        plan_version: plan === null ? null : await latestPlanVersion(tx.db),
+      };
+      await tx.db.insertInto('incidents').values(incident).execute();
+      await assignInitialRoles(tx, incident, plan);
+      await openRooms(tx, incident, plan);
+      incident = await startCadence(tx, incident, plan);
+      const rendered =
+        input.body === undefined && scenario?.templates[input.status] !== undefined
+          ? await renderForIncident(tx, plan, incident, {
+              status: input.status,
+              impact: input.variables.impact,
+              workaround: input.variables.workaround,
+              componentIds: [...input.component_ids, ...Object.keys(input.components)],
+            })
+          : null;
+      await appendUpdate(tx, incident, {
+        status: input.status,
+        body: input.body ?? rendered?.body ?? defaultBody,
+        ...(rendered && { variants: rendered.variants }),
+        onLintFailure: 'keep_draft',
+        audience: input.audience,
+        deliverNotifications: input.deliver_notifications,
+        components: input.components,
+        componentIds: input.component_ids,
+        impactOverride: input.impact_override ?? null,
+        action: 'incident.declare',
+      });
+      return incident.id;
+    }),
+  );
   return getIncident(ctx.db, id);
 }

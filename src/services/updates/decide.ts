@@ -17,6 +17,7 @@ import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
+import { verbSpan } from '../traced.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { approvalPeople, tellAuthorsOfRejection } from './approval.ts';
 import { publishChecked } from './publish.ts';
@@ -39,73 +40,75 @@ export async function decide(
   { decision, comment, publish, reason }: Decision,
 ): Promise<DraftView> {
   authorize(ctx, 'update.approve');
-  return withTransaction(ctx, async (tx) => {
-    const { incident, row } = await lockUpdate(tx, incidentId, updateId);
-    if (row.state !== 'pending_approval') {
-      throw new CrierError(
-        'transition_not_allowed',
-        `Only an update pending approval can be decided; this one is ${row.state}.`,
-        { state: row.state },
-      );
-    }
-    const plan = await currentPlan(tx.db);
-    const policy = approvalPolicy(plan, incident.severity);
-    const earlier = (await decisionsOf(tx.db, row.id)).filter((d) => d.round === row.round);
-    if (earlier.some((d) => d.actor === tx.actor.id)) {
-      throw new CrierError('conflict', 'You have already decided on this version of the update.', {
-        decisions: earlier,
-      });
-    }
-    const people = await approvalPeople(tx, incident.id, row, earlier);
-    const eligibility = eligible(tx, policy, people, decision, reason);
-    const now = tx.clock.now().toISOString();
-    await tx.db
-      .insertInto('update_decisions')
-      .values({
-        update_id: row.id,
-        round: row.round,
-        actor: tx.actor.id,
-        as_role: eligibility.as,
-        decision,
-        comment,
-        at: now,
-        basis: eligibility.basis,
-        why: eligibility.why,
-        reason: eligibility.basis === 'last_resort' ? reason : null,
-      })
-      .execute();
-    const outcome = approvalOutcome(policy, [...earlier, { actor: tx.actor.id, decision }]);
-    const state: UpdateState = outcome === 'pending' ? 'pending_approval' : outcome;
-    if (state !== row.state) {
+  return verbSpan(ctx, 'decide', () =>
+    withTransaction(ctx, async (tx) => {
+      const { incident, row } = await lockUpdate(tx, incidentId, updateId);
+      if (row.state !== 'pending_approval') {
+        throw new CrierError(
+          'transition_not_allowed',
+          `Only an update pending approval can be decided; this one is ${row.state}.`,
+          { state: row.state },
+        );
+      }
+      const plan = await currentPlan(tx.db);
+      const policy = approvalPolicy(plan, incident.severity);
+      const earlier = (await decisionsOf(tx.db, row.id)).filter((d) => d.round === row.round);
+      if (earlier.some((d) => d.actor === tx.actor.id)) {
+        throw new CrierError('conflict', 'You have already decided on this version of the update.', {
+          decisions: earlier,
+        });
+      }
+      const people = await approvalPeople(tx, incident.id, row, earlier);
+      const eligibility = eligible(tx, policy, people, decision, reason);
+      const now = tx.clock.now().toISOString();
       await tx.db
-        .updateTable('incident_updates')
-        .set({ state, updated_at: now })
-        .where('id', '=', row.id)
+        .insertInto('update_decisions')
+        .values({
+          update_id: row.id,
+          round: row.round,
+          actor: tx.actor.id,
+          as_role: eligibility.as,
+          decision,
+          comment,
+          at: now,
+          basis: eligibility.basis,
+          why: eligibility.why,
+          reason: eligibility.basis === 'last_resort' ? reason : null,
+        })
         .execute();
-    }
-    await audit(tx, {
-      action: decision === 'approve' ? 'incident_update.approve' : 'incident_update.reject',
-      subjectType: 'incident_update',
-      subjectId: row.id,
-      before: { state: row.state },
-      after: {
-        state,
-        as_role: eligibility.as,
-        basis: eligibility.basis,
-        why: eligibility.why,
-        ...(eligibility.basis === 'last_resort' && { reason }),
-        comment,
-        round: row.round,
-      },
-    });
-    if (state === 'rejected') {
-      await tellAuthorsOfRejection(tx, plan, incident, row, people.authors, comment ?? '');
-    }
-    onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
-    const next = { ...row, state, updated_at: now };
-    const result = state === 'approved' && publish ? await publishChecked(tx, incident, next) : next;
-    return loadDraftView(tx.db, result);
-  });
+      const outcome = approvalOutcome(policy, [...earlier, { actor: tx.actor.id, decision }]);
+      const state: UpdateState = outcome === 'pending' ? 'pending_approval' : outcome;
+      if (state !== row.state) {
+        await tx.db
+          .updateTable('incident_updates')
+          .set({ state, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      }
+      await audit(tx, {
+        action: decision === 'approve' ? 'incident_update.approve' : 'incident_update.reject',
+        subjectType: 'incident_update',
+        subjectId: row.id,
+        before: { state: row.state },
+        after: {
+          state,
+          as_role: eligibility.as,
+          basis: eligibility.basis,
+          why: eligibility.why,
+          ...(eligibility.basis === 'last_resort' && { reason }),
+          comment,
+          round: row.round,
+        },
+      });
+      if (state === 'rejected') {
+        await tellAuthorsOfRejection(tx, plan, incident, row, people.authors, comment ?? '');
+      }
+      onCommit(tx, () => tx.changes.publish({ kind: 'incident', id: incidentId }));
+      const next = { ...row, state, updated_at: now };
+      const result = state === 'approved' && publish ? await publishChecked(tx, incident, next) : next;
+      return loadDraftView(tx.db, result);
+    }),
+  );
 }
 
 /** Why the actor may make this decision, or the error saying why not. */

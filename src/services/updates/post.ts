@@ -16,6 +16,7 @@ import { authorize } from '../guard.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
 import { lockIncident } from '../incidents/queries.ts';
 import { currentPlan } from '../plan/current.ts';
+import { verbSpan } from '../traced.ts';
 import { withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { assertAudience, LintOverride } from './gate.ts';
@@ -47,23 +48,25 @@ export async function postUpdate(
 ): Promise<IncidentUpdateView> {
   authorize(ctx, 'incident.update');
   const input = PostUpdateInput.parse(raw);
-  return withTransaction(ctx, async (tx) => {
-    const incident = await lockIncident(tx.db, incidentId);
-    const row = await appendUpdate(tx, incident, {
-      status: input.status ?? incident.status,
-      body: input.body,
-      audience: input.audience,
-      deliverNotifications: input.deliver_notifications,
-      components: input.components,
-      componentIds: input.component_ids,
-      ...(input.impact_override !== undefined && { impactOverride: input.impact_override }),
-      ...(input.eta !== undefined && { eta: input.eta }),
-      action: input.status === 'resolved' ? 'incident.resolve' : 'incident.update',
-      ...(input.lint_override !== undefined && { lintOverride: input.lint_override }),
-      ...(input.variants !== undefined && { variants: input.variants }),
-    });
-    return updateView(row);
-  });
+  return verbSpan(ctx, 'postUpdate', () =>
+    withTransaction(ctx, async (tx) => {
+      const incident = await lockIncident(tx.db, incidentId);
+      const row = await appendUpdate(tx, incident, {
+        status: input.status ?? incident.status,
+        body: input.body,
+        audience: input.audience,
+        deliverNotifications: input.deliver_notifications,
+        components: input.components,
+        componentIds: input.component_ids,
+        ...(input.impact_override !== undefined && { impactOverride: input.impact_override }),
+        ...(input.eta !== undefined && { eta: input.eta }),
+        action: input.status === 'resolved' ? 'incident.resolve' : 'incident.update',
+        ...(input.lint_override !== undefined && { lintOverride: input.lint_override }),
+        ...(input.variants !== undefined && { variants: input.variants }),
+      });
+      return updateView(row);
+    }),
+  );
 }
 
 export interface AppendUpdate extends NewUpdate {

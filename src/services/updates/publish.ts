@@ -8,6 +8,7 @@ import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan } from '../plan/current.ts';
+import { verbSpan } from '../traced.ts';
 import { withTransaction } from '../transaction.ts';
 import { LintOverride, lintRow, requireLintPass, storedOverride, withVerdict } from './gate.ts';
 import { publishRow } from './pipeline.ts';
@@ -25,19 +26,21 @@ export async function publishUpdate(
 ): Promise<DraftView> {
   authorize(ctx, 'update.publish');
   const input = PublishInput.parse(raw);
-  return withTransaction(ctx, async (tx) => {
-    const { incident, row } = await lockUpdate(tx, incidentId, updateId);
-    const policy = approvalPolicy(await currentPlan(tx.db), incident.severity);
-    if (row.state !== 'approved' && needsApproval(policy, row.audience)) {
-      throw new CrierError(
-        'approval_required',
-        `The plan requires approval for ${row.audience} updates at ${incident.severity}; this one is ${row.state}.`,
-        { state: row.state, policy, decisions: await decisionsOf(tx.db, row.id) },
-      );
-    }
-    const published = await publishChecked(tx, incident, row, { lintOverride: input.lint_override });
-    return loadDraftView(tx.db, published);
-  });
+  return verbSpan(ctx, 'publishUpdate', () =>
+    withTransaction(ctx, async (tx) => {
+      const { incident, row } = await lockUpdate(tx, incidentId, updateId);
+      const policy = approvalPolicy(await currentPlan(tx.db), incident.severity);
+      if (row.state !== 'approved' && needsApproval(policy, row.audience)) {
+        throw new CrierError(
+          'approval_required',
+          `The plan requires approval for ${row.audience} updates at ${incident.severity}; this one is ${row.state}.`,
+          { state: row.state, policy, decisions: await decisionsOf(tx.db, row.id) },
+        );
+      }
+      const published = await publishChecked(tx, incident, row, { lintOverride: input.lint_override });
+      return loadDraftView(tx.db, published);
+    }),
+  );
 }
 
 export interface CheckedPublish {
