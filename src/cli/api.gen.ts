@@ -3644,7 +3644,7 @@ export interface operations {
                         wants_twitter_update?: boolean;
                         /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
                         display_at?: string;
-                        /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds and the API; it is not sent to subscribers again. */
+                        /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds, the API and the update’s social posts (edited, or a reply saying so); it is not sent to subscribers again. */
                         deliver_notifications?: boolean;
                     };
                 } | {
@@ -3657,7 +3657,7 @@ export interface operations {
                     wants_twitter_update?: boolean;
                     /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
                     display_at?: string;
-                    /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds and the API; it is not sent to subscribers again. */
+                    /** @description Accepted for Statuspage compatibility and ignored: a correction changes the page, the feeds, the API and the update’s social posts (edited, or a reply saying so); it is not sent to subscribers again. */
                     deliver_notifications?: boolean;
                     incident_update?: unknown;
                 };
