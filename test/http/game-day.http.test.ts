@@ -4,8 +4,8 @@
  * up the drill rather than declaring a real incident), a component worsens in drill state only, the primary
  * email channel is made to fail for the drill's messages, the alert
  * resolves and the drill is resolved; the resolution's email goes out by
- * the fallback channel, the game day runs to its end, and nothing reaches a
- * customer.
+ * the fallback channel, the game day runs to its end, its report shows the
+ * scores the clock gives (in plan time), and nothing reaches a customer.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ page: { name: Game Day Test, url: https://status.crier.test, time_zone: UTC }
 roles:
   incident_lead: { rota: [ivy@crier.test] }
 severities:
-  SEV2: { external_cadence: 1h, approval: none, audiences: [public] }
+  SEV2: { first_external_within: 15m, external_cadence: 1h, approval: none, audiences: [public] }
 audiences:
   public: { channels: [status-page, email] }
   team: { channels: [email] }
@@ -204,6 +204,41 @@ for (const dialect of dialects) {
       assert.match(backup.mails[0]?.headers.subject ?? '', /^\[DRILL\]/);
       assert.deepEqual(backup.mails[0]?.to, ['ops@crier.test']);
       assert.equal(primary.mails.length, 1, 'nothing more went by the failing channel');
+
+      // Its report, in plan time (every span multiplied back by the speed, 60).
+      const report = await api('GET', `/api/v1/drills/${incidentId}/report`);
+      const first = await t.db
+        .selectFrom('incident_updates')
+        .select('id')
+        .where('incident_id', '=', incidentId)
+        .where('status', '=', 'investigating')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(report.scores, {
+        speed: 60,
+        // The alert at 0s arrived as the drill was declared: its detection.
+        detection_to_declared_ms: 0,
+        declared_to_first_internal_ms: null,
+        // The first words went out as the drill began, against SEV2's 15 minutes.
+        first_external: { from: 'detected', took_ms: 0, target_ms: 15 * 60_000, met: true },
+        approval: { updates: 0, max_wait_ms: null, total_wait_ms: 0, published_unapproved: 0 },
+        // The first words by their target, the resolution 6 s (6 plan minutes) later, inside the hour.
+        cadence: [{ audience: 'public', updates_due: 2, updates_on_time: 2, ratio: 1 }],
+        longest_silence_ms: 6 * 60_000,
+        lint_overrides: 0,
+        // The resolution's email, by email-backup.
+        fallbacks: 1,
+        // Sent on the frozen clock the instant it was published (real time, not multiplied).
+        first_notice_reach: {
+          update_id: first.id,
+          subscribers: 1,
+          reached: 1,
+          p50_ms: 0,
+          p95_ms: 0,
+          p100_ms: 0,
+        },
+      });
+      assert.equal(report.drill, true);
+      assert.equal(report.resolved_at, '2026-03-02T09:00:06.000Z');
 
       // No customer heard of it, and no real incident was declared.
       const all = [...primary.mails, ...backup.mails].flatMap((m) => m.to);

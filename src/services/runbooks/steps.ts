@@ -68,6 +68,15 @@ async function takeUpDrill(
   drill: IncidentRow,
   components: Readonly<Record<string, ComponentStatus>>,
 ): Promise<StepOutcome> {
+  // The alert's arrival is the drill's detection, as a runbook's declaration would record it,
+  // when it came no later than the game day declared the drill (an alert at 0s).
+  const arrived = run.alert?.first_received_at;
+  if (drill.detected_at === null && arrived !== undefined && arrived <= drill.declared_at)
+    await run.tx.db
+      .updateTable('incidents')
+      .set({ detected_at: arrived })
+      .where('id', '=', drill.id)
+      .execute();
   let moved = 0;
   for (const component of await requireComponents(run.tx.db, Object.keys(components))) {
     const status = components[component.id];
