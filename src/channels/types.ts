@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
+import type { Counting } from '../domain/social-text.ts';
 import type { RoomsSide } from './rooms.ts';
 import { Limits } from './settings.ts';
 
@@ -161,6 +162,8 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   readonly variant: TextVariant | null;
   /** The most characters the provider takes in one message (null: no limit of its own). */
   readonly maxLength: number | null;
+  /** How the provider counts them, for lint and the preview (code points unless it says). */
+  readonly counting?: Counting;
   readonly reach: Reach<SettingsOf<T, S>>;
   /**
    * A broadcast whose posts make one thread per incident: each later update replies to the

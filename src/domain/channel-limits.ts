@@ -4,7 +4,9 @@
  * that lint and the preview check. A channel's module declares its kind,
  * its variant and the provider's own limit (src/channels/types.ts).
  */
+
 import { countSegments } from './sms.ts';
+import { type Counting, countAs } from './social-text.ts';
 
 export const channelKinds = ['page', 'email', 'sms', 'chat', 'social', 'push', 'webhook'] as const;
 export type ChannelKind = (typeof channelKinds)[number];
@@ -41,7 +43,7 @@ export const defaultLimits: ChannelLimits = {
 
 export interface LengthCheck {
   ok: boolean;
-  /** Characters (code points). */
+  /** Characters, as the network counts them (code points unless it says otherwise). */
   length: number;
   /** For SMS. */
   segments?: number;
@@ -59,8 +61,9 @@ export function checkLength(
   text: string,
   limits: ChannelLimits = defaultLimits,
   maxLength: number | null = null,
+  counting: Counting = 'code_points',
 ): LengthCheck {
-  const length = [...text].length;
+  const length = countAs(counting, text);
   switch (kind) {
     case 'sms': {
       const s = countSegments(text);

@@ -12,6 +12,7 @@ import { type IncidentStatus, isOpen } from './incidents.ts';
 import { findJargon } from './lint-jargon.ts';
 import { findVague, statesImpact, statesNextUpdate, statesRecovery, statesScope } from './lint-statements.ts';
 import { fleschKincaidGrade, wordsOf } from './readability.ts';
+import type { Counting } from './social-text.ts';
 
 export const lintCodes = [
   'missing_impact',
@@ -47,6 +48,8 @@ export interface LintOptions {
   limits?: ChannelLimits;
   /** The provider's own limit in characters, when the channel's module declares one. */
   maxLength?: number | null;
+  /** How the provider counts characters (code points unless it says otherwise). */
+  counting?: Counting;
 }
 
 const defaultMaxGrade = 9;
@@ -134,7 +137,13 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
   }
 
   if (options.kind) {
-    const check = checkLength(options.kind, text, options.limits ?? defaultLimits, options.maxLength ?? null);
+    const check = checkLength(
+      options.kind,
+      text,
+      options.limits ?? defaultLimits,
+      options.maxLength ?? null,
+      options.counting,
+    );
     if (!check.ok) {
       problems.push({
         code: 'too_long',

@@ -18,8 +18,6 @@ interface PlanKey {
   readonly remedy?: (value: unknown) => string;
 }
 
-const present = (v: unknown) => v !== undefined;
-
 const planKeys: readonly PlanKey[] = [
   // The page and its feeds show public updates only: in another audience they would show nothing of it.
   {

@@ -29,6 +29,23 @@ export function mastodonLength(text: string, perUrl = 23): number {
   return graphemeLength(rest) + urls * perUrl;
 }
 
+/**
+ * How a network counts a post's length: code points (most), grapheme clusters
+ * (Bluesky), or Mastodon's graphemes with every link as 23.
+ */
+export type Counting = 'code_points' | 'graphemes' | 'mastodon';
+
+export function countAs(counting: Counting, text: string): number {
+  switch (counting) {
+    case 'code_points':
+      return [...text].length;
+    case 'graphemes':
+      return graphemeLength(text);
+    case 'mastodon':
+      return mastodonLength(text);
+  }
+}
+
 /** The longest start of `text`, cut between graphemes and ended by `…`, that `length` counts within `max`. */
 function cutTo(text: string, max: number, length: (s: string) => number): string {
   if (length(text) <= max) return text;

@@ -9,6 +9,7 @@ import { type ChannelKind, templateVariants } from '../domain/channel-limits.ts'
 import { parseDuration } from '../domain/duration.ts';
 import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
 import { lintMessage } from '../domain/lint.ts';
+import type { Counting } from '../domain/social-text.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
 import { resolveSecrets } from './channels.ts';
 import { checkGameDays } from './game-days.ts';
@@ -185,13 +186,15 @@ function channelsFor(plan: Plan, scenario: ScenarioSpec): PlannedChannel[] {
     if (a === 'internal' || a === plan.drill.audience) continue;
     for (const name of plan.audiences[a]?.channels ?? []) {
       const c = plannedChannel(plan, name);
-      if (c !== null) found.set(`${c.kind}:${c.variant}:${c.maxLength}`, c);
+      if (c !== null) found.set(`${c.kind}:${c.variant}:${c.maxLength}:${c.counting}`, c);
     }
   }
   return [...found.values()];
 }
 
-type LintTarget = { kind: ChannelKind | 'email_subject'; maxLength: number | null } | undefined;
+type LintTarget =
+  | { kind: ChannelKind | 'email_subject'; maxLength: number | null; counting?: Counting }
+  | undefined;
 
 function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanProblem[] {
   const problems: PlanProblem[] = [];
@@ -206,7 +209,9 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
     // all; a variant, on the channels that take it (or the kind named like it, when none does).
     const generic: LintTarget[] = [
       undefined,
-      ...channels.filter((c) => !own(c.variant)).map((c) => ({ kind: c.kind, maxLength: c.maxLength })),
+      ...channels
+        .filter((c) => !own(c.variant))
+        .map((c) => ({ kind: c.kind, maxLength: c.maxLength, counting: c.counting })),
     ];
     const texts: { path: string; source: string; targets: LintTarget[] }[] = [];
     if (typeof set === 'string') texts.push({ path: base, source: set, targets: generic });
@@ -222,7 +227,7 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
           targets:
             v === 'email_subject' || taking.length === 0
               ? [{ kind: v, maxLength: null }]
-              : taking.map((c) => ({ kind: c.kind, maxLength: c.maxLength })),
+              : taking.map((c) => ({ kind: c.kind, maxLength: c.maxLength, counting: c.counting })),
         });
       }
     }
@@ -235,7 +240,13 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
         }
         const seen = new Set<string>();
         for (const target of t.targets) {
-          const options = lintOptions(plan, status, target?.kind, target?.maxLength ?? null);
+          const options = lintOptions(
+            plan,
+            status,
+            target?.kind,
+            target?.maxLength ?? null,
+            target?.counting,
+          );
           for (const p of lintMessage(rendered.text, options)) {
             const key = `${p.code}:${p.match ?? ''}:${p.channel ?? ''}`;
             if (seen.has(key)) continue;

@@ -14,6 +14,7 @@ import { parseDuration } from '../domain/duration.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
 import type { LintOptions } from '../domain/lint.ts';
 import type { IncidentRole } from '../domain/roles.ts';
+import type { Counting } from '../domain/social-text.ts';
 import { builtInChannels, type Plan, type ScenarioSpec, type SeveritySpec } from './schema.ts';
 
 /** A duration of the plan in milliseconds, divided by a drill's speed (1 for real incidents). */
@@ -77,6 +78,7 @@ export function lintOptions(
   status: IncidentStatus,
   kind?: ChannelKind | 'email_subject',
   maxLength: number | null = null,
+  counting: Counting = 'code_points',
 ): LintOptions {
   return {
     status,
@@ -86,6 +88,7 @@ export function lintOptions(
     limits: limitsOf(plan),
     ...(kind !== undefined && { kind }),
     ...(maxLength !== null && { maxLength }),
+    ...(counting !== 'code_points' && { counting }),
   };
 }
 
@@ -96,6 +99,8 @@ export interface PlannedChannel {
   kind: ChannelKind;
   variant: TextVariant | null;
   maxLength: number | null;
+  /** How the provider counts characters. */
+  counting: Counting;
 }
 
 /** The type of a channel the plan names (a configured one, or a built-in one). */
@@ -111,14 +116,30 @@ export function plannedChannel(plan: Plan, name: string): PlannedChannel | null 
   const type = channelType(plan, name);
   if (type === null) return null;
   const module = moduleOf(type);
-  if (!module) return { name, type, kind: 'page', variant: null, maxLength: null };
-  return { name, type, kind: module.kind, variant: module.variant, maxLength: module.maxLength };
+  if (!module) return { name, type, kind: 'page', variant: null, maxLength: null, counting: 'code_points' };
+  return {
+    name,
+    type,
+    kind: module.kind,
+    variant: module.variant,
+    maxLength: module.maxLength,
+    counting: module.counting ?? 'code_points',
+  };
 }
 
 /** The channels an audience hears on, as the plan lists them. */
 export function channelsForAudience(plan: Plan | null, audience: string): PlannedChannel[] {
   if (plan === null)
-    return [{ name: 'status-page', type: 'status-page', kind: 'page', variant: null, maxLength: null }];
+    return [
+      {
+        name: 'status-page',
+        type: 'status-page',
+        kind: 'page',
+        variant: null,
+        maxLength: null,
+        counting: 'code_points',
+      },
+    ];
   const spec = plan.audiences[audience];
   if (!spec) return [];
   return spec.channels.flatMap((name) => plannedChannel(plan, name) ?? []);

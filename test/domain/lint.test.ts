@@ -118,6 +118,28 @@ test('length is checked per channel kind: SMS by segments, social by characters'
   assert.equal(checkLength('sms', '😀'.repeat(36)).segments, 2);
 });
 
+test('a social text is counted as its network counts: graphemes, and for Mastodon a link as 23', () => {
+  const link = `https://status.example/incidents/${'x'.repeat(200)}`;
+  const text = `Card payments fail for some customers. Details: ${link}`;
+  assert.equal(checkLength('social', text).length, [...text].length);
+  assert.equal(checkLength('social', text).ok, false, 'by code points, the long link does not fit in 280');
+  const counted = checkLength('social', text, undefined, null, 'mastodon');
+  assert.equal(counted.length, [...text].length - [...link].length + 23);
+  assert.equal(counted.ok, true);
+  const flags = '🇫🇷'.repeat(200);
+  assert.equal(checkLength('social', flags, undefined, 300, 'graphemes').length, 200);
+  assert.equal(checkLength('social', flags, undefined, 300).length, 400, 'two code points a flag');
+  const problems = lintMessage(`Card payments fail for some customers. ${link}`, {
+    status: 'resolved',
+    kind: 'social',
+    counting: 'mastodon',
+  });
+  assert.deepEqual(
+    problems.filter((p) => p.code === 'too_long'),
+    [],
+  );
+});
+
 test('Flesch–Kincaid grade follows the formula on a counted text', () => {
   // 2 sentences, 10 words, syllables: the(1) cat(1) sat(1) on(1) the(1) mat(1) it(1) was(1) very(2) happy(2) = 12
   const text = 'The cat sat on the mat. It was very happy.';

@@ -75,11 +75,11 @@ function lintDraft(
   };
   const linted = new Set<string>();
   for (const c of channelsForAudience(plan, audience)) {
-    const key = `${c.kind}:${c.variant}:${c.maxLength}`;
+    const key = `${c.kind}:${c.variant}:${c.maxLength}:${c.counting}`;
     if (skipKinds.includes(c.kind) || linted.has(key)) continue;
     linted.add(key);
     const text = (c.variant && variants[c.variant]) || body;
-    add(lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength)), c.kind);
+    add(lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength, c.counting)), c.kind);
   }
   if (variants.email_subject) {
     add(lintMessage(variants.email_subject, lintOptions(plan, status, 'email_subject')), 'email_subject');

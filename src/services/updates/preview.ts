@@ -90,7 +90,7 @@ export async function previewUpdate(
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
     const own = c.variant !== null ? variants[c.variant] : undefined;
     const text = own ?? shown.body;
-    const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength);
+    const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength, c.counting);
     return {
       channel: c.name,
       type: c.type,
@@ -105,7 +105,9 @@ export async function previewUpdate(
       encoding: check.encoding ?? null,
       fits: check.ok,
       lint:
-        external && plan !== null ? lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength)) : [],
+        external && plan !== null
+          ? lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength, c.counting))
+          : [],
       payload: c.kind === 'webhook' ? event.json : null,
     };
   });
