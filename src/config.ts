@@ -85,6 +85,10 @@ const snsHosts = commaList((entry) =>
 const topicArns = commaList((arn) =>
   /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(arn) ? null : `"${arn}" is not an SNS topic ARN`,
 );
+const bucketUrl = httpUrl.refine(
+  (u) => new URL(u).pathname.replace(/\//g, '') !== '',
+  'must name the bucket: https://endpoint/bucket[/prefix]',
+);
 const previousKeys = commaList((k) => (k.length < 16 ? 'each must be 16+ characters' : null));
 
 const Env = z
@@ -113,22 +117,12 @@ const Env = z
     CRIER_PAGE_LINKS: pageLinks.optional(),
     CRIER_PAGE_TIME_ZONE: timeZone.default('UTC'),
     CRIER_EXPORT_DIR: z.string().min(1).optional(),
-    CRIER_EXPORT_S3_URL: httpUrl
-      .refine(
-        (u) => new URL(u).pathname.replace(/\//g, '') !== '',
-        'must name the bucket: https://endpoint/bucket[/prefix]',
-      )
-      .optional(),
+    CRIER_EXPORT_S3_URL: bucketUrl.optional(),
     CRIER_EXPORT_S3_REGION: z.string().min(1).default('us-east-1'),
     CRIER_EXPORT_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     CRIER_EXPORT_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     CRIER_BACKUP_DIR: z.string().min(1).optional(),
-    CRIER_BACKUP_S3_URL: httpUrl
-      .refine(
-        (u) => new URL(u).pathname.replace(/\//g, '') !== '',
-        'must name the bucket: https://endpoint/bucket[/prefix]',
-      )
-      .optional(),
+    CRIER_BACKUP_S3_URL: bucketUrl.optional(),
     CRIER_BACKUP_S3_REGION: z.string().min(1).default('us-east-1'),
     CRIER_BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
     CRIER_BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
@@ -169,6 +163,11 @@ const Env = z
       .min(1024)
       .max(2 ** 40)
       .default(64 * 2 ** 20),
+  })
+  .refine((e) => !e.CRIER_SECRET_KEY_PREVIOUS || e.CRIER_SECRET_KEY !== undefined, {
+    path: ['CRIER_SECRET_KEY_PREVIOUS'],
+    message: 'needs CRIER_SECRET_KEY: previous keys only verify, so set the new key beside them',
+    when: () => true,
   })
   .refine((e) => !e.CRIER_OIDC_ISSUER === !e.CRIER_OIDC_CLIENT_ID, {
     path: ['CRIER_OIDC_CLIENT_ID'],

@@ -119,3 +119,17 @@ test('previous secret keys: a list of 16+ characters each', () => {
     (err: unknown) => err instanceof ConfigError && /CRIER_SECRET_KEY_PREVIOUS/.test(err.problems.join('\n')),
   );
 });
+
+test('previous secret keys without a current one are refused at start, with the other problems', () => {
+  assert.throws(
+    () => loadConfig({ CRIER_SECRET_KEY_PREVIOUS: 'older-key-00000001', PORT: 'http' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.problems.join('\n'), /CRIER_SECRET_KEY_PREVIOUS: needs CRIER_SECRET_KEY/);
+      assert.match(err.problems.join('\n'), /PORT/);
+      return true;
+    },
+  );
+  // An empty value is unset, as elsewhere.
+  assert.deepEqual(loadConfig({ CRIER_SECRET_KEY_PREVIOUS: '' }).previousSecretKeys, []);
+});
