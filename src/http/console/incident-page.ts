@@ -16,6 +16,7 @@ import { draftCard } from './composer.ts';
 import { deliveryPanel } from './delivery-panel.ts';
 import { type Html, html } from './html.ts';
 import { options, when, words } from './parts.ts';
+import { previewSlot } from './previews.ts';
 import { deadlines, type Me } from './views.ts';
 import { briefPanel, componentsPanel, copyButton, etaForm, rolesPanel } from './war-room.ts';
 
@@ -73,7 +74,8 @@ function newDraftForm(incident: IncidentView, audiences: string[]): Html {
   return html`<form class="stack" method="post" action="/console/incidents/${incident.id}/drafts">
 <div class="field"><label for="draft-audience">Audience</label><select id="draft-audience" name="audience">${options(audiences.length > 0 ? audiences : ['public'], 'public')}</select></div>
 <div class="field"><label for="draft-status">Status it announces</label><select id="draft-status" name="status">${options(next, incident.status)}</select></div>
-<label>Message <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000"></textarea></label>
+<label>Message <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000" data-preview="/console/incidents/${incident.id}/drafts/preview" data-preview-into="draft-preview"></textarea></label>
+${previewSlot('draft-preview')}
 <button type="submit" class="secondary">New draft</button></form>`;
 }
 

@@ -35,6 +35,7 @@ import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { previewPanel } from './composer.ts';
 import { html, type Page } from './html.ts';
+import { declareInput, draftInput } from './incident-forms.ts';
 import { incidentPage } from './incident-page.ts';
 import { field, personCtx, refusal, sendPage } from './page.ts';
 import { utcInstant } from './parts.ts';
@@ -169,19 +170,8 @@ export function incidentRoutes(base: BaseCtx) {
     );
 
     app.post('/console/incidents', async (req, reply) => {
-      const body = req.body as Record<string, string | string[] | undefined> | null;
-      const chosen = body?.component;
-      const ids = Array.isArray(chosen) ? chosen : typeof chosen === 'string' ? [chosen] : [];
-      const status = field(body, 'component_status') || 'partial_outage';
-      const text = field(body, 'body').trim();
       try {
-        const declared = await declareIncident(personCtx(base, req), {
-          name: field(body, 'name'),
-          ...(field(body, 'scenario') && { scenario: field(body, 'scenario') }),
-          ...(field(body, 'severity') && { severity: field(body, 'severity') }),
-          ...(text && { body: text }),
-          components: Object.fromEntries(ids.map((c) => [c, status])) as Record<string, 'partial_outage'>,
-        });
+        const declared = await declareIncident(personCtx(base, req), declareInput(req.body));
         return reply.redirect(`/console/incidents/${encodeURIComponent(declared.id)}?done=declared`, 303);
       } catch (err) {
         const refused = refusal(err);
@@ -207,11 +197,7 @@ export function incidentRoutes(base: BaseCtx) {
 
     app.post<IdParams>('/console/incidents/:id/drafts', async (req, reply) =>
       act(req, reply, req.params.id, 'drafted', () =>
-        createDraft(personCtx(base, req), req.params.id, {
-          audience: field(req.body, 'audience') || 'public',
-          ...(field(req.body, 'status') && { status: field(req.body, 'status') as 'investigating' }),
-          ...(field(req.body, 'body').trim() && { body: field(req.body, 'body').trim() }),
-        }),
+        createDraft(personCtx(base, req), req.params.id, draftInput(req.body)),
       ),
     );
 

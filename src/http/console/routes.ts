@@ -20,6 +20,7 @@ import { maintenanceRoutes } from './maintenances-screen.ts';
 import { personCtx, sendPage } from './page.ts';
 import { peopleRoutes } from './people-screen.ts';
 import { planRoutes } from './plan-screen.ts';
+import { previewRoutes } from './previews.ts';
 import { resetRoutes } from './reset.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
@@ -95,6 +96,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       });
 
       await signedIn.register(incidentRoutes(base));
+      await signedIn.register(previewRoutes(base));
       await signedIn.register(componentRoutes(base));
       await signedIn.register(maintenanceRoutes(base));
       await signedIn.register(subscriberRoutes(base));

@@ -7,10 +7,12 @@
  *   once overdue, against the server's clock (`<meta name="crier-now">`);
  * - copy buttons (`data-copy`) appear and put the named element's text on
  *   the clipboard;
- * - a draft's message (`data-preview`) is previewed as it is typed: a
- *   moment after the last key, the words go to the server, which answers
- *   with lint and the preview per channel as HTML it escaped itself, put in
- *   place of the element `data-preview-into` names; nothing is saved;
+ * - a message (`data-preview`) is previewed as it is typed: a moment after
+ *   the last change to its form (the words, or a choice such as the
+ *   scenario), the form goes to the server, which answers with lint and the
+ *   preview per channel as HTML it escaped itself, put in place of the
+ *   element `data-preview-into` names (shown: `data-preview-slot`); nothing
+ *   is saved;
  * - a form with `data-upload` sends its file to that address as text/csv
  *   (the subscribers' import), showing the upload's progress, then the
  *   answer as text; elements marked `data-keep` survive a live refresh;
@@ -43,7 +45,7 @@ function tick() {
 }
 
 function enhance() {
-  for (const b of document.querySelectorAll('button[data-copy], form[data-upload]')) b.hidden = false;
+  for (const b of document.querySelectorAll('button[data-copy], form[data-upload], [data-preview-slot]')) b.hidden = false;
   for (const p of document.querySelectorAll('[data-without-script]')) p.hidden = true;
   tick();
 }
@@ -81,7 +83,7 @@ async function preview(area) {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ body: area.value }),
+      body: area.form ? new URLSearchParams(new FormData(area.form)) : new URLSearchParams({ body: area.value }),
       signal: abort.signal,
     });
   } catch (err) {
@@ -96,8 +98,9 @@ async function preview(area) {
 
 let previewTimer;
 document.addEventListener('input', (event) => {
-  const area = event.target;
-  if (!(area instanceof HTMLTextAreaElement) || !area.dataset.preview) return;
+  const form = event.target.form;
+  const area = form ? form.querySelector('textarea[data-preview]') : null;
+  if (!area) return;
   clearTimeout(previewTimer);
   previewTimer = setTimeout(() => preview(area), PREVIEW_MS);
 });

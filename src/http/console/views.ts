@@ -4,6 +4,7 @@ import type { DeadCount } from '../../services/incidents/delivery-progress.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
 import { countdown, options, post, words } from './parts.ts';
+import { previewSlot } from './previews.ts';
 
 export interface PlanChoices {
   scenarios: string[];
@@ -31,7 +32,8 @@ ${
       html`<label class="inline"><input type="checkbox" name="component" value="${c.id}"> ${c.name}</label>`,
   )}<div class="field"><label for="declare-status">Their status</label><select id="declare-status" name="component_status">${options(componentStatuses, 'partial_outage')}</select></div></fieldset>`
 }
-<label>First words <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000"></textarea></label>
+<label>First words <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000" data-preview="/console/incidents/preview" data-preview-into="declare-preview"></textarea></label>
+${previewSlot('declare-preview')}
 <button type="submit">Declare</button>
 </form></details>`;
 }
