@@ -140,12 +140,13 @@ function componentNames(list: readonly ComponentView[]): string {
 }
 
 /**
- * "Was this update helpful?" under each update of the public page: a plain form, so it works
- * without script and the page stays the same bytes for everyone (answered from memory);
- * /feedback records the answer. A private page's readers are asked by their messages' links.
+ * "Was this update helpful?" under each update of the public page, in the page's language: a
+ * plain form, so it works without script and the page stays the same bytes for everyone
+ * (answered from memory); /feedback records the answer. A private page's readers are asked by
+ * their messages' links.
  */
-function helpfulForm(updateId: string): string {
-  return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}"><span>Was this update helpful?</span> <button type="submit" name="helpful" value="yes">Yes</button> <button type="submit" name="helpful" value="no">No</button></form>`;
+function helpfulForm(updateId: string, t: RenderContext['t']): string {
+  return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}"><span>${escapeHtml(t('helpful.ask'))}</span> <button type="submit" name="helpful" value="yes">${escapeHtml(t('helpful.yes'))}</button> <button type="submit" name="helpful" value="no">${escapeHtml(t('helpful.no'))}</button></form>`;
 }
 
 function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, link: boolean): string {
@@ -163,7 +164,7 @@ function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, 
       : '';
   const items = i.incident_updates.map(
     (u) =>
-      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div>${r.audience === undefined ? helpfulForm(u.id) : ''}</li>`,
+      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div>${r.audience === undefined ? helpfulForm(u.id, r.t) : ''}</li>`,
   );
   // On the front page the latest update is what matters at a glance; the rest is one click away.
   const timeline =
