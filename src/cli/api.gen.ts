@@ -639,6 +639,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/runbook-runs/{run}/steps/{step}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed runbook step again (one refused, or whose retries ran out); asking again while it waits changes nothing */
+        post: operations["retryRunbookStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2225,6 +2242,8 @@ export interface components {
             based_on_version: number;
         };
         RunbookStep: {
+            /** @description Its name for a retry: round, list and place (`0.do.2`). */
+            id: string;
             /** @description 0; one more for each time an alert reopened the incident. */
             round: number;
             /** @enum {string} */
@@ -5196,6 +5215,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunbookRun"][];
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryRunbookStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                run: string;
+                /** @description The step’s id in the run’s progress (`0.do.2`). */
+                step: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRun"];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -81,6 +81,37 @@ async function fixtures() {
     component_ids: [comp.id],
   });
   const user = await made<{ id: string }>('POST', '/users', { email: 'ada@example.com', role: 'viewer' });
+  // A runbook run on the incident with a failed step (runs are made by the worker, not through the API).
+  const now = new Date().toISOString();
+  await t.app.db
+    .insertInto('runbook_runs')
+    .values({
+      id: 'run-1',
+      runbook: 'db',
+      group_key: '[]',
+      state: 'open',
+      incident_id: incident.id,
+      started_at: now,
+      resolved_at: null,
+    })
+    .execute();
+  await t.app.db
+    .insertInto('runbook_run_steps')
+    .values({
+      run_id: 'run-1',
+      round: 0,
+      phase: 'do',
+      position: 0,
+      kind: 'notify',
+      spec: '{"audience":"internal","text":"Hello."}',
+      state: 'failed',
+      attempts: 0,
+      outcome: null,
+      error: 'refused',
+      created_at: now,
+      finished_at: now,
+    })
+    .execute();
   return {
     comp: comp.id,
     group: group.id,
@@ -203,6 +234,11 @@ function cases(f: Awaited<ReturnType<typeof fixtures>>): Record<string, Case> {
       watch: `${d}/draft`,
     },
     'POST /incidents/:id/updates/:uid/publish': { url: `${d}/publish`, body: {}, watch: `${d}/draft` },
+    'POST /incidents/:id/runbook-runs/:run/steps/:step/retry': {
+      url: `${i}/runbook-runs/run-1/steps/0.do.0/retry`,
+      body: {},
+      watch: `${i}/runbook-runs`,
+    },
     'POST /incidents/:id/updates/:uid/preview': {
       url: `${d}/preview`,
       body: { body: 'Typed.' },

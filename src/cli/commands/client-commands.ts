@@ -36,6 +36,33 @@ interface Json {
   json: boolean;
 }
 
+type Runs = Schemas['RunbookRun'][];
+
+/**
+ * Retries a step named `0.do.2`, or `do.2` in its run's current round; the run is `--run`, or the
+ * one run with that step. Returns the runs as they stand after.
+ */
+async function retryStep(id: string, runs: Runs, step: string, runId: string | undefined): Promise<Runs> {
+  const full = (r: Runs[number]) => (/^\d+\./.test(step) ? step : `${r.round}.${step}`);
+  const candidates = runs.filter(
+    (r) => (runId === undefined || r.id === runId) && r.steps.some((s) => s.id === full(r)),
+  );
+  const [run] = candidates;
+  if (run === undefined || candidates.length > 1) {
+    const which = candidates.length > 1 ? 'Several runs have' : runId ? `Run ${runId} has not` : 'No run has';
+    throw new Error(
+      `${which} a step ${step}: name the run with --run (${runs.map((r) => `${r.id} ${r.runbook}`).join(', ') || 'none'}).`,
+    );
+  }
+  await call(
+    (await api()).POST('/api/v1/incidents/{id}/runbook-runs/{run}/steps/{step}/retry', {
+      params: { path: { id, run: run.id, step: full(run) } },
+      body: {},
+    }),
+  );
+  return call((await api()).GET('/api/v1/incidents/{id}/runbook-runs', { params: { path: { id } } }));
+}
+
 function componentCommands(program: Command): void {
   const component = program.command('component').description('components customers use');
   withJson(component.command('list').description('list components')).action(async (o: Json) => {
@@ -114,12 +141,17 @@ function incidentCommands(program: Command): void {
   withJson(
     incident
       .command('runbook')
-      .description('the runbook runs that acted on an incident, step by step')
-      .argument('<id>'),
-  ).action(async (id: string, o: Json) => {
-    const runs = await call(
+      .description(
+        'the runbook runs that acted on an incident, step by step; --retry runs a failed step again',
+      )
+      .argument('<id>')
+      .option('--retry <step>', 'a failed step to run again, by its id (0.do.2) or its list and place (do.2)')
+      .option('--run <run>', 'the run the step is in, where several acted on the incident'),
+  ).action(async (id: string, o: Json & { retry?: string; run?: string }) => {
+    let runs = await call(
       (await api()).GET('/api/v1/incidents/{id}/runbook-runs', { params: { path: { id } } }),
     );
+    if (o.retry !== undefined) runs = await retryStep(id, runs, o.retry, o.run);
     print(runs, o.json, () =>
       runs.length === 0
         ? 'No runbook acted on this incident.'
@@ -127,7 +159,7 @@ function incidentCommands(program: Command): void {
             .map(
               (r) =>
                 `${r.runbook} (${r.state}${r.round > 0 ? `, reopened ${r.round}x` : ''}), alerts: ${r.alerts.map((a) => `${a.title} [${a.status}]`).join('; ')}\n` +
-                table(rows(r.steps), ['phase', 'position', 'kind', 'state', 'attempts', 'outcome', 'error']),
+                table(rows(r.steps), ['id', 'kind', 'state', 'attempts', 'outcome', 'error']),
             )
             .join('\n\n'),
     );

@@ -30,13 +30,17 @@ export function lockRun(tx: Ctx, runId: string): Promise<void> {
   return lockNamed(tx.db, `runbook-run:${runId}`);
 }
 
-/** Queues one step's job; a second queueing of the same step does nothing. */
-export async function queueStep(tx: Ctx, key: StepKey): Promise<void> {
-  await enqueueJob(tx, {
-    kind: 'runbook.step',
-    payload: key,
-    dedupeKey: `runbook.step:${key.run_id}:${key.round}:${key.phase}:${key.position}`,
-  });
+/** The dedupe key of a step's job: one job per step. */
+export function stepJobKey(key: StepKey): string {
+  return `runbook.step:${key.run_id}:${key.round}:${key.phase}:${key.position}`;
+}
+
+/**
+ * Queues one step's job; a second queueing of the same step does nothing,
+ * unless `again` (a retry by hand): then its finished job is armed anew.
+ */
+export async function queueStep(tx: Ctx, key: StepKey, { again = false } = {}): Promise<void> {
+  await enqueueJob(tx, { kind: 'runbook.step', payload: key, dedupeKey: stepJobKey(key), replace: again });
 }
 
 /** Writes a list of steps for a run, pending, with their settings as the plan gives them now. */

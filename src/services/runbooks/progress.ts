@@ -7,6 +7,7 @@ import { requireIncident } from '../incidents/queries.ts';
 
 const RunbookStepView = z
   .object({
+    id: z.string().describe('Its name for a retry: round, list and place (`0.do.2`).'),
     round: z.number().int().describe('0; one more for each time an alert reopened the incident.'),
     phase: z.enum(['do', 'on_resolve']),
     position: z.number().int().describe('Its place in the list, from 0.'),
@@ -70,6 +71,7 @@ export async function incidentRunbookRuns(ctx: Ctx, incidentId: string): Promise
       .orderBy('phase')
       .orderBy('position')
       .execute();
+    const named = steps.map((s) => ({ id: `${s.round}.${s.phase}.${s.position}`, ...s }));
     const group: unknown = JSON.parse(run.group_key);
     views.push({
       id: run.id,
@@ -80,7 +82,7 @@ export async function incidentRunbookRuns(ctx: Ctx, incidentId: string): Promise
       started_at: run.started_at,
       resolved_at: run.resolved_at,
       alerts,
-      steps,
+      steps: named,
     });
   }
   return views;
