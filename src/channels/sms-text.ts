@@ -1,13 +1,15 @@
 /** One message as an SMS: title, body and the links, kept within the channel's segment budget. */
+import { messageWords } from '../domain/message-words.ts';
 import { fitSegments } from '../domain/sms.ts';
 import type { Message } from './types.ts';
 
 export function smsText(message: Message, maxSegments: number): string {
+  const w = message.words ?? messageWords('en');
   const links = [
-    message.confirmUrl && `Confirm: ${message.confirmUrl}`,
+    message.confirmUrl && `${w.smsConfirm} ${message.confirmUrl}`,
     message.url,
-    message.feedbackUrl && `Helpful? ${message.feedbackUrl}`,
-    message.manageUrl && `Stop: reply STOP or ${message.manageUrl}`,
+    message.feedbackUrl && `${w.smsHelpful} ${message.feedbackUrl}`,
+    message.manageUrl && `${w.smsStop} ${message.manageUrl}`,
   ]
     .filter(Boolean)
     .join('\n');

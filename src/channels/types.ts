@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
+import type { MessageWords } from '../domain/message-words.ts';
 import type { Counting } from '../domain/social-text.ts';
 import type { RoomsSide } from './rooms.ts';
 import { Limits } from './settings.ts';
@@ -65,6 +66,8 @@ export interface Message {
   readonly thread?: { readonly root: string; readonly parent: string };
   /** For a module that threads: the post this message corrects (edited where the network allows it). */
   readonly corrects?: string;
+  /** The words framing the text (links' labels) in the subscriber's language; English when absent. */
+  readonly words?: MessageWords;
 }
 
 /**
@@ -79,7 +82,18 @@ export type SubjectMessage = Omit<
   readonly variants?: Partial<Record<TemplateVariant, string>>;
   /** The update each subscriber is asked about ("Was this update helpful?"); none for drills and the team. */
   readonly asksFeedback?: string;
+  /** The language `title` and `text` are in: the page's (`en` when absent). */
+  readonly language?: string;
+  /** The same in another language (`fr`): its title, text and variants, for subscribers who chose it. */
+  readonly translations?: Readonly<Record<string, SubjectTranslation>>;
 };
+
+/** One language's version of a subject's words. */
+export interface SubjectTranslation {
+  readonly title: string;
+  readonly text: string;
+  readonly variants?: Partial<Record<TemplateVariant, string>>;
+}
 
 /** Who a message goes to: the subscriber's contact as stored. */
 export interface Target {

@@ -1839,6 +1839,19 @@ export interface components {
                 social?: string;
                 email_subject?: string;
             };
+            /** @description The words in each other language the plan declares; a subscriber of another falls back to the page's. */
+            translations: {
+                [key: string]: {
+                    body: string;
+                    /** @default {} */
+                    variants: {
+                        sms?: string;
+                        chat?: string;
+                        social?: string;
+                        email_subject?: string;
+                    };
+                };
+            };
             /** @description The ETA publishing sets on the incident (null clears it); absent, it keeps the incident's. */
             eta?: string | null;
             decisions: components["schemas"]["Decision"][];
@@ -3531,6 +3544,19 @@ export interface operations {
                             social?: string;
                             email_subject?: string;
                         };
+                        /** @description The words in each other language the plan declares; a subscriber of another falls back to the page's. */
+                        translations?: {
+                            [key: string]: {
+                                body: string;
+                                /** @default {} */
+                                variants?: {
+                                    sms?: string;
+                                    chat?: string;
+                                    social?: string;
+                                    email_subject?: string;
+                                };
+                            };
+                        };
                         /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
                         wants_twitter_update?: boolean;
                     };
@@ -3559,6 +3585,19 @@ export interface operations {
                         chat?: string;
                         social?: string;
                         email_subject?: string;
+                    };
+                    /** @description The words in each other language the plan declares; a subscriber of another falls back to the page's. */
+                    translations?: {
+                        [key: string]: {
+                            body: string;
+                            /** @default {} */
+                            variants?: {
+                                sms?: string;
+                                chat?: string;
+                                social?: string;
+                                email_subject?: string;
+                            };
+                        };
                     };
                     /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
                     wants_twitter_update?: boolean;
@@ -5763,6 +5802,19 @@ export interface operations {
                         social?: string;
                         email_subject?: string;
                     };
+                    /** @description The words in each other language the plan declares; a subscriber of another falls back to the page's. */
+                    translations?: {
+                        [key: string]: {
+                            body: string;
+                            /** @default {} */
+                            variants?: {
+                                sms?: string;
+                                chat?: string;
+                                social?: string;
+                                email_subject?: string;
+                            };
+                        };
+                    };
                     /** @default {} */
                     variables?: {
                         impact?: string;
@@ -5910,6 +5962,19 @@ export interface operations {
                         chat?: string;
                         social?: string;
                         email_subject?: string;
+                    };
+                    /** @description The words in each other language the plan declares; a subscriber of another falls back to the page's. */
+                    translations?: {
+                        [key: string]: {
+                            body: string;
+                            /** @default {} */
+                            variants?: {
+                                sms?: string;
+                                chat?: string;
+                                social?: string;
+                                email_subject?: string;
+                            };
+                        };
                     };
                     /** @enum {string} */
                     status?: "investigating" | "identified" | "monitoring" | "resolved" | "postmortem";

@@ -376,6 +376,7 @@ export class Lane {
         subscriberId: d.subscriber_id,
         confirmToken: d.confirm_token,
         secret: d.secret,
+        locale: d.locale,
         ...renderAs(channel),
       });
       result = await channel.send(

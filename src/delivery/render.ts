@@ -5,6 +5,7 @@
  */
 import type { Message, SubjectMessage, WebhookEvent } from '../channels/types.ts';
 import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
+import { languageOf, messageWords } from '../domain/message-words.ts';
 
 /** What a subject says to everyone, from the use cases (the composition root hands it over). */
 export type SubjectSource = (subjectType: string, subjectId: string) => Promise<SubjectMessage>;
@@ -30,8 +31,12 @@ function forChannel(
   base: SubjectMessage,
   kind: ChannelKind | undefined,
   variant: TextVariant | null,
-): Omit<SubjectMessage, 'variants'> {
-  const { variants = {}, asksFeedback: _asks, ...rest } = base;
+  language: string | null,
+): Omit<SubjectMessage, 'variants' | 'translations'> {
+  const { variants: own = {}, asksFeedback: _asks, translations = {}, ...original } = base;
+  const translated = language === null ? undefined : translations[language];
+  const rest = translated ? { ...original, title: translated.title, text: translated.text } : original;
+  const variants = translated ? (translated.variants ?? {}) : own;
   if (kind === undefined) return rest;
   const text = (variant && variants[variant]) || rest.text;
   const title = (kind === 'email' && variants.email_subject) || rest.title;
@@ -53,6 +58,8 @@ export interface RenderTarget {
   channelKind?: ChannelKind;
   /** The template variant that channel's module takes. */
   variant?: TextVariant | null;
+  /** The subscriber's locale (BCP 47): the update's words in its language where it has them. */
+  locale?: string | null;
 }
 
 export class Renderer {
@@ -62,7 +69,10 @@ export class Renderer {
   readonly #feedbackCodes: FeedbackCodes | undefined;
   readonly #cache = new Map<string, Promise<SubjectMessage>>();
   /** Each subject's message for each kind and variant of channel, worked out once per fan-out rather than per message. */
-  readonly #kinds = new WeakMap<SubjectMessage, Map<string, Omit<SubjectMessage, 'variants'>>>();
+  readonly #kinds = new WeakMap<
+    SubjectMessage,
+    Map<string, Omit<SubjectMessage, 'variants' | 'translations'>>
+  >();
   /** Each subject's event serialized up to where each subscriber's `meta` goes (see #eventJson). */
   readonly #eventHeads = new WeakMap<object, string | null>();
 
@@ -134,7 +144,11 @@ export class Renderer {
       };
     }
     const subject = await this.#base(t.subjectType, t.subjectId);
-    const shared = this.#forChannel(subject, t.channelKind, t.variant ?? null);
+    // The subscriber's language where the update was written in it; else the page's, as it was written.
+    const wanted = languageOf(t.locale);
+    const language = wanted !== null && subject.translations?.[wanted] ? wanted : null;
+    const shared = this.#forChannel(subject, t.channelKind, t.variant ?? null, language);
+    const wordsIn = language ?? subject.language ?? 'en';
     // A private incident's link leads to its audience's private page, which opens only by a link signed for the reader.
     const base =
       this.#signPrivate &&
@@ -160,6 +174,7 @@ export class Renderer {
       id: t.deliveryId,
       ...links,
       ...(feedbackUrl && { feedbackUrl }),
+      ...(wordsIn !== 'en' && { words: messageWords(wordsIn) }),
     };
   }
 
@@ -182,16 +197,17 @@ export class Renderer {
     base: SubjectMessage,
     kind: ChannelKind | undefined,
     variant: TextVariant | null,
-  ): Omit<SubjectMessage, 'variants'> {
+    language: string | null,
+  ): Omit<SubjectMessage, 'variants' | 'translations'> {
     let kinds = this.#kinds.get(base);
     if (!kinds) {
       kinds = new Map();
       this.#kinds.set(base, kinds);
     }
-    const key = `${kind}:${variant}`;
+    const key = `${kind}:${variant}:${language}`;
     let message = kinds.get(key);
     if (!message) {
-      message = forChannel(base, kind, variant);
+      message = forChannel(base, kind, variant, language);
       kinds.set(key, message);
     }
     return message;

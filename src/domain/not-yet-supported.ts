@@ -42,11 +42,6 @@ const channelTypes: Readonly<Record<string, { feature: string; issue: number }>>
   'mobile-push': { feature: 'push to mobile apps', issue: 18 },
 };
 
-/** API fields: a subscriber's language (messages are in English only). */
-const apiFields = {
-  'subscriber.locale': { feature: 'messages in another language than English', issue: 19 },
-} as const;
-
 export interface NotYetSupported {
   /** Where in the plan, as `crier plan check` writes paths (`audiences.enterprise.private_page`). */
   path: string;
@@ -107,23 +102,8 @@ export function unsupportedChannelPaths(found: readonly NotYetSupported[]): stri
     .map((f) => f.path.replace(/\.type$/, ''));
 }
 
-/** The language Crier writes every message in. */
-const spokenLanguage = 'en';
-
-/**
- * Why a subscriber's `locale` is refused, or null when Crier speaks it:
- * English, with or without a region (`en`, `en-GB`).
- */
-export function unsupportedLocale(locale: string | undefined | null): string | null {
-  if (locale === undefined || locale === null || locale === '') return null;
-  const language = locale.toLowerCase().split(/[-_]/)[0];
-  if (language === spokenLanguage) return null;
-  return `${apiFields['subscriber.locale'].feature} is not supported yet: Crier writes in English only. Leave out "locale", or send "en".`;
-}
-
 /** The whole list, for the docs test that keeps docs/plan.md in step. */
 export const notYetSupportedList = {
   planKeys: planKeys.map(({ path, feature, issue }) => ({ path, feature, issue })),
   channelTypes,
-  apiFields,
 };

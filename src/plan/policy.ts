@@ -12,6 +12,7 @@ import {
 } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
+import type { PageLanguage } from '../domain/languages.ts';
 import type { LintOptions } from '../domain/lint.ts';
 import type { IncidentRole } from '../domain/roles.ts';
 import type { Counting } from '../domain/social-text.ts';
@@ -166,12 +167,14 @@ function takesNotices(plan: Plan, name: string): boolean {
 }
 
 /** The template text for a status and variant, falling back to the generic text. */
+/** `language`: one of the plan's other languages (its `translations`); null for the page's own. */
 export function templateFor(
   scenario: ScenarioSpec,
   status: IncidentStatus,
   variant: TemplateVariant | null,
+  language: PageLanguage | null = null,
 ): string | null {
-  const set = scenario.templates[status];
+  const set = (language === null ? scenario.templates : scenario.translations[language])?.[status];
   if (set === undefined) return null;
   if (typeof set === 'string') return variant === 'email_subject' ? null : set;
   if (variant === null) return set.text;

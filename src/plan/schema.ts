@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
 import { impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
-import { pageLanguages } from '../domain/languages.ts';
+import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
 import { GameDaysSection } from './game-days.ts';
@@ -31,7 +31,14 @@ const PageSection = z.strictObject({
     .enum(pageLanguages)
     .default('en')
     .describe(
-      'The language the status page speaks at its own address; every other is below /LANG/ (/fr/, /ja/).',
+      'The language the status page speaks at its own address; every other is below /LANG/ (/fr/, /ja/). Messages fall back to it.',
+    ),
+  languages: z
+    .array(z.enum(pageLanguages))
+    .max(pageLanguages.length)
+    .default([])
+    .describe(
+      'Other languages messages are written in ([fr, de]): subscribers may choose one, and each scenario gives its templates in it under `translations`.',
     ),
   default_region: z
     .string()
@@ -174,6 +181,13 @@ export const TemplateSet = z.union([
   }),
 ]);
 
+const TemplatesByStatus = z.strictObject(
+  Object.fromEntries(incidentStatuses.map((s) => [s, TemplateSet.optional()])) as Record<
+    (typeof incidentStatuses)[number],
+    z.ZodOptional<typeof TemplateSet>
+  >,
+);
+
 export const ScenarioSpec = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   description: z.string().max(1000).optional(),
@@ -189,14 +203,13 @@ export const ScenarioSpec = z.strictObject({
     .describe('What customers experience, in their words; the {{ impact }} variable by default.'),
   workaround: z.string().max(1000).optional(),
   components: z.array(z.string().min(1).max(64)).max(100).default([]),
-  templates: z
-    .strictObject(
-      Object.fromEntries(incidentStatuses.map((s) => [s, TemplateSet.optional()])) as Record<
-        (typeof incidentStatuses)[number],
-        z.ZodOptional<typeof TemplateSet>
-      >,
-    )
-    .default({}),
+  templates: TemplatesByStatus.default({}),
+  translations: z
+    .partialRecord(z.enum(pageLanguages), TemplatesByStatus)
+    .default({})
+    .describe(
+      "The templates in another language the page declares (`fr: { investigating: ... }`); a status without one falls back to the page's language.",
+    ),
 });
 
 const Limits = z.strictObject({
@@ -288,6 +301,12 @@ export type Plan = z.infer<typeof Plan>;
 export type SeveritySpec = z.infer<typeof SeveritySpec>;
 export type ScenarioSpec = z.infer<typeof ScenarioSpec>;
 export type TemplateSet = z.infer<typeof TemplateSet>;
+
+/** Every language the plan writes messages in: the page's first, then the others it declares. */
+export function planLanguages(plan: Plan | null): PageLanguage[] {
+  const first = plan?.page?.language ?? 'en';
+  return [first, ...(plan?.page?.languages ?? []).filter((l) => l !== first)];
+}
 
 /** Channels every plan has without configuring them: the status page itself and its feeds. */
 export const builtInChannels = ['status-page', 'feed'] as const;

@@ -5,15 +5,17 @@
  * delivery worker asks for it through the composition root and adds each
  * subscriber's links.
  */
-import type { SubjectMessage, WebhookEvent } from '../channels/types.ts';
-import { incidentStatusLabels } from '../domain/incidents.ts';
+import type { SubjectMessage, SubjectTranslation, WebhookEvent } from '../channels/types.ts';
+import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
+import { messageWords } from '../domain/message-words.ts';
 import { pageIdOf, v2IncidentOn } from '../domain/statuspage.ts';
 import type { Db } from '../store/db.ts';
-import { affectedComponentsOf, renderedOf } from '../store/json.ts';
+import { affectedComponentsOf, renderedOf, translationsOf } from '../store/json.ts';
 import { incidentLink } from './incidents/links.ts';
 import { getIncident } from './incidents/queries.ts';
 import { getMaintenance } from './maintenances/queries.ts';
 import { currentPageStatus } from './page-status.ts';
+import { currentPlan } from './plan/current.ts';
 
 const maintenanceTitles: Record<string, string> = {
   scheduled: 'Scheduled maintenance',
@@ -48,7 +50,7 @@ interface PageRef {
 async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise<SubjectMessage> {
   const row = await db
     .selectFrom('incident_updates')
-    .select(['incident_id', 'audience', 'rendered'])
+    .select(['incident_id', 'audience', 'rendered', 'translations'])
     .where('id', '=', updateId)
     .executeTakeFirstOrThrow();
   // Only what this audience was told: published updates for it, never drafts or other audiences' words.
@@ -82,9 +84,25 @@ async function incidentMessage(db: Db, page: PageRef, updateId: string): Promise
     event,
     drill: incident.drill,
     variants: renderedOf(row),
+    language: (await currentPlan(db))?.page?.language ?? 'en',
+    ...(row.translations !== null && { translations: translationsIn(row, incident.name, update.status) }),
     // Customers are asked whether it helped; a drill never asks, nor does a message to the team.
     ...(!incident.drill && row.audience !== 'internal' && { asksFeedback: updateId }),
   };
+}
+
+/** The update's words in each other language it was written in, its title's status in that language too. */
+function translationsIn(
+  row: { readonly translations: string | null },
+  name: string,
+  status: IncidentStatus,
+): Record<string, SubjectTranslation> {
+  return Object.fromEntries(
+    Object.entries(translationsOf(row)).map(([language, t]) => [
+      language,
+      { title: `${name}: ${messageWords(language).status[status]}`, text: t.body, variants: t.variants },
+    ]),
+  );
 }
 
 /**

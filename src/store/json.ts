@@ -55,6 +55,16 @@ export function renderedOf(row: { readonly rendered: string | null }): z.output<
   return row.rendered === null ? {} : readJson(Rendered, row.rendered, 'incident_updates.rendered');
 }
 
+/** `incident_updates.translations`: the update's words in each other language, keyed by language. */
+const Translations = z.record(z.string(), z.object({ body: z.string(), variants: Rendered.default({}) }));
+export type StoredTranslations = z.output<typeof Translations>;
+
+export function translationsOf(row: { readonly translations: string | null }): StoredTranslations {
+  return row.translations === null
+    ? {}
+    : readJson(Translations, row.translations, 'incident_updates.translations');
+}
+
 /** `incident_updates.pending`: what an update changes when it is published; kept on a draft until then. */
 const PendingChanges = z.object({
   components: z.record(z.string(), z.enum(componentStatuses)),

@@ -132,6 +132,8 @@ interface IncidentUpdateTable {
   rendered: string | null;
   /** The deadline this update's publication set for its audience; what `{{ next_update_at }}` became. */
   next_update_at: string | null;
+  /** JSON: its words in other languages, { fr: { body, variants } } (store/json.ts). */
+  translations: string | null;
 }
 
 /** When an incident's next update is due for one audience, and how well that audience's cadence was kept. */

@@ -1,12 +1,9 @@
 /**
  * Nothing accepted and ignored, through the API: a plan asking for what
  * Crier does not do yet is refused by `PUT /plan` and `POST /plan/check`
- * with "not supported yet" and changes nothing; a subscriber's `locale`
- * other than English is refused with `not_supported_yet` on the public
- * form, the admin API and the CSV import, and English is accepted.
+ * with "not supported yet" and changes nothing.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { test } from 'node:test';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp } from '../helpers/http.ts';
@@ -74,76 +71,6 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
       payload: { source: `${honest}runbooks: []\n` },
     });
     assert.equal(applied.statusCode, 200, applied.body);
-  } finally {
-    await t.close();
-  }
-});
-
-test('a subscriber locale other than English is refused with not_supported_yet; English is accepted', async () => {
-  const plan = path.join(import.meta.dirname, '../fixtures/plans/delivery.yaml');
-  const t = await startTestApp(dialect, {
-    env: { CRIER_PLAN: plan, CRIER_PUBLIC_URL: 'https://status.crier.test' },
-  });
-  try {
-    const inject = t.app.server.inject.bind(t.app.server);
-    const french = await inject({
-      method: 'POST',
-      url: '/subscribe',
-      payload: { email: 'anne@example.com', locale: 'fr' },
-    });
-    assert.equal(french.statusCode, 400);
-    const error = JSON.parse(french.body).error;
-    assert.equal(error.code, 'not_supported_yet');
-    assert.match(error.message, /not supported yet: Crier writes in English only/);
-    assert.deepEqual(error.details, { field: 'locale', locale: 'fr' });
-
-    const admin = await inject({
-      method: 'POST',
-      url: '/api/v1/subscribers',
-      headers: t.auth('admin'),
-      payload: { email: 'dieter@example.com', locale: 'de-DE' },
-    });
-    assert.equal(admin.statusCode, 400);
-    assert.equal(JSON.parse(admin.body).error.code, 'not_supported_yet');
-    assert.equal(
-      await t.app.db.selectFrom('subscribers').select('id').executeTakeFirst(),
-      undefined,
-      'nothing stored',
-    );
-
-    const english = await inject({
-      method: 'POST',
-      url: '/subscribe',
-      payload: { email: 'bob@example.com', locale: 'en-GB' },
-    });
-    assert.equal(english.statusCode, 202, english.body);
-    const plain = await inject({
-      method: 'POST',
-      url: '/api/v1/subscribers',
-      headers: t.auth('admin'),
-      payload: { email: 'carla@example.com', locale: 'en' },
-    });
-    assert.equal(plain.statusCode, 201, plain.body);
-
-    const imported = await inject({
-      method: 'POST',
-      url: '/api/v1/subscribers/import',
-      headers: { ...t.auth('admin'), 'content-type': 'text/csv' },
-      payload: 'email,locale\r\nx@example.com,en-US\r\ny@example.com,es\r\n',
-    });
-    const result = JSON.parse(imported.body) as {
-      imported: number;
-      invalid: number;
-      errors: { line: number; message: string }[];
-    };
-    assert.equal(result.imported, 1);
-    assert.equal(result.invalid, 1);
-    assert.equal(result.errors[0]?.line, 3);
-    assert.match(result.errors[0]?.message ?? '', /not supported yet/);
-    const locales = (
-      await t.app.db.selectFrom('subscribers').select('locale').orderBy('contact').execute()
-    ).map((r) => r.locale);
-    assert.deepEqual(locales, ['en-GB', 'en', 'en-US']);
   } finally {
     await t.close();
   }

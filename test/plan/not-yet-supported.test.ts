@@ -8,11 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { channelTypes } from '../../src/channels/registry.ts';
-import {
-  findNotYetSupported,
-  notYetSupportedList,
-  unsupportedLocale,
-} from '../../src/domain/not-yet-supported.ts';
+import { findNotYetSupported, notYetSupportedList } from '../../src/domain/not-yet-supported.ts';
 import { planJsonSchema } from '../../src/plan/json-schema.ts';
 import { readPlan } from '../../src/plan/load.ts';
 
@@ -117,13 +113,6 @@ test('the JSON Schema offers what is built', () => {
   assert.ok(schema.includes('"social"'), 'the social variant and limit are offered, now that Mastodon posts');
 });
 
-test('locale: English with or without a region is spoken; any other language is not supported yet', () => {
-  for (const ok of [undefined, null, '', 'en', 'EN', 'en-GB', 'en_US'])
-    assert.equal(unsupportedLocale(ok), null, String(ok));
-  for (const no of ['fr', 'de-DE', 'pt_BR', 'eng'])
-    assert.match(unsupportedLocale(no) ?? '', /not supported yet/, no);
-});
-
 test('docs/plan.md names every entry of the list', () => {
   const doc = readFileSync(new URL('../../docs/plan.md', import.meta.url), 'utf8');
   const section = doc.slice(doc.indexOf('## Not supported yet'));
@@ -131,5 +120,4 @@ test('docs/plan.md names every entry of the list', () => {
   for (const key of notYetSupportedList.planKeys) assert.ok(section.includes(`\`${key.path}\``), key.path);
   for (const type of Object.keys(notYetSupportedList.channelTypes))
     assert.ok(section.includes(`\`${type}\``), type);
-  assert.ok(section.includes('`locale`'));
 });

@@ -207,6 +207,7 @@ async function importIncident(tx: Ctx, i: SourceIncident, ids: Remembered): Prom
       published_unapproved: 0,
       rendered: null,
       next_update_at: null,
+      translations: null,
     };
     await tx.db.insertInto('incident_updates').values(update).execute();
     ids.countUpdate();

@@ -132,7 +132,7 @@ export async function declareIncident(
       await appendUpdate(tx, incident, {
         status: input.status,
         body: input.body ?? rendered?.body ?? defaultBody,
-        ...(rendered && { variants: rendered.variants }),
+        ...(rendered && { variants: rendered.variants, translations: rendered.translations }),
         onLintFailure: 'keep_draft',
         audience: input.audience,
         deliverNotifications: input.deliver_notifications,

@@ -54,7 +54,7 @@ export async function resolveIncident(
     await appendUpdate(tx, incident, {
       status: 'resolved',
       body: input.body ?? rendered?.body ?? defaultBody,
-      ...(rendered && { variants: rendered.variants }),
+      ...(rendered && { variants: rendered.variants, translations: rendered.translations }),
       audience: input.audience,
       deliverNotifications: input.deliver_notifications,
       components: { ...restore, ...input.components },

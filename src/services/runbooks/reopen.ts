@@ -32,7 +32,7 @@ export async function reopenIncident(
     body:
       rendered?.body ??
       `The problem is back: we are investigating again (the ${alert.source} alert "${alert.title}" fired again).`,
-    ...(rendered && { variants: rendered.variants }),
+    ...(rendered && { variants: rendered.variants, translations: rendered.translations }),
   });
 }
 

@@ -148,6 +148,7 @@ export const stepRunners: { [K in RunbookStepKind]: Runner<K> } = {
       status,
       body: rendered.body,
       variants: rendered.variants,
+      translations: rendered.translations,
       audience: step.audience,
     });
     return {

@@ -16,7 +16,8 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { newWebhookSecret } from '../../channels/webhook.ts';
 import { CrierError } from '../../domain/errors.ts';
-import { unsupportedLocale } from '../../domain/not-yet-supported.ts';
+import { languageOf } from '../../domain/message-words.ts';
+import { planLanguages } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
@@ -106,6 +107,22 @@ export function parseContact(
   return contact;
 }
 
+/**
+ * A subscriber's locale must be in a language the plan writes messages in
+ * (`page.language`, `page.languages`), with or without a region (`fr-CA`):
+ * one it does not would silently get another language.
+ */
+async function assertLocaleSpoken(db: Db, locale: string | undefined): Promise<void> {
+  if (locale === undefined || locale === '') return;
+  const spoken = planLanguages(await currentPlan(db));
+  const language = languageOf(locale);
+  if (language !== null && spoken.includes(language)) return;
+  const message = `messages here are written in ${spoken.join(', ')}: choose one of them (or leave "locale" out)`;
+  throw new CrierError('validation_failed', `The language "${locale}" is not offered: ${message}.`, [
+    { path: 'locale', message },
+  ]);
+}
+
 export interface UpsertOptions {
   audience: string;
   source: 'public' | 'admin' | 'import';
@@ -134,8 +151,7 @@ export async function upsertSubscriber(
   locale: string | undefined,
   options: UpsertOptions,
 ): Promise<UpsertResult> {
-  const refused = unsupportedLocale(locale);
-  if (refused !== null) throw new CrierError('not_supported_yet', refused, { field: 'locale', locale });
+  await assertLocaleSpoken(tx.db, locale);
   if (!options.offered.has(contact.kind)) {
     throw new CrierError('channel_not_offered', `Subscriptions by ${contact.kind} are not offered here.`, {
       kind: contact.kind,

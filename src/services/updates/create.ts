@@ -16,7 +16,7 @@ import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { assertAudience, lintUpdate } from './gate.ts';
 import { renderForIncident, TemplateVariablesInput } from './render.ts';
-import { newUpdateRow, Variants } from './rows.ts';
+import { newUpdateRow, Translations, Variants } from './rows.ts';
 import { type DraftView, draftView } from './views.ts';
 
 export const CreateDraftInput = z.strictObject({
@@ -25,6 +25,8 @@ export const CreateDraftInput = z.strictObject({
   /** Leave out to start from the scenario's template for the status. */
   body: IncidentFields.body.optional(),
   variants: Variants.optional(),
+  /** Each other language's words; a language left out starts from its template where the plan has one. */
+  translations: Translations.optional(),
   variables: TemplateVariablesInput.default({}),
   impact_override: IncidentFields.impact_override.optional(),
   component_ids: IncidentFields.component_ids.default([]),
@@ -55,6 +57,7 @@ export async function createDraft(ctx: Ctx, incidentId: string, raw: CreateDraft
         : null;
     const body = input.body ?? rendered?.body ?? '';
     const variants = { ...(rendered?.variants ?? {}), ...(input.variants ?? {}) };
+    const translations = { ...(rendered?.translations ?? {}), ...(input.translations ?? {}) };
     const row = newUpdateRow(tx, incident, {
       status,
       body,
@@ -65,6 +68,7 @@ export async function createDraft(ctx: Ctx, incidentId: string, raw: CreateDraft
       ...(input.impact_override !== undefined && { impactOverride: input.impact_override }),
       ...(input.eta !== undefined && { eta: input.eta }),
       variants,
+      translations,
     });
     const problems = await lintUpdate(tx, plan, incident.id, status, input.audience, body, variants);
     const draft = { ...row, lint: JSON.stringify(problems) };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { assertIncidentTransition, incidentStatuses } from '../../domain/incidents.ts';
 import { assertUpdateTransition } from '../../domain/updates.ts';
-import { type PendingChanges, pendingOf } from '../../store/json.ts';
+import { type PendingChanges, pendingOf, translationsOf } from '../../store/json.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -16,13 +16,15 @@ import { IncidentFields } from '../incidents/inputs.ts';
 import { currentPlan } from '../plan/current.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import { assertAudience, lintUpdate } from './gate.ts';
-import { lockUpdate, Variants, variantsOf } from './rows.ts';
+import { lockUpdate, Translations, translationsColumn, Variants, variantsOf } from './rows.ts';
 import { type DraftView, loadDraftView } from './views.ts';
 
 export const EditDraftInput = z
   .strictObject({
     body: IncidentFields.body,
     variants: Variants,
+    /** Replaces every other language's words ({} drops them all). */
+    translations: Translations,
     status: z.enum(incidentStatuses),
     audience: IncidentFields.audience,
     components: IncidentFields.components,
@@ -47,6 +49,7 @@ function canonical(value: unknown): string {
 interface DraftContent {
   body: string;
   variants: Variants;
+  translations: Translations;
   status: string;
   audience: string;
   pending: PendingChanges;
@@ -84,6 +87,7 @@ export async function editDraft(
     };
     const body = input.body ?? row.body;
     const variants = input.variants ?? variantsOf(row);
+    const translations = input.translations ?? translationsOf(row);
     const now = tx.clock.now().toISOString();
     const problems = await lintUpdate(tx, plan, incident.id, status, audience, body, variants);
     const patch = {
@@ -93,6 +97,7 @@ export async function editDraft(
       state: 'draft' as const,
       pending: JSON.stringify(pending),
       rendered: Object.keys(variants).length > 0 ? JSON.stringify(variants) : null,
+      translations: translationsColumn(translations),
       deliver_notifications:
         input.deliver_notifications === undefined
           ? row.deliver_notifications
@@ -107,11 +112,12 @@ export async function editDraft(
     const was: DraftContent = {
       body: row.body,
       variants: variantsOf(row),
+      translations: translationsOf(row),
       status: row.status,
       audience: row.audience,
       pending: before,
     };
-    const is: DraftContent = { body, variants, status, audience, pending };
+    const is: DraftContent = { body, variants, translations, status, audience, pending };
     // Any change to what goes out makes the editor an author, whom the self-approval rule then covers.
     if (canonical(was) !== canonical(is)) {
       await tx.db

@@ -12,6 +12,7 @@ import { fillNextUpdate, hasNextUpdatePlaceholder } from '../../domain/templates
 import { cadencePolicy } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
 import { timeZoneOf, when } from '../../plan/variables.ts';
+import { translationsOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type Variants, variantsOf } from './rows.ts';
@@ -73,11 +74,14 @@ export function fillAtPublication(
   incident: IncidentRow,
   row: IncidentUpdateRow,
   now: string,
-): Pick<IncidentUpdateRow, 'body' | 'rendered' | 'next_update_at'> {
+): Pick<IncidentUpdateRow, 'body' | 'rendered' | 'next_update_at' | 'translations'> {
   const status = row.status;
   const due = deadlineAfter(plan, incident, row.audience, status, now);
   const variants = variantsOf(row);
-  const promises = [row.body, ...Object.values(variants)].some((t) => hasNextUpdatePlaceholder(t ?? ''));
+  const translations = translationsOf(row);
+  const texts = [row.body, ...Object.values(variants)];
+  for (const t of Object.values(translations)) texts.push(t.body, ...Object.values(t.variants));
+  const promises = texts.some((t) => hasNextUpdatePlaceholder(t ?? ''));
   if (due === null) {
     if (promises) {
       throw new CrierError(
@@ -86,12 +90,18 @@ export function fillAtPublication(
         [{ path: 'body', message: 'names {{ next_update_at }} with no deadline to fill it' }],
       );
     }
-    return { body: row.body, rendered: row.rendered, next_update_at: null };
+    return { body: row.body, rendered: row.rendered, next_update_at: null, translations: row.translations };
   }
-  const filled = filledTexts(row.body, variants, nextUpdateText(tx, plan, due, now));
+  const value = nextUpdateText(tx, plan, due, now);
+  const filled = filledTexts(row.body, variants, value);
+  // Every language says the same instant.
+  const filledTranslations = Object.fromEntries(
+    Object.entries(translations).map(([language, t]) => [language, filledTexts(t.body, t.variants, value)]),
+  );
   return {
     body: filled.body,
     rendered: row.rendered === null ? null : JSON.stringify(filled.variants),
     next_update_at: due,
+    translations: row.translations === null ? null : JSON.stringify(filledTranslations),
   };
 }

@@ -125,6 +125,7 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
         state: update.state,
         body: update.body,
         rendered: update.rendered,
+        translations: update.translations,
         next_update_at: update.next_update_at,
         affected_components: update.affected_components,
         lint: update.lint,

@@ -21,7 +21,7 @@ import { withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { assertAudience, LintOverride } from './gate.ts';
 import { componentsLiveNow } from './pipeline.ts';
-import { type NewUpdate, newUpdateRow, Variants } from './rows.ts';
+import { type NewUpdate, newUpdateRow, Translations, Variants } from './rows.ts';
 import { submitRow } from './submit.ts';
 
 export const PostUpdateInput = z.strictObject({
@@ -37,6 +37,7 @@ export const PostUpdateInput = z.strictObject({
   /** A comms lead's reason to publish despite lint; recorded. */
   lint_override: LintOverride.optional(),
   variants: Variants.optional(),
+  translations: Translations.optional(),
 });
 export type PostUpdateInput = z.input<typeof PostUpdateInput>;
 
@@ -63,6 +64,7 @@ export async function postUpdate(
         action: input.status === 'resolved' ? 'incident.resolve' : 'incident.update',
         ...(input.lint_override !== undefined && { lintOverride: input.lint_override }),
         ...(input.variants !== undefined && { variants: input.variants }),
+        ...(input.translations !== undefined && { translations: input.translations }),
       });
       return updateView(row);
     }),

@@ -6,12 +6,12 @@ import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { nextUpdatePlaceholder, renderTemplate, type TemplateVariables } from '../../domain/templates.ts';
 import { cadencePolicy, templateFor } from '../../plan/policy.ts';
-import type { Plan } from '../../plan/schema.ts';
+import { type Plan, planLanguages, type TemplateSet } from '../../plan/schema.ts';
 import { templateVariables, timeZoneOf } from '../../plan/variables.ts';
 import type { IncidentRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { incidentUrl } from '../plan/notices.ts';
-import type { Variants } from './rows.ts';
+import type { Translations, Variants } from './rows.ts';
 
 /** What a writer may fill in for a scenario's template. */
 export const TemplateVariablesInput = z
@@ -33,6 +33,7 @@ export interface RenderInput {
 export interface Rendered {
   body: string;
   variants: Variants;
+  translations: Translations;
   variables: TemplateVariables;
 }
 
@@ -109,12 +110,26 @@ export async function renderForIncident(
     }
     return r.text;
   };
+  const variantsOf = (set: TemplateSet | undefined, where: string): Variants => {
+    const variants: Variants = {};
+    for (const v of templateVariants) {
+      const text = set !== undefined && typeof set !== 'string' ? set[v] : undefined;
+      if (text !== undefined) variants[v] = render(text, `${where}.${v}`);
+    }
+    return variants;
+  };
   const body = render(generic, `for ${input.status}`);
-  const variants: Variants = {};
-  for (const v of templateVariants) {
-    const set = scenario.templates[input.status];
-    const text = set !== undefined && typeof set !== 'string' ? set[v] : undefined;
-    if (text !== undefined) variants[v] = render(text, `${input.status}.${v}`);
+  const variants = variantsOf(scenario.templates[input.status], input.status);
+  // Each other language the plan declares, where the scenario has its template; the rest fall back to the page's.
+  const translations: Translations = {};
+  for (const language of planLanguages(plan).slice(1)) {
+    const text = templateFor(scenario, input.status, null, language);
+    if (text === null) continue;
+    const where = `translations.${language}.${input.status}`;
+    translations[language] = {
+      body: render(text, where),
+      variants: variantsOf(scenario.translations[language]?.[input.status], where),
+    };
   }
-  return { body, variants, variables };
+  return { body, variants, translations, variables };
 }

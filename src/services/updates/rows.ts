@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ComponentStatus, Impact } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
+import { pageLanguages } from '../../domain/languages.ts';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
 import { type PendingChanges, renderedOf } from '../../store/json.ts';
@@ -25,6 +26,25 @@ export const Variants = z
   })
   .partial();
 export type Variants = z.infer<typeof Variants>;
+
+/** An update's words in other languages than the page's, keyed by language: each its body and variants. */
+export const Translations = z
+  .partialRecord(
+    z.enum(pageLanguages),
+    z.strictObject({
+      body: z.string().trim().min(1).max(20_000),
+      variants: Variants.default({}),
+    }),
+  )
+  .describe(
+    "The words in each other language the plan declares; a subscriber of another falls back to the page's.",
+  );
+export type Translations = z.infer<typeof Translations>;
+
+/** The column's text for `translations`: null when there is none. */
+export function translationsColumn(t: Translations | undefined): string | null {
+  return t && Object.keys(t).length > 0 ? JSON.stringify(t) : null;
+}
 
 export function variantsOf(row: { readonly rendered: string | null }): Variants {
   return renderedOf(row);
@@ -67,6 +87,7 @@ export interface NewUpdate {
   impactOverride?: Impact | null;
   eta?: string | null;
   variants?: Variants;
+  translations?: Translations;
 }
 
 /** A draft row by the acting person, not yet written. */
@@ -101,6 +122,7 @@ export function newUpdateRow(tx: Ctx, incident: IncidentRow, input: NewUpdate): 
     rendered:
       input.variants && Object.keys(input.variants).length > 0 ? JSON.stringify(input.variants) : null,
     next_update_at: null,
+    translations: translationsColumn(input.translations),
   };
 }
 

@@ -10,11 +10,12 @@ import {
   lintOverrideOf,
   pendingOf,
   StoredLintProblem,
+  translationsOf,
 } from '../../store/json.ts';
 import type { IncidentUpdateRow } from '../../store/schema.ts';
 import { viewOf } from '../view-of.ts';
 import { IncidentUpdateView, updateView } from '../views.ts';
-import { Variants, variantsOf } from './rows.ts';
+import { Translations, Variants, variantsOf } from './rows.ts';
 
 export const DecisionView = z
   .object({
@@ -42,6 +43,7 @@ export const DraftView = IncidentUpdateView.extend({
   lint_override: LintOverrideRecord.nullable(),
   published_unapproved: z.boolean(),
   variants: Variants,
+  translations: Translations,
   eta: z
     .string()
     .nullable()
@@ -58,6 +60,7 @@ export function draftView(row: IncidentUpdateRow, decided: DecisionView[] = []):
     lint_override: lintOverrideOf(row),
     published_unapproved: row.published_unapproved === 1,
     variants: variantsOf(row),
+    translations: translationsOf(row),
     eta: pendingOf(row).eta,
     decisions: decided,
   });

@@ -25,6 +25,7 @@ import * as m0019 from './0019_suppressions.ts';
 import * as m0020 from './0020_imported.ts';
 import * as m0021 from './0021_private_pages.ts';
 import * as m0022 from './0022_job_traces.ts';
+import * as m0026 from './0026_update_translations.ts';
 import * as m0027 from './0027_social_posts.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -50,5 +51,6 @@ export const migrations: Record<string, Migration> = {
   '0020_imported': m0020,
   '0021_private_pages': m0021,
   '0022_job_traces': m0022,
+  '0026_update_translations': m0026,
   '0027_social_posts': m0027,
 };
