@@ -5,13 +5,15 @@
  * GET /users/email/{email}, POST /channels/{id}/members, PUT
  * /channels/{id}/patch for the header, POST /posts, DELETE /channels/{id}
  * to archive), and the `/crier` slash command, whose token is checked.
- * Mattermost has no buttons here: an approval request in the room says how
- * to approve instead.
+ * Approval requests carry Approve and Reject buttons (interactive message
+ * attachments): Mattermost posts a click to the button's `integration.url`
+ * with the `context` Crier gave it, unsigned, so the context carries the
+ * install's proof of the draft it names, checked before anything is done.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { answerOf, createHttpClient, type HttpResponse, header } from './http-client.ts';
-import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomResult } from './rooms.ts';
+import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomPost, RoomResult } from './rooms.ts';
 import { type ChannelDeps, httpFailure, networkFailure } from './types.ts';
 
 export interface MattermostRoomSettings {
@@ -122,10 +124,15 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
     post: (roomId, message) => {
       const title = escaped(`${message.drill ? '[DRILL] ' : ''}${message.title}`);
       const link = message.url ? `\n\n[Open in Crier](${message.url})` : '';
+      const buttons = settings.command_token ? buttonsOf(message) : undefined;
       return api(
         'POST',
         '/posts',
-        { channel_id: roomId, message: `**${title}**\n${escaped(message.text)}${link}` },
+        {
+          channel_id: roomId,
+          message: `**${title}**\n${escaped(message.text)}${link}`,
+          ...(buttons && { props: { attachments: [{ actions: buttons }] } }),
+        },
         () => null,
       );
     },
@@ -151,6 +158,8 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
         return found.ok ? found.value : null;
       },
       askComment: async () => false,
+      provesButtons: true,
+      answerButton: (text) => ({ ephemeral_text: escaped(text) }),
       async followUp(responseUrl, text) {
         await client.post(responseUrl, JSON.stringify({ response_type: 'ephemeral', text: escaped(text) }), {
           'content-type': 'application/json',
@@ -167,8 +176,45 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** The slash command's token, sent as `Authorization: Token <token>` and in the form's `token`. */
+/** An approval request's buttons: each posts its decision, the draft and the install's proof. */
+function buttonsOf(message: RoomPost) {
+  if (message.decide === undefined || message.action === undefined) return undefined;
+  const { url, proof } = message.action;
+  const button = (decision: 'approve' | 'reject', name: string, style: string) => ({
+    id: decision,
+    name,
+    style,
+    integration: { url, context: { decision, value: message.decide, proof } },
+  });
+  return [button('approve', 'Approve', 'primary'), button('reject', 'Reject', 'danger')];
+}
+
+/** A button's request (JSON, Mattermost's integration action): its context, when it has Crier's. */
+const ButtonRequest = z.looseObject({
+  user_id: z.string().min(1),
+  context: z.looseObject({
+    decision: z.enum(['approve', 'reject']),
+    value: z.string().min(1).max(200),
+    proof: z.string().min(1).max(200),
+  }),
+});
+
+const isJson = (request: InboundRequest) => String(request.headers['content-type'] ?? '').includes('json');
+
+function buttonOf(request: InboundRequest) {
+  try {
+    return ButtonRequest.safeParse(JSON.parse(request.body));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The slash command's token, sent as `Authorization: Token <token>` and in the form's `token`. A
+ * button's request carries none: it passes here when it carries a proof, which the route checks.
+ */
 export function verifyMattermost(token: string, request: InboundRequest): string | null {
+  if (isJson(request)) return buttonOf(request)?.success ? null : 'the button request carries no proof';
   const auth = request.headers.authorization;
   const fromHeader = typeof auth === 'string' && auth.startsWith('Token ') ? auth.slice(6).trim() : undefined;
   const given = fromHeader ?? new URLSearchParams(request.body).get('token') ?? undefined;
@@ -177,6 +223,18 @@ export function verifyMattermost(token: string, request: InboundRequest): string
 }
 
 function parseMattermost(request: InboundRequest): ChatRequest | string {
+  if (isJson(request)) {
+    const button = buttonOf(request);
+    if (!button?.success) return 'a button request needs user_id and the context Crier gave it';
+    const { user_id, context } = button.data;
+    return {
+      type: 'decide',
+      decision: context.decision,
+      value: context.value,
+      user: user_id,
+      proof: context.proof,
+    };
+  }
   const form = new URLSearchParams(request.body);
   const user = form.get('user_id');
   if (!user || form.get('command') === null) return 'a slash command needs command and user_id';

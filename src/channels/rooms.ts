@@ -14,6 +14,11 @@ export interface RoomPost {
   readonly drill?: boolean;
   /** An approval request: Approve and Reject buttons carrying this value (`<incident id>:<update id>`). */
   readonly decide?: string;
+  /**
+   * Where a provider that does not sign its button requests (Mattermost) sends them, and the
+   * install's proof of `decide` the buttons carry back (src/services/chat/button-proof.ts).
+   */
+  readonly action?: { readonly url: string; readonly proof: string };
 }
 
 /** A provider's answer: a value, or why not and whether trying again may help (5xx, 429, network). */
@@ -61,6 +66,8 @@ export type ChatRequest =
       readonly user: string;
       readonly responseUrl?: string;
       readonly triggerId?: string;
+      /** The install's proof the button carried, where the provider does not sign (`provesButtons`). */
+      readonly proof?: string;
     }
   /** The rejection form submitted with its comment. */
   | { readonly type: 'comment'; readonly value: string; readonly comment: string; readonly user: string }
@@ -79,6 +86,13 @@ export interface ChatOps {
   askComment(triggerId: string, value: string, title: string): Promise<boolean>;
   /** A later answer to a command or button (the slower work), through the request's response URL. */
   followUp(responseUrl: string, text: string): Promise<void>;
+  /**
+   * The provider does not sign button requests: each carries the install's proof of its value,
+   * checked before anything is done (Mattermost).
+   */
+  readonly provesButtons?: boolean;
+  /** The answer to a button in the provider's shape; `{ response_type: 'ephemeral', text }` by default. */
+  answerButton?(text: string): unknown;
 }
 
 /** What a module's `rooms` declaration gives for a channel whose settings have a bot. */

@@ -3,7 +3,8 @@
  * command) and `POST /chatops/:channel/interaction` (buttons and forms), for
  * a plan channel whose bot takes them (src/channels/rooms.ts). Each request
  * is verified as the provider's own before anything is read from it
- * (Slack's signature over the raw body, Mattermost's command token): an
+ * (Slack's signature over the raw body, Mattermost's command token, or for
+ * a Mattermost button the install's proof in its context): an
  * unsigned, wrongly signed or stale one gets 401 and changes nothing. The
  * chat user acts as the Crier user with the same email address. Chat
  * services wait 3 seconds for an answer: work that takes longer is answered
@@ -12,6 +13,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatOps, ChatRequest } from '../channels/rooms.ts';
 import { CrierError } from '../domain/errors.ts';
+import { buttonKey, provesButton } from '../services/chat/button-proof.ts';
 import {
   approveFromChat,
   chatActor,
@@ -53,6 +55,18 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
     return { side, parsed };
   }
 
+  /** A button whose provider does not sign it must carry the install's proof of its draft. */
+  async function proved(channel: string, side: ChatOps, parsed: ChatRequest): Promise<void> {
+    if (!side.provesButtons || parsed.type !== 'decide') return;
+    const key = await buttonKey(deps.db);
+    if (parsed.proof !== undefined && provesButton(key, channel, parsed.value, parsed.proof)) return;
+    deps.log.warn({ channel, reason: 'the button proof does not hold' }, 'chat-ops request refused');
+    throw new CrierError(
+      'signature_invalid',
+      "The request is not the chat service's own: the button's proof does not hold.",
+    );
+  }
+
   async function actorCtx(req: FastifyRequest<{ Params: { channel: string } }>, side: ChatOps, user: string) {
     const requestId = String(req.id);
     const email = await side.emailOf(user);
@@ -73,6 +87,7 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
     work: Promise<string>,
     side: ChatOps,
     responseUrl: string | undefined,
+    button = false,
   ) {
     const settled = work.catch(refusal);
     let timer: NodeJS.Timeout | undefined;
@@ -83,7 +98,9 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
       }),
     ]);
     clearTimeout(timer);
-    if (quick !== null || responseUrl === undefined) return reply.send(ephemeral(quick ?? (await settled)));
+    const shaped = (text: string) =>
+      button && side.answerButton ? side.answerButton(text) : ephemeral(text);
+    if (quick !== null || responseUrl === undefined) return reply.send(shaped(quick ?? (await settled)));
     void settled
       .then((text) => side.followUp(responseUrl, text))
       .catch((err: unknown) => deps.log.error({ err }, 'a chat-ops follow-up failed'));
@@ -107,7 +124,7 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
         return reply.send({ response_action: 'errors', errors: { comment: said } });
       return reply.code(200).send();
     }
-    if (ctx === null) return answer(reply, Promise.resolve(nobody(email)), side, parsed.responseUrl);
+    if (ctx === null) return answer(reply, Promise.resolve(nobody(email)), side, parsed.responseUrl, true);
     if (parsed.decision === 'reject') {
       const asked =
         parsed.triggerId !== undefined &&
@@ -122,9 +139,10 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
         Promise.resolve('Reject it in the console, with a comment.'),
         side,
         parsed.responseUrl,
+        true,
       );
     }
-    return answer(reply, approveFromChat(ctx, parsed.value), side, parsed.responseUrl);
+    return answer(reply, approveFromChat(ctx, parsed.value), side, parsed.responseUrl, true);
   }
 
   return async (app: FastifyInstance) => {
@@ -153,6 +171,7 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
         const { side, parsed } = verified(req);
         if (parsed.type === 'command')
           throw new CrierError('malformed_request', 'A slash command goes to …/command.');
+        await proved(req.params.channel, side, parsed);
         return interaction(req, reply, side, parsed);
       },
     );

@@ -22,6 +22,7 @@ import type { Ctx } from '../context.ts';
 import { incidentLink } from '../incidents/links.ts';
 import { holdersOf } from '../plan/roles.ts';
 import { withTransaction } from '../transaction.ts';
+import { buttonKey, buttonProof } from './button-proof.ts';
 import { roomPostOf } from './words.ts';
 
 export type RoomOutcome =
@@ -165,7 +166,12 @@ async function catchUp(ctx: Ctx, room: ChatRoomRow, rooms: ChatRooms): Promise<R
         : undefined;
     const message = roomPostOf({ ...entry, after: auditValuesOf(entry).after }, incident, update, url);
     if (message !== null) {
-      const posted = await rooms.post(roomId, { ...message, ...(incident.drill === 1 && { drill: true }) });
+      const action = message.decide !== undefined && (await buttonAction(ctx, room.channel, message.decide));
+      const posted = await rooms.post(roomId, {
+        ...message,
+        ...(incident.drill === 1 && { drill: true }),
+        ...(action && { action }),
+      });
       if (!posted.ok) return failed(posted);
     }
     await ctx.db
@@ -191,6 +197,12 @@ async function catchUp(ctx: Ctx, room: ChatRoomRow, rooms: ChatRooms): Promise<R
     });
   });
   return entries.length > batch ? { outcome: 'again', at: ctx.clock.now() } : { outcome: 'done' };
+}
+
+/** Where a button's click goes and the install's proof of the draft it names. */
+async function buttonAction(ctx: Ctx, channel: string, value: string) {
+  const url = `${ctx.config.publicUrl.replace(/\/+$/, '')}/chatops/${encodeURIComponent(channel)}/interaction`;
+  return { url, proof: buttonProof(await buttonKey(ctx.db), channel, value) };
 }
 
 async function archive(ctx: Ctx, room: ChatRoomRow, rooms: ChatRooms): Promise<RoomOutcome> {
