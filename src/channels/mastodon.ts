@@ -77,7 +77,7 @@ export const mastodon = defineChannel({
   variant: 'social',
   // The instance says (500 by default); the plan's `lint.limits.social` (280) is the one lint holds to.
   maxLength: null,
-  counting: 'mastodon',
+  counting: 'graphemes_short_links',
   reach: { broadcast: (s) => ({ contact: s.server }) },
   threads: true,
   settings: {

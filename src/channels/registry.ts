@@ -4,6 +4,7 @@
  * schema, the delivery lanes and lint take what they need from the module's
  * declaration. Each entry is keyed by its own `type`, which the compiler checks.
  */
+import { bluesky } from './bluesky.ts';
 import { discord } from './discord.ts';
 import { emailSes } from './email-ses.ts';
 import { emailSmtp } from './email-smtp.ts';
@@ -35,6 +36,7 @@ const modules = {
   ntfy,
   telegram,
   mastodon,
+  bluesky,
 };
 
 type Modules = typeof modules;

@@ -34,7 +34,6 @@ const planKeys: readonly PlanKey[] = [
 const channelTypes: Readonly<Record<string, { feature: string; issue: number }>> = {
   voice: { feature: 'voice calls', issue: 18 },
   'voice-twilio': { feature: 'voice calls', issue: 18 },
-  bluesky: { feature: 'posts to Bluesky', issue: 18 },
   x: { feature: 'posts to X', issue: 18 },
   twitter: { feature: 'posts to X (Twitter)', issue: 18 },
   fcm: { feature: 'push to mobile apps through Firebase Cloud Messaging', issue: 18 },

@@ -7,7 +7,7 @@
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** Characters as a reader sees them: an emoji with its modifiers, a letter with its accents, is one. */
-function graphemeLength(text: string): number {
+export function graphemeLength(text: string): number {
   let n = 0;
   for (const _ of graphemes.segment(text)) n++;
   return n;
@@ -31,9 +31,9 @@ export function mastodonLength(text: string, perUrl = 23): number {
 
 /**
  * How a network counts a post's length: code points (most), grapheme clusters
- * (Bluesky), or Mastodon's graphemes with every link as 23.
+ * (Bluesky), or graphemes with every link as 23 (Mastodon).
  */
-export type Counting = 'code_points' | 'graphemes' | 'mastodon';
+export type Counting = 'code_points' | 'graphemes' | 'graphemes_short_links';
 
 export function countAs(counting: Counting, text: string): number {
   switch (counting) {
@@ -41,7 +41,7 @@ export function countAs(counting: Counting, text: string): number {
       return [...text].length;
     case 'graphemes':
       return graphemeLength(text);
-    case 'mastodon':
+    case 'graphemes_short_links':
       return mastodonLength(text);
   }
 }

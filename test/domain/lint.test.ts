@@ -123,7 +123,7 @@ test('a social text is counted as its network counts: graphemes, and for Mastodo
   const text = `Card payments fail for some customers. Details: ${link}`;
   assert.equal(checkLength('social', text).length, [...text].length);
   assert.equal(checkLength('social', text).ok, false, 'by code points, the long link does not fit in 280');
-  const counted = checkLength('social', text, undefined, null, 'mastodon');
+  const counted = checkLength('social', text, undefined, null, 'graphemes_short_links');
   assert.equal(counted.length, [...text].length - [...link].length + 23);
   assert.equal(counted.ok, true);
   const flags = '🇫🇷'.repeat(200);
@@ -132,7 +132,7 @@ test('a social text is counted as its network counts: graphemes, and for Mastodo
   const problems = lintMessage(`Card payments fail for some customers. ${link}`, {
     status: 'resolved',
     kind: 'social',
-    counting: 'mastodon',
+    counting: 'graphemes_short_links',
   });
   assert.deepEqual(
     problems.filter((p) => p.code === 'too_long'),
