@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { type Server, startServer, tempDir } from './process.ts';
 
 export interface ConsoleServer {
@@ -52,4 +53,13 @@ export async function startConsoleServer(
       await server.stop();
     },
   };
+}
+
+/** Signs a page in with a password, and waits for the Now screen. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/console/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('h1', { hasText: 'Now' }).waitFor();
 }

@@ -87,7 +87,7 @@ export function incidentPage(
   war: WarRoom,
 ): Html {
   const published = incident.incident_updates.filter((u) => u.state === 'published');
-  return html`<p><a href="/console">← Now</a></p>
+  return html`<p><a href="/console">← Now</a> · <a href="/console/incidents/${incident.id}/review">Communication review and feedback</a></p>
 <h1>${incident.name}</h1>
 <dl class="facts">
 <dt>Status</dt><dd>${words(incident.status)}</dd>

@@ -46,3 +46,24 @@ export function utcInstant(typed: string): string {
   const t = typed.trim();
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(t) ? `${t}:00Z` : t;
 }
+
+type Cell = string | number | boolean | null;
+
+/**
+ * A table of figures with its caption, its first column naming each row;
+ * in a region that scrolls on its own (and takes the keyboard's focus to
+ * do so) when it is wider than a phone.
+ */
+export function dataTable(
+  caption: string,
+  columns: readonly string[],
+  rows: readonly (readonly Cell[])[],
+): Html {
+  const cell = (v: Cell) => (v === null ? '—' : String(v));
+  return html`<div class="scroll" role="region" aria-label="${caption}" tabindex="0"><table><caption>${caption}</caption>
+<thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>${rows.map(
+    ([first, ...rest]) =>
+      html`<tr><th scope="row">${cell(first ?? null)}</th>${rest.map((v) => html`<td>${cell(v)}</td>`)}</tr>`,
+  )}</tbody></table></div>`;
+}

@@ -21,12 +21,15 @@ import { personCtx, sendPage } from './page.ts';
 import { peopleRoutes } from './people-screen.ts';
 import { planRoutes } from './plan-screen.ts';
 import { previewRoutes } from './previews.ts';
+import { reportRoutes } from './report-screen.ts';
 import { resetRoutes } from './reset.ts';
+import { reviewRoutes } from './review-screen.ts';
 import { consoleJs } from './script.ts';
 import { signInRoutes } from './sign-in.ts';
 import { ssoRoutes } from './sso.ts';
 import { consoleCss } from './style.ts';
 import { subscriberRoutes } from './subscribers-screen.ts';
+import { suppressionRoutes } from './suppressions-screen.ts';
 
 type EventsQuery = { Querystring: { incident?: string; progress?: string } };
 
@@ -103,6 +106,9 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       await signedIn.register(auditRoutes(base));
       await signedIn.register(peopleRoutes(base));
       await signedIn.register(planRoutes(base));
+      await signedIn.register(reviewRoutes(base));
+      await signedIn.register(reportRoutes(base));
+      await signedIn.register(suppressionRoutes(base));
 
       signedIn.post('/console/sign-out-everywhere', async (req, reply) => {
         await signOutEverywhere(personCtx(base, req));
