@@ -20,6 +20,7 @@ import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
 import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { chatOpsRoutes } from './ingest/chatops.ts';
+import { ingestSecrets } from './ingest/grafana-signature.ts';
 import { ingestWithReports } from './ingest/provider-reports.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
 import { backupTargets, runScheduledBackup } from './services/backups/scheduled.ts';
@@ -163,7 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   const ingestDeps = {
-    pagerdutySecrets: config.ingest.pagerdutySecrets,
+    ...ingestSecrets(config, clock),
     genericMapping: async () => (await currentPlan(db))?.ingest.generic,
     sns: new SnsVerifier({ allowedHosts: config.ingest.snsHosts, now: () => clock.now() }),
   };

@@ -1,6 +1,7 @@
 /** What every source's parser receives and answers (src/ingest/parsers.ts maps each source to one). */
 import type { Alert } from '../domain/alerts.ts';
 import type { GenericMapping } from '../plan/schema.ts';
+import type { GrafanaSigning } from './grafana-signature.ts';
 import type { SnsVerifier } from './sns-verify.ts';
 
 export interface IngestRequest {
@@ -13,6 +14,8 @@ export interface IngestRequest {
 export interface ParserDeps {
   /** PagerDuty v3 webhook subscriptions' signing secrets (CRIER_INGEST_PAGERDUTY_SECRETS). */
   readonly pagerdutySecrets: readonly string[];
+  /** Grafana contact points' HMAC secrets (CRIER_INGEST_GRAFANA_SECRETS) and the clock for their timestamps. */
+  readonly grafana: GrafanaSigning;
   /** The plan's `ingest.generic` mapping, when it has one. */
   genericMapping(): Promise<GenericMapping | undefined>;
   readonly sns: SnsVerifier;

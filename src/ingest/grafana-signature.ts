@@ -1,0 +1,61 @@
+/**
+ * Grafana Alerting's optional HMAC on a webhook contact point: with a secret
+ * set, Grafana sends `X-Grafana-Alerting-Signature`, the hex HMAC-SHA256 of
+ * the raw body, or of `<timestamp>:<body>` when the contact point also names
+ * a timestamp header (`X-Grafana-Alerting-Timestamp`, Unix seconds).
+ * `CRIER_INGEST_GRAFANA_SECRETS` (comma-separated, for a rotation) turns the
+ * check on: every Grafana request must then carry a signature under one of
+ * them, and a timestamped one must be within five minutes of Crier's clock.
+ * Without it, Grafana requests are taken on their ingest key alone.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Clock } from '../domain/clock.ts';
+import { CrierError } from '../domain/errors.ts';
+import { header, type IngestRequest } from './types.ts';
+
+export const grafanaSignatureHeader = 'x-grafana-alerting-signature';
+export const grafanaTimestampHeader = 'x-grafana-alerting-timestamp';
+const windowMs = 5 * 60_000;
+
+export interface GrafanaSigning {
+  readonly secrets: readonly string[];
+  now(): number;
+}
+
+/** The ingest secrets parsers check: PagerDuty's (config) and Grafana's (read here from the environment). */
+export function ingestSecrets(config: Config, clock: Clock) {
+  const grafana = (config.env.CRIER_INGEST_GRAFANA_SECRETS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  return {
+    pagerdutySecrets: config.ingest.pagerdutySecrets,
+    grafana: { secrets: Object.freeze(grafana), now: () => clock.now().getTime() } satisfies GrafanaSigning,
+  };
+}
+
+/** Refuses a Grafana request whose signature does not hold, when secrets are configured. */
+export function verifyGrafana(request: IngestRequest, signing: GrafanaSigning): void {
+  if (signing.secrets.length === 0) return;
+  const given = header(request, grafanaSignatureHeader)?.trim().toLowerCase();
+  if (!given)
+    throw new CrierError('signature_invalid', 'The X-Grafana-Alerting-Signature header is missing.');
+  const timestamp = header(request, grafanaTimestampHeader)?.trim();
+  if (timestamp !== undefined) {
+    const at = Number(timestamp) * 1000;
+    if (!/^\d{1,12}$/.test(timestamp) || Math.abs(signing.now() - at) > windowMs)
+      throw new CrierError(
+        'signature_invalid',
+        'The X-Grafana-Alerting-Timestamp is not within five minutes of now.',
+      );
+  }
+  const signed =
+    timestamp === undefined ? request.body : Buffer.concat([Buffer.from(`${timestamp}:`), request.body]);
+  const mine = Buffer.from(given);
+  const holds = signing.secrets.some((secret) => {
+    const expected = Buffer.from(createHmac('sha256', secret).update(signed).digest('hex'));
+    return expected.length === mine.length && timingSafeEqual(expected, mine);
+  });
+  if (!holds) throw new CrierError('signature_invalid', 'The X-Grafana-Alerting-Signature does not match.');
+}
