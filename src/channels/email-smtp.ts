@@ -24,15 +24,36 @@ function mailboxGone(code: number, message: string): boolean {
 }
 
 /**
+ * Whether a temporary reply is about the mailbox (a soft bounce should the delivery give up): by
+ * its enhanced status code when it has one (4.1.x the address, 4.2.x the mailbox: full, disabled
+ * for now; 4.3.x, 4.4.x, 4.7.x are the server, the network and policy), else 450 (mailbox
+ * unavailable) or 452 (insufficient storage).
+ */
+function mailboxTroubled(code: number, message: string): boolean {
+  const enhanced = /\b4\.(\d{1,3})\.\d{1,3}\b/.exec(message);
+  if (enhanced) return enhanced[1] === '1' || enhanced[1] === '2';
+  return code === 450 || code === 452;
+}
+
+/**
  * SMTP reply codes: 4xx is temporary (retry), 5xx permanent, and a permanent one about the
- * mailbox suppresses the address. Connection errors retry.
+ * mailbox suppresses the address; a temporary one about it counts as a soft bounce when the
+ * delivery runs out of attempts on it. Connection errors retry.
  */
 function smtpFailure(err: unknown): SendResult {
   const e = err as { responseCode?: number; code?: string; message?: string; response?: string };
   const reason = (e.message ?? String(err)).slice(0, 300);
   if (typeof e.responseCode === 'number') {
-    const gone = e.responseCode >= 500 && mailboxGone(e.responseCode, e.response ?? reason);
-    return { ok: false, retry: e.responseCode < 500, reason, ...(gone && { gone: true }) };
+    const said = e.response ?? reason;
+    const gone = e.responseCode >= 500 && mailboxGone(e.responseCode, said);
+    const soft = e.responseCode < 500 && mailboxTroubled(e.responseCode, said);
+    return {
+      ok: false,
+      retry: e.responseCode < 500,
+      reason,
+      ...(gone && { gone: true }),
+      ...(soft && { softBounce: true }),
+    };
   }
   return { ok: false, retry: true, reason: e.code ? `${e.code}: ${reason}` : reason };
 }

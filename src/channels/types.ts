@@ -115,6 +115,11 @@ export type SendResult =
       readonly retryAfterMs?: number;
       /** The receiver says the subscription is gone for good (HTTP 410, an invalid number...). */
       readonly gone?: boolean;
+      /**
+       * A temporary refusal about the recipient (a full or unavailable mailbox): retried, and
+       * counted as a soft bounce if the delivery gives up on it.
+       */
+      readonly softBounce?: boolean;
     };
 
 /** A configured provider instance, ready to send. */

@@ -21,6 +21,7 @@ import {
   recordOutcomes,
 } from '../store/deliveries.ts';
 import { renewDeliveryLeases } from '../store/leases.ts';
+import type { SoftBouncePolicy } from '../store/suppressions.ts';
 import type { LaneSettings } from './channel-set.ts';
 import type { FailingChannels } from './failing-channels.ts';
 import { Fifo } from './fifo.ts';
@@ -46,6 +47,8 @@ export interface LaneOptions {
   flushMs: number;
   /** Paces sends per target host across the worker's lanes (CRIER_DELIVERY_HOST_RATE); none: unpaced. */
   hostPacer?: HostPacer | undefined;
+  /** When giving up on a mailbox's temporary refusals suppresses its address (CRIER_SOFT_BOUNCE_LIMIT). */
+  softBounces: SoftBouncePolicy;
   /** The channels a game day made to fail for its drill's messages; none: never. */
   failing?: FailingChannels | undefined;
 }
@@ -226,7 +229,7 @@ export class Lane {
       const batch = this.#outcomes.splice(0);
       if (batch.length === 0) return;
       try {
-        await recordOutcomes(this.#o.db, this.settings.key, batch, this.#o.clock.now());
+        await recordOutcomes(this.#o.db, this.settings.key, batch, this.#o.clock.now(), this.#o.softBounces);
       } catch (err) {
         // Left unwritten, these deliveries are sent again after their lease: duplicates, never losses.
         this.#o.log.error({ err, lane: this.settings.key, count: batch.length }, 'recording outcomes failed');
@@ -324,7 +327,8 @@ export class Lane {
       };
     }
     if (!result.retry || d.attempts >= retry.maxAttempts) {
-      return { id: d.id, state: 'dead', via: via.name, error: result.reason };
+      const dead = { id: d.id, state: 'dead', via: via.name, error: result.reason } as const;
+      return result.softBounce ? { ...dead, softBounce: result.reason } : dead;
     }
     const delay = retryDelay(retry, d.attempts, result.retryAfterMs);
     return {
@@ -351,19 +355,18 @@ export class Lane {
     return at - now;
   }
 
-  /** A send, unless a game day made this channel fail for the delivery's drill (failing-channels.ts). */
+  /**
+   * A send, unless a game day made this channel fail for the delivery's drill (failing-channels.ts);
+   * traced as a child of its fan-out batch, or alone when it was claimed from the table.
+   */
   async #attempt(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
     const failed = d.incident_id && (await this.#o.failing?.reason(d.incident_id, channel.name));
-    return failed ? { ok: false, retry: true, reason: failed } : this.#send(channel, d);
-  }
-
-  /** With traces on, a span of its fan-out batch, or of a trace of its own when claimed from the table. */
-  #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    if (failed) return { ok: false, retry: true, reason: failed };
     const attributes = { 'crier.delivery.id': d.id, 'crier.delivery.attempt': d.attempts };
-    return tracedSend(channel, attributes, this.#parents.get(d), () => this.#sendNow(channel, d));
+    return tracedSend(channel, attributes, this.#parents.get(d), () => this.#send(channel, d));
   }
 
-  async #sendNow(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+  async #send(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
     if (this.#limiter) await this.#limiter.take();
     const started = performance.now();
     let result: SendResult;

@@ -12,6 +12,7 @@ import { claimJobs } from '../store/deliveries.ts';
 import { releaseJobs, renewJobLeases } from '../store/leases.ts';
 import { isJobKind, type JobKind, type JobPayloads, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
+import { softBounceWindowMs } from '../store/suppressions.ts';
 import type { ChannelSet } from './channel-set.ts';
 import { FailingChannels } from './failing-channels.ts';
 import { type JobContext, type JobHandler, jobHandlers, PermanentJobError } from './jobs.ts';
@@ -100,6 +101,7 @@ export class Worker {
             renderer,
             metrics,
             failing,
+            softBounces: { limit: ctx.config.suppression.softBounceLimit, windowMs: softBounceWindowMs },
             leaseMs: this.#leaseMs,
             pollMs: this.#pollMs,
             batchSize: options.batchSize ?? 200,

@@ -9,7 +9,7 @@ import { type SqlBool, sql } from 'kysely';
 import type { Target } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
 import type { DeliveryRow, OutboxJobRow, SubscriberRow } from './schema.ts';
-import { disableAfterRefusal } from './suppressions.ts';
+import { disableAfterRefusal, type SoftBouncePolicy } from './suppressions.ts';
 
 /**
  * Deliveries still to send. Written with literals, the way the partial index
@@ -204,7 +204,15 @@ export type DeliveryOutcome =
       confirmsSubscriber?: boolean;
     }
   | { id: string; state: 'failed'; via: string; error: string; retryAt: string }
-  | { id: string; state: 'dead'; via: string; error: string; disableSubscriber?: string }
+  | {
+      id: string;
+      state: 'dead';
+      via: string;
+      error: string;
+      disableSubscriber?: string;
+      /** It gave up on a temporary refusal about the mailbox: one soft bounce for its address. */
+      softBounce?: string;
+    }
   /** Not attempted (breaker open, worker stopping): back in the queue without using an attempt. */
   | { id: string; state: 'released'; retryAt: string }
   /** Not attempted because the lease ran out first: nothing is written, the row is someone else's now. */
@@ -231,6 +239,8 @@ export async function recordOutcomes(
   channel: string,
   outcomes: readonly DeliveryOutcome[],
   now: Date,
+  /** Counts a delivery that gave up on a mailbox's temporary refusals; without it, none is counted. */
+  softBounces?: SoftBouncePolicy,
 ): Promise<void> {
   if (outcomes.length === 0) return;
   const at = now.toISOString();
@@ -285,6 +295,8 @@ export async function recordOutcomes(
             .where('id', '=', o.id)
             .execute();
           if (o.disableSubscriber) await disableAfterRefusal(trx, o.id, o.via, o.disableSubscriber, now);
+          else if (o.softBounce && softBounces)
+            await disableAfterRefusal(trx, o.id, o.via, o.softBounce, now, softBounces);
           break;
         case 'expired':
           break;

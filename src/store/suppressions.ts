@@ -22,6 +22,9 @@ export interface SuppressionEvent {
   detail: string | null;
 }
 
+/** A soft bounce more than this after the previous one starts the count again. */
+export const softBounceWindowMs = 30 * 24 * 60 * 60 * 1000;
+
 export interface SoftBouncePolicy {
   /** Soft bounces that suppress a contact. */
   limit: number;
@@ -122,9 +125,17 @@ export async function suppressionOf(db: Db, kind: SubscriberKind, contactKey: st
 /**
  * A provider refused a delivery for good (a mailbox that does not exist, a number that is not
  * one): an email address or a phone number is suppressed, for every audience it is in; any
- * other subscriber (a webhook answering 410) is disabled alone.
+ * other subscriber (a webhook answering 410) is disabled alone. With `soft`, the delivery gave
+ * up on temporary refusals about the mailbox: one soft bounce is counted toward `soft.limit`.
  */
-export async function disableAfterRefusal(trx: Db, id: string, via: string, reason: string, now: Date) {
+export async function disableAfterRefusal(
+  trx: Db,
+  id: string,
+  via: string,
+  reason: string,
+  now: Date,
+  soft?: SoftBouncePolicy,
+) {
   const at = now.toISOString();
   const who = await trx
     .selectFrom('deliveries')
@@ -139,12 +150,12 @@ export async function disableAfterRefusal(trx: Db, id: string, via: string, reas
       {
         kind: who.kind,
         contactKey: who.contact_key,
-        reason: who.kind === 'email' ? 'hard_bounce' : 'undeliverable',
+        reason: soft ? 'soft_bounce' : who.kind === 'email' ? 'hard_bounce' : 'undeliverable',
         source: via,
         detail: reason,
       },
       now,
-      { limit: 1, windowMs: 0 },
+      soft ?? { limit: 1, windowMs: 0 },
     );
     if (recorded.suppressedNow) {
       await trx
@@ -164,6 +175,7 @@ export async function disableAfterRefusal(trx: Db, id: string, via: string, reas
     }
     return;
   }
+  if (soft) return;
   await trx
     .updateTable('subscribers')
     .set({ state: 'disabled', disabled_reason: reason.slice(0, 500), updated_at: at })

@@ -21,6 +21,10 @@ export interface SmtpSink {
   failing: boolean;
   /** Recipients refused for good: 550 5.1.1, no such mailbox. */
   rejected: Set<string>;
+  /** Recipients refused for now, every time: 452 4.2.2, mailbox full. */
+  full: Set<string>;
+  /** Recipients refused the first time only, as greylisting does: 450 4.2.0. */
+  greylisted: Set<string>;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,8 @@ export async function startSmtpSink(options: { port?: number; keep?: boolean } =
     count: 0,
     failing: false,
     rejected: new Set(),
+    full: new Set(),
+    greylisted: new Set(),
     close: async () => {},
   };
   const server = new SMTPServer({
@@ -89,6 +95,11 @@ export async function startSmtpSink(options: { port?: number; keep?: boolean } =
         err.responseCode = 550;
         return callback(err);
       }
+      const refuse = (code: number, text: string) =>
+        callback(Object.assign(new Error(`${text} <${address.address}>`), { responseCode: code }));
+      if (sink.full.has(address.address.toLowerCase())) return refuse(452, '4.2.2 Mailbox full');
+      if (sink.greylisted.delete(address.address.toLowerCase()))
+        return refuse(450, '4.2.0 Greylisted, try again later');
       if (sink.failing) {
         const err = new Error('Try again later') as Error & { responseCode: number };
         err.responseCode = 451;

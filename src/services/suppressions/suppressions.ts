@@ -9,15 +9,12 @@ import { subscriberKinds } from '../../channels/types.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { SuppressionRow } from '../../store/schema.ts';
 import { suppressionReasons } from '../../store/schema-suppressions.ts';
-import { recordSuppression, type SuppressionEvent } from '../../store/suppressions.ts';
+import { recordSuppression, type SuppressionEvent, softBounceWindowMs } from '../../store/suppressions.ts';
 import { audit } from '../audit.ts';
 import { actingAs, type Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { offsetOf, type Page, Pagination } from '../pagination.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-
-/** A soft bounce more than this after the previous one starts the count again. */
-const softBounceWindowMs = 30 * 24 * 60 * 60 * 1000;
 
 export const SuppressionView = z.object({
   id: z.string(),
