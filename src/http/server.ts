@@ -206,7 +206,11 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     }),
   );
   await app.register(
-    feedbackPageRoutes({ ...deps, shell: (title, main) => deps.public.statusPage.shell(title, main) }),
+    feedbackPageRoutes({
+      ...deps,
+      shell: (title, main, language) => deps.public.statusPage.shell(title, main, language),
+      words: (language) => deps.public.statusPage.words(language),
+    }),
   );
   if (deps.ingest) await app.register(deps.ingest);
   if (deps.chatops) await app.register(deps.chatops);

@@ -8,11 +8,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
+import type { PageLanguage } from '../domain/languages.ts';
 import { privateAudiencesOf } from '../plan/schema.ts';
 import { audienceFeedToken } from '../services/pages/links.ts';
 import { currentPlan } from '../services/plan/current.ts';
 import type { Db } from '../store/db.ts';
 import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
+import { translator } from './i18n.ts';
+import type { MessageKey } from './messages/en.ts';
 import type { PageSettings } from './settings.ts';
 import { loadSnapshot } from './snapshot.ts';
 import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './surface.ts';
@@ -78,8 +81,14 @@ export class StatusPage {
   }
 
   /** `main` in the latest render's header, styles and footer; undefined before the first render. */
-  shell(title: string, main: string): string | undefined {
-    return this.#surface?.shell(title, main);
+  shell(title: string, main: string, language?: PageLanguage): string | undefined {
+    return this.#surface?.shell(title, main, language);
+  }
+
+  /** The page's catalog in a language, for pages served beside it (the feedback pages). */
+  words(language: PageLanguage): (key: string, values?: Record<string, string | number>) => string {
+    const t = translator(language);
+    return (key, values) => t(key as MessageKey, values);
   }
 
   entry(path: string): Entry | undefined {

@@ -140,13 +140,14 @@ function componentNames(list: readonly ComponentView[]): string {
 }
 
 /**
- * "Was this update helpful?" under each update of the public page, in the page's language: a
- * plain form, so it works without script and the page stays the same bytes for everyone
+ * "Was this update helpful?" under each update of the public page, in the page's language (the
+ * answer's page speaks it too: `?lang=`): a plain form, so it works without script and the page stays the same bytes for everyone
  * (answered from memory); /feedback records the answer. A private page's readers are asked by
  * their messages' links.
  */
-function helpfulForm(updateId: string, t: RenderContext['t']): string {
-  return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}"><span>${escapeHtml(t('helpful.ask'))}</span> <button type="submit" name="helpful" value="yes">${escapeHtml(t('helpful.yes'))}</button> <button type="submit" name="helpful" value="no">${escapeHtml(t('helpful.no'))}</button></form>`;
+function helpfulForm(updateId: string, r: Pick<RenderContext, 't' | 'language'>): string {
+  const t = r.t;
+  return `<form class="helpful" method="post" action="/feedback/${escapeHtml(updateId)}?lang=${r.language}"><span>${escapeHtml(t('helpful.ask'))}</span> <button type="submit" name="helpful" value="yes">${escapeHtml(t('helpful.yes'))}</button> <button type="submit" name="helpful" value="no">${escapeHtml(t('helpful.no'))}</button></form>`;
 }
 
 function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, link: boolean): string {
@@ -164,7 +165,7 @@ function renderIncident(i: IncidentView, r: RenderContext, headingLevel: 2 | 3, 
       : '';
   const items = i.incident_updates.map(
     (u) =>
-      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div>${r.audience === undefined ? helpfulForm(u.id, r.t) : ''}</li>`,
+      `<li><p class="when"><strong>${escapeHtml(label(r, 'incident', u.status))}</strong> ${time(r, u.display_at)}</p><div class="body">${renderMarkdown(u.body)}</div>${r.audience === undefined ? helpfulForm(u.id, r) : ''}</li>`,
   );
   // On the front page the latest update is what matters at a glance; the rest is one click away.
   const timeline =

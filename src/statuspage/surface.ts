@@ -4,7 +4,7 @@
  * memory; `crier export` writes the same bytes to files.
  */
 import { createHash } from 'node:crypto';
-import { pageLanguages } from '../domain/languages.ts';
+import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
 import { liveScript, statusCss } from './assets.ts';
 import { componentBadge, overallBadge } from './badge.ts';
 import { embedScript } from './embed.ts';
@@ -59,7 +59,8 @@ export interface Surface {
   files: Map<string, SurfaceFile>;
   live: LiveState;
   /** Wraps other pages (subscribe, confirm, manage) in this render's header, styles and footer. */
-  shell(title: string, main: string): string;
+  /** `main` in the page's look, in its own language or in `language` (its header and footer too). */
+  shell(title: string, main: string, language?: PageLanguage): string;
 }
 
 export const NOT_FOUND_PATH = '/404.html';
@@ -177,5 +178,13 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
       components: m.component_ids,
     })),
   };
-  return { version, files, live, shell: (title, main) => renderShell(r, title, main) };
+  const shell = (title: string, main: string, other?: PageLanguage) =>
+    renderShell(
+      other === undefined || other === language
+        ? r
+        : { ...r, base: languageBase(other, language), language: other, t: translator(other) },
+      title,
+      main,
+    );
+  return { version, files, live, shell };
 }

@@ -58,7 +58,7 @@ for (const dialect of dialects) {
       const shown = await server.inject({ url: `/f/${code}?helpful=yes` });
       assert.equal(shown.statusCode, 200);
       assert.match(shown.body, /Was this update helpful\?/);
-      assert.match(shown.body, new RegExp(`action="/feedback/${code}"`));
+      assert.match(shown.body, new RegExp(`action="/feedback/${code}\\?lang=en"`));
       assert.match(shown.body, /Logins take longer than usual/);
       const votes = () => p.t.db.selectFrom('feedback_votes').selectAll().execute();
       assert.equal((await votes()).length, 0);
@@ -71,6 +71,45 @@ for (const dialect of dialects) {
       });
       assert.equal(yes.statusCode, 200, yes.body);
       assert.match(yes.body, /Thank you/);
+
+      // These pages speak the status page's languages: `?lang=`, else the subscriber's, else the page's.
+      const french = await server.inject({ url: `/f/${code}?helpful=yes&lang=fr` });
+      assert.match(french.body, /<html lang="fr">/);
+      assert.ok(french.body.includes('<legend>Cette mise à jour vous a-t-elle aidé ?</legend>'));
+      assert.ok(
+        french.body.includes('Vous avez trouvé cette mise à jour utile. Vous pouvez changer d’avis.'),
+      );
+      assert.ok(
+        french.body.includes('Appuyez sur <strong>Oui</strong> ci-dessous pour envoyer votre réponse.'),
+      );
+      assert.match(french.body, new RegExp(`action="/feedback/${code}\\?lang=fr"`));
+      const german = await server.inject({
+        method: 'POST',
+        url: `/feedback/${code}?lang=de`,
+        headers: form,
+        payload: 'helpful=yes',
+      });
+      assert.equal(german.statusCode, 200, german.body);
+      assert.ok(
+        german.body.includes('Danke: Wir lesen jede Antwort, um unsere Meldungen nützlicher zu machen.'),
+      );
+      assert.ok(german.body.includes('<a href="/de/">Zurück zur Statusseite</a>'));
+      // A subscriber's own language, when the link does not say (set here as a subscriber's choice would).
+      await p.t.db.updateTable('subscribers').set({ locale: 'pt-BR' }).execute();
+      assert.ok(
+        (await server.inject({ url: `/f/${code}` })).body.includes(
+          '<legend>Esta atualização foi útil?</legend>',
+        ),
+      );
+      await p.t.db.updateTable('subscribers').set({ locale: null }).execute();
+      const unknown = await server.inject({ url: `/f/${code}?lang=xx` });
+      assert.ok(
+        unknown.body.includes('<legend>Was this update helpful?</legend>'),
+        'an unknown language: the page’s',
+      );
+      const forgedJa = await server.inject({ url: '/f/forged-code?lang=ja' });
+      assert.equal(forgedJa.statusCode, 404);
+      assert.ok(forgedJa.body.includes('このフィードバックのリンクは無効です。'));
       const hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)>';
       const no = await server.inject({
         method: 'POST',
@@ -130,7 +169,7 @@ for (const dialect of dialects) {
       assert.match(
         page.body,
         new RegExp(
-          `<form class="helpful" method="post" action="/feedback/${updateId}">.*?name="helpful" value="yes"`,
+          `<form class="helpful" method="post" action="/feedback/${updateId}\\?lang=en">.*?name="helpful" value="yes"`,
         ),
       );
       for (const answer of ['yes', 'no']) {

@@ -71,17 +71,19 @@ test('the page in French, German, Spanish, Portuguese and Japanese, below /LANG/
       'a French date, in the page time zone',
     );
     // Customers are asked about each update in the page's language; the answer goes to the same place.
-    const ask = (words: string) =>
-      `<form class="helpful" method="post" action="/feedback/${incident.incident_updates[0]?.id}"><span>${words}</span>`;
-    assert.ok(frPage.body.includes(ask('Cette mise à jour vous a-t-elle aidé ?')), 'asked in French');
+    const ask = (lang: string, words: string) =>
+      `<form class="helpful" method="post" action="/feedback/${incident.incident_updates[0]?.id}?lang=${lang}"><span>${words}</span>`;
+    assert.ok(frPage.body.includes(ask('fr', 'Cette mise à jour vous a-t-elle aidé ?')), 'asked in French');
     assert.match(
       frPage.body,
       /<button type="submit" name="helpful" value="yes">Oui<\/button> <button type="submit" name="helpful" value="no">Non<\/button>/,
     );
     assert.ok(!frPage.body.includes('Was this update helpful?'));
     const jaPage = await get(port, `/ja/incidents/${incident.id}`);
-    assert.ok(jaPage.body.includes(ask('このお知らせは役に立ちましたか？')), 'asked in Japanese');
-    assert.ok((await get(port, `/incidents/${incident.id}`)).body.includes(ask('Was this update helpful?')));
+    assert.ok(jaPage.body.includes(ask('ja', 'このお知らせは役に立ちましたか？')), 'asked in Japanese');
+    assert.ok(
+      (await get(port, `/incidents/${incident.id}`)).body.includes(ask('en', 'Was this update helpful?')),
+    );
     assert.match(jaPage.body, /<html lang="ja">/);
     assert.match(jaPage.body, /\d{4}年\d{1,2}月\d{1,2}日/);
     assert.match(jaPage.body, /調査中/);

@@ -4,8 +4,12 @@
  * root hands it over, and this is all http/ knows of it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PageLanguage } from '../../domain/languages.ts';
 
 /** The state /events sends: serialized as it is, with the version that tells renders apart. */
+/** One of the page's catalog entries in a language, its values filled in (not escaped). */
+export type PageWords = (key: string, values?: Record<string, string | number>) => string;
+
 export interface LiveFrame {
   readonly version: string;
 }
@@ -20,7 +24,9 @@ export interface PublicPage {
   /** The page's name in the latest render (the plan's `page.name` wins over CRIER_PAGE_NAME). */
   readonly name: string | undefined;
   /** `main` (HTML) in the page's header, styles and footer; undefined before the first render. */
-  shell(title: string, main: string): string | undefined;
+  shell(title: string, main: string, language?: PageLanguage): string | undefined;
+  /** The page's own words in a language (its catalog's keys, ICU values filled in). */
+  words(language: PageLanguage): PageWords;
   /** Calls `listener` after every render; returns the way to stop. */
   onRendered(listener: (surface: { version: string; live: LiveFrame }) => void): () => void;
   /** Answers a path of an audience's private page (below `/a/AUDIENCE`) from memory, or its 404 page. */

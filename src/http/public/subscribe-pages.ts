@@ -6,9 +6,10 @@
  */
 import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../../domain/html.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
 
-/** `main` (HTML) in the status page's look; undefined before its first render. */
-export type Shell = (title: string, main: string) => string | undefined;
+/** `main` (HTML) in the status page's look, in its language or `language`; undefined before its first render. */
+export type Shell = (title: string, main: string, language?: PageLanguage) => string | undefined;
 
 /** Before the page has rendered once (a start with the database away), a plain page still says it. */
 function plain(title: string, main: string): string {
@@ -21,14 +22,20 @@ function plain(title: string, main: string): string {
  * come from the server's onSend hook.
  */
 export function pageReplier(shell: Shell) {
-  return (reply: FastifyReply, status: number, title: string, body: string): FastifyReply => {
+  return (
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    body: string,
+    language?: PageLanguage,
+  ): FastifyReply => {
     const main = `<div class="panel"><h1>${escapeHtml(title)}</h1>${body}</div>`;
     return reply
       .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
-      .send(shell(title, main) ?? plain(title, main));
+      .send(shell(title, main, language) ?? plain(title, main));
   };
 }
 

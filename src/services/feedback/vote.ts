@@ -50,6 +50,8 @@ export interface VotePrompt {
   /** The vote already cast through this link (or from this address), if any. */
   readonly helpful: boolean | null;
   readonly comment: string | null;
+  /** The subscriber's language (BCP 47), when a subscriber's link asks and they chose one. */
+  readonly locale: string | null;
 }
 
 /** Where a vote comes from: the request's address (for page votes and the audit log). */
@@ -74,6 +76,7 @@ export async function votePrompt(ctx: Ctx, rawToken: string, voter: Voter): Prom
     publishedAt: update.published_at,
     helpful: existing ? existing.helpful === 1 : null,
     comment: existing?.comment ?? null,
+    locale: update.locale,
   };
 }
 
@@ -166,13 +169,13 @@ async function askingUpdate(ctx: Ctx, token: FeedbackToken) {
     .where('u.state', '=', 'published')
     .executeTakeFirst();
   if (!update || update.drill === 1 || update.audience === 'internal') return undefined;
-  if (token.kind === 'page') return update.audience === 'public' ? update : undefined;
+  if (token.kind === 'page') return update.audience === 'public' ? { ...update, locale: null } : undefined;
   const subscriber = await ctx.db
     .selectFrom('subscribers')
-    .select('id')
+    .select(['id', 'locale'])
     .where('id', '=', token.subscriberId)
     .executeTakeFirst();
-  return subscriber ? update : undefined;
+  return subscriber ? { ...update, locale: subscriber.locale } : undefined;
 }
 
 function currentVote(ctx: Ctx, token: FeedbackToken, hash: string) {

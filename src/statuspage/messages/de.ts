@@ -69,6 +69,22 @@ export const de: Catalog = {
   'helpful.ask': 'War diese Meldung hilfreich?',
   'helpful.yes': 'Ja',
   'helpful.no': 'Nein',
+  'feedback.comment':
+    'Möchten Sie etwas ergänzen? (freiwillig, nur von unserem Team gelesen, nie veröffentlicht)',
+  'feedback.said':
+    '{helpful, select, yes {Sie fanden diese Meldung hilfreich.} other {Sie fanden diese Meldung nicht hilfreich.}} Sie können das ändern.',
+  'feedback.confirm': 'Drücken Sie unten auf <strong>{answer}</strong>, um Ihre Antwort zu senden.',
+  'feedback.thanks.title': 'Danke',
+  'feedback.thanks': 'Danke: Wir lesen jede Antwort, um unsere Meldungen nützlicher zu machen.',
+  'feedback.commented': 'Ihr Kommentar erreicht unser Team; er wird nie veröffentlicht.',
+  'feedback.more': 'Erzählen Sie uns mehr (freiwillig, nur von unserem Team gelesen, nie veröffentlicht)',
+  'feedback.send': 'Senden',
+  'feedback.back': 'Zurück zur Statusseite',
+  'feedback.invalid.title': 'Link ungültig',
+  'feedback.invalid':
+    'Dieser Feedback-Link ist ungültig: Er ist vielleicht falsch geschrieben, oder die Meldung, um die es ging, ist nicht mehr veröffentlicht.',
+  'feedback.refused.title': 'Antwort nicht gespeichert',
+  'feedback.retry': 'Erneut versuchen',
   'notfound.title': 'Nicht gefunden',
   'notfound.heading': 'Seite nicht gefunden',
   'notfound.text': 'Unter dieser Adresse gibt es nichts. <a href="{home}">Zum aktuellen Status</a>.',
