@@ -906,7 +906,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How an update reads on each channel it goes out on */
+        /** How an update reads on each channel it goes out on, in one of its languages */
         get: operations["previewUpdate"];
         put?: never;
         /** How an update would read with other words, without saving them */
@@ -1783,6 +1783,11 @@ export interface components {
             state: string;
             audience: string;
             status: string;
+            /**
+             * @description The language shown: the one asked for, or the page's when the update has no words in it.
+             * @enum {string}
+             */
+            language: "en" | "fr" | "de" | "es" | "pt" | "ja";
             channels: components["schemas"]["ChannelPreview"][];
             /** @description What lint finds on every channel together, as submitting would: each says what to change. */
             lint: components["schemas"]["LintProblem"][];
@@ -6220,7 +6225,10 @@ export interface operations {
     };
     previewUpdate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language to preview, among the plan's; the page's by default. */
+                language?: "en" | "fr" | "de" | "es" | "pt" | "ja";
+            };
             header?: never;
             path: {
                 id: string;
@@ -6273,6 +6281,11 @@ export interface operations {
             content: {
                 "application/json": {
                     body?: string;
+                    /**
+                     * @description The language to preview, among the plan's; the page's by default.
+                     * @enum {string}
+                     */
+                    language?: "en" | "fr" | "de" | "es" | "pt" | "ja";
                 };
             };
         };

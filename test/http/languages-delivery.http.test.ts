@@ -128,7 +128,8 @@ for (const dialect of dialects) {
         payload: { name: 'Slow pages', scenario: 'api-slow' },
       });
       assert.equal(declared.statusCode, 201, declared.body);
-      const incident = JSON.parse(declared.body) as { id: string };
+      const incident = JSON.parse(declared.body) as { id: string; incident_updates: { id: string }[] };
+      const first = `/api/v1/incidents/${incident.id}/updates/${incident.incident_updates[0]?.id}`;
       await waitFor(() => smtp.mails.length >= 2 && twilio.requests.length >= 2, 15_000, 'the first update');
 
       const mailTo = (to: string) => {
@@ -181,6 +182,31 @@ for (const dialect of dialects) {
       assert.match(english, /^Slow pages: Investigating\nSome pages load slowly\. Next update by \d\d:\d\d/);
       assert.match(english, /\nStop: reply STOP or https:/);
       assert.equal(countSegments(english).encoding, 'GSM-7');
+
+      // The preview shows each language's words per channel; a language the plan does not write is refused.
+      type Preview = {
+        language: string;
+        channels: { kind: string; text: string; subject: string | null; encoding: string | null }[];
+      };
+      const preview = async (query: string) => {
+        const res = await inject({ method: 'GET', url: `${first}/preview${query}`, headers: auth });
+        assert.equal(res.statusCode, 200, res.body);
+        return JSON.parse(res.body) as Preview;
+      };
+      const inFrench = await preview('?language=fr');
+      assert.equal(inFrench.language, 'fr');
+      const frenchEmail = inFrench.channels.find((c) => c.kind === 'email');
+      assert.equal(frenchEmail?.subject, 'Slow pages: Analyse en cours');
+      assert.match(frenchEmail?.text ?? '', /^Nous enquêtons sur des pages lentes/);
+      const frenchSms = inFrench.channels.find((c) => c.kind === 'sms');
+      assert.match(frenchSms?.text ?? '', /^Certaines pages sont lentes/);
+      assert.equal(frenchSms?.encoding, 'UCS-2');
+      const inEnglish = await preview('');
+      assert.equal(inEnglish.language, 'en');
+      assert.match(inEnglish.channels.find((c) => c.kind === 'email')?.text ?? '', /^We are looking into/);
+      const german = await inject({ method: 'GET', url: `${first}/preview?language=de`, headers: auth });
+      assert.equal(german.statusCode, 400, german.body);
+      assert.equal(JSON.parse(german.body).error.code, 'validation_failed');
 
       // Written in both languages through the API; the SMS lane sends the resolving update too.
       const resolved = await inject({

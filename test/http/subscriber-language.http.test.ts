@@ -86,6 +86,48 @@ test('a locale in a language the plan writes is stored; another is refused at lo
       await t.app.db.selectFrom('subscribers').select('locale').orderBy('contact').execute()
     ).map((r) => r.locale);
     assert.deepEqual(locales, ['fr-CA', 'en', 'fr']);
+
+    // The form offers the plan's languages; the manage page shows the one chosen and changes it.
+    const form = await inject({ method: 'GET', url: '/subscribe' });
+    assert.match(
+      form.body,
+      /<select id="sub-locale" name="locale"><option value="en" lang="en" selected>English<\/option><option value="fr" lang="fr">Français<\/option><\/select>/,
+    );
+    const posted = await inject({
+      method: 'POST',
+      url: '/subscribe',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=zoe%40example.com&locale=fr',
+    });
+    assert.equal(posted.statusCode, 200, posted.body);
+    const zoe = await t.app.db
+      .selectFrom('subscribers')
+      .select(['token', 'locale'])
+      .where('contact', '=', 'zoe@example.com')
+      .executeTakeFirstOrThrow();
+    assert.equal(zoe.locale, 'fr');
+    const manage = await inject({ method: 'GET', url: `/unsubscribe/${zoe.token}` });
+    assert.match(manage.body, /<option value="fr" lang="fr" selected>Français<\/option>/);
+    const refused = await inject({
+      method: 'POST',
+      url: `/manage/${zoe.token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'locale=de',
+    });
+    assert.equal(refused.statusCode, 400, refused.body);
+    const saved = await inject({
+      method: 'POST',
+      url: `/manage/${zoe.token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'locale=en',
+    });
+    assert.equal(saved.statusCode, 200, saved.body);
+    const after = await t.app.db
+      .selectFrom('subscribers')
+      .select('locale')
+      .where('contact', '=', 'zoe@example.com')
+      .executeTakeFirstOrThrow();
+    assert.equal(after.locale, 'en');
   } finally {
     await t.close();
     fs.rmSync(dir, { recursive: true, force: true });

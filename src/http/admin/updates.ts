@@ -8,7 +8,7 @@ import { ApproveInput, approveUpdate } from '../../services/updates/approve.ts';
 import { CreateDraftInput, createDraft } from '../../services/updates/create.ts';
 import { discardDraft } from '../../services/updates/discard.ts';
 import { EditDraftInput, editDraft } from '../../services/updates/edit.ts';
-import { PreviewInput, previewUpdate, UpdatePreview } from '../../services/updates/preview.ts';
+import { PreviewInput, PreviewQuery, previewUpdate, UpdatePreview } from '../../services/updates/preview.ts';
 import { PublishInput, publishUpdate } from '../../services/updates/publish.ts';
 import { RejectInput, rejectUpdate } from '../../services/updates/reject.ts';
 import { requireUpdate } from '../../services/updates/rows.ts';
@@ -157,13 +157,14 @@ export const updateRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { action: 'read' },
       schema: {
         operationId: 'previewUpdate',
-        summary: 'How an update reads on each channel it goes out on',
+        summary: 'How an update reads on each channel it goes out on, in one of its languages',
         tags,
         params: UpdateParams,
+        querystring: PreviewQuery,
         response: { 200: UpdatePreview },
       },
     },
-    async (req) => previewUpdate(req.ctx, req.params.id, req.params.uid),
+    async (req) => previewUpdate(req.ctx, req.params.id, req.params.uid, req.query),
   );
 
   app.post(

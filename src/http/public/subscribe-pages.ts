@@ -6,7 +6,8 @@
  */
 import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../../domain/html.ts';
-import type { PageLanguage } from '../../domain/languages.ts';
+import { languageNames, type PageLanguage } from '../../domain/languages.ts';
+import { languageOf } from '../../domain/message-words.ts';
 
 /** `main` (HTML) in the status page's look, in its language or `language`; undefined before its first render. */
 export type Shell = (title: string, main: string, language?: PageLanguage) => string | undefined;
@@ -81,11 +82,25 @@ function componentBoxes(components: readonly ComponentChoice[], legend: string):
   return `<fieldset><legend>${legend}</legend><p class="hint">Leave every box empty to hear about all of them.</p>${boxes}</fieldset>`;
 }
 
+/** The plan's languages for messages, the chosen one (else the first) selected; nothing when there is one. */
+function languageField(languages: readonly PageLanguage[], chosen: string | null): string {
+  if (languages.length < 2) return '';
+  const current = languageOf(chosen) ?? languages[0];
+  const options = languages
+    .map(
+      (l) =>
+        `<option value="${l}" lang="${l}"${l === current ? ' selected' : ''}>${escapeHtml(languageNames[l])}</option>`,
+    )
+    .join('');
+  return `<div class="field"><label for="sub-locale">Language of messages</label><select id="sub-locale" name="locale">${options}</select></div>`;
+}
+
 /** The form, with only the ways this install offers; says so when there is none, or no email. */
 export function subscribeForm(
   pageName: string,
   offered: ReadonlySet<string>,
   components: readonly ComponentChoice[],
+  languages: readonly PageLanguage[] = [],
 ): string {
   const kinds = Object.entries(kindFields).filter(([kind]) => offered.has(kind));
   const push = offered.has('push');
@@ -107,7 +122,7 @@ export function subscribeForm(
     })
     .join('');
   const form = kinds.length
-    ? `<form method="post" action="/subscribe">${kinds.length > 1 ? '<p>Fill in one way to reach you.</p>' : ''}${fields}${componentBoxes(components, 'Only these components')}<div class="actions"><button class="button" type="submit">Subscribe</button></div></form>`
+    ? `<form method="post" action="/subscribe">${kinds.length > 1 ? '<p>Fill in one way to reach you.</p>' : ''}${fields}${languageField(languages, null)}${componentBoxes(components, 'Only these components')}<div class="actions"><button class="button" type="submit">Subscribe</button></div></form>`
     : '';
   const pushButton = push
     ? '<div class="actions"><button class="button quiet" type="button" id="push-subscribe" hidden>Notify me in this browser</button></div><script src="/push.js" defer></script>'
@@ -135,11 +150,17 @@ export const linkNotValidBody =
   '<p>This link is not valid any more. <a href="/subscribe">Subscribe again</a> if you want updates.</p>';
 
 /** The page behind the link in every message: components, and the way out. Both POST. */
-export function manageBody(who: string, token: string, components: readonly ComponentChoice[]): string {
+export function manageBody(
+  who: string,
+  token: string,
+  components: readonly ComponentChoice[],
+  languages: readonly PageLanguage[] = [],
+  locale: string | null = null,
+): string {
   const t = escapeHtml(token);
-  const boxes = componentBoxes(components, 'Components you hear about');
-  const preferences = boxes
-    ? `<form method="post" action="/manage/${t}">${boxes}<div class="actions"><button class="button" type="submit">Save my choices</button></div></form>`
+  const choices = `${languageField(languages, locale)}${componentBoxes(components, 'Components you hear about')}`;
+  const preferences = choices
+    ? `<form method="post" action="/manage/${t}">${choices}<div class="actions"><button class="button" type="submit">Save my choices</button></div></form>`
     : '';
   return `<p>Updates go to ${escapeHtml(who)}.</p>${preferences}<h2>Stop all updates</h2><form method="post" action="/unsubscribe/${t}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><div class="actions"><button class="button quiet" type="submit">Unsubscribe</button></div></form>`;
 }

@@ -16,6 +16,7 @@ import {
   confirmationState,
   confirmSubscription,
   findByToken,
+  offeredLanguages,
   type PublicLimits,
   publicLimits,
   publicSubscribe,
@@ -86,7 +87,7 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         reply,
         200,
         'Subscribe to updates',
-        subscribeForm(deps.pageName(), deps.offered(), components),
+        subscribeForm(deps.pageName(), deps.offered(), components, await offeredLanguages(deps.db)),
       );
     });
 
@@ -149,7 +150,13 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       // A GET changes nothing (link scanners open every link); the buttons POST.
       const chosen = new Set(componentIdsOf(row));
       const components = (await listComponents(deps.db)).map((c) => ({ ...c, checked: chosen.has(c.id) }));
-      return html(reply, 200, 'Manage your subscription', manageBody(who, row.token, components));
+      const languages = await offeredLanguages(deps.db);
+      return html(
+        reply,
+        200,
+        'Manage your subscription',
+        manageBody(who, row.token, components, languages, row.locale),
+      );
     });
 
     app.post<{ Params: { token: string } }>('/manage/:token', async (req, reply) => {
@@ -157,7 +164,8 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       const ids = form.component_ids;
       const componentIds = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
       try {
-        const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds);
+        const locale = typeof form.locale === 'string' ? form.locale : undefined;
+        const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds, locale);
         if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
       } catch (err) {
         const e = toCrierError(err);

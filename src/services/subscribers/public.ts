@@ -5,14 +5,25 @@
  */
 
 import { CrierError } from '../../domain/errors.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
+import { planLanguages } from '../../plan/schema.ts';
+import type { Db } from '../../store/db.ts';
 import { componentIdsOf } from '../../store/json.ts';
 import type { SubscriberRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import { requireComponents } from '../components/queries.ts';
 import { actingAs, type Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
 import { RateLimit } from '../rate-limit.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
-import { defaultRegion, PublicSubscribeInput, parseContact, upsertSubscriber } from './subscribe.ts';
+import {
+  assertLocaleSpoken,
+  defaultRegion,
+  Locale,
+  PublicSubscribeInput,
+  parseContact,
+  upsertSubscriber,
+} from './subscribe.ts';
 
 export interface PublicLimits {
   perAddress: RateLimit;
@@ -135,19 +146,27 @@ export async function updatePreferences(
   ctx: Ctx,
   token: string,
   componentIds: readonly string[],
+  locale?: string,
 ): Promise<boolean> {
   const chosen = [...new Set(componentIds)];
+  if (locale !== undefined && !Locale.safeParse(locale).success) {
+    throw new CrierError('validation_failed', 'Choose a language from the list.', [
+      { path: 'locale', message: 'a language tag such as fr or fr-CA' },
+    ]);
+  }
   if (chosen.length > 500) throw new CrierError('validation_failed', 'Choose at most 500 components.');
   const actor = actingAs(ctx, { id: 'public', role: 'viewer', source: 'preferences' });
   return withTransaction(actor, async (tx) => {
     const row = await findByToken(tx, token);
     if (!row || row.state === 'unsubscribed') return false;
     await requireComponents(tx.db, chosen);
+    await assertLocaleSpoken(tx.db, locale);
     await tx.db
       .updateTable('subscribers')
       .set({
         all_components: chosen.length === 0 ? 1 : 0,
         component_ids: JSON.stringify(chosen),
+        ...(locale !== undefined && { locale }),
         updated_at: tx.clock.now().toISOString(),
       })
       .where('id', '=', row.id)
@@ -163,12 +182,17 @@ export async function updatePreferences(
       action: 'subscriber.preferences',
       subjectType: 'subscriber',
       subjectId: row.id,
-      before: { component_ids: componentIdsOf(row) },
-      after: { component_ids: chosen },
+      before: { component_ids: componentIdsOf(row), locale: row.locale },
+      after: { component_ids: chosen, locale: locale ?? row.locale },
     });
     onCommit(tx, () => tx.changes.publish({ kind: 'subscriber', id: row.id }));
     return true;
   });
+}
+
+/** The languages a subscriber may choose for their messages: the plan's, the page's first. */
+export async function offeredLanguages(db: Db): Promise<PageLanguage[]> {
+  return planLanguages(await currentPlan(db));
 }
 
 /** Unsubscribes the holder of a message's link. Idempotent; false when the token is unknown. */

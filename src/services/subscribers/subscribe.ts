@@ -32,6 +32,12 @@ import { type Contact, ContactFields, contactOf } from './contact.ts';
 import { refusePrivateTarget } from './target.ts';
 import { type SubscriberView, subscriberView } from './views.ts';
 
+/** A subscriber's language, as a BCP 47 tag (`fr`, `fr-CA`). */
+export const Locale = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
+  .max(35);
+
 const SubscribeFields = {
   email: ContactFields.email.optional(),
   phone: z.string().max(40).optional(),
@@ -46,11 +52,7 @@ const SubscribeFields = {
     .union([z.array(z.string().min(1).max(64)).max(500), z.string().max(20_000)])
     .optional()
     .transform((v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter(Boolean) : v)),
-  locale: z
-    .string()
-    .regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/)
-    .max(35)
-    .optional(),
+  locale: Locale.optional(),
 };
 
 export const PublicSubscribeInput = z.strictObject(SubscribeFields);
@@ -112,7 +114,7 @@ export function parseContact(
  * (`page.language`, `page.languages`), with or without a region (`fr-CA`):
  * one it does not would silently get another language.
  */
-async function assertLocaleSpoken(db: Db, locale: string | undefined): Promise<void> {
+export async function assertLocaleSpoken(db: Db, locale: string | undefined): Promise<void> {
   if (locale === undefined || locale === '') return;
   const spoken = planLanguages(await currentPlan(db));
   const language = languageOf(locale);

@@ -6,9 +6,13 @@
 
 import { z } from 'zod';
 import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
+import { CrierError } from '../../domain/errors.ts';
+import { pageLanguages } from '../../domain/languages.ts';
 import { lintMessage } from '../../domain/lint.ts';
+import { messageWords } from '../../domain/message-words.ts';
 import { channelsForAudience, limitsOf, lintOptions } from '../../plan/policy.ts';
-import { StoredLintProblem } from '../../store/json.ts';
+import { planLanguages } from '../../plan/schema.ts';
+import { StoredLintProblem, translationsOf } from '../../store/json.ts';
 import type { Ctx } from '../context.ts';
 import { IncidentFields } from '../incidents/inputs.ts';
 import { requireIncident } from '../incidents/queries.ts';
@@ -54,6 +58,9 @@ export const UpdatePreview = z
     state: z.string(),
     audience: z.string(),
     status: z.string(),
+    language: z
+      .enum(pageLanguages)
+      .describe("The language shown: the one asked for, or the page's when the update has no words in it."),
     channels: z.array(ChannelPreview),
     lint: z
       .array(StoredLintProblem)
@@ -62,8 +69,19 @@ export const UpdatePreview = z
   .meta({ id: 'UpdatePreview' });
 export type UpdatePreview = z.infer<typeof UpdatePreview>;
 
-/** Words being typed for a draft, previewed without saving them. */
-export const PreviewInput = z.strictObject({ body: IncidentFields.body.optional() });
+const PreviewLanguage = z
+  .enum(pageLanguages)
+  .optional()
+  .describe("The language to preview, among the plan's; the page's by default.");
+
+/** Which language to preview (`?language=fr`). */
+export const PreviewQuery = z.strictObject({ language: PreviewLanguage });
+
+/** Words being typed for a draft (in `language`), previewed without saving them. */
+export const PreviewInput = z.strictObject({
+  body: IncidentFields.body.optional(),
+  language: PreviewLanguage,
+});
 export type PreviewInput = z.input<typeof PreviewInput>;
 
 export async function previewUpdate(
@@ -79,10 +97,24 @@ export async function previewUpdate(
   // Published: the words as they went out. Not yet: as they would go out now, the next update's time written in.
   const incident = await requireIncident(ctx.db, incidentId);
   const published = row.state === 'published';
-  const body = published ? row.body : (input.body ?? row.body);
+  const [pageLanguage = 'en', ...others] = planLanguages(plan);
+  if (input.language !== undefined && input.language !== pageLanguage && !others.includes(input.language)) {
+    throw new CrierError('validation_failed', `The plan does not write in "${input.language}".`, [
+      { path: 'language', message: `one of: ${[pageLanguage, ...others].join(', ')}` },
+    ]);
+  }
+  // Another language's words where the update has them (or they are being typed); the page's otherwise.
+  const stored = input.language === undefined ? undefined : translationsOf(row)[input.language];
+  const language =
+    input.language !== undefined && (stored !== undefined || (!published && input.body !== undefined))
+      ? input.language
+      : pageLanguage;
+  const own = language === pageLanguage ? { body: row.body, variants: variantsOf(row) } : stored;
+  const body = published ? (own?.body ?? row.body) : (input.body ?? own?.body ?? row.body);
+  const ownVariants = own?.variants ?? {};
   const shown = published
-    ? { body, variants: variantsOf(row) }
-    : asIfPublishedNow(ctx, plan, incident, status, row.audience, body, variantsOf(row));
+    ? { body, variants: ownVariants }
+    : asIfPublishedNow(ctx, plan, incident, status, row.audience, body, ownVariants);
   const at = published ? (row.published_at ?? row.updated_at) : ctx.clock.now().toISOString();
   const event = await draftEvent(ctx.db, ctx.config.publicUrl, row, shown.body, at);
   const variants = shown.variants;
@@ -97,7 +129,13 @@ export async function previewUpdate(
       kind: c.kind,
       source: own !== undefined && c.variant !== null ? c.variant : 'body',
       text,
-      subject: c.kind === 'email' ? (variants.email_subject ?? event.title) : null,
+      subject:
+        c.kind === 'email'
+          ? (variants.email_subject ??
+            (language === pageLanguage
+              ? event.title
+              : `${incident.name}: ${messageWords(language).status[status]}`))
+          : null,
       length: check.length,
       limit: check.limit,
       unit: check.unit,
@@ -105,14 +143,24 @@ export async function previewUpdate(
       encoding: check.encoding ?? null,
       fits: check.ok,
       lint:
-        external && plan !== null
+        external && plan !== null && language === pageLanguage
           ? lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength, c.counting))
           : [],
       payload: c.kind === 'webhook' ? event.json : null,
     };
   });
-  const lint = published
-    ? []
-    : await lintUpdate(ctx, plan, incidentId, status, row.audience, body, variantsOf(row));
-  return { update_id: row.id, state: row.state, audience: row.audience, status: row.status, channels, lint };
+  // Lint reads the page's language (docs/plan.md, Lint).
+  const lint =
+    published || language !== pageLanguage
+      ? []
+      : await lintUpdate(ctx, plan, incidentId, status, row.audience, body, ownVariants);
+  return {
+    update_id: row.id,
+    state: row.state,
+    audience: row.audience,
+    status: row.status,
+    language,
+    channels,
+    lint,
+  };
 }
