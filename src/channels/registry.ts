@@ -20,6 +20,7 @@ import { telegram } from './telegram.ts';
 import type { ChannelModule } from './types.ts';
 import { webhook } from './webhook.ts';
 import { webPush } from './webpush.ts';
+import { x } from './x.ts';
 
 const modules = {
   'email-smtp': emailSmtp,
@@ -37,6 +38,7 @@ const modules = {
   telegram,
   mastodon,
   bluesky,
+  x,
 };
 
 type Modules = typeof modules;

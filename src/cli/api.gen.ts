@@ -3066,15 +3066,15 @@ export interface operations {
                         eta?: string | null;
                         /** @default false */
                         drill?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         wants_twitter_update?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_at_beginning?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_completion?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_creation?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_one_hour_before?: boolean;
                         /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                         metadata?: {
@@ -3140,15 +3140,15 @@ export interface operations {
                     eta?: string | null;
                     /** @default false */
                     drill?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     wants_twitter_update?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_at_beginning?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_completion?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_creation?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_one_hour_before?: boolean;
                     /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                     metadata?: {
@@ -3284,15 +3284,15 @@ export interface operations {
                         };
                         component_ids?: string[];
                         deliver_notifications?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         wants_twitter_update?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_at_beginning?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_completion?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_creation?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_one_hour_before?: boolean;
                         /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                         metadata?: {
@@ -3340,15 +3340,15 @@ export interface operations {
                     };
                     component_ids?: string[];
                     deliver_notifications?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     wants_twitter_update?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_at_beginning?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_completion?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_creation?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_one_hour_before?: boolean;
                     /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                     metadata?: {
@@ -3562,7 +3562,7 @@ export interface operations {
                                 };
                             };
                         };
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         wants_twitter_update?: boolean;
                     };
                 } | {
@@ -3604,7 +3604,7 @@ export interface operations {
                             };
                         };
                     };
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     wants_twitter_update?: boolean;
                     incident_update?: unknown;
                 };
@@ -3703,7 +3703,7 @@ export interface operations {
                             /** @description Why this message goes out despite lint; recorded. */
                             reason: string;
                         };
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         wants_twitter_update?: boolean;
                         /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
                         display_at?: string;
@@ -3716,7 +3716,7 @@ export interface operations {
                         /** @description Why this message goes out despite lint; recorded. */
                         reason: string;
                     };
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     wants_twitter_update?: boolean;
                     /** @description Accepted for Statuspage compatibility and ignored: a corrected update keeps the time it was published at. */
                     display_at?: string;
@@ -4526,15 +4526,15 @@ export interface operations {
                         scheduled_auto_in_progress?: boolean;
                         /** @default true */
                         scheduled_auto_completed?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         wants_twitter_update?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_at_beginning?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_completion?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_on_creation?: boolean;
-                        /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                        /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                         auto_tweet_one_hour_before?: boolean;
                         /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                         metadata?: {
@@ -4584,15 +4584,15 @@ export interface operations {
                     scheduled_auto_in_progress?: boolean;
                     /** @default true */
                     scheduled_auto_completed?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     wants_twitter_update?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_at_beginning?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_completion?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_on_creation?: boolean;
-                    /** @description Accepted for Statuspage compatibility and ignored: Crier does not post to Twitter or X. */
+                    /** @description Accepted for Statuspage compatibility and ignored: an update goes to X on an x channel its audience lists, whatever this says. */
                     auto_tweet_one_hour_before?: boolean;
                     /** @description Accepted for Statuspage compatibility and ignored: Crier keeps no metadata on incidents or maintenances. */
                     metadata?: {

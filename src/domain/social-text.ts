@@ -3,6 +3,7 @@
  * and the post an update becomes there (its title, its words cut to fit,
  * the link to its page). Pure: the channel modules send what this returns.
  */
+import twitter from 'twitter-text';
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -11,6 +12,11 @@ export function graphemeLength(text: string): number {
   let n = 0;
   for (const _ of graphemes.segment(text)) n++;
   return n;
+}
+
+/** twitter-text's weighted length, as X counts a post against its 280. */
+export function weightedLength(text: string): number {
+  return twitter.parseTweet(text).weightedLength;
 }
 
 /** Web addresses as Mastodon finds them in a post (its extractor takes http and https links). */
@@ -31,9 +37,10 @@ export function mastodonLength(text: string, perUrl = 23): number {
 
 /**
  * How a network counts a post's length: code points (most), grapheme clusters
- * (Bluesky), or graphemes with every link as 23 (Mastodon).
+ * (Bluesky), graphemes with every link as 23 (Mastodon), or twitter-text's
+ * weighted count: most scripts 1, CJK and emoji 2, every link 23, within 280 (X).
  */
-export type Counting = 'code_points' | 'graphemes' | 'graphemes_short_links';
+export type Counting = 'code_points' | 'graphemes' | 'graphemes_short_links' | 'weighted';
 
 export function countAs(counting: Counting, text: string): number {
   switch (counting) {
@@ -43,6 +50,8 @@ export function countAs(counting: Counting, text: string): number {
       return graphemeLength(text);
     case 'graphemes_short_links':
       return mastodonLength(text);
+    case 'weighted':
+      return weightedLength(text);
   }
 }
 

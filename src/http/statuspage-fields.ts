@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { IgnoredFields } from './statuspage-body.ts';
 
 const flag = z.boolean();
-const noTwitter = 'Crier does not post to Twitter or X.';
+const noTwitter = 'an update goes to X on an x channel its audience lists, whatever this says.';
 const maintenanceOnly =
   'it applies to scheduled maintenance, which Crier keeps apart: POST /api/v1/maintenances.';
 
