@@ -9,56 +9,38 @@
  * and breaks no CSP rule.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type Receiver, startReceiver } from '../test/helpers/receiver.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { check, phone } from './helpers/console.ts';
-import { type Server, startServer, tempDir } from './helpers/process.ts';
+import { type ConsoleServer, startConsoleServer } from './helpers/console-server.ts';
 
-const token = 'e2e-war-room-admin-token-0123456789';
-let server: Server;
+let crier: ConsoleServer;
 let browser: Browser;
 let receiver: Receiver;
 let refuse = true;
 
-async function admin(method: string, url: string, body?: object): Promise<Record<string, unknown>> {
-  const res = await fetch(server.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body && { body: JSON.stringify(body) }),
-  });
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
+const admin = (method: string, url: string, body?: object) => crier.admin(method, url, body);
 
 before(async () => {
   receiver = await startReceiver(() =>
     refuse ? { status: 400, body: 'no such hook' } : { status: 200, body: 'ok' },
   );
-  const dir = tempDir('crier-war-room-');
-  server = await startServer({
-    CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
-    CRIER_PLAN: path.join(dir, 'crier.yaml'),
-    CRIER_ADMIN_TOKEN: token,
-    CRIER_DEMO: 'false',
-    CRIER_WORKER_POLL_MS: '100',
-    CRIER_ALLOW_PRIVATE_NETWORK: 'true',
-  });
+  crier = await startConsoleServer('war-room', { CRIER_ALLOW_PRIVATE_NETWORK: 'true' });
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await server?.stop();
+  await crier?.stop();
   await receiver?.close();
 });
 
 test('the composer previews typed words per channel with lint, live, nothing saved', async () => {
   await admin('PUT', '/api/v1/plan', {
     source: `version: 1
-page: { name: Acme Cloud, url: ${server.url}, time_zone: UTC }
+page: { name: Acme Cloud, url: ${crier.url}, time_zone: UTC }
 severities:
   SEV1: { external_cadence: 30m, approval: comms_lead, audiences: [public] }
   SEV2: { external_cadence: 30m, approval: none, audiences: [public] }
@@ -85,12 +67,12 @@ channels:
 
   const a = await phone(browser);
   try {
-    await a.page.goto(`${server.url}/console`);
+    await a.page.goto(`${crier.url}/console`);
     await a.page.getByLabel('Email').fill('carol@acme.test');
     await a.page.getByLabel('Password').fill('carol approves carefully');
     await a.page.getByRole('button', { name: 'Sign in' }).click();
     await a.page.locator('h1', { hasText: 'Now' }).waitFor();
-    await a.page.goto(`${server.url}/console/incidents/${String(incident.id)}`);
+    await a.page.goto(`${crier.url}/console/incidents/${String(incident.id)}`);
     const card = a.page.locator(`#u-${draft.id}`);
     const preview = card.locator('section.composer');
     await preview.getByText('Lint finds nothing to change.').waitFor();
@@ -130,12 +112,12 @@ test('delivery progress per channel, a failure masked with its error and attempt
   });
   const a = await phone(browser);
   try {
-    await a.page.goto(`${server.url}/console`);
+    await a.page.goto(`${crier.url}/console`);
     await a.page.getByLabel('Email').fill('carol@acme.test');
     await a.page.getByLabel('Password').fill('carol approves carefully');
     await a.page.getByRole('button', { name: 'Sign in' }).click();
     await a.page.locator('h1', { hasText: 'Now' }).waitFor();
-    await a.page.goto(`${server.url}/console/incidents/${String(incident.id)}`);
+    await a.page.goto(`${crier.url}/console/incidents/${String(incident.id)}`);
     // The refused webhook gives up; the open page shows it by itself.
     const failure = a.page.locator('ul.failures li');
     await failure.waitFor({ timeout: 30_000 });
@@ -165,7 +147,7 @@ test('component groups: added, a component put in one, at 375 px in light and da
   await admin('POST', '/api/v1/components', { name: 'Payments API' });
   const a = await phone(browser);
   try {
-    await a.page.goto(`${server.url}/console`);
+    await a.page.goto(`${crier.url}/console`);
     await a.page.getByLabel('Email').fill('carol@acme.test');
     await a.page.getByLabel('Password').fill('carol approves carefully');
     await a.page.getByRole('button', { name: 'Sign in' }).click();
@@ -196,7 +178,7 @@ test('component groups: added, a component put in one, at 375 px in light and da
 test('subscribers: a CSV imported with its progress, then counted', async () => {
   const a = await phone(browser);
   try {
-    await a.page.goto(`${server.url}/console`);
+    await a.page.goto(`${crier.url}/console`);
     await a.page.getByLabel('Email').fill('carol@acme.test');
     await a.page.getByLabel('Password').fill('carol approves carefully');
     await a.page.getByRole('button', { name: 'Sign in' }).click();

@@ -10,45 +10,28 @@
  * dark, breaks no CSP rule, and shows user text as text.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type SmtpSink, startSmtpSink } from '../test/helpers/smtp.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { check, phone } from './helpers/console.ts';
-import { type Server, startServer, tempDir } from './helpers/process.ts';
+import { type ConsoleServer, startConsoleServer } from './helpers/console-server.ts';
 
-const token = 'e2e-console-admin-token-0123456789';
-let server: Server;
+let crier: ConsoleServer;
 let smtp: SmtpSink;
 let browser: Browser;
 
-async function admin(method: string, url: string, body?: object): Promise<Record<string, unknown>> {
-  const res = await fetch(server.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body && { body: JSON.stringify(body) }),
-  });
-  assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
+const admin = (method: string, url: string, body?: object) => crier.admin(method, url, body);
 
 before(async () => {
   smtp = await startSmtpSink();
-  const dir = tempDir('crier-console-');
-  server = await startServer({
-    CRIER_DATABASE_URL: `sqlite:${path.join(dir, 'crier.db')}`,
-    CRIER_PLAN: path.join(dir, 'crier.yaml'),
-    CRIER_ADMIN_TOKEN: token,
-    CRIER_DEMO: 'false',
-    CRIER_WORKER_POLL_MS: '100',
-  });
+  crier = await startConsoleServer('console');
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await server?.stop();
+  await crier?.stop();
   await smtp?.close();
 });
 
@@ -56,7 +39,7 @@ test('invitation → sign in → declare SEV1 → edit (lint) → submit; anothe
   await admin('POST', '/api/v1/components', { name: 'Payments API' });
   await admin('PUT', '/api/v1/plan', {
     source: `version: 1
-page: { name: Acme Cloud, url: ${server.url}, time_zone: UTC }
+page: { name: Acme Cloud, url: ${crier.url}, time_zone: UTC }
 roles:
   incident_lead: { rota: [ivy@acme.test] }
   comms_lead: { rota: [carol@acme.test] }
@@ -96,7 +79,7 @@ scenarios:
   try {
     // Ivy: her invitation, her password, then sign in.
     const invitation = new URL(String(ivy.invitation_url));
-    await a.page.goto(`${server.url}${invitation.pathname}`);
+    await a.page.goto(`${crier.url}${invitation.pathname}`);
     await check(a.page, 'the invitation');
     await a.page.getByLabel('New password').fill('ivy leads incidents');
     await a.page.getByLabel('The same again').fill('ivy leads incidents');
@@ -150,7 +133,7 @@ scenarios:
     assert.equal(await a.page.getByRole('button', { name: 'Approve' }).count(), 0);
 
     // Carol, in another browser: sign in, find it waiting, approve.
-    await b.page.goto(`${server.url}/console`);
+    await b.page.goto(`${crier.url}/console`);
     await b.page.getByLabel('Email').fill('carol@acme.test');
     await b.page.getByLabel('Password').fill('carol approves carefully');
     await b.page.getByRole('button', { name: 'Sign in' }).click();
@@ -164,7 +147,7 @@ scenarios:
     // The public page and the subscriber's inbox.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const page = await (await fetch(`${server.url}/`)).text();
+      const page = await (await fetch(`${crier.url}/`)).text();
       if (page.includes('we are restoring the payment service')) break;
       assert.ok(Date.now() < deadline, 'the update reaches the public page');
       await new Promise((r) => setTimeout(r, 100));
@@ -187,8 +170,8 @@ scenarios:
     );
     assert.match((await a.page.locator('.due').first().textContent()) ?? '', /^in \d+ min$/);
     const audit = (await (
-      await fetch(`${server.url}/api/v1/audit?action=incident_update.approve`, {
-        headers: { authorization: `Bearer ${token}` },
+      await fetch(`${crier.url}/api/v1/audit?action=incident_update.approve`, {
+        headers: { authorization: `Bearer ${crier.token}` },
       })
     ).json()) as { actor: string }[];
     assert.ok(
@@ -218,7 +201,7 @@ scenarios:
     // Sign out: the console sends Ivy back to sign in.
     await a.page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await a.page.locator('h1', { hasText: 'Sign in' }).waitFor();
-    await a.page.goto(`${server.url}/console`);
+    await a.page.goto(`${crier.url}/console`);
     assert.match(a.page.url(), /\/console\/sign-in$/);
 
     // An admin's screens: people (an invitation shown once) and API tokens.

@@ -11,6 +11,8 @@ import { type Server, startServer, tempDir } from './process.ts';
 export interface ConsoleServer {
   server: Server;
   url: string;
+  /** The admin API token it started with. */
+  token: string;
   /** The admin API with the admin token: a JSON answer (null when empty), or the test fails. */
   admin(method: string, url: string, body?: object): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startConsoleServer(
   return {
     server,
     url: server.url,
+    token,
     admin: async (method, url, body) => {
       const res = await fetch(server.url + url, {
         method,

@@ -9,7 +9,7 @@ import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { type Html, html } from './html.ts';
 import { personCtx, refusal, sendPage } from './page.ts';
-import { when } from './parts.ts';
+import { pageLinks, when } from './parts.ts';
 
 const PER_PAGE = 50;
 const filters = [
@@ -61,9 +61,7 @@ export function auditRoutes(base: BaseCtx) {
         const link = (p: number) => `/console/audit?${new URLSearchParams({ ...given, page: String(p) })}`;
         main = html`<p class="muted">${found.total} entries${pages > 1 && html`, page ${query.page} of ${pages}`}.</p>
 <ul class="cards">${found.items.map(entry)}</ul>
-<nav class="actions" aria-label="Pages">${query.page > 1 && html`<a href="${link(query.page - 1)}">Newer</a>`}${
-          query.page < pages && html`<a href="${link(query.page + 1)}">Older</a>`
-        }</nav>`;
+${pageLinks(query.page, pages, link)}`;
       } catch (err) {
         const refused = refusal(err);
         if (refused === null) throw err;

@@ -67,3 +67,10 @@ export function dataTable(
       html`<tr><th scope="row">${cell(first ?? null)}</th>${rest.map((v) => html`<td>${cell(v)}</td>`)}</tr>`,
   )}</tbody></table></div>`;
 }
+
+/** Newer and older page links for a list shown a page at a time. */
+export function pageLinks(page: number, pages: number, link: (page: number) => string): Html {
+  return html`<nav class="actions" aria-label="Pages">${page > 1 && html`<a href="${link(page - 1)}">Newer</a>`}${
+    page < pages && html`<a href="${link(page + 1)}">Older</a>`
+  }</nav>`;
+}

@@ -17,7 +17,7 @@ import type { SessionUser } from '../../services/users/sessions.ts';
 import type { BaseCtx } from '../auth.ts';
 import { type Html, html, type Page } from './html.ts';
 import { actThenShow, noticeOf, personCtx, refusal, sendPage } from './page.ts';
-import { options, post, when, words } from './parts.ts';
+import { options, pageLinks, post, when, words } from './parts.ts';
 
 const done = { cleared: 'Cleared: the contact hears again.' } as const;
 const PER_PAGE = 50;
@@ -67,9 +67,7 @@ export function suppressionRoutes(base: BaseCtx) {
       const mayClear = can(user.role, 'suppression.clear');
       body = html`<p class="muted">${found.total} contacts${pages > 1 && html`, page ${query.page} of ${pages}`}.</p>
 ${found.items.length > 0 && html`<ul class="cards">${found.items.map((s) => item(s, mayClear))}</ul>`}
-<nav class="actions" aria-label="Pages">${query.page > 1 && html`<a href="${link(query.page - 1)}">Newer</a>`}${
-        query.page < pages && html`<a href="${link(query.page + 1)}">Older</a>`
-      }</nav>`;
+${pageLinks(query.page, pages, link)}`;
     } catch (err) {
       const refused = refusal(err);
       if (refused === null) throw err;
