@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { bluesky } from '../../src/channels/bluesky.ts';
 import type { Message } from '../../src/channels/types.ts';
 import { ChannelsSection } from '../../src/plan/channels.ts';
+import { readPlan } from '../../src/plan/load.ts';
 import { dialects } from '../helpers/db.ts';
 import { type PlanApp, startPlanApp } from '../helpers/plan-app.ts';
 import { type Answer, type Received, type Receiver, startReceiver } from '../helpers/receiver.ts';
@@ -290,6 +291,24 @@ for (const dialect of dialects) {
         first.map((d) => [d.channel, d.subscriber_id, d.state]),
         [['sky', 'account:sky', 'sent']],
       );
+      // The preview shows the channel, its text and its length in graphemes, against the plan's limit.
+      const preview = await app.app.server.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${id}/updates/${updateId}/preview`,
+        headers: app.auth,
+      });
+      assert.equal(preview.statusCode, 200, preview.body);
+      const sky = (
+        preview.json() as {
+          channels: { channel: string; kind: string; length: number; limit: number; fits: boolean }[];
+        }
+      ).channels.find((c) => c.channel === 'sky');
+      assert.deepEqual(sky && [sky.kind, sky.length, sky.limit, sky.fits], [
+        'social',
+        'Card payments fail for some customers. Next update by 14:30 UTC.'.length,
+        280,
+        true,
+      ]);
       const later = await app.app.server.inject({
         method: 'POST',
         url: `/api/v1/incidents/${id}/updates`,
@@ -336,3 +355,34 @@ for (const dialect of dialects) {
     }
   });
 }
+
+test('bluesky: plan check holds the social variant to 300 graphemes, counted as Bluesky counts', () => {
+  const plan = (flags: number) => `
+page: { name: Acme, time_zone: UTC }
+lint: { limits: { social: 300 } }
+severities:
+  SEV1: { external_cadence: 30m, approval: none, audiences: [public] }
+audiences:
+  public: { channels: [status-page, sky] }
+channels:
+  sky: { type: bluesky, identifier: acme.bsky.social, app_password: env:BLUESKY_APP_PASSWORD }
+scenarios:
+  down:
+    severity: SEV1
+    templates:
+      investigating: "Card payments fail for some customers. Next update by {{ next_update_at }}."
+      resolved: { text: "Card payments work again for every customer.", social: "Card payments work again for every customer. ${'🇫🇷'.repeat(flags)}" }
+`;
+  const problemsOf = (text: string) => {
+    const result = readPlan(text);
+    return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
+  };
+  // 45 + 250 graphemes fit in 300, though they are 545 code points.
+  assert.deepEqual(problemsOf(plan(250)), []);
+  const over = problemsOf(plan(260));
+  assert.equal(over.length, 1, over.join('\n'));
+  assert.match(
+    over[0] ?? '',
+    /^scenarios\.down\.templates\.resolved\.social: .*305 characters; the limit is 300/,
+  );
+});
