@@ -2034,6 +2034,15 @@ export interface components {
                 created_at: string;
                 sent_at: string | null;
             }[];
+            feedback: {
+                subscriber_id: string;
+                update_id: string;
+                incident_id: string;
+                helpful: boolean;
+                comment: string | null;
+                created_at: string;
+                changed_at: string;
+            }[];
             suppression: {
                 reason: string;
                 source: string;
@@ -7344,6 +7353,7 @@ export interface operations {
                         fingerprint: string;
                         subscribers: number;
                         deliveries: number;
+                        feedback: number;
                         suppressions: number;
                     };
                 };

@@ -1,9 +1,9 @@
 /**
  * A person's data, on both databases: everything held about one email
  * address (its subscriptions in every audience, their choices, deliveries,
- * suppression and audit mentions) comes out as JSON, and erasing it takes
- * the contact out of every table while an update's delivery counts stay
- * what they were. Both audited under a fingerprint, never the address; only
+ * votes on updates, suppression and audit mentions) comes out as JSON, and
+ * erasing it takes the contact out of every table while an update's
+ * delivery and vote counts stay what they were, the vote's comment gone. Both audited under a fingerprint, never the address; only
  * admins; bad input a 400 that changes nothing.
  */
 import assert from 'node:assert/strict';
@@ -53,6 +53,17 @@ for (const dialect of dialects) {
         'Card payments fail for some customers. Next update by 14:30 UTC.',
       );
       await app.settled(updateId);
+      // Ada says, through the link in her email, that the update did not help, and why.
+      const mail = smtp.mails.find((m) => m.to.some((to) => to.toLowerCase() === 'ada@example.com'));
+      const code = /\/f\/([0-9a-z-]+)\?helpful=yes/.exec(mail?.text ?? '')?.[1];
+      assert.ok(code, `the email asks: ${mail?.text}`);
+      const voted = await inject({
+        method: 'POST',
+        url: `/feedback/${code}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'helpful=no&comment=Ada+Lovelace+here%3A+my+shop+lost+orders',
+      });
+      assert.equal(voted.statusCode, 200, voted.body);
       const ctx = testCtx(t.db, { config: testConfig({ CRIER_SOFT_BOUNCE_LIMIT: '3' }) });
       await recordProviderReport(ctx, 'ses', [
         {
@@ -124,6 +135,17 @@ for (const dialect of dialects) {
         ]),
         [[pub, updateId, 'sent']],
       );
+      assert.deepEqual(
+        data.feedback.map(
+          (v: { subscriber_id: string; update_id: string; helpful: boolean; comment: string }) => [
+            v.subscriber_id,
+            v.update_id,
+            v.helpful,
+            v.comment,
+          ],
+        ),
+        [[pub, updateId, false, 'Ada Lovelace here: my shop lost orders']],
+      );
       assert.equal(data.suppression.reason, 'soft_bounce');
       assert.equal(data.suppression.soft_bounces, 1);
       const actions = data.audit.map((a: { action: string }) => a.action);
@@ -136,8 +158,28 @@ for (const dialect of dialects) {
         fingerprint: forgotten.json().fingerprint,
         subscribers: 2,
         deliveries: 1,
+        feedback: 1,
         suppressions: 1,
       });
+      // The vote still counts, a subscriber's, with its words and its tie to Ada gone.
+      const votes = await t.db
+        .selectFrom('feedback_votes')
+        .select(['subscriber_id', 'helpful', 'comment'])
+        .execute();
+      assert.equal(votes.length, 1);
+      assert.equal(votes[0]?.helpful, 0);
+      assert.equal(votes[0]?.comment, null);
+      assert.match(votes[0]?.subscriber_id ?? '', /^erased:/);
+      assert.notEqual(votes[0]?.subscriber_id, `erased:${pub}`);
+      // Her link no longer takes a vote: the subscription it names is gone.
+      const late = await inject({
+        method: 'POST',
+        url: `/feedback/${code}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'helpful=yes',
+      });
+      assert.equal(late.statusCode, 404, late.body);
+      assert.equal((await t.db.selectFrom('feedback_votes').select('id').execute()).length, 1);
       assert.match(forgotten.json().fingerprint, /^sha256:[0-9a-f]{16}$/);
 
       // The contact is nowhere; the counts are what they were; the other subscriber is untouched.
@@ -171,7 +213,10 @@ for (const dialect of dialects) {
       const again = await post('/api/v1/subscribers/forget', { contact: 'ada@example.com' });
       assert.equal(again.json().subscribers, 0);
       const empty = (await post('/api/v1/subscribers/export-person', { contact: 'ada@example.com' })).json();
-      assert.deepEqual([empty.subscribers, empty.deliveries, empty.suppression], [[], [], null]);
+      assert.deepEqual(
+        [empty.subscribers, empty.deliveries, empty.feedback, empty.suppression],
+        [[], [], [], null],
+      );
     } finally {
       await app?.close();
       await smtp.close();

@@ -35,7 +35,7 @@ export function personCommands(subscribers: Command): void {
       erased,
       o.json,
       () =>
-        `Erased ${erased.fingerprint}: ${erased.subscribers} subscription(s), ${erased.deliveries} delivery record(s) (kept as counts), ${erased.suppressions} suppression(s).`,
+        `Erased ${erased.fingerprint}: ${erased.subscribers} subscription(s), ${erased.deliveries} delivery record(s) (kept as counts), ${erased.feedback} vote(s) (kept as counts, comments removed), ${erased.suppressions} suppression(s).`,
     );
   });
 }

@@ -4,7 +4,8 @@
  * erased. Erasure deletes the subscriptions, their component choices, their
  * deliveries (added first to the per-update counts the reports read, as
  * retention does), and the suppression; what was sent and how it went stays
- * counted. The audit log, append-only, never holds a subscriber's contact:
+ * counted. Their votes on updates stay counted too, without their comments
+ * and no longer tied to the subscription they came through. The audit log, append-only, never holds a subscriber's contact:
  * it names subscriptions and suppressions by id, and these two verbs by a
  * fingerprint of the contact, so erasure leaves nothing of it there.
  */
@@ -44,6 +45,17 @@ const DeliveryRecord = z.object({
   sent_at: z.string().nullable(),
 });
 
+/** A vote cast through the link in a message to one of the person's subscriptions. */
+const FeedbackRecord = z.object({
+  subscriber_id: z.string(),
+  update_id: z.string(),
+  incident_id: z.string(),
+  helpful: z.boolean(),
+  comment: z.string().nullable(),
+  created_at: z.string(),
+  changed_at: z.string(),
+});
+
 const AuditMention = z.object({
   id: z.number().int(),
   at: z.string(),
@@ -62,6 +74,7 @@ export const PersonExport = z
     exported_at: z.string(),
     subscribers: z.array(SubscriberView),
     deliveries: z.array(DeliveryRecord),
+    feedback: z.array(FeedbackRecord),
     suppression: z
       .object({
         reason: z.string(),
@@ -82,6 +95,8 @@ export const PersonErased = z.object({
   fingerprint: z.string(),
   subscribers: z.number().int(),
   deliveries: z.number().int(),
+  /** Votes kept as counts: their comments removed, their link to the subscription cut. */
+  feedback: z.number().int(),
   suppressions: z.number().int(),
 });
 export type PersonErased = z.infer<typeof PersonErased>;
@@ -187,6 +202,24 @@ export async function exportPerson(ctx: Ctx, input: PersonInput): Promise<Person
             .orderBy('created_at')
             .orderBy('id')
             .execute();
+    const votes =
+      ids.length === 0
+        ? []
+        : await tx.db
+            .selectFrom('feedback_votes')
+            .select([
+              'subscriber_id',
+              'update_id',
+              'incident_id',
+              'helpful',
+              'comment',
+              'created_at',
+              'changed_at',
+            ])
+            .where('subscriber_id', 'in', ids)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute();
     const suppression = await tx.db
       .selectFrom('suppressions')
       .select(['id', 'reason', 'source', 'detail', 'soft_bounces', 'suppressed_at', 'first_at', 'last_at'])
@@ -208,7 +241,7 @@ export async function exportPerson(ctx: Ctx, input: PersonInput): Promise<Person
       action: 'person.export',
       subjectType: 'person',
       subjectId: fingerprint(person),
-      after: { subscribers: rows.length, deliveries: deliveries.length },
+      after: { subscribers: rows.length, deliveries: deliveries.length, feedback: votes.length },
     });
     return {
       contact: person.key,
@@ -216,6 +249,7 @@ export async function exportPerson(ctx: Ctx, input: PersonInput): Promise<Person
       exported_at: tx.clock.now().toISOString(),
       subscribers: rows.map((r) => subscriberView(r, true)),
       deliveries,
+      feedback: votes.map((v) => ({ ...v, subscriber_id: v.subscriber_id ?? '', helpful: v.helpful === 1 })),
       suppression: suppression
         ? {
             reason: suppression.reason,
@@ -240,6 +274,7 @@ export async function forgetPerson(ctx: Ctx, input: PersonInput): Promise<Person
     const rows = await subscribersOf(tx, person);
     const ids = rows.map((r) => r.id);
     let deliveries = 0;
+    let feedback = 0;
     if (ids.length > 0) {
       const gone = await tx.db
         .deleteFrom('deliveries')
@@ -248,6 +283,13 @@ export async function forgetPerson(ctx: Ctx, input: PersonInput): Promise<Person
         .execute();
       await addToDeliveryCounts(tx.db, gone);
       deliveries = gone.length;
+      // Each vote still counts in the reviews (a subscriber's, once per update), tied to no one.
+      const votes = await tx.db
+        .updateTable('feedback_votes')
+        .set({ subscriber_id: sql<string>`'erased:' || id`, comment: null })
+        .where('subscriber_id', 'in', ids)
+        .executeTakeFirst();
+      feedback = Number(votes.numUpdatedRows);
       await tx.db.deleteFrom('subscriber_components').where('subscriber_id', 'in', ids).execute();
       await tx.db.deleteFrom('subscribers').where('id', 'in', ids).execute();
     }
@@ -264,6 +306,7 @@ export async function forgetPerson(ctx: Ctx, input: PersonInput): Promise<Person
       fingerprint: fingerprint(person),
       subscribers: ids.length,
       deliveries,
+      feedback,
       suppressions,
     };
     await audit(tx, {
