@@ -11,3 +11,13 @@ export const languageNames: Readonly<Record<PageLanguage, string>> = {
   pt: 'Português',
   ja: '日本語',
 };
+
+/** Each language by its English name, for what lint and `crier plan check` say about it. */
+export const englishNames: Readonly<Record<PageLanguage, string>> = {
+  en: 'English',
+  fr: 'French',
+  de: 'German',
+  es: 'Spanish',
+  pt: 'Portuguese',
+  ja: 'Japanese',
+};

@@ -17,6 +17,7 @@ import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChan
 import { checkRunbooks } from './runbook-check.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
 import { checkSingleSignOn } from './single-sign-on.ts';
+import { checkTranslations } from './translation-check.ts';
 import { templateVariables } from './variables.ts';
 
 export interface PlanProblem {
@@ -128,6 +129,12 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
       }
     }
     problems.push(...checkTemplates(plan, name, scenario));
+    problems.push(
+      ...checkTranslations(plan, name, scenario, (source, status) => {
+        const [sample] = samples(plan, scenario, name, status);
+        return sample ? renderTemplate(source, sample.vars, sample.timeZone) : { ok: true, text: source };
+      }),
+    );
   }
 
   problems.push(...checkRunbooks(plan));

@@ -69,6 +69,7 @@ scenarios:
         investigating:
           text: Nous enquêtons sur des pages lentes. Certaines pages mettent longtemps à charger. Prochaine mise à jour avant {{ next_update_at }}.
           sms: Certaines pages sont lentes. Nous enquêtons. Prochain point avant {{ next_update_at }}.
+        resolved: Les pages se chargent de nouveau à leur vitesse habituelle pour tous les clients.
 `;
 }
 
