@@ -157,7 +157,29 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
         );
         return found.ok ? found.value : null;
       },
-      askComment: async () => false,
+      async askComment(triggerId, value, title, callback) {
+        if (callback === undefined) return false;
+        const opened = await call(
+          'POST',
+          '/actions/dialogs/open',
+          {
+            trigger_id: triggerId,
+            url: callback.url,
+            dialog: {
+              callback_id: 'crier_reject',
+              title: 'Reject the draft',
+              introduction_text: escaped(title),
+              elements: [
+                { display_name: 'What should change', name: 'comment', type: 'textarea', max_length: 2000 },
+              ],
+              submit_label: 'Reject',
+              state: JSON.stringify({ value, proof: callback.proof }),
+            },
+          },
+          () => null,
+        );
+        return opened.ok;
+      },
       provesButtons: true,
       answerButton: (text) => ({ ephemeral_text: escaped(text) }),
       async followUp(responseUrl, text) {
@@ -192,12 +214,34 @@ function buttonsOf(message: RoomPost) {
 /** A button's request (JSON, Mattermost's integration action): its context, when it has Crier's. */
 const ButtonRequest = z.looseObject({
   user_id: z.string().min(1),
+  trigger_id: z.string().max(500).optional(),
   context: z.looseObject({
     decision: z.enum(['approve', 'reject']),
     value: z.string().min(1).max(200),
     proof: z.string().min(1).max(200),
   }),
 });
+
+/** The rejection form submitted (Mattermost's interactive dialog): the state Crier gave it comes back. */
+const DialogSubmission = z.looseObject({
+  type: z.literal('dialog_submission'),
+  user_id: z.string().min(1),
+  cancelled: z.boolean().optional(),
+  submission: z.looseObject({ comment: z.string().max(2000).nullish() }).nullish(),
+  state: z.string().max(1000),
+});
+const DialogState = z.object({ value: z.string().min(1).max(200), proof: z.string().min(1).max(200) });
+
+function dialogOf(request: InboundRequest) {
+  try {
+    const submitted = DialogSubmission.safeParse(JSON.parse(request.body));
+    if (!submitted.success) return null;
+    const state = DialogState.safeParse(JSON.parse(submitted.data.state));
+    return state.success ? { ...submitted.data, ...state.data } : null;
+  } catch {
+    return null;
+  }
+}
 
 const isJson = (request: InboundRequest) => String(request.headers['content-type'] ?? '').includes('json');
 
@@ -214,7 +258,8 @@ function buttonOf(request: InboundRequest) {
  * button's request carries none: it passes here when it carries a proof, which the route checks.
  */
 export function verifyMattermost(token: string, request: InboundRequest): string | null {
-  if (isJson(request)) return buttonOf(request)?.success ? null : 'the button request carries no proof';
+  if (isJson(request))
+    return buttonOf(request)?.success || dialogOf(request) ? null : 'the button request carries no proof';
   const auth = request.headers.authorization;
   const fromHeader = typeof auth === 'string' && auth.startsWith('Token ') ? auth.slice(6).trim() : undefined;
   const given = fromHeader ?? new URLSearchParams(request.body).get('token') ?? undefined;
@@ -224,15 +269,26 @@ export function verifyMattermost(token: string, request: InboundRequest): string
 
 function parseMattermost(request: InboundRequest): ChatRequest | string {
   if (isJson(request)) {
+    const dialog = dialogOf(request);
+    if (dialog?.cancelled) return { type: 'other' };
+    if (dialog)
+      return {
+        type: 'comment',
+        value: dialog.value,
+        comment: dialog.submission?.comment ?? '',
+        user: dialog.user_id,
+        proof: dialog.proof,
+      };
     const button = buttonOf(request);
     if (!button?.success) return 'a button request needs user_id and the context Crier gave it';
-    const { user_id, context } = button.data;
+    const { user_id, trigger_id, context } = button.data;
     return {
       type: 'decide',
       decision: context.decision,
       value: context.value,
       user: user_id,
       proof: context.proof,
+      ...(trigger_id && { triggerId: trigger_id }),
     };
   }
   const form = new URLSearchParams(request.body);

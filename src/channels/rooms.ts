@@ -70,7 +70,14 @@ export type ChatRequest =
       readonly proof?: string;
     }
   /** The rejection form submitted with its comment. */
-  | { readonly type: 'comment'; readonly value: string; readonly comment: string; readonly user: string }
+  | {
+      readonly type: 'comment';
+      readonly value: string;
+      readonly comment: string;
+      readonly user: string;
+      /** The install's proof the form carried back, where the provider does not sign (`provesButtons`). */
+      readonly proof?: string;
+    }
   /** Anything else the provider sends (a closed form, another component): acknowledged, nothing done. */
   | { readonly type: 'other' };
 
@@ -83,7 +90,13 @@ export interface ChatOps {
   /** The email address of a provider user, to match a Crier user; null when it has none. */
   emailOf(user: string): Promise<string | null>;
   /** Opens a form asking for a rejection's comment; false when the provider refused. */
-  askComment(triggerId: string, value: string, title: string): Promise<boolean>;
+  askComment(
+    triggerId: string,
+    value: string,
+    title: string,
+    /** For a provider that does not sign (`provesButtons`): where the form posts, and the proof it carries back. */
+    callback?: { readonly url: string; readonly proof: string },
+  ): Promise<boolean>;
   /** A later answer to a command or button (the slower work), through the request's response URL. */
   followUp(responseUrl: string, text: string): Promise<void>;
   /**

@@ -55,9 +55,12 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
     return { side, parsed };
   }
 
+  const interactionUrl = (channel: string) =>
+    `${deps.config.publicUrl.replace(/\/+$/, '')}/chatops/${encodeURIComponent(channel)}/interaction`;
+
   /** A button whose provider does not sign it must carry the install's proof of its draft. */
   async function proved(channel: string, side: ChatOps, parsed: ChatRequest): Promise<void> {
-    if (!side.provesButtons || parsed.type !== 'decide') return;
+    if (!side.provesButtons || (parsed.type !== 'decide' && parsed.type !== 'comment')) return;
     const key = await buttonKey(deps.db);
     if (parsed.proof !== undefined && provesButton(key, channel, parsed.value, parsed.proof)) return;
     deps.log.warn({ channel, reason: 'the button proof does not hold' }, 'chat-ops request refused');
@@ -132,6 +135,9 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
           parsed.triggerId,
           parsed.value,
           'Say what should change; the draft’s authors read it.',
+          side.provesButtons && parsed.proof !== undefined
+            ? { url: interactionUrl(req.params.channel), proof: parsed.proof }
+            : undefined,
         ));
       if (asked) return reply.code(200).send();
       return answer(

@@ -149,13 +149,47 @@ for (const dialect of dialects) {
       assert.equal(form.statusCode, 401, form.body);
       assert.equal(await state(), 'pending_approval');
 
-      // A viewer's click is answered, not obeyed; Reject points to the console for the comment.
+      // A viewer's click is answered, not obeyed.
       const viewer = await post(click('mmvictor', context ?? {}));
       assert.equal(viewer.statusCode, 200, viewer.body);
       assert.match(viewer.json().ephemeral_text, /^Not done: /);
+
+      // Reject opens Mattermost's dialog for the comment, its state carrying the proof back.
       const reject = await post(click('mmcarol', actions[1]?.integration.context ?? {}));
-      assert.match(reject.json().ephemeral_text, /Reject it in the console, with a comment/);
-      assert.equal(await state(), 'pending_approval');
+      assert.equal(reject.statusCode, 200, reject.body);
+      const opened = mm.calls.find((c) => c.path === '/api/v4/actions/dialogs/open');
+      const dialog = opened?.body as {
+        trigger_id: string;
+        url: string;
+        dialog: { elements: { name: string }[]; state: string };
+      };
+      assert.equal(dialog.trigger_id, 'trigger1');
+      assert.equal(dialog.url, 'https://status.crier.test/chatops/mm/interaction');
+      assert.deepEqual(
+        dialog.dialog.elements.map((e) => e.name),
+        ['comment'],
+      );
+      assert.deepEqual(JSON.parse(dialog.dialog.state), { value, proof: context?.proof });
+      const submit = (state: string, comment: string, cancelled = false) =>
+        post(
+          JSON.stringify({
+            type: 'dialog_submission',
+            callback_id: 'crier_reject',
+            state,
+            user_id: 'mmcarol',
+            channel_id: 'mmroom1',
+            team_id: 'team0001',
+            submission: { comment },
+            cancelled,
+          }),
+        );
+      const forgedState = JSON.stringify({ value, proof: 'B'.repeat(43) });
+      assert.equal((await submit(forgedState, 'Say which region.')).statusCode, 401);
+      const empty = await submit(dialog.dialog.state, '  ');
+      assert.equal(empty.statusCode, 200);
+      assert.deepEqual(empty.json().errors, { comment: 'Say what should change.' });
+      assert.equal((await submit(dialog.dialog.state, '', true)).statusCode, 200);
+      assert.equal(await state(), 'pending_approval', 'nothing decided yet');
 
       // The comms lead approves: published, as carol.
       const approved = await post(click('mmcarol', context ?? {}));
@@ -167,6 +201,43 @@ for (const dialect of dialects) {
         .select(['actor', 'decision'])
         .executeTakeFirstOrThrow();
       assert.deepEqual(decision, { actor: 'user:carol@crier.test', decision: 'approve' });
+
+      // A second draft: carol rejects it through the dialog, with her comment.
+      const next = await a.app.server.inject({
+        method: 'POST',
+        url: `/api/v1/incidents/${incident.id}/updates`,
+        headers: a.auth,
+        payload: {
+          status: 'identified',
+          body: 'Card payments still fail for some customers; we found the cause. Next update within 1 hour.',
+        },
+      });
+      assert.equal(next.statusCode, 201, next.body);
+      const nextId = (next.json() as { id: string }).id;
+      const nextValue = `${incident.id}:${nextId}`;
+      const nextButtons = () =>
+        mm.calls.find(
+          (c) =>
+            c.path === '/api/v4/posts' && JSON.stringify(c.body ?? {}).includes(`"value":"${nextValue}"`),
+        );
+      await waitFor(() => nextButtons() !== undefined, 15_000, 'the second approval request');
+      const nextBody = nextButtons()?.body as { props: { attachments: { actions: Action[] }[] } };
+      const nextProof = nextBody.props.attachments[0]?.actions[1]?.integration.context.proof;
+      const rejected = await submit(
+        JSON.stringify({ value: nextValue, proof: nextProof }),
+        'Name the region.',
+      );
+      assert.equal(rejected.statusCode, 200, rejected.body);
+      const row = await a.t.db
+        .selectFrom('update_decisions')
+        .select(['actor', 'decision', 'comment'])
+        .where('update_id', '=', nextId)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, {
+        actor: 'user:carol@crier.test',
+        decision: 'reject',
+        comment: 'Name the region.',
+      });
     } finally {
       await app?.close();
     }

@@ -197,6 +197,7 @@ export async function startMattermostStand(): Promise<MattermostStand> {
     if (req.method === 'POST' && path === '/api/v4/posts')
       return json({ id: `post${calls.length}`, ...body }, 201);
     if (req.method === 'DELETE' && /^\/api\/v4\/channels\/[^/]+$/.test(path)) return json({ status: 'OK' });
+    if (req.method === 'POST' && path === '/api/v4/actions/dialogs/open') return json({ status: 'OK' });
     return json({ status_code: 404 }, 404);
   });
   return {
