@@ -13,7 +13,7 @@ export const statusCss = `
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 a{color:var(--link)}
 .wrap{max-width:52rem;margin:0 auto;padding:0 1rem}
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--bg);padding:.5rem;z-index:2}
+.skip{position:absolute;inset-inline-start:-999px}.skip:focus{inset-inline-start:1rem;top:1rem;background:var(--bg);padding:.5rem;z-index:2}
 .top{background:var(--accent);color:var(--on-accent)}
 .top .wrap{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center;justify-content:space-between;padding-top:.75rem;padding-bottom:.75rem}
 .top a{color:var(--on-accent)}
@@ -22,22 +22,22 @@ a{color:var(--link)}
 .banner{margin:1.5rem 0;padding:1rem 1.25rem;border-radius:.5rem;font-size:1.375rem;color:#fff;background:#15803d}
 .ind-minor{background:#a16207}.ind-major{background:#c2410c}.ind-critical{background:#b91c1c}.ind-maintenance{background:#1d4ed8}
 h2{font-size:1.25rem;margin:2rem 0 .75rem}
-article{border:1px solid var(--line);border-left-width:.375rem;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem;background:var(--card)}
-.impact-minor{border-left-color:var(--minor)}.impact-major{border-left-color:var(--partial)}.impact-critical{border-left-color:var(--major)}.maintenance{border-left-color:var(--maint)}
+article{border:1px solid var(--line);border-inline-start-width:.375rem;border-radius:.5rem;padding:.75rem 1rem;margin:0 0 1rem;background:var(--card)}
+.impact-minor{border-inline-start-color:var(--minor)}.impact-major{border-inline-start-color:var(--partial)}.impact-critical{border-inline-start-color:var(--major)}.maintenance{border-inline-start-color:var(--maint)}
 article h1,article h2,article h3{margin:0 0 .25rem;font-size:1.125rem}
 .meta,.when,figcaption,.desc{color:var(--muted);font-size:.875rem;margin:.25rem 0}
-.badge{display:inline-block;border:1px solid var(--line);border-radius:1rem;padding:0 .5rem;margin-right:.25rem;color:var(--fg)}
+.badge{display:inline-block;border:1px solid var(--line);border-radius:1rem;padding:0 .5rem;margin-inline-end:.25rem;color:var(--fg)}
 .next{font-weight:600}
 .timeline{list-style:none;padding:0;margin:.5rem 0 0}
 .timeline li{border-top:1px solid var(--line);padding:.5rem 0}
 .helpful{font-size:.85em;color:var(--muted);margin:.25rem 0 0}
-.helpful button{font:inherit;padding:.1rem .6rem;margin-left:.25rem;cursor:pointer}
+.helpful button{font:inherit;padding:.1rem .6rem;margin-inline-start:.25rem;cursor:pointer}
 .body p{margin:.25rem 0;overflow-wrap:anywhere}
 .components{list-style:none;padding:0;margin:0;border:1px solid var(--line);border-radius:.5rem}
 .components ul{list-style:none;padding:0 0 0 1rem;margin:0}
 .component,.group{border-top:1px solid var(--line);padding:.75rem 1rem}
 .components>li:first-child{border-top:0}
-.group .component{padding-left:0;padding-right:0}
+.group .component{padding-inline:0}
 .row,summary{display:flex;justify-content:space-between;gap:1rem;align-items:baseline}
 summary{cursor:pointer;font-weight:600}
 summary .name::before{content:"\\25B8\\00A0"}details[open]>summary .name::before{content:"\\25BE\\00A0"}
@@ -51,7 +51,7 @@ summary .name::before{content:"\\25B8\\00A0"}details[open]>summary .name::before
 .defs{position:absolute}
 .d-operational{fill:var(--ok)}.d-none{fill:var(--nodata)}.d-degraded_performance{fill:var(--minor)}
 .d-partial_outage{fill:var(--partial)}.d-major_outage{fill:var(--major)}.d-under_maintenance{fill:var(--maint)}
-.history{padding-left:1.25rem}
+.history{padding-inline-start:1.25rem}
 .demo{border:1px dashed var(--line);border-radius:.5rem;padding:.5rem 1rem;margin:1rem 0 0}
 footer{margin:3rem auto 2rem;color:var(--muted);font-size:.875rem}
 time .local{color:var(--muted)}
@@ -66,7 +66,7 @@ legend{font-weight:600;padding:0 .25rem}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;margin:1.25rem 0}
 .button{font:inherit;font-weight:600;padding:.5rem 1.25rem;border-radius:.375rem;border:2px solid var(--accent);background:var(--accent);color:var(--on-accent);cursor:pointer}
 .button.quiet{background:transparent;color:var(--fg);border-color:var(--muted)}
-.note{border-left:.25rem solid var(--line);padding:.25rem .75rem;color:var(--muted)}
+.note{border-inline-start:.25rem solid var(--line);padding:.25rem .75rem;color:var(--muted)}
 .panel h2{font-size:1.125rem}
 @media (max-width:40rem){.banner{font-size:1.125rem}.row,summary{flex-direction:column;gap:0}}
 `;
