@@ -7,34 +7,12 @@
  * request whose proof does not hold is refused: nobody can approve a draft
  * by posting to the interaction URL without a button Crier posted for it.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../store/db.ts';
-
-const keySetting = 'chatops.button_key';
-const keys = new WeakMap<Db, Promise<Buffer>>();
+import { installKey } from '../install-keys.ts';
 
 export function buttonKey(db: Db): Promise<Buffer> {
-  let key = keys.get(db);
-  if (!key) {
-    key = storedKey(db);
-    key.catch(() => keys.delete(db));
-    keys.set(db, key);
-  }
-  return key;
-}
-
-async function storedKey(db: Db): Promise<Buffer> {
-  await db
-    .insertInto('settings')
-    .values({ key: keySetting, value: randomBytes(32).toString('base64') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', keySetting)
-    .executeTakeFirstOrThrow();
-  return Buffer.from(row.value, 'base64');
+  return installKey(db, 'chatops.button_key');
 }
 
 /** The proof a channel's buttons carry for one draft (`<incident id>:<update id>`). */

@@ -8,40 +8,17 @@
  * enough for an SMS (`/f/CODE`). A page vote's token is the update's id:
  * the page shows it to everyone, and its votes are limited per address.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Db } from '../../store/db.ts';
-
-const keySetting = 'feedback.signing_key';
-const keys = new WeakMap<Db, Promise<Buffer>>();
+import { installKey } from '../install-keys.ts';
 
 /**
- * The key feedback links are signed with: made once at random and kept in the database, so
- * every process of one install signs alike, and a change of CRIER_SECRET_KEY (rotation,
- * docs/operations.md) leaves every link already sent working.
+ * The key feedback links are signed with: the install's own (src/services/install-keys.ts), so a
+ * change of CRIER_SECRET_KEY (rotation, docs/operations.md) leaves every link already sent working.
  */
 export function feedbackKey(db: Db): Promise<Buffer> {
-  let key = keys.get(db);
-  if (!key) {
-    key = storedKey(db);
-    key.catch(() => keys.delete(db));
-    keys.set(db, key);
-  }
-  return key;
-}
-
-async function storedKey(db: Db): Promise<Buffer> {
-  await db
-    .insertInto('settings')
-    .values({ key: keySetting, value: randomBytes(32).toString('base64') })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', keySetting)
-    .executeTakeFirstOrThrow();
-  return Buffer.from(row.value, 'base64');
+  return installKey(db, 'feedback.signing_key');
 }
 
 const idPattern = /^[0-9a-z]{1,40}$/;
