@@ -2,8 +2,9 @@
  * Moving in from Statuspage, against a stand-in serving its documented
  * management API with paging: a realistic page (20 components, 200
  * incidents, 5,000 subscribers) imports in one run, the public summary
- * then matches the stand-in's, a dry run writes nothing, and a second run
- * creates nothing.
+ * then matches the stand-in's, a dry run writes nothing, a second run
+ * creates nothing, and a run after the source changed brings over exactly
+ * what changed (a renamed component, an incident's new update).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -126,6 +127,13 @@ eachDialect(test, 'a Statuspage page moves in whole, once, and its summary reads
       maintenance: 3,
       subscriber: 4899,
     });
+    assert.deepEqual(second.updated, {
+      component_group: 0,
+      component: 0,
+      incident: 0,
+      maintenance: 0,
+      subscriber: 0,
+    });
     assert.deepEqual(await counts(db), after, 'a second run changes nothing');
 
     const app = await createApp(testConfig(), { db, timers: false, log: silentLog, clock });
@@ -142,6 +150,80 @@ eachDialect(test, 'a Statuspage page moves in whole, once, and its summary reads
     } finally {
       await app.close();
     }
+
+    // The source moves on: a component is renamed, the open incident gets an update.
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const renamed = standIn.fixture.components[5] as Record<string, unknown>;
+    Object.assign(renamed, { name: 'Checkout API', updated_at: later });
+    const open = standIn.fixture.incidents.find((i) => i.id === 'inc000000000') as Record<string, unknown> & {
+      incident_updates: unknown[];
+    };
+    open.incident_updates.unshift({
+      id: 'inc000000000u2',
+      incident_id: 'inc000000000',
+      status: 'monitoring',
+      body: 'A fix is out; we are watching.',
+      created_at: later,
+      updated_at: later,
+      display_at: later,
+      deliver_notifications: true,
+      affected_components: null,
+      custom_tweet: null,
+      tweet_id: null,
+    });
+    Object.assign(open, { status: 'monitoring', monitoring_at: later, updated_at: later });
+    const third = await importPage(await refreshed(ctx, read), await read(), { dryRun: false });
+    assert.deepEqual(third.created, second.created, 'still nothing created twice');
+    assert.deepEqual(third.updated, { ...second.updated, component: 1, incident: 1 });
+    assert.equal(third.incident_updates, 1);
+    assert.deepEqual(await counts(db), { ...after, incident_updates: (after.incident_updates ?? 0) + 1 });
+    const component = await db
+      .selectFrom('components')
+      .select(['name', 'status'])
+      .where('id', '=', 'cmp000000005')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(component, { name: 'Checkout API', status: 'operational' });
+    const incident = await db
+      .selectFrom('incidents')
+      .select(['status', 'monitoring_at'])
+      .where('id', '=', 'inc000000000')
+      .executeTakeFirstOrThrow();
+    assert.equal(incident.status, 'monitoring');
+    assert.equal(Date.parse(incident.monitoring_at ?? ''), Date.parse(later));
+    const newest = await db
+      .selectFrom('incident_updates')
+      .select(['id', 'body', 'state', 'audience'])
+      .where('incident_id', '=', 'inc000000000')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(newest, {
+      id: 'inc000000000u2',
+      body: 'A fix is out; we are watching.',
+      state: 'published',
+      audience: 'public',
+    });
+    assert.equal((await counts(db)).outbox_jobs, 0, 'bringing an update over sends nothing');
+    // Unchanged since, the source changes nothing; an edit made in Crier since stands.
+    await db
+      .updateTable('components')
+      .set({ name: 'Our checkout', updated_at: new Date(Date.now() + 120_000).toISOString() })
+      .where('id', '=', 'cmp000000005')
+      .execute();
+    const settled = await counts(db);
+    const fourth = await importPage(await refreshed(ctx, read), await read(), { dryRun: false });
+    assert.deepEqual(fourth.updated, second.updated);
+    assert.equal(fourth.incident_updates, 0);
+    assert.deepEqual(await counts(db), settled);
+    assert.equal(
+      (
+        await db
+          .selectFrom('components')
+          .select('name')
+          .where('id', '=', 'cmp000000005')
+          .executeTakeFirstOrThrow()
+      ).name,
+      'Our checkout',
+    );
   } finally {
     await standIn.close();
   }

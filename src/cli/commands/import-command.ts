@@ -62,7 +62,11 @@ function describe(r: ImportReport): string {
   );
   const counts = Object.entries(kindNames).map(([k, name]) => {
     const kind = k as keyof typeof kindNames;
-    return `${name}: ${r.created[kind]} ${r.dry_run ? 'to create' : 'created'}, ${r.existing[kind]} already here`;
+    const updated =
+      r.updated[kind] > 0
+        ? ` (${r.updated[kind]} ${r.dry_run ? 'to update' : 'updated'} from the source)`
+        : '';
+    return `${name}: ${r.created[kind]} ${r.dry_run ? 'to create' : 'created'}, ${r.existing[kind]} already here${updated}`;
   });
   const byKind = Object.entries(r.subscribers_by_kind)
     .map(([k, n]) => `${k} ${n}`)

@@ -4,17 +4,18 @@
  * and times, maintenances, components in their current status — and no
  * message goes out: nothing is queued, and subscribers arrive confirmed.
  * What each run created is remembered by the source's ids (table
- * `imported`), so a second run creates nothing twice and leaves what the
- * first created as Crier now has it. A dry run does all the work in a
+ * `imported`), so a second run creates nothing twice; what changed at the
+ * source since (./refresh.ts) is brought over, and nothing else is touched. A dry run does all the work in a
  * transaction that is rolled back, so it reports exactly what a run would do.
  */
 
-import type { IncidentRow, IncidentUpdateRow, MaintenanceRow } from '../../store/schema.ts';
+import type { IncidentRow, MaintenanceRow } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { onCommit, withTransaction } from '../transaction.ts';
 import type { SourceIncident, SourceMaintenance, SourcePage } from './page.ts';
+import { insertUpdate, refreshComponent, refreshIncident } from './refresh.ts';
 import { type ImportKind, type ImportReport, Remembered } from './remembered.ts';
 import { importSubscribers } from './subscribers.ts';
 
@@ -58,6 +59,7 @@ function emptyReport(page: SourcePage, dryRun: boolean): ImportReport {
     dry_run: dryRun,
     created: zero(),
     existing: zero(),
+    updated: zero(),
     incident_updates: 0,
     subscribers_by_kind: {},
     items: [],
@@ -106,7 +108,10 @@ async function importStructure(tx: Ctx, page: SourcePage, ids: Remembered): Prom
     await ids.remember('component_group', g.id, id, g.name);
   }
   for (const c of page.components) {
-    if (ids.has('component', c.id)) continue;
+    if (ids.has('component', c.id)) {
+      await refreshComponent(tx, c, ids);
+      continue;
+    }
     const id = await ids.idFor('components', c.id);
     await tx.db
       .insertInto('components')
@@ -133,6 +138,7 @@ async function importStructure(tx: Ctx, page: SourcePage, ids: Remembered): Prom
   }
   for (const i of page.incidents) {
     if (!ids.has('incident', i.id)) await importIncident(tx, i, ids);
+    else await refreshIncident(tx, i, ids);
   }
   for (const m of page.maintenances) {
     if (!ids.has('maintenance', m.id)) await importMaintenance(tx, m, ids);
@@ -179,39 +185,7 @@ async function importIncident(tx: Ctx, i: SourceIncident, ids: Remembered): Prom
       .values(components.map((component_id) => ({ incident_id: id, component_id, drill_status: null })))
       .execute();
   }
-  for (const u of i.updates) {
-    const update: IncidentUpdateRow = {
-      id: await ids.idFor('incident_updates', u.id),
-      incident_id: id,
-      status: u.status,
-      body: u.body,
-      state: 'published',
-      audience: 'public',
-      deliver_notifications: u.deliver_notifications ? 1 : 0,
-      affected_components: JSON.stringify(
-        u.affected_components.flatMap((a) => {
-          const code = ids.get('component', a.code);
-          return code === undefined ? [] : [{ ...a, code }];
-        }),
-      ),
-      created_by: tx.actor.id,
-      created_at: u.created_at,
-      updated_at: u.updated_at,
-      published_at: u.created_at,
-      display_at: u.display_at,
-      round: 0,
-      submitted_at: null,
-      pending: null,
-      lint: null,
-      lint_override: null,
-      published_unapproved: 0,
-      rendered: null,
-      next_update_at: null,
-      translations: null,
-    };
-    await tx.db.insertInto('incident_updates').values(update).execute();
-    ids.countUpdate();
-  }
+  for (const u of i.updates) await insertUpdate(tx, id, u, ids);
   await ids.remember('incident', i.id, id, i.name);
 }
 

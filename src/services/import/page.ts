@@ -37,7 +37,7 @@ interface SourceAffectedComponent {
   new_status: string;
 }
 
-interface SourceIncidentUpdate {
+export interface SourceIncidentUpdate {
   id: string;
   status: IncidentStatus;
   body: string;

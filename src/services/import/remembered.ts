@@ -16,8 +16,10 @@ export interface ImportReport {
   dry_run: boolean;
   /** Created by this run (or, in a dry run, that it would create). */
   created: Record<ImportKind, number>;
-  /** Found already imported, or (subscribers) already in Crier: left as they are. */
+  /** Found already imported, or (subscribers) already in Crier. */
   existing: Record<ImportKind, number>;
+  /** Of those, changed at the source since they were imported, and brought up to date. */
+  updated: Record<ImportKind, number>;
   incident_updates: number;
   subscribers_by_kind: Record<string, number>;
   /** Every record created except subscribers, by name. */
@@ -151,6 +153,11 @@ export class Remembered {
 
   countUpdate(): void {
     this.report.incident_updates += 1;
+  }
+
+  /** Notes that a record imported before was brought up to date with its source. */
+  countRefresh(kind: ImportKind): void {
+    this.report.updated[kind] += 1;
   }
 }
 
