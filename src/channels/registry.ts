@@ -8,6 +8,7 @@ import { bluesky } from './bluesky.ts';
 import { discord } from './discord.ts';
 import { emailSes } from './email-ses.ts';
 import { emailSmtp } from './email-smtp.ts';
+import { fcm } from './fcm.ts';
 import { googleChat } from './google-chat.ts';
 import { mastodon } from './mastodon.ts';
 import { mattermost } from './mattermost.ts';
@@ -34,6 +35,7 @@ const modules = {
   mattermost,
   'google-chat': googleChat,
   webpush: webPush,
+  fcm,
   ntfy,
   telegram,
   mastodon,

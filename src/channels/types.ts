@@ -15,8 +15,22 @@ import type { RoomsSide } from './rooms.ts';
 import { Limits } from './settings.ts';
 
 /** The kinds of contact a subscriber can leave. */
-export const subscriberKinds = ['email', 'sms', 'webhook', 'slack', 'teams', 'discord', 'push'] as const;
+export const subscriberKinds = [
+  'email',
+  'sms',
+  'webhook',
+  'slack',
+  'teams',
+  'discord',
+  'push',
+  'fcm',
+  'apns',
+] as const;
 export type SubscriberKind = (typeof subscriberKinds)[number];
+
+/** The platforms a company's own mobile app registers a device token on, each a kind of subscriber. */
+export const mobilePlatforms = ['fcm', 'apns'] as const;
+export type MobilePlatform = (typeof mobilePlatforms)[number];
 
 /** Whether a name (a lane's key, a plan's channel name) is a kind of subscriber. */
 export function isSubscriberKind(name: string): name is SubscriberKind {

@@ -1995,7 +1995,7 @@ export interface components {
             id: string;
             audience: string;
             /** @enum {string} */
-            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
             /** @description The contact, named as Statuspage names it: email, phone or endpoint. */
             email: string | null;
             phone_number: string | null;
@@ -6464,7 +6464,7 @@ export interface operations {
                 per_page?: number;
                 q?: string;
                 state?: "pending" | "confirmed" | "unsubscribed" | "disabled";
-                kind?: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+                kind?: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
                 audience?: string;
                 component_id?: string;
             };
@@ -6536,6 +6536,8 @@ export interface operations {
                         push?: string | {
                             [key: string]: unknown;
                         };
+                        device_token?: string;
+                        platform?: string;
                         component_ids?: string[] | string;
                         locale?: string;
                         /** @default public */
@@ -6561,6 +6563,8 @@ export interface operations {
                     push?: string | {
                         [key: string]: unknown;
                     };
+                    device_token?: string;
+                    platform?: string;
                     component_ids?: string[] | string;
                     locale?: string;
                     /** @default public */
@@ -7208,7 +7212,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push";
+                        kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
                         contact: string;
                         /** @enum {string} */
                         reason: "hard_bounce" | "soft_bounce" | "complaint" | "undeliverable";

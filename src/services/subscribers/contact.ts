@@ -5,7 +5,7 @@
  */
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import type { SubscriberKind } from '../../channels/types.ts';
+import { type MobilePlatform, mobilePlatforms, type SubscriberKind } from '../../channels/types.ts';
 import { PushSubscription } from '../../channels/webpush.ts';
 
 const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
@@ -38,7 +38,31 @@ export const ContactFields = {
   teams: httpsUrl(),
   discord: httpsUrl(),
   push: z.union([PushSubscription, z.string().max(4000)]),
+  /** A mobile app's device token, with its `platform`. */
+  device_token: z.string().min(1).max(4096),
 };
+
+/** What a device token looks like on each platform: APNs' hex, FCM's registration token. */
+const deviceTokens: Record<MobilePlatform, { pattern: RegExp; says: string }> = {
+  apns: { pattern: /^[0-9a-fA-F]{64,200}$/, says: 'an APNs device token is 64 or more hexadecimal digits' },
+  fcm: {
+    pattern: /^[A-Za-z0-9_:.-]{20,4096}$/,
+    says: 'an FCM registration token is letters, digits, -, _, : and .',
+  },
+};
+
+function isMobilePlatform(value: unknown): value is MobilePlatform {
+  return mobilePlatforms.some((p) => p === value);
+}
+
+/** An app's device token on its platform, as stored, or what is wrong. */
+function deviceOf(token: string, platform: unknown): Contact | string {
+  if (!isMobilePlatform(platform)) return `platform: give ${mobilePlatforms.join(' or ')} with device_token`;
+  const rule = deviceTokens[platform];
+  if (!rule.pattern.test(token)) return `device_token: ${rule.says}`;
+  const value = platform === 'apns' ? token.toLowerCase() : token;
+  return { kind: platform, value, key: value };
+}
 
 /** Which input field names which kind of subscriber. */
 // Object.keys gives strings; these are ContactFields' own keys, so the cast narrows nothing it does not hold.
@@ -52,6 +76,7 @@ const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
   teams: 'teams',
   discord: 'discord',
   push: 'push',
+  device_token: 'fcm',
 };
 
 export interface Contact {
@@ -67,13 +92,15 @@ export interface Contact {
  * `region` is the plan's `page.default_region`, for national phone numbers.
  */
 export function contactOf(
-  input: Partial<Record<keyof typeof ContactFields, unknown>>,
+  input: Partial<Record<keyof typeof ContactFields | 'platform', unknown>>,
   region: string | undefined,
 ): Contact | string {
+  if (input.platform !== undefined && input.platform !== null && input.device_token === undefined)
+    return 'platform: give it with device_token';
   const given = contactFields.filter((k) => input[k] !== undefined && input[k] !== null && input[k] !== '');
   const [field] = given;
   if (given.length !== 1 || field === undefined)
-    return 'give exactly one of email, phone, webhook, slack, teams, discord, push';
+    return 'give exactly one of email, phone, webhook, slack, teams, discord, push, device_token';
   const kind = contactFieldKinds[field];
   const parsed = ContactFields[field].safeParse(input[field]);
   if (!parsed.success) return `${field}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`;
@@ -83,6 +110,7 @@ export function contactOf(
     if (typeof number !== 'string') return `phone: ${number.problem}`;
     return { kind, value: number, key: number };
   }
+  if (field === 'device_token') return deviceOf(String(data), input.platform);
   if (field === 'push') {
     const sub = PushSubscription.safeParse(typeof data === 'string' ? safeJson(data) : data);
     if (!sub.success) return 'push: must be a PushSubscription with endpoint and keys';
@@ -108,6 +136,7 @@ export function maskContact(kind: string, value: string): string {
   }
   if (kind === 'sms') return `${value.slice(0, 3)}…${value.slice(-2)}`;
   if (kind === 'push') return 'this browser';
+  if (isMobilePlatform(kind)) return `this device (…${value.slice(-4)})`;
   try {
     return new URL(value).host;
   } catch {

@@ -7,7 +7,8 @@
  * room must open; a webhook gets a verification request it must answer by
  * echoing its challenge (docs/channels.md), which also hands over its
  * signing secret, so only the owner of the URL ever learns it. A push
- * subscription, made by the browser itself, is confirmed at once and gets
+ * subscription, made by the browser itself (or an app's device token, by the
+ * app), is confirmed at once and gets
  * a welcome. Staff vouch for what they add through the admin API or an
  * import: confirmed at once, unless `confirm` asks for the same checks.
  */
@@ -48,6 +49,9 @@ const SubscribeFields = {
   teams: z.string().max(2000).optional(),
   discord: z.string().max(2000).optional(),
   push: z.union([z.string().max(4000), z.record(z.string(), z.unknown())]).optional(),
+  /** A company's own mobile app: the device token it was given, and the platform that gave it. */
+  device_token: z.string().max(4096).optional(),
+  platform: z.string().max(16).optional(),
   component_ids: z
     .union([z.array(z.string().min(1).max(64)).max(500), z.string().max(20_000)])
     .optional()
@@ -98,6 +102,8 @@ export function parseContact(
       teams: input.teams,
       discord: input.discord,
       push: input.push,
+      device_token: input.device_token,
+      platform: input.platform,
     },
     region,
   );
@@ -161,7 +167,9 @@ export async function upsertSubscriber(
   }
   refusePrivateTarget(contact, tx.config.allowPrivateNetwork);
   const now = tx.clock.now().toISOString();
-  const needsConfirm = options.doubleOptIn && contact.kind !== 'push';
+  // A browser's or an app's push subscription was made by the device itself: there is no inbox to confirm.
+  const needsConfirm =
+    options.doubleOptIn && contact.kind !== 'push' && contact.kind !== 'fcm' && contact.kind !== 'apns';
   const components = [...new Set(componentIds)];
   const existing = await tx.db
     .selectFrom('subscribers')

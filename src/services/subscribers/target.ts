@@ -25,6 +25,8 @@ function targetUrl(contact: Contact): string | null {
       return pushSubscriptionOf(contact.value)?.endpoint ?? null;
     case 'email':
     case 'sms':
+    case 'fcm':
+    case 'apns':
       return null;
   }
 }
