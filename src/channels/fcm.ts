@@ -95,13 +95,13 @@ function accessTokens(account: ServiceAccount, client: HttpClient) {
 }
 
 /** The incident a message is about, from its Statuspage-shaped event, when it is about one. */
-function incidentIdOf(message: Message): string | undefined {
+export function incidentIdOf(message: Message): string | undefined {
   const incident = message.event?.incident as { id?: unknown } | undefined;
   return typeof incident?.id === 'string' ? incident.id : undefined;
 }
 
 /** The title and body a phone shows, the same for every mobile push provider. */
-function mobileAlert(message: Message): { title: string; body: string } {
+export function mobileAlert(message: Message): { title: string; body: string } {
   return {
     title: `${message.drill ? '[DRILL] ' : ''}${message.title}`.slice(0, 200),
     body: message.text.slice(0, 1000),

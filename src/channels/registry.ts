@@ -4,6 +4,7 @@
  * schema, the delivery lanes and lint take what they need from the module's
  * declaration. Each entry is keyed by its own `type`, which the compiler checks.
  */
+import { apns } from './apns.ts';
 import { bluesky } from './bluesky.ts';
 import { discord } from './discord.ts';
 import { emailSes } from './email-ses.ts';
@@ -36,6 +37,7 @@ const modules = {
   'google-chat': googleChat,
   webpush: webPush,
   fcm,
+  apns,
   ntfy,
   telegram,
   mastodon,

@@ -34,7 +34,6 @@ const planKeys: readonly PlanKey[] = [
 const channelTypes: Readonly<Record<string, { feature: string; issue: number }>> = {
   voice: { feature: 'voice calls', issue: 18 },
   'voice-twilio': { feature: 'voice calls', issue: 18 },
-  apns: { feature: 'push to iOS apps through the Apple Push Notification service', issue: 18 },
   'mobile-push': { feature: 'push to mobile apps', issue: 18 },
 };
 

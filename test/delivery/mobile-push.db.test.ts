@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { createVerify, generateKeyPairSync } from 'node:crypto';
+import { createVerify, generateKeyPairSync, verify } from 'node:crypto';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
+import { generate } from 'selfsigned';
 import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
@@ -219,3 +222,156 @@ eachDialect(test, 'a device token is checked against its platform; a bad one cha
     },
   );
 });
+
+interface Http2Request {
+  path: string;
+  headers: http2.IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+/** An APNs stand-in: HTTP/2 over TLS with a certificate this test made for localhost. */
+async function startApns(answer: (r: Http2Request, n: number) => { status: number; body?: string }) {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }] }],
+  });
+  const requests: Http2Request[] = [];
+  const server = http2.createSecureServer({ key: pems.private, cert: pems.cert });
+  server.on('stream', (stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => {
+      const r = {
+        path: String(headers[':path']),
+        headers,
+        body: Buffer.concat(chunks).toString(),
+        at: Date.now(),
+      };
+      requests.push(r);
+      const reply = answer(r, requests.filter((q) => q.path === r.path).length - 1);
+      stream.respond({ ':status': reply.status, 'apns-id': String(headers['apns-id']) });
+      stream.end(reply.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://localhost:${port}`,
+    ca: pems.cert,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+eachDialect(
+  test,
+  'APNs: HTTP/2 with an ES256 provider token; 429 retried, 410 Unregistered disables',
+  async (db) => {
+    const { publicKey, privateKey } = generateKeyPairSync('ec', {
+      namedCurve: 'prime256v1',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    const device = { ok: 'a1'.repeat(32), busy: 'b2'.repeat(32), gone: 'c3'.repeat(32) };
+    const stand = await startApns((r, n) => {
+      if (r.path === `/3/device/${device.busy}` && n === 0)
+        return { status: 429, body: '{"reason":"TooManyRequests"}' };
+      if (r.path === `/3/device/${device.gone}`)
+        return { status: 410, body: '{"reason":"Unregistered","timestamp":1764800000000}' };
+      return { status: 200 };
+    });
+    const ctx = testCtx(db, { clock: systemClock, config: localReceivers });
+    try {
+      const ids = new Map<string, string>();
+      for (const [name, token] of Object.entries(device)) {
+        ids.set(
+          name,
+          (await addSubscriber(ctx, { device_token: token.toUpperCase(), platform: 'apns' }, offered)).id,
+        );
+      }
+      const worker = startWorker(db, {
+        apns: {
+          type: 'apns',
+          team_id: 'TEAM123456',
+          key_id: 'KEY1234567',
+          private_key: privateKey,
+          topic: 'com.example.status',
+          base_url: stand.url,
+          ca: stand.ca,
+          retry_base_ms: 50,
+          retry_max_ms: 200,
+        },
+      });
+      try {
+        const incident = await declareIncident(ctx, { name: 'Login slow', body: 'Sign-in takes a minute.' });
+        const stateOf = async (name: string) =>
+          await db
+            .selectFrom('deliveries')
+            .select(['state', 'attempts'])
+            .where('subscriber_id', '=', ids.get(name) ?? '')
+            .executeTakeFirst();
+        await waitFor(
+          async () =>
+            (await Promise.all(Object.keys(device).map(stateOf))).every(
+              (d) => d && (d.state === 'sent' || d.state === 'dead'),
+            ),
+          20_000,
+          'all settled',
+        );
+        assert.equal(stand.requests.length, 4, 'ok, busy twice, gone once');
+        const authorizations = new Set(stand.requests.map((r) => String(r.headers.authorization)));
+        assert.equal(authorizations.size, 1, 'one provider token, reused');
+        const [auth = ''] = [...authorizations];
+        assert.match(auth, /^bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+        const [head = '', claims = '', signature = ''] = auth.slice('bearer '.length).split('.');
+        assert.deepEqual(JSON.parse(Buffer.from(head, 'base64url').toString()), {
+          alg: 'ES256',
+          kid: 'KEY1234567',
+        });
+        const payload = JSON.parse(Buffer.from(claims, 'base64url').toString());
+        assert.equal(payload.iss, 'TEAM123456');
+        assert.ok(Math.abs(payload.iat - Date.now() / 1000) < 120);
+        assert.ok(
+          verify(
+            'sha256',
+            Buffer.from(`${head}.${claims}`),
+            { key: publicKey, dsaEncoding: 'ieee-p1363' },
+            Buffer.from(signature, 'base64url'),
+          ),
+          'signed with the team’s key',
+        );
+        for (const r of stand.requests) {
+          assert.equal(r.headers[':method'], 'POST');
+          assert.equal(r.headers['apns-topic'], 'com.example.status');
+          assert.equal(r.headers['apns-push-type'], 'alert');
+          assert.match(
+            String(r.headers['apns-id']),
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+          );
+        }
+        const ok = stand.requests.find((r) => r.path === `/3/device/${device.ok}`);
+        assert.ok(ok);
+        const body = JSON.parse(ok.body);
+        assert.match(body.aps.alert.title, /^Login slow/);
+        assert.equal(body.aps.alert.body, 'Sign-in takes a minute.');
+        assert.equal(body.incident_id, incident.id);
+        assert.match(body.url, new RegExp(`/incidents/${incident.id}$`));
+        assert.equal((await stateOf('ok'))?.state, 'sent');
+        assert.equal((await stateOf('busy'))?.state, 'sent');
+        assert.deepEqual(await stateOf('gone'), { state: 'dead', attempts: 1 });
+        const gone = await db
+          .selectFrom('subscribers')
+          .select('state')
+          .where('id', '=', ids.get('gone') ?? '')
+          .executeTakeFirst();
+        assert.equal(gone?.state, 'disabled');
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await stand.close();
+    }
+  },
+);
