@@ -68,7 +68,7 @@ export function minEaseFor(maxGrade: number): number {
 }
 
 /** The longest sentence a language judged by length may have: words, or characters in Japanese. */
-export function maxSentenceLength(language: 'pt' | 'ja', maxGrade: number): number {
+function maxSentenceLength(language: 'pt' | 'ja', maxGrade: number): number {
   return language === 'ja' ? 10 * maxGrade - 10 : 2 * maxGrade + 7;
 }
 

@@ -14,8 +14,8 @@ import type { Clock } from '../domain/clock.ts';
 import { CrierError } from '../domain/errors.ts';
 import { header, type IngestRequest } from './types.ts';
 
-export const grafanaSignatureHeader = 'x-grafana-alerting-signature';
-export const grafanaTimestampHeader = 'x-grafana-alerting-timestamp';
+const grafanaSignatureHeader = 'x-grafana-alerting-signature';
+const grafanaTimestampHeader = 'x-grafana-alerting-timestamp';
 const windowMs = 5 * 60_000;
 
 export interface GrafanaSigning {

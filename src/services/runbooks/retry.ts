@@ -18,7 +18,7 @@ import { incidentRunbookRuns, type RunbookRunView } from './progress.ts';
 /** A step's name in the API and the CLI: its round, list and place (`0.do.2`). */
 export const stepIdPattern = /^(\d{1,4})\.(do|on_resolve)\.(\d{1,3})$/;
 
-export function parseStepId(step: string): { round: number; phase: 'do' | 'on_resolve'; position: number } {
+function parseStepId(step: string): { round: number; phase: 'do' | 'on_resolve'; position: number } {
   const m = stepIdPattern.exec(step);
   if (!m) throw new CrierError('validation_failed', `No step "${step}": steps are named like 0.do.2.`);
   return { round: Number(m[1]), phase: m[2] as 'do' | 'on_resolve', position: Number(m[3]) };
