@@ -5,12 +5,10 @@
  * batch) and outcomes are written in batches, so the database stays off the
  * critical path of sending.
  */
-
 import type { Logger } from 'pino';
 import { moduleOf } from '../channels/registry.ts';
 import { type TraceParent, tracedSend } from '../channels/tracing.ts';
-import type { Channel, SendResult } from '../channels/types.ts';
-import { networkFailure } from '../channels/types.ts';
+import { type Channel, networkFailure, type SendResult } from '../channels/types.ts';
 import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { Db } from '../store/db.ts';
