@@ -1765,7 +1765,7 @@ export interface components {
              */
             source: "body" | "sms" | "chat" | "social";
             text: string;
-            /** @description An email's subject: the draft's variant, else the incident's name and status. */
+            /** @description An email's subject (the draft's variant, else the incident's name and status), or a push notification's title; `length` is then its body's. */
             subject: string | null;
             length: number;
             limit: number | null;

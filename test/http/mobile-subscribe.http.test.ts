@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { readPlan } from '../../src/plan/load.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp } from '../helpers/http.ts';
+import { startPlanApp } from '../helpers/plan-app.ts';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -108,3 +109,50 @@ test('plan check reads the fcm and apns settings, naming what is wrong', () => {
     assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
   }
 });
+
+for (const dialect of dialects) {
+  test(`the preview shows each mobile push channel's title and body length [${dialect.name}]`, async () => {
+    const app = await startPlanApp(dialect, {
+      channels: `${fcmChannel}
+  apns: { type: apns, team_id: TEAM123456, key_id: KEY1234567, private_key: env:APNS_KEY, topic: com.example.app }`,
+      audiences: { public: ['status-page', 'fcm', 'apns'] },
+      env: { APNS_KEY: 'not used before a send' },
+    });
+    try {
+      const body = 'Card payments fail for some customers. Next update by 14:30 UTC.';
+      const { id, updateId } = await app.declare('Checkout errors', body);
+      const preview = await app.app.server.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${id}/updates/${updateId}/preview`,
+        headers: app.auth,
+      });
+      assert.equal(preview.statusCode, 200, preview.body);
+      const channels = (
+        preview.json() as {
+          channels: {
+            channel: string;
+            kind: string;
+            subject: string;
+            length: number;
+            limit: number;
+            fits: boolean;
+          }[];
+        }
+      ).channels.filter((c) => c.channel === 'fcm' || c.channel === 'apns');
+      assert.deepEqual(
+        channels.map((c) => [c.channel, c.kind, c.subject, c.length, c.limit, c.fits]),
+        // The body against the plan's `push` limit (240 unless `lint.limits.push` says).
+        ['fcm', 'apns'].map((name) => [
+          name,
+          'push',
+          'Checkout errors: Investigating',
+          body.length,
+          240,
+          true,
+        ]),
+      );
+    } finally {
+      await app.close();
+    }
+  });
+}

@@ -34,7 +34,9 @@ const ChannelPreview = z
     subject: z
       .string()
       .nullable()
-      .describe("An email's subject: the draft's variant, else the incident's name and status."),
+      .describe(
+        "An email's subject (the draft's variant, else the incident's name and status), or a push notification's title; `length` is then its body's.",
+      ),
     length: z.number(),
     limit: z.number().nullable(),
     unit: z.enum(['characters', 'segments']),
@@ -119,6 +121,8 @@ export async function previewUpdate(
   const event = await draftEvent(ctx.db, ctx.config.publicUrl, row, shown.body, at);
   const variants = shown.variants;
   const external = row.audience !== 'internal';
+  const title =
+    language === pageLanguage ? event.title : `${incident.name}: ${messageWords(language).status[status]}`;
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
     const own = c.variant !== null ? variants[c.variant] : undefined;
     const text = own ?? shown.body;
@@ -129,13 +133,7 @@ export async function previewUpdate(
       kind: c.kind,
       source: own !== undefined && c.variant !== null ? c.variant : 'body',
       text,
-      subject:
-        c.kind === 'email'
-          ? (variants.email_subject ??
-            (language === pageLanguage
-              ? event.title
-              : `${incident.name}: ${messageWords(language).status[status]}`))
-          : null,
+      subject: c.kind === 'email' ? (variants.email_subject ?? title) : c.kind === 'push' ? title : null,
       length: check.length,
       limit: check.limit,
       unit: check.unit,
