@@ -45,20 +45,20 @@ test('crier plan check refuses, by name, what Crier does not do yet', async () =
   const dir = mkdtempSync(path.join(tmpdir(), 'crier-not-yet-'));
   const file = path.join(dir, 'crier.yaml');
   const text = readFileSync(path.join(root, 'examples/b2b-enterprise.yaml'), 'utf8')
-    .replace('  limits: { sms_segments: 2 }', '  limits: { sms_segments: 2, social: 280 }')
+    .replace('    channels: [email, sms, webhook]', '    channels: [email, sms, webhook, feed]')
     .replace(
       'channels:\n  email:',
-      'channels:\n  toots: { type: mastodon }\n  calls: { type: voice }\n  email:',
+      'channels:\n  calls: { type: voice }\n  apps: { type: mobile-push }\n  email:',
     );
   writeFileSync(file, text);
   const r = await crier(['plan', 'check', '--skip-secrets', file]);
   assert.equal(r.code, 1, r.stdout);
   assert.match(
     r.stdout,
-    /lint\.limits\.social: a social length limit \(no social channel exists yet\) is not supported yet/,
+    /audiences\.enterprise\.channels\.3: a status page or feed of its own for an audience other than public is not supported yet/,
   );
-  assert.match(r.stdout, /channels\.toots\.type: channel type "mastodon" is not supported yet/);
   assert.match(r.stdout, /channels\.calls\.type: channel type "voice" is not supported yet/);
+  assert.match(r.stdout, /channels\.apps\.type: channel type "mobile-push" is not supported yet/);
   assert.match(r.stdout, /3 problems in/);
 });
 
