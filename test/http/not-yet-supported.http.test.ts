@@ -17,7 +17,7 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
     const asking = sev1Plan
       .replace(
         'channels:\n  email:',
-        'channels:\n  calls: { type: voice }\n  toots: { type: fcm, url: https://social.example }\n  email:',
+        'channels:\n  calls: { type: voice }\n  apps: { type: mobile-push }\n  email:',
       )
       .replace(
         '  internal: { channels: [slack-internal] }',
@@ -46,12 +46,12 @@ test('PUT /plan and POST /plan/check refuse what is not supported yet, by name, 
         /a status page or feed of its own .* is not supported yet/,
       );
       assert.match(byPath['channels.calls.type'] ?? '', /channel type "voice" is not supported yet/);
-      assert.match(byPath['channels.toots.type'] ?? '', /channel type "fcm" is not supported yet/);
+      assert.match(byPath['channels.apps.type'] ?? '', /channel type "mobile-push" is not supported yet/);
       // Each is named once, by what it asks for: no schema noise about the unknown channel types.
       assert.deepEqual(problems.map((p) => p.path).sort(), [
         'audiences.internal.channels.1',
+        'channels.apps.type',
         'channels.calls.type',
-        'channels.toots.type',
       ]);
     }
     const current = JSON.parse(
