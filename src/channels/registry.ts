@@ -20,6 +20,7 @@ import { smsTwilio } from './sms-twilio.ts';
 import { teams } from './teams.ts';
 import { telegram } from './telegram.ts';
 import type { ChannelModule } from './types.ts';
+import { voiceTwilio } from './voice-twilio.ts';
 import { webhook } from './webhook.ts';
 import { webPush } from './webpush.ts';
 import { x } from './x.ts';
@@ -29,6 +30,7 @@ const modules = {
   'email-ses': emailSes,
   'sms-twilio': smsTwilio,
   'sms-sns': smsSns,
+  'voice-twilio': voiceTwilio,
   webhook,
   slack,
   teams,

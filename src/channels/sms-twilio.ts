@@ -6,13 +6,10 @@
  * numeric `code` (21610: the recipient replied STOP).
  */
 import { z } from 'zod';
-import { answerOf, createHttpClient, header } from './http-client.ts';
 import { Secret, SmsRules, Value } from './settings.ts';
 import { smsText } from './sms-text.ts';
-import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
-
-/** Twilio's answer: the message's `sid` when it was accepted, an error `code` when not. */
-const TwilioAnswer = z.looseObject({ sid: z.string().optional(), code: z.number().optional() });
+import { twilioPoster } from './twilio-api.ts';
+import { defineChannel } from './types.ts';
 
 /** Twilio error codes meaning this number will never take our messages. */
 const goneCodes = new Set([21610, 21614, 21211, 21612]);
@@ -40,14 +37,11 @@ export const smsTwilio = defineChannel({
   lane: (s) => ({ concurrency: 10, maxAttempts: 6, retryBaseMs: 10_000, updates: s.updates }),
   facts: (s) => ({ inboundSigningKey: s.token }),
   create(name, settings, deps) {
-    // The endpoint is the administrator's, not a subscriber's: it may be private (a stand-in, a proxy).
-    const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });
-    const url = `${settings.endpoint.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(settings.account)}/Messages.json`;
-    const auth = `Basic ${Buffer.from(`${settings.account}:${settings.token}`).toString('base64')}`;
+    const twilio = twilioPoster(settings, 'Messages', goneCodes, deps);
     return {
       name,
       type: 'sms-twilio',
-      async send(target, message): Promise<SendResult> {
+      send(target, message) {
         const form = new URLSearchParams({
           To: target.contact,
           Body: smsText(message, settings.max_segments),
@@ -55,28 +49,9 @@ export const smsTwilio = defineChannel({
         if (settings.from.startsWith('MG')) form.set('MessagingServiceSid', settings.from);
         else form.set('From', settings.from);
         if (settings.status_callback) form.set('StatusCallback', settings.status_callback);
-        try {
-          const response = await client.post(url, form.toString(), {
-            authorization: auth,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-            'user-agent': deps.userAgent,
-          });
-          if (response.status === 201 || response.status === 200) {
-            const sid = answerOf(TwilioAnswer, response.body)?.sid;
-            return { ok: true, ...(sid && { providerId: sid }) };
-          }
-          const failure = httpFailure(response.status, response.body, header(response, 'retry-after'));
-          const code = answerOf(TwilioAnswer, response.body)?.code;
-          if (code !== undefined && goneCodes.has(code) && !failure.ok) {
-            return { ...failure, retry: false, gone: true };
-          }
-          return failure;
-        } catch (err) {
-          return networkFailure(err);
-        }
+        return twilio.post(form);
       },
-      close: () => client.close(),
+      close: () => twilio.close(),
     };
   },
 });

@@ -18,6 +18,7 @@ import { Limits } from './settings.ts';
 export const subscriberKinds = [
   'email',
   'sms',
+  'voice',
   'webhook',
   'slack',
   'teams',
@@ -80,6 +81,8 @@ export interface Message {
   readonly thread?: { readonly root: string; readonly parent: string };
   /** For a module that threads: the post this message corrects (edited where the network allows it). */
   readonly corrects?: string;
+  /** The language the title and text are in (`fr`); English when absent. */
+  readonly language?: string;
   /** The words framing the text (links' labels) in the subscriber's language; English when absent. */
   readonly words?: MessageWords;
 }

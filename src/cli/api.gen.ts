@@ -1995,7 +1995,7 @@ export interface components {
             id: string;
             audience: string;
             /** @enum {string} */
-            kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
+            kind: "email" | "sms" | "voice" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
             /** @description The contact, named as Statuspage names it: email, phone or endpoint. */
             email: string | null;
             phone_number: string | null;
@@ -6464,7 +6464,7 @@ export interface operations {
                 per_page?: number;
                 q?: string;
                 state?: "pending" | "confirmed" | "unsubscribed" | "disabled";
-                kind?: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
+                kind?: "email" | "sms" | "voice" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
                 audience?: string;
                 component_id?: string;
             };
@@ -6528,6 +6528,7 @@ export interface operations {
                         email?: string;
                         phone?: string;
                         phone_number?: string;
+                        voice?: string;
                         webhook?: string;
                         endpoint?: string;
                         slack?: string;
@@ -6555,6 +6556,7 @@ export interface operations {
                     email?: string;
                     phone?: string;
                     phone_number?: string;
+                    voice?: string;
                     webhook?: string;
                     endpoint?: string;
                     slack?: string;
@@ -7212,7 +7214,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /** @enum {string} */
-                        kind: "email" | "sms" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
+                        kind: "email" | "sms" | "voice" | "webhook" | "slack" | "teams" | "discord" | "push" | "fcm" | "apns";
                         contact: string;
                         /** @enum {string} */
                         reason: "hard_bounce" | "soft_bounce" | "complaint" | "undeliverable";

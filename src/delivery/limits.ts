@@ -126,14 +126,15 @@ export class HostPacer {
   }
 }
 
-/** The host a subscriber's URL (webhook, chat) or push endpoint points at, lower case; null for email, SMS and apps. */
+/** The host a subscriber's URL (webhook, chat) or push endpoint points at, lower case; null for email, phones and apps. */
 export function targetHost(kind: string, contact: string): string | null {
   try {
     if (kind === 'push') {
       const endpoint = pushSubscriptionOf(contact)?.endpoint;
       return endpoint ? new URL(endpoint).hostname : null;
     }
-    if (kind === 'email' || kind === 'sms' || kind === 'fcm' || kind === 'apns') return null;
+    if (kind === 'email' || kind === 'sms' || kind === 'voice' || kind === 'fcm' || kind === 'apns')
+      return null;
     return new URL(contact).hostname;
   } catch {
     return null;

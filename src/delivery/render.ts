@@ -174,7 +174,7 @@ export class Renderer {
       id: t.deliveryId,
       ...links,
       ...(feedbackUrl && { feedbackUrl }),
-      ...(wordsIn !== 'en' && { words: messageWords(wordsIn) }),
+      ...(wordsIn !== 'en' && { words: messageWords(wordsIn), language: wordsIn }),
     };
   }
 

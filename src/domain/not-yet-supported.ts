@@ -32,8 +32,7 @@ const planKeys: readonly PlanKey[] = [
 
 /** Channel types the design names that Crier has no provider for. */
 const channelTypes: Readonly<Record<string, { feature: string; issue: number }>> = {
-  voice: { feature: 'voice calls', issue: 18 },
-  'voice-twilio': { feature: 'voice calls', issue: 18 },
+  voice: { feature: 'a voice type of no provider: use voice-twilio', issue: 18 },
   'mobile-push': { feature: 'push to mobile apps', issue: 18 },
 };
 

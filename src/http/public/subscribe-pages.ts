@@ -53,6 +53,13 @@ const kindFields: Record<
     autocomplete: 'tel',
     hint: 'With the country code, for example +14155550100.',
   },
+  voice: {
+    name: 'voice',
+    label: 'Phone number to call',
+    type: 'tel',
+    autocomplete: 'tel',
+    hint: 'With the country code, for example +14155550100. It is confirmed by a text message.',
+  },
   webhook: { name: 'webhook', label: 'Webhook URL', type: 'url', autocomplete: 'off' },
   slack: { name: 'slack', label: 'Slack incoming webhook URL', type: 'url', autocomplete: 'off' },
   teams: { name: 'teams', label: 'Microsoft Teams workflow webhook URL', type: 'url', autocomplete: 'off' },
@@ -102,7 +109,10 @@ export function subscribeForm(
   components: readonly ComponentChoice[],
   languages: readonly PageLanguage[] = [],
 ): string {
-  const kinds = Object.entries(kindFields).filter(([kind]) => offered.has(kind));
+  // A number to call is confirmed by text message: offered only where text messages are.
+  const kinds = Object.entries(kindFields).filter(
+    ([kind]) => offered.has(kind) && (kind !== 'voice' || offered.has('sms')),
+  );
   const push = offered.has('push');
   const intro = `<p>Hear from ${escapeHtml(pageName)} when an incident or a maintenance is posted.</p>`;
   const follow =

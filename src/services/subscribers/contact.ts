@@ -31,6 +31,8 @@ function phoneNumberOf(text: string, region: string | undefined): string | { pro
 export const ContactFields = {
   email: z.email().max(254),
   phone: z.string().max(40),
+  /** A phone number to call (voice), read as `phone` is. */
+  voice: z.string().max(40),
   webhook: httpsUrl(),
   // Any URL: Slack- and Discord-compatible receivers exist (Mattermost, self-hosted bridges); the
   // private-network guard, not a host list, is what keeps these requests where they belong.
@@ -71,6 +73,7 @@ const contactFields = Object.keys(ContactFields) as (keyof typeof ContactFields)
 const contactFieldKinds: Record<keyof typeof ContactFields, SubscriberKind> = {
   email: 'email',
   phone: 'sms',
+  voice: 'voice',
   webhook: 'webhook',
   slack: 'slack',
   teams: 'teams',
@@ -99,15 +102,14 @@ export function contactOf(
     return 'platform: give it with device_token';
   const given = contactFields.filter((k) => input[k] !== undefined && input[k] !== null && input[k] !== '');
   const [field] = given;
-  if (given.length !== 1 || field === undefined)
-    return 'give exactly one of email, phone, webhook, slack, teams, discord, push, device_token';
+  if (given.length !== 1 || field === undefined) return `give exactly one of ${contactFields.join(', ')}`;
   const kind = contactFieldKinds[field];
   const parsed = ContactFields[field].safeParse(input[field]);
   if (!parsed.success) return `${field}: ${parsed.error.issues[0]?.message ?? 'is not valid'}`;
   const data = parsed.data;
-  if (field === 'phone') {
+  if (field === 'phone' || field === 'voice') {
     const number = phoneNumberOf(String(data), region);
-    if (typeof number !== 'string') return `phone: ${number.problem}`;
+    if (typeof number !== 'string') return `${field}: ${number.problem}`;
     return { kind, value: number, key: number };
   }
   if (field === 'device_token') return deviceOf(String(data), input.platform);
@@ -134,7 +136,7 @@ export function maskContact(kind: string, value: string): string {
     const [local = '', domain = ''] = value.split('@');
     return `${local.slice(0, 1)}…@${domain}`;
   }
-  if (kind === 'sms') return `${value.slice(0, 3)}…${value.slice(-2)}`;
+  if (kind === 'sms' || kind === 'voice') return `${value.slice(0, 3)}…${value.slice(-2)}`;
   if (kind === 'push') return 'this browser';
   if (isMobilePlatform(kind)) return `this device (…${value.slice(-4)})`;
   try {

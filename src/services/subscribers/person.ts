@@ -128,11 +128,12 @@ function fingerprint(person: Person): string {
   return `sha256:${createHash('sha256').update(`${person.kind}:${person.key}`).digest('hex').slice(0, 16)}`;
 }
 
+/** A number is held by its text-message and its voice subscriptions alike. */
 function subscribersOf(ctx: Ctx, person: Person): Promise<SubscriberRow[]> {
   return ctx.db
     .selectFrom('subscribers')
     .selectAll()
-    .where('kind', '=', person.kind)
+    .where('kind', 'in', person.kind === 'sms' ? ['sms', 'voice'] : [person.kind])
     .where('contact_key', '=', person.key)
     .orderBy('created_at')
     .execute();

@@ -2,7 +2,8 @@
  * Adding a subscriber, from the public form, the admin API or an import.
  * What the public form adds is confirmed before anything but the first
  * message reaches it, so the form cannot aim Crier at someone else: an
- * email or SMS gets a confirmation link; a chat room (Slack, Teams,
+ * email or SMS gets a confirmation link (a number to call, by text
+ * message); a chat room (Slack, Teams,
  * Discord) gets one message with a confirmation link that someone in the
  * room must open; a webhook gets a verification request it must answer by
  * echoing its challenge (docs/channels.md), which also hands over its
@@ -43,6 +44,8 @@ const SubscribeFields = {
   email: ContactFields.email.optional(),
   phone: z.string().max(40).optional(),
   phone_number: z.string().max(40).optional(),
+  /** A phone number to call with each update (a voice subscriber), confirmed by a text message. */
+  voice: z.string().max(40).optional(),
   webhook: z.string().max(2000).optional(),
   endpoint: z.string().max(2000).optional(),
   slack: z.string().max(2000).optional(),
@@ -97,6 +100,7 @@ export function parseContact(
     {
       email: input.email,
       phone: input.phone ?? input.phone_number,
+      voice: input.voice,
       webhook: input.webhook ?? input.endpoint,
       slack: input.slack,
       teams: input.teams,
@@ -170,6 +174,14 @@ export async function upsertSubscriber(
   // A browser's or an app's push subscription was made by the device itself: there is no inbox to confirm.
   const needsConfirm =
     options.doubleOptIn && contact.kind !== 'push' && contact.kind !== 'fcm' && contact.kind !== 'apns';
+  // A number to call confirms by the link in a text message: a call cannot carry a link.
+  if (needsConfirm && contact.kind === 'voice' && !options.offered.has('sms')) {
+    throw new CrierError(
+      'channel_not_offered',
+      'Subscriptions by voice are confirmed by a text message, and text messages are not offered here.',
+      { kind: contact.kind },
+    );
+  }
   const components = [...new Set(componentIds)];
   const existing = await tx.db
     .selectFrom('subscribers')
@@ -268,7 +280,8 @@ export async function upsertSubscriber(
         subject_id: `${first}:${row.id}:${now}`,
         incident_id: null,
         subscriber_id: row.id,
-        channel: row.kind,
+        // The confirmation link of a number to call goes by text message, to the same number.
+        channel: first === 'confirmation' && row.kind === 'voice' ? 'sms' : row.kind,
         via: null,
         state: 'pending',
         attempts: 0,

@@ -25,6 +25,7 @@ function targetUrl(contact: Contact): string | null {
       return pushSubscriptionOf(contact.value)?.endpoint ?? null;
     case 'email':
     case 'sms':
+    case 'voice':
     case 'fcm':
     case 'apns':
       return null;

@@ -47,9 +47,9 @@ const subscriberColumns = [
 export function subscriberView(row: SubscriberRow, withSecret = false): SubscriberView {
   return viewOf(SubscriberView, subscriberColumns, row, {
     email: row.kind === 'email' ? row.contact : null,
-    phone_number: row.kind === 'sms' ? row.contact : null,
-    endpoint: row.kind !== 'email' && row.kind !== 'sms' ? row.contact : null,
-    mode: row.kind === 'sms' ? 'sms' : row.kind,
+    phone_number: row.kind === 'sms' || row.kind === 'voice' ? row.contact : null,
+    endpoint: row.kind !== 'email' && row.kind !== 'sms' && row.kind !== 'voice' ? row.contact : null,
+    mode: row.kind,
     all_components: row.all_components === 1,
     component_ids: componentIdsOf(row),
     secret: withSecret && row.secret !== null ? row.secret : undefined,

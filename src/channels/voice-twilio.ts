@@ -1,0 +1,50 @@
+/**
+ * Phone calls through Twilio Programmable Voice: POST
+ * /2010-04-01/Accounts/{AccountSid}/Calls.json, form-encoded To, From and
+ * Twiml (what the call says, src/channels/voice-text.ts), HTTP basic auth
+ * with the account SID and auth token. 201 answers with the call's `sid`;
+ * errors are JSON with a numeric `code` (21211: not a valid phone number).
+ * https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource
+ */
+import { z } from 'zod';
+import { Secret, Value } from './settings.ts';
+import { twilioPoster } from './twilio-api.ts';
+import { defineChannel } from './types.ts';
+import { voiceTwiml } from './voice-text.ts';
+
+/** Twilio error codes meaning this number can never be called: not valid, cannot be reached, not a number. */
+const goneCodes = new Set([21211, 21214, 21217]);
+
+export const voiceTwilio = defineChannel({
+  type: 'voice-twilio',
+  // A call is said once per event, like a text: the first and the resolving update, from the SMS text.
+  kind: 'sms',
+  variant: 'sms',
+  maxLength: null,
+  reach: { subscribers: ['voice'] },
+  settings: {
+    account: Value.describe('The account SID (AC…).'),
+    token: Secret.describe('The auth token. A secret.'),
+    from: z.string().min(1).describe('The caller: a Twilio phone number in E.164 (+14155550100).'),
+    endpoint: z.url().default('https://api.twilio.com'),
+    updates: z
+      .enum(['first_and_resolved', 'all'])
+      .default('first_and_resolved')
+      .describe('Voice subscribers are called for the first and the resolving update only, unless `all`.'),
+  },
+  secrets: ['token'],
+  // A call lasts a minute or more: fewer at once than texts.
+  lane: (s) => ({ concurrency: 4, maxAttempts: 6, retryBaseMs: 10_000, updates: s.updates }),
+  create(name, settings, deps) {
+    const twilio = twilioPoster(settings, 'Calls', goneCodes, deps);
+    return {
+      name,
+      type: 'voice-twilio',
+      send: (target, message) =>
+        twilio.post(
+          new URLSearchParams({ To: target.contact, From: settings.from, Twiml: voiceTwiml(message) }),
+        ),
+      close: () => twilio.close(),
+    };
+  },
+});
