@@ -2,8 +2,8 @@
  * The status page in a real browser (Debian's Chromium through
  * playwright-core) against a real `crier serve`: an incident declared
  * through the API appears without a reload, the embed shows and dismisses
- * it on another origin, and axe finds no serious or critical violation in
- * light or dark mode.
+ * it on another origin, axe finds no serious or critical violation in
+ * light or dark mode, and the Arabic page is laid out right to left.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -130,6 +130,49 @@ test('an incident declared through the API appears on the open page without a re
   });
   assert.ok(overflow <= 0, 'no horizontal scrolling on a phone');
   await context.close();
+});
+
+test('/ar/ reads right to left: the document says so, inline-start sits on the right, and axe passes', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    type Box = { x: number; width: number };
+    const boxes = async (): Promise<{ dir: string; brand: Box; nav: Box; name: Box; state: Box }> => {
+      const box = async (selector: string): Promise<Box> => {
+        const b = await page.locator(selector).first().boundingBox();
+        assert.ok(b, `${selector} is laid out`);
+        return { x: b.x, width: b.width };
+      };
+      const row = '.components :is(summary, .row)';
+      return {
+        dir: await page.evaluate(() => (globalThis as unknown as { document: { dir: string } }).document.dir),
+        brand: await box('.top .brand'),
+        nav: await box('.top nav'),
+        name: await box(`${row} .name`),
+        state: await box(`${row} .st`),
+      };
+    };
+    await page.goto(`${server.url}/ar/`);
+    assert.equal(await page.locator('h2#components-h').textContent(), 'المكونات');
+    const ar = await boxes();
+    assert.equal(ar.dir, 'rtl');
+    assert.ok(
+      ar.brand.x > ar.nav.x + ar.nav.width,
+      'the page name, at inline-start, is on the right of the links',
+    );
+    assert.ok(ar.name.x > ar.state.x + ar.state.width, "a component's name is on the right of its state");
+    await axe(page, 'the Arabic front page');
+    await page.goto(`${server.url}/ar/history`);
+    await axe(page, 'the Arabic history page');
+
+    await page.goto(server.url);
+    const en = await boxes();
+    assert.equal(en.dir, 'ltr');
+    assert.ok(en.brand.x + en.brand.width < en.nav.x, 'English keeps the page name on the left');
+    assert.ok(en.name.x + en.name.width < en.state.x);
+  } finally {
+    await context.close();
+  }
 });
 
 test('the page is complete with JavaScript off, and the page script breaks no CSP rule', async () => {

@@ -1787,7 +1787,7 @@ export interface components {
              * @description The language shown: the one asked for, or the page's when the update has no words in it.
              * @enum {string}
              */
-            language: "en" | "fr" | "de" | "es" | "pt" | "ja";
+            language: "en" | "fr" | "de" | "es" | "pt" | "ja" | "ar";
             channels: components["schemas"]["ChannelPreview"][];
             /** @description What lint finds on every channel together, as submitting would: each says what to change. */
             lint: components["schemas"]["LintProblem"][];
@@ -6236,7 +6236,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The language to preview, among the plan's; the page's by default. */
-                language?: "en" | "fr" | "de" | "es" | "pt" | "ja";
+                language?: "en" | "fr" | "de" | "es" | "pt" | "ja" | "ar";
             };
             header?: never;
             path: {
@@ -6294,7 +6294,7 @@ export interface operations {
                      * @description The language to preview, among the plan's; the page's by default.
                      * @enum {string}
                      */
-                    language?: "en" | "fr" | "de" | "es" | "pt" | "ja";
+                    language?: "en" | "fr" | "de" | "es" | "pt" | "ja" | "ar";
                 };
             };
         };

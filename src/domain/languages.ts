@@ -1,5 +1,5 @@
 /** The languages Crier's own words are written in: the status page's, and the plan's choice of its default. */
-export const pageLanguages = ['en', 'fr', 'de', 'es', 'pt', 'ja'] as const;
+export const pageLanguages = ['en', 'fr', 'de', 'es', 'pt', 'ja', 'ar'] as const;
 export type PageLanguage = (typeof pageLanguages)[number];
 
 /** Each language by its own name, as a reader looks for it in a list. */
@@ -10,6 +10,7 @@ export const languageNames: Readonly<Record<PageLanguage, string>> = {
   es: 'Español',
   pt: 'Português',
   ja: '日本語',
+  ar: 'العربية',
 };
 
 /** Each language by its English name, for what lint and `crier plan check` say about it. */
@@ -20,4 +21,5 @@ export const englishNames: Readonly<Record<PageLanguage, string>> = {
   es: 'Spanish',
   pt: 'Portuguese',
   ja: 'Japanese',
+  ar: 'Arabic',
 };

@@ -144,6 +144,26 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsHelpful: '役立ちましたか?',
     smsStop: '停止: STOPと返信するか',
   },
+  ar: {
+    status: {
+      investigating: 'قيد التحقيق',
+      identified: 'تم تحديد السبب',
+      monitoring: 'قيد المراقبة',
+      resolved: 'تم الحل',
+      postmortem: 'تحليل ما بعد العطل',
+    },
+    confirm: 'أكّد اشتراكك',
+    details: 'التفاصيل',
+    viewDetails: 'عرض التفاصيل',
+    helpful: 'هل كان هذا التحديث مفيدًا؟',
+    yes: 'نعم',
+    no: 'لا',
+    manage: 'إدارة اشتراكك أو إلغاؤه',
+    exercise: 'هذا تمرين.',
+    smsConfirm: 'تأكيد:',
+    smsHelpful: 'مفيد؟',
+    smsStop: 'للإيقاف: أرسل STOP أو',
+  },
 };
 
 /** The words in `language`, English for a language Crier does not speak. */

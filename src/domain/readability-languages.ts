@@ -2,7 +2,7 @@
  * Reading level in each language Crier writes, by a formula made for it:
  * Flesch–Kincaid (grade) for English, and reading-ease scores fitted to
  * their language for French (Kandel–Moles), German (Amstad) and Spanish
- * (Fernández Huerta); Portuguese and Japanese, without one here, by the
+ * (Fernández Huerta); Portuguese, Japanese and Arabic, without one here, by the
  * length of their longest sentence. Syllables are counted by vowel groups
  * with each language's rules (docs/adr/0030-messages-in-languages.md).
  */
@@ -33,7 +33,8 @@ export function syllablesOf(word: string, language: 'fr' | 'de' | 'es'): number 
 }
 
 function sentencesOf(text: string, language: PageLanguage): string[] {
-  const split = language === 'ja' ? /[。！？!?]+|\n{2,}/ : /[.!?]+(?:\s|$)|\n{2,}/;
+  // The Arabic question mark (؟) ends a sentence as `?` does.
+  const split = language === 'ja' ? /[。！？!?]+|\n{2,}/ : /[.!?؟]+(?:\s|$)|\n{2,}/;
   return text
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/(\d)[.,](\d)/g, '$1$2')
@@ -68,7 +69,7 @@ export function minEaseFor(maxGrade: number): number {
 }
 
 /** The longest sentence a language judged by length may have: words, or characters in Japanese. */
-function maxSentenceLength(language: 'pt' | 'ja', maxGrade: number): number {
+function maxSentenceLength(language: 'pt' | 'ja' | 'ar', maxGrade: number): number {
   return language === 'ja' ? 10 * maxGrade - 10 : 2 * maxGrade + 7;
 }
 
@@ -93,15 +94,23 @@ export function readingLevelProblem(text: string, language: PageLanguage, maxGra
         : null;
     }
     case 'pt':
-    case 'ja': {
+    case 'ja':
+    case 'ar': {
       const max = maxSentenceLength(language, maxGrade);
       const unit = language === 'ja' ? 'characters' : 'words';
       const longest = Math.max(
         0,
-        ...sentencesOf(text, language).map((s) => (language === 'ja' ? [...s].length : wordsOf(s).length)),
+        ...sentencesOf(text, language).map((s) =>
+          // Arabic words are what spaces separate (wordsOf reads Latin letters only).
+          language === 'ja'
+            ? [...s].length
+            : language === 'ar'
+              ? s.split(/\s+/).filter(Boolean).length
+              : wordsOf(s).length,
+        ),
       );
       return longest > max
-        ? `A ${name} sentence has ${longest} ${unit}, more than ${max} for the plan's grade ${maxGrade}. Split it.`
+        ? `${/^[AEIOU]/.test(name) ? 'An' : 'A'} ${name} sentence has ${longest} ${unit}, more than ${max} for the plan's grade ${maxGrade}. Split it.`
         : null;
     }
   }

@@ -48,6 +48,7 @@ summary .name::before{content:"\\25B8\\00A0"}details[open]>summary .name::before
 .st-major_outage{color:var(--major)}.st-under_maintenance{color:var(--maint)}
 .uptime{margin:.5rem 0 0}.uptime svg{display:block;width:100%;height:2rem}
 .uptime figcaption{display:flex;justify-content:space-between}
+[dir=rtl] .uptime svg{transform:scaleX(-1)}[dir=rtl] summary .name::before{content:"\\25C2\\00A0"}
 .defs{position:absolute}
 .d-operational{fill:var(--ok)}.d-none{fill:var(--nodata)}.d-degraded_performance{fill:var(--minor)}
 .d-partial_outage{fill:var(--partial)}.d-major_outage{fill:var(--major)}.d-under_maintenance{fill:var(--maint)}

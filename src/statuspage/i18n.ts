@@ -8,6 +8,7 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { PageLanguage } from '../domain/languages.ts';
+import { ar } from './messages/ar.ts';
 import { de } from './messages/de.ts';
 import { type Catalog, en, type MessageKey } from './messages/en.ts';
 import { es } from './messages/es.ts';
@@ -15,7 +16,7 @@ import { fr } from './messages/fr.ts';
 import { ja } from './messages/ja.ts';
 import { pt } from './messages/pt.ts';
 
-const catalogs: Record<PageLanguage, Catalog> = { en, fr, de, es, pt, ja };
+const catalogs: Record<PageLanguage, Catalog> = { en, fr, de, es, pt, ja, ar };
 
 /** Each language's name in itself, for the switcher. */
 export const languageNames: Record<PageLanguage, string> = {
@@ -25,6 +26,7 @@ export const languageNames: Record<PageLanguage, string> = {
   es: 'Español',
   pt: 'Português',
   ja: '日本語',
+  ar: 'العربية',
 };
 
 /** The locale dates are written in: British English keeps the day before the month, as the page always has. */
@@ -35,7 +37,13 @@ export const dateLocales: Record<PageLanguage, string> = {
   es: 'es-ES',
   pt: 'pt-BR',
   ja: 'ja-JP',
+  ar: 'ar',
 };
+
+/** The languages written right to left: the page says so (`<html dir>`), and its logical CSS follows. */
+export function directionOf(language: PageLanguage): 'ltr' | 'rtl' {
+  return language === 'ar' ? 'rtl' : 'ltr';
+}
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

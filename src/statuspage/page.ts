@@ -10,7 +10,7 @@ import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
 import type { ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
 import { formatDay, formatInstant, formatMonth, monthKey } from './format.ts';
-import { dateLocales, languageNames, type Translate } from './i18n.ts';
+import { dateLocales, directionOf, languageNames, type Translate } from './i18n.ts';
 import { en, type MessageKey } from './messages/en.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { HISTORY_DAYS } from './snapshot.ts';
@@ -116,7 +116,7 @@ function layout(r: RenderContext, title: string, main: string, live = true, path
       ? ''
       : `<p>This page is private to the ${escapeHtml(r.audience)} audience; do not share its address or its feeds.</p>`;
   return `<!doctype html>
-<html lang="${r.language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${robots}
+<html lang="${r.language}" dir="${directionOf(r.language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${robots}
 <title>${escapeHtml(fullTitle)}</title>
 <link rel="stylesheet" href="${r.assets.css}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(t('feed.atom', { name: s.name }))}" href="${escapeHtml(feed('/history.atom'))}">

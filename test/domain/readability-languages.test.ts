@@ -55,6 +55,19 @@ test("the plan's grade maps to a reading ease by Flesch's table, and to a senten
     "A Portuguese sentence has 30 words, more than 25 for the plan's grade 9. Split it.",
   );
   assert.match(readingLevelProblem(`${'接続'.repeat(50)}。`, 'ja', 9) ?? '', /100 characters, more than 80/);
+  // Arabic words are counted by the spaces between them, and ؟ ends a sentence.
+  assert.equal(readingLevelProblem('تسجيل الدخول بطيء. نعمل على إصلاحه.', 'ar', 9), null);
+  const arabic = Array.from({ length: 26 }, () => 'كلمة').join(' ');
+  assert.equal(
+    readingLevelProblem(`${arabic}.`, 'ar', 9),
+    "An Arabic sentence has 26 words, more than 25 for the plan's grade 9. Split it.",
+  );
+  const twenty = Array.from({ length: 20 }, () => 'كلمة').join(' ');
+  assert.equal(
+    readingLevelProblem(`${twenty}؟ ${twenty}.`, 'ar', 9),
+    null,
+    'two sentences of 20, not one of 40',
+  );
   assert.match(
     readingLevelProblem(
       'Remediation of the intermittent authentication infrastructure degradation is ongoing.',

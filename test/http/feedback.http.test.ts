@@ -74,7 +74,7 @@ for (const dialect of dialects) {
 
       // These pages speak the status page's languages: `?lang=`, else the subscriber's, else the page's.
       const french = await server.inject({ url: `/f/${code}?helpful=yes&lang=fr` });
-      assert.match(french.body, /<html lang="fr">/);
+      assert.match(french.body, /<html lang="fr" dir="ltr">/);
       assert.ok(french.body.includes('<legend>Cette mise à jour vous a-t-elle aidé ?</legend>'));
       assert.ok(
         french.body.includes('Vous avez trouvé cette mise à jour utile. Vous pouvez changer d’avis.'),

@@ -42,14 +42,14 @@ test('the page in French, German, Spanish, Portuguese and Japanese, below /LANG/
     const port = Number(new URL(await t.app.server.listen({ port: 0, host: '127.0.0.1' })).port);
 
     const en = await get(port, '/');
-    assert.match(en.body, /<html lang="en">/);
+    assert.match(en.body, /<html lang="en" dir="ltr">/);
     assert.match(en.body, /<h2 id="incidents-h">Current incidents<\/h2>/);
     assert.match(en.body, /<span class="badge">Investigating<\/span> Impact: none/);
 
     const fr = await get(port, '/fr');
     assert.equal(fr.status, 200);
     assert.equal(fr.headers['x-request-id'], undefined, 'answered before routing, from memory');
-    assert.match(fr.body, /<html lang="fr">/);
+    assert.match(fr.body, /<html lang="fr" dir="ltr">/);
     assert.match(fr.body, /<h2 id="incidents-h">Incidents en cours<\/h2>/);
     assert.match(fr.body, /<span class="badge">Analyse en cours<\/span> Impact : aucun/);
     assert.match(fr.body, /Slow &lt;logins&gt;/, 'user text stays escaped');
@@ -84,7 +84,7 @@ test('the page in French, German, Spanish, Portuguese and Japanese, below /LANG/
     assert.ok(
       (await get(port, `/incidents/${incident.id}`)).body.includes(ask('en', 'Was this update helpful?')),
     );
-    assert.match(jaPage.body, /<html lang="ja">/);
+    assert.match(jaPage.body, /<html lang="ja" dir="ltr">/);
     assert.match(jaPage.body, /\d{4}年\d{1,2}月\d{1,2}日/);
     assert.match(jaPage.body, /調査中/);
     assert.match((await get(port, '/de/history')).body, /<h1>Störungsverlauf<\/h1>/);
@@ -112,12 +112,12 @@ test("the plan's page.language speaks at the page's own address; English moves b
     );
     await t.app.statusPage.refresh();
     const root = await t.app.server.inject({ url: '/' });
-    assert.match(root.body, /<html lang="fr">/);
+    assert.match(root.body, /<html lang="fr" dir="ltr">/);
     assert.match(root.body, /<title>État de Acme Cloud<\/title>/);
     assert.match(root.body, /Heures affichées dans le fuseau Europe\/Paris\./);
     const english = await t.app.server.inject({ url: '/en' });
     assert.equal(english.statusCode, 200);
-    assert.match(english.body, /<html lang="en">/);
+    assert.match(english.body, /<html lang="en" dir="ltr">/);
     assert.match(english.body, /<a href="\/" hreflang="fr" lang="fr">Français<\/a>/);
     assert.equal((await t.app.server.inject({ url: '/fr' })).statusCode, 404, 'the default has one address');
   } finally {
