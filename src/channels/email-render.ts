@@ -32,7 +32,7 @@ export function renderEmail(message: Message): RenderedEmail {
   if (message.manageUrl) lines.push('', `${w.manage}: ${message.manageUrl}`);
   // The same Markdown as the status page: no raw HTML, links only to http(s) and mailto.
   const paragraphs = renderMarkdown(message.text);
-  const html = `<!doctype html><html><body style="font-family:sans-serif;max-width:40em">${
+  const html = `<!doctype html><html dir="${w.dir}"><body style="font-family:sans-serif;max-width:40em">${
     message.drill ? `<p><strong>[DRILL]</strong> ${esc(w.exercise)}</p>` : ''
   }<h1 style="font-size:1.2em">${esc(message.title)}</h1>${paragraphs}${
     message.confirmUrl ? `<p><a href="${esc(message.confirmUrl)}">${esc(w.confirm)}</a></p>` : ''

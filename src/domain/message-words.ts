@@ -7,6 +7,8 @@ import type { IncidentStatus } from './incidents.ts';
 import { type PageLanguage, pageLanguages } from './languages.ts';
 
 export interface MessageWords {
+  /** The email's `<html dir>`: Arabic reads right to left. */
+  readonly dir: 'ltr' | 'rtl';
   readonly status: Readonly<Record<IncidentStatus, string>>;
   readonly confirm: string;
   readonly details: string;
@@ -25,6 +27,7 @@ export interface MessageWords {
 
 const words: Readonly<Record<PageLanguage, MessageWords>> = {
   en: {
+    dir: 'ltr',
     status: {
       investigating: 'Investigating',
       identified: 'Identified',
@@ -45,6 +48,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: 'Stop: reply STOP or',
   },
   fr: {
+    dir: 'ltr',
     status: {
       investigating: 'Analyse en cours',
       identified: 'Cause identifiée',
@@ -65,6 +69,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: 'Fin : répondez STOP ou',
   },
   de: {
+    dir: 'ltr',
     status: {
       investigating: 'Wird untersucht',
       identified: 'Ursache gefunden',
@@ -85,6 +90,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: 'Abbestellen: STOP antworten oder',
   },
   es: {
+    dir: 'ltr',
     status: {
       investigating: 'Investigando',
       identified: 'Identificado',
@@ -105,6 +111,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: 'Baja: responda STOP o',
   },
   pt: {
+    dir: 'ltr',
     status: {
       investigating: 'Investigando',
       identified: 'Identificado',
@@ -125,6 +132,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: 'Parar: responda STOP ou',
   },
   ja: {
+    dir: 'ltr',
     status: {
       investigating: '調査中',
       identified: '原因特定',
@@ -145,6 +153,7 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsStop: '停止: STOPと返信するか',
   },
   ar: {
+    dir: 'rtl',
     status: {
       investigating: 'قيد التحقيق',
       identified: 'تم تحديد السبب',
