@@ -137,7 +137,17 @@ test('/ar/ reads right to left: the document says so, inline-start sits on the r
   try {
     const page = await context.newPage();
     type Box = { x: number; width: number };
-    const boxes = async (): Promise<{ dir: string; brand: Box; nav: Box; name: Box; state: Box }> => {
+    type Boxes = {
+      dir: string;
+      brand: Box;
+      nav: Box;
+      name: Box;
+      state: Box;
+      ago: Box;
+      today: Box;
+      flip: string;
+    };
+    const boxes = async (): Promise<Boxes> => {
       const box = async (selector: string): Promise<Box> => {
         const b = await page.locator(selector).first().boundingBox();
         assert.ok(b, `${selector} is laid out`);
@@ -150,9 +160,23 @@ test('/ar/ reads right to left: the document says so, inline-start sits on the r
         nav: await box('.top nav'),
         name: await box(`${row} .name`),
         state: await box(`${row} .st`),
+        ago: await box('.components > .component .uptime figcaption span:first-child'),
+        today: await box('.components > .component .uptime figcaption span:last-child'),
+        flip: await page
+          .locator('.components > .component .uptime svg')
+          .first()
+          .evaluate(
+            (svg) =>
+              (
+                globalThis as unknown as { getComputedStyle(e: unknown): { transform: string } }
+              ).getComputedStyle(svg).transform,
+          ),
       };
     };
+    // A component of its own, outside any group, shows its uptime bar.
+    await admin('POST', '/api/v1/components', { name: 'Billing' });
     await page.goto(`${server.url}/ar/`);
+    await page.locator('.components > .component .uptime').first().waitFor({ timeout: 10_000 });
     assert.equal(await page.locator('h2#components-h').textContent(), 'المكونات');
     const ar = await boxes();
     assert.equal(ar.dir, 'rtl');
@@ -161,6 +185,11 @@ test('/ar/ reads right to left: the document says so, inline-start sits on the r
       'the page name, at inline-start, is on the right of the links',
     );
     assert.ok(ar.name.x > ar.state.x + ar.state.width, "a component's name is on the right of its state");
+    assert.ok(
+      ar.ago.x > ar.today.x + ar.today.width,
+      "the bar's caption: 90 days ago on the right, today on the left",
+    );
+    assert.equal(ar.flip, 'matrix(-1, 0, 0, 1, 0, 0)', 'the bar itself runs the same way as its caption');
     await axe(page, 'the Arabic front page');
     await page.goto(`${server.url}/ar/history`);
     await axe(page, 'the Arabic history page');
@@ -170,6 +199,8 @@ test('/ar/ reads right to left: the document says so, inline-start sits on the r
     assert.equal(en.dir, 'ltr');
     assert.ok(en.brand.x + en.brand.width < en.nav.x, 'English keeps the page name on the left');
     assert.ok(en.name.x + en.name.width < en.state.x);
+    assert.ok(en.ago.x + en.ago.width < en.today.x);
+    assert.equal(en.flip, 'none');
   } finally {
     await context.close();
   }
