@@ -206,6 +206,24 @@ test('/ar/ reads right to left: the document says so, inline-start sits on the r
   }
 });
 
+test('the French and Japanese pages say their language and pass axe', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    for (const lang of ['fr', 'ja']) {
+      for (const at of [`/${lang}/`, `/${lang}/history`]) {
+        await page.goto(`${server.url}${at}`);
+        const html = page.locator('html');
+        assert.equal(await html.getAttribute('lang'), lang, at);
+        assert.equal(await html.getAttribute('dir'), 'ltr', at);
+        await axe(page, at);
+      }
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('the page is complete with JavaScript off, and the page script breaks no CSP rule', async () => {
   const noScript = await browser.newContext({ javaScriptEnabled: false });
   try {
