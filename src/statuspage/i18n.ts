@@ -18,17 +18,6 @@ import { pt } from './messages/pt.ts';
 
 const catalogs: Record<PageLanguage, Catalog> = { en, fr, de, es, pt, ja, ar };
 
-/** Each language's name in itself, for the switcher. */
-export const languageNames: Record<PageLanguage, string> = {
-  en: 'English',
-  fr: 'Français',
-  de: 'Deutsch',
-  es: 'Español',
-  pt: 'Português',
-  ja: '日本語',
-  ar: 'العربية',
-};
-
 /** The locale dates are written in: British English keeps the day before the month, as the page always has. */
 export const dateLocales: Record<PageLanguage, string> = {
   en: 'en-GB',

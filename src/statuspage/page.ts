@@ -6,11 +6,11 @@
  */
 import { type ComponentStatus, groupStatus } from '../domain/components.ts';
 import { escapeHtml } from '../domain/html.ts';
-import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
+import { languageNames, type PageLanguage, pageLanguages } from '../domain/languages.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
 import type { ComponentView, IncidentView, MaintenanceView } from '../services/views.ts';
 import { formatDay, formatInstant, formatMonth, monthKey } from './format.ts';
-import { dateLocales, directionOf, languageNames, type Translate } from './i18n.ts';
+import { dateLocales, directionOf, type Translate } from './i18n.ts';
 import { en, type MessageKey } from './messages/en.ts';
 import type { PageSnapshot } from './snapshot.ts';
 import { HISTORY_DAYS } from './snapshot.ts';
