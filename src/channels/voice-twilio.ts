@@ -17,9 +17,9 @@ const goneCodes = new Set([21211, 21214, 21217]);
 
 export const voiceTwilio = defineChannel({
   type: 'voice-twilio',
-  // A call is said once per event, like a text: the first and the resolving update, from the SMS text.
-  kind: 'sms',
-  variant: 'sms',
+  // Said from the template's voice text, else its SMS text (src/domain/channel-limits.ts).
+  kind: 'voice',
+  variant: 'voice',
   maxLength: null,
   reach: { subscribers: ['voice'] },
   settings: {

@@ -1758,21 +1758,25 @@ export interface components {
             channel: string;
             type: string;
             /** @enum {string} */
-            kind: "page" | "email" | "sms" | "chat" | "social" | "push" | "webhook";
+            kind: "page" | "email" | "sms" | "voice" | "chat" | "social" | "push" | "webhook";
             /**
-             * @description Which text it uses: the body, or the draft's variant for this kind.
+             * @description Which text it uses: the body, or the draft's variant for this kind (a call without a voice text says the SMS text).
              * @enum {string}
              */
-            source: "body" | "sms" | "chat" | "social";
+            source: "body" | "sms" | "voice" | "chat" | "social";
             text: string;
             /** @description An email's subject (the draft's variant, else the incident's name and status), or a push notification's title; `length` is then its body's. */
             subject: string | null;
+            /** @description Characters, as the provider counts them. */
             length: number;
+            /** @description In `unit`: characters, SMS segments, or seconds for a call. */
             limit: number | null;
             /** @enum {string} */
-            unit: "characters" | "segments";
+            unit: "characters" | "segments" | "seconds";
             segments: number | null;
             encoding: string | null;
+            /** @description A call: about how long it takes to say the text once, in its language (docs/plan.md, Voice). */
+            seconds: number | null;
             fits: boolean;
             lint: components["schemas"]["LintProblem"][];
             /** @description A webhook's body as a receiver gets it (Statuspage's incident event), as JSON; null on other kinds. */
@@ -1840,6 +1844,7 @@ export interface components {
             published_unapproved: boolean;
             variants: {
                 sms?: string;
+                voice?: string;
                 chat?: string;
                 social?: string;
                 email_subject?: string;
@@ -1851,6 +1856,7 @@ export interface components {
                     /** @default {} */
                     variants: {
                         sms?: string;
+                        voice?: string;
                         chat?: string;
                         social?: string;
                         email_subject?: string;
@@ -3554,6 +3560,7 @@ export interface operations {
                         };
                         variants?: {
                             sms?: string;
+                            voice?: string;
                             chat?: string;
                             social?: string;
                             email_subject?: string;
@@ -3565,6 +3572,7 @@ export interface operations {
                                 /** @default {} */
                                 variants?: {
                                     sms?: string;
+                                    voice?: string;
                                     chat?: string;
                                     social?: string;
                                     email_subject?: string;
@@ -3596,6 +3604,7 @@ export interface operations {
                     };
                     variants?: {
                         sms?: string;
+                        voice?: string;
                         chat?: string;
                         social?: string;
                         email_subject?: string;
@@ -3607,6 +3616,7 @@ export interface operations {
                             /** @default {} */
                             variants?: {
                                 sms?: string;
+                                voice?: string;
                                 chat?: string;
                                 social?: string;
                                 email_subject?: string;
@@ -5812,6 +5822,7 @@ export interface operations {
                     body?: string;
                     variants?: {
                         sms?: string;
+                        voice?: string;
                         chat?: string;
                         social?: string;
                         email_subject?: string;
@@ -5823,6 +5834,7 @@ export interface operations {
                             /** @default {} */
                             variants?: {
                                 sms?: string;
+                                voice?: string;
                                 chat?: string;
                                 social?: string;
                                 email_subject?: string;
@@ -5973,6 +5985,7 @@ export interface operations {
                     body?: string;
                     variants?: {
                         sms?: string;
+                        voice?: string;
                         chat?: string;
                         social?: string;
                         email_subject?: string;
@@ -5984,6 +5997,7 @@ export interface operations {
                             /** @default {} */
                             variants?: {
                                 sms?: string;
+                                voice?: string;
                                 chat?: string;
                                 social?: string;
                                 email_subject?: string;

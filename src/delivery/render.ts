@@ -4,7 +4,7 @@
  * cached; each subscriber adds its own links and the delivery id.
  */
 import type { Message, SubjectMessage, WebhookEvent } from '../channels/types.ts';
-import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
+import { type ChannelKind, type TextVariant, variantUsed } from '../domain/channel-limits.ts';
 import { languageOf, messageWords } from '../domain/message-words.ts';
 
 /** What a subject says to everyone, from the use cases (the composition root hands it over). */
@@ -24,7 +24,8 @@ export interface LinkSigners {
 
 /**
  * The text and title for one channel: the template variant its module takes
- * (SMS, chat, social) where the update has one, else the generic text; the
+ * (SMS, voice, chat, social) where the update has one (a call: else the SMS
+ * text), else the generic text; the
  * email subject for an email channel.
  */
 function forChannel(
@@ -38,7 +39,8 @@ function forChannel(
   const rest = translated ? { ...original, title: translated.title, text: translated.text } : original;
   const variants = translated ? (translated.variants ?? {}) : own;
   if (kind === undefined) return rest;
-  const text = (variant && variants[variant]) || rest.text;
+  const used = variantUsed(variants, variant);
+  const text = (used && variants[used]) || rest.text;
   const title = (kind === 'email' && variants.email_subject) || rest.title;
   return { ...rest, text, title };
 }

@@ -3,11 +3,17 @@
  * during incidents: no word on what they experience, no word on when they
  * will hear next, a closing message that does not say what works again or
  * for whom, engineering jargon, vague wording, hard reading, and text too
- * long for the channel. Every problem says what to change. How far it
+ * long for the channel (or, on a call, too long to listen to). Every problem says what to change. How far it
  * agrees with a careful reader is measured on the labelled corpus in
  * test/fixtures/messages (docs/plan.md).
  */
-import { type ChannelKind, type ChannelLimits, checkLength, defaultLimits } from './channel-limits.ts';
+import {
+  type ChannelKind,
+  type ChannelLimits,
+  checkLength,
+  defaultLimits,
+  type LengthCheck,
+} from './channel-limits.ts';
 import { type IncidentStatus, isOpen } from './incidents.ts';
 import { findJargon } from './lint-jargon.ts';
 import { findVague, statesImpact, statesNextUpdate, statesRecovery, statesScope } from './lint-statements.ts';
@@ -50,6 +56,8 @@ export interface LintOptions {
   maxLength?: number | null;
   /** How the provider counts characters (code points unless it says otherwise). */
   counting?: Counting;
+  /** The text's language, for how long a call takes to say it; English unless given. */
+  language?: string;
 }
 
 const defaultMaxGrade = 9;
@@ -65,6 +73,32 @@ const minWordsForGrade = 12;
  */
 const shortText = 20;
 const shortTextMargin = 3;
+
+function tooLong(kind: ChannelKind | 'email_subject', check: LengthCheck): LintProblem {
+  switch (check.unit) {
+    case 'segments':
+      return {
+        code: 'too_long',
+        channel: kind,
+        match: `${check.segments} segments`,
+        message: `The SMS takes ${check.segments} segments (${check.encoding}); the limit is ${check.limit}. Shorten it.`,
+      };
+    case 'seconds':
+      return {
+        code: 'too_long',
+        channel: kind,
+        match: `${check.seconds} seconds`,
+        message: `The call takes about ${check.seconds} seconds to say, and is said twice; the limit is ${check.limit} seconds. Keep what listeners must remember: what fails, for whom, and when they hear next.`,
+      };
+    case 'characters':
+      return {
+        code: 'too_long',
+        channel: kind,
+        match: `${check.length} characters`,
+        message: `The ${kind.replace('_', ' ')} text is ${check.length} characters; the limit is ${check.limit}. Shorten it.`,
+      };
+  }
+}
 
 /** Lints one rendered message. An empty list means it may go out. */
 export function lintMessage(text: string, options: LintOptions): LintProblem[] {
@@ -143,18 +177,9 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
       options.limits ?? defaultLimits,
       options.maxLength ?? null,
       options.counting,
+      options.language,
     );
-    if (!check.ok) {
-      problems.push({
-        code: 'too_long',
-        channel: options.kind,
-        match: check.unit === 'segments' ? `${check.segments} segments` : `${check.length} characters`,
-        message:
-          check.unit === 'segments'
-            ? `The SMS takes ${check.segments} segments (${check.encoding}); the limit is ${check.limit}. Shorten it.`
-            : `The ${options.kind.replace('_', ' ')} text is ${check.length} characters; the limit is ${check.limit}. Shorten it.`,
-      });
-    }
+    if (!check.ok) problems.push(tooLong(options.kind, check));
   }
   return problems;
 }

@@ -5,7 +5,12 @@
  * secret is set. Each problem names its path in the file.
  */
 
-import { type ChannelKind, templateVariants } from '../domain/channel-limits.ts';
+import {
+  type ChannelKind,
+  type TextVariant,
+  templateVariants,
+  variantUsed,
+} from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
 import { lintMessage } from '../domain/lint.ts';
@@ -210,14 +215,15 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
     const set = scenario.templates[status];
     if (set === undefined) continue;
     const base = `scenarios.${name}.templates.${status}`;
-    const own = (variant: string | null) =>
-      typeof set !== 'string' && variant !== null && set[variant as keyof typeof set] !== undefined;
+    // The variant each channel says: its own, or the one it falls back to (a call, the SMS text).
+    const used = (variant: TextVariant | null) =>
+      typeof set === 'string' ? null : variantUsed(set, variant);
     // The generic text goes out on every channel that has no variant of its own, so it must fit them
     // all; a variant, on the channels that take it (or the kind named like it, when none does).
     const generic: LintTarget[] = [
       undefined,
       ...channels
-        .filter((c) => !own(c.variant))
+        .filter((c) => used(c.variant) === null)
         .map((c) => ({ kind: c.kind, maxLength: c.maxLength, counting: c.counting })),
     ];
     const texts: { path: string; source: string; targets: LintTarget[] }[] = [];
@@ -227,7 +233,7 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
       for (const v of templateVariants) {
         const source = set[v];
         if (source === undefined) continue;
-        const taking = channels.filter((c) => c.variant === v);
+        const taking = channels.filter((c) => used(c.variant) === v);
         texts.push({
           path: `${base}.${v}`,
           source,

@@ -9,6 +9,7 @@ import {
   defaultLimits,
   type TemplateVariant,
   type TextVariant,
+  variantUsed,
 } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import type { IncidentStatus } from '../domain/incidents.ts';
@@ -71,6 +72,7 @@ export function limitsOf(plan: Plan | null): ChannelLimits {
     social: l.social ?? defaultLimits.social,
     push: l.push ?? defaultLimits.push,
     email_subject: l.email_subject ?? defaultLimits.email_subject,
+    voice_seconds: l.voice_seconds ?? defaultLimits.voice_seconds,
   };
 }
 
@@ -80,6 +82,7 @@ export function lintOptions(
   kind?: ChannelKind | 'email_subject',
   maxLength: number | null = null,
   counting: Counting = 'code_points',
+  language: string = plan?.page?.language ?? 'en',
 ): LintOptions {
   return {
     status,
@@ -90,6 +93,7 @@ export function lintOptions(
     ...(kind !== undefined && { kind }),
     ...(maxLength !== null && { maxLength }),
     ...(counting !== 'code_points' && { counting }),
+    ...(language !== 'en' && { language }),
   };
 }
 
@@ -178,7 +182,9 @@ export function templateFor(
   if (set === undefined) return null;
   if (typeof set === 'string') return variant === 'email_subject' ? null : set;
   if (variant === null) return set.text;
-  return set[variant] ?? (variant === 'email_subject' ? null : set.text);
+  if (variant === 'email_subject') return set.email_subject ?? null;
+  const used = variantUsed(set, variant);
+  return used === null ? set.text : (set[used] ?? set.text);
 }
 
 /**

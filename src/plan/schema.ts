@@ -175,6 +175,9 @@ export const TemplateSet = z.union([
   z.strictObject({
     text: TemplateText.describe('The generic text: status page, email body, webhooks.'),
     sms: TemplateText.optional(),
+    voice: TemplateText.optional().describe(
+      'What a phone call says (docs/plan.md, Voice); without it, the `sms` text, else `text`.',
+    ),
     chat: TemplateText.optional(),
     social: TemplateText.optional(),
     email_subject: TemplateText.optional(),
@@ -218,6 +221,13 @@ const Limits = z.strictObject({
   social: z.number().int().min(10).max(5_000).optional(),
   push: z.number().int().min(10).max(4_000).optional(),
   email_subject: z.number().int().min(10).max(998).optional(),
+  voice_seconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(600)
+    .optional()
+    .describe('Seconds a call may take to say its text once (45 by default).'),
 });
 
 const LintSpec = z.strictObject({

@@ -2,13 +2,16 @@
  * A scenario's templates in the plan's other languages (`translations`):
  * each language must be one the page declares, each status the page's
  * language has a template for must have one in every other language (else
- * its subscribers would get the page's words), and each reads at the plan's
- * level by its language's formula (src/domain/readability-languages.ts).
+ * its subscribers would get the page's words), each reads at the plan's
+ * level by its language's formula (src/domain/readability-languages.ts), and
+ * a voice text can be said in the plan's time at its language's pace.
  */
 import { type IncidentStatus, incidentStatuses } from '../domain/incidents.ts';
 import { englishNames as languageNames, type PageLanguage } from '../domain/languages.ts';
 import { readingLevelProblem } from '../domain/readability-languages.ts';
+import { speakingSeconds } from '../domain/speech.ts';
 import type { PlanProblem } from './check.ts';
+import { limitsOf } from './policy.ts';
 import { type Plan, planLanguages, type ScenarioSpec } from './schema.ts';
 
 /** The template rendered with sample values: its text, or why it does not render. */
@@ -33,6 +36,7 @@ export function checkTranslations(
     });
   }
   const maxGrade = plan.lint.max_grade;
+  const maxSeconds = limitsOf(plan).voice_seconds;
   for (const language of others) {
     const own = scenario.translations[language] ?? {};
     for (const status of incidentStatuses) {
@@ -63,6 +67,13 @@ export function checkTranslations(
         }
         const hard = readingLevelProblem(rendered.text, language, maxGrade);
         if (hard !== null) problems.push({ path: t.at, message: `reading_level: ${hard}` });
+        const seconds = t.at.endsWith('.voice') ? speakingSeconds(rendered.text, language) : 0;
+        if (seconds > maxSeconds) {
+          problems.push({
+            path: t.at,
+            message: `too_long: the call takes about ${seconds} seconds to say in ${languageNames[language]}; the limit is ${maxSeconds} seconds`,
+          });
+        }
       }
     }
   }

@@ -48,7 +48,13 @@ export function componentIdsOf(row: { readonly component_ids: string }): string[
 
 /** `incident_updates.rendered`: the update's own text per template variant, beside its body. */
 const Rendered = z
-  .object({ sms: z.string(), chat: z.string(), social: z.string(), email_subject: z.string() })
+  .object({
+    sms: z.string(),
+    voice: z.string(),
+    chat: z.string(),
+    social: z.string(),
+    email_subject: z.string(),
+  })
   .partial();
 
 export function renderedOf(row: { readonly rendered: string | null }): z.output<typeof Rendered> {

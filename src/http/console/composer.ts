@@ -35,9 +35,11 @@ function findings(lint: readonly Finding[]): Html {
 
 type ChannelPreview = UpdatePreview['channels'][number];
 
-/** "1 of 3 segments (31 characters, UCS-2)", "120 of 280 characters", "31 characters". */
+/** "1 of 3 segments (31 characters, UCS-2)", "about 12 of 45 seconds to say (160 characters)", "120 of 280 characters". */
 function size(c: ChannelPreview): string {
   const of = c.limit === null ? '' : ` of ${c.limit}`;
+  if (c.unit === 'seconds' && c.seconds !== null)
+    return `about ${c.seconds}${of} seconds to say (${c.length} characters)`;
   if (c.unit === 'segments' && c.segments !== null)
     return `${c.segments}${of} segments (${c.length} characters${c.encoding === null ? '' : `, ${c.encoding}`})`;
   return `${c.length}${of} characters`;

@@ -6,7 +6,7 @@
  */
 
 import { z } from 'zod';
-import type { ChannelKind } from '../../domain/channel-limits.ts';
+import { type ChannelKind, variantUsed } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
 import { type LintProblem, lintMessage } from '../../domain/lint.ts';
@@ -78,7 +78,8 @@ function lintDraft(
     const key = `${c.kind}:${c.variant}:${c.maxLength}:${c.counting}`;
     if (skipKinds.includes(c.kind) || linted.has(key)) continue;
     linted.add(key);
-    const text = (c.variant && variants[c.variant]) || body;
+    const used = variantUsed(variants, c.variant);
+    const text = (used && variants[used]) || body;
     add(lintMessage(text, lintOptions(plan, status, c.kind, c.maxLength, c.counting)), c.kind);
   }
   if (variants.email_subject) {
@@ -88,7 +89,7 @@ function lintDraft(
 }
 
 /**
- * Whether SMS subscribers get this update: by default SMS carries only an
+ * Whether SMS and voice subscribers get this update: by default a text or a call carries only an
  * audience's first update and the resolving one (a channel may say `updates: all`).
  */
 async function smsGoesOut(
@@ -98,7 +99,7 @@ async function smsGoesOut(
   audience: string,
   status: IncidentStatus,
 ): Promise<boolean> {
-  const sms = channelsForAudience(plan, audience).filter((c) => c.kind === 'sms');
+  const sms = channelsForAudience(plan, audience).filter((c) => c.kind === 'sms' || c.kind === 'voice');
   if (sms.length === 0) return false;
   if (status === 'resolved') return true;
   const every = (name: string) => {
@@ -128,7 +129,9 @@ export async function lintUpdate(
   variants: Variants,
 ): Promise<LintProblem[]> {
   if (plan === null || audience === 'internal') return [];
-  const skip: ChannelKind[] = (await smsGoesOut(tx, plan, incidentId, audience, status)) ? [] : ['sms'];
+  const skip: ChannelKind[] = (await smsGoesOut(tx, plan, incidentId, audience, status))
+    ? []
+    : ['sms', 'voice'];
   // The words as they would go out now, `{{ next_update_at }}` written as the time it would be.
   const incident = await tx.db
     .selectFrom('incidents')

@@ -1,11 +1,11 @@
 /**
  * How a draft will read on each channel it goes out on: the text, its
- * length or SMS segments, lint, the email subject and a webhook's JSON; for
+ * length, SMS segments or a call's duration, lint, the email subject and a webhook's JSON; for
  * the words as stored, or as someone is typing them (nothing is saved).
  */
 
 import { z } from 'zod';
-import { channelKinds, checkLength, type TextVariant } from '../../domain/channel-limits.ts';
+import { channelKinds, checkLength, type TextVariant, variantUsed } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { pageLanguages } from '../../domain/languages.ts';
 import { lintMessage } from '../../domain/lint.ts';
@@ -28,8 +28,10 @@ const ChannelPreview = z
     type: z.string(),
     kind: z.enum(channelKinds),
     source: z
-      .enum(['body', 'sms', 'chat', 'social'] satisfies ('body' | TextVariant)[])
-      .describe("Which text it uses: the body, or the draft's variant for this kind."),
+      .enum(['body', 'sms', 'voice', 'chat', 'social'] satisfies ('body' | TextVariant)[])
+      .describe(
+        "Which text it uses: the body, or the draft's variant for this kind (a call without a voice text says the SMS text).",
+      ),
     text: z.string(),
     subject: z
       .string()
@@ -37,11 +39,17 @@ const ChannelPreview = z
       .describe(
         "An email's subject (the draft's variant, else the incident's name and status), or a push notification's title; `length` is then its body's.",
       ),
-    length: z.number(),
-    limit: z.number().nullable(),
-    unit: z.enum(['characters', 'segments']),
+    length: z.number().describe('Characters, as the provider counts them.'),
+    limit: z.number().nullable().describe('In `unit`: characters, SMS segments, or seconds for a call.'),
+    unit: z.enum(['characters', 'segments', 'seconds']),
     segments: z.number().nullable(),
     encoding: z.string().nullable(),
+    seconds: z
+      .number()
+      .nullable()
+      .describe(
+        'A call: about how long it takes to say the text once, in its language (docs/plan.md, Voice).',
+      ),
     fits: z.boolean(),
     lint: z.array(StoredLintProblem),
     payload: z
@@ -124,14 +132,15 @@ export async function previewUpdate(
   const title =
     language === pageLanguage ? event.title : `${incident.name}: ${messageWords(language).status[status]}`;
   const channels = channelsForAudience(plan, row.audience).map((c): ChannelPreview => {
-    const own = c.variant !== null ? variants[c.variant] : undefined;
+    const used = variantUsed(variants, c.variant);
+    const own = used !== null ? variants[used] : undefined;
     const text = own ?? shown.body;
-    const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength, c.counting);
+    const check = checkLength(c.kind, text, limitsOf(plan), c.maxLength, c.counting, language);
     return {
       channel: c.name,
       type: c.type,
       kind: c.kind,
-      source: own !== undefined && c.variant !== null ? c.variant : 'body',
+      source: own !== undefined && used !== null ? used : 'body',
       text,
       subject: c.kind === 'email' ? (variants.email_subject ?? title) : c.kind === 'push' ? title : null,
       length: check.length,
@@ -139,6 +148,7 @@ export async function previewUpdate(
       unit: check.unit,
       segments: check.segments ?? null,
       encoding: check.encoding ?? null,
+      seconds: check.seconds ?? null,
       fits: check.ok,
       lint:
         external && plan !== null && language === pageLanguage

@@ -20,6 +20,7 @@ import { IncidentUpdateView } from '../views.ts';
 export const Variants = z
   .strictObject({
     sms: z.string().trim().min(1).max(2000),
+    voice: z.string().trim().min(1).max(2000),
     chat: z.string().trim().min(1).max(40_000),
     social: z.string().trim().min(1).max(5000),
     email_subject: z.string().trim().min(1).max(998),
