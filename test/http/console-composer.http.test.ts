@@ -1,7 +1,7 @@
 /**
  * The war room's composer through HTTP, on both databases: the words being
  * typed are previewed per channel (email subject, SMS segments and
- * encoding, a webhook's JSON) with lint and each finding's reason, as
+ * encoding, a call's seconds to say, a webhook's JSON) with lint and each finding's reason, as
  * escaped HTML, and nothing is saved; bad words are refused with a reason.
  * Only the comms lead is offered sending despite lint. The API previews
  * typed words the same way.
@@ -19,10 +19,11 @@ roles:
 severities:
   SEV1: { external_cadence: 30m, approval: comms_lead, audiences: [public] }
 audiences:
-  public: { channels: [status-page, email, sms, webhook] }
+  public: { channels: [status-page, email, sms, voice, webhook] }
 channels:
   email: { type: email-smtp, url: "smtp://127.0.0.1:1/?tls=false", from: status@acme.test }
   sms: { type: sms-twilio, account: AC00000000000000000000000000000001, token: twilio-test-token, from: "+15550100" }
+  voice: { type: voice-twilio, account: AC00000000000000000000000000000001, token: twilio-test-token, from: "+15550100" }
   webhook: { type: webhook }
 `;
 
@@ -79,6 +80,8 @@ for (const dialect of dialects) {
       assert.match(typed.body, /<pre class="preview">We are looking into &lt;b&gt;it&lt;\/b&gt; 🙁<\/pre>/);
       assert.match(typed.body, /<strong>Subject:<\/strong> Card payments fail: Investigating/);
       assert.match(typed.body, /1 of 3 segments \(31 characters, UCS-2\)/);
+      // A call: how long it takes to say, 7 words at 150 a minute.
+      assert.match(typed.body, /about 3 of 45 seconds to say \(31 characters\)/);
       assert.match(
         typed.body,
         /<strong>JSON body<\/strong><\/p><pre class="preview">\{\n {2}&quot;page&quot;/,
