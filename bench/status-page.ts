@@ -4,8 +4,10 @@
  *
  * Builds a realistic page (20 components in 4 groups, 90 days of history,
  * 2 active incidents with 5 updates each, 1 upcoming maintenance), starts
- * `crier serve` pinned to core 0, records its answers to GET / and GET
- * /api/v2/summary.json, starts the bare server on the same core, and loads
+ * `crier serve` pinned to core 0, records its answers to GET / (without
+ * and with a browser's French `Accept-Language`, which Crier answers with
+ * the French page) and GET /api/v2/summary.json, starts the bare server on
+ * the same core, and loads
  * each with Debian's wrk (50 connections) pinned to core 1, alternating
  * servers for several rounds. Prints req/s, p50 and p99 for each and the
  * ratio Crier/bare, medians of the rounds.
@@ -35,9 +37,32 @@ const root = path.resolve(import.meta.dirname, '..');
 const duration = Number(process.env.BENCH_DURATION ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const endpoints = ['/', '/api/v2/summary.json'];
 // What browsers send; both servers answer with the same brotli bytes.
 const acceptEncoding = 'gzip, deflate, br, zstd';
+const acceptLanguage = 'fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5';
+
+/** One request: Crier's path, where the bare server keeps Crier's recorded answer to it, and its extra headers. */
+interface Case {
+  label: string;
+  path: string;
+  barePath: string;
+  headers: Record<string, string>;
+}
+const cases: Case[] = [
+  { label: 'GET /', path: '/', barePath: '/', headers: {} },
+  {
+    label: `GET / with Accept-Language: ${acceptLanguage}`,
+    path: '/',
+    barePath: '/?fr',
+    headers: { 'accept-language': acceptLanguage },
+  },
+  {
+    label: 'GET /api/v2/summary.json',
+    path: '/api/v2/summary.json',
+    barePath: '/api/v2/summary.json',
+    headers: {},
+  },
+];
 
 const serverCore = process.env.BENCH_SERVER_CORE ?? '0';
 const loadCore = process.env.BENCH_LOAD_CORE ?? '1';
@@ -143,10 +168,10 @@ async function freePort(): Promise<number> {
 }
 
 /** The response exactly as sent: fetch would decompress the body, which is not what the bare server must send. */
-function rawGet(url: string): Promise<{ headers: string[]; body: Buffer }> {
+function rawGet(url: string, extra: Record<string, string>): Promise<{ headers: string[]; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+      .get(url, { headers: { 'accept-encoding': acceptEncoding, ...extra } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -185,8 +210,9 @@ function ms(text: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
 }
 
-function wrk(url: string, seconds: number, pid: number): Run {
+function wrk(url: string, seconds: number, pid: number, extra: Record<string, string>): Run {
   const cpuBefore = cpuSeconds(pid);
+  const headers = Object.entries(extra).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   const out = execFileSync(
     'taskset',
     [
@@ -199,6 +225,7 @@ function wrk(url: string, seconds: number, pid: number): Run {
       '--latency',
       '-H',
       `Accept-Encoding: ${acceptEncoding}`,
+      ...headers,
       url,
     ],
     { encoding: 'utf8' },
@@ -237,10 +264,10 @@ async function main(): Promise<void> {
     // Record Crier's exact answers for the bare server.
     const recorded: Record<string, { headers: string[]; body: string }> = {};
     const sizes: Record<string, number> = {};
-    for (const p of endpoints) {
-      const { headers, body } = await rawGet(crierUrl + p);
-      recorded[p] = { headers, body: body.toString('base64') };
-      sizes[p] = body.length;
+    for (const c of cases) {
+      const { headers, body } = await rawGet(crierUrl + c.path, c.headers);
+      recorded[c.barePath] = { headers, body: body.toString('base64') };
+      sizes[c.label] = body.length;
     }
     const file = path.join(dir, 'responses.json');
     writeFileSync(file, JSON.stringify(recorded));
@@ -256,16 +283,17 @@ async function main(): Promise<void> {
         `Load: wrk -t1 -c${connections} -d${duration}s, Accept-Encoding: ${acceptEncoding}; ${rounds} rounds, medians\n\n`,
     );
     const rows: string[] = [];
-    for (const p of endpoints) {
+    for (const cs of cases) {
       const runs: Record<'crier' | 'bare', Run[]> = { crier: [], bare: [] };
       const pid = { crier: crier.pid ?? 0, bare: bare.pid ?? 0 };
-      wrk(crierUrl + p, 2, pid.crier);
-      wrk(bareUrl + p, 2, pid.bare);
+      const target = (who: 'crier' | 'bare') =>
+        who === 'crier' ? crierUrl + cs.path : bareUrl + cs.barePath;
+      wrk(target('crier'), 2, pid.crier, cs.headers);
+      wrk(target('bare'), 2, pid.bare, cs.headers);
       for (let r = 0; r < rounds; r++) {
         // Alternate the order so drift on a shared machine hits both alike.
         const order: ('crier' | 'bare')[] = r % 2 === 0 ? ['crier', 'bare'] : ['bare', 'crier'];
-        for (const who of order)
-          runs[who].push(wrk((who === 'crier' ? crierUrl : bareUrl) + p, duration, pid[who]));
+        for (const who of order) runs[who].push(wrk(target(who), duration, pid[who], cs.headers));
       }
       const m = (who: 'crier' | 'bare') => ({
         rps: median(runs[who].map((x) => x.rps)),
@@ -278,7 +306,7 @@ async function main(): Promise<void> {
       const ratios = runs.crier.map((x, i) => x.rps / (runs.bare[i] as Run).rps);
       const cpuRatios = runs.crier.map((x, i) => (runs.bare[i] as Run).cpuUs / x.cpuUs);
       rows.push(
-        `GET ${p} (${sizes[p]} bytes br)\n` +
+        `${cs.label} (${sizes[cs.label]} bytes br)\n` +
           `  crier  ${c.rps.toFixed(0).padStart(7)} req/s  p50 ${c.p50.toFixed(2)} ms  p99 ${c.p99.toFixed(2)} ms  ${c.cpuUs.toFixed(1)} µs CPU/req   runs: ${runs.crier.map((x) => x.rps.toFixed(0)).join(', ')}\n` +
           `  bare   ${b.rps.toFixed(0).padStart(7)} req/s  p50 ${b.p50.toFixed(2)} ms  p99 ${b.p99.toFixed(2)} ms  ${b.cpuUs.toFixed(1)} µs CPU/req   runs: ${runs.bare.map((x) => x.rps.toFixed(0)).join(', ')}\n` +
           `  ratio crier/bare: ${(c.rps / b.rps).toFixed(3)} req/s of medians, ${median(ratios).toFixed(3)} median of paired rounds; CPU per request bare/crier ${median(cpuRatios).toFixed(3)}\n`,

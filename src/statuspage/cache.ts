@@ -16,6 +16,7 @@ import type { Db } from '../store/db.ts';
 import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
 import { translator } from './i18n.ts';
 import type { MessageKey } from './messages/en.ts';
+import { LanguageChoice } from './negotiation.ts';
 import type { PageSettings } from './settings.ts';
 import { loadSnapshot } from './snapshot.ts';
 import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './surface.ts';
@@ -38,6 +39,31 @@ export interface StatusPageOptions {
   debounceMs?: number;
 }
 
+interface RequestHeaders {
+  acceptEncoding: string | undefined;
+  ifNoneMatch: string | undefined;
+  acceptLanguage: string | undefined;
+}
+
+/** The three headers an answer from memory depends on, read from the raw list: building `req.headers` costs more than the rest of the answer. */
+function requestHeaders(req: IncomingMessage): RequestHeaders {
+  const found: RequestHeaders = {
+    acceptEncoding: undefined,
+    ifNoneMatch: undefined,
+    acceptLanguage: undefined,
+  };
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.length === 15) {
+      const lower = name.toLowerCase();
+      if (lower === 'accept-encoding') found.acceptEncoding = raw[i + 1];
+      else if (lower === 'accept-language') found.acceptLanguage = raw[i + 1];
+    } else if (name.length === 13 && name.toLowerCase() === 'if-none-match') found.ifNoneMatch = raw[i + 1];
+  }
+  return found;
+}
+
 export class StatusPage {
   readonly #db: Db;
   readonly #settings: PageSettings;
@@ -45,6 +71,7 @@ export class StatusPage {
   readonly #log: Logger;
   readonly #debounceMs: number;
   #entries: ReadonlyMap<string, Entry> = new Map();
+  #languages = LanguageChoice.none;
   #surface: Surface | undefined;
   #running: Promise<void> | undefined;
   #again = false;
@@ -157,6 +184,7 @@ export class StatusPage {
       );
       const privates = await this.#renderPrivate(snapshot.now);
       this.#entries = next;
+      this.#languages = LanguageChoice.of(surface, next, this.#languages);
       this.#surface = surface;
       this.#private = privates;
       this.stats.renders++;
@@ -252,7 +280,9 @@ export class StatusPage {
     }
     const entry = this.#entries.get(path);
     if (!entry) return false;
-    this.send(req, res, entry, 200);
+    const headers = requestHeaders(req);
+    const query = q < 0 ? undefined : url.slice(q + 1);
+    this.send(req, res, this.#languages.pick(path, query, headers.acceptLanguage) ?? entry, 200, headers);
     return true;
   }
 
@@ -268,16 +298,13 @@ export class StatusPage {
     this.send(req, res, notFound, 404);
   }
 
-  send(req: IncomingMessage, res: ServerResponse, entry: Entry, status: number): void {
-    // Read the two headers from the raw list: building `req.headers` costs more than the rest of the answer.
-    let acceptEncoding: string | undefined;
-    let ifNoneMatch: string | undefined;
-    const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] ?? '';
-      if (name.length === 15 && name.toLowerCase() === 'accept-encoding') acceptEncoding = raw[i + 1];
-      else if (name.length === 13 && name.toLowerCase() === 'if-none-match') ifNoneMatch = raw[i + 1];
-    }
+  send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: Entry,
+    status: number,
+    { acceptEncoding, ifNoneMatch }: RequestHeaders = requestHeaders(req),
+  ): void {
     const variant = entry[pickEncoding(acceptEncoding)];
     if (status === 200 && matchesEtag(ifNoneMatch, entry.tag)) {
       res.writeHead(304, variant.notModified);

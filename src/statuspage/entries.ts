@@ -119,6 +119,30 @@ export async function buildEntry(
   };
 }
 
+const languageVaried = new WeakMap<Entry, Entry>();
+
+/**
+ * The same bytes answered at an address where the reader's `Accept-Language`
+ * chose them: every answer, 304 included, says `Vary: Accept-Language` so a
+ * shared cache keeps one copy per header. Made once per rendered entry.
+ */
+export function varyingByLanguage(entry: Entry): Entry {
+  const known = languageVaried.get(entry);
+  if (known) return known;
+  const vary = (headers: string[]) =>
+    headers.map((value, i) =>
+      i % 2 === 1 && headers[i - 1] === 'vary' ? `${value}, accept-language` : value,
+    );
+  const again = (v: Variant): Variant => ({
+    ...v,
+    headers: vary(v.headers),
+    notModified: vary(v.notModified),
+  });
+  const varied = { ...entry, identity: again(entry.identity), gzip: again(entry.gzip), br: again(entry.br) };
+  languageVaried.set(entry, varied);
+  return varied;
+}
+
 /** The best encoding the client accepts (brotli, then gzip), honouring q=0. */
 export function pickEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';

@@ -34,15 +34,14 @@ export interface RenderContext {
   feedQuery: string;
   /** The audience of a private page; undefined for the public page. */
   audience?: string;
-  /** The language it is written in, its words, and the one the unprefixed paths speak (the plan's). */
+  /** The language it is written in, and its words. */
   language: PageLanguage;
   t: Translate;
-  defaultLanguage: PageLanguage;
 }
 
-/** Where a language's pages live: the default language at the root, each other below `/LANG`. */
-export function languageBase(language: PageLanguage, defaultLanguage: PageLanguage): string {
-  return language === defaultLanguage ? '' : `/${language}`;
+/** Where a language's pages live: below `/LANG`; the page's own paths answer in the reader's language. */
+export function languageBase(language: PageLanguage): string {
+  return `/${language}`;
 }
 
 /** A word from a family of labels (`incident.resolved`), or the value itself when the catalog has none. */
@@ -78,7 +77,7 @@ function time(r: RenderContext, iso: string): string {
 function switcher(r: RenderContext, path: string | undefined): string {
   if (path === undefined || r.audience !== undefined) return '';
   const items = pageLanguages.map((l) => {
-    const href = `${languageBase(l, r.defaultLanguage)}${path}` || '/';
+    const href = `${languageBase(l)}${path}`;
     const current = l === r.language ? ' aria-current="page"' : '';
     return `<a href="${escapeHtml(href)}" hreflang="${l}" lang="${l}"${current}>${escapeHtml(languageNames[l])}</a>`;
   });

@@ -58,9 +58,16 @@ export interface Surface {
   version: string;
   files: Map<string, SurfaceFile>;
   live: LiveState;
-  /** Wraps other pages (subscribe, confirm, manage) in this render's header, styles and footer. */
   /** `main` in the page's look, in its own language or in `language` (its header and footer too). */
   shell(title: string, main: string, language?: PageLanguage): string;
+  /** The plan's language, spoken at the page's own paths to a reader who states none. */
+  language: PageLanguage;
+  /**
+   * The page's own HTML paths (`/`, `/history`, `/incidents/ID`) that are
+   * rendered in every language, each also at `/LANG/…`: a request for one
+   * is answered in the reader's language (src/statuspage/cache.ts).
+   */
+  pages: string[];
 }
 
 export const NOT_FOUND_PATH = '/404.html';
@@ -107,7 +114,7 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
   const css = `${statusCss}:root{--accent:${s.settings.color};--on-accent:${textOn(s.settings.color)}}\n`;
   const assets = { css: `/assets/status.css?v=${shortHash(css)}`, script: `/assets/live.js?v=${scriptHash}` };
   const language = s.settings.language;
-  const words = { language, t: translator(language), defaultLanguage: language };
+  const words = { language, t: translator(language) };
   const r: RenderContext = priv
     ? {
         snapshot: s,
@@ -123,16 +130,22 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
   const files = new Map<string, SurfaceFile>();
   const put = (path: string, type: string, body: string) => files.set(path, { body, type });
 
-  put('/', types.html, renderIndex(r));
-  put('/history', types.html, renderHistory(r));
-  for (const i of s.incidents) put(`/incidents/${i.id}`, types.html, renderIncidentPage(i, r));
-  for (const m of s.maintenances) put(`/incidents/${m.id}`, types.html, renderMaintenancePage(m, r));
+  const pages: string[] = [];
+  const page = (path: string, body: string) => {
+    put(path, types.html, body);
+    pages.push(path);
+  };
+  page('/', renderIndex(r));
+  page('/history', renderHistory(r));
+  for (const i of s.incidents) page(`/incidents/${i.id}`, renderIncidentPage(i, r));
+  for (const m of s.maintenances) page(`/incidents/${m.id}`, renderMaintenancePage(m, r));
   put(NOT_FOUND_PATH, types.html, renderNotFound(r));
-  // The public page in each other language, rendered now so that choosing one costs nothing later.
+  // The public page in every language at its own address, the plan's too (a reader who chose it
+  // keeps it from link to link, whatever the browser asks for), rendered now so that choosing
+  // one costs nothing later.
   if (!priv) {
     for (const other of pageLanguages) {
-      if (other === language) continue;
-      const base = languageBase(other, language);
+      const base = languageBase(other);
       const lr: RenderContext = { ...r, base, language: other, t: translator(other) };
       put(base, types.html, renderIndex(lr));
       put(`${base}/history`, types.html, renderHistory(lr));
@@ -182,9 +195,9 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
     renderShell(
       other === undefined || other === language
         ? r
-        : { ...r, base: languageBase(other, language), language: other, t: translator(other) },
+        : { ...r, base: languageBase(other), language: other, t: translator(other) },
       title,
       main,
     );
-  return { version, files, live, shell };
+  return { version, files, live, shell, language, pages: priv ? [] : pages };
 }

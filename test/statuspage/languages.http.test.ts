@@ -55,7 +55,7 @@ test('the page in French, German, Spanish, Portuguese and Japanese, below /LANG/
     assert.match(fr.body, /Slow &lt;logins&gt;/, 'user text stays escaped');
     assert.match(fr.body, /href="\/fr\/incidents\//, 'links stay in the language');
     assert.match(fr.body, /href="\/history\.atom"/, 'feeds are the same for every language');
-    assert.match(fr.body, /<a href="\/" hreflang="en" lang="en">English<\/a>/);
+    assert.match(fr.body, /<a href="\/en\/" hreflang="en" lang="en">English<\/a>/);
     assert.match(fr.body, /<a href="\/fr\/" hreflang="fr" lang="fr" aria-current="page">Français<\/a>/);
 
     const frPage = await get(port, `/fr/incidents/${incident.id}`);
@@ -100,7 +100,7 @@ test('the page in French, German, Spanish, Portuguese and Japanese, below /LANG/
   }
 });
 
-test("the plan's page.language speaks at the page's own address; English moves below /en/", async () => {
+test("the plan's page.language speaks at the page's own address and below its own /LANG/", async () => {
   const t = await startTestApp(
     { name: 'sqlite', url: 'sqlite::memory:' },
     { env: { ...planSecrets, CRIER_DEMO: 'false' } },
@@ -118,8 +118,10 @@ test("the plan's page.language speaks at the page's own address; English moves b
     const english = await t.app.server.inject({ url: '/en' });
     assert.equal(english.statusCode, 200);
     assert.match(english.body, /<html lang="en" dir="ltr">/);
-    assert.match(english.body, /<a href="\/" hreflang="fr" lang="fr">Français<\/a>/);
-    assert.equal((await t.app.server.inject({ url: '/fr' })).statusCode, 404, 'the default has one address');
+    assert.match(english.body, /<a href="\/fr\/" hreflang="fr" lang="fr">Français<\/a>/);
+    const french = await t.app.server.inject({ url: '/fr' });
+    assert.equal(french.statusCode, 200, 'a reader who chose French keeps it whatever the browser says');
+    assert.match(french.body, /<html lang="fr" dir="ltr">/);
   } finally {
     await t.close();
   }
