@@ -8,8 +8,14 @@
  * cap keeps a client that sends a new one with every request from growing
  * the Map.
  */
-import Negotiator from 'negotiator';
+import { createRequire } from 'node:module';
 import { type PageLanguage, pageLanguages } from './languages.ts';
+
+/** The one call we make of negotiator, declared here rather than through a types package. */
+type Negotiator = new (request: {
+  headers: Record<string, string>;
+}) => { language(offered: readonly string[]): string | undefined };
+const Negotiator = createRequire(import.meta.url)('negotiator') as Negotiator;
 
 /** How many distinct headers are remembered; the oldest is forgotten first. */
 const REMEMBERED = 1024;
