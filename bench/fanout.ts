@@ -7,8 +7,12 @@
  *
  *   npm run bench -- fanout [--emails N] [--webhooks N] [--rounds R]
  *
- * Prints messages per second, total time, CPU time per message, peak RSS
- * and the ratio Crier/raw (medians over the rounds). BENCH_CPU_PROFILE=<dir>
+ * Five rounds by default (`--rounds 1` and fewer messages while developing).
+ * Prints messages per second, total time, CPU time per message, peak RSS,
+ * the time from the publish (Crier) or the first send (raw) until 50 %, 95 %
+ * and 100 % of the recipients had their message (the time to reach
+ * everyone), and the ratio Crier/raw (medians over the rounds), with the
+ * machine's load average before and after. BENCH_CPU_PROFILE=<dir>
  * writes a CPU profile of each side's measured time alone into <dir>, and
  * BENCH_HEAP_PROFILE=<dir> a sample of its allocations.
  */
@@ -42,7 +46,7 @@ const { values } = parseArgs({
   options: {
     emails: { type: 'string', default: '100000' },
     webhooks: { type: 'string', default: '10000' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '64' },
     /** Run one side only (for profiling): crier or raw. */
@@ -84,6 +88,25 @@ async function sinkCount(control: number, reset = false): Promise<number> {
   return Number(await res.body.text());
 }
 
+/** When the sink saw 50 %, 95 % and 100 % of `n` recipients, in seconds after `since` (epoch ms). */
+async function reachOf(control: number, n: number, since: number): Promise<Reach> {
+  const res = await request(`http://127.0.0.1:${control}/stats?n=${n}`);
+  const s = (await res.body.json()) as { at50: number; at95: number; at100: number; duplicates: number };
+  return {
+    reach50: (s.at50 - since) / 1000,
+    reach95: (s.at95 - since) / 1000,
+    reach100: (s.at100 - since) / 1000,
+    duplicates: s.duplicates,
+  };
+}
+
+interface Reach {
+  reach50: number;
+  reach95: number;
+  reach100: number;
+  duplicates: number;
+}
+
 /** Waits, with one request, until the sink has received `n` messages. */
 async function until(control: number, n: number): Promise<void> {
   const res = await request(`http://127.0.0.1:${control}/?until=${n}`, {
@@ -93,7 +116,7 @@ async function until(control: number, n: number): Promise<void> {
   await res.body.text();
 }
 
-interface Measured {
+interface Measured extends Reach {
   seconds: number;
   /** CPU time (user and system, all threads) of the sending process over the measured time. */
   cpuMs: number;
@@ -105,7 +128,7 @@ interface Measured {
  * with BENCH_HEAP_PROFILE=<dir>, its allocations are sampled (every 32 KiB, collected or not)
  * into a .heapprofile there.
  */
-async function startClock(): Promise<() => Promise<Measured>> {
+async function startClock(): Promise<() => Promise<{ seconds: number; cpuMs: number }>> {
   const cpuDir = process.env.BENCH_CPU_PROFILE;
   const heapDir = process.env.BENCH_HEAP_PROFILE;
   const session = cpuDir || heapDir ? new inspector.Session() : undefined;
@@ -227,6 +250,7 @@ async function crierRun(
   );
   worker.start();
   const clock = await startClock();
+  const published = performance.timeOrigin + performance.now();
   await declareIncident(ctx, {
     name: 'Checkout errors',
     body: 'Card payments fail for some customers. Next update by 14:30 UTC.',
@@ -244,7 +268,7 @@ async function crierRun(
   const measured = await clock();
   await worker.stop();
   await db.destroy();
-  return measured;
+  return { ...measured, ...(await reachOf(sink.control, n, published)) };
 }
 
 /** The message Crier renders for the benchmark's update, so the raw clients send the same bytes. */
@@ -299,6 +323,7 @@ async function rawEmail(
     },
   } as Parameters<typeof nodemailer.createTransport>[0]);
   const clock = await startClock();
+  const started = performance.timeOrigin + performance.now();
   let next = 0;
   const sendLoop = async () => {
     while (next < n) {
@@ -319,7 +344,7 @@ async function rawEmail(
   await Promise.all(Array.from({ length: connections * 2 }, sendLoop));
   const measured = await clock();
   transport.close();
-  return measured;
+  return { ...measured, ...(await reachOf(sink.control, n, started)) };
 }
 
 async function rawWebhooks(
@@ -331,6 +356,7 @@ async function rawWebhooks(
   const agent = new Agent({ connections: concurrency, pipelining: 1 });
   const key = createSecretKey(Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64'));
   const clock = await startClock();
+  const started = performance.timeOrigin + performance.now();
   let next = 0;
   const loop = async () => {
     while (next < n) {
@@ -362,7 +388,7 @@ async function rawWebhooks(
   await Promise.all(Array.from({ length: concurrency }, loop));
   const measured = await clock();
   await agent.close();
-  return measured;
+  return { ...measured, ...(await reachOf(sink.control, n, started)) };
 }
 
 /** One measurement in this process: `--side raw|crier --kind email|webhook --port P --control C`. */
@@ -452,14 +478,24 @@ async function run(side: 'raw' | 'crier', kind: 'email' | 'webhook', sink: Sink)
 
 function report(label: string, n: number, r: Run): string {
   const cpu = (r.cpuMs / n) * 1000;
-  return `${label.padEnd(28)} ${String(Math.round(n / r.seconds)).padStart(7)} msg/s  ${r.seconds.toFixed(2).padStart(7)} s  CPU ${cpu.toFixed(1).padStart(5)} µs/msg  peak RSS ${r.rssMB} MB`;
+  const reach = `reach 50/95/100 % ${[r.reach50, r.reach95, r.reach100].map((x) => x.toFixed(2)).join('/')} s`;
+  return `${label.padEnd(28)} ${String(Math.round(n / r.seconds)).padStart(7)} msg/s  ${r.seconds.toFixed(2).padStart(7)} s  CPU ${cpu.toFixed(1).padStart(5)} µs/msg  peak RSS ${r.rssMB} MB  ${reach}  duplicates ${r.duplicates}`;
 }
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   process.stdout.write(
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n`,
   );
   process.stdout.write(`each side runs in its own process; the receivers run in a third\n`);
+  process.stdout.write(
+    `${emails} emails, ${webhooks} webhooks, ${rounds} rounds; load average before: ${loadAverage()}\n`,
+  );
   const sinks = { email: await startSink('smtp'), webhook: await startSink('http') };
   const kinds = [
     ...(emails > 0 ? (['email'] as const) : []),
@@ -492,16 +528,18 @@ async function main(): Promise<void> {
     const n = kind === 'email' ? emails : webhooks;
     const entry = results[kind];
     if (!entry) continue;
-    const raw = {
-      seconds: median(entry.raw.map((x) => x.seconds)),
-      cpuMs: median(entry.raw.map((x) => x.cpuMs)),
-      rssMB: median(entry.raw.map((x) => x.rssMB)),
-    };
-    const crier = {
-      seconds: median(entry.crier.map((x) => x.seconds)),
-      cpuMs: median(entry.crier.map((x) => x.cpuMs)),
-      rssMB: Math.max(...entry.crier.map((x) => x.rssMB)),
-    };
+    const medians = (runs: Run[]): Run => ({
+      seconds: median(runs.map((x) => x.seconds)),
+      cpuMs: median(runs.map((x) => x.cpuMs)),
+      reach50: median(runs.map((x) => x.reach50)),
+      reach95: median(runs.map((x) => x.reach95)),
+      reach100: median(runs.map((x) => x.reach100)),
+      duplicates: Math.max(...runs.map((x) => x.duplicates)),
+      // Peak RSS: the highest of the rounds.
+      rssMB: Math.max(...runs.map((x) => x.rssMB)),
+    });
+    const raw = medians(entry.raw);
+    const crier = medians(entry.crier);
     const what = kind === 'email' ? `${connections} connections` : `concurrency ${concurrency}`;
     process.stdout.write(
       `${report(`${kind} raw (${what})`, n, raw)}\n${report(`${kind} Crier`, n, crier)}\n`,
@@ -511,9 +549,10 @@ async function main(): Promise<void> {
       (r.seconds / (entry.crier[i]?.seconds ?? Number.NaN)).toFixed(2),
     );
     process.stdout.write(
-      `${kind} ratio Crier/raw: ${(raw.seconds / crier.seconds).toFixed(2)} (time), ${(raw.cpuMs / crier.cpuMs).toFixed(2)} (CPU per message); per round ${perRound.join(', ')}\n`,
+      `${kind} ratio Crier/raw: ${(raw.seconds / crier.seconds).toFixed(2)} (time), ${(raw.cpuMs / crier.cpuMs).toFixed(2)} (CPU per message); per round ${perRound.join(', ')}; median of rounds ${median(perRound.map(Number)).toFixed(2)}\n`,
     );
   }
+  process.stdout.write(`load average after: ${loadAverage()}\n`);
 }
 
 if (values.side) await measure();
