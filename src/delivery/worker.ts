@@ -196,6 +196,11 @@ export class Worker {
 
   async #runJobs(): Promise<void> {
     while (!this.#stopping) {
+      // Between a fan-out's batches its job is back in the table. While this worker's lanes are
+      // still full with the last batch it fed them, it waits before claiming, so another worker
+      // (another process, on PostgreSQL) with room may take the job and send the next batch.
+      await this.#roomForFanout(this.#fed.job);
+      if (this.#stopping) break;
       let claimed = 0;
       const enqueued = this.#enqueued;
       try {
@@ -236,6 +241,7 @@ export class Worker {
         handle(this.#jc, kind, job),
       );
       if ('done' in outcome) {
+        if (this.#fed.job === job.id) this.#fed = { job: null, lanes: [] };
         await db
           .updateTable('outbox_jobs')
           .set({ state: 'done', finished_at: now(), updated_at: now(), lease_until: null, last_error: null })
@@ -282,8 +288,8 @@ export class Worker {
    * waiting in the table for a claim, which costs a write per row. The bound keeps a slow lane
    * from holding up the rows other workers could take.
    */
-  async #roomForFanout(job: string): Promise<void> {
-    if (this.#fed.job !== job) return;
+  async #roomForFanout(job: string | null): Promise<void> {
+    if (job === null || this.#fed.job !== job) return;
     const full = this.#fed.lanes.filter((lane) => !lane.hasRoom());
     if (full.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
