@@ -1,9 +1,11 @@
 /**
  * The status page's in-memory render cache. Data changes (the ChangeBus, or
  * a NOTIFY from another process) schedule one refresh: read a snapshot,
- * render the surface, compress what changed, swap the map. Requests only
- * ever read the map, so a public request never touches the database, and if
- * the database goes away the last good page keeps being served.
+ * render the surface, compress what changed (fast), swap the map. Requests
+ * only ever read the map, so a public request never touches the database,
+ * and if the database goes away the last good page keeps being served.
+ * Once no change has come for a moment, the entries compressed fast are
+ * compressed again at the best ratio, one by one, each swapped in when done.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -13,7 +15,7 @@ import { privateAudiencesOf } from '../plan/schema.ts';
 import { audienceFeedToken } from '../services/pages/links.ts';
 import { currentPlan } from '../services/plan/current.ts';
 import type { Db } from '../store/db.ts';
-import { buildEntry, type Entry, matchesEtag, pickEncoding } from './entries.ts';
+import { buildEntry, type Entry, matchesEtag, pickEncoding, polishEntry } from './entries.ts';
 import { translator } from './i18n.ts';
 import type { MessageKey } from './messages/en.ts';
 import { LanguageChoice } from './negotiation.ts';
@@ -27,7 +29,7 @@ export type PrivateRenderedListener = (audience: string, surface: Surface) => vo
 /** An audience's private page: its files by path below `/a/AUDIENCE`, and the render they came from. */
 interface PrivateRender {
   surface: Surface;
-  entries: ReadonlyMap<string, Entry>;
+  entries: Map<string, Entry>;
 }
 
 export interface StatusPageOptions {
@@ -37,6 +39,8 @@ export interface StatusPageOptions {
   log: Logger;
   /** How long to gather change events before one refresh. */
   debounceMs?: number;
+  /** How long after the latest render, with no change asked for, to start compressing at the best ratio. */
+  polishDelayMs?: number;
 }
 
 interface RequestHeaders {
@@ -70,7 +74,15 @@ export class StatusPage {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #debounceMs: number;
-  #entries: ReadonlyMap<string, Entry> = new Map();
+  readonly #polishDelayMs: number;
+  /**
+   * Swapped whole by each render. Between renders only polishing writes to
+   * it, and only an entry's bytes for the same content (same `tag`).
+   */
+  #entries = new Map<string, Entry>();
+  /** Counts renders, so polishing knows when its map was replaced. */
+  #generation = 0;
+  #polishTimer: NodeJS.Timeout | undefined;
   #languages = LanguageChoice.none;
   #surface: Surface | undefined;
   #running: Promise<void> | undefined;
@@ -89,6 +101,7 @@ export class StatusPage {
     this.#clock = options.clock;
     this.#log = options.log;
     this.#debounceMs = options.debounceMs ?? 25;
+    this.#polishDelayMs = options.polishDelayMs ?? 2_000;
   }
 
   get ready(): boolean {
@@ -154,6 +167,9 @@ export class StatusPage {
 
   /** Renders now (or right after the render in progress). Resolves when the new surface is live. */
   async refresh(): Promise<void> {
+    // A refresh asked for and not yet begun is covered by this one, which reads the database after it.
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (this.#running) {
       this.#again = true;
       return this.#running;
@@ -187,6 +203,8 @@ export class StatusPage {
       this.#languages = LanguageChoice.of(surface, next, this.#languages);
       this.#surface = surface;
       this.#private = privates;
+      this.#generation++;
+      this.#schedulePolish();
       this.stats.renders++;
       this.stats.lastRenderMs = Math.round(performance.now() - started);
       this.stats.lastRenderAt = new Date().toISOString();
@@ -214,6 +232,46 @@ export class StatusPage {
       this.#log.error({ err }, 'status page render failed; serving the last good version');
       throw err;
     }
+  }
+
+  #schedulePolish(): void {
+    if (this.#closed) return;
+    clearTimeout(this.#polishTimer);
+    this.#polishTimer = setTimeout(() => {
+      this.#polishTimer = undefined;
+      this.polish().catch((err: unknown) => this.#log.error({ err }, 'status page compression failed'));
+    }, this.#polishDelayMs);
+    this.#polishTimer.unref();
+  }
+
+  /**
+   * Compresses at the best ratio every entry of the latest render that was
+   * compressed fast, public ones first, one at a time so the process keeps
+   * its core for requests and renders. Stops as soon as a refresh is asked
+   * for or starts: that render keeps what is polished (same content, same
+   * entry) and schedules the rest again.
+   */
+  async polish(): Promise<void> {
+    const generation = this.#generation;
+    const superseded = () =>
+      this.#closed ||
+      generation !== this.#generation ||
+      this.#timer !== undefined ||
+      this.#running !== undefined;
+    const polishAll = async (map: Map<string, Entry>) => {
+      for (const [path, entry] of map) {
+        if (entry.polished) continue;
+        if (superseded()) return false;
+        const best = await polishEntry(entry);
+        if (superseded()) return false;
+        map.set(path, best);
+      }
+      return true;
+    };
+    if (!(await polishAll(this.#entries))) return;
+    // The page's own paths answer in the reader's language from entries picked at render time: pick again.
+    if (this.#surface) this.#languages = LanguageChoice.of(this.#surface, this.#entries, this.#languages);
+    for (const p of this.#private.values()) if (!(await polishAll(p.entries))) return;
   }
 
   /** Every audience's private page, from the same instant as the public one; each held apart from it. */
@@ -319,6 +377,7 @@ export class StatusPage {
   close(): void {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    clearTimeout(this.#polishTimer);
     this.#listeners.clear();
     this.#privateListeners.clear();
   }

@@ -51,6 +51,11 @@ test('encoding negotiation and ETag matching', () => {
   assert.equal(pickEncoding('*;q=0'), 'identity');
   assert.equal(matchesEtag('W/"abc-br", "zzz"', 'abc'), true);
   assert.equal(matchesEtag('"abcd"', 'abc'), false);
+  assert.equal(matchesEtag('"xyz", "abc-brf"', 'abc'), true, 'compressed fast');
+  assert.equal(matchesEtag('"abc-gzf"', 'abc'), true);
+  assert.equal(matchesEtag('"abc-zz"', 'abc'), false);
+  assert.equal(matchesEtag('"zabc-br"', 'abc'), false);
+  assert.equal(matchesEtag('"abc-brf', 'abc'), false, 'an unterminated tag');
   assert.equal(matchesEtag('*', 'abc'), true);
 });
 
