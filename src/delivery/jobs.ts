@@ -75,11 +75,11 @@ async function sendNotice(
   throw new Error(result.reason);
 }
 
-/** A message to one person through a subscriber channel kind's provider (email, SMS). */
+/** A message to one person through a subscriber channel kind's provider (email, SMS, a call). */
 async function sendToPerson(
   jc: JobContext,
   jobId: string,
-  via: 'email' | 'sms',
+  via: 'email' | 'sms' | 'voice',
   contact: string,
   message: NoticeMessage,
 ): Promise<JobOutcome> {

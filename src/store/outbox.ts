@@ -111,7 +111,11 @@ const jobPayloads = {
     position: z.number().int(),
   }),
   /** A message to one person on a subscriber channel kind (a page by email or SMS), not to subscribers. */
-  'person.notice': z.object({ via: z.enum(['email', 'sms']), contact: z.string(), message: NoticeMessage }),
+  'person.notice': z.object({
+    via: z.enum(['email', 'sms', 'voice']),
+    contact: z.string(),
+    message: NoticeMessage,
+  }),
   /**
    * An incident's chat room catches up (src/services/chat/sync.ts): made if it is not yet, role
    * holders invited, topic set, the timeline posted; `archive` once it is due to be archived.

@@ -63,6 +63,12 @@ function hasChannelOfKind(plan: Plan | null, kind: 'email' | 'sms'): boolean {
   return Object.keys(plan.channels).some((name) => plannedChannel(plan, name)?.kind === kind);
 }
 
+/** Whether the internal audience lists a channel that calls (voice-twilio). */
+function teamHearsByVoice(plan: Plan | null): boolean {
+  const team = plan?.audiences.internal?.channels ?? [];
+  return plan !== null && team.some((name) => plannedChannel(plan, name)?.kind === 'voice');
+}
+
 async function takeUpDrill(
   run: StepRun,
   drill: IncidentRow,
@@ -198,6 +204,11 @@ export const stepRunners: { [K in RunbookStepKind]: Runner<K> } = {
     if (phone !== undefined && hasChannelOfKind(run.plan, 'sms')) {
       await enqueueJob(run.tx, { kind: 'person.notice', payload: { via: 'sms', contact: phone, message } });
       via.push('sms');
+    }
+    // A call wakes someone a text may not: placed where the team hears by voice (the internal audience).
+    if (phone !== undefined && teamHearsByVoice(run.plan)) {
+      await enqueueJob(run.tx, { kind: 'person.notice', payload: { via: 'voice', contact: phone, message } });
+      via.push('voice');
     }
     if (via.length === 0) return { state: 'skipped', outcome: `no channel to page ${holder} on` };
     return { state: 'done', outcome: `paged ${holder} on ${via.join(', ')}` };
