@@ -42,13 +42,17 @@ export function formatDay(date: string, locale = 'en-GB'): string {
   return formatter('UTC', 'day', locale).format(new Date(`${date}T00:00:00Z`));
 }
 
+const monthKeyFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The month key "2026-11" of an instant in the page's time zone, for grouping. */
 export function monthKey(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(new Date(iso));
+  // Building a DateTimeFormat costs far more than using one: keep one per zone.
+  let f = monthKeyFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthKeyFormats.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(iso));
   const y = parts.find((p) => p.type === 'year')?.value ?? '0000';
   const m = parts.find((p) => p.type === 'month')?.value ?? '01';
   return `${y}-${m}`;
