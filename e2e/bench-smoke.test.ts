@@ -3,7 +3,8 @@
  * full runs (which take minutes and stay out of CI): `npm run bench --
  * fanout` with a few hundred messages and one round, and `npm run bench --
  * scale-out` with 1,000 webhooks shared by one and then two `crier worker`
- * processes on PostgreSQL. They check that every figure is printed and that
+ * processes on PostgreSQL; `npm run bench -- nodes` with three changes made
+ * through three `crier serve` nodes. They check that every figure is printed and that
  * no message was lost or sent twice; they never assert a speed.
  */
 import assert from 'node:assert/strict';
@@ -73,4 +74,15 @@ test('the scale-out benchmark shares 1,000 webhooks between crier worker process
     /all workers: [\d.]+ round trips, [\d.]+ statements, CPU \d+ µs per delivery; PostgreSQL backends CPU \d+ µs per delivery/,
   );
   assert.match(out, /^2 worker\(s\): \d+ deliveries\/s, [\d.]+ × 1 worker\(s\)/m);
+});
+
+test('the nodes benchmark shows a change made through one crier serve on every node, on PostgreSQL', {
+  skip: process.env.CRIER_TEST_DATABASE_URL ? false : 'needs CRIER_TEST_DATABASE_URL',
+}, async () => {
+  const { code, out } = await bench(['nodes', '--nodes', '3', '--changes', '3']);
+  assert.equal(code, 0, out);
+  assert.match(out, /load average before: [\d.]+ [\d.]+ [\d.]+/);
+  // Each change counted once on the node that made it and twice on the others.
+  assert.deepEqual(figures(out, /ms {2}\((\d+)\)$/gm), [3, 6, 3], out);
+  assert.match(out, /ratio other\/own: [\d.]+ of p50s, [\d.]+ of p99s/);
 });
