@@ -20,6 +20,8 @@ export type FeedbackCodes = (updateId: string, subscriberId: string) => Promise<
 export interface LinkSigners {
   signPrivate?: PrivateLinkSigner | undefined;
   feedbackCodes?: FeedbackCodes | undefined;
+  /** The plan's language: a confirmation to a subscriber who chose none is written in it. */
+  pageLanguage?: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export class Renderer {
   readonly #publicUrl: string;
   readonly #signPrivate: PrivateLinkSigner | undefined;
   readonly #feedbackCodes: FeedbackCodes | undefined;
+  readonly #pageLanguage: () => Promise<string>;
   readonly #cache = new Map<string, Promise<SubjectMessage>>();
   /** Each subject's message for each kind and variant of channel, worked out once per fan-out rather than per message. */
   readonly #kinds = new WeakMap<
@@ -83,6 +86,14 @@ export class Renderer {
     this.#publicUrl = publicUrl;
     this.#signPrivate = signers.signPrivate;
     this.#feedbackCodes = signers.feedbackCodes;
+    this.#pageLanguage = signers.pageLanguage ?? (async () => 'en');
+  }
+
+  /** The words of a message Crier writes itself: the subscriber's language, else the plan's. */
+  async #ownWords(locale: string | null | undefined) {
+    const language = languageOf(locale) ?? languageOf(await this.#pageLanguage()) ?? 'en';
+    const words = messageWords(language);
+    return { language, w: words, framed: language === 'en' ? {} : { words, language } };
   }
 
   async render(t: RenderTarget): Promise<Message> {
@@ -90,16 +101,16 @@ export class Renderer {
     const links = manageUrl ? { manageUrl, unsubscribeUrl: manageUrl } : {};
     const documentation = `${this.#publicUrl}/docs/webhooks`;
     if (t.subjectType === 'confirmation') {
+      // The confirmation page opens in the same language (`?lang=`).
+      const { language, w, framed } = await this.#ownWords(t.locale);
       return {
         id: t.deliveryId,
         kind: 'confirmation',
-        title: 'Confirm your subscription',
-        text:
-          t.channelKind === 'chat'
-            ? 'Someone asked for status updates to be posted in this channel. Nothing more will be posted unless someone here opens the link and confirms.'
-            : 'Someone, hopefully you, asked to receive status updates here. Nothing more will be sent unless the subscription is confirmed.',
-        confirmUrl: `${this.#publicUrl}/confirm/${t.confirmToken ?? ''}`,
+        title: w.confirm,
+        text: t.channelKind === 'chat' ? w.confirmChat : w.confirmText,
+        confirmUrl: `${this.#publicUrl}/confirm/${t.confirmToken ?? ''}?lang=${language}`,
         ...links,
+        ...framed,
       };
     }
     if (t.subjectType === 'verification') {
@@ -107,11 +118,13 @@ export class Renderer {
       // at confirm_url when the receiver cannot answer; signed like every later event (webhook.ts).
       const challenge = t.confirmToken ?? '';
       const confirmUrl = `${this.#publicUrl}/confirm/${challenge}`;
+      const { w, framed } = await this.#ownWords(t.locale);
       return {
+        ...framed,
         id: t.deliveryId,
         kind: 'verification',
-        title: 'Verify this webhook',
-        text: 'Someone asked for status events to be sent to this URL. Nothing more will be sent unless it answers with the challenge.',
+        title: w.verifyTitle,
+        text: w.verifyText,
         challenge,
         confirmUrl,
         event: {
@@ -128,11 +141,13 @@ export class Renderer {
       };
     }
     if (t.subjectType === 'welcome') {
+      const { w, framed } = await this.#ownWords(t.locale);
       return {
+        ...framed,
         id: t.deliveryId,
         kind: 'welcome',
-        title: 'You are subscribed',
-        text: 'This address will now receive status updates. Every message carries a link to unsubscribe.',
+        title: w.welcomeTitle,
+        text: w.welcomeText,
         url: this.#publicUrl,
         event: {
           meta: { unsubscribe: manageUrl, documentation },

@@ -82,6 +82,7 @@ export class Worker {
     const renderer = new Renderer(services.subjectMessage, ctx.config.publicUrl, {
       signPrivate: services.privatePageLink,
       feedbackCodes: services.feedbackCode,
+      pageLanguage: async () => (await services.planInForce())?.page?.language ?? 'en',
     });
     const failing = new FailingChannels(services.failingChannels, ctx.clock);
     const rate = ctx.config.deliveryHostRate;

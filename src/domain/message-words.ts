@@ -23,6 +23,13 @@ export interface MessageWords {
   readonly smsConfirm: string;
   readonly smsHelpful: string;
   readonly smsStop: string;
+  /** A confirmation's text (email, SMS), a chat room's, and a webhook's verification and welcome. */
+  readonly confirmText: string;
+  readonly confirmChat: string;
+  readonly verifyTitle: string;
+  readonly verifyText: string;
+  readonly welcomeTitle: string;
+  readonly welcomeText: string;
 }
 
 const words: Readonly<Record<PageLanguage, MessageWords>> = {
@@ -46,6 +53,15 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'Confirm:',
     smsHelpful: 'Helpful?',
     smsStop: 'Stop: reply STOP or',
+    confirmText:
+      'Someone, hopefully you, asked to receive status updates here. Nothing more will be sent unless the subscription is confirmed.',
+    confirmChat:
+      'Someone asked for status updates to be posted in this channel. Nothing more will be posted unless someone here opens the link and confirms.',
+    verifyTitle: 'Verify this webhook',
+    verifyText:
+      'Someone asked for status events to be sent to this URL. Nothing more will be sent unless it answers with the challenge.',
+    welcomeTitle: 'You are subscribed',
+    welcomeText: 'This address will now receive status updates. Every message carries a link to unsubscribe.',
   },
   fr: {
     dir: 'ltr',
@@ -67,6 +83,16 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'Confirmer :',
     smsHelpful: 'Utile ?',
     smsStop: 'Fin : répondez STOP ou',
+    confirmText:
+      "Quelqu'un, sans doute vous, a demandé à recevoir ici les mises à jour d'état. Rien d'autre ne sera envoyé sans confirmation de l'abonnement.",
+    confirmChat:
+      "Quelqu'un a demandé que les mises à jour d'état soient publiées dans ce canal. Rien d'autre ne sera publié sans que quelqu'un ici ouvre le lien et confirme.",
+    verifyTitle: 'Vérifiez ce webhook',
+    verifyText:
+      "Quelqu'un a demandé que des événements d'état soient envoyés à cette URL. Rien d'autre ne sera envoyé sans réponse au défi.",
+    welcomeTitle: 'Abonnement confirmé',
+    welcomeText:
+      "Cette adresse recevra désormais les mises à jour d'état. Chaque message contient un lien pour se désabonner.",
   },
   de: {
     dir: 'ltr',
@@ -88,6 +114,15 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'Bestätigen:',
     smsHelpful: 'Hilfreich?',
     smsStop: 'Abbestellen: STOP antworten oder',
+    confirmText:
+      'Jemand, hoffentlich Sie, hat hier Status-Updates angefordert. Ohne Bestätigung des Abonnements wird nichts weiter gesendet.',
+    confirmChat:
+      'Jemand hat angefordert, dass Status-Updates in diesem Kanal gepostet werden. Es wird nichts weiter gepostet, solange niemand hier den Link öffnet und bestätigt.',
+    verifyTitle: 'Diesen Webhook bestätigen',
+    verifyText:
+      'Jemand hat angefordert, dass Status-Ereignisse an diese URL gesendet werden. Es wird nichts weiter gesendet, solange sie nicht mit der Challenge antwortet.',
+    welcomeTitle: 'Sie haben abonniert',
+    welcomeText: 'Diese Adresse erhält jetzt Status-Updates. Jede Nachricht enthält einen Link zum Abmelden.',
   },
   es: {
     dir: 'ltr',
@@ -109,6 +144,16 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'Confirmar:',
     smsHelpful: '¿Le sirvió?',
     smsStop: 'Baja: responda STOP o',
+    confirmText:
+      'Alguien, probablemente usted, pidió recibir aquí actualizaciones de estado. No se enviará nada más si no se confirma la suscripción.',
+    confirmChat:
+      'Alguien pidió publicar actualizaciones de estado en este canal. No se publicará nada más a menos que alguien aquí abra el enlace y confirme.',
+    verifyTitle: 'Verifique este webhook',
+    verifyText:
+      'Alguien pidió enviar eventos de estado a esta URL. No se enviará nada más a menos que responda con el desafío.',
+    welcomeTitle: 'Suscripción activa',
+    welcomeText:
+      'Esta dirección recibirá a partir de ahora actualizaciones de estado. Cada mensaje incluye un enlace para darse de baja.',
   },
   pt: {
     dir: 'ltr',
@@ -130,6 +175,16 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'Confirmar:',
     smsHelpful: 'Ajudou?',
     smsStop: 'Parar: responda STOP ou',
+    confirmText:
+      'Alguém, provavelmente você, pediu para receber atualizações de status aqui. Nada mais será enviado sem a confirmação da assinatura.',
+    confirmChat:
+      'Alguém pediu que atualizações de status fossem publicadas neste canal. Nada mais será publicado a menos que alguém aqui abra o link e confirme.',
+    verifyTitle: 'Verifique este webhook',
+    verifyText:
+      'Alguém pediu que eventos de status fossem enviados para esta URL. Nada mais será enviado a menos que ela responda com o desafio.',
+    welcomeTitle: 'Assinatura ativa',
+    welcomeText:
+      'Este endereço passará a receber atualizações de status. Cada mensagem traz um link para cancelar a assinatura.',
   },
   ja: {
     dir: 'ltr',
@@ -151,6 +206,16 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: '確認:',
     smsHelpful: '役立ちましたか?',
     smsStop: '停止: STOPと返信するか',
+    confirmText:
+      'ここでステータス更新を受け取るよう申し込みがありました。購読が確認されるまで、これ以上は何も送信されません。',
+    confirmChat:
+      'このチャンネルにステータス更新を投稿するよう申し込みがありました。ここにいる誰かがリンクを開いて確認するまで、これ以上は何も投稿されません。',
+    verifyTitle: 'この Webhook を確認してください',
+    verifyText:
+      'この URL にステータスイベントを送信するよう申し込みがありました。チャレンジに応答するまで、これ以上は何も送信されません。',
+    welcomeTitle: '購読が完了しました',
+    welcomeText:
+      'このアドレスに今後ステータス更新が届きます。各メッセージには購読解除のリンクが付いています。',
   },
   ar: {
     dir: 'rtl',
@@ -172,6 +237,13 @@ const words: Readonly<Record<PageLanguage, MessageWords>> = {
     smsConfirm: 'تأكيد:',
     smsHelpful: 'مفيد؟',
     smsStop: 'للإيقاف: أرسل STOP أو',
+    confirmText: 'طلب أحدهم، ولعلّه أنت، تلقّي تحديثات الحالة هنا. لن يُرسَل أي شيء آخر ما لم يُؤكَّد الاشتراك.',
+    confirmChat:
+      'طلب أحدهم نشر تحديثات الحالة في هذه القناة. لن يُنشَر أي شيء آخر ما لم يفتح أحد هنا الرابط ويؤكّد.',
+    verifyTitle: 'تحقّق من هذا الخطاف (webhook)',
+    verifyText: 'طلب أحدهم إرسال أحداث الحالة إلى عنوان URL هذا. لن يُرسَل أي شيء آخر ما لم يُجب بالتحدّي.',
+    welcomeTitle: 'تم اشتراكك',
+    welcomeText: 'سيتلقّى هذا العنوان من الآن تحديثات الحالة. تحمل كل رسالة رابطًا لإلغاء الاشتراك.',
   },
 };
 

@@ -199,7 +199,8 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     subscribeRoutes({
       ...deps,
       offered: () => deps.delivery?.offered ?? new Set(),
-      shell: (title, main) => deps.public.statusPage.shell(title, main),
+      shell: (title, main, language) => deps.public.statusPage.shell(title, main, language),
+      words: (language) => deps.public.statusPage.words(language),
       pageName: () => deps.public.statusPage.name ?? deps.config.page.name,
       twilioTokens: () => deps.delivery?.inboundSigningKeys ?? [],
       vapidPublicKey: () => deps.delivery?.pushPublicKey,

@@ -108,7 +108,7 @@ function layout(r: RenderContext, title: string, main: string, live = true, path
   // Subscribers of a private audience are added by the team: the private page offers no form.
   const subscribe =
     r.audience === undefined
-      ? `<a class="subscribe" href="/subscribe">${escapeHtml(t('nav.subscribe'))}</a>`
+      ? `<a class="subscribe" href="/subscribe?lang=${r.language}">${escapeHtml(t('nav.subscribe'))}</a>`
       : '';
   const privateNote =
     r.audience === undefined

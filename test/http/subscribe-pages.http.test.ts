@@ -113,14 +113,18 @@ for (const dialect of dialects) {
       const opened = await inject({ url: link });
       assert.equal(opened.statusCode, 200);
       assertStatusPageLook(opened.body, 'Delivery Test', 'the confirmation page');
-      assert.match(opened.body, new RegExp(`<form method="post" action="${link}">`));
+      assert.match(opened.body, new RegExp(`<form method="post" action="${link}\\?lang=en">`));
       assert.match(opened.body, /<button class="button" type="submit">Confirm my subscription<\/button>/);
       assert.equal(await state(t), before, 'opening the link confirmed nothing');
 
       const confirmed = await inject({ method: 'POST', url: link });
       assert.equal(confirmed.statusCode, 200);
       assert.match(confirmed.body, /<h1>Subscription confirmed<\/h1>/);
-      assert.match(confirmed.body, new RegExp(`href="/unsubscribe/${row.token}"`), 'the first use leads on');
+      assert.match(
+        confirmed.body,
+        new RegExp(`href="/unsubscribe/${row.token}\\?lang=en"`),
+        'the first use leads on',
+      );
       const after = await t.app.db
         .selectFrom('subscribers')
         .select('state')
@@ -153,7 +157,10 @@ for (const dialect of dialects) {
       const manage = await inject({ url: `/unsubscribe/${row.token}` });
       assertStatusPageLook(manage.body, 'Delivery Test', 'the manage page');
       assert.match(manage.body, /Updates go to z…@example\.com\./);
-      assert.match(manage.body, new RegExp(`<form method="post" action="/unsubscribe/${row.token}">`));
+      assert.match(
+        manage.body,
+        new RegExp(`<form method="post" action="/unsubscribe/${row.token}\\?lang=en">`),
+      );
       const out = await inject({
         method: 'POST',
         url: `/unsubscribe/${row.token}`,

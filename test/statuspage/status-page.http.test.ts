@@ -298,7 +298,7 @@ for (const dialect of dialects) {
       assert.match(html, /Next update by <time datetime="2030-01-01T10:30:00.000Z">/);
       assert.match(html, /Database upgrade/);
       assert.match(html, /<details open><summary><span class="name">Core<\/span>/);
-      assert.match(html, /href="\/subscribe"/);
+      assert.match(html, /href="\/subscribe\?lang=en"/);
       assert.match(html, /href="https:\/\/help.acme.example"/);
       assert.doesNotMatch(html, /Game day drill|db-7/);
       const incident = await t.app.server.inject({ url: `/incidents/${open.id}` });

@@ -1,13 +1,16 @@
 /**
  * The subscribe, confirm, manage and unsubscribe pages, worn in the status
  * page's own header, styles and footer (`shell`, from the latest render).
- * Rendering only: the routes in subscribe.ts decide which page to answer.
- * Every piece of text from outside passes through escapeHtml.
+ * Rendering only: the routes in subscribe.ts decide which page to answer
+ * and in which language. The words are the status page's catalog's
+ * (src/statuspage/messages/); every piece of text from outside passes
+ * through escapeHtml before it goes in.
  */
 import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../../domain/html.ts';
 import { languageNames, type PageLanguage } from '../../domain/languages.ts';
 import { languageOf } from '../../domain/message-words.ts';
+import type { PageWords } from './page.ts';
 
 /** `main` (HTML) in the status page's look, in its language or `language`; undefined before its first render. */
 export type Shell = (title: string, main: string, language?: PageLanguage) => string | undefined;
@@ -40,37 +43,27 @@ export function pageReplier(shell: Shell) {
   };
 }
 
-/** How each kind is asked for: form field name, label, input type, autocomplete, hint. */
-const kindFields: Record<
-  string,
-  { name: string; label: string; type: string; autocomplete: string; hint?: string }
-> = {
-  email: { name: 'email', label: 'Email address', type: 'email', autocomplete: 'email' },
-  sms: {
-    name: 'phone',
-    label: 'Mobile number',
-    type: 'tel',
-    autocomplete: 'tel',
-    hint: 'With the country code, for example +14155550100.',
-  },
-  voice: {
-    name: 'voice',
-    label: 'Phone number to call',
-    type: 'tel',
-    autocomplete: 'tel',
-    hint: 'With the country code, for example +14155550100. It is confirmed by a text message.',
-  },
-  webhook: { name: 'webhook', label: 'Webhook URL', type: 'url', autocomplete: 'off' },
-  slack: { name: 'slack', label: 'Slack incoming webhook URL', type: 'url', autocomplete: 'off' },
-  teams: { name: 'teams', label: 'Microsoft Teams workflow webhook URL', type: 'url', autocomplete: 'off' },
-  discord: { name: 'discord', label: 'Discord webhook URL', type: 'url', autocomplete: 'off' },
-};
+/** These pages' words in one language, and the query that keeps the next page in it. */
+export interface Words {
+  language: PageLanguage;
+  t: PageWords;
+  /** `?lang=xx`, on every link and form action of these pages. */
+  lang: string;
+}
 
-/** What people most often look for, said plainly when this install does not offer it. */
-const missingWords: [kind: string, words: string][] = [
-  ['email', 'email'],
-  ['sms', 'text messages'],
-];
+/** A catalog entry, escaped for HTML (entries whose own markup is ours are used without `say`). */
+const say = (w: Words, key: string, values?: Record<string, string | number>) => escapeHtml(w.t(key, values));
+
+/** How each kind is asked for: form field name, input type, autocomplete, whether it has a hint. */
+const kindFields: Record<string, { name: string; type: string; autocomplete: string; hint?: boolean }> = {
+  email: { name: 'email', type: 'email', autocomplete: 'email' },
+  sms: { name: 'phone', type: 'tel', autocomplete: 'tel', hint: true },
+  voice: { name: 'voice', type: 'tel', autocomplete: 'tel', hint: true },
+  webhook: { name: 'webhook', type: 'url', autocomplete: 'off' },
+  slack: { name: 'slack', type: 'url', autocomplete: 'off' },
+  teams: { name: 'teams', type: 'url', autocomplete: 'off' },
+  discord: { name: 'discord', type: 'url', autocomplete: 'off' },
+};
 
 export interface ComponentChoice {
   id: string;
@@ -78,7 +71,7 @@ export interface ComponentChoice {
   checked?: boolean;
 }
 
-function componentBoxes(components: readonly ComponentChoice[], legend: string): string {
+function componentBoxes(w: Words, components: readonly ComponentChoice[], legendKey: string): string {
   if (components.length === 0) return '';
   const boxes = components
     .map(
@@ -86,24 +79,26 @@ function componentBoxes(components: readonly ComponentChoice[], legend: string):
         `<label class="check"><input type="checkbox" name="component_ids" value="${escapeHtml(c.id)}"${c.checked ? ' checked' : ''}> <span>${escapeHtml(c.name)}</span></label>`,
     )
     .join('');
-  return `<fieldset><legend>${legend}</legend><p class="hint">Leave every box empty to hear about all of them.</p>${boxes}</fieldset>`;
+  return `<fieldset><legend>${say(w, legendKey)}</legend><p class="hint">${say(w, 'sub.components.hint')}</p>${boxes}</fieldset>`;
 }
 
-/** The plan's languages for messages, the chosen one (else the first) selected; nothing when there is one. */
-function languageField(languages: readonly PageLanguage[], chosen: string | null): string {
+/** The plan's languages for messages, the chosen one (else the page's, else the first) selected; nothing when there is one. */
+function languageField(w: Words, languages: readonly PageLanguage[], chosen: string | null): string {
   if (languages.length < 2) return '';
-  const current = languageOf(chosen) ?? languages[0];
+  const wanted = languageOf(chosen) ?? w.language;
+  const current = languages.includes(wanted) ? wanted : languages[0];
   const options = languages
     .map(
       (l) =>
         `<option value="${l}" lang="${l}"${l === current ? ' selected' : ''}>${escapeHtml(languageNames[l])}</option>`,
     )
     .join('');
-  return `<div class="field"><label for="sub-locale">Language of messages</label><select id="sub-locale" name="locale">${options}</select></div>`;
+  return `<div class="field"><label for="sub-locale">${say(w, 'sub.language')}</label><select id="sub-locale" name="locale">${options}</select></div>`;
 }
 
 /** The form, with only the ways this install offers; says so when there is none, or no email. */
 export function subscribeForm(
+  w: Words,
   pageName: string,
   offered: ReadonlySet<string>,
   components: readonly ComponentChoice[],
@@ -114,53 +109,53 @@ export function subscribeForm(
     ([kind]) => offered.has(kind) && (kind !== 'voice' || offered.has('sms')),
   );
   const push = offered.has('push');
-  const intro = `<p>Hear from ${escapeHtml(pageName)} when an incident or a maintenance is posted.</p>`;
-  const follow =
-    '<p>You can follow this page with its <a href="/history.atom">Atom</a> or <a href="/history.rss">RSS</a> feed, or add the <a href="/maintenances.ics">maintenance calendar</a> to your calendar.</p>';
+  const intro = `<p>${say(w, 'sub.intro', { name: pageName })}</p>`;
+  const follow = `<p>${w.t('sub.follow')}</p>`;
   if (kinds.length === 0 && !push) {
-    return `${intro}<p class="note">This page does not offer subscriptions yet.</p>${follow}`;
+    return `${intro}<p class="note">${say(w, 'sub.none')}</p>${follow}`;
   }
-  const missing = missingWords.filter(([kind]) => !offered.has(kind)).map(([, words]) => words);
+  // What people most often look for, said plainly when this install does not offer it.
+  const missing = ['email', 'sms'].filter((kind) => !offered.has(kind));
   const notYet = missing.length
-    ? `<p class="note">Updates by ${missing.join(' or ')} are not available here yet.</p>`
+    ? `<p class="note">${say(w, 'sub.missing', { missing: missing.length === 2 ? 'both' : String(missing[0]) })}</p>`
     : '';
   const fields = kinds
     .map(([kind, f]) => {
       const id = `sub-${kind}`;
-      const hint = f.hint ? `<p class="hint" id="${id}-hint">${f.hint}</p>` : '';
-      return `<div class="field"><label for="${id}">${f.label}</label>${hint}<input id="${id}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}"${f.hint ? ` aria-describedby="${id}-hint"` : ''}></div>`;
+      const hint = f.hint ? `<p class="hint" id="${id}-hint">${say(w, `sub.hint.${kind}`)}</p>` : '';
+      return `<div class="field"><label for="${id}">${say(w, `sub.field.${kind}`)}</label>${hint}<input id="${id}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}"${f.hint ? ` aria-describedby="${id}-hint"` : ''}></div>`;
     })
     .join('');
   const form = kinds.length
-    ? `<form method="post" action="/subscribe">${kinds.length > 1 ? '<p>Fill in one way to reach you.</p>' : ''}${fields}${languageField(languages, null)}${componentBoxes(components, 'Only these components')}<div class="actions"><button class="button" type="submit">Subscribe</button></div></form>`
+    ? `<form method="post" action="/subscribe${w.lang}">${kinds.length > 1 ? `<p>${say(w, 'sub.oneWay')}</p>` : ''}${fields}${languageField(w, languages, null)}${componentBoxes(w, components, 'sub.components')}<div class="actions"><button class="button" type="submit">${say(w, 'sub.submit')}</button></div></form>`
     : '';
   const pushButton = push
-    ? '<div class="actions"><button class="button quiet" type="button" id="push-subscribe" hidden>Notify me in this browser</button></div><script src="/push.js" defer></script>'
+    ? `<div class="actions"><button class="button quiet" type="button" id="push-subscribe" hidden>${say(w, 'sub.push')}</button></div><script src="/push.js" defer></script>`
     : '';
   return `${intro}${notYet}${form}${pushButton}${follow}`;
 }
 
 /** GET /confirm/:token for a pending subscription: a GET changes nothing; the button confirms. */
-export function confirmPrompt(pageName: string, token: string): string {
-  return `<p>Press the button to start receiving status updates from ${escapeHtml(pageName)}.</p><form method="post" action="/confirm/${escapeHtml(token)}"><div class="actions"><button class="button" type="submit">Confirm my subscription</button></div></form><p class="note">If you did not ask for this, close this page: nothing will be sent.</p>`;
+export function confirmPrompt(w: Words, pageName: string, token: string): string {
+  return `<p>${say(w, 'confirm.prompt', { name: pageName })}</p><form method="post" action="/confirm/${escapeHtml(token)}${w.lang}"><div class="actions"><button class="button" type="submit">${say(w, 'confirm.button')}</button></div></form><p class="note">${say(w, 'confirm.ignore')}</p>`;
 }
 
-export function confirmedBody(manageToken: string): string {
-  return `<p>You will now receive status updates. Every message carries a link to choose components or unsubscribe.</p><p><a href="/unsubscribe/${escapeHtml(manageToken)}">Choose components or unsubscribe</a></p>`;
+export function confirmedBody(w: Words, manageToken: string): string {
+  return `<p>${say(w, 'confirm.done')}</p><p><a href="/unsubscribe/${escapeHtml(manageToken)}${w.lang}">${say(w, 'confirm.manage')}</a></p>`;
 }
 
 /** A second use of a confirmation link: says so, and nothing about whom or what it was for. */
-export const alreadyConfirmedBody =
-  '<p>This subscription is already confirmed. There is nothing more to do.</p>';
+export const alreadyConfirmedBody = (w: Words) => `<p>${say(w, 'confirm.already')}</p>`;
 
-export const confirmLinkNotValidBody =
-  '<p>This confirmation link is not valid any more. <a href="/subscribe">Subscribe again</a> if you want updates.</p>';
+export const confirmLinkNotValidBody = (w: Words) =>
+  `<p>${w.t('confirm.invalid', { subscribe: `/subscribe${w.lang}` })}</p>`;
 
-export const linkNotValidBody =
-  '<p>This link is not valid any more. <a href="/subscribe">Subscribe again</a> if you want updates.</p>';
+export const linkNotValidBody = (w: Words) =>
+  `<p>${w.t('link.invalid', { subscribe: `/subscribe${w.lang}` })}</p>`;
 
 /** The page behind the link in every message: components, and the way out. Both POST. */
 export function manageBody(
+  w: Words,
   who: string,
   token: string,
   components: readonly ComponentChoice[],
@@ -168,21 +163,18 @@ export function manageBody(
   locale: string | null = null,
 ): string {
   const t = escapeHtml(token);
-  const choices = `${languageField(languages, locale)}${componentBoxes(components, 'Components you hear about')}`;
+  const choices = `${languageField(w, languages, locale)}${componentBoxes(w, components, 'manage.components')}`;
   const preferences = choices
-    ? `<form method="post" action="/manage/${t}">${choices}<div class="actions"><button class="button" type="submit">Save my choices</button></div></form>`
+    ? `<form method="post" action="/manage/${t}${w.lang}">${choices}<div class="actions"><button class="button" type="submit">${say(w, 'manage.save')}</button></div></form>`
     : '';
-  return `<p>Updates go to ${escapeHtml(who)}.</p>${preferences}<h2>Stop all updates</h2><form method="post" action="/unsubscribe/${t}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><div class="actions"><button class="button quiet" type="submit">Unsubscribe</button></div></form>`;
+  return `<p>${say(w, 'manage.to', { who })}</p>${preferences}<h2>${say(w, 'manage.stop')}</h2><form method="post" action="/unsubscribe/${t}${w.lang}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><div class="actions"><button class="button quiet" type="submit">${say(w, 'manage.unsubscribe')}</button></div></form>`;
 }
 
-export function unsubscribedBody(who?: string): string {
-  return `<p>${who ? `${escapeHtml(who)} receives` : 'You will receive'} no more updates.</p><p><a href="/subscribe">Subscribe again</a></p>`;
+export function unsubscribedBody(w: Words, who?: string): string {
+  const said = who ? say(w, 'unsub.who', { who }) : say(w, 'unsub.you');
+  return `<p>${said}</p><p><a href="/subscribe${w.lang}">${say(w, 'unsub.again')}</a></p>`;
 }
 
-export function choicesSavedBody(chosen: number, token: string): string {
-  const what =
-    chosen === 0
-      ? 'You will hear about every component.'
-      : `You will hear about ${chosen} chosen component${chosen === 1 ? '' : 's'}.`;
-  return `<p>${what}</p><p><a href="/unsubscribe/${escapeHtml(token)}">Back to your subscription</a></p>`;
+export function choicesSavedBody(w: Words, chosen: number, token: string): string {
+  return `<p>${say(w, 'manage.saved', { count: chosen })}</p><p><a href="/unsubscribe/${escapeHtml(token)}${w.lang}">${say(w, 'manage.back')}</a></p>`;
 }

@@ -9,8 +9,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { verifyTwilio } from '../../channels/twilio-signature.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
+import { pageLanguageOf, ReaderLanguages } from '../../domain/reader-language.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import type { Ctx } from '../../services/context.ts';
+import { currentPlan } from '../../services/plan/current.ts';
 import { maskContact } from '../../services/subscribers/contact.ts';
 import {
   confirmationState,
@@ -28,6 +31,7 @@ import {
 import { componentIdsOf } from '../../store/json.ts';
 import type { BaseCtx } from '../auth.ts';
 import { errorHeaders, httpStatusOf, logAnswered, sendError, toCrierError } from '../errors.ts';
+import type { PageWords } from './page.ts';
 import {
   alreadyConfirmedBody,
   choicesSavedBody,
@@ -40,6 +44,7 @@ import {
   type Shell,
   subscribeForm,
   unsubscribedBody,
+  type Words,
 } from './subscribe-pages.ts';
 
 export interface SubscribeDeps extends BaseCtx {
@@ -48,6 +53,8 @@ export interface SubscribeDeps extends BaseCtx {
   shell: Shell;
   /** The page's name as the latest render shows it. */
   pageName(): string;
+  /** The status page's catalog in a language: these pages speak it too. */
+  words(language: PageLanguage): PageWords;
   twilioTokens(): readonly string[];
   vapidPublicKey(): string | undefined;
 }
@@ -72,6 +79,27 @@ export function subscribeRoutes(deps: SubscribeDeps) {
     log: deps.log.child({ request_id: String(req.id) }),
     actor: { id: 'public', role: 'viewer', source: req.ip, requestId: String(req.id) },
   });
+  const wordsIn = (language: PageLanguage): Words => ({
+    language,
+    t: deps.words(language),
+    lang: `?lang=${language}`,
+  });
+  let readers = new ReaderLanguages('en');
+  /**
+   * The language these pages speak: `?lang=` (every link and form of theirs,
+   * and the links in messages, carry it), else the subscriber's own, else
+   * the browser's `Accept-Language`, else the plan's.
+   */
+  const wordsFor = async (req: FastifyRequest, locale: string | null = null): Promise<Words> => {
+    const pageLanguage = (await currentPlan(deps.db).catch(() => null))?.page?.language ?? 'en';
+    if (readers.fallback !== pageLanguage) readers = new ReaderLanguages(pageLanguage);
+    const header = req.headers['accept-language'];
+    const language =
+      pageLanguageOf((req.query as { lang?: unknown } | undefined)?.lang) ??
+      pageLanguageOf(locale) ??
+      readers.choose(typeof header === 'string' ? header : undefined);
+    return wordsIn(language);
+  };
 
   return async (app: FastifyInstance) => {
     // Forms, and mail clients' one-click POSTs (form-encoded or multipart): read as text, small.
@@ -81,13 +109,15 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       (_req, body, done) => done(null, body),
     );
 
-    app.get('/subscribe', async (_req, reply) => {
+    app.get('/subscribe', async (req, reply) => {
+      const w = await wordsFor(req);
       const components = await listComponents(deps.db);
       return html(
         reply,
         200,
-        'Subscribe to updates',
-        subscribeForm(deps.pageName(), deps.offered(), components, await offeredLanguages(deps.db)),
+        w.t('sub.title'),
+        subscribeForm(w, deps.pageName(), deps.offered(), components, await offeredLanguages(deps.db)),
+        w.language,
       );
     });
 
@@ -99,10 +129,12 @@ export function subscribeRoutes(deps: SubscribeDeps) {
           throw new CrierError('validation_failed', 'Send an object with one contact.');
         }
         const answer = await publicSubscribe(ctx(req), input, req.ip, limits, deps.offered());
-        if (isForm) return html(reply, 200, 'Check your inbox', `<p>${escapeHtml(answer.message)}</p>`);
-        return reply.code(202).send(answer);
+        if (!isForm) return reply.code(202).send(answer);
+        const w = await wordsFor(req);
+        return html(reply, 200, w.t('sub.sent.title'), `<p>${escapeHtml(w.t('sub.sent'))}</p>`, w.language);
       } catch (err) {
         if (!isForm) return sendError(req, reply, err);
+        const w = await wordsFor(req);
         const e = toCrierError(err);
         const status =
           e.code === 'rate_limited' || e.code === 'internal_error' || e.code === 'database_unavailable'
@@ -113,11 +145,13 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         const details = Array.isArray(e.details)
           ? `<ul>${(e.details as { message?: string }[]).map((d) => `<li>${escapeHtml(String(d.message ?? ''))}</li>`).join('')}</ul>`
           : '';
+        // The refusal's own words are the API's, in English: the field names it cites are too.
         return html(
           reply,
           status,
-          'Not subscribed',
-          `<p>${escapeHtml(e.message)}</p>${details}<p><a href="/subscribe">Try again</a></p>`,
+          w.t('sub.refused.title'),
+          `<p lang="en">${escapeHtml(e.message)}</p>${details}<p><a href="/subscribe${w.lang}">${escapeHtml(w.t('sub.retry'))}</a></p>`,
+          w.language,
         );
       }
     });
@@ -126,27 +160,39 @@ export function subscribeRoutes(deps: SubscribeDeps) {
     app.get<{ Params: { token: string } }>('/confirm/:token', async (req, reply) => {
       const token = req.params.token.slice(0, 100);
       const state = await confirmationState(ctx(req), token);
-      if (state === 'unknown') return html(reply, 404, 'Link not valid', confirmLinkNotValidBody);
-      if (state === 'already_confirmed') return html(reply, 200, 'Already confirmed', alreadyConfirmedBody);
-      return html(reply, 200, 'Confirm your subscription', confirmPrompt(deps.pageName(), token));
+      const w = await wordsFor(req);
+      if (state === 'unknown')
+        return html(reply, 404, w.t('link.invalid.title'), confirmLinkNotValidBody(w), w.language);
+      if (state === 'already_confirmed')
+        return html(reply, 200, w.t('confirm.already.title'), alreadyConfirmedBody(w), w.language);
+      return html(reply, 200, w.t('confirm.title'), confirmPrompt(w, deps.pageName(), token), w.language);
     });
 
     app.post<{ Params: { token: string } }>('/confirm/:token', async (req, reply) => {
       const result = await confirmSubscription(ctx(req), req.params.token.slice(0, 100));
+      const w = await wordsFor(req, result.subscriber?.locale ?? null);
       if (result.state === 'unknown' || !result.subscriber) {
-        return html(reply, 404, 'Link not valid', confirmLinkNotValidBody);
+        return html(reply, 404, w.t('link.invalid.title'), confirmLinkNotValidBody(w), w.language);
       }
       // A second use says so and nothing more: not the contact, not the components, not the manage link.
       if (result.state === 'already_confirmed')
-        return html(reply, 200, 'Already confirmed', alreadyConfirmedBody);
-      return html(reply, 200, 'Subscription confirmed', confirmedBody(result.subscriber.token));
+        return html(reply, 200, w.t('confirm.already.title'), alreadyConfirmedBody(w), w.language);
+      return html(
+        reply,
+        200,
+        w.t('confirm.done.title'),
+        confirmedBody(w, result.subscriber.token),
+        w.language,
+      );
     });
 
     app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
       const row = await findByToken(ctx(req), req.params.token.slice(0, 100));
-      if (!row) return html(reply, 404, 'Link not valid', linkNotValidBody);
+      const w = await wordsFor(req, row?.locale ?? null);
+      if (!row) return html(reply, 404, w.t('link.invalid.title'), linkNotValidBody(w), w.language);
       const who = maskContact(row.kind, row.contact);
-      if (row.state === 'unsubscribed') return html(reply, 200, 'Unsubscribed', unsubscribedBody(who));
+      if (row.state === 'unsubscribed')
+        return html(reply, 200, w.t('unsub.title'), unsubscribedBody(w, who), w.language);
       // A GET changes nothing (link scanners open every link); the buttons POST.
       const chosen = new Set(componentIdsOf(row));
       const components = (await listComponents(deps.db)).map((c) => ({ ...c, checked: chosen.has(c.id) }));
@@ -154,8 +200,9 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       return html(
         reply,
         200,
-        'Manage your subscription',
-        manageBody(who, row.token, components, languages, row.locale),
+        w.t('manage.title'),
+        manageBody(w, who, row.token, components, languages, row.locale),
+        w.language,
       );
     });
 
@@ -163,10 +210,14 @@ export function subscribeRoutes(deps: SubscribeDeps) {
       const form = typeof req.body === 'string' ? formObject(req.body) : {};
       const ids = form.component_ids;
       const componentIds = Array.isArray(ids) ? ids : typeof ids === 'string' ? [ids] : [];
+      const locale = typeof form.locale === 'string' ? form.locale : undefined;
+      // The page after saving speaks the language just chosen, when it is one of the page's.
+      const w = await wordsFor(req);
+      const chosen = pageLanguageOf(locale);
+      const after = chosen ? wordsIn(chosen) : w;
       try {
-        const locale = typeof form.locale === 'string' ? form.locale : undefined;
         const done = await updatePreferences(ctx(req), req.params.token.slice(0, 100), componentIds, locale);
-        if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
+        if (!done) return html(reply, 404, w.t('link.invalid.title'), linkNotValidBody(w), w.language);
       } catch (err) {
         const e = toCrierError(err);
         logAnswered(req, err, e);
@@ -174,15 +225,17 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         return html(
           reply.headers(errorHeaders(e.code)),
           status,
-          'Not saved',
-          `<p>${escapeHtml(e.message)}</p>`,
+          w.t('manage.refused.title'),
+          `<p lang="en">${escapeHtml(e.message)}</p>`,
+          w.language,
         );
       }
       return html(
         reply,
         200,
-        'Choices saved',
-        choicesSavedBody(componentIds.length, req.params.token.slice(0, 100)),
+        after.t('manage.saved.title'),
+        choicesSavedBody(after, componentIds.length, req.params.token.slice(0, 100)),
+        after.language,
       );
     });
 
@@ -193,8 +246,9 @@ export function subscribeRoutes(deps: SubscribeDeps) {
         req.params.token.slice(0, 100),
         oneClick ? 'one-click' : 'page',
       );
-      if (!done) return html(reply, 404, 'Link not valid', linkNotValidBody);
-      return html(reply, 200, 'Unsubscribed', unsubscribedBody());
+      const w = await wordsFor(req);
+      if (!done) return html(reply, 404, w.t('link.invalid.title'), linkNotValidBody(w), w.language);
+      return html(reply, 200, w.t('unsub.title'), unsubscribedBody(w), w.language);
     });
 
     // Web push: the key browsers subscribe with, the button's script and the service worker.
