@@ -998,7 +998,7 @@ export interface paths {
         put?: never;
         /**
          * Import subscribers from CSV
-         * @description Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in. At most CRIER_IMPORT_MAX_BYTES (413 past it); a file that cannot be read is refused whole (400 csv_invalid, naming the line).
+         * @description Send `content-type: text/csv` with a header row naming the columns: email, phone, voice, webhook, slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in. At most CRIER_IMPORT_MAX_BYTES (413 past it); a file that cannot be read is refused whole (400 csv_invalid, naming the line).
          */
         post: operations["importSubscribers"];
         delete?: never;

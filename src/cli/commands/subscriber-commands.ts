@@ -122,7 +122,7 @@ export function subscriberCommands(program: Command): void {
     subscribers
       .command('import')
       .description(
-        'import subscribers from CSV (header: email, phone, webhook, slack, teams, discord, component_ids, locale)',
+        'import subscribers from CSV (header: email, phone, voice, webhook, slack, teams, discord, component_ids, locale)',
       )
       .argument('<file>', 'the CSV file; - reads standard input')
       .option('--audience <name>', 'the audience they join', 'public')

@@ -306,7 +306,7 @@ function importRoute(offered: (audience: string) => ReadonlySet<string>): Fastif
           operationId: 'importSubscribers',
           summary: 'Import subscribers from CSV',
           description:
-            'Send `content-type: text/csv` with a header row naming the columns: email, phone, webhook, ' +
+            'Send `content-type: text/csv` with a header row naming the columns: email, phone, voice, webhook, ' +
             'slack, teams, discord, component_ids, locale. `confirm=true` asks each for double opt-in. ' +
             'At most CRIER_IMPORT_MAX_BYTES (413 past it); a file that cannot be read is refused whole ' +
             '(400 csv_invalid, naming the line).',

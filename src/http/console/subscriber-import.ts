@@ -15,7 +15,7 @@ export function importForm(audiences: readonly string[]): Html {
   return html`<details class="card"><summary><strong>Import subscribers from CSV</strong></summary>
 <p class="muted" data-without-script>Importing needs the console's script; <code>crier subscribers import FILE</code> and the API's <code>POST /api/v1/subscribers/import</code> do it too.</p>
 <form class="stack" id="import" data-upload="/api/v1/subscribers/import" data-progress="import-progress" data-result="import-result" hidden>
-<p class="muted">A header row names the columns: email, phone, webhook, slack, teams, discord, component_ids, locale.</p>
+<p class="muted">A header row names the columns: email, phone, voice, webhook, slack, teams, discord, component_ids, locale.</p>
 <label>CSV file <input type="file" name="file" accept=".csv,text/csv" required></label>
 <div class="field"><label for="import-audience">Audience</label><select id="import-audience" name="audience">${options(audiences.length > 0 ? audiences : ['public'], 'public')}</select></div>
 <label class="inline"><input type="checkbox" name="confirm" value="true"> Ask each to confirm first (double opt-in)</label>

@@ -24,7 +24,7 @@ import { type Contact, contactOf } from './contact.ts';
 import { csvFailure, csvParser, csvRecords, isBlank, type ParsedRow, undefuse } from './csv-read.ts';
 import { defaultRegion, upsertSubscriber } from './subscribe.ts';
 
-const contactColumns = ['email', 'phone', 'webhook', 'slack', 'teams', 'discord'] as const;
+const contactColumns = ['email', 'phone', 'voice', 'webhook', 'slack', 'teams', 'discord'] as const;
 const importColumns = [...contactColumns, 'component_ids', 'locale'] as const;
 
 export const ImportResult = z
@@ -260,6 +260,7 @@ const exportColumns = [
   'state',
   'email',
   'phone',
+  'voice',
   'webhook',
   'slack',
   'teams',
