@@ -15,7 +15,7 @@ import { privateAudiencesOf } from '../plan/schema.ts';
 import { audienceFeedToken } from '../services/pages/links.ts';
 import { currentPlan } from '../services/plan/current.ts';
 import type { Db } from '../store/db.ts';
-import { buildEntry, type Entry, matchesEtag, pickEncoding, polishEntry } from './entries.ts';
+import { buildEntries, type Entry, matchesEtag, pickEncoding, polishEntry } from './entries.ts';
 import { translator } from './i18n.ts';
 import type { MessageKey } from './messages/en.ts';
 import { LanguageChoice } from './negotiation.ts';
@@ -191,17 +191,23 @@ export class StatusPage {
     const started = performance.now();
     try {
       const snapshot = await loadSnapshot(this.#db, this.#settings, this.#clock.now());
-      const surface = renderSurface(snapshot);
-      const next = new Map<string, Entry>();
-      await Promise.all(
-        [...surface.files].map(async ([path, file]) => {
-          next.set(path, await buildEntry(file, this.#entries.get(path)));
-        }),
-      );
+      // First what most readers and every program ask for: the page's own paths, the API, the
+      // feeds. The pages at /LANG/ from the previous render stay until theirs are done, so
+      // no address goes missing meanwhile; listeners (live events, exports) hear of the whole.
+      const surface = renderSurface(snapshot, undefined, { deferLanguages: true });
+      const first = await buildEntries(surface.files, this.#entries);
+      const interim = new Map(this.#entries);
+      for (const [path, entry] of first) interim.set(path, entry);
+      this.#entries = interim;
+      this.#languages = LanguageChoice.of(surface, interim, this.#languages);
+      this.#surface = surface;
+      this.#generation++;
+      await new Promise((resolve) => setImmediate(resolve));
+      const languages = await buildEntries(surface.languageFiles(), this.#entries);
+      const next = new Map([...first, ...languages]);
       const privates = await this.#renderPrivate(snapshot.now);
       this.#entries = next;
       this.#languages = LanguageChoice.of(surface, next, this.#languages);
-      this.#surface = surface;
       this.#private = privates;
       this.#generation++;
       this.#schedulePolish();
@@ -285,13 +291,7 @@ export class StatusPage {
         base: `/a/${audience}`,
         feedToken: await audienceFeedToken(this.#db, audience),
       });
-      const previous = this.#private.get(audience)?.entries;
-      const entries = new Map<string, Entry>();
-      await Promise.all(
-        [...surface.files].map(async ([path, file]) => {
-          entries.set(path, await buildEntry(file, previous?.get(path), 'private'));
-        }),
-      );
+      const entries = await buildEntries(surface.files, this.#private.get(audience)?.entries, 'private');
       out.set(audience, { surface, entries });
     }
     return out;

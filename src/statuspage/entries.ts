@@ -139,7 +139,7 @@ async function compressed(
  * Builds an entry compressed fast, or returns the previous one (polished or
  * not) when the content did not change.
  */
-export async function buildEntry(
+async function buildEntry(
   file: SurfaceFile,
   previous: Entry | undefined,
   visibility: Visibility = 'public',
@@ -153,6 +153,20 @@ export async function buildEntry(
     .slice(0, 27);
   if (previous && previous.tag === tag && previous.visibility === visibility) return previous;
   return compressed(file.type, raw, tag, visibility, 'fast');
+}
+
+/** Every file's entry, in the order of `files`, reusing `previous` entries whose content did not change. */
+export async function buildEntries(
+  files: ReadonlyMap<string, SurfaceFile>,
+  previous: ReadonlyMap<string, Entry> | undefined,
+  visibility: Visibility = 'public',
+): Promise<Map<string, Entry>> {
+  const built = await Promise.all(
+    [...files].map(
+      async ([path, file]) => [path, await buildEntry(file, previous?.get(path), visibility)] as const,
+    ),
+  );
+  return new Map(built);
 }
 
 /** The same entry compressed at the best ratio: same content and `tag`, smaller bytes, other ETags. */

@@ -68,6 +68,12 @@ export interface Surface {
    * is answered in the reader's language (src/statuspage/cache.ts).
    */
   pages: string[];
+  /**
+   * The pages at `/LANG/…`, rendered now: in `files` already, unless the
+   * render deferred them (`deferLanguages`) so the page's own paths and
+   * documents could be served first. None on a private surface.
+   */
+  languageFiles(): Map<string, SurfaceFile>;
 }
 
 export const NOT_FOUND_PATH = '/404.html';
@@ -106,7 +112,11 @@ export interface PrivateSurfaceOptions {
  * `/api/v2/summary.json`...). A private surface has no badge, embed or
  * assets of its own: the stylesheet and script are the public ones.
  */
-export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Surface {
+export function renderSurface(
+  s: PageSnapshot,
+  priv?: PrivateSurfaceOptions,
+  options: { deferLanguages?: boolean } = {},
+): Surface {
   const version = shortHash(
     JSON.stringify([s.settings, s.components, s.groups, s.incidents, s.maintenances]),
   );
@@ -143,17 +153,21 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
   // The public page in every language at its own address, the plan's too (a reader who chose it
   // keeps it from link to link, whatever the browser asks for), rendered now so that choosing
   // one costs nothing later.
-  if (!priv) {
+  const languageFiles = () => {
+    const out = new Map<string, SurfaceFile>();
+    if (priv) return out;
+    const html = (path: string, body: string) => out.set(path, { body, type: types.html });
     for (const other of pageLanguages) {
       const base = languageBase(other);
       const lr: RenderContext = { ...r, base, language: other, t: translator(other) };
-      put(base, types.html, renderIndex(lr));
-      put(`${base}/history`, types.html, renderHistory(lr));
-      for (const i of s.incidents) put(`${base}/incidents/${i.id}`, types.html, renderIncidentPage(i, lr));
-      for (const m of s.maintenances)
-        put(`${base}/incidents/${m.id}`, types.html, renderMaintenancePage(m, lr));
+      html(base, renderIndex(lr));
+      html(`${base}/history`, renderHistory(lr));
+      for (const i of s.incidents) html(`${base}/incidents/${i.id}`, renderIncidentPage(i, lr));
+      for (const m of s.maintenances) html(`${base}/incidents/${m.id}`, renderMaintenancePage(m, lr));
     }
-  }
+    return out;
+  };
+  if (!options.deferLanguages) for (const [path, file] of languageFiles()) files.set(path, file);
   for (const [path, doc] of Object.entries(v2Documents(s))) put(path, types.json, JSON.stringify(doc));
   put('/history.atom', types.atom, renderAtom(s));
   put('/history.rss', types.rss, renderRss(s));
@@ -199,5 +213,5 @@ export function renderSurface(s: PageSnapshot, priv?: PrivateSurfaceOptions): Su
       title,
       main,
     );
-  return { version, files, live, shell, language, pages: priv ? [] : pages };
+  return { version, files, live, shell, language, pages: priv ? [] : pages, languageFiles };
 }

@@ -1,7 +1,9 @@
 /**
  * A change is served compressed fast at once; the best compression follows
  * when the page is quiet, for the same content, under its own ETags, and a
- * reader holding either ETag revalidates with 304.
+ * reader holding either ETag revalidates with 304. The page's own paths and
+ * API are swapped in before the pages in other languages, which never go
+ * missing meanwhile.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -144,3 +146,43 @@ eachDialect(test, 'the best compression follows by itself once the page is quiet
     page.close();
   }
 });
+
+eachDialect(
+  test,
+  'a render serves the page and its API first, and no page in another language goes missing meanwhile',
+  async (db) => {
+    const ctx = testCtx(db, { clock });
+    const api = await createComponent(ctx, { name: 'API' });
+    const page = pageOn(db, 3_600_000);
+    const server = await served(page);
+    try {
+      await page.refresh();
+      const name = 'Checkout times out';
+      await declareIncident(ctx, { name, body: 'Investigating.', components: { [api.id]: 'major_outage' } });
+      let done = false;
+      const rendered = page.refresh().then(() => {
+        done = true;
+      });
+      const firstSeen: Record<string, number> = {};
+      for (let i = 0; !done; i++) {
+        for (const path of ['/', '/api/v2/summary.json', '/fr', '/ja/history']) {
+          const res = await server.get(path, {});
+          assert.equal(res.status, 200, `${path} answers throughout the render`);
+          if (firstSeen[path] === undefined && res.body.toString().includes(name)) firstSeen[path] = i;
+        }
+      }
+      await rendered;
+      for (const path of ['/fr', '/ja/history']) {
+        assert.ok(
+          (await server.get(path, {})).body.toString().includes(name),
+          `${path} shows it once rendered`,
+        );
+        const own = firstSeen['/'] ?? Number.POSITIVE_INFINITY;
+        assert.ok(own <= (firstSeen[path] ?? Number.POSITIVE_INFINITY), `/ shows it no later than ${path}`);
+      }
+    } finally {
+      page.close();
+      await server.close();
+    }
+  },
+);
