@@ -5,9 +5,9 @@
  */
 
 import type { IncidentRole } from '../../domain/roles.ts';
-import { noticeChannels } from '../../plan/policy.ts';
+import { noticeChannels, plannedChannel } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { type NoticeMessage, sendToChannel } from '../../store/outbox.ts';
+import { enqueueJob, type NoticeMessage, sendToChannel } from '../../store/outbox.ts';
 import type { Ctx } from '../context.ts';
 import { incidentLink } from '../incidents/links.ts';
 
@@ -36,4 +36,46 @@ export async function noticeTo(
   const channels = noticeChannels(plan, role);
   for (const channel of channels) await sendToChannel(tx, channel, message);
   return channels;
+}
+
+function hasChannelOfKind(plan: Plan | null, kind: 'email' | 'sms'): boolean {
+  if (plan === null) return false;
+  return Object.keys(plan.channels).some((name) => plannedChannel(plan, name)?.kind === kind);
+}
+
+/** Whether the internal audience lists a channel that calls (voice-twilio). */
+function teamHearsByVoice(plan: Plan | null): boolean {
+  const team = plan?.audiences.internal?.channels ?? [];
+  return plan !== null && team.some((name) => plannedChannel(plan, name)?.kind === 'voice');
+}
+
+/**
+ * Pages a role's holder: the role's notice channels, and the holder in person by email (an
+ * address), SMS (a phone the plan gives the role) where the plan has such a channel, and a call
+ * to that phone where the team hears by voice. Returns
+ * how, in words for an outcome or an audit entry; empty when nothing could reach them.
+ */
+export async function pageHolder(
+  tx: Ctx,
+  plan: Plan | null,
+  role: IncidentRole,
+  holder: string,
+  message: NoticeMessage,
+): Promise<string[]> {
+  const via = await noticeTo(tx, plan, role, message);
+  if (holder.includes('@') && hasChannelOfKind(plan, 'email')) {
+    await enqueueJob(tx, { kind: 'person.notice', payload: { via: 'email', contact: holder, message } });
+    via.push('email');
+  }
+  const phone = plan?.roles[role]?.phones[holder];
+  if (phone !== undefined && hasChannelOfKind(plan, 'sms')) {
+    await enqueueJob(tx, { kind: 'person.notice', payload: { via: 'sms', contact: phone, message } });
+    via.push('sms');
+  }
+  // A call wakes someone a text may not: placed where the team hears by voice (the internal audience).
+  if (phone !== undefined && teamHearsByVoice(plan)) {
+    await enqueueJob(tx, { kind: 'person.notice', payload: { via: 'voice', contact: phone, message } });
+    via.push('voice');
+  }
+  return via;
 }

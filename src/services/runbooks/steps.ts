@@ -9,10 +9,10 @@
 import type { ComponentStatus } from '../../domain/components.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { type IncidentRole, incidentRoleLabels, incidentRoles } from '../../domain/roles.ts';
-import { botChannels, keepsRooms, plannedChannel } from '../../plan/policy.ts';
+import { botChannels, keepsRooms } from '../../plan/policy.ts';
 import type { RunbookStepKind, StepSettings } from '../../plan/runbooks.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { enqueueJob, type NoticeMessage } from '../../store/outbox.ts';
+import type { NoticeMessage } from '../../store/outbox.ts';
 import type { AlertRow, IncidentRow } from '../../store/schema.ts';
 import { openRoomsOn } from '../chat/rooms.ts';
 import { requireComponents } from '../components/queries.ts';
@@ -21,7 +21,7 @@ import { setIncidentComponents } from '../incidents/components.ts';
 import { declareIncident } from '../incidents/declare.ts';
 import { moveComponentFor } from '../incidents/drill-state.ts';
 import { resolveIncident } from '../incidents/resolve.ts';
-import { drillMark, noticeTo, teamLink } from '../plan/notices.ts';
+import { drillMark, pageHolder, teamLink } from '../plan/notices.ts';
 import { holdersOf, type ReassignRolesInput, reassignRoles, rotaHolderAt } from '../plan/roles.ts';
 import { postUpdate } from '../updates/post.ts';
 import { renderForIncident } from '../updates/render.ts';
@@ -56,17 +56,6 @@ function whatStarted(run: StepRun): string {
   const alert = run.alert;
   if (alert === null) return `Runbook ${run.runbook} started this incident.`;
   return `Runbook ${run.runbook} started this incident from the ${alert.source} alert "${alert.title}"${alert.link ? ` (${alert.link})` : ''}.`;
-}
-
-function hasChannelOfKind(plan: Plan | null, kind: 'email' | 'sms'): boolean {
-  if (plan === null) return false;
-  return Object.keys(plan.channels).some((name) => plannedChannel(plan, name)?.kind === kind);
-}
-
-/** Whether the internal audience lists a channel that calls (voice-twilio). */
-function teamHearsByVoice(plan: Plan | null): boolean {
-  const team = plan?.audiences.internal?.channels ?? [];
-  return plan !== null && team.some((name) => plannedChannel(plan, name)?.kind === 'voice');
 }
 
 async function takeUpDrill(
@@ -192,24 +181,7 @@ export const stepRunners: { [K in RunbookStepKind]: Runner<K> } = {
       impact: incident.impact,
       ...drillMark(incident),
     };
-    const via: string[] = await noticeTo(run.tx, run.plan, step.role, message);
-    if (holder.includes('@') && hasChannelOfKind(run.plan, 'email')) {
-      await enqueueJob(run.tx, {
-        kind: 'person.notice',
-        payload: { via: 'email', contact: holder, message },
-      });
-      via.push('email');
-    }
-    const phone = run.plan?.roles[step.role]?.phones[holder];
-    if (phone !== undefined && hasChannelOfKind(run.plan, 'sms')) {
-      await enqueueJob(run.tx, { kind: 'person.notice', payload: { via: 'sms', contact: phone, message } });
-      via.push('sms');
-    }
-    // A call wakes someone a text may not: placed where the team hears by voice (the internal audience).
-    if (phone !== undefined && teamHearsByVoice(run.plan)) {
-      await enqueueJob(run.tx, { kind: 'person.notice', payload: { via: 'voice', contact: phone, message } });
-      via.push('voice');
-    }
+    const via = await pageHolder(run.tx, run.plan, step.role, holder, message);
     if (via.length === 0) return { state: 'skipped', outcome: `no channel to page ${holder} on` };
     return { state: 'done', outcome: `paged ${holder} on ${via.join(', ')}` };
   },
