@@ -40,6 +40,7 @@ import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/
 import { pruneExpired } from './services/retention/prune.ts';
 import { runRunbookStep } from './services/runbooks/execute.ts';
 import { runRunbooks } from './services/runbooks/run.ts';
+import { mentionsRead, sentimentRound } from './services/sentiment/watch.ts';
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
@@ -295,6 +296,8 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
     keepRoom: (job, roomsOf) => keepRoom(ctx, job, roomsOf),
     gameDayStep: (job) => gameDayStep(ctx, job),
     gameDayScheduled: (job) => gameDayScheduled(ctx, job),
+    sentimentRound: (job) => sentimentRound(ctx, job),
+    mentionsRead: (job, reads) => mentionsRead(ctx, job, reads),
     failingChannels: (incidentId) => failingChannels(ctx, incidentId),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),

@@ -14,6 +14,7 @@
 import { AtpAgent, XRPCError } from '@atproto/api';
 import { z } from 'zod';
 import { graphemeLength, socialPost } from '../domain/social-text.ts';
+import { blueskyListener } from './bluesky-listen.ts';
 import { Secret } from './settings.ts';
 import { defineChannel, type Message, networkFailure, type SendResult } from './types.ts';
 
@@ -95,6 +96,7 @@ export const bluesky = defineChannel({
   secrets: ['app_password'],
   // One at a time: each post replies to the one before it.
   lane: () => ({ concurrency: 1, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  listener: (settings) => blueskyListener(settings),
   create(name, settings) {
     const timeoutMs = settings.timeout_ms ?? 15_000;
     const agent = new AtpAgent({

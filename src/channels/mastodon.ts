@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { mastodonLength, socialPost } from '../domain/social-text.ts';
 import { answerOf, createHttpClient, type HttpClient, header } from './http-client.ts';
+import { mastodonListener } from './mastodon-listen.ts';
 import { Secret } from './settings.ts';
 import { defineChannel, httpFailure, type Message, networkFailure, type SendResult } from './types.ts';
 
@@ -98,6 +99,7 @@ export const mastodon = defineChannel({
   secrets: ['token'],
   // One at a time: each post replies to the one before it.
   lane: () => ({ concurrency: 1, maxAttempts: 8, retryBaseMs: 5_000, updates: 'all' }),
+  listener: (settings, deps) => mastodonListener(settings, deps.userAgent),
   create(name, settings, deps) {
     // The server is the administrator's, not a subscriber's: it may be private (a stand-in, an own instance).
     const client = createHttpClient({ allowPrivateNetwork: true, timeoutMs: settings.timeout_ms ?? 15_000 });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ChannelKind, TemplateVariant, TextVariant } from '../domain/channel-limits.ts';
 import type { MessageWords } from '../domain/message-words.ts';
 import type { Counting } from '../domain/social-text.ts';
+import type { Listener } from './mentions.ts';
 import type { RoomsSide } from './rooms.ts';
 import { Limits } from './settings.ts';
 
@@ -224,6 +225,8 @@ export interface ChannelDefinition<T extends string, S extends z.ZodRawShape> {
   rooms?(settings: SettingsOf<T, S>, deps: ChannelDeps): RoomsSide | undefined;
   /** Whether the settings give a bot that can keep rooms (checked by the plan, without building one). */
   keepsRooms?(settings: SettingsOf<T, S>): boolean;
+  /** A social account that can also read its mentions and searches, for the sentiment watch. */
+  listener?(settings: SettingsOf<T, S>, deps: ChannelDeps): Listener;
   create(name: string, settings: SettingsOf<T, S>, deps: ChannelDeps): Channel;
 }
 

@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { socialPost, weightedLength } from '../domain/social-text.ts';
 import { Secret } from './settings.ts';
 import { defineChannel, type Message, networkFailure, type SendResult } from './types.ts';
+import { xListener } from './x-listen.ts';
 
 const maxWeighted = 280;
 
@@ -79,6 +80,7 @@ export const x = defineChannel({
   secrets: ['app_key', 'app_secret', 'access_token', 'access_secret'],
   // One at a time: each post replies to the one before it.
   lane: () => ({ concurrency: 1, maxAttempts: 8, retryBaseMs: 10_000, updates: 'all' }),
+  listener: (settings) => xListener(settings),
   create(name, settings) {
     const base = settings.endpoint.replace(/\/+$/, '');
     const timeout = settings.timeout_ms ?? 15_000;

@@ -5,6 +5,8 @@
  * deliveries all go to the channel's own account (docs/adr/0010). Webhook and
  * chat subscribers bring their own URL, so those lanes exist even without a plan.
  */
+
+import type { Listener } from '../channels/mentions.ts';
 import { channelModules } from '../channels/registry.ts';
 import type { RoomsSide } from '../channels/rooms.ts';
 import type {
@@ -56,6 +58,8 @@ export interface ChannelSet {
   readonly facts: readonly ChannelFacts[];
   /** By channel name: the bots that keep a room per incident, and take chat-ops requests. */
   readonly rooms: ReadonlyMap<string, RoomsSide>;
+  /** By channel name: the social accounts that can read mentions, for the sentiment watch. */
+  readonly listeners: ReadonlyMap<string, Listener>;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,20 @@ function scrubbed(channel: Channel, secrets: readonly string[]): Channel {
       return reason === result.reason ? result : { ...result, reason };
     },
     close: () => channel.close(),
+  };
+}
+
+/** A listener whose refusals never carry one of its account's secrets (they are logged). */
+function scrubbedListener(listener: Listener, secrets: readonly string[]): Listener {
+  return {
+    feeds: (terms) => listener.feeds(terms),
+    async read(feed, terms, since) {
+      const page = await listener.read(feed, terms, since);
+      if (page.ok) return page;
+      let reason = page.reason;
+      for (const secret of secrets) reason = reason.replaceAll(secret, '[secret]');
+      return { ...page, reason };
+    },
   };
 }
 
@@ -177,6 +195,7 @@ export function buildChannelSet(
   const noticeTargets = new Map<string, Target>();
   const facts: ChannelFacts[] = [];
   const rooms = new Map<string, RoomsSide>();
+  const listeners = new Map<string, Listener>();
   for (const { name, settings, channel } of configured) {
     const module = moduleFor(settings);
     const account = 'broadcast' in module.reach ? module.reach.broadcast(settings) : undefined;
@@ -191,6 +210,8 @@ export function buildChannelSet(
     if (own) facts.push(own);
     const side = module.rooms?.(settings, deps);
     if (side) rooms.set(name, side);
+    const listener = module.listener?.(settings, deps);
+    if (listener) listeners.set(name, scrubbedListener(listener, secretValues(module, settings)));
   }
   const subscriberLanes = [...lanes.values()].filter((lane) => !lane.account);
   const described = new Map<string, Set<string>>();
@@ -210,6 +231,7 @@ export function buildChannelSet(
     noticeTargets,
     facts,
     rooms,
+    listeners,
     lanes,
     lanesFor,
     kindsFor: (audience) =>

@@ -12,6 +12,7 @@ import type { JobKind, JobPayloads, NoticeMessage } from '../store/outbox.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
 import type { ChannelSet } from './channel-set.ts';
 import type { FailingChannels } from './failing-channels.ts';
+import { listenRound } from './listen.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { DeliveryServices, WorkerCtx } from './ports.ts';
 
@@ -205,6 +206,8 @@ export const jobHandlers: { [K in JobKind]: JobHandler<K> } = {
     await jc.services.gameDayStep(job.payload);
     return { done: true };
   },
+
+  'sentiment.watch': listenRound,
 
   async 'gameday.scheduled'(jc, job) {
     await jc.services.gameDayScheduled(job.payload);

@@ -5,6 +5,7 @@
  * them is named here and wired in one place.
  */
 import type { Logger } from 'pino';
+import type { AccountRead } from '../channels/mentions.ts';
 import type { ChatRooms } from '../channels/rooms.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -13,6 +14,12 @@ import type { Db } from '../store/db.ts';
 import type { CadenceReminder, JobPayloads, NoticeMessage } from '../store/outbox.ts';
 import type { FailingChannelSource } from './failing-channels.ts';
 import type { FeedbackCodes, PrivateLinkSigner, SubjectSource } from './render.ts';
+
+/** One round of a sentiment watch: the terms, and each account still allowed to read with its since-ids. */
+interface SentimentRound {
+  terms: string[];
+  accounts: { channel: string; since: Record<string, string> }[];
+}
 
 export interface WorkerCtx {
   readonly db: Db;
@@ -51,6 +58,10 @@ export interface DeliveryServices {
   gameDayStep(job: JobPayloads['gameday.step']): Promise<void>;
   /** A scheduled game day fell due: it starts, or its participants are reminded. */
   gameDayScheduled(job: JobPayloads['gameday.scheduled']): Promise<void>;
+  /** What a round of an incident's sentiment watch reads; null once the watch ends. */
+  sentimentRound(job: JobPayloads['sentiment.watch']): Promise<SentimentRound | null>;
+  /** Keeps what the round read and tells of a burst; when the next round is due, null when none. */
+  mentionsRead(job: JobPayloads['sentiment.watch'], reads: readonly AccountRead[]): Promise<Date | null>;
   /** The channels a drill's messages are made to fail on (a game day's `fail_channel`). */
   failingChannels: FailingChannelSource;
   /** The plan in force, or null before any was applied. */

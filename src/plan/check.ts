@@ -21,6 +21,7 @@ import { checkGameDays } from './game-days.ts';
 import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChannels } from './policy.ts';
 import { checkRunbooks } from './runbook-check.ts';
 import type { Plan, ScenarioSpec } from './schema.ts';
+import { checkSentiment } from './sentiment.ts';
 import { checkSingleSignOn } from './single-sign-on.ts';
 import { checkTranslations } from './translation-check.ts';
 import { templateVariables } from './variables.ts';
@@ -143,6 +144,7 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
   }
 
   problems.push(...checkRunbooks(plan));
+  problems.push(...checkSentiment(plan.sentiment, plan.channels));
   return problems;
 }
 

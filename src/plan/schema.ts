@@ -18,6 +18,7 @@ import { ChannelsSection } from './channels.ts';
 import { GameDaysSection } from './game-days.ts';
 import { Duration, Name, SeverityName } from './primitives.ts';
 import { RunbookSpec } from './runbooks.ts';
+import { SentimentSection } from './sentiment.ts';
 import { SingleSignOnSection } from './single-sign-on.ts';
 
 const PageSection = z.strictObject({
@@ -299,6 +300,7 @@ export const Plan = z.strictObject({
   drill: DrillSection.default({ audience: 'internal' }),
   single_sign_on: SingleSignOnSection.optional(),
   drills: GameDaysSection,
+  sentiment: SentimentSection.optional(),
   runbooks: z
     .array(RunbookSpec)
     .max(200)

@@ -124,6 +124,8 @@ const jobPayloads = {
   /** The next event of a game day's script falls due (src/services/drills/game-day.ts). */
   'gameday.step': z.object({ game_day_id: z.string(), index: z.number() }),
   /** A game day of the plan is scheduled to start now, or its participants to be reminded of it. */
+  /** A round of an open incident's sentiment watch (src/services/sentiment/watch.ts), again every `every`. */
+  'sentiment.watch': z.object({ incident_id: z.string() }),
   'gameday.scheduled': z.object({ name: z.string(), at: z.string(), what: z.enum(['start', 'remind']) }),
 };
 export type JobPayloads = { [K in keyof typeof jobPayloads]: z.infer<(typeof jobPayloads)[K]> };

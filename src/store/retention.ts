@@ -150,6 +150,27 @@ export async function pruneAlertPayloads(db: Db, before: string, options: PruneO
   }
 }
 
+/** Deletes the sentiment watch's mentions posted before `before` (the plan's `sentiment.retention_days`). */
+export async function pruneMentions(db: Db, before: string, options: PruneOptions): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const ids = (
+      await db
+        .selectFrom('mentions')
+        .select('id')
+        .where('posted_at', '<', before)
+        .orderBy('posted_at')
+        .limit(options.batchSize)
+        .execute()
+    ).map((r) => r.id);
+    if (ids.length === 0) return removed;
+    removed += Number(
+      (await db.deleteFrom('mentions').where('id', 'in', ids).executeTakeFirst()).numDeletedRows,
+    );
+    await options.pause();
+  }
+}
+
 /**
  * SQLite: gives the pages freed by deletes back to the file system, a few
  * hundred at a time, when the database is in incremental auto-vacuum mode

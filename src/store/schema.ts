@@ -15,6 +15,7 @@ import type { UpdateState } from '../domain/updates.ts';
 import type { PracticeTables } from './schema-feedback.ts';
 import type { AlertTable, IngestKeyTable, IngestTables } from './schema-ingest.ts';
 import type { ApiTokenTable, SessionTable, SignInFailureTable, UserTable } from './schema-people.ts';
+import type { SentimentTables } from './schema-sentiment.ts';
 import type { SocialTables } from './schema-social.ts';
 import type { SuppressionTable } from './schema-suppressions.ts';
 
@@ -346,7 +347,7 @@ interface DeliveryCountTable {
 }
 
 /** Every table; those of what comes in from machines, chat and other products are in schema-ingest.ts. */
-export interface Database extends IngestTables, PracticeTables, SocialTables {
+export interface Database extends IngestTables, PracticeTables, SocialTables, SentimentTables {
   component_groups: ComponentGroupTable;
   components: ComponentTable;
   component_status_history: ComponentStatusHistoryTable;

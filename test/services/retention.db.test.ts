@@ -1,17 +1,26 @@
 /**
  * Retention: sent and dead deliveries, finished jobs and raw alert payloads
  * past their age are deleted in batches; what is still in flight stays; an
- * update's delivery summary reads the same afterwards; the audit log stays; SQLite gives the freed pages back.
+ * update's delivery summary reads the same afterwards; the audit log stays; SQLite gives the freed pages back;
+ * the sentiment watch's mentions go after the plan's days.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { tempDir } from '../../e2e/helpers/process.ts';
+import { applyPlan } from '../../src/services/plan/current.ts';
 import { pruneExpired } from '../../src/services/retention/prune.ts';
 import { updateDeliveryCounts } from '../../src/services/subscribers/queries.ts';
 import { type Db, migrate, openDatabase } from '../../src/store/db.ts';
-import { confirmedSubscriber, eachDialect, silentLog, TestClock, testConfig } from '../helpers/db.ts';
+import {
+  confirmedSubscriber,
+  eachDialect,
+  silentLog,
+  TestClock,
+  testConfig,
+  testCtx,
+} from '../helpers/db.ts';
 
 const old = '2026-01-01T00:00:00.000Z';
 const recent = '2026-05-31T00:00:00.000Z';
@@ -184,3 +193,47 @@ test('SQLite gives the pages retention freed back to the file system', async () 
     await db.destroy();
   }
 });
+
+eachDialect(
+  test,
+  "the sentiment watch's mentions go after the plan's retention_days (30 without a plan)",
+  async (db) => {
+    const mention = (link: string, posted_at: string) => ({
+      incident_id: 'i1',
+      network: 'mastodon',
+      handle: '@ana@social.example',
+      link,
+      posted_at,
+      score: -0.8,
+      label: 'negative' as const,
+      language: 'en',
+    });
+    await db
+      .insertInto('mentions')
+      .values([
+        mention('https://m.example/1', old),
+        mention('https://m.example/2', '2026-05-20T00:00:00.000Z'),
+        mention('https://m.example/3', recent),
+      ])
+      .execute();
+    const ctx = { db, clock: new TestClock(now), config: testConfig(), log: silentLog };
+    assert.equal((await pruneExpired(ctx)).mentions, 1, 'older than 30 days');
+    await applyPlan(testCtx(db, { clock: new TestClock(now) }), {
+      source: `
+page: { name: Acme, time_zone: UTC }
+severities:
+  SEV1: { external_cadence: 30m, approval: none, audiences: [public] }
+audiences:
+  public: { channels: [status-page] }
+channels:
+  toots: { type: mastodon, server: https://mastodon.example, token: masto-token }
+sentiment: { terms: [Acme], accounts: [toots], negative_threshold: 5, retention_days: 7 }
+`,
+    });
+    assert.equal((await pruneExpired(ctx)).mentions, 1, 'older than the plan’s 7 days');
+    assert.deepEqual(
+      (await db.selectFrom('mentions').select('link').execute()).map((m) => m.link),
+      ['https://m.example/3'],
+    );
+  },
+);

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { currentPlan, latestPlanVersion } from '../plan/current.ts';
 import { assignInitialRoles } from '../plan/roles.ts';
+import { startSentimentWatch } from '../sentiment/watch.ts';
 import { verbSpan } from '../traced.ts';
 import { withTransaction } from '../transaction.ts';
 import { appendUpdate } from '../updates/post.ts';
@@ -119,6 +120,7 @@ export async function declareIncident(
       await tx.db.insertInto('incidents').values(incident).execute();
       await assignInitialRoles(tx, incident, plan);
       await openRooms(tx, incident, plan);
+      await startSentimentWatch(tx, incident, plan);
       incident = await startCadence(tx, incident, plan);
       const rendered =
         input.body === undefined && scenario?.templates[input.status] !== undefined

@@ -1,7 +1,8 @@
 /**
  * Retention: what is past its age (CRIER_RETAIN_*_DAYS, 0 keeping it for
  * ever) is deleted in small batches, and on SQLite the space is given back.
- * The worker runs it every hour (src/app.ts). Sent and dead deliveries leave
+ * The worker runs it every hour (src/app.ts). The sentiment watch's mentions
+ * go after the plan's `sentiment.retention_days` (30 by default). Sent and dead deliveries leave
  * their counts behind, so delivery summaries read the same. The audit log is
  * append-only (a trigger refuses deletes) and kept for ever; so is the
  * components' status history that uptime is computed from.
@@ -13,13 +14,16 @@ import {
   pruneAlertPayloads,
   pruneDeliveries,
   pruneJobs,
+  pruneMentions,
 } from '../../store/retention.ts';
 import type { Ctx } from '../context.ts';
+import { currentPlan } from '../plan/current.ts';
 
 export interface PruneResult {
   deliveries: number;
   jobs: number;
   alert_payloads: number;
+  mentions: number;
   /** SQLite pages given back to the file system. */
   pages_freed: number;
 }
@@ -39,10 +43,15 @@ export async function pruneExpired(
     jobs: jobsDays > 0 ? await pruneJobs(ctx.db, before(jobsDays), opts) : 0,
     alert_payloads:
       alertPayloadsDays > 0 ? await pruneAlertPayloads(ctx.db, before(alertPayloadsDays), opts) : 0,
+    mentions: await pruneMentions(
+      ctx.db,
+      before((await currentPlan(ctx.db))?.sentiment?.retention_days ?? 30),
+      opts,
+    ),
     pages_freed: 0,
   };
   result.pages_freed = await giveBackSpace(ctx.db, opts);
-  if (result.deliveries + result.jobs + result.alert_payloads > 0) {
+  if (result.deliveries + result.jobs + result.alert_payloads + result.mentions > 0) {
     ctx.log.info(result, 'retention: removed what was past its age');
   }
   return result;
