@@ -277,6 +277,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/{id}/sentiment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What people posted about the incident on social networks: volume and sentiment over time
+         * @description The mentions the sentiment watch read while the incident was open (docs/sentiment.md): how many, how many negative, neutral and positive, and their mean score, per time bucket, per network and in total. No post’s words are kept.
+         */
+        get: operations["getIncidentSentiment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}/scores": {
         parameters: {
             query?: never;
@@ -2274,6 +2294,40 @@ export interface components {
             source: string;
             based_on_version: number;
         };
+        IncidentSentiment: {
+            incident_id: string;
+            bucket_seconds: number;
+            totals: {
+                mentions: number;
+                negative: number;
+                neutral: number;
+                positive: number;
+                /** @description The mean score from -1 to 1; null without mentions. */
+                average_score: number | null;
+            };
+            /** @description By network: mastodon, bluesky, x. */
+            networks: {
+                [key: string]: {
+                    mentions: number;
+                    negative: number;
+                    neutral: number;
+                    positive: number;
+                    /** @description The mean score from -1 to 1; null without mentions. */
+                    average_score: number | null;
+                };
+            };
+            /** @description Oldest first; only buckets with mentions. */
+            buckets: {
+                mentions: number;
+                negative: number;
+                neutral: number;
+                positive: number;
+                /** @description The mean score from -1 to 1; null without mentions. */
+                average_score: number | null;
+                /** @description The bucket’s start (ISO 8601, UTC). */
+                start: string;
+            }[];
+        };
         RunbookStep: {
             /** @description Its name for a retry: round, list and place (`0.do.2`). */
             id: string;
@@ -4025,6 +4079,49 @@ export interface operations {
                             done: boolean;
                         }[];
                     };
+                };
+            };
+            /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Crier could not answer; `error.request_id` finds it in the logs. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIncidentSentiment: {
+        parameters: {
+            query?: {
+                /** @description The width of each time bucket. */
+                bucket?: "1m" | "5m" | "10m" | "1h";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentSentiment"];
                 };
             };
             /** @description Refused: `error.code` says why, and docs/errors.md how to fix it. */

@@ -166,6 +166,27 @@ function incidentCommands(program: Command): void {
   });
   withJson(
     incident
+      .command('sentiment')
+      .description('what people posted about an incident on social networks: volume and sentiment over time')
+      .argument('<id>')
+      .option('--bucket <width>', '1m, 5m, 10m or 1h', '10m'),
+  ).action(async (id: string, o: Json & { bucket: string }) => {
+    const bucket = oneOf(o.bucket, ['1m', '5m', '10m', '1h'] as const, 'bucket');
+    const s = await call(
+      (await api()).GET('/api/v1/incidents/{id}/sentiment', { params: { path: { id }, query: { bucket } } }),
+    );
+    const columns = ['mentions', 'negative', 'neutral', 'positive', 'average_score'];
+    print(s, o.json, () =>
+      s.totals.mentions === 0
+        ? 'No mentions were read for this incident.'
+        : `${table(rows(s.buckets), ['start', ...columns])}\n\nBy network:\n${table(
+            Object.entries(s.networks).map(([network, c]) => ({ network, ...c })),
+            ['network', ...columns],
+          )}\n\nTotal: ${s.totals.mentions} mentions, ${s.totals.negative} negative, ${s.totals.neutral} neutral, ${s.totals.positive} positive (mean score ${s.totals.average_score}).`,
+    );
+  });
+  withJson(
+    incident
       .command('declare')
       .description("declare an incident; with --scenario, its first update is the scenario's template")
       .argument('<name>', 'what customers see as its title')

@@ -6,11 +6,30 @@ import { IncidentReview, incidentReview } from '../../services/review/review.ts'
 import { IncidentScores, incidentScores } from '../../services/review/scores.ts';
 import { Suggestion, suggestPlanChanges } from '../../services/review/suggest.ts';
 import { CommunicationReport, communicationReport, ReportQuery } from '../../services/review/trends.ts';
+import { IncidentSentiment, incidentSentiment, SentimentQuery } from '../../services/sentiment/report.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const tags = ['review'];
 
 export const reviewRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/incidents/:id/sentiment',
+    {
+      config: { action: 'read' },
+      schema: {
+        operationId: 'getIncidentSentiment',
+        summary: 'What people posted about the incident on social networks: volume and sentiment over time',
+        description:
+          'The mentions the sentiment watch read while the incident was open (docs/sentiment.md): how many, how many negative, neutral and positive, and their mean score, per time bucket, per network and in total. No post’s words are kept.',
+        tags,
+        params: IdParams,
+        querystring: SentimentQuery,
+        response: { 200: IncidentSentiment },
+      },
+    },
+    async (req) => incidentSentiment(req.ctx, req.params.id, req.query),
+  );
+
   app.get(
     '/incidents/:id/scores',
     {
