@@ -40,7 +40,7 @@ import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/
 import { pruneExpired } from './services/retention/prune.ts';
 import { runRunbookStep } from './services/runbooks/execute.ts';
 import { runRunbooks } from './services/runbooks/run.ts';
-import { mentionsRead, sentimentRound } from './services/sentiment/watch.ts';
+import { sentimentWatch } from './services/sentiment/watch.ts';
 import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
 import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
@@ -287,17 +287,14 @@ export function deliveryServices(ctx: Ctx): DeliveryServices {
       feedbackCode(await feedbackKey(ctx.db), updateId, subscriberId),
     reminderNotice: (reminder) => reminderNotice(ctx, reminder),
     maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
-    approvalTimedOut: async (job) => {
-      await publishUnapprovedIfStillPending(ctx, job);
-    },
+    approvalTimedOut: (job) => publishUnapprovedIfStillPending(ctx, job).then(() => undefined),
     passwordLink: (job) => mintPasswordLink(ctx, job),
     alertChanged: (job) => runRunbooks(ctx, job.alert_id, job.runbook),
     runbookStep: (job) => runRunbookStep(ctx, job),
     keepRoom: (job, roomsOf) => keepRoom(ctx, job, roomsOf),
     gameDayStep: (job) => gameDayStep(ctx, job),
     gameDayScheduled: (job) => gameDayScheduled(ctx, job),
-    sentimentRound: (job) => sentimentRound(ctx, job),
-    mentionsRead: (job, reads) => mentionsRead(ctx, job, reads),
+    ...sentimentWatch(ctx),
     failingChannels: (incidentId) => failingChannels(ctx, incidentId),
     planInForce: () => currentPlan(ctx.db),
     latestPlanVersion: () => latestPlanVersion(ctx.db),

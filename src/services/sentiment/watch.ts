@@ -48,7 +48,7 @@ const isOpen = (incident: { status: string }) =>
   incident.status !== 'resolved' && incident.status !== 'postmortem';
 
 /** What one round reads, or null once the incident is closed (or gone) or the plan no longer listens. */
-export async function sentimentRound(ctx: Ctx, job: WatchJob): Promise<WatchRound | null> {
+async function sentimentRound(ctx: Ctx, job: WatchJob): Promise<WatchRound | null> {
   const plan = await currentPlan(ctx.db);
   const incident = await ctx.db
     .selectFrom('incidents')
@@ -91,11 +91,7 @@ const languageOf = (language: string | null, plan: Plan) =>
  * Keeps what a round read, moves the since-ids on, notes the networks' limits, and tells the
  * comms lead of a burst. Returns when the next round is due, or null when the watch ends.
  */
-export async function mentionsRead(
-  ctx: Ctx,
-  job: WatchJob,
-  reads: readonly AccountRead[],
-): Promise<Date | null> {
+async function mentionsRead(ctx: Ctx, job: WatchJob, reads: readonly AccountRead[]): Promise<Date | null> {
   return withTransaction(ctx, async (tx) => {
     const plan = await currentPlan(tx.db);
     const watch = plan?.sentiment;
@@ -212,4 +208,12 @@ async function tellOfBurst(tx: Ctx, plan: Plan, incidentId: string, threshold: n
     subjectId: incidentId,
     after: { negatives, threshold, comms_lead: holder, via },
   });
+}
+
+/** The watch's two verbs as the delivery worker calls them (src/delivery/ports.ts), acting as `ctx`. */
+export function sentimentWatch(ctx: Ctx) {
+  return {
+    sentimentRound: (job: WatchJob) => sentimentRound(ctx, job),
+    mentionsRead: (job: WatchJob, reads: readonly AccountRead[]) => mentionsRead(ctx, job, reads),
+  };
 }
