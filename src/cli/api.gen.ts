@@ -1484,6 +1484,8 @@ export interface components {
             match?: string;
             /** @description The channel kind or variant it is about, when it is about one. */
             channel?: string;
+            /** @description The language of the translation it is about; absent for the words in the page's language. */
+            language?: string;
         };
         PlanChange: {
             /** @description Where in the plan, dotted: `channels.email.fallback`. */

@@ -15,9 +15,11 @@ import {
   type LengthCheck,
 } from './channel-limits.ts';
 import { type IncidentStatus, isOpen } from './incidents.ts';
+import { englishNames, type PageLanguage } from './languages.ts';
 import { findJargon } from './lint-jargon.ts';
 import { findVague, statesImpact, statesNextUpdate, statesRecovery, statesScope } from './lint-statements.ts';
 import { fleschKincaidGrade, wordsOf } from './readability.ts';
+import { readingLevelProblem } from './readability-languages.ts';
 import type { Counting } from './social-text.ts';
 
 export const lintCodes = [
@@ -39,6 +41,8 @@ export interface LintProblem {
   match?: string;
   /** The channel kind or variant the problem is about, when it is about one. */
   channel?: string;
+  /** The language of the translation it is about; absent for the words in the page's language. */
+  language?: string;
 }
 
 export interface LintOptions {
@@ -182,4 +186,30 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
     if (!check.ok) problems.push(tooLong(options.kind, check));
   }
   return problems;
+}
+
+/**
+ * Lints an update's words in another language as the plan's templates in
+ * that language are (src/plan/translation-check.ts): without a channel, its
+ * reading level by the language's own formula; with one, its length there
+ * (an SMS's segments, a call's seconds at the language's pace). The other
+ * checks read English phrasing, so they are not run on it.
+ */
+export function lintTranslated(text: string, language: PageLanguage, options: LintOptions): LintProblem[] {
+  const name = englishNames[language];
+  if (options.kind === undefined) {
+    const hard = readingLevelProblem(text, language, options.maxGrade ?? defaultMaxGrade);
+    return hard === null ? [] : [{ code: 'reading_level', language, message: `${name}: ${hard}` }];
+  }
+  const check = checkLength(
+    options.kind,
+    text,
+    options.limits ?? defaultLimits,
+    options.maxLength ?? null,
+    options.counting,
+    language,
+  );
+  if (check.ok) return [];
+  const problem = tooLong(options.kind, check);
+  return [{ ...problem, language, message: `${name}: ${problem.message}` }];
 }

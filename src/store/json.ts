@@ -95,6 +95,10 @@ export const StoredLintProblem = z
     message: z.string(),
     match: z.string().optional().describe('The words that triggered it, when there are some.'),
     channel: z.string().optional().describe('The channel kind or variant it is about, when it is about one.'),
+    language: z
+      .string()
+      .optional()
+      .describe("The language of the translation it is about; absent for the words in the page's language."),
   })
   .meta({ id: 'LintProblem' }) satisfies z.ZodType<LintProblem>;
 const LintProblems = z.array(StoredLintProblem);

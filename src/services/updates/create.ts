@@ -70,7 +70,16 @@ export async function createDraft(ctx: Ctx, incidentId: string, raw: CreateDraft
       variants,
       translations,
     });
-    const problems = await lintUpdate(tx, plan, incident.id, status, input.audience, body, variants);
+    const problems = await lintUpdate(
+      tx,
+      plan,
+      incident.id,
+      status,
+      input.audience,
+      body,
+      variants,
+      translations,
+    );
     const draft = { ...row, lint: JSON.stringify(problems) };
     await tx.db.insertInto('incident_updates').values(draft).execute();
     await audit(tx, {

@@ -89,7 +89,7 @@ export async function editDraft(
     const variants = input.variants ?? variantsOf(row);
     const translations = input.translations ?? translationsOf(row);
     const now = tx.clock.now().toISOString();
-    const problems = await lintUpdate(tx, plan, incident.id, status, audience, body, variants);
+    const problems = await lintUpdate(tx, plan, incident.id, status, audience, body, variants, translations);
     const patch = {
       body,
       status,

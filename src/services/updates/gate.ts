@@ -9,11 +9,12 @@ import { z } from 'zod';
 import { type ChannelKind, variantUsed } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
-import { type LintProblem, lintMessage } from '../../domain/lint.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
+import { type LintProblem, lintMessage, lintTranslated } from '../../domain/lint.ts';
 import { isHolder } from '../../domain/roles.ts';
 import { channelsForAudience, lintOptions, severityOf } from '../../plan/policy.ts';
 import type { Plan } from '../../plan/schema.ts';
-import { lintOverrideOf } from '../../store/json.ts';
+import { lintOverrideOf, translationsOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { holdersOf } from '../plan/roles.ts';
@@ -53,7 +54,10 @@ export function assertAudience(plan: Plan | null, incident: IncidentRow, audienc
   }
 }
 
-/** Lints a draft's body and variants for every channel its audience goes out on. */
+/** An update's words in the plan's other languages, as a draft holds them. */
+type DraftTranslations = Readonly<Partial<Record<PageLanguage, { body: string; variants?: Variants }>>>;
+
+/** Lints a draft's body and variants for every channel its audience goes out on, and its translations as templates are. */
 function lintDraft(
   plan: Plan | null,
   status: IncidentStatus,
@@ -61,6 +65,7 @@ function lintDraft(
   body: string,
   variants: Variants,
   skipKinds: readonly ChannelKind[] = [],
+  translations: DraftTranslations = {},
 ): LintProblem[] {
   if (plan === null || audience === 'internal') return [];
   const problems: LintProblem[] = [...lintMessage(body, lintOptions(plan, status))];
@@ -84,6 +89,27 @@ function lintDraft(
   }
   if (variants.email_subject) {
     add(lintMessage(variants.email_subject, lintOptions(plan, status, 'email_subject')), 'email_subject');
+  }
+  for (const language of Object.keys(translations) as PageLanguage[]) {
+    const words = translations[language];
+    if (words === undefined) continue;
+    const own = words.variants ?? {};
+    problems.push(...lintTranslated(words.body, language, lintOptions(plan, status)));
+    const lengths = new Set<string>();
+    for (const c of channelsForAudience(plan, audience)) {
+      const key = `${c.kind}:${c.variant}:${c.maxLength}:${c.counting}`;
+      if (skipKinds.includes(c.kind) || lengths.has(key)) continue;
+      lengths.add(key);
+      const used = variantUsed(own, c.variant);
+      const text = (used && own[used]) || words.body;
+      const options = lintOptions(plan, status, c.kind, c.maxLength, c.counting);
+      for (const p of lintTranslated(text, language, options)) problems.push({ ...p, channel: c.kind });
+    }
+    if (own.email_subject) {
+      const options = lintOptions(plan, status, 'email_subject');
+      for (const p of lintTranslated(own.email_subject, language, options))
+        problems.push({ ...p, channel: 'email_subject' });
+    }
   }
   return problems;
 }
@@ -127,6 +153,7 @@ export async function lintUpdate(
   audience: string,
   body: string,
   variants: Variants,
+  translations: DraftTranslations = {},
 ): Promise<LintProblem[]> {
   if (plan === null || audience === 'internal') return [];
   const skip: ChannelKind[] = (await smsGoesOut(tx, plan, incidentId, audience, status))
@@ -147,12 +174,21 @@ export async function lintUpdate(
     body,
     variants,
   );
-  return lintDraft(plan, status, audience, shown.body, shown.variants, skip);
+  return lintDraft(plan, status, audience, shown.body, shown.variants, skip, translations);
 }
 
 /** Lints a stored update as it stands: its status, audience, body and variants. */
 export function lintRow(tx: Ctx, plan: Plan | null, row: IncidentUpdateRow): Promise<LintProblem[]> {
-  return lintUpdate(tx, plan, row.incident_id, row.status, row.audience, row.body, variantsOf(row));
+  return lintUpdate(
+    tx,
+    plan,
+    row.incident_id,
+    row.status,
+    row.audience,
+    row.body,
+    variantsOf(row),
+    translationsOf(row),
+  );
 }
 
 /** A comms lead may publish despite lint: the incident's holder, a standing comms lead, or an admin. */
