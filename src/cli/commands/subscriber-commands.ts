@@ -1,10 +1,11 @@
-/** `crier subscribers list|add|import|export`: who hears what, from a terminal. */
+/** `crier subscribers list|add|import|export|page-link`: who hears what, from a terminal. */
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import { call, type Schemas } from '../client.ts';
 import { readStdin, STDIN } from '../input.ts';
 import { CliError, print, table } from '../output.ts';
 import { api, collect, withJson } from './common.ts';
+import { pageLinkCommands } from './page-link-commands.ts';
 import { personCommands } from './person-commands.ts';
 import { suppressionCommands } from './suppression-commands.ts';
 
@@ -166,4 +167,5 @@ export function subscriberCommands(program: Command): void {
 
   suppressionCommands(subscribers);
   personCommands(subscribers);
+  pageLinkCommands(subscribers);
 }
