@@ -14,12 +14,17 @@
  *   auth tokens; an undelivered or failed message whose error code says the
  *   number cannot take messages suppresses it.
  *   https://www.twilio.com/docs/messaging/guides/track-outbound-message-status
+ * - `POST /webhooks/twilio/call-status?delivery=ID`: how a call placed for a
+ *   delivery ended (CallSid, CallStatus), signed the same way by the
+ *   `voice-twilio` channel's token; a call not heard makes the delivery dead.
+ *   https://www.twilio.com/docs/voice/api/call-resource#statuscallback
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { verifyTwilio } from '../channels/twilio-signature.ts';
 import { CrierError } from '../domain/errors.ts';
 import type { Ctx } from '../services/context.ts';
+import { CallStatusReport, recordCallStatus } from '../services/deliveries/call-status.ts';
 import { recordProviderReport } from '../services/suppressions/suppressions.ts';
 import type { SuppressionEvent } from '../store/suppressions.ts';
 import { parseJsonBody, parseValue } from './json.ts';
@@ -192,6 +197,30 @@ function providerReportRoutes(deps: Omit<Ctx, 'actor'>, reports: ProviderReportD
       }
       const event = twilioEvent(params);
       if (event) await recordProviderReport(ctxOf(req, 'twilio'), 'twilio', [event]);
+      return reply.code(204).send();
+    });
+
+    app.post('/webhooks/twilio/call-status', { schema: { hide: true } }, async (req, reply) => {
+      const params = new URLSearchParams(bodyOf(req).toString('utf8'));
+      const signature = String(req.headers['x-twilio-signature'] ?? '');
+      // Signed over the URL Twilio was given, the delivery's id in its query included.
+      if (!verifyTwilio(reports.twilioTokens(), `${deps.config.publicUrl}${req.url}`, params, signature)) {
+        throw new CrierError('forbidden', 'The X-Twilio-Signature does not match.');
+      }
+      const query = new URLSearchParams(req.url.split('?')[1] ?? '');
+      const report = CallStatusReport.safeParse({
+        deliveryId: query.get('delivery') ?? '',
+        callSid: params.get('CallSid') ?? '',
+        status: params.get('CallStatus') ?? '',
+      });
+      if (!report.success) {
+        throw new CrierError(
+          'validation_failed',
+          'Not a call status callback.',
+          report.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
+      }
+      await recordCallStatus(ctxOf(req, 'twilio'), report.data);
       return reply.code(204).send();
     });
   };
