@@ -55,7 +55,7 @@ for (const dialect of dialects) {
         });
         assert.equal(added.statusCode, 201, added.body);
       }
-      const { updateId } = await stand.declare(
+      const { id: incidentId, updateId } = await stand.declare(
         'Checkout errors',
         'Card payments fail for some customers. Next update by 14:30 UTC.',
       );
@@ -149,6 +149,15 @@ for (const dialect of dialects) {
         audit.map((a) => [a.actor, JSON.parse(a.after ?? '{}')]),
         [['twilio', { state: 'dead', call_status: 'no-answer' }]],
       );
+
+      // Counted among the update's deliveries as dead, like any channel's failure.
+      const counts = await inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${incidentId}/updates/${updateId}/deliveries`,
+        headers: auth,
+      });
+      assert.equal(counts.statusCode, 200, counts.body);
+      assert.deepEqual(JSON.parse(counts.body).by_channel, { voice: { sent: 1, dead: 1 } });
 
       // Dead like any failed delivery: an admin replays it, and the number is called again.
       const replayed = await inject({
