@@ -41,6 +41,8 @@ export interface StatusPageOptions {
   debounceMs?: number;
   /** How long after the latest render, with no change asked for, to start compressing at the best ratio. */
   polishDelayMs?: number;
+  /** How long a burst of changes may keep the pages in other languages behind the page's own. */
+  languagesMaxWaitMs?: number;
 }
 
 interface RequestHeaders {
@@ -75,6 +77,7 @@ export class StatusPage {
   readonly #log: Logger;
   readonly #debounceMs: number;
   readonly #polishDelayMs: number;
+  readonly #languagesMaxWaitMs: number;
   /**
    * Swapped whole by each render. Between renders only polishing writes to
    * it, and only an entry's bytes for the same content (same `tag`).
@@ -87,6 +90,8 @@ export class StatusPage {
   #surface: Surface | undefined;
   #running: Promise<void> | undefined;
   #again = false;
+  /** When a render last finished with every language (performance.now()). */
+  #completedAt = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
   #listeners = new Set<RenderedListener>();
   #private: ReadonlyMap<string, PrivateRender> = new Map();
@@ -102,6 +107,7 @@ export class StatusPage {
     this.#log = options.log;
     this.#debounceMs = options.debounceMs ?? 25;
     this.#polishDelayMs = options.polishDelayMs ?? 2_000;
+    this.#languagesMaxWaitMs = options.languagesMaxWaitMs ?? 2_000;
   }
 
   get ready(): boolean {
@@ -203,6 +209,9 @@ export class StatusPage {
       this.#surface = surface;
       this.#generation++;
       await new Promise((resolve) => setImmediate(resolve));
+      // A newer change is waiting: show it first, unless the other languages have waited long enough.
+      const waiting = this.#again || this.#timer !== undefined;
+      if (waiting && performance.now() - this.#completedAt < this.#languagesMaxWaitMs) return;
       const languages = await buildEntries(surface.languageFiles(), this.#entries);
       const next = new Map([...first, ...languages]);
       const privates = await this.#renderPrivate(snapshot.now);
@@ -211,6 +220,7 @@ export class StatusPage {
       this.#private = privates;
       this.#generation++;
       this.#schedulePolish();
+      this.#completedAt = performance.now();
       this.stats.renders++;
       this.stats.lastRenderMs = Math.round(performance.now() - started);
       this.stats.lastRenderAt = new Date().toISOString();

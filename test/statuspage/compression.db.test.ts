@@ -19,13 +19,20 @@ import { eachDialect, silentLog, TestClock, testConfig, testCtx } from '../helpe
 /** The page and the changes on one clock that stands still, so a render with nothing new renders the same bytes. */
 const clock = new TestClock();
 
-function pageOn(db: Parameters<typeof testCtx>[0], polishDelayMs: number): StatusPage {
+function pageOn(
+  db: Parameters<typeof testCtx>[0],
+  polishDelayMs: number,
+  languagesMaxWaitMs?: number,
+  debounceMs?: number,
+): StatusPage {
   return new StatusPage({
     db,
     settings: pageSettings(testConfig()),
     clock,
     log: silentLog,
     polishDelayMs,
+    ...(languagesMaxWaitMs !== undefined && { languagesMaxWaitMs }),
+    ...(debounceMs !== undefined && { debounceMs }),
   });
 }
 
@@ -165,7 +172,8 @@ eachDialect(
       });
       const firstSeen: Record<string, number> = {};
       for (let i = 0; !done; i++) {
-        for (const path of ['/', '/api/v2/summary.json', '/fr', '/ja/history']) {
+        // The other languages are read before the page's own paths: once one shows the change, so must they.
+        for (const path of ['/fr', '/ja/history', '/api/v2/summary.json', '/']) {
           const res = await server.get(path, {});
           assert.equal(res.status, 200, `${path} answers throughout the render`);
           if (firstSeen[path] === undefined && res.body.toString().includes(name)) firstSeen[path] = i;
@@ -180,6 +188,40 @@ eachDialect(
         const own = firstSeen['/'] ?? Number.POSITIVE_INFINITY;
         assert.ok(own <= (firstSeen[path] ?? Number.POSITIVE_INFINITY), `/ shows it no later than ${path}`);
       }
+    } finally {
+      page.close();
+      await server.close();
+    }
+  },
+);
+
+eachDialect(
+  test,
+  'a change waiting for a render goes before the pages in other languages, which follow',
+  async (db) => {
+    const ctx = testCtx(db, { clock });
+    await createComponent(ctx, { name: 'API' });
+    // A refresh asked for waits an hour before it begins, unless one is forced.
+    const page = pageOn(db, 3_600_000, 3_600_000, 3_600_000);
+    const server = await served(page);
+    try {
+      await page.refresh();
+      const first = 'Payments declined';
+      await declareIncident(ctx, { name: first, body: 'Investigating.', components: {} });
+      const rendering = page.refresh();
+      page.requestRefresh();
+      await rendering;
+      assert.ok((await server.get('/', {})).body.toString().includes(first), 'the page shows the change');
+      assert.ok(
+        !(await server.get('/fr', {})).body.toString().includes(first),
+        'the French page waits: another change was asked for',
+      );
+      assert.equal((await server.get('/fr', {})).status, 200);
+      await page.refresh();
+      assert.ok(
+        (await server.get('/fr', {})).body.toString().includes(first),
+        'and follows when none is waiting',
+      );
     } finally {
       page.close();
       await server.close();
