@@ -4,10 +4,10 @@
  *
  * Builds a realistic page (20 components in 4 groups, 90 days of history,
  * 2 active incidents with 5 updates each, 1 upcoming maintenance), starts
- * `crier serve` pinned to core 0, records its answers to GET / (without
- * and with a browser's French `Accept-Language`, which Crier answers with
- * the French page) and GET /api/v2/summary.json, starts the bare server on
- * the same core, and loads
+ * `crier serve` pinned to core 0 with the Node.js flags bin/crier.js gives
+ * it, records its answers to GET / (without and with a browser's French
+ * `Accept-Language`, which Crier answers with the French page) and GET
+ * /api/v2/summary.json, starts the bare server on the same core, and loads
  * each with Debian's wrk (50 connections) pinned to core 1, alternating
  * servers for several rounds. Prints req/s, p50 and p99 for each and the
  * ratio Crier/bare, medians of the rounds.
@@ -19,20 +19,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
-import { loadConfig } from '../src/config.ts';
-import type { ComponentStatus } from '../src/domain/components.ts';
-import { createComponent } from '../src/services/components/create.ts';
-import { type Ctx, systemActor } from '../src/services/context.ts';
-import { createGroup } from '../src/services/groups/groups.ts';
-import { declareIncident } from '../src/services/incidents/declare.ts';
-import { resolveIncident } from '../src/services/incidents/resolve.ts';
-import { scheduleMaintenance } from '../src/services/maintenances/schedule.ts';
-import { postUpdate } from '../src/services/updates/post.ts';
-import { ChangeBus } from '../src/store/changes.ts';
-import { migrate, openDatabase } from '../src/store/db.ts';
+import { crierArgs } from './lib/crier-process.ts';
+import { seed } from './lib/page-seed.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
 // Many short alternating rounds: on a shared machine, paired neighbours see the same noise.
 const duration = Number(process.env.BENCH_DURATION ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -66,76 +55,6 @@ const cases: Case[] = [
 
 const serverCore = process.env.BENCH_SERVER_CORE ?? '0';
 const loadCore = process.env.BENCH_LOAD_CORE ?? '1';
-
-async function seed(file: string): Promise<void> {
-  const db = openDatabase(`sqlite:${file}`);
-  await migrate(db);
-  let now = Date.now() - 90 * 86_400_000;
-  const ctx: Ctx = {
-    db,
-    clock: { now: () => new Date(now) },
-    log: pino({ level: 'silent' }),
-    config: loadConfig({ CRIER_DEMO: 'false' }),
-    changes: new ChangeBus(),
-    actor: { ...systemActor, id: 'bench' },
-  };
-  const groups = ['Core platform', 'Data', 'Integrations', 'Regions'];
-  const ids: string[] = [];
-  for (const [g, groupName] of groups.entries()) {
-    const members: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const c = await createComponent(ctx, {
-        name: `${groupName.split(' ')[0]} service ${i + 1}`,
-        description: i === 0 ? `The ${groupName.toLowerCase()} entry point.` : null,
-      });
-      members.push(c.id);
-    }
-    await createGroup(ctx, { name: groupName, components: members });
-    ids.push(...members);
-    void g;
-  }
-  // 90 days of history: an incident every 6 days, one to three hours long.
-  const statuses: ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
-  for (let day = 1; day < 88; day += 6) {
-    now += 6 * 86_400_000;
-    const target = ids[(day * 7) % ids.length] as string;
-    const incident = await declareIncident(ctx, {
-      name: `Past incident on day ${day}`,
-      body: 'We are investigating elevated error rates.',
-      components: { [target]: statuses[day % 3] as ComponentStatus },
-    });
-    now += 40 * 60_000;
-    await postUpdate(ctx, incident.id, {
-      status: 'identified',
-      body: 'We identified the cause and are fixing it.',
-    });
-    now += ((day % 3) + 1) * 3_600_000;
-    await resolveIncident(ctx, incident.id, { body: 'This incident has been resolved.' });
-  }
-  now = Date.now() - 3 * 3_600_000;
-  for (const [n, name] of ['Elevated API latency', 'Delayed webhook deliveries'].entries()) {
-    const incident = await declareIncident(ctx, {
-      name,
-      body: 'We are investigating reports of **slow responses**. Next update within 30 minutes.',
-      components: { [ids[n * 6] as string]: n === 0 ? 'partial_outage' : 'degraded_performance' },
-    });
-    for (const status of ['identified', 'identified', 'monitoring', 'monitoring'] as const) {
-      now += 20 * 60_000;
-      await postUpdate(ctx, incident.id, {
-        status,
-        body: `Update: we ${status === 'identified' ? 'found the cause and are deploying a fix' : 'deployed a fix and are watching the error rates'}. See [the runbook](https://example.com/runbook).`,
-      });
-    }
-  }
-  await scheduleMaintenance(ctx, {
-    name: 'Database upgrade',
-    body: 'We will upgrade the primary database. Expect brief read-only periods.',
-    scheduled_for: new Date(Date.now() + 3 * 86_400_000).toISOString(),
-    scheduled_until: new Date(Date.now() + 3 * 86_400_000 + 2 * 3_600_000).toISOString(),
-    component_ids: ids.slice(5, 10),
-  });
-  await db.destroy();
-}
 
 function start(cmd: string[], env: Record<string, string>): ChildProcess {
   const child = spawn('taskset', ['-c', serverCore, process.execPath, ...cmd], {
@@ -203,6 +122,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Waits (at most a minute) until a process spends under 2 % of a core for a whole second. */
+async function settle(pid: number): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const before = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 1000));
+    if (cpuSeconds(pid) - before < 0.02) return;
+  }
+}
+
 function ms(text: string): number {
   const m = /([\d.]+)(us|ms|s)/.exec(text);
   if (!m) return Number.NaN;
@@ -250,7 +178,7 @@ async function main(): Promise<void> {
   await seed(dbFile);
 
   const crierPort = await freePort();
-  const crier = start([path.join(root, 'src/cli/main.ts'), 'serve'], {
+  const crier = start(crierArgs(['serve']), {
     CRIER_DATABASE_URL: `sqlite:${dbFile}`,
     CRIER_DEMO: 'false',
     PORT: String(crierPort),
@@ -276,6 +204,9 @@ async function main(): Promise<void> {
     children.push(bare);
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await waitFor(`${bareUrl}/`);
+    // For its first seconds a new process compiles and marks its start-up heap on V8's own
+    // threads; measured then, that work would be charged to the page's requests.
+    await settle(crier.pid ?? 0);
 
     const cpu = os.cpus()[0]?.model ?? 'unknown';
     process.stdout.write(
