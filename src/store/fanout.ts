@@ -197,12 +197,15 @@ function leasedRows(
   return rows;
 }
 
+/** How every broadcast account's name begins, as deliveries name it. */
+export const broadcastPrefix = 'account:';
+
 /**
  * What a broadcast delivery names as its subscriber: the channel's own account. There is no row
  * in `subscribers` for it (docs/adr/0010-broadcast-channels.md).
  */
 function broadcastAccount(channel: string): string {
-  return `account:${channel}`;
+  return `${broadcastPrefix}${channel}`;
 }
 
 /**

@@ -2,7 +2,9 @@
  * Every channel added for issue 18 (voice, fcm, apns, mastodon, bluesky, x)
  * in the per-channel preview, with what bounds it: a call's seconds to say,
  * a push body's characters, a post's characters as its network counts
- * them; and in the plan's fallbacks: a call or a push may fall back to
+ * them; in an update's delivery counts and in replay, a subscriber's
+ * kind (voice, fcm, apns) and a broadcast account (mastodon, bluesky, x)
+ * alike; and in the plan's fallbacks: a call or a push may fall back to
  * another provider of its kind, a post to an account may not.
  */
 import assert from 'node:assert/strict';
@@ -98,6 +100,98 @@ for (const dialect of dialects) {
       });
       const lengths = (JSON.parse(preview.body).channels as ChannelPreview[]).map((c) => c.length);
       for (const length of lengths) assert.ok(length >= body.length, String(length));
+    } finally {
+      await t.close();
+    }
+  });
+}
+
+for (const dialect of dialects) {
+  test(`each new channel's dead deliveries are counted per channel and replayed by channel [${dialect.name}]`, async () => {
+    const t = await startTestApp(dialect, { env: { CRIER_PUBLIC_URL: 'https://status.crier.test' } });
+    try {
+      const inject = t.app.server.inject.bind(t.app.server);
+      const applied = await inject({
+        method: 'PUT',
+        url: '/api/v1/plan',
+        headers: t.auth('admin'),
+        payload: { source: plan() },
+      });
+      assert.equal(applied.statusCode, 200, applied.body);
+      const subscribers: Record<string, string> = {};
+      for (const [channel, payload] of [
+        ['voice', { voice: '+14155550100' }],
+        ['fcm', { device_token: `fcm-token-${'a'.repeat(30)}`, platform: 'fcm' }],
+        ['apns', { device_token: 'ab'.repeat(32), platform: 'apns' }],
+      ] as const) {
+        const added = await inject({
+          method: 'POST',
+          url: '/api/v1/subscribers',
+          headers: t.auth('admin'),
+          payload,
+        });
+        assert.equal(added.statusCode, 201, `${channel}: ${added.body}`);
+        subscribers[channel] = JSON.parse(added.body).id;
+      }
+      const declared = await inject({
+        method: 'POST',
+        url: '/api/v1/incidents',
+        headers: t.auth('admin'),
+        payload: {
+          name: 'Card payments',
+          severity: 'SEV3',
+          body: 'Card payments fail. Next update by 14:30 UTC.',
+        },
+      });
+      const incident = JSON.parse(declared.body) as { id: string; incident_updates: { id: string }[] };
+      const updateId = incident.incident_updates[0]?.id ?? '';
+      // Each channel's delivery of the update, given up on (as a provider outage leaves them).
+      const now = new Date().toISOString();
+      const channelNames = ['voice', 'fcm', 'apns', 'toots', 'sky', 'xs'];
+      await t.app.db.deleteFrom('deliveries').where('subject_id', '=', updateId).execute();
+      await t.app.db
+        .insertInto('deliveries')
+        .values(
+          channelNames.map((channel, i) => ({
+            id: `dead${i}`,
+            subject_type: 'incident_update',
+            subject_id: updateId,
+            incident_id: incident.id,
+            subscriber_id: subscribers[channel] ?? `account:${channel}`,
+            channel,
+            via: channel,
+            state: 'dead' as const,
+            attempts: 6,
+            next_attempt_at: now,
+            lease_until: null,
+            provider_id: null,
+            last_error: 'HTTP 503',
+            created_at: now,
+            updated_at: now,
+            sent_at: null,
+          })),
+        )
+        .execute();
+      const counts = async () => {
+        const res = await inject({
+          method: 'GET',
+          url: `/api/v1/incidents/${incident.id}/updates/${updateId}/deliveries`,
+          headers: t.auth('admin'),
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        return JSON.parse(res.body).by_channel as Record<string, Record<string, number>>;
+      };
+      assert.deepEqual(await counts(), Object.fromEntries(channelNames.map((c) => [c, { dead: 1 }])));
+      for (const channel of channelNames) {
+        const replayed = await inject({
+          method: 'POST',
+          url: '/api/v1/deliveries/replay',
+          headers: t.auth('incident_lead'),
+          payload: { update_id: updateId, channel },
+        });
+        assert.deepEqual(JSON.parse(replayed.body), { replayed: 1 }, channel);
+      }
+      assert.deepEqual(await counts(), Object.fromEntries(channelNames.map((c) => [c, { pending: 1 }])));
     } finally {
       await t.close();
     }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { channelName } from '../../plan/channels.ts';
+import { broadcastPrefix } from '../../store/fanout.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
@@ -112,9 +113,16 @@ async function replay(ctx: Ctx, input: Selection, subjectId: string | null): Pro
       .updateTable('deliveries')
       .set({ state: 'pending', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })
       .where('state', '=', 'dead')
-      // A subscriber who left stays left.
-      .where('subscriber_id', 'in', (eb) =>
-        eb.selectFrom('subscribers').select('id').where('state', '=', 'confirmed'),
+      // A subscriber who left stays left; a broadcast's account has no subscriber row to leave.
+      .where((eb) =>
+        eb.or([
+          eb(
+            'subscriber_id',
+            'in',
+            eb.selectFrom('subscribers').select('id').where('state', '=', 'confirmed'),
+          ),
+          eb('subscriber_id', 'like', `${broadcastPrefix}%`),
+        ]),
       );
     if (id !== undefined) q = q.where('id', '=', id);
     if (input.incident_id) q = q.where('incident_id', '=', input.incident_id);
