@@ -2,12 +2,13 @@
  * One incident's page, the war room: its facts with the countdown to each
  * audience's next update and the ETA, the affected components, roles, the
  * support brief, drafts with their previews, what was published with its
- * delivery progress, and the timeline of everything done to it.
+ * delivery progress, social mentions, and the timeline of everything done to it.
  */
 import { incidentStatuses } from '../../domain/incidents.ts';
 import { can } from '../../domain/permissions.ts';
 import type { DeliveryFailure } from '../../services/incidents/delivery-failures.ts';
 import type { TimelineEntry } from '../../services/incidents/timeline.ts';
+import type { IncidentSentiment } from '../../services/sentiment/report.ts';
 import type { UpdateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
@@ -18,7 +19,7 @@ import { type Html, html } from './html.ts';
 import { options, when, words } from './parts.ts';
 import { previewSlot } from './previews.ts';
 import { deadlines, type Me } from './views.ts';
-import { briefPanel, componentsPanel, copyButton, etaForm, rolesPanel } from './war-room.ts';
+import { briefPanel, componentsPanel, copyButton, etaForm, rolesPanel, sentimentPanel } from './war-room.ts';
 
 /** What each timeline entry says happened, after who did it. */
 const done: Record<string, string> = {
@@ -50,6 +51,8 @@ export interface WarRoom {
   now: Date;
   /** Whether the person may send a draft despite lint, with a reason (the comms lead). */
   mayOverride: boolean;
+  /** What the sentiment watch read, per 10 minutes. */
+  sentiment: IncidentSentiment;
 }
 
 function timelineList(entries: TimelineEntry[]): Html {
@@ -102,6 +105,7 @@ ${componentsPanel(me.role, incident)}
 <h2>Roles</h2>
 ${rolesPanel(me.role, incident)}
 ${briefPanel(war.brief)}
+${sentimentPanel(war.sentiment)}
 <h2>Drafts</h2>
 ${can(me.role, 'incident.update') && newDraftForm(incident, audiences)}
 ${

@@ -17,6 +17,7 @@ import { getIncident, listIncidents } from '../../services/incidents/queries.ts'
 import { incidentTimeline } from '../../services/incidents/timeline.ts';
 import { currentPlan } from '../../services/plan/current.ts';
 import { reassignRoles } from '../../services/plan/roles.ts';
+import { incidentSentiment } from '../../services/sentiment/report.ts';
 import { replayDeliveries, replayDelivery } from '../../services/subscribers/manage.ts';
 import { type UpdateDeliveryCounts, updateDeliveryCounts } from '../../services/subscribers/queries.ts';
 import { approveUpdate } from '../../services/updates/approve.ts';
@@ -142,6 +143,7 @@ export function incidentRoutes(base: BaseCtx) {
         timeline: await incidentTimeline(base.db, id),
         now: base.clock.now(),
         mayOverride: await mayOverrideLint(personCtx(base, req), id),
+        sentiment: await incidentSentiment(personCtx(base, req), id),
       }),
     });
   }

@@ -1,10 +1,11 @@
 /**
  * The war room's panels: who holds each role (reassignable), the ETA, the
  * affected components' statuses, the support brief with a copy button,
- * delivery progress.
+ * delivery progress, what people post about it on social networks.
  */
 import { componentStatuses } from '../../domain/components.ts';
 import { can, type Role } from '../../domain/permissions.ts';
+import type { IncidentSentiment } from '../../services/sentiment/report.ts';
 import type { IncidentView } from '../../services/views.ts';
 import { type Html, html } from './html.ts';
 import { options, words } from './parts.ts';
@@ -63,4 +64,18 @@ ${incident.components.map(
     html`<label>${c.name} <select name="status:${c.id}">${options(componentStatuses, c.status)}</select></label>`,
 )}
 <button type="submit" class="secondary">Set statuses</button></form>`;
+}
+
+/** The sentiment watch's counts, the latest 10-minute buckets first; nothing when nothing was read. */
+export function sentimentPanel(sentiment: IncidentSentiment): Html | string {
+  const t = sentiment.totals;
+  if (t.mentions === 0) return '';
+  const latest = sentiment.buckets.slice(-12).reverse();
+  return html`<h2>Social mentions</h2>
+<p>${t.mentions} mentions: ${t.negative} negative, ${t.neutral} neutral, ${t.positive} positive <span class="muted">(mean score ${t.average_score ?? '—'})</span></p>
+<table class="sentiment"><thead><tr><th scope="col">From (UTC)</th><th scope="col">Mentions</th><th scope="col">Negative</th><th scope="col">Neutral</th><th scope="col">Positive</th><th scope="col">Mean score</th></tr></thead>
+<tbody>${latest.map(
+    (b) =>
+      html`<tr><td>${b.start.slice(0, 16).replace('T', ' ')}</td><td>${b.mentions}</td><td>${b.negative}</td><td>${b.neutral}</td><td>${b.positive}</td><td>${b.average_score ?? '—'}</td></tr>`,
+  )}</tbody></table>`;
 }
