@@ -5,6 +5,7 @@
  * webhook's JSON). The script previews the words as they are typed, from
  * the server (`…/preview`): the same rendering and lint as submitting.
  */
+import { englishNames, type PageLanguage } from '../../domain/languages.ts';
 import { type Action, can } from '../../domain/permissions.ts';
 import type { UpdatePreview } from '../../services/updates/preview.ts';
 import type { DraftView } from '../../services/updates/views.ts';
@@ -60,6 +61,35 @@ ${c.payload !== null && html`<p><strong>JSON body</strong></p><pre class="previe
   )}`;
 }
 
+/**
+ * The draft's words side by side, one column per language of the plan: the
+ * page's (its findings are in the lint and preview below), then each other
+ * language with what lint found in it. A language without words goes out in
+ * the page's.
+ */
+function languageColumns(d: DraftView, languages: readonly PageLanguage[], editable: boolean): Html {
+  const [own, ...others] = languages;
+  const page = editable
+    ? html`<label>Message${others.length > 0 && own && html` in ${englishNames[own]}`} <textarea id="body-${d.id}" name="body" required maxlength="10000" data-preview="/console/incidents/${d.incident_id}/updates/${d.id}/preview" data-preview-into="preview-${d.id}">${d.body}</textarea></label>`
+    : html`<pre class="preview">${d.body}</pre>`;
+  if (others.length === 0) return page;
+  const column = (l: PageLanguage) => {
+    const id = `translation-${d.id}-${l}`;
+    const words = d.translations[l]?.body ?? '';
+    const findings = d.lint.filter((p) => p.language === l);
+    const dir = l === 'ar' ? 'rtl' : 'ltr';
+    const text = editable
+      ? html`<label for="${id}">Message in ${englishNames[l]}</label><textarea id="${id}" name="translation.${l}" lang="${l}" dir="${dir}" maxlength="10000" aria-describedby="${id}-lint">${words}</textarea>`
+      : html`<p>Message in ${englishNames[l]}</p><pre class="preview" lang="${l}" dir="${dir}">${words || '—'}</pre>`;
+    const lint =
+      findings.length === 0
+        ? html`<p class="muted" id="${id}-lint">${words ? 'Lint finds nothing.' : `Blank: ${englishNames[l]} subscribers get the page's words.`}</p>`
+        : html`<ul class="lint" id="${id}-lint">${findings.map((p) => html`<li><strong>${lintLabels[p.code] ?? p.code}</strong>${p.channel && html` (${p.channel})`}: ${p.message}</li>`)}</ul>`;
+    return html`<div class="language">${text}${lint}</div>`;
+  };
+  return html`<div class="languages"><div class="language">${page}</div>${others.map(column)}</div>`;
+}
+
 /** Lint and the preview per channel: the part of a draft the script swaps while someone types. */
 export function previewPanel(preview: UpdatePreview): Html {
   return html`${findings(preview.lint)}<h4>Preview per channel</h4>${channels(preview)}`;
@@ -78,6 +108,7 @@ export function draftCard(
   d: DraftView,
   preview: UpdatePreview,
   mayOverride: boolean,
+  languages: readonly PageLanguage[] = [],
 ): Html {
   const { role } = me;
   const base = `/console/incidents/${incidentId}/updates/${d.id}`;
@@ -88,10 +119,9 @@ export function draftCard(
 <p class="muted">By ${d.created_by}, ${when(d.created_at)}</p>
 ${
   editable && may('incident.update')
-    ? html`<form class="stack" method="post" action="${base}/edit">
-<label>Message <textarea id="body-${d.id}" name="body" required maxlength="10000" data-preview="${base}/preview" data-preview-into="preview-${d.id}">${d.body}</textarea></label>
+    ? html`<form class="stack${languages.length > 1 && ' wide'}" method="post" action="${base}/edit">${languageColumns(d, languages, true)}
 <button type="submit" class="secondary">Save</button></form>`
-    : html`<pre class="preview">${d.body}</pre>`
+    : languageColumns(d, languages, false)
 }
 <section id="preview-${d.id}" class="composer" aria-live="polite" aria-label="Lint and preview">${previewPanel(preview)}</section>
 ${d.lint_override && html`<p>Sent despite lint by ${d.lint_override.by}: <q>${d.lint_override.reason}</q></p>`}

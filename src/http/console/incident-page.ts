@@ -5,6 +5,7 @@
  * delivery progress, social mentions, and the timeline of everything done to it.
  */
 import { incidentStatuses } from '../../domain/incidents.ts';
+import { englishNames, type PageLanguage } from '../../domain/languages.ts';
 import { can } from '../../domain/permissions.ts';
 import type { DeliveryFailure } from '../../services/incidents/delivery-failures.ts';
 import type { TimelineEntry } from '../../services/incidents/timeline.ts';
@@ -18,7 +19,7 @@ import { deliveryPanel } from './delivery-panel.ts';
 import { type Html, html } from './html.ts';
 import { options, when, words } from './parts.ts';
 import { previewSlot } from './previews.ts';
-import { deadlines, type Me } from './views.ts';
+import { deadlines, type Me, type PlanChoices } from './views.ts';
 import { briefPanel, componentsPanel, copyButton, etaForm, rolesPanel, sentimentPanel } from './war-room.ts';
 
 /** What each timeline entry says happened, after who did it. */
@@ -71,13 +72,17 @@ function publishedCard(me: Me, incidentId: string, u: IncidentUpdateView, war: W
 <div class="actions">${copyButton(`body-${u.id}`)}</div></li>`;
 }
 
-function newDraftForm(incident: IncidentView, audiences: string[]): Html {
+function newDraftForm(incident: IncidentView, audiences: string[], others: readonly PageLanguage[]): Html {
   const next =
     incident.status === 'postmortem' ? ['postmortem'] : incidentStatuses.filter((s) => s !== 'postmortem');
   return html`<form class="stack" method="post" action="/console/incidents/${incident.id}/drafts">
 <div class="field"><label for="draft-audience">Audience</label><select id="draft-audience" name="audience">${options(audiences.length > 0 ? audiences : ['public'], 'public')}</select></div>
 <div class="field"><label for="draft-status">Status it announces</label><select id="draft-status" name="status">${options(next, incident.status)}</select></div>
 <label>Message <span class="muted">(blank: the scenario's template)</span><textarea name="body" maxlength="10000" data-preview="/console/incidents/${incident.id}/drafts/preview" data-preview-into="draft-preview"></textarea></label>
+${others.map(
+  (l) =>
+    html`<label>Message in ${englishNames[l]} <span class="muted">(blank: the scenario's template in it)</span><textarea name="translation.${l}" lang="${l}" dir="${l === 'ar' ? 'rtl' : 'ltr'}" maxlength="10000"></textarea></label>`,
+)}
 ${previewSlot('draft-preview')}
 <button type="submit" class="secondary">New draft</button></form>`;
 }
@@ -86,7 +91,7 @@ export function incidentPage(
   me: Me,
   incident: IncidentView,
   drafts: { draft: DraftView; preview: UpdatePreview }[],
-  audiences: string[],
+  plan: Pick<PlanChoices, 'audiences' | 'languages'>,
   war: WarRoom,
 ): Html {
   const published = incident.incident_updates.filter((u) => u.state === 'published');
@@ -107,11 +112,11 @@ ${rolesPanel(me.role, incident)}
 ${briefPanel(war.brief)}
 ${sentimentPanel(war.sentiment)}
 <h2>Drafts</h2>
-${can(me.role, 'incident.update') && newDraftForm(incident, audiences)}
+${can(me.role, 'incident.update') && newDraftForm(incident, plan.audiences, plan.languages.slice(1))}
 ${
   drafts.length === 0
     ? html`<p class="muted">No draft.</p>`
-    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview, war.mayOverride))}</ul>`
+    : html`<ul class="cards">${drafts.map((d) => draftCard(me, incident.id, d.draft, d.preview, war.mayOverride, plan.languages))}</ul>`
 }
 <h2>Published</h2>
 ${

@@ -7,6 +7,8 @@
  * shown on the page it came from, with nothing changed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PageLanguage } from '../../domain/languages.ts';
+import { planLanguages } from '../../plan/schema.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import { setIncidentComponents } from '../../services/incidents/components.ts';
 import { declareIncident } from '../../services/incidents/declare.ts';
@@ -33,10 +35,11 @@ import { submitDraft } from '../../services/updates/submit.ts';
 import { buildSupportBrief, supportBriefText } from '../../services/updates/support-brief.ts';
 import { loadDraftView } from '../../services/updates/views.ts';
 import type { SessionUser } from '../../services/users/sessions.ts';
+import { translationsOf } from '../../store/json.ts';
 import type { BaseCtx } from '../auth.ts';
 import { previewPanel } from './composer.ts';
 import { html, type Page } from './html.ts';
-import { declareInput, draftInput } from './incident-forms.ts';
+import { declareInput, draftInput, translationsInput } from './incident-forms.ts';
 import { incidentPage } from './incident-page.ts';
 import { field, personCtx, refusal, sendPage } from './page.ts';
 import { utcInstant } from './parts.ts';
@@ -74,7 +77,25 @@ async function planChoices(base: BaseCtx): Promise<PlanChoices> {
     scenarios: Object.keys(plan?.scenarios ?? {}),
     severities: Object.keys(plan?.severities ?? {}),
     audiences: Object.keys(plan?.audiences ?? {}).filter((a) => a !== 'internal'),
+    languages: planLanguages(plan),
   };
+}
+
+/** The languages besides the page's that the plan writes messages in. */
+async function otherLanguages(base: BaseCtx): Promise<PageLanguage[]> {
+  return planLanguages(await currentPlan(base.db)).slice(1);
+}
+
+/** The edit form's words in the other languages, keeping the variants of those left as they were. */
+async function typedTranslations(base: BaseCtx, updateId: string, body: unknown) {
+  const languages = await otherLanguages(base);
+  if (languages.length === 0) return {};
+  const row = await base.db
+    .selectFrom('incident_updates')
+    .select('translations')
+    .where('id', '=', updateId)
+    .executeTakeFirst();
+  return { translations: translationsInput(body, languages, row ? translationsOf(row) : {}) };
 }
 
 export function incidentRoutes(base: BaseCtx) {
@@ -136,7 +157,7 @@ export function incidentRoutes(base: BaseCtx) {
         subject: id,
         progress: await deliveryProgress(base.db, id),
       },
-      main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan.audiences, {
+      main: incidentPage({ role: user.role, actor: `user:${user.email}` }, view, drafts, plan, {
         brief,
         deliveries,
         failures: await deliveryFailures(base.db, id, failing),
@@ -198,8 +219,8 @@ export function incidentRoutes(base: BaseCtx) {
     });
 
     app.post<IdParams>('/console/incidents/:id/drafts', async (req, reply) =>
-      act(req, reply, req.params.id, 'drafted', () =>
-        createDraft(personCtx(base, req), req.params.id, draftInput(req.body)),
+      act(req, reply, req.params.id, 'drafted', async () =>
+        createDraft(personCtx(base, req), req.params.id, draftInput(req.body, await otherLanguages(base))),
       ),
     );
 
@@ -273,8 +294,11 @@ export function incidentRoutes(base: BaseCtx) {
     update('replay', 'replayed', (req) =>
       replayDeliveries(personCtx(base, req), { incident_id: req.params.id, update_id: req.params.uid }),
     );
-    update('edit', 'saved', (req) =>
-      editDraft(personCtx(base, req), req.params.id, req.params.uid, { body: field(req.body, 'body') }),
+    update('edit', 'saved', async (req) =>
+      editDraft(personCtx(base, req), req.params.id, req.params.uid, {
+        body: field(req.body, 'body'),
+        ...(await typedTranslations(base, req.params.uid, req.body)),
+      }),
     );
     update('submit', 'submitted', (req) => {
       const reason = field(req.body, 'lint_override').trim();

@@ -32,6 +32,9 @@ fieldset { border: 1px solid var(--line); border-radius: 4px; display: grid; gap
 input, select, textarea { font: inherit; padding: .5rem; border: 1px solid var(--muted); border-radius: 4px;
   background: var(--bg); color: var(--fg); width: 100%; }
 textarea { min-height: 8rem; }
+form.stack.wide { max-width: none; }
+.languages { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
+.language { display: flex; flex-direction: column; gap: .25rem; min-width: 0; }
 button { font: inherit; padding: .5rem 1rem; border-radius: 4px; border: 1px solid var(--accent);
   background: var(--accent); color: var(--accent-fg); cursor: pointer; min-height: 44px; }
 a.button { display: inline-block; padding: .5rem 1rem; border-radius: 4px; background: var(--accent); color: var(--accent-fg);

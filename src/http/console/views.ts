@@ -1,4 +1,5 @@
 /** The console's incident screens as HTML: the Now screen and the countdowns. */
+import type { PageLanguage } from '../../domain/languages.ts';
 import { can, type Role } from '../../domain/permissions.ts';
 import type { DeadCount } from '../../services/incidents/delivery-progress.ts';
 import type { IncidentView } from '../../services/views.ts';
@@ -10,6 +11,8 @@ export interface PlanChoices {
   scenarios: string[];
   severities: string[];
   audiences: string[];
+  /** The page's language, then the others the plan writes messages in: a draft has words in each. */
+  languages: PageLanguage[];
 }
 
 export interface ComponentChoice {
