@@ -8,6 +8,7 @@
  * until then. A neutral burst of the same size pages no one.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { deliveryServices } from '../../src/app.ts';
 import { xQuery } from '../../src/channels/x-listen.ts';
@@ -149,13 +150,8 @@ async function networks(posts: readonly string[], options: { xLimited?: boolean 
 
   const x = await startReceiver((r) => {
     if (r.method !== 'GET' || path(r) !== '/2/tweets/search/recent') problems.push(`x: ${r.method} ${r.url}`);
-    const auth = String(r.headers.authorization ?? '');
-    if (
-      !auth.startsWith('OAuth ') ||
-      !auth.includes(`oauth_consumer_key="${xKeys.app_key}"`) ||
-      !auth.includes('oauth_token="370773112')
-    )
-      problems.push('x: no OAuth 1.0a user context');
+    const unsigned = oauthProblem(r, x.url);
+    if (unsigned) problems.push(`x: ${unsigned}`);
     if (query(r).get('query') !== xQuery(['Acme Cloud', 'API']))
       problems.push(`x: query ${query(r).get('query')}`);
     if (options.xLimited) {
@@ -193,6 +189,38 @@ async function networks(posts: readonly string[], options: { xLimited?: boolean 
     problems,
     close: () => Promise.all([mastodon.close(), bluesky.close(), x.close()]),
   };
+}
+
+const enc = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * What is wrong with a request's OAuth 1.0a user-context signature (RFC 5849 section 3.4: the
+ * HMAC-SHA1 of the method, the URL and every oauth_* and query parameter), or null.
+ */
+function oauthProblem(r: Received, baseUrl: string): string | null {
+  const header = String(r.headers.authorization ?? '');
+  if (!header.startsWith('OAuth ')) return 'no OAuth authorization';
+  const params = Object.fromEntries(
+    [...header.slice(6).matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [
+      m[1] ?? '',
+      decodeURIComponent(m[2] ?? ''),
+    ]),
+  );
+  if (params.oauth_consumer_key !== xKeys.app_key || params.oauth_token !== xKeys.access_token)
+    return 'not the app’s and account’s keys';
+  if (params.oauth_signature_method !== 'HMAC-SHA1') return 'not HMAC-SHA1';
+  const { oauth_signature: signature, ...signed } = params;
+  const pairs = [...Object.entries(signed), ...query(r).entries()]
+    .map(([k, v]) => [enc(k), enc(v)] as const)
+    .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const base = `${r.method}&${enc(`${baseUrl}${path(r)}`)}&${enc(pairs)}`;
+  const computed = createHmac('sha1', `${enc(xKeys.app_secret)}&${enc(xKeys.access_secret)}`)
+    .update(base)
+    .digest('base64');
+  return computed === signature ? null : `signature ${signature} is not ${computed}`;
 }
 
 function plan(ops: Receiver, n: Awaited<ReturnType<typeof networks>>) {
