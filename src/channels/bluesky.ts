@@ -11,7 +11,7 @@
  * correction is a reply that says so. Errors are XRPC errors: 429 carries
  * `ratelimit-reset` (seconds since the epoch).
  */
-import { AtpAgent, XRPCError } from '@atproto/api';
+import type { AtpAgent, XRPCError } from '@atproto/api';
 import { z } from 'zod';
 import { graphemeLength, socialPost } from '../domain/social-text.ts';
 import { blueskyListener } from './bluesky-listen.ts';
@@ -55,8 +55,16 @@ function blueskyPost(message: Message, correction: boolean) {
   return { text, facets };
 }
 
-function failure(err: unknown, now = Date.now()): SendResult {
-  if (!(err instanceof XRPCError)) return networkFailure(err);
+// The library takes some 64 MB once loaded: a process whose plan has no Bluesky account never loads it.
+const load = () => import('@atproto/api');
+let library: ReturnType<typeof load> | undefined;
+const atproto = () => {
+  library ??= load();
+  return library;
+};
+
+function failure(err: unknown, xrpcError: typeof XRPCError | undefined, now = Date.now()): SendResult {
+  if (!xrpcError || !(err instanceof xrpcError)) return networkFailure(err);
   const status: number = err.status;
   const reason = `HTTP ${status}: ${err.error}${err.message && err.message !== err.error ? ` (${err.message})` : ''}`;
   // 1 and 2 are the library's own: no answer, or one it could not read.
@@ -99,20 +107,24 @@ export const bluesky = defineChannel({
   listener: (settings) => blueskyListener(settings),
   create(name, settings) {
     const timeoutMs = settings.timeout_ms ?? 15_000;
-    const agent = new AtpAgent({
-      service: settings.service,
-      fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
-    });
+    let agent: AtpAgent | undefined;
     // createSession is rate limited hard (30 in 5 minutes): one session, opened again only once lost.
     let opening: Promise<unknown> | null = null;
-    const session = async () => {
-      if (agent.hasSession) return;
-      opening ??= agent
+    const session = async (): Promise<AtpAgent> => {
+      const { AtpAgent } = await atproto();
+      agent ??= new AtpAgent({
+        service: settings.service,
+        fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+      });
+      const open = agent;
+      if (open.hasSession) return open;
+      opening ??= open
         .login({ identifier: settings.identifier, password: settings.app_password })
         .finally(() => {
           opening = null;
         });
       await opening;
+      return open;
     };
     return {
       name,
@@ -122,8 +134,7 @@ export const bluesky = defineChannel({
         const parent = message.thread && refOf(message.thread.parent);
         const { text, facets } = blueskyPost(message, message.corrects !== undefined);
         try {
-          await session();
-          const posted = await agent.post({
+          const posted = await (await session()).post({
             text,
             facets,
             langs: [settings.language],
@@ -131,7 +142,7 @@ export const bluesky = defineChannel({
           });
           return { ok: true, providerId: `${posted.uri} ${posted.cid}` };
         } catch (err) {
-          return failure(err);
+          return failure(err, (await atproto().catch(() => undefined))?.XRPCError);
         }
       },
       close: async () => {},

@@ -11,13 +11,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import {
-  ApiRequestError,
-  ApiResponseError,
-  type SendTweetV2Params,
-  type TweetV2PostTweetResult,
-  TwitterApi,
-} from 'twitter-api-v2';
+import type { SendTweetV2Params, TweetV2PostTweetResult } from 'twitter-api-v2';
 import { z } from 'zod';
 import { socialPost, weightedLength } from '../domain/social-text.ts';
 import { Secret } from './settings.ts';
@@ -26,7 +20,19 @@ import { xListener } from './x-listen.ts';
 
 const maxWeighted = 280;
 
-function failure(err: unknown, now = Date.now()): SendResult {
+// Loaded on first use: a process whose plan has no X account never holds the library.
+const load = () => import('twitter-api-v2');
+let library: ReturnType<typeof load> | undefined;
+const twitterApi = () => {
+  library ??= load();
+  return library;
+};
+type Library = Awaited<ReturnType<typeof load>>;
+type Client = InstanceType<Library['TwitterApi']>['readWrite']['v2'];
+
+function failure(err: unknown, lib: Library | undefined, now = Date.now()): SendResult {
+  if (!lib) return networkFailure(err);
+  const { ApiRequestError, ApiResponseError } = lib;
   if (err instanceof ApiResponseError) {
     const status = err.code;
     const data = err.data as { title?: string; detail?: string };
@@ -88,15 +94,20 @@ export const x = defineChannel({
     const httpAgent = base.startsWith('http:')
       ? new http.Agent({ keepAlive: true, timeout })
       : new https.Agent({ keepAlive: true, timeout });
-    const client = new TwitterApi(
-      {
-        appKey: settings.app_key,
-        appSecret: settings.app_secret,
-        accessToken: settings.access_token,
-        accessSecret: settings.access_secret,
-      },
-      { httpAgent },
-    ).readWrite.v2;
+    let v2: Client | undefined;
+    const client = async (): Promise<Client> => {
+      const { TwitterApi } = await twitterApi();
+      v2 ??= new TwitterApi(
+        {
+          appKey: settings.app_key,
+          appSecret: settings.app_secret,
+          accessToken: settings.access_token,
+          accessSecret: settings.access_secret,
+        },
+        { httpAgent },
+      ).readWrite.v2;
+      return v2;
+    };
     // The library's own `tweet()` posts to api.x.com; its raw post takes another prefix (the endpoint).
     const prefix = `${base}/2/`;
     return {
@@ -109,10 +120,10 @@ export const x = defineChannel({
             text: xText(message, message.corrects !== undefined),
             ...(parent && { reply: { in_reply_to_tweet_id: parent } }),
           };
-          const posted = await client.post<TweetV2PostTweetResult>('tweets', body, { prefix });
+          const posted = await (await client()).post<TweetV2PostTweetResult>('tweets', body, { prefix });
           return { ok: true, providerId: posted.data.id };
         } catch (err) {
-          return failure(err);
+          return failure(err, await twitterApi().catch(() => undefined));
         }
       },
       close: async () => {
