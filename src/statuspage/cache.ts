@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.ts';
-import type { PageLanguage } from '../domain/languages.ts';
+import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
 import { privateAudiencesOf } from '../plan/schema.ts';
 import { audienceFeedToken } from '../services/pages/links.ts';
 import { currentPlan } from '../services/plan/current.ts';
@@ -208,11 +208,15 @@ export class StatusPage {
       this.#languages = LanguageChoice.of(surface, interim, this.#languages);
       this.#surface = surface;
       this.#generation++;
-      await new Promise((resolve) => setImmediate(resolve));
-      // A newer change is waiting: show it first, unless the other languages have waited long enough.
-      const waiting = this.#again || this.#timer !== undefined;
-      if (waiting && performance.now() - this.#completedAt < this.#languagesMaxWaitMs) return;
-      const languages = await buildEntries(surface.languageFiles(), this.#entries);
+      const languages = new Map<string, Entry>();
+      for (const language of pageLanguages) {
+        await new Promise((resolve) => setImmediate(resolve));
+        // A newer change is waiting: show it first, unless the other languages have waited long enough.
+        const waiting = this.#again || this.#timer !== undefined;
+        if (waiting && performance.now() - this.#completedAt < this.#languagesMaxWaitMs) return;
+        const built = await buildEntries(surface.languageFiles(language), this.#entries);
+        for (const [path, entry] of built) languages.set(path, entry);
+      }
       const next = new Map([...first, ...languages]);
       const privates = await this.#renderPrivate(snapshot.now);
       this.#entries = next;

@@ -71,9 +71,10 @@ export interface Surface {
   /**
    * The pages at `/LANG/…`, rendered now: in `files` already, unless the
    * render deferred them (`deferLanguages`) so the page's own paths and
-   * documents could be served first. None on a private surface.
+   * documents could be served first; with `only`, that language's. None on
+   * a private surface.
    */
-  languageFiles(): Map<string, SurfaceFile>;
+  languageFiles(only?: PageLanguage): Map<string, SurfaceFile>;
 }
 
 export const NOT_FOUND_PATH = '/404.html';
@@ -153,11 +154,11 @@ export function renderSurface(
   // The public page in every language at its own address, the plan's too (a reader who chose it
   // keeps it from link to link, whatever the browser asks for), rendered now so that choosing
   // one costs nothing later.
-  const languageFiles = () => {
+  const languageFiles = (only?: PageLanguage) => {
     const out = new Map<string, SurfaceFile>();
     if (priv) return out;
     const html = (path: string, body: string) => out.set(path, { body, type: types.html });
-    for (const other of pageLanguages) {
+    for (const other of only ? [only] : pageLanguages) {
       const base = languageBase(other);
       const lr: RenderContext = { ...r, base, language: other, t: translator(other) };
       html(base, renderIndex(lr));
