@@ -11,6 +11,7 @@ import type { AccountRead, Mention, RateLimit } from '../../src/channels/mention
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { applyPlan } from '../../src/services/plan/current.ts';
 import { sentimentWatch } from '../../src/services/sentiment/watch.ts';
+import { postUpdate } from '../../src/services/updates/post.ts';
 import type { Db } from '../../src/store/db.ts';
 import { eachDialect, TestClock, testCtx } from '../helpers/db.ts';
 
@@ -157,3 +158,54 @@ eachDialect(
     );
   },
 );
+
+eachDialect(test, 'a reopened incident is watched again', async (db) => {
+  const clock = new TestClock('2026-06-01T10:00:00.000Z');
+  const ctx = testCtx(db, { clock });
+  await applyPlan(ctx, { source: plan });
+  const incident = await declareIncident(ctx, {
+    name: 'API errors',
+    severity: 'SEV1',
+    body: 'Requests fail.',
+  });
+  const watchJob = () =>
+    db
+      .selectFrom('outbox_jobs')
+      .select(['state', 'run_at'])
+      .where('dedupe_key', '=', `sentiment:${incident.id}`)
+      .executeTakeFirstOrThrow();
+  await postUpdate(ctx, incident.id, {
+    status: 'resolved',
+    body: 'Customers can use the API again. All requests work.',
+  });
+  assert.equal(
+    await sentimentWatch(ctx).sentimentRound({ incident_id: incident.id }),
+    null,
+    'closed: no round',
+  );
+  // The worker finishes a watch whose round is null.
+  await db
+    .updateTable('outbox_jobs')
+    .set({ state: 'done' })
+    .where('dedupe_key', '=', `sentiment:${incident.id}`)
+    .execute();
+
+  clock.advance(20 * 60_000);
+  await postUpdate(ctx, incident.id, {
+    status: 'investigating',
+    body: 'Customers see API errors again. We are looking into it. Next update within the hour.',
+  });
+  assert.deepEqual(await watchJob(), { state: 'pending', run_at: clock.now().toISOString() });
+  assert.deepEqual((await sentimentWatch(ctx).sentimentRound({ incident_id: incident.id }))?.terms, ['Acme']);
+
+  await postUpdate(ctx, incident.id, {
+    status: 'identified',
+    body: 'Customers still see API errors. We found the cause. Next update within the hour.',
+  });
+  const jobs = await db
+    .selectFrom('outbox_jobs')
+    .select('id')
+    .where('kind', '=', 'sentiment.watch')
+    .execute();
+  assert.equal(jobs.length, 1, 'an update of an open incident arms nothing more');
+});

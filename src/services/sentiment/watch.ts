@@ -28,13 +28,23 @@ const burstWindowMs = 10 * 60_000;
 
 type WatchJob = JobPayloads['sentiment.watch'];
 
-/** Arms the watch of a newly declared incident when the plan listens (drills are not watched). */
-export async function startSentimentWatch(tx: Ctx, incident: IncidentRow, plan: Plan | null): Promise<void> {
+/**
+ * Arms the watch of a newly declared incident when the plan listens (drills
+ * are not watched); `reopened` arms it again for an incident that was closed
+ * and is open once more (its earlier watch ended when it closed).
+ */
+export async function startSentimentWatch(
+  tx: Ctx,
+  incident: IncidentRow,
+  plan: Plan | null,
+  reopened = false,
+): Promise<void> {
   if (plan?.sentiment === undefined || incident.drill === 1) return;
   await enqueueJob(tx, {
     kind: 'sentiment.watch',
     payload: { incident_id: incident.id },
     dedupeKey: `sentiment:${incident.id}`,
+    replace: reopened,
   });
 }
 

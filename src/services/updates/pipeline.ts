@@ -19,7 +19,7 @@
  */
 
 import { type ComponentStatus, impactOfComponents, worseImpact } from '../../domain/components.ts';
-import { assertIncidentTransition, stampInstants } from '../../domain/incidents.ts';
+import { assertIncidentTransition, isOpen, stampInstants } from '../../domain/incidents.ts';
 import { severityOf } from '../../plan/policy.ts';
 import { type AffectedComponent, affectedComponentsOf, pendingOf } from '../../store/json.ts';
 import type { ComponentRow, IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
@@ -29,6 +29,7 @@ import { requireComponents } from '../components/queries.ts';
 import type { Ctx } from '../context.ts';
 import { moveComponentFor, statusesSeenBy } from '../incidents/drill-state.ts';
 import { currentPlan } from '../plan/current.ts';
+import { startSentimentWatch } from '../sentiment/watch.ts';
 import { enqueueComponentEvents, enqueueUpdateFanout } from '../subscribers/notify.ts';
 import { onCommit } from '../transaction.ts';
 import { authorizeEffects } from './effects.ts';
@@ -104,6 +105,10 @@ async function writeRow(tx: Ctx, incident: IncidentRow, draft: IncidentUpdateRow
     updated_at: now,
   };
   await tx.db.updateTable('incidents').set(change).where('id', '=', incident.id).execute();
+  // Reopened: its sentiment watch, ended when it closed, listens again.
+  if (!isOpen(incident.status) && isOpen(status)) {
+    await startSentimentWatch(tx, incident, await currentPlan(tx.db), true);
+  }
 
   // The one "next update by": the deadline this publication sets, written into its words.
   const words = fillAtPublication(tx, await currentPlan(tx.db), incident, draft, now);
