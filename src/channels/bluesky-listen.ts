@@ -7,8 +7,9 @@
  * `ratelimit-remaining` and `ratelimit-reset` (seconds since the epoch);
  * a 429 says to wait until that reset.
  */
-import { AtpAgent, XRPCError } from '@atproto/api';
+import type { AtpAgent } from '@atproto/api';
 import { epochRateLimit, type Listener, type MentionPage } from './mentions.ts';
+import { atproto } from './social-libraries.ts';
 
 const pageSize = 50;
 
@@ -23,13 +24,15 @@ export function blueskyListener(settings: {
   timeout_ms?: number | undefined;
 }): Listener {
   const timeoutMs = settings.timeout_ms ?? 15_000;
-  const agent = new AtpAgent({
-    service: settings.service,
-    fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
-  });
+  let agent: AtpAgent | undefined;
   return {
     feeds: (terms) => terms.map((t) => `search:${t}`),
     async read(feed, _terms, since): Promise<MentionPage> {
+      const { AtpAgent, XRPCError } = await atproto();
+      agent ??= new AtpAgent({
+        service: settings.service,
+        fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }),
+      });
       try {
         if (!agent.hasSession)
           await agent.login({ identifier: settings.identifier, password: settings.app_password });

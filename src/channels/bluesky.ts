@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { graphemeLength, socialPost } from '../domain/social-text.ts';
 import { blueskyListener } from './bluesky-listen.ts';
 import { Secret } from './settings.ts';
+import { atproto } from './social-libraries.ts';
 import { defineChannel, type Message, networkFailure, type SendResult } from './types.ts';
 
 /** app.bsky.feed.post's `text`: at most 300 graphemes. */
@@ -54,14 +55,6 @@ function blueskyPost(message: Message, correction: boolean) {
       : [];
   return { text, facets };
 }
-
-// The library takes some 64 MB once loaded: a process whose plan has no Bluesky account never loads it.
-const load = () => import('@atproto/api');
-let library: ReturnType<typeof load> | undefined;
-const atproto = () => {
-  library ??= load();
-  return library;
-};
 
 function failure(err: unknown, xrpcError: typeof XRPCError | undefined, now = Date.now()): SendResult {
   if (!xrpcError || !(err instanceof xrpcError)) return networkFailure(err);

@@ -9,9 +9,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { ApiRequestError, ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { z } from 'zod';
 import type { Listener, MentionPage } from './mentions.ts';
+import { type TwitterLibrary, twitterApi } from './social-libraries.ts';
 
 const SearchAnswer = z.looseObject({
   data: z
@@ -49,18 +49,20 @@ export function xListener(settings: {
   const httpAgent = base.startsWith('http:')
     ? new http.Agent({ keepAlive: true, timeout })
     : new https.Agent({ keepAlive: true, timeout });
-  const client = new TwitterApi(
-    {
-      appKey: settings.app_key,
-      appSecret: settings.app_secret,
-      accessToken: settings.access_token,
-      accessSecret: settings.access_secret,
-    },
-    { httpAgent },
-  ).v2;
+  let client: InstanceType<TwitterLibrary['TwitterApi']>['v2'] | undefined;
   return {
     feeds: () => ['search'],
     async read(_feed, terms, since): Promise<MentionPage> {
+      const { ApiRequestError, ApiResponseError, TwitterApi } = await twitterApi();
+      client ??= new TwitterApi(
+        {
+          appKey: settings.app_key,
+          appSecret: settings.app_secret,
+          accessToken: settings.access_token,
+          accessSecret: settings.access_secret,
+        },
+        { httpAgent },
+      ).v2;
       try {
         const answer = await client.get(
           'tweets/search/recent',

@@ -15,22 +15,15 @@ import type { SendTweetV2Params, TweetV2PostTweetResult } from 'twitter-api-v2';
 import { z } from 'zod';
 import { socialPost, weightedLength } from '../domain/social-text.ts';
 import { Secret } from './settings.ts';
+import { type TwitterLibrary, twitterApi } from './social-libraries.ts';
 import { defineChannel, type Message, networkFailure, type SendResult } from './types.ts';
 import { xListener } from './x-listen.ts';
 
 const maxWeighted = 280;
 
-// Loaded on first use: a process whose plan has no X account never holds the library.
-const load = () => import('twitter-api-v2');
-let library: ReturnType<typeof load> | undefined;
-const twitterApi = () => {
-  library ??= load();
-  return library;
-};
-type Library = Awaited<ReturnType<typeof load>>;
-type Client = InstanceType<Library['TwitterApi']>['readWrite']['v2'];
+type Client = InstanceType<TwitterLibrary['TwitterApi']>['readWrite']['v2'];
 
-function failure(err: unknown, lib: Library | undefined, now = Date.now()): SendResult {
+function failure(err: unknown, lib: TwitterLibrary | undefined, now = Date.now()): SendResult {
   if (!lib) return networkFailure(err);
   const { ApiRequestError, ApiResponseError } = lib;
   if (err instanceof ApiResponseError) {
