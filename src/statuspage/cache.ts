@@ -19,6 +19,7 @@ import { buildEntries, type Entry, matchesEtag, pickEncoding, polishEntry } from
 import { translator } from './i18n.ts';
 import type { MessageKey } from './messages/en.ts';
 import { LanguageChoice } from './negotiation.ts';
+import { type RequestHeaders, requestHeaders } from './request-headers.ts';
 import type { PageSettings } from './settings.ts';
 import { loadSnapshot } from './snapshot.ts';
 import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './surface.ts';
@@ -26,10 +27,11 @@ import { type LiveState, NOT_FOUND_PATH, renderSurface, type Surface } from './s
 export type RenderedListener = (surface: Surface, entries: ReadonlyMap<string, Entry>) => void;
 export type PrivateRenderedListener = (audience: string, surface: Surface) => void;
 
-/** An audience's private page: its files by path below `/a/AUDIENCE`, and the render they came from. */
+/** An audience's private page: its files by path below `/a/AUDIENCE`, the render they came from, and the reader's language among them. */
 interface PrivateRender {
   surface: Surface;
   entries: Map<string, Entry>;
+  languages: LanguageChoice;
 }
 
 export interface StatusPageOptions {
@@ -43,31 +45,6 @@ export interface StatusPageOptions {
   polishDelayMs?: number;
   /** How long a burst of changes may keep the pages in other languages behind the page's own. */
   languagesMaxWaitMs?: number;
-}
-
-interface RequestHeaders {
-  acceptEncoding: string | undefined;
-  ifNoneMatch: string | undefined;
-  acceptLanguage: string | undefined;
-}
-
-/** The three headers an answer from memory depends on, read from the raw list: building `req.headers` costs more than the rest of the answer. */
-function requestHeaders(req: IncomingMessage): RequestHeaders {
-  const found: RequestHeaders = {
-    acceptEncoding: undefined,
-    ifNoneMatch: undefined,
-    acceptLanguage: undefined,
-  };
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (name.length === 15) {
-      const lower = name.toLowerCase();
-      if (lower === 'accept-encoding') found.acceptEncoding = raw[i + 1];
-      else if (lower === 'accept-language') found.acceptLanguage = raw[i + 1];
-    } else if (name.length === 13 && name.toLowerCase() === 'if-none-match') found.ifNoneMatch = raw[i + 1];
-  }
-  return found;
 }
 
 export class StatusPage {
@@ -291,7 +268,12 @@ export class StatusPage {
     if (!(await polishAll(this.#entries))) return;
     // The page's own paths answer in the reader's language from entries picked at render time: pick again.
     if (this.#surface) this.#languages = LanguageChoice.of(this.#surface, this.#entries, this.#languages);
-    for (const p of this.#private.values()) if (!(await polishAll(p.entries))) return;
+    for (const p of this.#private.values()) {
+      const done = await polishAll(p.entries);
+      // Picked again even when stopped halfway: the polished entries replaced the ones it held.
+      p.languages = LanguageChoice.of(p.surface, p.entries, p.languages);
+      if (!done) return;
+    }
   }
 
   /** Every audience's private page, from the same instant as the public one; each held apart from it. */
@@ -305,24 +287,32 @@ export class StatusPage {
         base: `/a/${audience}`,
         feedToken: await audienceFeedToken(this.#db, audience),
       });
-      const entries = await buildEntries(surface.files, this.#private.get(audience)?.entries, 'private');
-      out.set(audience, { surface, entries });
+      const previous = this.#private.get(audience);
+      const entries = await buildEntries(surface.files, previous?.entries, 'private');
+      const languages = LanguageChoice.of(surface, entries, previous?.languages ?? LanguageChoice.none);
+      out.set(audience, { surface, entries, languages });
     }
     return out;
   }
 
   /**
    * Answers a GET or HEAD for a path of an audience's private page (`/`,
-   * `/history`, `/api/v2/summary.json`...), or its own 404 page; 503 before
-   * the first render. The caller has checked that the reader may see it.
+   * `/history`, `/fr/history`, `/api/v2/summary.json`...), or its own 404
+   * page; 503 before the first render. The page's own paths answer in the
+   * reader's language, as the public page's do. The caller has checked that
+   * the reader may see it.
    */
   servePrivate(audience: string, path: string, req: IncomingMessage, res: ServerResponse): void {
     const p = this.#private.get(audience);
     let clean = path === '' ? '/' : path;
     if (clean.length > 1 && clean.endsWith('/')) clean = clean.slice(0, -1);
     const entry = p?.entries.get(clean);
-    if (entry) {
-      this.send(req, res, entry, 200);
+    if (p && entry) {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      const headers = requestHeaders(req);
+      const chosen = p.languages.pick(clean, q < 0 ? undefined : url.slice(q + 1), headers.acceptLanguage);
+      this.send(req, res, chosen ?? entry, 200, headers);
       return;
     }
     const notFound = p?.entries.get(NOT_FOUND_PATH);

@@ -73,11 +73,11 @@ function time(r: RenderContext, iso: string): string {
   return `<time datetime="${escapeHtml(iso)}">${escapeHtml(text)}</time>`;
 }
 
-/** The same page in every language, the current one marked; none on a private page, which is in English. */
+/** The same page in every language, the current one marked; a private page's stay below its own address. */
 function switcher(r: RenderContext, path: string | undefined): string {
-  if (path === undefined || r.audience !== undefined) return '';
+  if (path === undefined) return '';
   const items = pageLanguages.map((l) => {
-    const href = `${languageBase(l)}${path}`;
+    const href = `${r.docBase}${languageBase(l)}${path}`;
     const current = l === r.language ? ' aria-current="page"' : '';
     return `<a href="${escapeHtml(href)}" hreflang="${l}" lang="${l}"${current}>${escapeHtml(languageNames[l])}</a>`;
   });
@@ -104,16 +104,14 @@ function layout(r: RenderContext, title: string, main: string, live = true, path
   // Feeds and documents are the same in every language: they live at the page's own root.
   const feed = (p: string) => `${r.docBase}${p}${r.feedQuery}`;
   const robots = r.audience === undefined ? '' : '<meta name="robots" content="noindex, nofollow">';
-  const events = r.audience === undefined ? '' : ` data-events="${b}/events"`;
+  const events = r.audience === undefined ? '' : ` data-events="${r.docBase}/events"`;
   // Subscribers of a private audience are added by the team: the private page offers no form.
   const subscribe =
     r.audience === undefined
       ? `<a class="subscribe" href="/subscribe?lang=${r.language}">${escapeHtml(t('nav.subscribe'))}</a>`
       : '';
   const privateNote =
-    r.audience === undefined
-      ? ''
-      : `<p>This page is private to the ${escapeHtml(r.audience)} audience; do not share its address or its feeds.</p>`;
+    r.audience === undefined ? '' : `<p>${escapeHtml(t('footer.private', { audience: r.audience }))}</p>`;
   return `<!doctype html>
 <html lang="${r.language}" dir="${directionOf(r.language)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark">${robots}
 <title>${escapeHtml(fullTitle)}</title>

@@ -71,8 +71,9 @@ export interface Surface {
   /**
    * The pages at `/LANG/…`, rendered now: in `files` already, unless the
    * render deferred them (`deferLanguages`) so the page's own paths and
-   * documents could be served first; with `only`, that language's. None on
-   * a private surface.
+   * documents could be served first; with `only`, that language's. A
+   * private surface's are keyed by the path below its base, as its other
+   * files are.
    */
   languageFiles(only?: PageLanguage): Map<string, SurfaceFile>;
 }
@@ -151,16 +152,16 @@ export function renderSurface(
   for (const i of s.incidents) page(`/incidents/${i.id}`, renderIncidentPage(i, r));
   for (const m of s.maintenances) page(`/incidents/${m.id}`, renderMaintenancePage(m, r));
   put(NOT_FOUND_PATH, types.html, renderNotFound(r));
-  // The public page in every language at its own address, the plan's too (a reader who chose it
-  // keeps it from link to link, whatever the browser asks for), rendered now so that choosing
-  // one costs nothing later.
+  // The page in every language at its own address, the plan's too (a reader who chose it keeps
+  // it from link to link, whatever the browser asks for), rendered now so that choosing one
+  // costs nothing later. A private page's are below its own base (`/a/AUDIENCE/fr/…`) and
+  // keyed, like its other files, by the path below that base.
   const languageFiles = (only?: PageLanguage) => {
     const out = new Map<string, SurfaceFile>();
-    if (priv) return out;
     const html = (path: string, body: string) => out.set(path, { body, type: types.html });
     for (const other of only ? [only] : pageLanguages) {
       const base = languageBase(other);
-      const lr: RenderContext = { ...r, base, language: other, t: translator(other) };
+      const lr: RenderContext = { ...r, base: `${r.docBase}${base}`, language: other, t: translator(other) };
       html(base, renderIndex(lr));
       html(`${base}/history`, renderHistory(lr));
       for (const i of s.incidents) html(`${base}/incidents/${i.id}`, renderIncidentPage(i, lr));
@@ -210,9 +211,9 @@ export function renderSurface(
     renderShell(
       other === undefined || other === language
         ? r
-        : { ...r, base: languageBase(other), language: other, t: translator(other) },
+        : { ...r, base: `${r.docBase}${languageBase(other)}`, language: other, t: translator(other) },
       title,
       main,
     );
-  return { version, files, live, shell, language, pages: priv ? [] : pages, languageFiles };
+  return { version, files, live, shell, language, pages, languageFiles };
 }

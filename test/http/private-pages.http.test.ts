@@ -6,7 +6,8 @@
  * with the component in the incident's state); the page is private and not
  * indexed, its feeds and API need the audience's token, revoking the links
  * closes it, staff open it signed in to the console and an allowed network
- * without a link. Nothing public moves: the page, every file the static
+ * without a link. A French reader through the link reads it in French
+ * (`lang="fr"`), its switcher staying below the audience's address. Nothing public moves: the page, every file the static
  * export writes, the API and the feeds are byte for byte as they were, the
  * public component never moves, and no public subscriber hears a word.
  */
@@ -203,6 +204,37 @@ for (const dialect of dialects) {
         'if-none-match': String(front.headers.etag),
       });
       assert.equal(revalidated.statusCode, 304);
+
+      // A French reader through the magic link: the page in French, chosen as the public page's are.
+      const french = { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' };
+      const frOpened = await get(link[1], french);
+      assert.equal(frOpened.statusCode, 303);
+      const frCookie = cookieOf(frOpened.headers['set-cookie']);
+      const frPage = await get(String(frOpened.headers.location), { ...french, cookie: frCookie });
+      assert.equal(frPage.statusCode, 200);
+      assert.match(frPage.body, /<html lang="fr" dir="ltr">/);
+      assert.match(frPage.body, /Enterprise SSO failing/);
+      assert.match(frPage.body, /Cette page est réservée à l’audience enterprise/);
+      assert.match(frPage.body, /data-events="\/a\/enterprise\/events"/);
+      assert.equal(frPage.headers.vary, 'accept-encoding, cookie, authorization, accept-language');
+      assert.equal(frPage.headers['cache-control'], 'private, no-cache');
+      assert.equal(frPage.headers['x-robots-tag'], 'noindex, nofollow');
+      assert.match(frPage.body, /<meta name="robots" content="noindex, nofollow">/);
+      // Its switcher and links stay below the private page's address.
+      assert.match(frPage.body, new RegExp(`href="/a/enterprise/de/incidents/${id}" hreflang="de"`));
+      assert.match(frPage.body, /<a class="brand" href="\/a\/enterprise\/fr\/">/);
+      assert.doesNotMatch(frPage.body, /href="\/(fr|de|en)\//, 'no link to the public page in a language');
+      // The same bytes at its own address in French, and by `?lang=`, which a link may carry through the redirect.
+      const atFr = await get(`/a/enterprise/fr/incidents/${id}`, { cookie: frCookie });
+      assert.equal(atFr.body, frPage.body);
+      assert.equal(atFr.headers.vary, 'accept-encoding, cookie, authorization');
+      const stated = await get(`${link[1]}&lang=ar`);
+      assert.equal(stated.headers.location, `/a/enterprise/incidents/${id}?lang=ar`);
+      const arabic = await get(String(stated.headers.location), { ...french, cookie: frCookie });
+      assert.match(arabic.body, /<html lang="ar" dir="rtl">/);
+      // The plan's language for a reader who asks for none; the French page stays closed without the door.
+      assert.match((await get('/a/enterprise/', { cookie })).body, /<html lang="en" dir="ltr">/);
+      assert.equal((await get('/a/enterprise/fr/', french)).statusCode, 403);
 
       // Its feeds and API: behind the audience's token, which the page links them with.
       const token = front.body.match(/\/a\/enterprise\/api\/v2\/summary\.json\?token=([\w-]+)/)?.[1];

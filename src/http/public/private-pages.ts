@@ -10,6 +10,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CrierError } from '../../domain/errors.ts';
+import { pageLanguageOf } from '../../domain/reader-language.ts';
 import { pageAccess, privatePage } from '../../services/pages/access.ts';
 import { openPageLink, PAGE_LINK_DAYS } from '../../services/pages/links.ts';
 import type { BaseCtx } from '../auth.ts';
@@ -89,9 +90,11 @@ export function privatePageRoutes(deps: PrivatePageDeps): FastifyPluginAsync {
           );
         }
         setPageCookie(r, audience, link);
+        // A language the link states (`&lang=fr`) stays in the address; the token does not.
+        const lang = pageLanguageOf(single(query.lang));
         return r
           .code(303)
-          .header('location', `/a/${audience}${path}`)
+          .header('location', `/a/${audience}${path}${lang ? `?lang=${lang}` : ''}`)
           .header('referrer-policy', 'no-referrer')
           .header('cache-control', 'no-store')
           .send();

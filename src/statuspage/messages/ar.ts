@@ -18,6 +18,7 @@ export const ar: Catalog = {
   'footer.feeds': 'الخلاصات:',
   'footer.calendar': 'تقويم الصيانة',
   'footer.api': 'واجهة البرمجة',
+  'footer.private': 'هذه الصفحة خاصة بجمهور {audience}؛ لا تشارك عنوانها ولا خلاصاتها.',
   demo: '<strong>صفحة تجريبية:</strong> أنشأ Crier هذا المحتوى ليعرض شكل صفحة الحالة. للبدء بصفحة فارغة، شغّله على قاعدة بيانات جديدة مع CRIER_DEMO=false.',
   affects: 'يؤثر على: {components}',
   next: 'التحديث التالي قبل {time}',

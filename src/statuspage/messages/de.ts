@@ -14,6 +14,8 @@ export const de: Catalog = {
   'footer.feeds': 'Feeds:',
   'footer.calendar': 'Wartungskalender',
   'footer.api': 'API',
+  'footer.private':
+    'Diese Seite ist der Zielgruppe {audience} vorbehalten; teilen Sie weder ihre Adresse noch ihre Feeds.',
   demo: '<strong>Demoseite:</strong> Crier hat diesen Inhalt erzeugt, um zu zeigen, wie eine Statusseite aussieht. Starten Sie mit CRIER_DEMO=false auf einer neuen Datenbank, um leer zu beginnen.',
   affects: 'Betrifft: {components}',
   next: 'Nächstes Update bis {time}',

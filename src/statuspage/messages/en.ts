@@ -16,6 +16,7 @@ export const en = {
   'footer.feeds': 'Feeds:',
   'footer.calendar': 'Maintenance calendar',
   'footer.api': 'API',
+  'footer.private': 'This page is private to the {audience} audience; do not share its address or its feeds.',
   demo: '<strong>Demo page:</strong> Crier generated this content to show how a status page looks. Start with CRIER_DEMO=false on a new database to begin empty.',
   affects: 'Affects: {components}',
   next: 'Next update by {time}',

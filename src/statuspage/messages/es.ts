@@ -14,6 +14,8 @@ export const es: Catalog = {
   'footer.feeds': 'Canales:',
   'footer.calendar': 'Calendario de mantenimientos',
   'footer.api': 'API',
+  'footer.private':
+    'Esta página es privada para la audiencia {audience}; no comparta su dirección ni sus canales.',
   demo: '<strong>Página de demostración:</strong> Crier generó este contenido para mostrar cómo se ve una página de estado. Arranque con CRIER_DEMO=false en una base de datos nueva para empezar vacía.',
   affects: 'Afecta a: {components}',
   next: 'Próxima actualización antes de {time}',

@@ -14,6 +14,8 @@ export const fr: Catalog = {
   'footer.feeds': 'Flux :',
   'footer.calendar': 'Calendrier des maintenances',
   'footer.api': 'API',
+  'footer.private':
+    'Cette page est réservée à l’audience {audience} ; ne partagez ni son adresse ni ses flux.',
   demo: '<strong>Page de démonstration :</strong> Crier a généré ce contenu pour montrer à quoi ressemble une page d’état. Démarrez avec CRIER_DEMO=false sur une nouvelle base pour commencer à vide.',
   affects: 'Concerne : {components}',
   next: 'Prochaine mise à jour avant {time}',

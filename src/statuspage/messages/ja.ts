@@ -14,6 +14,8 @@ export const ja: Catalog = {
   'footer.feeds': 'フィード:',
   'footer.calendar': 'メンテナンスカレンダー',
   'footer.api': 'API',
+  'footer.private':
+    'このページは {audience} 向けの非公開ページです。アドレスやフィードを共有しないでください。',
   demo: '<strong>デモページ:</strong> ステータスページの見え方を示すために Crier が生成した内容です。空の状態から始めるには、新しいデータベースで CRIER_DEMO=false を指定して起動してください。',
   affects: '影響範囲: {components}',
   next: '次回の更新: {time} まで',

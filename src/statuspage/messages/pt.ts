@@ -14,6 +14,8 @@ export const pt: Catalog = {
   'footer.feeds': 'Feeds:',
   'footer.calendar': 'Calendário de manutenções',
   'footer.api': 'API',
+  'footer.private':
+    'Esta página é privada para o público {audience}; não compartilhe o endereço nem os feeds dela.',
   demo: '<strong>Página de demonstração:</strong> o Crier gerou este conteúdo para mostrar como é uma página de status. Inicie com CRIER_DEMO=false num banco de dados novo para começar vazio.',
   affects: 'Afeta: {components}',
   next: 'Próxima atualização até {time}',
