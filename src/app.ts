@@ -23,7 +23,6 @@ import { chatOpsRoutes } from './ingest/chatops.ts';
 import { ingestSecrets } from './ingest/grafana-signature.ts';
 import { ingestWithReports } from './ingest/provider-reports.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
-import { backupTargets, runScheduledBackup } from './services/backups/scheduled.ts';
 import { reminderNotice } from './services/cadence/reminders.ts';
 import { keepRoom } from './services/chat/sync.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
@@ -32,12 +31,11 @@ import { failingChannels, gameDayStep } from './services/drills/game-day.ts';
 import { gameDayScheduled } from './services/drills/game-day-schedule.ts';
 import { feedbackCode, feedbackKey } from './services/feedback/links.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
-import { advanceMaintenances } from './services/maintenances/move.ts';
 import { maintenanceReminderDue } from './services/maintenances/remind.ts';
 import { signedPageUrl } from './services/pages/links.ts';
+import { type Periodic, startBackups, startMaintenanceTimer, startRetention } from './services/periodic.ts';
 import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
-import { pruneExpired } from './services/retention/prune.ts';
 import { runRunbookStep } from './services/runbooks/execute.ts';
 import { runRunbooks } from './services/runbooks/run.ts';
 import { sentimentWatch } from './services/sentiment/watch.ts';
@@ -185,26 +183,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const timers: NodeJS.Timeout[] = [];
-  if (options.timers !== false) {
-    let busy = false;
-    const tick = async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        await advanceMaintenances(systemCtx);
-      } catch (err) {
-        log.error({ err }, 'maintenance timer failed');
-      } finally {
-        busy = false;
-      }
-    };
-    timers.push(setInterval(tick, 15_000));
-    void tick();
-  }
-
+  const duties: Periodic[] = [];
+  if (options.timers !== false) duties.push(startMaintenanceTimer(systemCtx));
   if (options.timers !== false && (options.worker ?? config.worker))
-    timers.push(...startRetention(systemCtx), ...startBackups(systemCtx));
+    duties.push(startRetention(systemCtx), ...startBackups(systemCtx));
 
   return {
     config,
@@ -218,7 +200,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return server.listen({ port: config.port, host: config.host, ...listenOptions });
     },
     async close() {
-      for (const t of timers) clearInterval(t);
+      const stopping = Promise.all(duties.map((d) => d.stop()));
       liveEvents.close();
       privateEvents.close();
       consoleEvents.close();
@@ -226,56 +208,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // Drains: sends in flight finish and are recorded; claimed work is handed back.
       await delivery.close();
       await statusPage.close();
+      await stopping;
       if (ownsDb) await db.destroy();
     },
   };
-}
-
-/**
- * Retention runs where a worker runs (`crier serve` with its worker, `crier worker`): a minute
- * after start, then every hour. Several processes pruning at once delete each row once.
- */
-function startRetention(ctx: Ctx): NodeJS.Timeout[] {
-  let busy = false;
-  const run = async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      await pruneExpired(ctx);
-    } catch (err) {
-      ctx.log.error({ err }, 'retention failed; it runs again within the hour');
-    } finally {
-      busy = false;
-    }
-  };
-  const first = setTimeout(run, 60_000);
-  const every = setInterval(run, 3_600_000);
-  first.unref();
-  every.unref();
-  return [first, every];
-}
-
-/**
- * Scheduled backups, where a worker runs and a folder or bucket is configured: whether one is
- * due is asked every minute, and one process of all those running takes it (services/backups).
- */
-function startBackups(ctx: Ctx): NodeJS.Timeout[] {
-  const targets = backupTargets(ctx);
-  if (targets.length === 0) return [];
-  let busy = false;
-  const every = setInterval(async () => {
-    if (busy) return;
-    busy = true;
-    try {
-      await runScheduledBackup(ctx, targets);
-    } catch (err) {
-      ctx.log.error({ err }, 'scheduled backup failed; it is tried again within ten minutes');
-    } finally {
-      busy = false;
-    }
-  }, 60_000);
-  every.unref();
-  return [every];
 }
 
 /** The use cases the delivery worker calls, acting as `ctx`'s actor. */
@@ -384,16 +320,17 @@ export async function createWorker(
     worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
   });
   delivery = running;
-  const retention = [...startRetention(ctx), ...startBackups(ctx)];
+  const duties = [startRetention(ctx), ...startBackups(ctx)];
   return {
     delivery: running,
     metricsUrl: served?.url,
     async close() {
-      for (const t of retention) clearTimeout(t);
+      const stopping = Promise.all(duties.map((d) => d.stop()));
       await running.close();
       // Scrapes still answer while the worker drains; the port closes once it has.
       await served?.close();
       await notifier?.close();
+      await stopping;
       await db.destroy();
     },
   };

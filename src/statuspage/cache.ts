@@ -378,11 +378,13 @@ export class StatusPage {
     else res.end(variant.body);
   }
 
-  close(): void {
+  /** Stops rendering; resolves once a render in progress has finished reading the database. */
+  async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
     clearTimeout(this.#polishTimer);
     this.#listeners.clear();
     this.#privateListeners.clear();
+    await this.#running?.catch(() => undefined);
   }
 }

@@ -131,7 +131,7 @@ export async function startStatusPage(deps: {
     async close() {
       stopLocal();
       clearInterval(periodic);
-      page.close();
+      await page.close();
       for (const e of exporters) e.close();
       await notifier?.close();
     },
