@@ -32,6 +32,7 @@ import { componentIdsOf } from '../../store/json.ts';
 import type { BaseCtx } from '../auth.ts';
 import { errorHeaders, httpStatusOf, logAnswered, sendError, toCrierError } from '../errors.ts';
 import type { PageWords } from './page.ts';
+import { refusalKey } from './refusals.ts';
 import {
   alreadyConfirmedBody,
   choicesSavedBody,
@@ -142,15 +143,12 @@ export function subscribeRoutes(deps: SubscribeDeps) {
             : 400;
         reply.headers(errorHeaders(e.code));
         logAnswered(req, err, e);
-        const details = Array.isArray(e.details)
-          ? `<ul>${(e.details as { message?: string }[]).map((d) => `<li>${escapeHtml(String(d.message ?? ''))}</li>`).join('')}</ul>`
-          : '';
-        // The refusal's own words are the API's, in English: the field names it cites are too.
+        // Said in the reader's language from the error's code; the JSON answer above stays the API's English.
         return html(
           reply,
           status,
           w.t('sub.refused.title'),
-          `<p lang="en">${escapeHtml(e.message)}</p>${details}<p><a href="/subscribe${w.lang}">${escapeHtml(w.t('sub.retry'))}</a></p>`,
+          `<p>${escapeHtml(w.t(refusalKey(e)))}</p><p><a href="/subscribe${w.lang}">${escapeHtml(w.t('sub.retry'))}</a></p>`,
           w.language,
         );
       }
@@ -226,7 +224,7 @@ export function subscribeRoutes(deps: SubscribeDeps) {
           reply.headers(errorHeaders(e.code)),
           status,
           w.t('manage.refused.title'),
-          `<p lang="en">${escapeHtml(e.message)}</p>`,
+          `<p>${escapeHtml(w.t(refusalKey(e)))}</p>`,
           w.language,
         );
       }

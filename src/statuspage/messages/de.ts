@@ -148,4 +148,20 @@ export const de: Catalog = {
   'unsub.who': '{who} erhält keine Updates mehr.',
   'unsub.you': 'Sie erhalten keine Updates mehr.',
   'unsub.again': 'Erneut abonnieren',
+  'refused.rate_limited':
+    'Von hier kamen zu viele Abonnementanfragen. Warten Sie einige Minuten und versuchen Sie es dann erneut.',
+  'refused.channel_not_offered':
+    'An diese Art von Kontakt werden hier keine Updates gesendet. Wählen Sie einen anderen Weg, Sie zu erreichen.',
+  'refused.email': 'Diese E-Mail-Adresse ist ungültig. Prüfen Sie sie und versuchen Sie es erneut.',
+  'refused.phone':
+    'Diese Telefonnummer ist ungültig. Schreiben Sie sie mit + und der Ländervorwahl, zum Beispiel +4915112345678.',
+  'refused.address':
+    'An diese Adresse können keine Updates gesendet werden. Verwenden Sie eine öffentliche https-Adresse.',
+  'refused.one_contact': 'Geben Sie genau einen Weg an, Sie zu erreichen.',
+  'refused.locale': 'Wählen Sie eine Sprache aus der Liste.',
+  'refused.components': 'Einige der gewählten Komponenten gibt es nicht mehr. Wählen Sie sie erneut.',
+  'refused.unavailable':
+    'Ihre Auswahl kann gerade nicht gespeichert werden. Versuchen Sie es in einigen Minuten erneut.',
+  'refused.invalid':
+    'Dieses Formular kann so nicht gespeichert werden. Prüfen Sie es und versuchen Sie es erneut.',
 };

@@ -147,6 +147,19 @@ export const en = {
   'unsub.who': '{who} receives no more updates.',
   'unsub.you': 'You will receive no more updates.',
   'unsub.again': 'Subscribe again',
+  'refused.rate_limited':
+    'Too many subscription requests came from here. Wait a few minutes, then try again.',
+  'refused.channel_not_offered':
+    'Updates are not sent to this kind of contact here. Choose another way to reach you.',
+  'refused.email': 'This email address is not valid. Check it and try again.',
+  'refused.phone':
+    'This phone number is not valid. Write it with + and the country code, for example +14155550100.',
+  'refused.address': 'Updates cannot be sent to this address. Use a public https address.',
+  'refused.one_contact': 'Fill in exactly one way to reach you.',
+  'refused.locale': 'Choose a language from the list.',
+  'refused.components': 'Some of the chosen components no longer exist. Choose them again.',
+  'refused.unavailable': 'Your choice cannot be saved right now. Try again in a few minutes.',
+  'refused.invalid': 'This form cannot be saved as it is. Check it and try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

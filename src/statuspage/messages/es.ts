@@ -146,4 +146,18 @@ export const es: Catalog = {
   'unsub.who': '{who} ya no recibirá actualizaciones.',
   'unsub.you': 'Ya no recibirá actualizaciones.',
   'unsub.again': 'Suscribirse de nuevo',
+  'refused.rate_limited':
+    'Llegaron demasiadas solicitudes de suscripción desde aquí. Espere unos minutos y vuelva a intentarlo.',
+  'refused.channel_not_offered':
+    'Aquí no se envían actualizaciones a este tipo de contacto. Elija otra forma de contactarle.',
+  'refused.email': 'Esta dirección de correo electrónico no es válida. Revísela y vuelva a intentarlo.',
+  'refused.phone':
+    'Este número de teléfono no es válido. Escríbalo con + y el código del país, por ejemplo +34612345678.',
+  'refused.address': 'No se pueden enviar actualizaciones a esta dirección. Use una dirección https pública.',
+  'refused.one_contact': 'Indique exactamente una forma de contactarle.',
+  'refused.locale': 'Elija un idioma de la lista.',
+  'refused.components': 'Algunos de los componentes elegidos ya no existen. Vuelva a elegirlos.',
+  'refused.unavailable':
+    'Su elección no se puede guardar en este momento. Vuelva a intentarlo en unos minutos.',
+  'refused.invalid': 'Este formulario no se puede guardar tal como está. Revíselo y vuelva a intentarlo.',
 };

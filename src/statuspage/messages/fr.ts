@@ -146,4 +146,19 @@ export const fr: Catalog = {
   'unsub.who': '{who} ne recevra plus de mises à jour.',
   'unsub.you': 'Vous ne recevrez plus de mises à jour.',
   'unsub.again': 'S’abonner à nouveau',
+  'refused.rate_limited':
+    'Trop de demandes d’abonnement sont venues d’ici. Attendez quelques minutes, puis réessayez.',
+  'refused.channel_not_offered':
+    'Les mises à jour ne sont pas envoyées à ce type de contact ici. Choisissez un autre moyen de vous joindre.',
+  'refused.email': 'Cette adresse e-mail n’est pas valide. Vérifiez-la et réessayez.',
+  'refused.phone':
+    'Ce numéro de téléphone n’est pas valide. Écrivez-le avec + et l’indicatif du pays, par exemple +33612345678.',
+  'refused.address':
+    'Les mises à jour ne peuvent pas être envoyées à cette adresse. Utilisez une adresse https publique.',
+  'refused.one_contact': 'Remplissez un seul moyen de vous joindre.',
+  'refused.locale': 'Choisissez une langue dans la liste.',
+  'refused.components': 'Certains des composants choisis n’existent plus. Choisissez-les à nouveau.',
+  'refused.unavailable':
+    'Votre choix ne peut pas être enregistré pour le moment. Réessayez dans quelques minutes.',
+  'refused.invalid': 'Ce formulaire ne peut pas être enregistré tel quel. Vérifiez-le et réessayez.',
 };

@@ -146,4 +146,17 @@ export const pt: Catalog = {
   'unsub.who': '{who} não receberá mais atualizações.',
   'unsub.you': 'Você não receberá mais atualizações.',
   'unsub.again': 'Assinar novamente',
+  'refused.rate_limited':
+    'Chegaram pedidos de assinatura demais daqui. Aguarde alguns minutos e tente novamente.',
+  'refused.channel_not_offered':
+    'As atualizações não são enviadas para este tipo de contato aqui. Escolha outra forma de falar com você.',
+  'refused.email': 'Este endereço de e-mail não é válido. Confira e tente novamente.',
+  'refused.phone':
+    'Este número de telefone não é válido. Escreva com + e o código do país, por exemplo +5511912345678.',
+  'refused.address': 'Não é possível enviar atualizações para este endereço. Use um endereço https público.',
+  'refused.one_contact': 'Preencha exatamente uma forma de falar com você.',
+  'refused.locale': 'Escolha um idioma da lista.',
+  'refused.components': 'Alguns dos componentes escolhidos não existem mais. Escolha-os novamente.',
+  'refused.unavailable': 'Sua escolha não pode ser salva agora. Tente novamente em alguns minutos.',
+  'refused.invalid': 'Este formulário não pode ser salvo como está. Confira e tente novamente.',
 };
