@@ -248,7 +248,11 @@ for (const dialect of dialects) {
       assert.match(arabic.body, /<html lang="ar" dir="rtl">/);
       // The plan's language for a reader who asks for none; the French page stays closed without the door.
       assert.match((await get('/a/enterprise/', { cookie })).body, /<html lang="en" dir="ltr">/);
-      assert.equal((await get('/a/enterprise/fr/', french)).statusCode, 403);
+      const frClosed = await get('/a/enterprise/fr/', french);
+      assert.equal(frClosed.statusCode, 403);
+      assert.match(frClosed.body, /<html lang="fr" dir="ltr">/);
+      assert.match(frClosed.body, /<h1>Cette page est privée<\/h1>/);
+      assert.doesNotMatch(frClosed.body, /Enterprise SSO/);
 
       // Its feeds and API: behind the audience's token, which the page links them with.
       const token = front.body.match(/\/a\/enterprise\/api\/v2\/summary\.json\?token=([\w-]+)/)?.[1];
@@ -287,6 +291,10 @@ for (const dialect of dialects) {
       const relink = await get(link[1]);
       assert.equal(relink.statusCode, 403);
       assert.match(relink.body, /This link no longer opens the page/);
+      const arRelink = await get(`${link[1]}&lang=ar`, french);
+      assert.equal(arRelink.statusCode, 403);
+      assert.match(arRelink.body, /<html lang="ar" dir="rtl">/);
+      assert.match(arRelink.body, /<h1>لم يعد هذا الرابط يفتح الصفحة<\/h1>/);
       const fresh = await api('POST', `/api/v1/subscribers/${String(buyer.id)}/page-link`);
       const freshPath = String(fresh.url).replace('https://status.crier.test', '');
       const reopened = await get(freshPath);

@@ -10,6 +10,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { CrierError } from '../../domain/errors.ts';
+import { escapeHtml } from '../../domain/html.ts';
 import { pageLanguageOf } from '../../domain/reader-language.ts';
 import { pageAccess, privatePage } from '../../services/pages/access.ts';
 import { openPageLink, PAGE_LINK_DAYS } from '../../services/pages/links.ts';
@@ -18,6 +19,7 @@ import { sendError } from '../errors.ts';
 import { sessionSecret } from '../session.ts';
 import type { PrivateLiveEvents } from './events.ts';
 import type { PublicPage } from './page.ts';
+import { readerLanguage } from './reader.ts';
 import { pageReplier } from './subscribe-pages.ts';
 
 export interface PrivatePageDeps extends BaseCtx {
@@ -47,9 +49,29 @@ function bearer(request: FastifyRequest): string | null {
 
 export function privatePageRoutes(deps: PrivatePageDeps): FastifyPluginAsync {
   return async (app) => {
-    const reply = pageReplier((title, main) => deps.statusPage.shell(title, main));
-    const refuse = (r: FastifyReply, status: number, title: string, body: string) =>
-      reply(r.header('x-robots-tag', 'noindex, nofollow'), status, title, body);
+    const reply = pageReplier((title, main, language) => deps.statusPage.shell(title, main, language));
+    const chooseLanguage = readerLanguage(deps.db);
+    /** A page that keeps the reader out, in their language; the page it guards is not named beyond its address. */
+    const refuse = async (
+      request: FastifyRequest<PageRoute>,
+      r: FastifyReply,
+      status: number,
+      why: 'closed' | 'expired',
+    ) => {
+      const language = await chooseLanguage(request.query.lang, request.headers['accept-language']);
+      const t = deps.statusPage.words(language);
+      const body =
+        why === 'closed'
+          ? `<p>${escapeHtml(t('private.closed'))}</p><p><a href="/console">${escapeHtml(t('private.signin'))}</a></p>`
+          : `<p>${escapeHtml(t('private.expired'))}</p>`;
+      return reply(
+        r.header('x-robots-tag', 'noindex, nofollow'),
+        status,
+        t(`private.${why}.title`),
+        body,
+        language,
+      );
+    };
 
     const setPageCookie = (r: FastifyReply, audience: string, value: string) => {
       r.raw.setHeader(
@@ -82,12 +104,7 @@ export function privatePageRoutes(deps: PrivatePageDeps): FastifyPluginAsync {
         // The link's token moves into the page's cookie, and out of the address bar and history.
         const opened = page.links ? await openPageLink(deps.db, audience, link, now) : null;
         if (opened === null) {
-          return refuse(
-            r,
-            403,
-            'This link no longer opens the page',
-            '<p>It has expired or was withdrawn. The latest message you received about an incident carries a fresh link; or ask the team that sends them.</p>',
-          );
+          return refuse(request, r, 403, 'expired');
         }
         setPageCookie(r, audience, link);
         // A language the link states (`&lang=fr`) stays in the address; the token does not.
@@ -121,12 +138,7 @@ export function privatePageRoutes(deps: PrivatePageDeps): FastifyPluginAsync {
             new CrierError('unauthenticated', 'This feed needs the token its private page links it with.'),
           );
         }
-        return refuse(
-          r,
-          403,
-          'This page is private',
-          '<p>Open it through the link in the latest message you received, or sign in to the console.</p><p><a href="/console">Sign in</a></p>',
-        );
+        return refuse(request, r, 403, 'closed');
       }
       if (access.renewed) setPageCookie(r, audience, access.renewed.value);
       if (path === '/events') {

@@ -10,10 +10,9 @@ import { verifyTwilio } from '../../channels/twilio-signature.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import type { PageLanguage } from '../../domain/languages.ts';
-import { pageLanguageOf, ReaderLanguages } from '../../domain/reader-language.ts';
+import { pageLanguageOf } from '../../domain/reader-language.ts';
 import { listComponents } from '../../services/components/queries.ts';
 import type { Ctx } from '../../services/context.ts';
-import { currentPlan } from '../../services/plan/current.ts';
 import { maskContact } from '../../services/subscribers/contact.ts';
 import {
   confirmationState,
@@ -32,6 +31,7 @@ import { componentIdsOf } from '../../store/json.ts';
 import type { BaseCtx } from '../auth.ts';
 import { errorHeaders, httpStatusOf, logAnswered, sendError, toCrierError } from '../errors.ts';
 import type { PageWords } from './page.ts';
+import { readerLanguage } from './reader.ts';
 import { refusalKey } from './refusals.ts';
 import {
   alreadyConfirmedBody,
@@ -85,22 +85,20 @@ export function subscribeRoutes(deps: SubscribeDeps) {
     t: deps.words(language),
     lang: `?lang=${language}`,
   });
-  let readers = new ReaderLanguages('en');
+  const chooseLanguage = readerLanguage(deps.db);
   /**
    * The language these pages speak: `?lang=` (every link and form of theirs,
    * and the links in messages, carry it), else the subscriber's own, else
    * the browser's `Accept-Language`, else the plan's.
    */
-  const wordsFor = async (req: FastifyRequest, locale: string | null = null): Promise<Words> => {
-    const pageLanguage = (await currentPlan(deps.db).catch(() => null))?.page?.language ?? 'en';
-    if (readers.fallback !== pageLanguage) readers = new ReaderLanguages(pageLanguage);
-    const header = req.headers['accept-language'];
-    const language =
-      pageLanguageOf((req.query as { lang?: unknown } | undefined)?.lang) ??
-      pageLanguageOf(locale) ??
-      readers.choose(typeof header === 'string' ? header : undefined);
-    return wordsIn(language);
-  };
+  const wordsFor = async (req: FastifyRequest, locale: string | null = null): Promise<Words> =>
+    wordsIn(
+      await chooseLanguage(
+        (req.query as { lang?: unknown } | undefined)?.lang,
+        req.headers['accept-language'],
+        locale,
+      ),
+    );
 
   return async (app: FastifyInstance) => {
     // Forms, and mail clients' one-click POSTs (form-encoded or multipart): read as text, small.

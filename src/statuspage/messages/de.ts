@@ -164,4 +164,11 @@ export const de: Catalog = {
     'Ihre Auswahl kann gerade nicht gespeichert werden. Versuchen Sie es in einigen Minuten erneut.',
   'refused.invalid':
     'Dieses Formular kann so nicht gespeichert werden. Prüfen Sie es und versuchen Sie es erneut.',
+  'private.closed.title': 'Diese Seite ist privat',
+  'private.closed':
+    'Öffnen Sie sie über den Link in der letzten Nachricht, die Sie erhalten haben, oder melden Sie sich in der Konsole an.',
+  'private.signin': 'Anmelden',
+  'private.expired.title': 'Dieser Link öffnet die Seite nicht mehr',
+  'private.expired':
+    'Er ist abgelaufen oder wurde zurückgezogen. Die letzte Nachricht, die Sie zu einem Vorfall erhalten haben, enthält einen neuen Link; oder fragen Sie das Team, das sie sendet.',
 };

@@ -160,6 +160,12 @@ export const en = {
   'refused.components': 'Some of the chosen components no longer exist. Choose them again.',
   'refused.unavailable': 'Your choice cannot be saved right now. Try again in a few minutes.',
   'refused.invalid': 'This form cannot be saved as it is. Check it and try again.',
+  'private.closed.title': 'This page is private',
+  'private.closed': 'Open it through the link in the latest message you received, or sign in to the console.',
+  'private.signin': 'Sign in',
+  'private.expired.title': 'This link no longer opens the page',
+  'private.expired':
+    'It has expired or was withdrawn. The latest message you received about an incident carries a fresh link; or ask the team that sends them.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -160,4 +160,10 @@ export const es: Catalog = {
   'refused.unavailable':
     'Su elección no se puede guardar en este momento. Vuelva a intentarlo en unos minutos.',
   'refused.invalid': 'Este formulario no se puede guardar tal como está. Revíselo y vuelva a intentarlo.',
+  'private.closed.title': 'Esta página es privada',
+  'private.closed': 'Ábrala con el enlace del último mensaje que recibió, o inicie sesión en la consola.',
+  'private.signin': 'Iniciar sesión',
+  'private.expired.title': 'Este enlace ya no abre la página',
+  'private.expired':
+    'Caducó o fue retirado. El último mensaje que recibió sobre un incidente trae un enlace nuevo; o pídalo al equipo que los envía.',
 };

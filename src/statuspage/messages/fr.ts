@@ -161,4 +161,11 @@ export const fr: Catalog = {
   'refused.unavailable':
     'Votre choix ne peut pas être enregistré pour le moment. Réessayez dans quelques minutes.',
   'refused.invalid': 'Ce formulaire ne peut pas être enregistré tel quel. Vérifiez-le et réessayez.',
+  'private.closed.title': 'Cette page est privée',
+  'private.closed':
+    'Ouvrez-la par le lien du dernier message que vous avez reçu, ou connectez-vous à la console.',
+  'private.signin': 'Se connecter',
+  'private.expired.title': 'Ce lien n’ouvre plus la page',
+  'private.expired':
+    'Il a expiré ou a été retiré. Le dernier message reçu au sujet d’un incident contient un nouveau lien ; sinon, demandez-le à l’équipe qui les envoie.',
 };

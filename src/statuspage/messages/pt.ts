@@ -159,4 +159,10 @@ export const pt: Catalog = {
   'refused.components': 'Alguns dos componentes escolhidos não existem mais. Escolha-os novamente.',
   'refused.unavailable': 'Sua escolha não pode ser salva agora. Tente novamente em alguns minutos.',
   'refused.invalid': 'Este formulário não pode ser salvo como está. Confira e tente novamente.',
+  'private.closed.title': 'Esta página é privada',
+  'private.closed': 'Abra-a pelo link da última mensagem que você recebeu, ou entre no console.',
+  'private.signin': 'Entrar',
+  'private.expired.title': 'Este link não abre mais a página',
+  'private.expired':
+    'Ele expirou ou foi retirado. A última mensagem que você recebeu sobre um incidente traz um link novo; ou peça à equipe que as envia.',
 };
