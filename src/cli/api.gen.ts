@@ -2002,6 +2002,8 @@ export interface components {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+            /** @description Grafana: the variable holding the key's own HMAC secret (env:NAME); null when it has none. */
+            hmac_secret: string | null;
         };
         CreatedIngestKey: {
             id: string;
@@ -2014,6 +2016,8 @@ export interface components {
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
+            /** @description Grafana: the variable holding the key's own HMAC secret (env:NAME); null when it has none. */
+            hmac_secret: string | null;
             /** @description The secret; shown once. */
             key: string;
             /** @description Where the source posts: /ingest/<source>/<key>, after Crier’s public address. */
@@ -5233,6 +5237,8 @@ export interface operations {
                     source: "alertmanager" | "grafana" | "cloudwatch" | "pagerduty" | "generic";
                     /** @description What posts with it (a cluster, an account); the source by default. */
                     name?: string;
+                    /** @description Grafana only: `env:NAME`, the variable in Crier's environment that holds this contact point's HMAC secret (several, comma-separated, during a rotation). Requests with this key must then be signed under it; never the secret itself. */
+                    hmac_secret?: string;
                 };
             };
         };

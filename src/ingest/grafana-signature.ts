@@ -6,7 +6,10 @@
  * `CRIER_INGEST_GRAFANA_SECRETS` (comma-separated, for a rotation) turns the
  * check on: every Grafana request must then carry a signature under one of
  * them, and a timestamped one must be within five minutes of Crier's clock.
- * Without it, Grafana requests are taken on their ingest key alone.
+ * An ingest key made with its own secret (`--hmac-secret env:NAME`) is
+ * checked under that secret alone, whatever the install-wide variable says:
+ * each contact point can sign with its own. Without either, Grafana
+ * requests are taken on their ingest key alone.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
@@ -20,15 +23,35 @@ const windowMs = 5 * 60_000;
 
 export interface GrafanaSigning {
   readonly secrets: readonly string[];
+  /** A key's own secret was named: with no value for it, every request is refused rather than taken unsigned. */
+  readonly required?: string;
   now(): number;
+}
+
+const secretsIn = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/**
+ * The signing a request with a given key must carry: the key's own secret
+ * where it names one (`env:NAME`, read from the environment Crier started
+ * with), the install's otherwise.
+ */
+export function grafanaSigningFor(
+  install: GrafanaSigning,
+  reference: string | null,
+  env: Readonly<Record<string, string | undefined>>,
+): GrafanaSigning {
+  if (reference === null) return install;
+  const variable = reference.replace(/^env:/, '');
+  return { secrets: Object.freeze(secretsIn(env[variable])), required: variable, now: install.now };
 }
 
 /** The ingest secrets parsers check: PagerDuty's (config) and Grafana's (read here from the environment). */
 export function ingestSecrets(config: Config, clock: Clock) {
-  const grafana = (config.env.CRIER_INGEST_GRAFANA_SECRETS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const grafana = secretsIn(config.env.CRIER_INGEST_GRAFANA_SECRETS);
   return {
     pagerdutySecrets: config.ingest.pagerdutySecrets,
     grafana: { secrets: Object.freeze(grafana), now: () => clock.now().getTime() } satisfies GrafanaSigning,
@@ -37,6 +60,11 @@ export function ingestSecrets(config: Config, clock: Clock) {
 
 /** Refuses a Grafana request whose signature does not hold, when secrets are configured. */
 export function verifyGrafana(request: IngestRequest, signing: GrafanaSigning): void {
+  if (signing.secrets.length === 0 && signing.required !== undefined)
+    throw new CrierError(
+      'signature_invalid',
+      `The key's HMAC secret (${signing.required}) is not set in Crier's environment.`,
+    );
   if (signing.secrets.length === 0) return;
   const given = header(request, grafanaSignatureHeader)?.trim().toLowerCase();
   if (!given)

@@ -3,7 +3,8 @@
  * (src/services/ingest/keys.ts) is checked first: an unknown source, an
  * unknown key, a revoked one or one made for another source all get the same
  * 401, and repeated failures from one address are cut off. Then the source's
- * parser reads the raw body (signatures are over its exact bytes): a payload
+ * parser reads the raw body (signatures are over its exact bytes; a Grafana
+ * key's own HMAC secret, where it has one, before the install's): a payload
  * that does not parse is kept for inspection and answered 400; a bad
  * signature is logged and answered 401, and nothing is stored.
  */
@@ -14,6 +15,7 @@ import type { Ctx } from '../services/context.ts';
 import { authenticateIngestKey, type IngestKeyHolder } from '../services/ingest/keys.ts';
 import { type ReceivedPayload, receiveAlerts, recordRejectedPayload } from '../services/ingest/receive.ts';
 import { RateLimit } from '../services/rate-limit.ts';
+import { grafanaSigningFor } from './grafana-signature.ts';
 import { parsers } from './parsers.ts';
 import type { ParserDeps } from './types.ts';
 
@@ -78,7 +80,11 @@ export function ingestRoutes(deps: IngestDeps, parserDeps: ParserDeps) {
         };
         let outcome: Awaited<ReturnType<(typeof parsers)[IngestSource]>>;
         try {
-          outcome = await parsers[source]({ headers: req.headers, body: payload.body }, parserDeps);
+          const grafana = grafanaSigningFor(parserDeps.grafana, holder.hmacSecret, deps.config.env);
+          outcome = await parsers[source](
+            { headers: req.headers, body: payload.body },
+            { ...parserDeps, grafana },
+          );
         } catch (err) {
           if (
             err instanceof CrierError &&

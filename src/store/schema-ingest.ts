@@ -19,6 +19,8 @@ export interface IngestKeyTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Grafana only: `env:NAME`, the variable holding this key's HMAC secret (never the secret itself). */
+  hmac_secret: string | null;
 }
 
 export interface AlertTable {

@@ -6,7 +6,16 @@ import { print, table } from '../output.ts';
 import { loadCliConfig } from '../settings.ts';
 import { api, rows, withJson } from './common.ts';
 
-const keyColumns = ['id', 'source', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'];
+const keyColumns = [
+  'id',
+  'source',
+  'name',
+  'prefix',
+  'hmac_secret',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+];
 
 interface Json {
   json: boolean;
@@ -23,21 +32,31 @@ export function ingestCommands(program: Command): void {
       .addOption(
         new Option('--source <source>', 'what posts with it').choices(ingestSources).makeOptionMandatory(),
       )
-      .option('--name <name>', 'what posts with it (a cluster, an account)'),
-  ).action(async (o: Json & { source: (typeof ingestSources)[number]; name?: string }) => {
-    const created = await call(
-      (await api()).POST('/api/v1/ingest-keys', {
-        body: { source: o.source, ...(o.name && { name: o.name }) },
-      }),
-    );
-    const { clientUrl } = await loadCliConfig();
-    const url = `${clientUrl}${created.path}`;
-    print(
-      { ...created, url },
-      o.json,
-      () => `${url}\n(source ${created.source}, id ${created.id}; shown once — store it now)`,
-    );
-  });
+      .option('--name <name>', 'what posts with it (a cluster, an account)')
+      .option(
+        '--hmac-secret <env:NAME>',
+        "grafana: the variable in Crier's environment holding this contact point's HMAC secret",
+      ),
+  ).action(
+    async (o: Json & { source: (typeof ingestSources)[number]; name?: string; hmacSecret?: string }) => {
+      const created = await call(
+        (await api()).POST('/api/v1/ingest-keys', {
+          body: {
+            source: o.source,
+            ...(o.name && { name: o.name }),
+            ...(o.hmacSecret && { hmac_secret: o.hmacSecret }),
+          },
+        }),
+      );
+      const { clientUrl } = await loadCliConfig();
+      const url = `${clientUrl}${created.path}`;
+      print(
+        { ...created, url },
+        o.json,
+        () => `${url}\n(source ${created.source}, id ${created.id}; shown once — store it now)`,
+      );
+    },
+  );
 
   withJson(key.command('list').description('list keys (never the secrets)')).action(async (o: Json) => {
     const list = await call((await api()).GET('/api/v1/ingest-keys'));

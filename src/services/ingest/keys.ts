@@ -18,6 +18,9 @@ import { hashSecret, newSecret, tokenFingerprint } from '../tokens/tokens.ts';
 import { withTransaction } from '../transaction.ts';
 import { viewOf } from '../view-of.ts';
 
+/** A secret named by reference: the variable in Crier's environment that holds it. */
+const secretReference = /^env:[A-Za-z_][A-Za-z0-9_]{0,99}$/;
+
 export const CreateIngestKeyInput = z.strictObject({
   source: z.enum(ingestSources).describe('The system that posts with this key.'),
   name: z
@@ -27,6 +30,13 @@ export const CreateIngestKeyInput = z.strictObject({
     .max(100)
     .optional()
     .describe('What posts with it (a cluster, an account); the source by default.'),
+  hmac_secret: z
+    .string()
+    .regex(secretReference, 'Name the variable that holds the secret: env:NAME.')
+    .optional()
+    .describe(
+      "Grafana only: `env:NAME`, the variable in Crier's environment that holds this contact point's HMAC secret (several, comma-separated, during a rotation). Requests with this key must then be signed under it; never the secret itself.",
+    ),
 });
 export type CreateIngestKeyInput = z.input<typeof CreateIngestKeyInput>;
 
@@ -40,6 +50,10 @@ export const IngestKeyView = z
     created_at: z.string(),
     last_used_at: z.string().nullable(),
     revoked_at: z.string().nullable(),
+    hmac_secret: z
+      .string()
+      .nullable()
+      .describe("Grafana: the variable holding the key's own HMAC secret (env:NAME); null when it has none."),
   })
   .meta({ id: 'IngestKey' });
 export type IngestKeyView = z.infer<typeof IngestKeyView>;
@@ -59,6 +73,7 @@ const keyColumns = [
   'created_at',
   'last_used_at',
   'revoked_at',
+  'hmac_secret',
 ] as const;
 
 function keyView(row: IngestKeyRow): IngestKeyView {
@@ -68,6 +83,20 @@ function keyView(row: IngestKeyRow): IngestKeyView {
 export async function createIngestKey(ctx: Ctx, raw: CreateIngestKeyInput): Promise<CreatedIngestKeyView> {
   authorize(ctx, 'token.manage');
   const input = CreateIngestKeyInput.parse(raw);
+  if (input.hmac_secret !== undefined) {
+    if (input.source !== 'grafana')
+      throw new CrierError('validation_failed', 'Only a Grafana key takes an HMAC secret.', {
+        source: input.source,
+      });
+    // Checked now, where requests will be checked: a key no request could ever sign is refused.
+    const variable = input.hmac_secret.slice('env:'.length);
+    if (!ctx.config.env[variable]?.trim())
+      throw new CrierError(
+        'validation_failed',
+        `${variable} is not set in Crier's environment: set it to the contact point's HMAC secret, then create the key.`,
+        { hmac_secret: input.hmac_secret },
+      );
+  }
   return withTransaction(ctx, async (tx) => {
     const key = newSecret('crier_in_');
     const hash = hashSecret(key);
@@ -81,6 +110,7 @@ export async function createIngestKey(ctx: Ctx, raw: CreateIngestKeyInput): Prom
       created_at: tx.clock.now().toISOString(),
       last_used_at: null,
       revoked_at: null,
+      hmac_secret: input.hmac_secret ?? null,
     };
     await tx.db.insertInto('ingest_keys').values(row).execute();
     const view = keyView(row);
@@ -128,6 +158,8 @@ export interface IngestKeyHolder {
   source: IngestSource;
   name: string;
   prefix: string;
+  /** Grafana: the reference (`env:NAME`) to the key's own HMAC secret, or null. */
+  hmacSecret: string | null;
 }
 
 /**
@@ -160,5 +192,11 @@ export async function authenticateIngestKey(
       .where('id', '=', row.id)
       .execute();
   }
-  return { keyId: row.id, source: row.source, name: row.name, prefix: row.prefix };
+  return {
+    keyId: row.id,
+    source: row.source,
+    name: row.name,
+    prefix: row.prefix,
+    hmacSecret: row.hmac_secret,
+  };
 }

@@ -28,6 +28,7 @@ import * as m0022 from './0022_job_traces.ts';
 import * as m0026 from './0026_update_translations.ts';
 import * as m0027 from './0027_social_posts.ts';
 import * as m0028 from './0028_mentions.ts';
+import * as m0031 from './0031_ingest_key_hmac.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_init': m0001,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0026_update_translations': m0026,
   '0027_social_posts': m0027,
   '0028_mentions': m0028,
+  '0031_ingest_key_hmac': m0031,
 };
