@@ -2349,6 +2349,8 @@ export interface components {
             state: "pending" | "done" | "skipped" | "failed";
             /** @description Tries that failed and were retried. */
             attempts: number;
+            /** @description Pending, but the outbox gave up on its job after its tries (dead): it runs again only when retried. */
+            gave_up: boolean;
             /** @description What it did, in a line. */
             outcome: string | null;
             /** @description Why it failed (or, while pending, why its last try did). */

@@ -28,7 +28,14 @@ runbooks:
 
 interface Run {
   id: string;
-  steps: { id: string; state: string; attempts: number; outcome: string | null; error: string | null }[];
+  steps: {
+    id: string;
+    state: string;
+    attempts: number;
+    gave_up: boolean;
+    outcome: string | null;
+    error: string | null;
+  }[];
 }
 
 const refusal = 'no space left for this update';
@@ -112,11 +119,11 @@ for (const dialect of dialects)
       const [run] = (await call('GET', runsUrl)).json() as Run[];
       assert.ok(run);
       assert.deepEqual(
-        run.steps.map((s) => [s.id, s.state]),
+        run.steps.map((s) => [s.id, s.state, s.gave_up]),
         [
-          ['0.do.0', 'done'],
-          ['0.do.1', 'pending'],
-          ['0.do.2', 'pending'],
+          ['0.do.0', 'done', false],
+          ['0.do.1', 'pending', true],
+          ['0.do.2', 'pending', false],
         ],
       );
       assert.ok((run.steps[1]?.attempts ?? 0) >= 10, `attempts: ${run.steps[1]?.attempts}`);
@@ -139,11 +146,11 @@ for (const dialect of dialects)
       await runbooksDone(t, clock);
       const [done] = (await call('GET', runsUrl)).json() as Run[];
       assert.deepEqual(
-        done?.steps.map((s) => [s.id, s.state, s.error]),
+        done?.steps.map((s) => [s.id, s.state, s.error, s.gave_up]),
         [
-          ['0.do.0', 'done', null],
-          ['0.do.1', 'done', null],
-          ['0.do.2', 'done', null],
+          ['0.do.0', 'done', null, false],
+          ['0.do.1', 'done', null, false],
+          ['0.do.2', 'done', null, false],
         ],
       );
       const updates = (

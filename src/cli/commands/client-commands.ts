@@ -159,7 +159,7 @@ function incidentCommands(program: Command): void {
             .map(
               (r) =>
                 `${r.runbook} (${r.state}${r.round > 0 ? `, reopened ${r.round}x` : ''}), alerts: ${r.alerts.map((a) => `${a.title} [${a.status}]`).join('; ')}\n` +
-                table(rows(r.steps), ['id', 'kind', 'state', 'attempts', 'outcome', 'error']),
+                table(rows(r.steps), ['id', 'kind', 'state', 'attempts', 'gave_up', 'outcome', 'error']),
             )
             .join('\n\n'),
     );

@@ -4,6 +4,7 @@ import { alertStatuses, ingestSources } from '../../domain/alerts.ts';
 import type { Ctx } from '../context.ts';
 import { authorize } from '../guard.ts';
 import { requireIncident } from '../incidents/queries.ts';
+import { stepJobKey } from './execute.ts';
 
 const RunbookStepView = z
   .object({
@@ -16,6 +17,11 @@ const RunbookStepView = z
       .describe('declare, assign_roles, notify, draft_external, set_component_status, page, resolve …'),
     state: z.enum(['pending', 'done', 'skipped', 'failed']),
     attempts: z.number().int().describe('Tries that failed and were retried.'),
+    gave_up: z
+      .boolean()
+      .describe(
+        'Pending, but the outbox gave up on its job after its tries (dead): it runs again only when retried.',
+      ),
     outcome: z.string().nullable().describe('What it did, in a line.'),
     error: z.string().nullable().describe('Why it failed (or, while pending, why its last try did).'),
     finished_at: z.string().nullable(),
@@ -71,7 +77,24 @@ export async function incidentRunbookRuns(ctx: Ctx, incidentId: string): Promise
       .orderBy('phase')
       .orderBy('position')
       .execute();
-    const named = steps.map((s) => ({ id: `${s.round}.${s.phase}.${s.position}`, ...s }));
+    const keys = steps.map((s) => stepJobKey({ run_id: run.id, ...s }));
+    const dead = new Set(
+      keys.length === 0
+        ? []
+        : (
+            await ctx.db
+              .selectFrom('outbox_jobs')
+              .select('dedupe_key')
+              .where('dedupe_key', 'in', keys)
+              .where('state', '=', 'dead')
+              .execute()
+          ).map((j) => j.dedupe_key),
+    );
+    const named = steps.map((s, i) => ({
+      id: `${s.round}.${s.phase}.${s.position}`,
+      ...s,
+      gave_up: s.state === 'pending' && dead.has(keys[i] ?? ''),
+    }));
     const group: unknown = JSON.parse(run.group_key);
     views.push({
       id: run.id,
