@@ -8,7 +8,8 @@
  * unsigned, wrongly signed or stale one gets 401 and changes nothing. The
  * chat user acts as the Crier user with the same email address. Chat
  * services wait 3 seconds for an answer: work that takes longer is answered
- * "working on it" and followed up through the request's response URL.
+ * "working on it" and followed up through the request's response URL. A
+ * Slack button's answer carries no message: its outcome always follows there.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatOps, ChatRequest } from '../channels/rooms.ts';
@@ -101,6 +102,14 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
       }),
     ]);
     clearTimeout(timer);
+    // Slack takes no message in the answer to a button (block_actions), only its 200: what came of
+    // the click always goes to the click's response_url, once the work is done.
+    if (button && !side.answerButton && responseUrl !== undefined) {
+      void settled
+        .then((text) => side.followUp(responseUrl, text))
+        .catch((err: unknown) => deps.log.error({ err }, 'a chat-ops follow-up failed'));
+      return reply.code(200).send();
+    }
     const shaped = (text: string) =>
       button && side.answerButton ? side.answerButton(text) : ephemeral(text);
     if (quick !== null || responseUrl === undefined) return reply.send(shaped(quick ?? (await settled)));

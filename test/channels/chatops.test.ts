@@ -269,8 +269,21 @@ for (const dialect of dialects) {
       assert.equal(await state(), 'pending_approval');
       const approved = await post('/chatops/team/interaction', approve, signed(approve));
       assert.equal(approved.statusCode, 200, approved.body);
+      assert.equal(approved.body, '', 'Slack takes no message in the answer to a button');
       assert.equal(await state(), 'published');
-      assert.match(JSON.parse(approved.body).text, /Approved and published/);
+      // The outcome goes to the click's response_url, as Slack's message response: POST, JSON.
+      await waitFor(
+        () => slack.responses.some((r) => r.url === '/response/actions/2'),
+        15_000,
+        'the outcome on response_url',
+      );
+      const told = slack.responses.filter((r) => r.url === '/response/actions/2');
+      assert.equal(told.length, 1);
+      assert.equal(told[0]?.method, 'POST');
+      assert.equal(told[0]?.headers['content-type'], 'application/json');
+      const message = JSON.parse(told[0]?.body ?? '{}') as { response_type: string; text: string };
+      assert.equal(message.response_type, 'ephemeral');
+      assert.match(message.text, /Approved and published/);
       const decision = await a.t.db
         .selectFrom('update_decisions')
         .select(['actor', 'decision'])
