@@ -285,3 +285,33 @@ test('the embed shows active incidents on another site, live, and can be dismiss
     host.close();
   }
 });
+
+test('a page read by ?lang=fr stays French through a live update, its live words French too', async () => {
+  const context = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/?lang=fr`);
+    const component = await admin('POST', '/api/v1/components', { name: 'Search' });
+    const incident = await admin('POST', '/api/v1/incidents', {
+      name: 'Search is slow',
+      body: 'Searches take a minute for some customers.',
+      components: { [component.id]: 'partial_outage' },
+    });
+    await page.locator(`article[data-id="${incident.id}"]`).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+    // <main> was swapped in from the address the page was read at: the French page, not the
+    // English one this browser's Accept-Language would get.
+    assert.equal(await page.locator('h2#components-h').textContent(), 'Composants');
+    assert.match(
+      (await page.locator(`article[data-id="${incident.id}"]`).textContent()) ?? '',
+      /Concerne : Search/,
+    );
+    assert.match(
+      (await page.locator(`article[data-id="${incident.id}"] time`).first().textContent()) ?? '',
+      /à votre heure\)$/,
+    );
+    assert.match((await page.locator('footer .live').textContent()) ?? '', /^Mis à jour à /);
+  } finally {
+    await context.close();
+  }
+});

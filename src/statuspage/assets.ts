@@ -74,20 +74,23 @@ legend{font-weight:600;padding:0 .25rem}
 
 /**
  * Live updates: listens to /events and, when the page's data changed,
- * fetches the same URL and swaps <main>, keeping open groups open. Adds the
- * reader's local time next to each instant when their zone differs.
+ * fetches the same URL (its query too, so a language asked for by `?lang=`
+ * stays) and swaps <main>, keeping open groups open. Adds the reader's local
+ * time next to each instant when their zone differs. Its words come from the
+ * page, in the page's language (`data-updated`, `data-local` on <body>).
  */
 export const liveScript = `(function(){
 "use strict";
-var body=document.body,status=document.querySelector(".live");
+var body=document.body,status=document.querySelector(".live"),lang=document.documentElement.lang||undefined;
+function say(words,time){return words.replace("{time}",time)}
 function localTimes(root){
   var tz;try{tz=Intl.DateTimeFormat().resolvedOptions().timeZone}catch(e){return}
   if(!tz||tz===body.dataset.timeZone)return;
-  var f=new Intl.DateTimeFormat(undefined,{dateStyle:"medium",timeStyle:"short"});
+  var f=new Intl.DateTimeFormat(lang,{dateStyle:"medium",timeStyle:"short"});
   root.querySelectorAll("time[datetime]").forEach(function(t){
     if(t.querySelector(".local"))return;
     var d=new Date(t.getAttribute("datetime"));if(isNaN(d))return;
-    var s=document.createElement("span");s.className="local";s.textContent=" ("+f.format(d)+" your time)";t.appendChild(s);
+    var s=document.createElement("span");s.className="local";s.textContent=" ("+say(body.dataset.local||"{time} your time",f.format(d))+")";t.appendChild(s);
   });
 }
 localTimes(document);
@@ -95,7 +98,7 @@ if(!window.EventSource||!window.fetch||!window.DOMParser)return;
 var busy=false,again=false;
 function refresh(){
   if(busy){again=true;return}busy=true;
-  fetch(location.pathname,{cache:"no-cache",headers:{accept:"text/html"}}).then(function(r){return r.ok?r.text():null}).then(function(html){
+  fetch(location.pathname+location.search,{cache:"no-cache",headers:{accept:"text/html"}}).then(function(r){return r.ok?r.text():null}).then(function(html){
     if(!html)return;
     var doc=new DOMParser().parseFromString(html,"text/html"),next=doc.querySelector("main"),cur=document.querySelector("main");
     if(!next||!cur)return;
@@ -103,7 +106,7 @@ function refresh(){
     cur.innerHTML=next.innerHTML;
     cur.querySelectorAll("details").forEach(function(d,i){if(i in open)d.open=open[i]});
     body.dataset.version=doc.body.dataset.version;document.title=doc.title;localTimes(cur);
-    if(status)status.textContent="Updated at "+new Date().toLocaleTimeString();
+    if(status)status.textContent=say(body.dataset.updated||"Updated at {time}",new Date().toLocaleTimeString(lang));
   }).catch(function(){}).then(function(){busy=false;if(again){again=false;refresh()}});
 }
 var es=new EventSource(body.dataset.events||"/events");

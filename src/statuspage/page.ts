@@ -118,7 +118,7 @@ function layout(r: RenderContext, title: string, main: string, live = true, path
 <link rel="stylesheet" href="${r.assets.css}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(t('feed.atom', { name: s.name }))}" href="${escapeHtml(feed('/history.atom'))}">
 <link rel="alternate" type="application/rss+xml" title="${escapeHtml(t('feed.rss', { name: s.name }))}" href="${escapeHtml(feed('/history.rss'))}">
-${live ? `<script src="${r.assets.script}" defer></script>\n` : ''}</head><body${live ? ` data-version="${r.version}"` : ''} data-time-zone="${escapeHtml(s.timeZone)}"${events}>
+${live ? `<script src="${r.assets.script}" defer></script>\n` : ''}</head><body${live ? liveWords(r) : ''} data-time-zone="${escapeHtml(s.timeZone)}"${events}>
 <a class="skip" href="#main">${escapeHtml(t('skip'))}</a>
 <header class="top"><div class="wrap"><a class="brand" href="${b}/">${logo}<span>${escapeHtml(s.name)}</span></a><nav aria-label="${escapeHtml(t('nav.label'))}">${links}<a href="${b}/history">${escapeHtml(t('nav.history'))}</a>${subscribe}</nav></div></header>
 <main id="main" class="wrap">${live && r.snapshot.demo ? `<p class="demo" role="note">${t('demo')}</p>` : ''}${main}</main>
@@ -352,3 +352,7 @@ export function renderNotFound(r: RenderContext): string {
     `<h1>${escapeHtml(r.t('notfound.heading'))}</h1><p>${r.t('notfound.text', { home: `${r.base}/` })}</p>`,
   );
 }
+
+/** What the live script says, in the page's language: `{time}` is filled in by the reader's browser. */
+const liveWords = (r: RenderContext) =>
+  ` data-version="${r.version}" data-updated="${escapeHtml(r.t('live.updated', { time: '{time}' }))}" data-local="${escapeHtml(r.t('live.local', { time: '{time}' }))}"`;

@@ -22,6 +22,8 @@ export const ar: Catalog = {
   demo: '<strong>صفحة تجريبية:</strong> أنشأ Crier هذا المحتوى ليعرض شكل صفحة الحالة. للبدء بصفحة فارغة، شغّله على قاعدة بيانات جديدة مع CRIER_DEMO=false.',
   affects: 'يؤثر على: {components}',
   next: 'التحديث التالي قبل {time}',
+  'live.updated': 'حُدّث في {time}',
+  'live.local': '{time} بتوقيتك',
   earlier:
     'التحديثات السابقة ({count, plural, zero {لا تحديثات} one {تحديث واحد} two {تحديثان} few {# تحديثات} many {# تحديثًا} other {# تحديث}})',
   impact: 'التأثير: {impact}',

@@ -19,6 +19,8 @@ export const de: Catalog = {
   demo: '<strong>Demoseite:</strong> Crier hat diesen Inhalt erzeugt, um zu zeigen, wie eine Statusseite aussieht. Starten Sie mit CRIER_DEMO=false auf einer neuen Datenbank, um leer zu beginnen.',
   affects: 'Betrifft: {components}',
   next: 'Nächstes Update bis {time}',
+  'live.updated': 'Aktualisiert um {time}',
+  'live.local': '{time} Ihre Zeit',
   earlier: 'Frühere Updates ({count})',
   impact: 'Auswirkung: {impact}',
   'impact.none': 'keine',

@@ -20,6 +20,8 @@ export const en = {
   demo: '<strong>Demo page:</strong> Crier generated this content to show how a status page looks. Start with CRIER_DEMO=false on a new database to begin empty.',
   affects: 'Affects: {components}',
   next: 'Next update by {time}',
+  'live.updated': 'Updated at {time}',
+  'live.local': '{time} your time',
   earlier: 'Earlier updates ({count})',
   impact: 'Impact: {impact}',
   'impact.none': 'none',

@@ -19,6 +19,8 @@ export const es: Catalog = {
   demo: '<strong>Página de demostración:</strong> Crier generó este contenido para mostrar cómo se ve una página de estado. Arranque con CRIER_DEMO=false en una base de datos nueva para empezar vacía.',
   affects: 'Afecta a: {components}',
   next: 'Próxima actualización antes de {time}',
+  'live.updated': 'Actualizado a las {time}',
+  'live.local': '{time} en su hora',
   earlier: 'Actualizaciones anteriores ({count})',
   impact: 'Impacto: {impact}',
   'impact.none': 'ninguno',

@@ -19,6 +19,8 @@ export const fr: Catalog = {
   demo: '<strong>Page de démonstration :</strong> Crier a généré ce contenu pour montrer à quoi ressemble une page d’état. Démarrez avec CRIER_DEMO=false sur une nouvelle base pour commencer à vide.',
   affects: 'Concerne : {components}',
   next: 'Prochaine mise à jour avant {time}',
+  'live.updated': 'Mis à jour à {time}',
+  'live.local': '{time} à votre heure',
   earlier: 'Mises à jour précédentes ({count})',
   impact: 'Impact : {impact}',
   'impact.none': 'aucun',

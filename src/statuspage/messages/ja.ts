@@ -19,6 +19,8 @@ export const ja: Catalog = {
   demo: '<strong>デモページ:</strong> ステータスページの見え方を示すために Crier が生成した内容です。空の状態から始めるには、新しいデータベースで CRIER_DEMO=false を指定して起動してください。',
   affects: '影響範囲: {components}',
   next: '次回の更新: {time} まで',
+  'live.updated': '{time} に更新',
+  'live.local': 'お使いの時間帯で {time}',
   earlier: '以前の更新 ({count})',
   impact: '影響度: {impact}',
   'impact.none': 'なし',

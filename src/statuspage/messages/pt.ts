@@ -19,6 +19,8 @@ export const pt: Catalog = {
   demo: '<strong>Página de demonstração:</strong> o Crier gerou este conteúdo para mostrar como é uma página de status. Inicie com CRIER_DEMO=false num banco de dados novo para começar vazio.',
   affects: 'Afeta: {components}',
   next: 'Próxima atualização até {time}',
+  'live.updated': 'Atualizado às {time}',
+  'live.local': '{time} no seu horário',
   earlier: 'Atualizações anteriores ({count})',
   impact: 'Impacto: {impact}',
   'impact.none': 'nenhum',
