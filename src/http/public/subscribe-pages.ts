@@ -130,7 +130,7 @@ export function subscribeForm(
     ? `<form method="post" action="/subscribe${w.lang}">${kinds.length > 1 ? `<p>${say(w, 'sub.oneWay')}</p>` : ''}${fields}${languageField(w, languages, null)}${componentBoxes(w, components, 'sub.components')}<div class="actions"><button class="button" type="submit">${say(w, 'sub.submit')}</button></div></form>`
     : '';
   const pushButton = push
-    ? `<div class="actions"><button class="button quiet" type="button" id="push-subscribe" hidden>${say(w, 'sub.push')}</button></div><script src="/push.js" defer></script>`
+    ? `<div class="actions"><button class="button quiet" type="button" id="push-subscribe" data-on="${say(w, 'sub.push.on')}" data-failed="${say(w, 'sub.push.failed')}" data-denied="${say(w, 'sub.push.denied')}"${languages.includes(w.language) ? ` data-locale="${w.language}"` : ''} hidden>${say(w, 'sub.push')}</button></div><script src="/push.js" defer></script>`
     : '';
   return `${intro}${notYet}${form}${pushButton}${follow}`;
 }

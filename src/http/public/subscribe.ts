@@ -284,7 +284,11 @@ export function subscribeRoutes(deps: SubscribeDeps) {
   };
 }
 
-/** The subscribe button: shown only where the browser can push; subscribes through POST /subscribe. */
+/**
+ * The subscribe button: shown only where the browser can push; subscribes through POST /subscribe,
+ * in the page's language where messages are written in it. Its words come from the button's data
+ * attributes, in the page's language.
+ */
 const pushScript = `(() => {
   const button = document.getElementById('push-subscribe');
   if (!button || !('serviceWorker' in navigator) || !('PushManager' in window)) return;
@@ -299,10 +303,10 @@ const pushScript = `(() => {
       const registration = await navigator.serviceWorker.register('/sw.js');
       const { public_key } = await (await fetch('/push/key')).json();
       const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(public_key) });
-      const res = await fetch('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ push: subscription.toJSON() }) });
-      button.textContent = res.ok ? 'Notifications are on in this browser' : 'Could not subscribe';
+      const res = await fetch('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ push: subscription.toJSON(), ...(button.dataset.locale && { locale: button.dataset.locale }) }) });
+      button.textContent = res.ok ? button.dataset.on : button.dataset.failed;
     } catch {
-      button.textContent = 'Notifications were not allowed';
+      button.textContent = button.dataset.denied;
     }
   });
 })();

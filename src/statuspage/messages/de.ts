@@ -114,6 +114,9 @@ export const de: Catalog = {
   'sub.components.hint': 'Lassen Sie alle Felder leer, um über alle informiert zu werden.',
   'sub.submit': 'Abonnieren',
   'sub.push': 'In diesem Browser benachrichtigen',
+  'sub.push.on': 'Benachrichtigungen sind in diesem Browser aktiv',
+  'sub.push.failed': 'Anmeldung fehlgeschlagen',
+  'sub.push.denied': 'Benachrichtigungen wurden nicht erlaubt',
   'sub.sent.title': 'Sehen Sie in Ihrem Posteingang nach',
   'sub.sent':
     'Danke. Wenn dieser Kontakt unsere Nachrichten empfangen kann, erhält er in Kürze eine Bestätigung oder eine erste Nachricht.',

@@ -114,6 +114,9 @@ export const en = {
   'sub.components.hint': 'Leave every box empty to hear about all of them.',
   'sub.submit': 'Subscribe',
   'sub.push': 'Notify me in this browser',
+  'sub.push.on': 'Notifications are on in this browser',
+  'sub.push.failed': 'Could not subscribe',
+  'sub.push.denied': 'Notifications were not allowed',
   'sub.sent.title': 'Check your inbox',
   'sub.sent':
     'Thank you. If this contact can receive our messages, it will get a confirmation or a first message shortly.',

@@ -113,6 +113,9 @@ export const es: Catalog = {
   'sub.components.hint': 'Deje todas las casillas vacías para recibir avisos de todos.',
   'sub.submit': 'Suscribirse',
   'sub.push': 'Avisarme en este navegador',
+  'sub.push.on': 'Las notificaciones están activadas en este navegador',
+  'sub.push.failed': 'No se pudo suscribir',
+  'sub.push.denied': 'No se permitieron las notificaciones',
   'sub.sent.title': 'Revise su bandeja de entrada',
   'sub.sent':
     'Gracias. Si este contacto puede recibir nuestros mensajes, recibirá pronto una confirmación o un primer mensaje.',

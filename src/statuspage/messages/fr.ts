@@ -113,6 +113,9 @@ export const fr: Catalog = {
   'sub.components.hint': 'Ne cochez rien pour être prévenu pour tous.',
   'sub.submit': 'S’abonner',
   'sub.push': 'M’avertir dans ce navigateur',
+  'sub.push.on': 'Les notifications sont activées dans ce navigateur',
+  'sub.push.failed': 'L’abonnement a échoué',
+  'sub.push.denied': 'Les notifications n’ont pas été autorisées',
   'sub.sent.title': 'Consultez votre messagerie',
   'sub.sent':
     'Merci. Si ce contact peut recevoir nos messages, il recevra bientôt une confirmation ou un premier message.',

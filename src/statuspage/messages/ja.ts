@@ -112,6 +112,9 @@ export const ja: Catalog = {
   'sub.components.hint': 'すべてのお知らせを受け取るには、どれも選択しないでください。',
   'sub.submit': '購読する',
   'sub.push': 'このブラウザーで通知する',
+  'sub.push.on': 'このブラウザーで通知がオンになりました',
+  'sub.push.failed': '登録できませんでした',
+  'sub.push.denied': '通知が許可されませんでした',
   'sub.sent.title': '受信箱をご確認ください',
   'sub.sent':
     'ありがとうございます。この連絡先がメッセージを受信できる場合、まもなく確認または最初のメッセージが届きます。',

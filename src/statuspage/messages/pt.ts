@@ -113,6 +113,9 @@ export const pt: Catalog = {
   'sub.components.hint': 'Deixe todas as caixas vazias para receber avisos de todos.',
   'sub.submit': 'Assinar',
   'sub.push': 'Avisar-me neste navegador',
+  'sub.push.on': 'As notificações estão ativadas neste navegador',
+  'sub.push.failed': 'Não foi possível assinar',
+  'sub.push.denied': 'As notificações não foram permitidas',
   'sub.sent.title': 'Verifique sua caixa de entrada',
   'sub.sent':
     'Obrigado. Se este contato puder receber nossas mensagens, receberá em breve uma confirmação ou uma primeira mensagem.',
