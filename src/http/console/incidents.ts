@@ -87,15 +87,11 @@ async function otherLanguages(base: BaseCtx): Promise<PageLanguage[]> {
 }
 
 /** The edit form's words in the other languages, keeping the variants of those left as they were. */
-async function typedTranslations(base: BaseCtx, updateId: string, body: unknown) {
+async function typedTranslations(base: BaseCtx, incidentId: string, updateId: string, body: unknown) {
   const languages = await otherLanguages(base);
   if (languages.length === 0) return {};
-  const row = await base.db
-    .selectFrom('incident_updates')
-    .select('translations')
-    .where('id', '=', updateId)
-    .executeTakeFirst();
-  return { translations: translationsInput(body, languages, row ? translationsOf(row) : {}) };
+  const row = await requireUpdate(base.db, incidentId, updateId);
+  return { translations: translationsInput(body, languages, translationsOf(row)) };
 }
 
 export function incidentRoutes(base: BaseCtx) {
@@ -297,7 +293,7 @@ export function incidentRoutes(base: BaseCtx) {
     update('edit', 'saved', async (req) =>
       editDraft(personCtx(base, req), req.params.id, req.params.uid, {
         body: field(req.body, 'body'),
-        ...(await typedTranslations(base, req.params.uid, req.body)),
+        ...(await typedTranslations(base, req.params.id, req.params.uid, req.body)),
       }),
     );
     update('submit', 'submitted', (req) => {
