@@ -171,7 +171,7 @@ for (const dialect of dialects) {
       const french = smsTo('+33612345678');
       assert.match(
         french,
-        /^Slow pages: Analyse en cours\nCertaines pages sont lentes\. Nous enquêtons\. Prochain point avant \d\d:\d\d/,
+        /^Slow pages: Analyse en cours\nCertaines pages sont lentes\. Nous enquêtons\. Prochain point avant (?:[^\n]+, )?\d\d:\d\d/,
       );
       assert.match(french, /\nFin : répondez STOP ou https:\/\/status\.crier\.test\/unsubscribe\//);
       // "ê" is not in GSM-7: the whole message goes as UCS-2, 67 units a segment once it is longer than 70.
@@ -180,7 +180,11 @@ for (const dialect of dialects) {
       assert.equal(frenchSegments.segments, Math.ceil(french.length / 67));
       assert.ok(frenchSegments.segments >= 3 && frenchSegments.segments <= 6, french);
       const english = smsTo('+14155550100');
-      assert.match(english, /^Slow pages: Investigating\nSome pages load slowly\. Next update by \d\d:\d\d/);
+      // The next update's time carries its date when it falls on another day than now (after 22:00 UTC).
+      assert.match(
+        english,
+        /^Slow pages: Investigating\nSome pages load slowly\. Next update by (?:[^\n]+, )?\d\d:\d\d/,
+      );
       assert.match(english, /\nStop: reply STOP or https:/);
       assert.equal(countSegments(english).encoding, 'GSM-7');
 
