@@ -138,7 +138,8 @@ for (const dialect of dialects) {
       assert.equal(call.limit, 45);
       assert.equal(call.fits, true);
       // 20 words at 150 a minute.
-      assert.equal(call.seconds, 8);
+      // 8 s; one more when the next update falls on another day and its time carries the date (after 22:00 UTC).
+      assert.ok(call.seconds === 8 || call.seconds === 9, String(call.seconds));
       const text = channels.find((c) => c.channel === 'sms');
       assert.deepEqual([text?.unit, text?.seconds], ['segments', null]);
       const inFrench = await inject({
@@ -148,7 +149,7 @@ for (const dialect of dialects) {
       });
       const frenchCall = (JSON.parse(inFrench.body) as Preview).channels.find((c) => c.channel === 'voice');
       assert.match(frenchCall?.text ?? '', /^Les paiements par carte échouent\. Payez par virement/);
-      assert.equal(frenchCall?.seconds, 7);
+      assert.ok(frenchCall?.seconds === 7 || frenchCall?.seconds === 8, String(frenchCall?.seconds));
 
       // A scenario without a voice text: the call says its SMS text.
       const login = await inject({
