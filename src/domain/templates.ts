@@ -6,6 +6,7 @@
  * and render time and memory are bounded.
  */
 import { Liquid } from 'liquidjs';
+import type { PageLanguage } from './languages.ts';
 
 export interface TemplateVariables {
   /** Affected components, as a phrase: "API and Dashboard". */
@@ -15,9 +16,9 @@ export interface TemplateVariables {
   impact: string;
   /** The incident status, as a word: "investigating". */
   status: string;
-  /** Expected resolution, formatted in the page's time zone, or null when unknown. */
+  /** Expected resolution, formatted in the page's time zone and the message's language, or null when unknown. */
   eta: string | null;
-  /** When the next update is due, formatted in the page's time zone, or null when none is planned. */
+  /** When the next update is due, formatted in the page's time zone and the message's language, or null when none is planned. */
   next_update_at: string | null;
   workaround: string | null;
   incident_url: string;
@@ -69,23 +70,52 @@ function zoneName(date: Date, timeZone: string): string {
   );
 }
 
-/** "14:30 CET": a time of day in the page's time zone. */
-export function formatTime(at: string | Date, timeZone: string): string {
+/**
+ * The locale each language writes a day in: its own names and order of day
+ * and month ("Sat 5 Dec", "sam. 5 déc.", "12月5日(土)"). English is the
+ * British one, whose day comes before its month as in the other languages;
+ * Portuguese the generic one, which names the month ("sex., 16 de jan.")
+ * where pt-PT writes "sexta, 16/01".
+ */
+const dateLocales: Readonly<Record<PageLanguage, string>> = {
+  en: 'en-GB',
+  fr: 'fr',
+  de: 'de',
+  es: 'es',
+  pt: 'pt',
+  ja: 'ja',
+  ar: 'ar',
+};
+
+/**
+ * "14:30 CET": a time of day in the page's time zone, on the 24-hour clock
+ * in every language. The zone keeps its short name ("CET", "UTC"), the one
+ * the page's time zone is known by, whatever the language.
+ */
+export function formatTime(at: string | Date, timeZone: string, language: PageLanguage = 'en'): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  const hm = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(date);
+  const hm = new Intl.DateTimeFormat(dateLocales[language], {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
   return `${hm} ${zoneName(date, timeZone)}`;
 }
 
-/** "Fri 16 Jan, 14:30 CET": a day and time in the page's time zone. */
-export function formatDateTime(at: string | Date, timeZone: string): string {
+/** "Fri 16 Jan, 14:30 CET" ("ven. 16 janv., 14:30 CET" in French): a day and time in the page's time zone. */
+export function formatDateTime(at: string | Date, timeZone: string, language: PageLanguage = 'en'): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  const day = new Intl.DateTimeFormat('en-GB', {
+  const dayAndTime = new Intl.DateTimeFormat(dateLocales[language], {
     timeZone,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).format(date);
-  return `${day}, ${formatTime(date, timeZone)}`;
+  return `${dayAndTime} ${zoneName(date, timeZone)}`;
 }
 
 export function isValidTimeZone(timeZone: string): boolean {
@@ -99,8 +129,9 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-function engineFor(timeZone: string): Liquid {
-  const cached = engines.get(timeZone);
+function engineFor(timeZone: string, language: PageLanguage): Liquid {
+  const key = `${timeZone} ${language}`;
+  const cached = engines.get(key);
   if (cached) return cached;
   const engine = new Liquid({
     templates: {},
@@ -113,18 +144,18 @@ function engineFor(timeZone: string): Liquid {
     renderLimit: 1_000,
     memoryLimit: 10_000_000,
   });
-  // Times are already formatted in the page's time zone; the filters also accept ISO instants.
+  // Times are already formatted in the page's time zone and the template's language; the filters also accept ISO instants.
   engine.registerFilter('time', (v: unknown) =>
-    typeof v === 'string' && isoInstant.test(v) ? formatTime(v, timeZone) : v,
+    typeof v === 'string' && isoInstant.test(v) ? formatTime(v, timeZone, language) : v,
   );
   engine.registerFilter('datetime', (v: unknown) =>
-    typeof v === 'string' && isoInstant.test(v) ? formatDateTime(v, timeZone) : v,
+    typeof v === 'string' && isoInstant.test(v) ? formatDateTime(v, timeZone, language) : v,
   );
   engine.registerFilter('sentence', (v: unknown) => {
     const s = typeof v === 'string' ? v.trim() : '';
     return s === '' || /[.!?]$/.test(s) ? s : `${s}.`;
   });
-  engines.set(timeZone, engine);
+  engines.set(key, engine);
   return engine;
 }
 
@@ -136,9 +167,15 @@ function tidy(text: string): string {
     .trim();
 }
 
-export function renderTemplate(source: string, vars: TemplateVariables, timeZone = 'UTC'): RenderResult {
+/** Renders a template written in `language`: its `time` and `datetime` filters write days in it. */
+export function renderTemplate(
+  source: string,
+  vars: TemplateVariables,
+  timeZone = 'UTC',
+  language: PageLanguage = 'en',
+): RenderResult {
   try {
-    const engine = engineFor(timeZone);
+    const engine = engineFor(timeZone, language);
     const text = engine.parseAndRenderSync(source, { ...vars });
     return { ok: true, text: tidy(String(text)) };
   } catch (err) {

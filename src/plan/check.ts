@@ -13,6 +13,7 @@ import {
 } from '../domain/channel-limits.ts';
 import { parseDuration } from '../domain/duration.ts';
 import { type IncidentStatus, incidentStatuses, isOpen } from '../domain/incidents.ts';
+import type { PageLanguage } from '../domain/languages.ts';
 import { lintMessage } from '../domain/lint.ts';
 import type { Counting } from '../domain/social-text.ts';
 import { isValidTimeZone, renderTemplate } from '../domain/templates.ts';
@@ -20,7 +21,7 @@ import { resolveSecrets } from './channels.ts';
 import { checkGameDays } from './game-days.ts';
 import { channelType, lintOptions, type PlannedChannel, plannedChannel, roomChannels } from './policy.ts';
 import { checkRunbooks } from './runbook-check.ts';
-import type { Plan, ScenarioSpec } from './schema.ts';
+import { type Plan, planLanguages, type ScenarioSpec } from './schema.ts';
 import { checkSentiment } from './sentiment.ts';
 import { checkSingleSignOn } from './single-sign-on.ts';
 import { checkTranslations } from './translation-check.ts';
@@ -136,9 +137,11 @@ export function checkPlan(plan: Plan, options: CheckOptions = {}): PlanProblem[]
     }
     problems.push(...checkTemplates(plan, name, scenario));
     problems.push(
-      ...checkTranslations(plan, name, scenario, (source, status) => {
-        const [sample] = samples(plan, scenario, name, status);
-        return sample ? renderTemplate(source, sample.vars, sample.timeZone) : { ok: true, text: source };
+      ...checkTranslations(plan, name, scenario, (source, status, language) => {
+        const [sample] = samples(plan, scenario, name, status, language);
+        return sample
+          ? renderTemplate(source, sample.vars, sample.timeZone, language)
+          : { ok: true, text: source };
       }),
     );
   }
@@ -248,7 +251,7 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
     }
     for (const t of texts) {
       for (const sample of samples(plan, scenario, name, status)) {
-        const rendered = renderTemplate(t.source, sample.vars, sample.timeZone);
+        const rendered = renderTemplate(t.source, sample.vars, sample.timeZone, sample.language);
         if (!rendered.ok) {
           problems.push({ path: t.path, message: `does not render: ${rendered.error}` });
           break;
@@ -276,12 +279,20 @@ function checkTemplates(plan: Plan, name: string, scenario: ScenarioSpec): PlanP
   return problems;
 }
 
-function samples(plan: Plan, scenario: ScenarioSpec, name: string, status: IncidentStatus) {
+/** Sample values for a scenario's templates in `language` (the page's by default). */
+function samples(
+  plan: Plan,
+  scenario: ScenarioSpec,
+  name: string,
+  status: IncidentStatus,
+  language: PageLanguage = planLanguages(plan)[0] ?? 'en',
+) {
   const timeZone = plan.page?.time_zone && isValidTimeZone(plan.page.time_zone) ? plan.page.time_zone : 'UTC';
   const open = isOpen(status);
   const make = (eta: string | null, label: string) => ({
     label,
     timeZone,
+    language,
     vars: templateVariables({
       plan: { ...plan, page: plan.page ? { ...plan.page, time_zone: timeZone } : undefined },
       pageName: plan.page?.name ?? 'Status',
@@ -294,6 +305,7 @@ function samples(plan: Plan, scenario: ScenarioSpec, name: string, status: Incid
       nextUpdateAt: open ? sampleNext : null,
       incidentUrl: `${plan.page?.url ?? 'https://status.example.com'}/incidents/sample`,
       now: sampleNow,
+      language,
     }),
   });
   return open ? [make(null, ''), make(sampleEta, ' (with an ETA)')] : [make(null, '')];

@@ -18,6 +18,7 @@ import { type Plan, planLanguages, type ScenarioSpec } from './schema.ts';
 export type RenderSample = (
   source: string,
   status: IncidentStatus,
+  language: PageLanguage,
 ) => { ok: true; text: string } | { ok: false; error: string };
 
 export function checkTranslations(
@@ -60,7 +61,7 @@ export function checkTranslations(
         }
       }
       for (const t of texts) {
-        const rendered = render(t.source, status);
+        const rendered = render(t.source, status, language);
         if (!rendered.ok) {
           problems.push({ path: t.at, message: `does not render: ${rendered.error}` });
           continue;

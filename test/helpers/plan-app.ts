@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Selectable } from 'kysely';
 import { type App, createApp } from '../../src/app.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import { createToken } from '../../src/services/tokens/tokens.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { openTestDb, silentLog, type TestDb, type TestDialect, testConfig, testCtx } from './db.ts';
@@ -37,6 +38,8 @@ export interface PlanAppOptions {
   env?: Record<string, string>;
   /** The whole plan, instead of one made from `channels` and `audiences`. */
   plan?: string;
+  /** The app's clock, for words that carry the time (the real one by default). */
+  clock?: Clock;
 }
 
 export async function startPlanApp(dialect: TestDialect, options: PlanAppOptions): Promise<PlanApp> {
@@ -69,7 +72,13 @@ ${options.channels}
   });
   let app: App;
   try {
-    app = await createApp(config, { db: t.db, timers: false, worker: true, log: silentLog });
+    app = await createApp(config, {
+      db: t.db,
+      timers: false,
+      worker: true,
+      log: silentLog,
+      ...(options.clock !== undefined && { clock: options.clock }),
+    });
   } catch (err) {
     await t.close();
     throw err;

@@ -13,7 +13,7 @@ import { onCommit, withTransaction } from '../transaction.ts';
 import { type IncidentUpdateView, updateView } from '../views.ts';
 import { requireApprover } from './approval.ts';
 import { LintOverride, lintUpdate, requireLintPass } from './gate.ts';
-import { nextUpdateText } from './next-update.ts';
+import { languageFor, nextUpdateText } from './next-update.ts';
 import { lockUpdate, variantsOf } from './rows.ts';
 
 export const CorrectUpdateInput = z.strictObject({
@@ -67,11 +67,15 @@ export async function correctUpdate(
         `The plan asks for approval of ${before.audience} updates at ${incident.severity}; only an approver it names may correct a published one.`,
       );
     }
-    // A correction keeps the next update time its publication set: `{{ next_update_at }}` is that instant.
+    // A correction keeps the next update time its publication set: `{{ next_update_at }}` is that instant,
+    // in the page's language, the one the update's own words are in.
     const body =
       before.next_update_at === null || before.published_at === null
         ? input.body
-        : fillNextUpdate(input.body, nextUpdateText(tx, plan, before.next_update_at, before.published_at));
+        : fillNextUpdate(
+            input.body,
+            nextUpdateText(tx, plan, before.next_update_at, before.published_at, languageFor(plan)),
+          );
     const problems = await lintUpdate(
       tx,
       plan,

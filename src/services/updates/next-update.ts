@@ -2,15 +2,18 @@
  * The one "next update by" of an update: the deadline its publication sets
  * for its audience (the severity's cadence from the publish instant), and
  * its words with `{{ next_update_at }}` written as that instant in the
- * page's time zone. Before publication, lint, the preview and the approval
+ * page's time zone and in each text's language ("Sat 5 Dec, 01:30 CET",
+ * "sam. 5 déc., 01:30 CET"). Before publication, lint, the preview and the approval
  * request show the time it would be if published now.
  */
 import { nextDueAfterPublish } from '../../domain/cadence.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
+import { languageOf } from '../../domain/message-words.ts';
 import { fillNextUpdate, hasNextUpdatePlaceholder } from '../../domain/templates.ts';
 import { cadencePolicy } from '../../plan/policy.ts';
-import type { Plan } from '../../plan/schema.ts';
+import { type Plan, planLanguages } from '../../plan/schema.ts';
 import { timeZoneOf, when } from '../../plan/variables.ts';
 import { translationsOf } from '../../store/json.ts';
 import type { IncidentRow, IncidentUpdateRow } from '../../store/schema.ts';
@@ -30,9 +33,21 @@ function deadlineAfter(
   return nextDueAfterPublish(policy, audience === 'internal' ? 'internal' : 'external', status, at);
 }
 
-/** How the instant reads in messages: "11:30 CET", with the day when it is not today. */
-export function nextUpdateText(ctx: Pick<Ctx, 'config'>, plan: Plan | null, at: string, now: string): string {
-  return when(at, now, timeZoneOf(plan, ctx.config.page.timeZone));
+/** The language a text is in: a translation's, the page's for the update's own words. */
+export function languageFor(plan: Plan | null, translation?: string): PageLanguage {
+  const [pageLanguage = 'en'] = planLanguages(plan);
+  return languageOf(translation) ?? pageLanguage;
+}
+
+/** How the instant reads in messages in `language`: "11:30 CET", with the day when it is not today. */
+export function nextUpdateText(
+  ctx: Pick<Ctx, 'config'>,
+  plan: Plan | null,
+  at: string,
+  now: string,
+  language: PageLanguage,
+): string {
+  return when(at, now, timeZoneOf(plan, ctx.config.page.timeZone), language);
 }
 
 /** Body and variants with the placeholder filled (left as written when there is no deadline). */
@@ -48,7 +63,7 @@ function filledTexts(
   return { body: fillNextUpdate(body, value), variants: filled };
 }
 
-/** What lint, the preview and the approval request read: the words as if published now. */
+/** What lint, the preview and the approval request read: the words (in `language`) as if published now. */
 export function asIfPublishedNow(
   ctx: Pick<Ctx, 'config' | 'clock'>,
   plan: Plan | null,
@@ -57,10 +72,11 @@ export function asIfPublishedNow(
   audience: string,
   body: string,
   variants: Variants,
+  language: PageLanguage = languageFor(plan),
 ): { body: string; variants: Variants } {
   const now = ctx.clock.now().toISOString();
   const due = deadlineAfter(plan, incident, audience, status, now);
-  return filledTexts(body, variants, due === null ? null : nextUpdateText(ctx, plan, due, now));
+  return filledTexts(body, variants, due === null ? null : nextUpdateText(ctx, plan, due, now, language));
 }
 
 /**
@@ -92,11 +108,13 @@ export function fillAtPublication(
     }
     return { body: row.body, rendered: row.rendered, next_update_at: null, translations: row.translations };
   }
-  const value = nextUpdateText(tx, plan, due, now);
-  const filled = filledTexts(row.body, variants, value);
-  // Every language says the same instant.
+  const filled = filledTexts(row.body, variants, nextUpdateText(tx, plan, due, now, languageFor(plan)));
+  // Every language says the same instant, each in its own words for the day.
   const filledTranslations = Object.fromEntries(
-    Object.entries(translations).map(([language, t]) => [language, filledTexts(t.body, t.variants, value)]),
+    Object.entries(translations).map(([language, t]) => [
+      language,
+      filledTexts(t.body, t.variants, nextUpdateText(tx, plan, due, now, languageFor(plan, language))),
+    ]),
   );
   return {
     body: filled.body,

@@ -124,7 +124,7 @@ export async function previewUpdate(
   const ownVariants = own?.variants ?? {};
   const shown = published
     ? { body, variants: ownVariants }
-    : asIfPublishedNow(ctx, plan, incident, status, row.audience, body, ownVariants);
+    : asIfPublishedNow(ctx, plan, incident, status, row.audience, body, ownVariants, language);
   const at = published ? (row.published_at ?? row.updated_at) : ctx.clock.now().toISOString();
   const event = await draftEvent(ctx.db, ctx.config.publicUrl, row, shown.body, at);
   const variants = shown.variants;

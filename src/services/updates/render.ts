@@ -4,6 +4,7 @@ import { nextDueAfterPublish } from '../../domain/cadence.ts';
 import { templateVariants } from '../../domain/channel-limits.ts';
 import { CrierError } from '../../domain/errors.ts';
 import type { IncidentStatus } from '../../domain/incidents.ts';
+import type { PageLanguage } from '../../domain/languages.ts';
 import { nextUpdatePlaceholder, renderTemplate, type TemplateVariables } from '../../domain/templates.ts';
 import { cadencePolicy, templateFor } from '../../plan/policy.ts';
 import { type Plan, planLanguages, type TemplateSet } from '../../plan/schema.ts';
@@ -78,29 +79,41 @@ export async function renderForIncident(
       : [];
   const names = [...new Map([...linked, ...extra].map((c) => [c.id, c.name])).values()];
   const now = tx.clock.now().toISOString();
-  const variables = templateVariables({
-    plan,
-    pageName: tx.config.page.name,
-    fallbackTimeZone: tx.config.page.timeZone,
-    incident,
-    status: input.status,
-    componentNames: names.length > 0 ? names : scenario.components,
-    impact: input.impact ?? scenario.customer_impact ?? null,
-    workaround: input.workaround ?? scenario.workaround ?? null,
-    nextUpdateAt: nextDueAfterPublish(
-      cadencePolicy(plan, incident.severity, incident.drill_speed),
-      'external',
-      input.status,
+  const [pageLanguage = 'en', ...others] = planLanguages(plan);
+  // Each language's templates see the times (the ETA) written in it.
+  const variablesIn = (language: PageLanguage): TemplateVariables => {
+    const variables = templateVariables({
+      plan,
+      pageName: tx.config.page.name,
+      fallbackTimeZone: tx.config.page.timeZone,
+      incident,
+      status: input.status,
+      componentNames: names.length > 0 ? names : scenario.components,
+      impact: input.impact ?? scenario.customer_impact ?? null,
+      workaround: input.workaround ?? scenario.workaround ?? null,
+      nextUpdateAt: nextDueAfterPublish(
+        cadencePolicy(plan, incident.severity, incident.drill_speed),
+        'external',
+        input.status,
+        now,
+      ),
+      incidentUrl: incidentUrl(tx, incident.id),
       now,
-    ),
-    incidentUrl: incidentUrl(tx, incident.id),
-    now,
-  });
-  // The time is written when the update is published (next-update.ts): the draft keeps the placeholder.
-  if (variables.next_update_at !== null) variables.next_update_at = nextUpdatePlaceholder;
+      language,
+    });
+    // The time is written when the update is published (next-update.ts): the draft keeps the placeholder.
+    if (variables.next_update_at !== null) variables.next_update_at = nextUpdatePlaceholder;
+    return variables;
+  };
+  const variables = variablesIn(pageLanguage);
   const tz = timeZoneOf(plan, tx.config.page.timeZone);
-  const render = (source: string, where: string) => {
-    const r = renderTemplate(source, variables, tz);
+  const render = (source: string, where: string, language: PageLanguage = pageLanguage) => {
+    const r = renderTemplate(
+      source,
+      language === pageLanguage ? variables : variablesIn(language),
+      tz,
+      language,
+    );
     if (!r.ok) {
       throw new CrierError('template_failed', `The template ${where} does not render: ${r.error}`, {
         scenario: incident.scenario,
@@ -110,11 +123,15 @@ export async function renderForIncident(
     }
     return r.text;
   };
-  const variantsOf = (set: TemplateSet | undefined, where: string): Variants => {
+  const variantsOf = (
+    set: TemplateSet | undefined,
+    where: string,
+    language: PageLanguage = pageLanguage,
+  ): Variants => {
     const variants: Variants = {};
     for (const v of templateVariants) {
       const text = set !== undefined && typeof set !== 'string' ? set[v] : undefined;
-      if (text !== undefined) variants[v] = render(text, `${where}.${v}`);
+      if (text !== undefined) variants[v] = render(text, `${where}.${v}`, language);
     }
     return variants;
   };
@@ -122,13 +139,13 @@ export async function renderForIncident(
   const variants = variantsOf(scenario.templates[input.status], input.status);
   // Each other language the plan declares, where the scenario has its template; the rest fall back to the page's.
   const translations: Translations = {};
-  for (const language of planLanguages(plan).slice(1)) {
+  for (const language of others) {
     const text = templateFor(scenario, input.status, null, language);
     if (text === null) continue;
     const where = `translations.${language}.${input.status}`;
     translations[language] = {
-      body: render(text, where),
-      variants: variantsOf(scenario.translations[language]?.[input.status], where),
+      body: render(text, where, language),
+      variants: variantsOf(scenario.translations[language]?.[input.status], where, language),
     };
   }
   return { body, variants, translations, variables };

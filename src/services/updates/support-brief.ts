@@ -114,7 +114,9 @@ export async function buildSupportBrief(
   const url = await teamLink({ db, config: ctx.config }, incident.id);
   // The next update of the audience whose words it quotes, written as its words wrote it.
   const due = (await readDeadline(db, incident.id, latest?.audience ?? 'public')).due_at;
-  const dueText = due === null ? null : when(due, latest?.published_at ?? ctx.clock.now().toISOString(), tz);
+  // In English, as the sentence around it is.
+  const dueText =
+    due === null ? null : when(due, latest?.published_at ?? ctx.clock.now().toISOString(), tz, 'en');
   const reply =
     latest === undefined
       ? null
