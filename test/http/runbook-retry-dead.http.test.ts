@@ -2,9 +2,10 @@
  * Retrying a runbook step the outbox gave up on: the database refuses the
  * step's write (a trigger stands for a full disk), so its job fails, is
  * retried with backoff and goes dead after its attempts, while the step stays
- * pending and the steps after it never start. Once the cause is gone, a retry
- * by hand runs that step once, the steps after it follow, and nothing runs
- * twice. On both databases, the worker's clock moved by the test.
+ * pending and the steps after it never start. A retry by hand is a fresh try:
+ * its count of attempts starts again from zero and it gets all of them. Once
+ * the cause is gone, a retry runs that step once, the steps after it follow,
+ * and nothing runs twice. On both databases, the worker's clock moved by the test.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -126,8 +127,41 @@ for (const dialect of dialects)
           ['0.do.2', 'pending', false],
         ],
       );
-      assert.ok((run.steps[1]?.attempts ?? 0) >= 10, `attempts: ${run.steps[1]?.attempts}`);
+      const firstTries = run.steps[1]?.attempts ?? 0;
+      assert.ok(firstTries >= 10, `attempts: ${firstTries}`);
       assert.match(run.steps[1]?.error ?? '', new RegExp(refusal));
+
+      // Asked by hand while the cause is still there: a fresh try, its count back to zero, which
+      // gets its full number of attempts again before the outbox gives up on it. The worker waits
+      // meanwhile, so the step is read as the retry left it.
+      await worker?.stop();
+      const early = await call('POST', `${runsUrl}/${run.id}/steps/0.do.1/retry`);
+      assert.equal(early.statusCode, 200, early.body);
+      const fresh = (early.json() as Run).steps[1];
+      assert.deepEqual(fresh && [fresh.state, fresh.attempts, fresh.error, fresh.gave_up], [
+        'pending',
+        0,
+        null,
+        false,
+      ]);
+      assert.deepEqual(await stepJob(), { state: 'pending', attempts: 0, last_error: null });
+      worker = runbookWorker(t);
+      await runbooksDone(t, clock);
+      for (let i = 0; i < 20 && (await stepJob()).state !== 'dead'; i++) {
+        clock.advance(6 * 60_000);
+        await runbooksDone(t, clock);
+      }
+      assert.equal((await stepJob()).state, 'dead');
+      const [deadAgain] = (await call('GET', runsUrl)).json() as Run[];
+      assert.deepEqual(
+        deadAgain?.steps.map((s) => [s.id, s.state, s.attempts, s.gave_up]),
+        [
+          ['0.do.0', 'done', 0, false],
+          ['0.do.1', 'pending', firstTries, true],
+          ['0.do.2', 'pending', 0, false],
+        ],
+        'as many tries as the first time, counted afresh',
+      );
 
       // The cause gone, asked by hand: the step is pending again, and audited as given up on.
       await sql
@@ -135,6 +169,7 @@ for (const dialect of dialects)
         .execute(t.app.db);
       const retried = await call('POST', `${runsUrl}/${run.id}/steps/0.do.1/retry`);
       assert.equal(retried.statusCode, 200, retried.body);
+      assert.equal((retried.json() as Run).steps[1]?.attempts, 0);
       const [entry] = (await call('GET', '/api/v1/audit?action=runbook.retry')).json() as {
         before: { step: string; state: string };
       }[];
@@ -168,6 +203,6 @@ for (const dialect of dialects)
       // Done now: a second retry is refused and changes nothing.
       const again = await call('POST', `${runsUrl}/${run.id}/steps/0.do.1/retry`);
       assert.equal(again.statusCode, 409, again.body);
-      assert.equal(((await call('GET', '/api/v1/audit?action=runbook.retry')).json() as unknown[]).length, 1);
+      assert.equal(((await call('GET', '/api/v1/audit?action=runbook.retry')).json() as unknown[]).length, 2);
     });
   });

@@ -2,7 +2,8 @@
  * Retrying a runbook step by hand, once what made it fail is put right (a
  * component made, a channel fixed): a step recorded as failed, or one whose
  * job the outbox gave up on (dead), is pending again and its job runs anew,
- * as the runbook. The steps after it are not run again: they ran already.
+ * as the runbook, a fresh try with its full number of attempts. The steps
+ * after it are not run again: they ran already.
  * Asking again while it waits changes nothing. Taking the same right as
  * replaying failed deliveries; audited as `runbook.retry` under whoever asked.
  */
@@ -38,7 +39,12 @@ export async function retryRunbookStep(
     const row = await tx.db
       .selectFrom('runbook_run_steps')
       .innerJoin('runbook_runs', 'runbook_runs.id', 'runbook_run_steps.run_id')
-      .select(['runbook_run_steps.state', 'runbook_run_steps.kind', 'runbook_run_steps.error'])
+      .select([
+        'runbook_run_steps.state',
+        'runbook_run_steps.kind',
+        'runbook_run_steps.attempts',
+        'runbook_run_steps.error',
+      ])
       .where('runbook_runs.incident_id', '=', incidentId)
       .where('runbook_run_steps.run_id', '=', runId)
       .where('runbook_run_steps.round', '=', key.round)
@@ -60,9 +66,11 @@ export async function retryRunbookStep(
         { state: row.state },
       );
     }
+    // A fresh try: no outcome, no error, and its count of attempts from zero, as its job's is
+    // (armed anew below), so it gets all of them before the outbox gives up again.
     await tx.db
       .updateTable('runbook_run_steps')
-      .set({ state: 'pending', outcome: null, error: null, finished_at: null })
+      .set({ state: 'pending', attempts: 0, outcome: null, error: null, finished_at: null })
       .where('run_id', '=', runId)
       .where('round', '=', key.round)
       .where('phase', '=', key.phase)
@@ -73,7 +81,13 @@ export async function retryRunbookStep(
       action: 'runbook.retry',
       subjectType: 'runbook_run',
       subjectId: runId,
-      before: { step, kind: row.kind, state: given ? 'dead' : row.state, error: row.error },
+      before: {
+        step,
+        kind: row.kind,
+        state: given ? 'dead' : row.state,
+        attempts: row.attempts,
+        error: row.error,
+      },
       after: { step, kind: row.kind, state: 'pending' },
     });
   });
