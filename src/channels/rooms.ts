@@ -97,8 +97,12 @@ export interface ChatOps {
     /** For a provider that does not sign (`provesButtons`): where the form posts, and the proof it carries back. */
     callback?: { readonly url: string; readonly proof: string },
   ): Promise<boolean>;
-  /** A later answer to a command or button (the slower work), through the request's response URL. */
-  followUp(responseUrl: string, text: string): Promise<void>;
+  /**
+   * A later answer to a command or button (the slower work), through the request's response URL.
+   * `replace`: the click settled what the message asked, so the message its buttons were on
+   * says the outcome instead, without them, where the provider allows it (Slack).
+   */
+  followUp(responseUrl: string, text: string, replace?: boolean): Promise<void>;
   /**
    * The provider does not sign button requests: each carries the install's proof of its value,
    * checked before anything is done (Mattermost).

@@ -309,8 +309,13 @@ function chatops(client: WebClient, secret: string, deps: ChannelDeps, timeoutMs
       );
       return opened.ok;
     },
-    async followUp(responseUrl, text) {
-      await http.post(responseUrl, JSON.stringify({ response_type: 'ephemeral', text: mrkdwn(text) }), {
+    async followUp(responseUrl, text, replace = false) {
+      // Slack's message response: the outcome in place of the original message (its blocks, the
+      // buttons, go with it), or a message only the person who asked sees.
+      const message = replace
+        ? { replace_original: true, text: mrkdwn(text) }
+        : { response_type: 'ephemeral', text: mrkdwn(text) };
+      await http.post(responseUrl, JSON.stringify(message), {
         'content-type': 'application/json',
         'user-agent': deps.userAgent,
       });

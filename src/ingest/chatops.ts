@@ -9,7 +9,10 @@
  * chat user acts as the Crier user with the same email address. Chat
  * services wait 3 seconds for an answer: work that takes longer is answered
  * "working on it" and followed up through the request's response URL. A
- * Slack button's answer carries no message: its outcome always follows there.
+ * Slack button's answer carries no message: its outcome always follows there,
+ * and when the click settled the approval request (approved, nothing more
+ * asked of the room) it replaces that request, buttons and all; a refusal
+ * goes to the one who clicked, and the buttons stay.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatOps, ChatRequest } from '../channels/rooms.ts';
@@ -17,6 +20,7 @@ import { CrierError } from '../domain/errors.ts';
 import { buttonKey, provesButton } from '../services/chat/button-proof.ts';
 import {
   approveFromChat,
+  type ButtonOutcome,
   chatActor,
   refusal,
   rejectFromChat,
@@ -88,15 +92,22 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
   /** Answers within the time chat allows: the result, or "working on it" and the result later. */
   async function answer(
     reply: FastifyReply,
-    work: Promise<string>,
+    work: Promise<string | ButtonOutcome>,
     side: ChatOps,
     responseUrl: string | undefined,
     button = false,
   ) {
-    const settled = work.catch(refusal);
+    const outcome: Promise<ButtonOutcome> = work.then(
+      (o) => (typeof o === 'string' ? { text: o, settled: false } : o),
+      (err: unknown) => ({ text: refusal(err), settled: false }),
+    );
+    const followUp = (url: string) =>
+      void outcome
+        .then((o) => side.followUp(url, o.text, o.settled))
+        .catch((err: unknown) => deps.log.error({ err }, 'a chat-ops follow-up failed'));
     let timer: NodeJS.Timeout | undefined;
     const quick = await Promise.race([
-      settled,
+      outcome,
       new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), within);
       }),
@@ -105,17 +116,14 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
     // Slack takes no message in the answer to a button (block_actions), only its 200: what came of
     // the click always goes to the click's response_url, once the work is done.
     if (button && !side.answerButton && responseUrl !== undefined) {
-      void settled
-        .then((text) => side.followUp(responseUrl, text))
-        .catch((err: unknown) => deps.log.error({ err }, 'a chat-ops follow-up failed'));
+      followUp(responseUrl);
       return reply.code(200).send();
     }
     const shaped = (text: string) =>
       button && side.answerButton ? side.answerButton(text) : ephemeral(text);
-    if (quick !== null || responseUrl === undefined) return reply.send(shaped(quick ?? (await settled)));
-    void settled
-      .then((text) => side.followUp(responseUrl, text))
-      .catch((err: unknown) => deps.log.error({ err }, 'a chat-ops follow-up failed'));
+    if (quick !== null || responseUrl === undefined)
+      return reply.send(shaped((quick ?? (await outcome)).text));
+    followUp(responseUrl);
     return reply.send(ephemeral('Working on it…'));
   }
 

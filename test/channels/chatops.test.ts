@@ -271,7 +271,9 @@ for (const dialect of dialects) {
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(approved.body, '', 'Slack takes no message in the answer to a button');
       assert.equal(await state(), 'published');
-      // The outcome goes to the click's response_url, as Slack's message response: POST, JSON.
+      // The outcome goes to the click's response_url, as Slack's message response: POST, JSON. It
+      // settles the request, so it replaces the message in the room (replace_original), its buttons
+      // with it: the outcome's text and nothing else.
       await waitFor(
         () => slack.responses.some((r) => r.url === '/response/actions/2'),
         15_000,
@@ -281,9 +283,33 @@ for (const dialect of dialects) {
       assert.equal(told.length, 1);
       assert.equal(told[0]?.method, 'POST');
       assert.equal(told[0]?.headers['content-type'], 'application/json');
-      const message = JSON.parse(told[0]?.body ?? '{}') as { response_type: string; text: string };
-      assert.equal(message.response_type, 'ephemeral');
-      assert.match(message.text, /Approved and published/);
+      assert.deepEqual(JSON.parse(told[0]?.body ?? '{}'), {
+        replace_original: true,
+        text: 'Approved by carol@crier.test and published.',
+      });
+
+      // A click that changes nothing (the draft is out already) is told to the one who clicked
+      // only; the message stays as it is.
+      const late = interaction({
+        type: 'block_actions',
+        user: { id: 'U0CAROL' },
+        trigger_id: '1.2.4',
+        response_url: `${slack.url}/response/actions/3`,
+        actions: [{ type: 'button', action_id: 'crier_approve', block_id: 'crier_decide', value }],
+      });
+      const lateRes = await post('/chatops/team/interaction', late, signed(late));
+      assert.equal(lateRes.statusCode, 200, lateRes.body);
+      await waitFor(
+        () => slack.responses.some((r) => r.url === '/response/actions/3'),
+        15_000,
+        'the refusal on response_url',
+      );
+      const refused = JSON.parse(
+        slack.responses.find((r) => r.url === '/response/actions/3')?.body ?? '{}',
+      ) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(refused).sort(), ['response_type', 'text']);
+      assert.equal(refused.response_type, 'ephemeral');
+      assert.match(String(refused.text), /^Not done: /);
       const decision = await a.t.db
         .selectFrom('update_decisions')
         .select(['actor', 'decision'])

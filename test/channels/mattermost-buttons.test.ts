@@ -194,7 +194,7 @@ for (const dialect of dialects) {
       // The comms lead approves: published, as carol.
       const approved = await post(click('mmcarol', context ?? {}));
       assert.equal(approved.statusCode, 200, approved.body);
-      assert.match(approved.json().ephemeral_text, /Approved and published/);
+      assert.equal(approved.json().ephemeral_text, 'Approved by carol@crier.test and published.');
       assert.equal(await state(), 'published');
       const decision = await a.t.db
         .selectFrom('update_decisions')

@@ -3,7 +3,9 @@
  * chat user is matched to a Crier user by the email address their chat
  * account has, and acts as that user, with exactly that user's role: each
  * verb checks it as it would for the console or the API. The answer is
- * text for the person who asked, never shown to the room.
+ * text for the person who asked, never shown to the room, except the
+ * outcome of an approval that settles its request (`ButtonOutcome`), which
+ * takes the request's place there.
  *
  *   declare [SEV] <name>         status [id]            update [id] [status] <text>
  *   resolve [id] [text]          roles [id] [role email]  brief [id]
@@ -180,13 +182,32 @@ function updateOf(value: string): { incidentId: string; updateId: string } {
   return { incidentId: match[1], updateId: match[2] };
 }
 
+/**
+ * What a click on an approval request came to: the words, and whether it
+ * settled the request (no approval is asked of the room any more), so the
+ * request can say so in place of its buttons.
+ */
+export interface ButtonOutcome {
+  readonly text: string;
+  readonly settled: boolean;
+}
+
 /** The Approve button, as `ctx.actor`. */
-export async function approveFromChat(ctx: Ctx, value: string): Promise<string> {
+export async function approveFromChat(ctx: Ctx, value: string): Promise<ButtonOutcome> {
   const { incidentId, updateId } = updateOf(value);
   const draft = await approveUpdate(ctx, incidentId, updateId);
-  return draft.state === 'published'
-    ? 'Approved and published.'
-    : `Approved; the draft is ${draft.state.replaceAll('_', ' ')}.`;
+  // Another approver is still needed: the buttons stay for them.
+  if (draft.state === 'pending_approval')
+    return { text: 'Approved; the draft waits for another approval.', settled: false };
+  // Said to the room, which sees who decided.
+  const who = ctx.actor.id.replace(/^user:/, '');
+  return {
+    text:
+      draft.state === 'published'
+        ? `Approved by ${who} and published.`
+        : `Approved by ${who}; the draft is ${draft.state.replaceAll('_', ' ')}.`,
+    settled: true,
+  };
 }
 
 /** The rejection form's comment, as `ctx.actor`. */
