@@ -10,7 +10,8 @@
  * the same backoff as any delivery, and a 429's Retry-After is passed on.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ErrorCode, WebClient } from '@slack/web-api';
+import { createRequire } from 'node:module';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { createHttpClient } from './http-client.ts';
 import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomPost, RoomResult } from './rooms.ts';
@@ -23,6 +24,12 @@ export interface SlackRoomSettings {
   readonly archive_after_days: number;
   readonly timeout_ms?: number | undefined;
 }
+
+// The Web API client is loaded when a plan's Slack entry has a bot token, not at start
+// (docs/performance.md, "Peak RSS").
+const require = createRequire(import.meta.url);
+let slackLibrary: typeof import('@slack/web-api') | undefined;
+const slackApi = () => (slackLibrary ??= require('@slack/web-api') as typeof import('@slack/web-api'));
 
 /** Slack's answers that say to try again later; every other error is final. */
 const transient = new Set([
@@ -44,6 +51,7 @@ function failure(err: unknown): RoomResult<never> {
     statusCode?: number;
     message?: string;
   };
+  const { ErrorCode } = slackApi();
   switch (e.code) {
     case ErrorCode.PlatformError: {
       const error = e.data?.error ?? 'unknown_error';
@@ -325,7 +333,7 @@ function chatops(client: WebClient, secret: string, deps: ChannelDeps, timeoutMs
 
 export function slackRooms(settings: SlackRoomSettings, deps: ChannelDeps) {
   const timeout = settings.timeout_ms ?? 10_000;
-  const client = new WebClient(settings.bot_token, {
+  const client = new (slackApi().WebClient)(settings.bot_token, {
     ...(settings.api_url && { slackApiUrl: settings.api_url }),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

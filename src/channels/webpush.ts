@@ -3,11 +3,17 @@
  * request itself goes through the guarded client, since the endpoint comes
  * from the subscriber's browser. 404 and 410 mean the subscription expired.
  */
-import webpush from 'web-push';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { createHttpClient, header } from './http-client.ts';
 import { Secret, Value } from './settings.ts';
 import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
+
+// web-push (and the ASN.1 and big-number libraries beneath it) is loaded with the first push
+// sent, not at start (docs/performance.md, "Peak RSS").
+const require = createRequire(import.meta.url);
+let webPushLibrary: typeof import('web-push') | undefined;
+const webpush = () => (webPushLibrary ??= require('web-push') as typeof import('web-push'));
 
 /** A browser's push subscription (the Push API's `PushSubscription.toJSON()`), as a subscriber leaves it. */
 export const PushSubscription = z.object({
@@ -65,7 +71,7 @@ export const webPush = defineChannel({
           tag: message.id,
         });
         try {
-          const request = webpush.generateRequestDetails(subscription, payload, {
+          const request = webpush().generateRequestDetails(subscription, payload, {
             vapidDetails: {
               subject: settings.subject,
               publicKey: settings.vapid_public_key,

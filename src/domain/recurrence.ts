@@ -5,7 +5,16 @@
  * time zones and their summer time, which a hand-written one would get
  * wrong). Pure.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+
+// cron-parser (and Luxon beneath it) is loaded with the first schedule read, not at start
+// (docs/performance.md, "Peak RSS").
+const require = createRequire(import.meta.url);
+let cronParser: typeof import('cron-parser') | undefined;
+const parser = () => {
+  cronParser ??= require('cron-parser') as typeof import('cron-parser');
+  return cronParser.CronExpressionParser;
+};
 
 /** Five fields: no seconds (a game day is not run by the second) and no nicknames. */
 const cronPattern = /^\S+(?:\s+\S+){4}$/;
@@ -16,9 +25,7 @@ const minimumGapMs = 60 * 60 * 1000;
 /** The first occurrence after `after`, in `timeZone`; null when the expression has none. */
 export function nextOccurrence(cron: string, timeZone: string, after: Date): Date | null {
   try {
-    return CronExpressionParser.parse(cron, { currentDate: after, tz: timeZone, strict: false })
-      .next()
-      .toDate();
+    return parser().parse(cron, { currentDate: after, tz: timeZone, strict: false }).next().toDate();
   } catch {
     return null;
   }
@@ -36,7 +43,8 @@ export function cronProblem(cron: string): string | null {
   let instants: Date[];
   try {
     // From a fixed instant, so the answer is the same whenever the plan is checked.
-    instants = CronExpressionParser.parse(cron, { currentDate: new Date('2026-01-01T00:00:00Z'), tz: 'UTC' })
+    instants = parser()
+      .parse(cron, { currentDate: new Date('2026-01-01T00:00:00Z'), tz: 'UTC' })
       .take(24)
       .map((d) => d.toDate());
   } catch (err) {

@@ -16,11 +16,15 @@
  *
  * Pure: no clock, no network; the dictionaries ship in the packages.
  */
-import { Container } from '@nlpjs/core';
-import { LangEn } from '@nlpjs/lang-en';
-import { LangFr } from '@nlpjs/lang-fr';
-import { SentimentAnalyzer } from '@nlpjs/sentiment';
+import { createRequire } from 'node:module';
+import type { Container } from '@nlpjs/core';
+import type { SentimentAnalyzer } from '@nlpjs/sentiment';
 import { type Lexicon, lexicons } from './sentiment-lexicon.ts';
+
+// NLP.js and its dictionaries are loaded with the first post scored, not at start: a process
+// that reads no mentions (every worker of a fan-out) does not carry them (docs/performance.md,
+// "Peak RSS").
+const require = createRequire(import.meta.url);
 
 export const sentimentLabels = ['negative', 'neutral', 'positive'] as const;
 export type SentimentLabel = (typeof sentimentLabels)[number];
@@ -81,6 +85,10 @@ function dictionaryOf(nlp: SentimentAnalyzer, container: Container, language: Se
 
 function loaded() {
   if (analyzer) return analyzer;
+  const { Container } = require('@nlpjs/core') as typeof import('@nlpjs/core');
+  const { LangEn } = require('@nlpjs/lang-en') as typeof import('@nlpjs/lang-en');
+  const { LangFr } = require('@nlpjs/lang-fr') as typeof import('@nlpjs/lang-fr');
+  const { SentimentAnalyzer } = require('@nlpjs/sentiment') as typeof import('@nlpjs/sentiment');
   const container = new Container();
   container.use(LangEn);
   container.use(LangFr);

@@ -3,7 +3,13 @@
  * and the post an update becomes there (its title, its words cut to fit,
  * the link to its page). Pure: the channel modules send what this returns.
  */
-import twitter from 'twitter-text';
+import { createRequire } from 'node:module';
+
+// twitter-text is loaded with the first post measured for X, not at start (docs/performance.md,
+// "Peak RSS").
+const require = createRequire(import.meta.url);
+let twitterText: typeof import('twitter-text') | undefined;
+const twitter = () => (twitterText ??= require('twitter-text') as typeof import('twitter-text'));
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
@@ -16,7 +22,7 @@ export function graphemeLength(text: string): number {
 
 /** twitter-text's weighted length, as X counts a post against its 280. */
 export function weightedLength(text: string): number {
-  return twitter.parseTweet(text).weightedLength;
+  return twitter().parseTweet(text).weightedLength;
 }
 
 /** Web addresses as Mastodon finds them in a post (its extractor takes http and https links). */

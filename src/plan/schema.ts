@@ -7,12 +7,12 @@
  * `channels:` block; `crier plan check` says what a complete plan lacks.
  */
 import ipaddr from 'ipaddr.js';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { approverGroups, defaultApprovalFallback } from '../domain/approval.ts';
 import { impacts } from '../domain/components.ts';
 import { incidentStatuses } from '../domain/incidents.ts';
 import { type PageLanguage, pageLanguages } from '../domain/languages.ts';
+import { isSupportedCountry } from '../domain/phone-numbers.ts';
 import { incidentRoles } from '../domain/roles.ts';
 import { ChannelsSection } from './channels.ts';
 import { GameDaysSection } from './game-days.ts';

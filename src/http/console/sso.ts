@@ -9,7 +9,7 @@
  * The session is the same kind a password opens.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
 import { type Role, roles } from '../../domain/permissions.ts';
@@ -18,6 +18,12 @@ import { type SingleSignOn, singleSignOn } from '../../services/users/single-sig
 import type { BaseCtx } from '../auth.ts';
 import { setSessionCookie } from '../session.ts';
 import { html } from './html.ts';
+
+// openid-client is loaded with the first sign-in through a provider, not at start: most
+// processes never use it (docs/performance.md, "Peak RSS").
+let oidcLibrary: Promise<typeof Oidc> | undefined;
+const openid = () => (oidcLibrary ??= import('openid-client'));
+
 import { anonymousCtx, sendPage } from './page.ts';
 
 type Sso = Pick<SingleSignOn, 'roleClaim' | 'roles'>;
@@ -57,19 +63,21 @@ export function ssoRoutes(base: BaseCtx) {
   const secure = base.config.publicUrl.startsWith('https:');
   // The provider's configuration, discovered on first use for the settings in force; again after a
   // failure (a provider down at start is not fatal) or once the settings change.
-  let discovered: { key: string; configuration: Promise<oidc.Configuration> } | undefined;
+  let discovered: { key: string; configuration: Promise<Oidc.Configuration> } | undefined;
   const configuration = (sso: SingleSignOn) => {
     const key = JSON.stringify([sso.issuer, sso.clientId, sso.clientSecret ?? null]);
     if (discovered?.key !== key) {
       const entry = {
         key,
-        configuration: oidc
-          .discovery(
-            new URL(sso.issuer),
-            sso.clientId,
-            sso.clientSecret,
-            undefined,
-            sso.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
+        configuration: openid()
+          .then((oidc) =>
+            oidc.discovery(
+              new URL(sso.issuer),
+              sso.clientId,
+              sso.clientSecret,
+              undefined,
+              sso.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : undefined,
+            ),
           )
           .catch((err: unknown) => {
             if (discovered === entry) discovered = undefined;
@@ -87,7 +95,8 @@ export function ssoRoutes(base: BaseCtx) {
     app.get(flowPath, async (req, reply) => {
       const sso = await singleSignOn(base);
       if (sso === null) return notConfigured(reply);
-      let config: oidc.Configuration;
+      const oidc = await openid();
+      let config: Oidc.Configuration;
       try {
         config = await configuration(sso);
       } catch (err) {
@@ -133,6 +142,7 @@ export function ssoRoutes(base: BaseCtx) {
       let email: string;
       let role: Role | null;
       try {
+        const oidc = await openid();
         const config = await configuration(sso);
         const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
         const tokens = await oidc.authorizationCodeGrant(config, new URL(`${redirectUri}${query}`), {

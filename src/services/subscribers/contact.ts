@@ -3,10 +3,11 @@
  * schema per kind. The normalised form (`key`) is what makes a contact
  * unique within an audience.
  */
-import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
 import { z } from 'zod';
 import { type MobilePlatform, mobilePlatforms, type SubscriberKind } from '../../channels/types.ts';
 import { PushSubscription } from '../../channels/webpush.ts';
+import { isSupportedCountry, parsePhoneNumber } from '../../domain/phone-numbers.ts';
 
 const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 
@@ -19,7 +20,7 @@ const httpsUrl = () => z.url({ protocol: /^https?$/ }).max(2000);
 function phoneNumberOf(text: string, region: string | undefined): string | { problem: string } {
   // The plan checks default_region with isSupportedCountry; asked again here, it types the region.
   const country = region !== undefined && isSupportedCountry(region) ? region : undefined;
-  const number = parsePhoneNumberFromString(text, country);
+  const number = parsePhoneNumber(text, country);
   if (number?.isValid()) return number.number;
   return {
     problem: region

@@ -14,11 +14,11 @@
  * import: confirmed at once, unless `confirm` asks for the same checks.
  */
 import { randomBytes } from 'node:crypto';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { newWebhookSecret } from '../../channels/webhook.ts';
 import { CrierError } from '../../domain/errors.ts';
 import { languageOf } from '../../domain/message-words.ts';
+import { isSupportedCountry } from '../../domain/phone-numbers.ts';
 import { planLanguages } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
 import { newId } from '../../store/ids.ts';
