@@ -21,6 +21,7 @@ import { type DialectName, dialectOf } from './dialect.ts';
 import { type DatabaseFault, databaseFault } from './faults.ts';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
+import { sendNamedStatements } from './statement-names.ts';
 
 export type Db = Kysely<Database>;
 
@@ -176,6 +177,7 @@ function openPostgres(url: string, options: OpenOptions): Db {
   // only this listener. The query in flight fails with its own error, which its caller handles.
   pool.on('connect', (client) => {
     client.on('error', (err) => options.log?.warn({ err }, 'a database connection was lost'));
+    sendNamedStatements(client);
   });
   // The pool's own report of an idle client's loss repeats the client's, heard above.
   pool.on('error', () => {});

@@ -8,6 +8,7 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Target } from '../channels/types.ts';
 import { type Db, dialect } from './db.ts';
+import { prepared } from './prepared.ts';
 import type { DeliveryRow, OutboxJobRow, SubscriberRow } from './schema.ts';
 import { disableAfterRefusal, type SoftBouncePolicy } from './suppressions.ts';
 
@@ -17,6 +18,32 @@ import { disableAfterRefusal, type SoftBouncePolicy } from './suppressions.ts';
  */
 export const unsent = sql<SqlBool>`state in ('pending', 'failed', 'sending')`;
 
+/** Due jobs become `running` under this worker's lease; compiled once (prepared.ts), as it runs every second. */
+const claimJobsQuery = prepared((db: Db, a: { worker: string; now: string; lease: string; limit: number }) =>
+  db
+    .updateTable('outbox_jobs')
+    .set((eb) => ({
+      state: 'running',
+      run_at: a.lease,
+      lease_until: a.lease,
+      locked_by: a.worker,
+      attempts: eb('attempts', '+', 1),
+      updated_at: a.now,
+    }))
+    .where('id', 'in', (eb) => {
+      let q = eb
+        .selectFrom('outbox_jobs')
+        .select('id')
+        .where('state', 'in', ['pending', 'running'])
+        .where('run_at', '<=', a.now)
+        .orderBy('run_at')
+        .limit(a.limit);
+      if (dialect(db) === 'postgres') q = q.forUpdate().skipLocked();
+      return q;
+    })
+    .returningAll(),
+);
+
 export async function claimJobs(
   db: Db,
   worker: string,
@@ -24,32 +51,8 @@ export async function claimJobs(
   leaseMs: number,
   limit: number,
 ): Promise<OutboxJobRow[]> {
-  const nowIso = now.toISOString();
   const lease = new Date(now.getTime() + leaseMs).toISOString();
-  const pg = dialect(db) === 'postgres';
-  return db
-    .updateTable('outbox_jobs')
-    .set((eb) => ({
-      state: 'running',
-      run_at: lease,
-      lease_until: lease,
-      locked_by: worker,
-      attempts: eb('attempts', '+', 1),
-      updated_at: nowIso,
-    }))
-    .where('id', 'in', (eb) => {
-      let q = eb
-        .selectFrom('outbox_jobs')
-        .select('id')
-        .where('state', 'in', ['pending', 'running'])
-        .where('run_at', '<=', nowIso)
-        .orderBy('run_at')
-        .limit(limit);
-      if (pg) q = q.forUpdate().skipLocked();
-      return q;
-    })
-    .returningAll()
-    .execute();
+  return (await claimJobsQuery(db, { worker, now: now.toISOString(), lease, limit })).rows;
 }
 
 /** A claimed delivery with what sending it needs of its subscriber. */
@@ -70,35 +73,33 @@ export interface ClaimedDelivery
 /**
  * The claim itself: the due rows of one channel, oldest due first, become
  * `sending` under a lease. Exported for the test that checks it reads the
- * partial index.
+ * partial index; run through `claimDue`, compiled once (prepared.ts).
  */
-export function claimQuery(db: Db, channel: string, now: Date, leaseMs: number, limit: number) {
-  const nowIso = now.toISOString();
-  const lease = new Date(now.getTime() + leaseMs).toISOString();
-  const pg = dialect(db) === 'postgres';
+export function claimQuery(db: Db, a: { channel: string; now: string; lease: string; limit: number }) {
   return db
     .updateTable('deliveries')
     .set((eb) => ({
       state: 'sending',
-      next_attempt_at: lease,
-      lease_until: lease,
+      next_attempt_at: a.lease,
+      lease_until: a.lease,
       attempts: eb('attempts', '+', 1),
-      updated_at: nowIso,
+      updated_at: a.now,
     }))
     .where('id', 'in', (eb) => {
       let q = eb
         .selectFrom('deliveries')
         .select('id')
-        .where('channel', '=', channel)
+        .where('channel', '=', a.channel)
         .where(unsent)
-        .where('next_attempt_at', '<=', nowIso)
+        .where('next_attempt_at', '<=', a.now)
         .orderBy('next_attempt_at')
-        .limit(limit);
-      if (pg) q = q.forUpdate().skipLocked();
+        .limit(a.limit);
+      if (dialect(db) === 'postgres') q = q.forUpdate().skipLocked();
       return q;
     })
     .returning(['id', 'subject_type', 'subject_id', 'subscriber_id', 'attempts', 'incident_id']);
 }
+const claimDue = prepared(claimQuery);
 
 export async function claimDeliveries(
   db: Db,
@@ -109,7 +110,8 @@ export async function claimDeliveries(
   /** A broadcast's account: its deliveries have no subscriber to read. */
   account?: Target,
 ): Promise<ClaimedDelivery[]> {
-  const claimed = await claimQuery(db, channel, now, leaseMs, limit).execute();
+  const lease = new Date(now.getTime() + leaseMs).toISOString();
+  const claimed = (await claimDue(db, { channel, now: now.toISOString(), lease, limit })).rows;
   if (claimed.length === 0) return [];
   const lease_until_ms = now.getTime() + leaseMs;
   if (account) {

@@ -32,7 +32,15 @@ eachDialect(
   test,
   'the claim and the metrics read the partial indexes of unsent and dead deliveries',
   async (db) => {
-    const claim = await plan(db, claimQuery(db, 'email', new Date(), 60_000, 200));
+    const claim = await plan(
+      db,
+      claimQuery(db, {
+        channel: 'email',
+        now: new Date().toISOString(),
+        lease: new Date(Date.now() + 60_000).toISOString(),
+        limit: 200,
+      }),
+    );
     assert.match(claim, /deliveries_due/, claim);
     const gauges = deliveryGaugeQueries(db);
     const unsent = await plan(db, gauges.unsent);

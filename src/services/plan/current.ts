@@ -15,6 +15,7 @@ import { Plan } from '../../plan/schema.ts';
 import type { Db } from '../../store/db.ts';
 import { PlanChange, planDiffOf, planJsonOf } from '../../store/json.ts';
 import { lockNamed } from '../../store/locks.ts';
+import { prepared } from '../../store/prepared.ts';
 import type { PlanVersionRow, PlanVia } from '../../store/schema.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
@@ -44,13 +45,15 @@ export async function currentPlan(db: Db): Promise<Plan | null> {
   return plan;
 }
 
+// Asked every 2 seconds by every process: compiled once (store/prepared.ts).
+const latestVersionQuery = prepared((db: Db) =>
+  db.selectFrom('plan_versions').select((eb) => eb.fn.max('version').as('version')),
+);
+
 /** The number of the latest applied plan version, 0 when none was applied: cheap to ask often. */
 export async function latestPlanVersion(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom('plan_versions')
-    .select((eb) => eb.fn.max('version').as('version'))
-    .executeTakeFirst();
-  return Number(row?.version ?? 0);
+  const { rows } = await latestVersionQuery(db, {});
+  return Number(rows[0]?.version ?? 0);
 }
 
 export const ApplyPlanInput = z.strictObject({
