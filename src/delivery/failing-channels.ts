@@ -30,6 +30,14 @@ export class FailingChannels {
     this.#clock = clock;
   }
 
+  /**
+   * Whether this incident is known to run without a game day, so nothing of it can fail by one:
+   * asked before `reason`, it spares every message of a real incident an await and a clock read.
+   */
+  plain(incidentId: string): boolean {
+    return this.#plain.has(incidentId);
+  }
+
   /** Why `channel` fails for this incident's messages now, or null when it does not. */
   async reason(incidentId: string, channel: string): Promise<string | null> {
     const failing = await this.#read(incidentId);

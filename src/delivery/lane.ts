@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { moduleOf } from '../channels/registry.ts';
-import { type TraceParent, tracedSend } from '../channels/tracing.ts';
+import { type TraceParent, tracedSend, tracing } from '../channels/tracing.ts';
 import { type Channel, networkFailure, type SendResult } from '../channels/types.ts';
 import type { ChannelKind, TextVariant } from '../domain/channel-limits.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -23,8 +23,9 @@ import type { SoftBouncePolicy } from '../store/suppressions.ts';
 import type { LaneSettings } from './channel-set.ts';
 import type { FailingChannels } from './failing-channels.ts';
 import { Fifo } from './fifo.ts';
-import { CircuitBreaker, type HostPacer, RateLimiter, retryDelay, targetHost } from './limits.ts';
+import { CircuitBreaker, type HostPacer, RateLimiter, targetHost } from './limits.ts';
 import type { DeliveryMetrics } from './metrics.ts';
+import { outcomeOf } from './outcome.ts';
 import type { Renderer } from './render.ts';
 
 /** What the channel's module says its text is: its kind and template variant. */
@@ -68,6 +69,8 @@ export class Lane {
   readonly #held = new Map<string, ClaimedDelivery>();
   readonly #outcomes: DeliveryOutcome[] = [];
   readonly #breakers = new Map<Channel, CircuitBreaker>();
+  /** What each of the lane's channels renders as, looked up once rather than per message. */
+  readonly #renderAs = new Map<Channel, ReturnType<typeof renderAs>>();
   readonly #limiter: RateLimiter | undefined;
   #claiming: Promise<void> | null = null;
   /**
@@ -93,8 +96,9 @@ export class Lane {
     this.#leaseMargin = Math.min(10_000, options.leaseMs / 4);
     this.#limiter = settings.ratePerSecond ? new RateLimiter(settings.ratePerSecond) : undefined;
     for (const channel of [settings.channel, settings.fallback]) {
-      if (channel)
-        this.#breakers.set(channel, new CircuitBreaker(settings.breakerFailures, settings.breakerCooldownMs));
+      if (!channel) continue;
+      this.#breakers.set(channel, new CircuitBreaker(settings.breakerFailures, settings.breakerCooldownMs));
+      this.#renderAs.set(channel, renderAs(channel));
     }
   }
 
@@ -305,37 +309,7 @@ export class Lane {
       via = fallback;
       result = await this.#attempt(via, d);
     }
-    if (result.ok) {
-      return {
-        id: d.id,
-        state: 'sent',
-        via: via.name,
-        providerId: result.providerId ?? null,
-        // A webhook that echoed its challenge has shown it wants the events.
-        ...(d.subject_type === 'verification' && { confirmsSubscriber: true }),
-      };
-    }
-    if (result.gone) {
-      return {
-        id: d.id,
-        state: 'dead',
-        via: via.name,
-        error: result.reason,
-        disableSubscriber: result.reason,
-      };
-    }
-    if (!result.retry || d.attempts >= retry.maxAttempts) {
-      const dead = { id: d.id, state: 'dead', via: via.name, error: result.reason } as const;
-      return result.softBounce ? { ...dead, softBounce: result.reason } : dead;
-    }
-    const delay = retryDelay(retry, d.attempts, result.retryAfterMs);
-    return {
-      id: d.id,
-      state: 'failed',
-      via: via.name,
-      error: result.reason,
-      retryAt: new Date(nowMs() + delay).toISOString(),
-    };
+    return outcomeOf(d, via.name, result, retry, nowMs);
   }
 
   /**
@@ -357,9 +331,19 @@ export class Lane {
    * A send, unless a game day made this channel fail for the delivery's drill (failing-channels.ts);
    * traced as a child of its fan-out batch, or alone when it was claimed from the table.
    */
-  async #attempt(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
-    const failed = d.incident_id && (await this.#o.failing?.reason(d.incident_id, channel.name));
-    if (failed) return { ok: false, retry: true, reason: failed };
+  #attempt(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    const failing = this.#o.failing;
+    // A real incident, known to run without a game day, is not asked about again for each message.
+    if (d.incident_id && failing && !failing.plain(d.incident_id)) {
+      return failing
+        .reason(d.incident_id, channel.name)
+        .then((failed) => (failed ? { ok: false, retry: true, reason: failed } : this.#traced(channel, d)));
+    }
+    return this.#traced(channel, d);
+  }
+
+  #traced(channel: Channel, d: ClaimedDelivery): Promise<SendResult> {
+    if (!tracing()) return this.#send(channel, d);
     const attributes = { 'crier.delivery.id': d.id, 'crier.delivery.attempt': d.attempts };
     return tracedSend(channel, attributes, this.#parents.get(d), () => this.#send(channel, d));
   }
@@ -378,7 +362,7 @@ export class Lane {
         confirmToken: d.confirm_token,
         secret: d.secret,
         locale: d.locale,
-        ...renderAs(channel),
+        ...(this.#renderAs.get(channel) ?? renderAs(channel)),
       });
       result = await channel.send(
         this.settings.account ?? { contact: d.contact, secret: d.secret, locale: d.locale },

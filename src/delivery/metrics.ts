@@ -30,10 +30,29 @@ export class DeliveryMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Each channel's series, looked up once: prom-client otherwise builds and hashes a label set
+   * for every send, twice.
+   */
+  readonly #series = new Map<
+    string,
+    { latency: { observe(v: number): void }; outcomes: Map<string, { inc(): void }> }
+  >();
+
   /** One send attempt through `channel` with its outcome (sent, retry, dead, gone). */
   attempt(channel: string, outcome: string, seconds: number): void {
-    this.#attempts.inc({ channel, outcome });
-    this.#latency.observe({ channel }, seconds);
+    let series = this.#series.get(channel);
+    if (!series) {
+      series = { latency: this.#latency.labels({ channel }), outcomes: new Map() };
+      this.#series.set(channel, series);
+    }
+    let counter = series.outcomes.get(outcome);
+    if (!counter) {
+      counter = this.#attempts.labels({ channel, outcome });
+      series.outcomes.set(outcome, counter);
+    }
+    counter.inc();
+    series.latency.observe(seconds);
   }
 
   fanoutFinished(seconds: number): void {

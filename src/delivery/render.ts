@@ -69,6 +69,7 @@ export interface RenderTarget {
 export class Renderer {
   readonly #subjects: SubjectSource;
   readonly #publicUrl: string;
+  readonly #documentation: string;
   readonly #signPrivate: PrivateLinkSigner | undefined;
   readonly #feedbackCodes: FeedbackCodes | undefined;
   readonly #pageLanguage: () => Promise<string>;
@@ -84,6 +85,7 @@ export class Renderer {
   constructor(subjects: SubjectSource, publicUrl: string, signers: LinkSigners = {}) {
     this.#subjects = subjects;
     this.#publicUrl = publicUrl;
+    this.#documentation = `${publicUrl}/docs/webhooks`;
     this.#signPrivate = signers.signPrivate;
     this.#feedbackCodes = signers.feedbackCodes;
     this.#pageLanguage = signers.pageLanguage ?? (async () => 'en');
@@ -99,7 +101,7 @@ export class Renderer {
   async render(t: RenderTarget): Promise<Message> {
     const manageUrl = t.token === null ? undefined : `${this.#publicUrl}/unsubscribe/${t.token}`;
     const links = manageUrl ? { manageUrl, unsubscribeUrl: manageUrl } : {};
-    const documentation = `${this.#publicUrl}/docs/webhooks`;
+    const documentation = this.#documentation;
     if (t.subjectType === 'confirmation') {
       // The confirmation page opens in the same language (`?lang=`).
       const { language, w, framed } = await this.#ownWords(t.locale);
@@ -174,15 +176,20 @@ export class Renderer {
       shared.url?.startsWith(`${this.#publicUrl}/a/`)
         ? { ...shared, url: await this.#signPrivate(t.subscriberId, shared.url) }
         : shared;
-    // A subscriber (not a broadcast's account, which has no token) is asked whether the update helped.
+    // Serialized ahead only for a webhook (or a caller that does not say which channel).
+    const forWebhook = t.channelKind === undefined || t.channelKind === 'webhook';
+    // A subscriber (not a broadcast's account, which has no token) is asked whether the update
+    // helped; a webhook's body (its event) has no place for the link, so it is not signed for one.
     const feedbackUrl =
-      subject.asksFeedback && t.token !== null && t.subscriberId && this.#feedbackCodes
+      subject.asksFeedback &&
+      t.token !== null &&
+      t.subscriberId &&
+      this.#feedbackCodes &&
+      t.channelKind !== 'webhook'
         ? `${this.#publicUrl}/f/${await this.#feedbackCodes(subject.asksFeedback, t.subscriberId)}`
         : undefined;
     const meta: Record<string, string> = { ...(manageUrl && { unsubscribe: manageUrl }), documentation };
     const event = base.event && { ...base.event, meta };
-    // Serialized ahead only for a webhook (or a caller that does not say which channel).
-    const forWebhook = t.channelKind === undefined || t.channelKind === 'webhook';
     const eventJson = base.event && forWebhook ? this.#eventJson(base.event, meta) : undefined;
     return {
       ...base,

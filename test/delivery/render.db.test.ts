@@ -57,3 +57,38 @@ eachDialect(
     }
   },
 );
+
+eachDialect(
+  test,
+  "a subscriber's email carries its feedback link; a webhook, whose event has no place for it, is not signed one",
+  async (db) => {
+    const ctx = testCtx(db);
+    const incident = await declareIncident(ctx, { name: 'API errors', body: 'Requests fail.' });
+    const updateId = incident.incident_updates[0]?.id ?? '';
+    const services = deliveryServices(ctx);
+    const signed: string[] = [];
+    const renderer = new Renderer(services.subjectMessage, 'https://status.example.com', {
+      feedbackCodes: async (update, subscriber) => {
+        signed.push(subscriber);
+        return services.feedbackCode(update, subscriber);
+      },
+    });
+    const target = (channelKind: 'email' | 'webhook', subscriberId: string) => ({
+      deliveryId: `d-${subscriberId}`,
+      subjectType: 'incident_update',
+      subjectId: updateId,
+      token: `token-${subscriberId}`,
+      subscriberId,
+      confirmToken: null,
+      secret: null,
+      channelKind,
+    });
+    const email = await renderer.render(target('email', 'reader'));
+    const code = await services.feedbackCode(updateId, 'reader');
+    assert.equal(email.feedbackUrl, `https://status.example.com/f/${code}`);
+    const hook = await renderer.render(target('webhook', 'receiver'));
+    assert.equal(hook.feedbackUrl, undefined);
+    assert.ok(hook.eventJson?.includes('token-receiver'));
+    assert.deepEqual(signed, ['reader']);
+  },
+);
