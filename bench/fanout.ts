@@ -286,11 +286,16 @@ async function renderedTemplate(): Promise<Message> {
     actor: systemActor,
   };
   const incident = await declareIncident(ctx, { name: 'Checkout errors', body: updateBody });
-  const message = await new Renderer(deliveryServices(ctx).subjectMessage, config.publicUrl).render({
+  const services = deliveryServices(ctx);
+  // With a subscriber, so an email carries the feedback link each of Crier's does.
+  const message = await new Renderer(services.subjectMessage, config.publicUrl, {
+    feedbackCodes: services.feedbackCode,
+  }).render({
     deliveryId: newId(),
     subjectType: 'incident_update',
     subjectId: incident.incident_updates[0]?.id ?? '',
     token: `${newId()}${newId()}`,
+    subscriberId: templateSubscriber,
     confirmToken: null,
     secret: null,
   });
@@ -300,6 +305,8 @@ async function renderedTemplate(): Promise<Message> {
 }
 
 const updateBody = 'Card payments fail for some customers. Next update by 14:30 UTC.';
+/** The subscriber the raw clients' template is rendered for; each message puts its own id in its place. */
+const templateSubscriber = newId();
 
 async function rawEmail(
   n: number,
@@ -329,7 +336,15 @@ async function rawEmail(
     while (next < n) {
       const i = next++;
       const link = `http://localhost:8080/unsubscribe/${newId()}${newId()}`;
-      const mail = renderEmail({ ...template, id: newId(), manageUrl: link, unsubscribeUrl: link });
+      // The feedback link of the same length as Crier's, with this recipient's id (its code unsigned).
+      const feedbackUrl = template.feedbackUrl?.replace(templateSubscriber, newId());
+      const mail = renderEmail({
+        ...template,
+        id: newId(),
+        manageUrl: link,
+        unsubscribeUrl: link,
+        ...(feedbackUrl && { feedbackUrl }),
+      });
       await transport.sendMail({
         from: 'status@crier.test',
         to: `user${i}@example.com`,
