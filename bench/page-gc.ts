@@ -9,7 +9,9 @@
  * its threads from /proc. Over several starts, it prints per start the CPU
  * per request of the main thread and of V8's worker threads, collections
  * per 10,000 requests by kind, and the young and old generation's sizes
- * under load, then the same as medians for the starts in each state.
+ * under load, how fast the old generation grows per request (the state:
+ * see `pretenuredAboveB`), then the same as medians for the starts in each
+ * state.
  *
  *   npm run bench -- page-gc [--starts 8] [--seconds 10] [--flags=--min-semi-space-size=8] [--no-observer] [--timeline]
  *
@@ -52,8 +54,13 @@ const starts = Number(opts.starts);
 const seconds = Number(opts.seconds);
 const extraFlags = (opts.flags ?? '').split(/\s+/).filter(Boolean);
 const observer = path.join(import.meta.dirname, 'lib/gc-observer.ts');
-/** V8's worker threads above this many µs per request: the bad state (good starts measured 1–2, bad ones 5–7). */
-const badAboveUs = 3;
+/**
+ * The bad state: the requests' own objects allocated in the old generation (V8's
+ * allocation-site pretenuring), which then fills at this many bytes per request or
+ * more (measured: 79–130 in that state, 18–33 without pretenuring, most of it the
+ * worker's polls). V8's threads then mark the whole heap again and again.
+ */
+const pretenuredAboveB = 50;
 const perfHz = 997;
 
 interface Sample {
@@ -72,6 +79,8 @@ interface StartResult {
   otherUs: number;
   /** Per 10,000 requests: collections and their milliseconds, by kind. */
   per10k: Record<string, { n: number; ms: number }>;
+  /** Growth of the old generation per request: the sum of its rises from second to second (what requests put there). */
+  oldGrowthB: number;
   newSpaceMb: [number, number];
   oldSizeMb: [number, number];
   oldUsedMb: [number, number];
@@ -151,8 +160,15 @@ async function oneStart(pristine: string, dir: string, n: number): Promise<Start
     if (opts.timeline) process.stdout.write(timeline(from ? [from, ...during] : during));
     const space = (name: string, field: 'size' | 'used') =>
       during.map((s) => mb(s.spaces[name]?.[field] ?? 0));
+    let grown = 0;
+    const series = from ? [from, ...during] : during;
+    for (let i = 1; i < series.length; i++) {
+      const rise = (series[i]?.spaces.old_space?.used ?? 0) - (series[i - 1]?.spaces.old_space?.used ?? 0);
+      if (rise > 0) grown += rise;
+    }
     return {
       rps: run.rps,
+      oldGrowthB: grown / run.requests,
       mainUs: perReq('main'),
       v8Us: perReq('v8'),
       libuvUs: perReq('libuv'),
@@ -214,7 +230,7 @@ function line(label: string, r: StartResult): string {
   const gc = kinds.map((k) => `${k} ${f1(r.per10k[k]?.n ?? 0)} (${f1(r.per10k[k]?.ms ?? 0)} ms)`).join(', ');
   return (
     `${label.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  µs/req: main ${f1(r.mainUs)}, V8 threads ${f1(r.v8Us)}, libuv ${f1(r.libuvUs)}, other ${f1(r.otherUs)}\n` +
-    `${''.padEnd(12)} per 10k requests: ${gc}\n` +
+    `${''.padEnd(12)} per 10k requests: ${gc}; old generation grows ${r.oldGrowthB.toFixed(0)} bytes per request\n` +
     `${''.padEnd(12)} under load, MB: new space ${r.newSpaceMb.map(f1).join('–')}, old space ${r.oldSizeMb.map(f1).join('–')} (used ${r.oldUsedMb.map(f1).join('–')})\n`
   );
 }
@@ -231,6 +247,7 @@ function summary(label: string, rs: StartResult[]): string {
     libuvUs: m((r) => r.libuvUs),
     otherUs: m((r) => r.otherUs),
     per10k,
+    oldGrowthB: m((r) => r.oldGrowthB),
     newSpaceMb: [m((r) => r.newSpaceMb[0]), m((r) => r.newSpaceMb[1])],
     oldSizeMb: [m((r) => r.oldSizeMb[0]), m((r) => r.oldSizeMb[1])],
     oldUsedMb: [m((r) => r.oldUsedMb[0]), m((r) => r.oldUsedMb[1])],
@@ -250,21 +267,21 @@ async function main(): Promise<void> {
   for (let n = 1; n <= starts; n++) {
     const r = await oneStart(pristine, dir, n);
     results.push(r);
-    process.stdout.write(line(`start ${n} ${r.v8Us > badAboveUs ? 'bad' : 'good'}`, r));
+    process.stdout.write(line(`start ${n} ${r.oldGrowthB > pretenuredAboveB ? 'bad' : 'good'}`, r));
   }
   process.stdout.write(
-    `\nMedians by state (bad: V8's threads above ${badAboveUs} µs per request); load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+    `\nMedians by state (bad: the old generation grows over ${pretenuredAboveB} bytes per request); load average ${os.loadavg()[0]?.toFixed(1)}\n`,
   );
   process.stdout.write(
     summary(
       'good',
-      results.filter((r) => r.v8Us <= badAboveUs),
+      results.filter((r) => r.oldGrowthB <= pretenuredAboveB),
     ),
   );
   process.stdout.write(
     summary(
       'bad',
-      results.filter((r) => r.v8Us > badAboveUs),
+      results.filter((r) => r.oldGrowthB > pretenuredAboveB),
     ),
   );
 }
