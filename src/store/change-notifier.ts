@@ -5,6 +5,8 @@
  * and its channels follow a new plan whichever node took the write. One
  * dedicated connection listens; it reconnects after a drop and calls
  * `onReconnect` then, since a change may have been missed while it was away.
+ * The same channel carries "a job was queued", so a worker in another process
+ * starts on it at once rather than at its next poll (up to a second later).
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
@@ -12,6 +14,10 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { type ChangeBus, type ChangeEvent, isChangeKind } from './changes.ts';
 import type { Db } from './db.ts';
+import { jobQueuedElsewhere, onJobQueuedHere } from './outbox.ts';
+
+/** The notice's kind for "a job was queued": not a change, so it never reaches the change bus. */
+const jobsQueued = 'jobs';
 
 export interface ChangeNotifier {
   close(): Promise<void>;
@@ -60,6 +66,7 @@ export async function startChangeNotifier(options: {
     c.on('notification', (n) => {
       if (n.channel !== channel || !n.payload || n.payload.startsWith(`${me}:`)) return;
       const [, kind = '', ...rest] = n.payload.split(':');
+      if (kind === jobsQueued) return jobQueuedElsewhere();
       if (!isChangeKind(kind)) return;
       const id = rest.join(':');
       changes.publish({ kind, ...(id && { id }), remote: true });
@@ -86,10 +93,34 @@ export async function startChangeNotifier(options: {
     });
   });
 
+  // A job queued here wakes the other processes' workers instead of leaving them to their next
+  // poll. One notice in flight at a time: jobs queued meanwhile are told by one more after it.
+  let announcing = false;
+  let queuedMeanwhile = false;
+  const announceJobs = (): void => {
+    if (announcing) {
+      queuedMeanwhile = true;
+      return;
+    }
+    announcing = true;
+    sql`select pg_notify(${channel}, ${`${me}:${jobsQueued}:`})`
+      .execute(db)
+      .catch((err: unknown) => log.warn({ err }, 'could not tell other processes of a queued job'))
+      .finally(() => {
+        announcing = false;
+        if (queuedMeanwhile && !closed) {
+          queuedMeanwhile = false;
+          announceJobs();
+        }
+      });
+  };
+  const stopJobs = onJobQueuedHere(announceJobs);
+
   return {
     async close() {
       closed = true;
       stop();
+      stopJobs();
       if (retry) clearTimeout(retry);
       await client?.end().catch(() => {});
     },

@@ -251,12 +251,24 @@ export function sendToChannel(
   return enqueueJob(tx, { kind: 'channel.notice', payload: { channel, message } });
 }
 
-// Workers in this process are woken when a job commits, rather than waiting for their next poll.
+// Workers in this process are woken when a job commits, rather than waiting for their next poll;
+// on PostgreSQL, other processes' workers through the change notifier (change-notifier.ts).
 const wakers = new Set<() => void>();
+const announcers = new Set<() => void>();
 export function onJobEnqueued(wake: () => void): () => void {
   wakers.add(wake);
   return () => wakers.delete(wake);
 }
+/** Called when a job queued in this process commits, to tell the other processes. */
+export function onJobQueuedHere(announce: () => void): () => void {
+  announcers.add(announce);
+  return () => announcers.delete(announce);
+}
 function wakeWorkers(): void {
+  for (const wake of wakers) wake();
+  for (const announce of announcers) announce();
+}
+/** Another process queued a job: this process's workers look now, and nobody is told again. */
+export function jobQueuedElsewhere(): void {
   for (const wake of wakers) wake();
 }
