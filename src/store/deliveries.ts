@@ -221,16 +221,33 @@ export type DeliveryOutcome =
   | { id: string; state: 'expired' };
 
 /**
- * `id` is one of `ids`, passed as one parameter (a JSON array on SQLite, an
- * array on PostgreSQL): the statement's text is the same for any number of
- * ids, so it is prepared once, and the query builder handles one value
- * instead of hundreds.
+ * Deliveries sent with no provider id to keep, the common outcome, written in bulk: `ids` is one
+ * parameter (a JSON array on SQLite, an array on PostgreSQL), so the statement's text is the same
+ * for any number of ids. Built and compiled once (prepared.ts), like the count below: on PostgreSQL
+ * a named statement, parsed once per connection.
  */
-function idIn(db: Db, ids: readonly string[]) {
-  return dialect(db) === 'postgres'
-    ? sql<SqlBool>`id = any(${ids}::text[])`
-    : sql<SqlBool>`id in (select value from json_each(${JSON.stringify(ids)}))`;
-}
+const markSent = prepared((db: Db, a: { ids: string | readonly string[]; via: string; at: string }) =>
+  db
+    .updateTable('deliveries')
+    .set({ state: 'sent', via: a.via, sent_at: a.at, updated_at: a.at, lease_until: null, last_error: null })
+    .where(
+      dialect(db) === 'postgres'
+        ? sql<SqlBool>`id = any(${a.ids}::text[])`
+        : sql<SqlBool>`id in (select value from json_each(${a.ids}))`,
+    ),
+);
+
+/** Adds to a channel's count of sent deliveries (`/metrics`); compiled once like `markSent`. */
+const countSent = prepared((db: Db, a: { channel: string; n: number }) =>
+  db
+    .insertInto('delivery_sent_counts')
+    .values({ channel: a.channel, n: a.n })
+    .onConflict((oc) =>
+      oc
+        .column('channel')
+        .doUpdateSet((eb) => ({ n: eb('delivery_sent_counts.n', '+', eb.ref('excluded.n')) })),
+    ),
+);
 
 /**
  * Writes a batch of outcomes of one channel (subscriber kind) in one
@@ -317,26 +334,12 @@ export async function recordOutcomes(
           break;
       }
     }
+    const pg = dialect(trx) === 'postgres';
     for (const [via, ids] of sentVia) {
-      sent += (
-        await trx
-          .updateTable('deliveries')
-          .set({ state: 'sent', via, sent_at: at, updated_at: at, lease_until: null, last_error: null })
-          .where(idIn(trx, ids))
-          .executeTakeFirst()
-      ).numUpdatedRows;
+      const marked = await markSent(trx, { ids: pg ? ids : JSON.stringify(ids), via, at });
+      sent += marked.numAffectedRows ?? 0n;
     }
-    if (sent > 0n) {
-      await trx
-        .insertInto('delivery_sent_counts')
-        .values({ channel, n: Number(sent) })
-        .onConflict((oc) =>
-          oc
-            .column('channel')
-            .doUpdateSet((eb) => ({ n: eb('delivery_sent_counts.n', '+', eb.ref('excluded.n')) })),
-        )
-        .execute();
-    }
+    if (sent > 0n) await countSent(trx, { channel, n: Number(sent) });
   });
 }
 

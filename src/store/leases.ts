@@ -12,7 +12,7 @@
 import { type SqlBool, sql } from 'kysely';
 import { type Db, dialect } from './db.ts';
 
-/** The same statement text for any number of ids (see idIn in deliveries.ts). */
+/** The same statement text for any number of ids (see markSent in deliveries.ts). */
 function idIn(db: Db, ids: readonly string[]) {
   return dialect(db) === 'postgres'
     ? sql<SqlBool>`id = any(${ids}::text[])`
