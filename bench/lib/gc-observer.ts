@@ -7,8 +7,14 @@
  * the file named by `CRIER_BENCH_GC_LOG` with those totals so far and V8's
  * heap and heap-space statistics and the CPU time of its main thread and of
  * V8's worker threads. Nothing in src/ knows of it.
+ *
+ * With `CRIER_BENCH_PROMOTED` naming a file, `SIGUSR2` starts V8's sampling
+ * heap profiler keeping only objects no scavenge collected (those promoted
+ * to, or allocated in, the old generation, and those still alive), and a
+ * second `SIGUSR2` writes the bytes sampled by allocating stack to the file.
  */
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
@@ -79,4 +85,41 @@ if (file) {
   };
   sample();
   setInterval(sample, 1000).unref();
+}
+
+/** Sampled bytes by the innermost frames of the stack that allocated them. */
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+const promoted = process.env.CRIER_BENCH_PROMOTED;
+if (promoted) {
+  const session = new Session();
+  session.connect();
+  let sampling = false;
+  process.on('SIGUSR2', async () => {
+    if (!sampling) {
+      sampling = true;
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: 256,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: false,
+      });
+      return;
+    }
+    sampling = false;
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    const bytes = new Map<string, number>();
+    const walk = (node: ProfileNode, stack: string[]) => {
+      const f = node.callFrame;
+      const frame = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber + 1}`;
+      const here = [frame, ...stack].slice(0, 3);
+      if (node.selfSize > 0) bytes.set(here.join(' < '), (bytes.get(here.join(' < ')) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child, here);
+    };
+    walk(profile.head as unknown as ProfileNode, []);
+    writeFileSync(promoted, JSON.stringify([...bytes].sort((a, b) => b[1] - a[1])));
+  });
 }
