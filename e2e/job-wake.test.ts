@@ -39,6 +39,7 @@ test('a job queued in one process starts at once in a worker of another (LISTEN/
       CRIER_ALLOW_PRIVATE_NETWORK: 'true',
       // Its first look for work is at its start; the next would be a minute later.
       CRIER_WORKER_POLL_MS: '60000',
+      CRIER_LOG_LEVEL: 'info',
     },
     ['worker'],
     'CRIER_WORKER_METRICS_PORT',
@@ -47,6 +48,7 @@ test('a job queued in one process starts at once in a worker of another (LISTEN/
   let notifier: Awaited<ReturnType<typeof startChangeNotifier>> | undefined;
   try {
     // Past the worker's first look, so only a notice (or its poll, a minute on) can start the job.
+    await waitFor(() => worker.logs().includes('delivery worker started'), 30_000, 'the worker');
     await new Promise((r) => setTimeout(r, 1_500));
     // Queued by a process that tells nobody: the worker sleeps through it.
     await declareIncident(ctx, { name: 'Login errors', body: 'Some sign-ins fail.' });
