@@ -33,6 +33,7 @@ import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { type Db, migrate, openDatabase } from '../src/store/db.ts';
 import { newId } from '../src/store/ids.ts';
+import { crierArgs } from './lib/crier-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,6 @@ const n = Number(values.webhooks);
 const configurations = values.workers.split(',').map(Number);
 const rounds = Number(values.rounds);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.CRIER_TEST_DATABASE_URL;
-const cli = path.join(import.meta.dirname, '../src/cli/main.ts');
 const ticksPerSecond = 100;
 
 interface Child {
@@ -134,7 +134,8 @@ async function seed(db: Db, sinkPort: number): Promise<void> {
 }
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', cli, 'worker'], {
+  // As the installed command starts it, with the flags of bin/crier.js.
+  const child = spawn(process.execPath, crierArgs(['worker']), {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
