@@ -22,7 +22,7 @@
  * profiler, through the preload).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -116,6 +116,10 @@ async function oneStart(pristine: string, dir: string, n: number): Promise<Start
     CRIER_BENCH_GC_LOG: log,
     ...(opts.promoted ? { CRIER_BENCH_PROMOTED: promotedFile } : {}),
   });
+  // Crier's own output (its log, and whatever a flag such as --trace-deopt prints) goes to a
+  // file: a pipe nobody reads would fill and stop the process.
+  const output = path.join(dir, `stdout-${n}.txt`);
+  crier.stdout?.pipe(createWriteStream(output));
   const pid = crier.pid ?? 0;
   const url = `http://127.0.0.1:${port}${opts.path}`;
   try {
@@ -294,6 +298,8 @@ async function main(): Promise<void> {
     const r = await oneStart(pristine, dir, n);
     results.push(r);
     process.stdout.write(line(`start ${n} ${r.v8Us > badAboveUs ? 'bad' : 'good'}`, r));
+    if (extraFlags.length > 0)
+      process.stdout.write(`             Crier's output: ${path.join(dir, `stdout-${n}.txt`)}\n`);
   }
   process.stdout.write(
     `\nMedians by state (bad: V8's threads above ${badAboveUs} µs per request); load average ${os.loadavg()[0]?.toFixed(1)}\n`,

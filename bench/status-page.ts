@@ -129,13 +129,16 @@ interface Ratios {
 function crierStart(pristine: string, dir: string, n: number, port: number): ChildProcess {
   const dbFile = path.join(dir, `crier-${n}.db`);
   copyFileSync(pristine, dbFile);
-  return startPinned(crierArgs(['serve']), {
+  const child = startPinned(crierArgs(['serve']), {
     CRIER_DATABASE_URL: `sqlite:${dbFile}`,
     CRIER_DEMO: 'false',
     PORT: String(port),
     HOST: '127.0.0.1',
     CRIER_PAGE_NAME: 'Acme Cloud',
   });
+  // Its log is not read; a pipe nobody drains would fill and stop the process.
+  child.stdout?.resume();
+  return child;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
