@@ -106,7 +106,16 @@ export class TestClock implements Clock {
 export const silentLog = pino({ level: 'silent' });
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ CRIER_DEMO: 'false', CRIER_LOG_LEVEL: 'silent', ...overrides });
+  // A test that listens gets a free port on loopback: two test files listening at once on
+  // the default 8080 refused each other (EADDRINUSE). Links keep the default's address.
+  return loadConfig({
+    CRIER_DEMO: 'false',
+    CRIER_LOG_LEVEL: 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CRIER_PUBLIC_URL: 'http://localhost:8080',
+    ...overrides,
+  });
 }
 
 export interface TestCtxOptions {
