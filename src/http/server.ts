@@ -75,6 +75,10 @@ const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
   const hops = deps.config.trustProxy;
+  // A plan applied here is answered once this process's channels run on it.
+  const takeUpPlan = async () => {
+    await deps.delivery?.reload();
+  };
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: 1024 * 1024,
@@ -167,7 +171,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
         await secured.register(ingestKeyRoutes);
         await secured.register(runbookRoutes);
         await secured.register(userRoutes);
-        await secured.register(planRoutes);
+        await secured.register(planRoutes(takeUpPlan));
         await secured.register(updateRoutes);
         await secured.register(
           subscriberRoutes((audience) => deps.delivery?.offeredFor(audience) ?? new Set()),
@@ -179,7 +183,7 @@ export async function buildServer(deps: ServerDeps): Promise<CrierServer> {
     { prefix: ADMIN_PREFIX },
   );
 
-  await app.register(consoleRoutes(deps, deps.consoleEvents));
+  await app.register(consoleRoutes(deps, deps.consoleEvents, takeUpPlan));
   await app.register(healthRoutes(deps, { informational: deps.public.checks }));
   await app.register(publicRoutes(deps.public));
   if (deps.public.privateEvents) {

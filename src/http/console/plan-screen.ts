@@ -59,7 +59,7 @@ function problems(title: string, list: readonly Problem[]): Html {
   }`;
 }
 
-export function planRoutes(base: BaseCtx) {
+export function planRoutes(base: BaseCtx, takeUpPlan?: () => Promise<void>) {
   async function show(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -123,6 +123,7 @@ ${
     const apply = async (req: FastifyRequest, reply: FastifyReply, run: () => Promise<ApplyResult>) => {
       try {
         const result = await run();
+        if (!result.unchanged) await takeUpPlan?.();
         return reply.redirect(`/console/plan?done=${result.unchanged ? 'unchanged' : 'applied'}`, 303);
       } catch (err) {
         if (err instanceof CrierError && err.code === 'plan_invalid') {

@@ -33,7 +33,7 @@ import { suppressionRoutes } from './suppressions-screen.ts';
 
 type EventsQuery = { Querystring: { incident?: string; progress?: string } };
 
-export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
+export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents, takeUpPlan?: () => Promise<void>) {
   return async (app: FastifyInstance) => {
     // Forms only, and small: the console posts nothing else (other types: 415).
     app.removeAllContentTypeParsers();
@@ -105,7 +105,7 @@ export function consoleRoutes(base: BaseCtx, events?: ConsoleEvents) {
       await signedIn.register(subscriberRoutes(base));
       await signedIn.register(auditRoutes(base));
       await signedIn.register(peopleRoutes(base));
-      await signedIn.register(planRoutes(base));
+      await signedIn.register(planRoutes(base, takeUpPlan));
       await signedIn.register(reviewRoutes(base));
       await signedIn.register(reportRoutes(base));
       await signedIn.register(suppressionRoutes(base));
