@@ -15,7 +15,7 @@ export function nameStatement(sql: string): void {
   if (!names.has(sql)) names.set(sql, `crier_${names.size + 1}`);
 }
 
-type Query = (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
+type Query = (text: unknown, values?: unknown, ...rest: unknown[]) => Promise<pg.QueryResult>;
 
 /**
  * Makes a pool's client send named SQL by its name. A schema changed under a statement a
@@ -25,9 +25,11 @@ type Query = (text: unknown, values?: unknown) => Promise<pg.QueryResult>;
  */
 export function sendNamedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as Query;
-  const named: Query = async (text, values) => {
+  const named: Query = async (text, values, ...rest) => {
     const name = typeof text === 'string' ? names.get(text) : undefined;
-    if (name === undefined) return query(text, values);
+    // Anything else (a config object, a cursor, a callback as pg's pool passes one) goes through as given.
+    if (name === undefined || typeof values === 'function' || rest.length > 0)
+      return query(text, values, ...rest);
     try {
       return await query({ name, text, values });
     } catch (err) {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Db } from '../../src/store/db.ts';
 import { claimJobs } from '../../src/store/deliveries.ts';
 import { prepared } from '../../src/store/prepared.ts';
+import { nameStatement, sendNamedStatements } from '../../src/store/statement-names.ts';
 import { eachDialect, openTestDb } from '../helpers/db.ts';
 
 const at = '2026-12-04T10:00:00.000Z';
@@ -99,5 +101,26 @@ test('on PostgreSQL the claim is a named statement, parsed once per connection, 
     });
   } finally {
     await t.close();
+  }
+});
+
+test('a named statement asked for with a callback, as pg’s pool asks, answers through it', {
+  skip: !process.env.CRIER_TEST_DATABASE_URL && 'CRIER_TEST_DATABASE_URL is not set',
+}, async () => {
+  const client = new pg.Client({ connectionString: process.env.CRIER_TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    sendNamedStatements(client as pg.PoolClient);
+    const text = 'select $1::int + 1 as two';
+    nameStatement(text);
+    assert.equal((await client.query(text, [1])).rows[0]?.two, 2);
+    const viaCallback = await new Promise<unknown>((resolve, reject) =>
+      client.query(text, [1], (err: Error | null, res: pg.QueryResult) =>
+        err ? reject(err) : resolve(res.rows[0]?.two),
+      ),
+    );
+    assert.equal(viaCallback, 2);
+  } finally {
+    await client.end();
   }
 });
