@@ -216,7 +216,11 @@ for (const dialect of dialects) {
       assert.equal(await approved.text(), '', 'Slack takes no message in the answer to a button');
       await waitFor(() => slack.responses.length > 0, 30_000, 'the outcome on response_url');
       assert.equal(slack.responses[0]?.url, '/response/actions/1');
-      assert.match(slack.responses[0]?.body ?? '', /Approved and published/);
+      // The request is settled: its message (buttons and all) is replaced with the outcome.
+      assert.deepEqual(JSON.parse(slack.responses[0]?.body ?? '{}'), {
+        replace_original: true,
+        text: 'Approved by carol@acme.example and published.',
+      });
 
       // Published: on the page, and to the email subscriber.
       await waitFor(async () => /We are on it/.test(await page()), 30_000, 'the page');
