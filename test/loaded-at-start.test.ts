@@ -3,12 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 
-/**
- * Libraries only some plans or requests use are loaded on first use, not when a process starts:
- * each one loaded at start stays in every worker's heap, and V8 lets the old generation grow to
- * about four times what stays live before collecting it, so a fan-out's peak RSS grows by
- * several times their size (docs/performance.md, "Peak RSS").
- */
+/** Libraries only some plans or requests use, loaded on first use (src/domain/first-use.ts says why). */
 const loadedOnFirstUse = [
   '@nlpjs/core',
   '@nlpjs/lang-en',

@@ -10,9 +10,9 @@
  * the same backoff as any delivery, and a 429's Retry-After is passed on.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
+import { requireOnFirstUse } from '../domain/first-use.ts';
 import { createHttpClient } from './http-client.ts';
 import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomPost, RoomResult } from './rooms.ts';
 import type { ChannelDeps } from './types.ts';
@@ -25,11 +25,8 @@ export interface SlackRoomSettings {
   readonly timeout_ms?: number | undefined;
 }
 
-// The Web API client is loaded when a plan's Slack entry has a bot token, not at start
-// (docs/performance.md, "Peak RSS").
-const require = createRequire(import.meta.url);
-let slackLibrary: typeof import('@slack/web-api') | undefined;
-const slackApi = () => (slackLibrary ??= require('@slack/web-api') as typeof import('@slack/web-api'));
+// The Web API client is loaded when a plan's Slack entry has a bot token.
+const slackApi = requireOnFirstUse<typeof import('@slack/web-api')>('@slack/web-api');
 
 /** Slack's answers that say to try again later; every other error is final. */
 const transient = new Set([

@@ -1,21 +1,12 @@
 /**
  * Bluesky's and X's client libraries, loaded on first use by posting or
  * listening alike: @atproto/api alone holds some 64 MB once loaded, so a
- * process whose plan has no such account never loads them.
+ * process whose plan has no such account never loads them. @atproto/api is
+ * ESM only; twitter-api-v2 is imported too, so both are awaited alike.
  */
-const loadAtproto = () => import('@atproto/api');
-const loadTwitter = () => import('twitter-api-v2');
-let atprotoLibrary: ReturnType<typeof loadAtproto> | undefined;
-let twitterLibrary: ReturnType<typeof loadTwitter> | undefined;
+import { importOnFirstUse } from '../domain/first-use.ts';
 
-export const atproto = () => {
-  atprotoLibrary ??= loadAtproto();
-  return atprotoLibrary;
-};
+export const atproto = importOnFirstUse(() => import('@atproto/api'));
+export const twitterApi = importOnFirstUse(() => import('twitter-api-v2'));
 
-export const twitterApi = () => {
-  twitterLibrary ??= loadTwitter();
-  return twitterLibrary;
-};
-
-export type TwitterLibrary = Awaited<ReturnType<typeof loadTwitter>>;
+export type TwitterLibrary = Awaited<ReturnType<typeof twitterApi>>;

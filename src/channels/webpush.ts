@@ -3,17 +3,14 @@
  * request itself goes through the guarded client, since the endpoint comes
  * from the subscriber's browser. 404 and 410 mean the subscription expired.
  */
-import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { requireOnFirstUse } from '../domain/first-use.ts';
 import { createHttpClient, header } from './http-client.ts';
 import { Secret, Value } from './settings.ts';
 import { defineChannel, httpFailure, networkFailure, type SendResult } from './types.ts';
 
-// web-push (and the ASN.1 and big-number libraries beneath it) is loaded with the first push
-// sent, not at start (docs/performance.md, "Peak RSS").
-const require = createRequire(import.meta.url);
-let webPushLibrary: typeof import('web-push') | undefined;
-const webpush = () => (webPushLibrary ??= require('web-push') as typeof import('web-push'));
+// web-push (and the ASN.1 and big-number libraries beneath it) is loaded with the first push sent.
+const webpush = requireOnFirstUse<typeof import('web-push')>('web-push');
 
 /** A browser's push subscription (the Push API's `PushSubscription.toJSON()`), as a subscriber leaves it. */
 export const PushSubscription = z.object({

@@ -1,15 +1,12 @@
 /**
  * libphonenumber's full metadata, loaded with the first phone number or
  * country read rather than at start: a process that reads none (a worker
- * sending a fan-out) does not carry it (docs/performance.md, "Peak RSS").
+ * sending a fan-out) does not carry it.
  */
-import { createRequire } from 'node:module';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import { requireOnFirstUse } from './first-use.ts';
 
-const require = createRequire(import.meta.url);
-let library: typeof import('libphonenumber-js/max') | undefined;
-const phoneLibrary = () =>
-  (library ??= require('libphonenumber-js/max') as typeof import('libphonenumber-js/max'));
+const phoneLibrary = requireOnFirstUse<typeof import('libphonenumber-js/max')>('libphonenumber-js/max');
 
 /** Whether `code` is a country with a telephone numbering plan (US, FR). */
 export function isSupportedCountry(code: string): code is CountryCode {

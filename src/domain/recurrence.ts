@@ -5,16 +5,11 @@
  * time zones and their summer time, which a hand-written one would get
  * wrong). Pure.
  */
-import { createRequire } from 'node:module';
+import { requireOnFirstUse } from './first-use.ts';
 
-// cron-parser (and Luxon beneath it) is loaded with the first schedule read, not at start
-// (docs/performance.md, "Peak RSS").
-const require = createRequire(import.meta.url);
-let cronParser: typeof import('cron-parser') | undefined;
-const parser = () => {
-  cronParser ??= require('cron-parser') as typeof import('cron-parser');
-  return cronParser.CronExpressionParser;
-};
+// cron-parser (and Luxon beneath it) is loaded with the first schedule read.
+const cronParser = requireOnFirstUse<typeof import('cron-parser')>('cron-parser');
+const parser = () => cronParser().CronExpressionParser;
 
 /** Five fields: no seconds (a game day is not run by the second) and no nicknames. */
 const cronPattern = /^\S+(?:\s+\S+){4}$/;

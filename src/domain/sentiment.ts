@@ -16,15 +16,17 @@
  *
  * Pure: no clock, no network; the dictionaries ship in the packages.
  */
-import { createRequire } from 'node:module';
 import type { Container } from '@nlpjs/core';
 import type { SentimentAnalyzer } from '@nlpjs/sentiment';
+import { requireOnFirstUse } from './first-use.ts';
 import { type Lexicon, lexicons } from './sentiment-lexicon.ts';
 
-// NLP.js and its dictionaries are loaded with the first post scored, not at start: a process
-// that reads no mentions (every worker of a fan-out) does not carry them (docs/performance.md,
-// "Peak RSS").
-const require = createRequire(import.meta.url);
+// NLP.js and its dictionaries are loaded with the first post scored: a process that reads no
+// mentions (every worker of a fan-out) does not carry them.
+const nlpCore = requireOnFirstUse<typeof import('@nlpjs/core')>('@nlpjs/core');
+const nlpEnglish = requireOnFirstUse<typeof import('@nlpjs/lang-en')>('@nlpjs/lang-en');
+const nlpFrench = requireOnFirstUse<typeof import('@nlpjs/lang-fr')>('@nlpjs/lang-fr');
+const nlpSentiment = requireOnFirstUse<typeof import('@nlpjs/sentiment')>('@nlpjs/sentiment');
 
 export const sentimentLabels = ['negative', 'neutral', 'positive'] as const;
 export type SentimentLabel = (typeof sentimentLabels)[number];
@@ -85,10 +87,10 @@ function dictionaryOf(nlp: SentimentAnalyzer, container: Container, language: Se
 
 function loaded() {
   if (analyzer) return analyzer;
-  const { Container } = require('@nlpjs/core') as typeof import('@nlpjs/core');
-  const { LangEn } = require('@nlpjs/lang-en') as typeof import('@nlpjs/lang-en');
-  const { LangFr } = require('@nlpjs/lang-fr') as typeof import('@nlpjs/lang-fr');
-  const { SentimentAnalyzer } = require('@nlpjs/sentiment') as typeof import('@nlpjs/sentiment');
+  const { Container } = nlpCore();
+  const { LangEn } = nlpEnglish();
+  const { LangFr } = nlpFrench();
+  const { SentimentAnalyzer } = nlpSentiment();
   const container = new Container();
   container.use(LangEn);
   container.use(LangFr);

@@ -3,13 +3,10 @@
  * and the post an update becomes there (its title, its words cut to fit,
  * the link to its page). Pure: the channel modules send what this returns.
  */
-import { createRequire } from 'node:module';
+import { requireOnFirstUse } from './first-use.ts';
 
-// twitter-text is loaded with the first post measured for X, not at start (docs/performance.md,
-// "Peak RSS").
-const require = createRequire(import.meta.url);
-let twitterText: typeof import('twitter-text') | undefined;
-const twitter = () => (twitterText ??= require('twitter-text') as typeof import('twitter-text'));
+// twitter-text is loaded with the first post measured for X.
+const twitter = requireOnFirstUse<typeof import('twitter-text')>('twitter-text');
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 

@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type * as Oidc from 'openid-client';
 import { z } from 'zod';
 import { CrierError } from '../../domain/errors.ts';
+import { importOnFirstUse } from '../../domain/first-use.ts';
 import { type Role, roles } from '../../domain/permissions.ts';
 import { signInWithIdentity } from '../../services/users/sessions.ts';
 import { type SingleSignOn, singleSignOn } from '../../services/users/single-sign-on.ts';
@@ -19,10 +20,9 @@ import type { BaseCtx } from '../auth.ts';
 import { setSessionCookie } from '../session.ts';
 import { html } from './html.ts';
 
-// openid-client is loaded with the first sign-in through a provider, not at start: most
-// processes never use it (docs/performance.md, "Peak RSS").
-let oidcLibrary: Promise<typeof Oidc> | undefined;
-const openid = () => (oidcLibrary ??= import('openid-client'));
+// openid-client (ESM only) is loaded with the first sign-in through a provider: most processes
+// never use it.
+const openid = importOnFirstUse(() => import('openid-client'));
 
 import { anonymousCtx, sendPage } from './page.ts';
 
