@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { deliveryServices } from '../src/app.ts';
 import { renderEmail } from '../src/channels/email-render.ts';
-import type { Channel, SubscriberKind } from '../src/channels/types.ts';
+import type { Channel } from '../src/channels/types.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildChannelSet, type LaneSettings } from '../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../src/delivery/metrics.ts';
@@ -36,7 +36,7 @@ import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
-import { newId } from '../src/store/ids.ts';
+import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,38 +48,14 @@ const { values } = parseArgs({
   },
 });
 const n = Number(values.deliveries);
-const kind: SubscriberKind = values.kind === 'email' ? 'email' : 'webhook';
+const kind = values.kind === 'email' ? 'email' : 'webhook';
 
 async function seed(file: string): Promise<void> {
   const db = openDatabase(`sqlite:${file}`);
   await migrate(db);
-  const now = new Date().toISOString();
-  for (let i = 0; i < n; i += 250) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 250); j++) {
-      const contact = kind === 'email' ? `user${j}@example.com` : `http://127.0.0.1:9/hook/${j}`;
-      rows.push({
-        id: newId(),
-        audience: 'public',
-        kind,
-        contact,
-        contact_key: contact,
-        state: 'confirmed' as const,
-        all_components: 1,
-        component_ids: '[]',
-        locale: null,
-        token: `${newId()}${newId()}`,
-        confirm_token: null,
-        secret: kind === 'webhook' ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : null,
-        source: 'import' as const,
-        disabled_reason: null,
-        created_at: now,
-        updated_at: now,
-        confirmed_at: now,
-      });
-    }
-    await db.insertInto('subscribers').values(rows).execute();
-  }
+  await seedSubscribers(db, n, kind, (i) =>
+    kind === 'email' ? `user${i}@example.com` : `http://127.0.0.1:9/hook/${i}`,
+  );
   await db.destroy();
 }
 

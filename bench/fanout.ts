@@ -39,8 +39,9 @@ import { Worker } from '../src/delivery/worker.ts';
 import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
-import { type Db, migrate, openDatabase } from '../src/store/db.ts';
+import { migrate, openDatabase } from '../src/store/db.ts';
 import { newId } from '../src/store/ids.ts';
+import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -175,46 +176,6 @@ const median = (xs: number[]) => {
     ? (s[(s.length - 1) / 2] as number)
     : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
-
-function seedSubscribers(
-  db: Db,
-  n: number,
-  kind: 'email' | 'webhook',
-  url: (i: number) => string,
-): Promise<void> {
-  const now = new Date().toISOString();
-  return (async () => {
-    for (let i = 0; i < n; i += 1000) {
-      const rows = [];
-      for (let j = i; j < Math.min(n, i + 1000); j++) {
-        rows.push({
-          id: newId(),
-          audience: 'public',
-          kind,
-          contact: url(j),
-          contact_key: url(j),
-          state: 'confirmed' as const,
-          all_components: 1,
-          component_ids: '[]',
-          locale: null,
-          token: `${newId()}${newId()}`,
-          confirm_token: null,
-          secret: kind === 'webhook' ? 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' : null,
-          source: 'import',
-          disabled_reason: null,
-          created_at: now,
-          updated_at: now,
-          confirmed_at: now,
-        });
-      }
-      for (let k = 0; k < rows.length; k += 250)
-        await db
-          .insertInto('subscribers')
-          .values(rows.slice(k, k + 250))
-          .execute();
-    }
-  })();
-}
 
 async function crierRun(
   n: number,

@@ -31,9 +31,9 @@ import { loadConfig } from '../src/config.ts';
 import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
-import { type Db, migrate, openDatabase } from '../src/store/db.ts';
-import { newId } from '../src/store/ids.ts';
+import { migrate, openDatabase } from '../src/store/db.ts';
 import { crierArgs } from './lib/crier-process.ts';
+import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -103,36 +103,6 @@ function localPorts(pid: number): Set<number> {
   return ports;
 }
 
-async function seed(db: Db, sinkPort: number): Promise<void> {
-  const now = new Date().toISOString();
-  for (let i = 0; i < n; i += 1000) {
-    const rows = [];
-    for (let j = i; j < Math.min(n, i + 1000); j++) {
-      const url = `http://127.0.0.1:${sinkPort}/hook/${j}`;
-      rows.push({
-        id: newId(),
-        audience: 'public',
-        kind: 'webhook' as const,
-        contact: url,
-        contact_key: url,
-        state: 'confirmed' as const,
-        all_components: 1,
-        component_ids: '[]',
-        locale: null,
-        token: `${newId()}${newId()}`,
-        confirm_token: null,
-        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-        source: 'import',
-        disabled_reason: null,
-        created_at: now,
-        updated_at: now,
-        confirmed_at: now,
-      });
-    }
-    await db.insertInto('subscribers').values(rows).execute();
-  }
-}
-
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   // As the installed command starts it, with the flags of bin/crier.js.
   const child = spawn(process.execPath, crierArgs(['worker']), {
@@ -175,7 +145,7 @@ async function measure(workers: number, sink: Child, pgCounter: Child): Promise<
   const children: ChildProcess[] = [];
   try {
     await migrate(db);
-    await seed(db, sinkPort);
+    await seedSubscribers(db, n, 'webhook', (i) => `http://127.0.0.1:${sinkPort}/hook/${i}`);
     fs.writeFileSync(path.join(dir, 'crier.yaml'), 'channels:\n  webhook: { type: webhook }\n');
     const target = new URL(databaseUrl ?? '');
     for (let w = 0; w < workers; w++) {
