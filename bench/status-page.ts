@@ -14,11 +14,14 @@
  * and CPU per request for each and the ratio Crier/bare, medians of the
  * rounds.
  *
- * With `--starts N`, Crier is stopped and started again N times (the bare
- * server keeps running), all rounds run against each start, and each
- * start's ratios are printed with their median: a process settles into one
- * of its garbage collector's states, so one start measures that state, not
- * the code (docs/performance.md, "Where a page request's CPU goes").
+ * With `--starts N`, both servers are stopped and started again N times,
+ * all rounds run against each pair of starts, and each start's ratios are
+ * printed with their median: a process settles into one of several states,
+ * the bare server too, so one start measures that state, not the code
+ * (docs/performance.md, "Where a page request's CPU goes"). Both are new
+ * and settled alike at each start: a bare server kept running across
+ * Crier's starts changed its own state (idle while Crier started) and
+ * moved every later ratio with it.
  *
  *   npm run bench -- status-page [--starts 1]   BENCH_DURATION=4 BENCH_ROUNDS=7 BENCH_CONNECTIONS=50
  */
@@ -194,7 +197,7 @@ async function main(): Promise<void> {
   const crierPort = await freePort();
   const crierUrl = `http://127.0.0.1:${crierPort}`;
   let crier = crierStart(pristine, dir, 1, crierPort);
-  const children: ChildProcess[] = [];
+  let bare: ChildProcess | undefined;
   try {
     await waitFor(`${crierUrl}/readyz`);
     // Record Crier's exact answers for the bare server.
@@ -208,30 +211,32 @@ async function main(): Promise<void> {
     const file = path.join(dir, 'responses.json');
     writeFileSync(file, JSON.stringify(recorded));
     const barePort = await freePort();
-    const bare = startPinned(
-      [path.join(import.meta.dirname, 'lib/bare-server.ts'), file, String(barePort)],
-      {},
-    );
-    children.push(bare);
+    const bareStart = () =>
+      startPinned([path.join(import.meta.dirname, 'lib/bare-server.ts'), file, String(barePort)], {});
+    bare = bareStart();
     const bareUrl = `http://127.0.0.1:${barePort}`;
     await waitFor(`${bareUrl}/`);
 
     const cpu = os.cpus()[0]?.model ?? 'unknown';
     process.stdout.write(
       `Machine: ${os.cpus().length} cores (${cpu}), Node.js ${process.version}; servers on core ${serverCore}, wrk on core ${loadCore}\n` +
-        `Load: wrk -t1 -c${connections} -d${duration}s; ${rounds} rounds per start, ${starts} start(s) of Crier, medians; load average ${os.loadavg()[0]?.toFixed(1)}\n\n`,
+        `Load: wrk -t1 -c${connections} -d${duration}s; ${rounds} rounds per start, ${starts} start(s) of both servers, medians; load average ${os.loadavg()[0]?.toFixed(1)}\n\n`,
     );
     const byCase: Ratios[][] = cases.map(() => []);
     for (let n = 1; n <= starts; n++) {
       if (n > 1) {
         await stop(crier);
+        await stop(bare);
         crier = crierStart(pristine, dir, n, crierPort);
+        bare = bareStart();
         await waitFor(`${crierUrl}/readyz`);
+        await waitFor(`${bareUrl}/`);
       }
       // For its first seconds a new process compiles and marks its start-up heap on V8's own
       // threads; measured then, that work would be charged to the page's requests.
       await settle(crier.pid ?? 0);
-      if (starts > 1) process.stdout.write(`--- start ${n} of Crier ---\n`);
+      await settle(bare.pid ?? 0);
+      if (starts > 1) process.stdout.write(`--- start ${n} of both servers ---\n`);
       const pid = { crier: crier.pid ?? 0, bare: bare.pid ?? 0 };
       for (const [i, cs] of cases.entries()) {
         byCase[i]?.push(measureCase(cs, crierUrl, bareUrl, pid, sizes[cs.label] ?? 0));
@@ -254,7 +259,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop(crier);
-    for (const c of children) await stop(c);
+    if (bare) await stop(bare);
   }
 }
 
