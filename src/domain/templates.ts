@@ -14,8 +14,10 @@ export interface TemplateVariables {
   component_list: string[];
   /** What customers experience, in a sentence. */
   impact: string;
-  /** The incident status, as a word: "investigating". */
+  /** The incident status, as a word: "investigating". The same in every language, for conditions. */
   status: string;
+  /** The status as the template's language names it, for readers: "Investigating", "Analyse en cours". */
+  status_label: string;
   /** Expected resolution, formatted in the page's time zone and the message's language, or null when unknown. */
   eta: string | null;
   /** When the next update is due, formatted in the page's time zone and the message's language, or null when none is planned. */

@@ -63,8 +63,8 @@ channels:
   # email: { type: email-smtp, url: env:SMTP_URL, from: status@example.com }
 
 # What you say, per scenario and status. LiquidJS templates; variables:
-# components, impact, status, eta, next_update_at, workaround, incident_url,
-# incident_name, page_name, severity. A status may give variants for sms,
+# components, impact, status, status_label, eta, next_update_at, workaround,
+# incident_url, incident_name, page_name, severity. A status may give variants for sms,
 # chat and email_subject; the others fall back to \`text\`.
 scenarios:
   api-errors:

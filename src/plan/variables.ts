@@ -1,6 +1,7 @@
 /** The variables a template sees, built the same way for drafts, previews and `plan check`. */
 import { type IncidentStatus, incidentStatusLabels } from '../domain/incidents.ts';
 import type { PageLanguage } from '../domain/languages.ts';
+import { messageWords } from '../domain/message-words.ts';
 import { formatDateTime, formatTime, joinNames, type TemplateVariables } from '../domain/templates.ts';
 import { type Plan, planLanguages } from './schema.ts';
 
@@ -40,6 +41,7 @@ export function templateVariables(input: VariableInput): TemplateVariables {
     component_list: [...input.componentNames],
     impact: input.impact ?? '',
     status: incidentStatusLabels[input.status].toLowerCase(),
+    status_label: messageWords(language).status[input.status],
     eta: input.incident.eta === null ? null : when(input.incident.eta, input.now, timeZone, language),
     next_update_at:
       input.nextUpdateAt === null ? null : when(input.nextUpdateAt, input.now, timeZone, language),

@@ -41,6 +41,7 @@ test("a template's datetime filter writes the day in the template's language", (
     component_list: ['API'],
     impact: '',
     status: 'investigating',
+    status_label: 'Investigating',
     eta: null,
     next_update_at: null,
     workaround: null,

@@ -179,6 +179,7 @@ const vars: TemplateVariables = {
   component_list: ['API'],
   impact: 'API requests fail.',
   status: 'investigating',
+  status_label: 'Investigating',
   eta: null,
   next_update_at: '14:30 CET',
   workaround: null,
