@@ -9,11 +9,24 @@
  * attachments): Mattermost posts a click to the button's `integration.url`
  * with the `context` Crier gave it, unsigned, so the context carries the
  * install's proof of the draft it names, checked before anything is done.
+ * A click that settles the request is answered with Mattermost's integration
+ * action response, `update` (the post's new `message`, and `props: {}`, which
+ * clears the attachments and so the buttons) with `ephemeral_text` for the
+ * one who clicked; a rejection made through the dialog edits the post
+ * itself (PUT /posts/{id}/patch), the dialog's answer having no `update`.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { answerOf, createHttpClient, type HttpResponse, header } from './http-client.ts';
-import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomPost, RoomResult } from './rooms.ts';
+import type {
+  ChatOps,
+  ChatRequest,
+  ChatRooms,
+  InboundRequest,
+  MessageRef,
+  RoomPost,
+  RoomResult,
+} from './rooms.ts';
 import { type ChannelDeps, httpFailure, networkFailure } from './types.ts';
 
 export interface MattermostRoomSettings {
@@ -157,7 +170,7 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
         );
         return found.ok ? found.value : null;
       },
-      async askComment(triggerId, value, title, callback) {
+      async askComment({ triggerId, value, title, message, callback }) {
         if (callback === undefined) return false;
         const opened = await call(
           'POST',
@@ -173,7 +186,11 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
                 { display_name: 'What should change', name: 'comment', type: 'textarea', max_length: 2000 },
               ],
               submit_label: 'Reject',
-              state: JSON.stringify({ value, proof: callback.proof }),
+              state: JSON.stringify({
+                value,
+                proof: callback.proof,
+                ...(message && { room: message.room, post: message.id }),
+              }),
             },
           },
           () => null,
@@ -181,7 +198,30 @@ export function mattermostRooms(settings: MattermostRoomSettings, deps: ChannelD
         return opened.ok;
       },
       provesButtons: true,
-      answerButton: (text) => ({ ephemeral_text: escaped(text) }),
+      answerButton: (text, settled) =>
+        settled
+          ? { update: { message: escaped(text), props: {} }, ephemeral_text: escaped(text) }
+          : { ephemeral_text: escaped(text) },
+      async settle(message, value, text) {
+        // The dialog's state comes back through the client: only a post in that room that still
+        // carries this draft's buttons is edited.
+        const found = await call('GET', `/posts/${encodeURIComponent(message.id)}`, undefined, (r) =>
+          answerOf(PostWithButtons, r.body),
+        );
+        if (!found.ok) throw new Error(found.reason);
+        const post = found.value;
+        const names = post?.props?.attachments?.some((a) =>
+          a.actions?.some((b) => b.integration?.context?.value === value),
+        );
+        if (post?.channel_id !== message.room || !names) return;
+        const patched = await call(
+          'PUT',
+          `/posts/${encodeURIComponent(message.id)}/patch`,
+          { message: escaped(text), props: {} },
+          () => null,
+        );
+        if (!patched.ok) throw new Error(patched.reason);
+      },
       async followUp(responseUrl, text) {
         await client.post(responseUrl, JSON.stringify({ response_type: 'ephemeral', text: escaped(text) }), {
           'content-type': 'application/json',
@@ -211,10 +251,23 @@ function buttonsOf(message: RoomPost) {
   return [button('approve', 'Approve', 'primary'), button('reject', 'Reject', 'danger')];
 }
 
+/** A post as GET /posts/{id} gives it, as far as its buttons go. */
+const Button = z.looseObject({
+  integration: z.looseObject({ context: z.looseObject({ value: z.unknown() }).optional() }).optional(),
+});
+const PostWithButtons = z.looseObject({
+  channel_id: z.string(),
+  props: z
+    .looseObject({ attachments: z.array(z.looseObject({ actions: z.array(Button).optional() })).optional() })
+    .optional(),
+});
+
 /** A button's request (JSON, Mattermost's integration action): its context, when it has Crier's. */
 const ButtonRequest = z.looseObject({
   user_id: z.string().min(1),
   trigger_id: z.string().max(500).optional(),
+  post_id: z.string().max(100).optional(),
+  channel_id: z.string().max(100).optional(),
   context: z.looseObject({
     decision: z.enum(['approve', 'reject']),
     value: z.string().min(1).max(200),
@@ -230,7 +283,12 @@ const DialogSubmission = z.looseObject({
   submission: z.looseObject({ comment: z.string().max(2000).nullish() }).nullish(),
   state: z.string().max(1000),
 });
-const DialogState = z.object({ value: z.string().min(1).max(200), proof: z.string().min(1).max(200) });
+const DialogState = z.object({
+  value: z.string().min(1).max(200),
+  proof: z.string().min(1).max(200),
+  room: z.string().min(1).max(100).optional(),
+  post: z.string().min(1).max(100).optional(),
+});
 
 function dialogOf(request: InboundRequest) {
   try {
@@ -278,10 +336,13 @@ function parseMattermost(request: InboundRequest): ChatRequest | string {
         comment: dialog.submission?.comment ?? '',
         user: dialog.user_id,
         proof: dialog.proof,
+        ...(dialog.room && dialog.post && { message: { room: dialog.room, id: dialog.post } }),
       };
     const button = buttonOf(request);
     if (!button?.success) return 'a button request needs user_id and the context Crier gave it';
-    const { user_id, trigger_id, context } = button.data;
+    const { user_id, trigger_id, context, post_id, channel_id } = button.data;
+    const message: MessageRef | undefined =
+      post_id && channel_id ? { room: channel_id, id: post_id } : undefined;
     return {
       type: 'decide',
       decision: context.decision,
@@ -289,6 +350,7 @@ function parseMattermost(request: InboundRequest): ChatRequest | string {
       user: user_id,
       proof: context.proof,
       ...(trigger_id && { triggerId: trigger_id }),
+      ...(message && { message }),
     };
   }
   const form = new URLSearchParams(request.body);

@@ -41,6 +41,15 @@ export interface ChatRooms {
   close(): Promise<void>;
 }
 
+/**
+ * Where an approval request's message is, in the provider's terms: its room and the message's own
+ * id (Slack: channel and `ts`; Mattermost: channel and post id), so a decision can replace it.
+ */
+export interface MessageRef {
+  readonly room: string;
+  readonly id: string;
+}
+
 /** An inbound request as it arrived: the raw body is what signatures are computed over. */
 export interface InboundRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -68,6 +77,8 @@ export type ChatRequest =
       readonly triggerId?: string;
       /** The install's proof the button carried, where the provider does not sign (`provesButtons`). */
       readonly proof?: string;
+      /** The message the button is on. */
+      readonly message?: MessageRef;
     }
   /** The rejection form submitted with its comment. */
   | {
@@ -77,6 +88,8 @@ export type ChatRequest =
       readonly user: string;
       /** The install's proof the form carried back, where the provider does not sign (`provesButtons`). */
       readonly proof?: string;
+      /** The approval request's message, carried through the form from the click that opened it. */
+      readonly message?: MessageRef;
     }
   /** Anything else the provider sends (a closed form, another component): acknowledged, nothing done. */
   | { readonly type: 'other' };
@@ -90,13 +103,15 @@ export interface ChatOps {
   /** The email address of a provider user, to match a Crier user; null when it has none. */
   emailOf(user: string): Promise<string | null>;
   /** Opens a form asking for a rejection's comment; false when the provider refused. */
-  askComment(
-    triggerId: string,
-    value: string,
-    title: string,
+  askComment(ask: {
+    readonly triggerId: string;
+    readonly value: string;
+    readonly title: string;
+    /** The request's message, carried back with the submission so the rejection can replace it. */
+    readonly message?: MessageRef | undefined;
     /** For a provider that does not sign (`provesButtons`): where the form posts, and the proof it carries back. */
-    callback?: { readonly url: string; readonly proof: string },
-  ): Promise<boolean>;
+    readonly callback?: { readonly url: string; readonly proof: string } | undefined;
+  }): Promise<boolean>;
   /**
    * A later answer to a command or button (the slower work), through the request's response URL.
    * `replace`: the click settled what the message asked, so the message its buttons were on
@@ -104,12 +119,22 @@ export interface ChatOps {
    */
   followUp(responseUrl: string, text: string, replace?: boolean): Promise<void>;
   /**
+   * Replaces an approval request's message, buttons and all, with a decision's outcome, through
+   * the bot's own API (no response URL at hand: the rejection form's submission carries none).
+   * `value` is the draft the message's buttons must name, checked where the message's address
+   * came back through the user's client (Mattermost's dialog state); another is left as it is.
+   */
+  settle(message: MessageRef, value: string, text: string): Promise<void>;
+  /**
    * The provider does not sign button requests: each carries the install's proof of its value,
    * checked before anything is done (Mattermost).
    */
   readonly provesButtons?: boolean;
-  /** The answer to a button in the provider's shape; `{ response_type: 'ephemeral', text }` by default. */
-  answerButton?(text: string): unknown;
+  /**
+   * The answer to a button in the provider's shape, for a provider that takes one (Mattermost);
+   * `settled`: the click settled the request, so the answer also replaces the message it was on.
+   */
+  answerButton?(text: string, settled: boolean): unknown;
 }
 
 /** What a module's `rooms` declaration gives for a channel whose settings have a bot. */

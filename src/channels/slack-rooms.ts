@@ -14,7 +14,15 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { requireOnFirstUse } from '../domain/first-use.ts';
 import { createHttpClient } from './http-client.ts';
-import type { ChatOps, ChatRequest, ChatRooms, InboundRequest, RoomPost, RoomResult } from './rooms.ts';
+import type {
+  ChatOps,
+  ChatRequest,
+  ChatRooms,
+  InboundRequest,
+  MessageRef,
+  RoomPost,
+  RoomResult,
+} from './rooms.ts';
 import type { ChannelDeps } from './types.ts';
 
 export interface SlackRoomSettings {
@@ -206,6 +214,12 @@ const BlockActions = z.looseObject({
   user: z.looseObject({ id: z.string() }),
   trigger_id: z.string().optional(),
   response_url: z.string().optional(),
+  // The message the button is on (Slack's block_actions payload: `container`, and `channel` / `message`).
+  container: z
+    .looseObject({ channel_id: z.string().optional(), message_ts: z.string().optional() })
+    .optional(),
+  channel: z.looseObject({ id: z.string() }).optional(),
+  message: z.looseObject({ ts: z.string() }).optional(),
   actions: z.array(z.looseObject({ action_id: z.string(), value: z.string().optional() })).min(1),
 });
 const ViewSubmission = z.looseObject({
@@ -219,6 +233,29 @@ const ViewSubmission = z.looseObject({
     }),
   }),
 });
+
+/**
+ * The rejection form's `private_metadata`: the draft and, when the click said where its message
+ * is, that message (JSON); a form opened before messages were carried holds the draft alone.
+ */
+const FormMetadata = z.object({
+  value: z.string().min(1),
+  room: z.string().min(1).optional(),
+  ts: z.string().min(1).optional(),
+});
+
+function formMetadata(metadata: string): { value: string; message?: MessageRef } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(metadata);
+  } catch {
+    return { value: metadata };
+  }
+  const form = FormMetadata.safeParse(parsed);
+  if (!form.success) return { value: metadata };
+  const { value, room, ts } = form.data;
+  return room && ts ? { value, message: { room, id: ts } } : { value };
+}
 
 function parseSlack(request: InboundRequest): ChatRequest | string {
   const form = new URLSearchParams(request.body);
@@ -252,7 +289,9 @@ function parseSlack(request: InboundRequest): ChatRequest | string {
           ? 'reject'
           : null;
     if (!action || decision === null || action.value === undefined) return { type: 'other' };
-    const { trigger_id: triggerId, response_url: responseUrl } = actions.data;
+    const { trigger_id: triggerId, response_url: responseUrl, container, channel, message } = actions.data;
+    const room = container?.channel_id ?? channel?.id;
+    const ts = container?.message_ts ?? message?.ts;
     return {
       type: 'decide',
       decision,
@@ -260,6 +299,7 @@ function parseSlack(request: InboundRequest): ChatRequest | string {
       user: actions.data.user.id,
       ...(responseUrl && { responseUrl }),
       ...(triggerId && { triggerId }),
+      ...(room && ts && { message: { room, id: ts } }),
     };
   }
   const submission = ViewSubmission.safeParse(value);
@@ -267,7 +307,7 @@ function parseSlack(request: InboundRequest): ChatRequest | string {
     const comment = submission.data.view.state.values.comment?.comment?.value ?? '';
     return {
       type: 'comment',
-      value: submission.data.view.private_metadata,
+      ...formMetadata(submission.data.view.private_metadata),
       comment,
       user: submission.data.user.id,
     };
@@ -284,14 +324,17 @@ function chatops(client: WebClient, secret: string, deps: ChannelDeps, timeoutMs
       const info = await call(async () => Info.parse(await client.users.info({ user })));
       return info.ok ? (info.value.user.profile?.email ?? null) : null;
     },
-    async askComment(triggerId, value, title) {
+    async askComment({ triggerId, value, title, message }) {
+      // The submission (view_submission) carries no response_url: the request's message travels
+      // in the form's private_metadata, which Slack keeps and sends back, for chat.update.
+      const metadata = message ? JSON.stringify({ value, room: message.room, ts: message.id }) : value;
       const opened = await call(() =>
         client.views.open({
           trigger_id: triggerId,
           view: {
             type: 'modal',
             callback_id: 'crier_reject',
-            private_metadata: value,
+            private_metadata: metadata,
             title: { type: 'plain_text', text: 'Reject the draft' },
             submit: { type: 'plain_text', text: 'Reject' },
             close: { type: 'plain_text', text: 'Cancel' },
@@ -324,6 +367,14 @@ function chatops(client: WebClient, secret: string, deps: ChannelDeps, timeoutMs
         'content-type': 'application/json',
         'user-agent': deps.userAgent,
       });
+    },
+    async settle(message, _value, text) {
+      // chat.update on the bot's own message, which has no time limit (a response_url lasts 30
+      // minutes and five uses); `blocks: []` removes the blocks, buttons with them.
+      const done = await call(() =>
+        client.chat.update({ channel: message.room, ts: message.id, text: mrkdwn(text), blocks: [] }),
+      );
+      if (!done.ok) throw new Error(done.reason);
     },
   };
 }

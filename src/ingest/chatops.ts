@@ -9,10 +9,14 @@
  * chat user acts as the Crier user with the same email address. Chat
  * services wait 3 seconds for an answer: work that takes longer is answered
  * "working on it" and followed up through the request's response URL. A
- * Slack button's answer carries no message: its outcome always follows there,
- * and when the click settled the approval request (approved, nothing more
- * asked of the room) it replaces that request, buttons and all; a refusal
- * goes to the one who clicked, and the buttons stay.
+ * Slack button's answer carries no message: its outcome always follows there.
+ * A decision that settles the approval request (approved with nothing more
+ * asked of the room, or rejected through the comment form) replaces that
+ * request in the room, buttons and all, naming who decided: on Slack through
+ * the click's response URL or, for the form, chat.update; on Mattermost in
+ * the click's answer or, for the dialog, by editing the post. A refusal, or
+ * an approval still waiting for another, goes to the one who clicked, and
+ * the buttons stay.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatOps, ChatRequest } from '../channels/rooms.ts';
@@ -119,10 +123,9 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
       followUp(responseUrl);
       return reply.code(200).send();
     }
-    const shaped = (text: string) =>
-      button && side.answerButton ? side.answerButton(text) : ephemeral(text);
-    if (quick !== null || responseUrl === undefined)
-      return reply.send(shaped((quick ?? (await outcome)).text));
+    const shaped = (o: ButtonOutcome) =>
+      button && side.answerButton ? side.answerButton(o.text, o.settled) : ephemeral(o.text);
+    if (quick !== null || responseUrl === undefined) return reply.send(shaped(quick ?? (await outcome)));
     followUp(responseUrl);
     return reply.send(ephemeral('Working on it…'));
   }
@@ -139,23 +142,35 @@ export function chatOpsRoutes(deps: ChatOpsDeps, options: ChatOpsOptions) {
       if (ctx === null) return reply.send({ response_action: 'errors', errors: { comment: nobody(email) } });
       if (parsed.comment.trim() === '')
         return reply.send({ response_action: 'errors', errors: { comment: 'Say what should change.' } });
-      const said = await rejectFromChat(ctx, parsed.value, parsed.comment).catch(refusal);
-      if (said.startsWith('Not done'))
-        return reply.send({ response_action: 'errors', errors: { comment: said } });
+      let said: ButtonOutcome;
+      try {
+        said = await rejectFromChat(ctx, parsed.value, parsed.comment);
+      } catch (err) {
+        return reply.send({ response_action: 'errors', errors: { comment: refusal(err) } });
+      }
+      // The form's submission has no response URL: the request's message is replaced through the
+      // bot, not waited for, so the form is answered at once (Slack closes it on this 200).
+      const { message } = parsed;
+      if (message)
+        void side
+          .settle(message, parsed.value, said.text)
+          .catch((err: unknown) => deps.log.error({ err }, 'a rejected request could not be replaced'));
       return reply.code(200).send();
     }
     if (ctx === null) return answer(reply, Promise.resolve(nobody(email)), side, parsed.responseUrl, true);
     if (parsed.decision === 'reject') {
       const asked =
         parsed.triggerId !== undefined &&
-        (await side.askComment(
-          parsed.triggerId,
-          parsed.value,
-          'Say what should change; the draft’s authors read it.',
-          side.provesButtons && parsed.proof !== undefined
-            ? { url: interactionUrl(req.params.channel), proof: parsed.proof }
-            : undefined,
-        ));
+        (await side.askComment({
+          triggerId: parsed.triggerId,
+          value: parsed.value,
+          title: 'Say what should change; the draft’s authors read it.',
+          message: parsed.message,
+          callback:
+            side.provesButtons && parsed.proof !== undefined
+              ? { url: interactionUrl(req.params.channel), proof: parsed.proof }
+              : undefined,
+        }));
       if (asked) return reply.code(200).send();
       return answer(
         reply,

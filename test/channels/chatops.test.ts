@@ -2,7 +2,11 @@
  * Chat-ops through the app, against the Slack stand-in: the `/crier` slash
  * command and the Approve / Reject buttons of an approval request posted in
  * the incident's room (Reject opens a form for the comment: views.open, then
- * view_submission). Every request is signed as Slack signs them; an
+ * view_submission). A decision that settles the request replaces its message,
+ * buttons and all: an approval through the click's response_url
+ * (`replace_original`), a rejection through the form, which has no
+ * response_url, by chat.update on the channel and `ts` the click gave, kept in
+ * the form's private_metadata. Every request is signed as Slack signs them; an
  * unsigned, wrongly signed or stale one is refused and changes nothing. The
  * Slack user acts as the Crier user with the same email, with exactly that
  * user's role. Mattermost's slash command with its token. Both databases.
@@ -191,11 +195,17 @@ for (const dialect of dialects) {
       );
 
       // Reject: the form opens (views.open with the trigger), and its submission rejects with the comment.
+      // The click says where its message is (block_actions: container, channel, message).
+      const roomId = room.room_id ?? '';
+      const ts = '1700000000.000100';
       const reject = interaction({
         type: 'block_actions',
         user: { id: 'U0CAROL', username: 'carol' },
         trigger_id: '12466734323.1395872398.0d9d4f1d2d5e',
         response_url: `${slack.url}/response/actions/1`,
+        container: { type: 'message', message_ts: ts, channel_id: roomId, is_ephemeral: false },
+        channel: { id: roomId, name: 'inc-payments' },
+        message: { type: 'message', ts, text: 'Approval asked' },
         actions: [{ type: 'button', action_id: 'crier_reject', block_id: 'crier_decide', value }],
       });
       const rejectRes = await post('/chatops/team/interaction', reject, signed(reject));
@@ -203,10 +213,9 @@ for (const dialect of dialects) {
       const opened = slack.calls.find((c) => c.method === 'views.open');
       assert.equal(opened?.args.trigger_id, '12466734323.1395872398.0d9d4f1d2d5e');
       const view = opened?.args.view as { type: string; callback_id: string; private_metadata: string };
-      assert.deepEqual(
-        [view.type, view.callback_id, view.private_metadata],
-        ['modal', 'crier_reject', value],
-      );
+      assert.deepEqual([view.type, view.callback_id], ['modal', 'crier_reject']);
+      // The form keeps the draft and the request's message for the submission, which has no response_url.
+      assert.deepEqual(JSON.parse(view.private_metadata), { value, room: roomId, ts });
       const submission = (comment: string) =>
         interaction({
           type: 'view_submission',
@@ -214,7 +223,7 @@ for (const dialect of dialects) {
           view: {
             id: 'V0MODAL',
             callback_id: 'crier_reject',
-            private_metadata: value,
+            private_metadata: view.private_metadata,
             state: { values: { comment: { comment: { type: 'plain_text_input', value: comment } } } },
           },
         });
@@ -240,10 +249,28 @@ for (const dialect of dialects) {
         401,
       );
       assert.equal(await state(), 'pending_approval', 'an unsigned form rejects nothing');
+      assert.ok(!slack.calls.some((c) => c.method === 'chat.update'), 'nothing replaced yet');
       const rejected = await post('/chatops/team/interaction', forged, signed(forged));
       assert.equal(rejected.statusCode, 200, rejected.body);
       assert.equal(rejected.body, '');
       assert.equal(await state(), 'rejected');
+      // The rejection replaces the request's message (chat.update, the bot's token): the outcome,
+      // naming who decided, and `blocks: []`, which removes the blocks and so the buttons.
+      await waitFor(
+        () => slack.calls.some((c) => c.method === 'chat.update'),
+        15_000,
+        'the rejected request replaced',
+      );
+      const updated = slack.calls.filter((c) => c.method === 'chat.update');
+      assert.equal(updated.length, 1);
+      assert.equal(updated[0]?.authorization, 'Bearer xoxb-test-token');
+      assert.deepEqual(updated[0]?.args, {
+        channel: roomId,
+        ts,
+        text: 'Rejected by carol@crier.test; its authors are told why.',
+        blocks: [],
+      });
+      assert.ok(!slack.responses.some((r) => r.url === '/response/actions/1'), 'not through response_url');
 
       // Approve: the admin submits again; an unsigned click does nothing, a signed one approves and publishes.
       const again = await a.app.server.inject({

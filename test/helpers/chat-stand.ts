@@ -111,6 +111,8 @@ export async function startSlackStand(): Promise<SlackStand> {
           ts: `1700000000.${calls.length}`,
           message: { text: args.text },
         });
+      case 'chat.update':
+        return json({ ok: true, channel: args.channel, ts: args.ts, text: args.text });
       case 'conversations.archive':
         return json({ ok: true });
       case 'views.open':
@@ -147,6 +149,8 @@ export interface MattermostStand {
   url: string;
   calls: MattermostCall[];
   users: Map<string, { id: string; email: string }>;
+  /** The posts made through POST /posts, by id, as GET /posts/{id} gives them (patches applied). */
+  posts: Map<string, Record<string, unknown>>;
   responses: Received[];
   reset(): void;
   close(): Promise<void>;
@@ -156,6 +160,7 @@ export async function startMattermostStand(): Promise<MattermostStand> {
   const calls: MattermostCall[] = [];
   const responses: Received[] = [];
   const users = new Map<string, { id: string; email: string }>();
+  const posts = new Map<string, Record<string, unknown>>();
   let rooms = 0;
   const receiver = await startReceiver((req) => {
     if (req.url.startsWith('/response/')) {
@@ -194,8 +199,24 @@ export async function startMattermostStand(): Promise<MattermostStand> {
       return json({ channel_id: 'x', user_id: body.user_id }, 201);
     if (req.method === 'PUT' && /^\/api\/v4\/channels\/[^/]+\/patch$/.test(path))
       return json({ id: 'x', header: body.header });
-    if (req.method === 'POST' && path === '/api/v4/posts')
-      return json({ id: `post${calls.length}`, ...body }, 201);
+    if (req.method === 'POST' && path === '/api/v4/posts') {
+      const post = { id: `post${calls.length}`, user_id: 'mmbot', props: {}, ...body };
+      posts.set(post.id, post);
+      return json(post, 201);
+    }
+    const postPath = /^\/api\/v4\/posts\/([^/]+)(\/patch)?$/.exec(path);
+    const post = posts.get(decodeURIComponent(postPath?.[1] ?? ''));
+    if (postPath && !post) return json({ id: 'app.post.get.app_error', status_code: 404 }, 404);
+    if (post && req.method === 'GET' && !postPath?.[2]) return json(post);
+    if (post && req.method === 'PUT' && postPath?.[2]) {
+      // Mattermost's PostPatch: a field given replaces the post's, `props` as a whole.
+      Object.assign(
+        post,
+        body.message !== undefined && { message: body.message },
+        body.props && { props: body.props },
+      );
+      return json(post);
+    }
     if (req.method === 'DELETE' && /^\/api\/v4\/channels\/[^/]+$/.test(path)) return json({ status: 'OK' });
     if (req.method === 'POST' && path === '/api/v4/actions/dialogs/open') return json({ status: 'OK' });
     return json({ status_code: 404 }, 404);
@@ -204,10 +225,12 @@ export async function startMattermostStand(): Promise<MattermostStand> {
     url: receiver.url,
     calls,
     users,
+    posts,
     responses,
     reset() {
       calls.length = 0;
       responses.length = 0;
+      posts.clear();
       rooms = 0;
     },
     close: () => receiver.close(),

@@ -210,11 +210,15 @@ export async function approveFromChat(ctx: Ctx, value: string): Promise<ButtonOu
   };
 }
 
-/** The rejection form's comment, as `ctx.actor`. */
-export async function rejectFromChat(ctx: Ctx, value: string, comment: string): Promise<string> {
+/** The rejection form's comment, as `ctx.actor`: a rejection always settles the request. */
+export async function rejectFromChat(ctx: Ctx, value: string, comment: string): Promise<ButtonOutcome> {
   const { incidentId, updateId } = updateOf(value);
   await rejectUpdate(ctx, incidentId, updateId, { comment });
-  return 'Rejected; its authors are told why.';
+  // Said to the room, which sees who decided; the comment is for the draft's authors.
+  return {
+    text: `Rejected by ${ctx.actor.id.replace(/^user:/, '')}; its authors are told why.`,
+    settled: true,
+  };
 }
 
 /** What the person is told when Crier refuses: the reason, never a stack. */
