@@ -78,6 +78,24 @@ const minWordsForGrade = 12;
 const shortText = 20;
 const shortTextMargin = 3;
 
+/** The problem when `text` is too long for `kind` (a call's said at `language`'s pace); null when it fits. */
+function lengthProblem(
+  text: string,
+  kind: ChannelKind | 'email_subject',
+  options: LintOptions,
+  language: string | undefined,
+): LintProblem | null {
+  const check = checkLength(
+    kind,
+    text,
+    options.limits ?? defaultLimits,
+    options.maxLength ?? null,
+    options.counting,
+    language,
+  );
+  return check.ok ? null : tooLong(kind, check);
+}
+
 function tooLong(kind: ChannelKind | 'email_subject', check: LengthCheck): LintProblem {
   switch (check.unit) {
     case 'segments':
@@ -175,15 +193,8 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
   }
 
   if (options.kind) {
-    const check = checkLength(
-      options.kind,
-      text,
-      options.limits ?? defaultLimits,
-      options.maxLength ?? null,
-      options.counting,
-      options.language,
-    );
-    if (!check.ok) problems.push(tooLong(options.kind, check));
+    const problem = lengthProblem(text, options.kind, options, options.language);
+    if (problem) problems.push(problem);
   }
   return problems;
 }
@@ -201,15 +212,6 @@ export function lintTranslated(text: string, language: PageLanguage, options: Li
     const hard = readingLevelProblem(text, language, options.maxGrade ?? defaultMaxGrade);
     return hard === null ? [] : [{ code: 'reading_level', language, message: `${name}: ${hard}` }];
   }
-  const check = checkLength(
-    options.kind,
-    text,
-    options.limits ?? defaultLimits,
-    options.maxLength ?? null,
-    options.counting,
-    language,
-  );
-  if (check.ok) return [];
-  const problem = tooLong(options.kind, check);
-  return [{ ...problem, language, message: `${name}: ${problem.message}` }];
+  const problem = lengthProblem(text, options.kind, options, language);
+  return problem === null ? [] : [{ ...problem, language, message: `${name}: ${problem.message}` }];
 }
