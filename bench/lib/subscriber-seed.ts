@@ -1,11 +1,11 @@
 /**
  * The fan-out benchmarks' subscribers: `n` confirmed ones of one kind,
- * following every component, written straight into the table (as an import
- * leaves them) 250 rows to a statement, within SQLite's and PostgreSQL's
- * limits on parameters.
+ * following every component, written straight into the table as an import
+ * leaves them (the rows the tests load in bulk), 250 rows to a statement,
+ * within SQLite's and PostgreSQL's limits on parameters.
  */
 import type { Db } from '../../src/store/db.ts';
-import { newId } from '../../src/store/ids.ts';
+import { confirmedSubscriber } from '../../test/helpers/db.ts';
 
 /** The secret every benchmark webhook is signed with. */
 const webhookSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -18,30 +18,10 @@ export async function seedSubscribers(
   kind: 'email' | 'webhook',
   contactOf: (i: number) => string,
 ): Promise<void> {
-  const now = new Date().toISOString();
   for (let i = 0; i < n; i += rowsPerInsert) {
     const rows = [];
     for (let j = i; j < Math.min(n, i + rowsPerInsert); j++) {
-      const contact = contactOf(j);
-      rows.push({
-        id: newId(),
-        audience: 'public',
-        kind,
-        contact,
-        contact_key: contact,
-        state: 'confirmed' as const,
-        all_components: 1,
-        component_ids: '[]',
-        locale: null,
-        token: `${newId()}${newId()}`,
-        confirm_token: null,
-        secret: kind === 'webhook' ? webhookSecret : null,
-        source: 'import' as const,
-        disabled_reason: null,
-        created_at: now,
-        updated_at: now,
-        confirmed_at: now,
-      });
+      rows.push(confirmedSubscriber(kind, contactOf(j), kind === 'webhook' ? webhookSecret : null));
     }
     await db.insertInto('subscribers').values(rows).execute();
   }
