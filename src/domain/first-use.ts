@@ -7,9 +7,9 @@
  * test/loaded-at-start.test.ts lists them).
  *
  * A CommonJS package is required, synchronously. An ESM-only package
- * (openid-client, @atproto/api) is imported instead and its callers await
- * the promise: Node's `require` of an ES module refuses one with top-level
- * await, so it is no promise that such a package loads synchronously.
+ * (openid-client, @atproto/api) is imported and its callers await the
+ * promise: Node's `require` of an ES module fails on one with top-level
+ * await, so nothing here claims to load such a package synchronously.
  */
 import { createRequire } from 'node:module';
 
