@@ -15,7 +15,7 @@ import {
   type LengthCheck,
 } from './channel-limits.ts';
 import { type IncidentStatus, isOpen } from './incidents.ts';
-import { englishNames, type PageLanguage } from './languages.ts';
+import { englishNames, type PageLanguage, pageLanguages } from './languages.ts';
 import { findJargon } from './lint-jargon.ts';
 import { findVague, statesImpact, statesNextUpdate, statesRecovery, statesScope } from './lint-statements.ts';
 import { fleschKincaidGrade, wordsOf } from './readability.ts';
@@ -124,6 +124,8 @@ function tooLong(kind: ChannelKind | 'email_subject', check: LengthCheck): LintP
 
 /** Lints one rendered message. An empty list means it may go out. */
 export function lintMessage(text: string, options: LintOptions): LintProblem[] {
+  const language = pageLanguages.find((l) => l === options.language) ?? 'en';
+  if (language !== 'en') return lintInLanguage(text, language, options);
   const problems: LintProblem[] = [];
   const subject = options.kind === 'email_subject';
   const open = isOpen(options.status);
@@ -171,13 +173,7 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
     }
   }
 
-  for (const j of findJargon(text, options)) {
-    problems.push({
-      code: 'jargon',
-      match: j.match,
-      message: `"${j.match}" is ${j.why}; say what customers notice instead, in their words.`,
-    });
-  }
+  problems.push(...jargonProblems(text, options));
 
   const maxGrade = options.maxGrade ?? defaultMaxGrade;
   const words = wordsOf(text).length;
@@ -194,6 +190,36 @@ export function lintMessage(text: string, options: LintOptions): LintProblem[] {
 
   if (options.kind) {
     const problem = lengthProblem(text, options.kind, options, options.language);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+function jargonProblems(text: string, options: LintOptions): LintProblem[] {
+  return findJargon(text, options).map((j) => ({
+    code: 'jargon',
+    match: j.match,
+    message: `"${j.match}" is ${j.why}; say what customers notice instead, in their words.`,
+  }));
+}
+
+/**
+ * The words of a page whose language is not English: what customers are
+ * told is read as its translations are, by the language's own reading
+ * formula and each channel's length in it; and for jargon, whose terms
+ * (TLS, HTTP 503), shapes (host names, error codes) and the plan's
+ * `internal_terms` are not English phrasing. The checks that look for
+ * English phrases (the impact, the next update, what works again, for
+ * whom, vague wording) would refuse every such message, so they are not run.
+ */
+function lintInLanguage(text: string, language: PageLanguage, options: LintOptions): LintProblem[] {
+  const problems = jargonProblems(text, options);
+  if (options.kind !== 'email_subject') {
+    const hard = readingLevelProblem(text, language, options.maxGrade ?? defaultMaxGrade);
+    if (hard !== null) problems.push({ code: 'reading_level', message: hard });
+  }
+  if (options.kind) {
+    const problem = lengthProblem(text, options.kind, options, language);
     if (problem) problems.push(problem);
   }
   return problems;
