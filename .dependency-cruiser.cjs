@@ -4,7 +4,8 @@
  * JavaScript API yet). From the top:
  *
  *   cli/                      the crier command
- *   app.ts                    the composition root of serve and worker
+ *   app.ts  worker.ts         the composition roots of serve and of worker
+ *   logger.ts                 the log every process writes
  *   http/  statuspage/  ingest/   ways in and out
  *   services/  delivery/      use cases; the outbox worker
  *   store/  plan/             the database and the outbox port; the plan
@@ -45,16 +46,34 @@ module.exports = {
     {
       name: 'layer-app',
       severity: 'error',
-      comment: 'The composition root wires every layer; only the command above it imports it.',
-      from: { path: '^src/app\\.ts$' },
+      comment: 'The composition roots wire every layer; only the command above them imports them.',
+      from: { path: '^src/(app|worker|logger)\\.ts$' },
       to: { path: '^src/cli/' },
     },
     {
       name: 'app-is-the-root',
       severity: 'error',
-      comment: 'Only the command imports the composition root.',
+      comment: "Only the command imports the composition roots (serve's takes the worker's use cases).",
       from: { path: '^src/', pathNot: '^src/(cli/|app\\.ts$)' },
-      to: { path: '^src/app\\.ts$' },
+      to: { path: '^src/(app|worker)\\.ts$' },
+    },
+    {
+      name: 'logger-below-the-roots',
+      severity: 'error',
+      comment: 'The log is made by the command and the composition roots only.',
+      from: { path: '^src/', pathNot: '^src/(cli/|(app|worker)\\.ts$)' },
+      to: { path: '^src/logger\\.ts$' },
+    },
+    {
+      name: 'worker-runs-no-http-app',
+      severity: 'error',
+      comment:
+        '`crier worker` loads no API server, status page or console (test/loaded-at-start.test.ts checks the libraries).',
+      from: { path: '^src/(worker\\.ts|cli/commands/worker-command\\.ts)$' },
+      to: {
+        path: '^src/(app\\.ts|statuspage/|http/(server|errors|connection-limits)\\.ts|http/(console|admin|public)/)',
+        reachable: true,
+      },
     },
     {
       name: 'no-cycle',
@@ -71,7 +90,7 @@ module.exports = {
       from: {
         path: '^src/',
         pathNot:
-          '^src/(domain|channels|store|plan|services|delivery|http|statuspage|ingest|cli)/|^src/(app|config)\\.ts$',
+          '^src/(domain|channels|store|plan|services|delivery|http|statuspage|ingest|cli)/|^src/(app|worker|logger|config)\\.ts$',
       },
       to: {},
     },

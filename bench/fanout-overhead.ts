@@ -25,7 +25,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { deliveryServices } from '../src/app.ts';
+// The process holds what `crier serve` holds (its HTTP app and status page), as the embedded
+// default's in-process worker runs beside them; `crier worker` alone loads less (src/worker.ts).
+import '../src/app.ts';
 import { renderEmail } from '../src/channels/email-render.ts';
 import type { Channel } from '../src/channels/types.ts';
 import { loadConfig } from '../src/config.ts';
@@ -36,6 +38,7 @@ import { type Ctx, systemActor, systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
+import { deliveryServices } from '../src/worker.ts';
 import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({

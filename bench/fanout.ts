@@ -28,7 +28,9 @@ import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { Agent, request } from 'undici';
-import { deliveryServices } from '../src/app.ts';
+// The process holds what `crier serve` holds (its HTTP app and status page), as the embedded
+// default's in-process worker runs beside them; `crier worker` alone loads less (src/worker.ts).
+import '../src/app.ts';
 import { renderEmail } from '../src/channels/email-render.ts';
 import type { Message } from '../src/channels/types.ts';
 import { loadConfig } from '../src/config.ts';
@@ -41,6 +43,7 @@ import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
 import { newId } from '../src/store/ids.ts';
+import { deliveryServices } from '../src/worker.ts';
 import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({

@@ -7,7 +7,6 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../src/app.ts';
 import { buildChannelSet } from '../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../src/delivery/metrics.ts';
 import { Worker } from '../src/delivery/worker.ts';
@@ -16,6 +15,7 @@ import { systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { addSubscriber } from '../src/services/subscribers/subscribe.ts';
 import type { Db } from '../src/store/db.ts';
+import { deliveryServices } from '../src/worker.ts';
 import { eachDialect, outboxDrained, testConfig, testCtx } from '../test/helpers/db.ts';
 import { type Answer, startReceiver, waitFor } from '../test/helpers/receiver.ts';
 import { startSmtpSink } from '../test/helpers/smtp.ts';

@@ -1,14 +1,13 @@
 /**
- * The composition root of `crier serve` and `crier worker`: configuration →
- * store → services → HTTP, the status page, timers and the delivery worker.
+ * The composition root of `crier serve`: configuration → store → services →
+ * HTTP, the status page, timers and the delivery worker (`crier worker` has
+ * its own, src/worker.ts, which this one takes the worker's use cases from).
  * Everything a process needs is built here and nowhere else; the layers
  * below reach each other only through what this file hands them (the
  * worker, for one, calls the use cases through `deliveryServices`).
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { DeliveryMetrics } from './delivery/metrics.ts';
-import type { DeliveryServices } from './delivery/ports.ts';
 import { type Delivery, startDelivery } from './delivery/wiring.ts';
 import type { WorkerOptions } from './delivery/worker.ts';
 import type { Clock } from './domain/clock.ts';
@@ -16,39 +15,24 @@ import { connectionLimits, readDescriptorLimit } from './http/connection-limits.
 import { ConsoleEvents } from './http/console/live.ts';
 import { LiveLimiter } from './http/live-limit.ts';
 import { LiveEvents, PrivateLiveEvents } from './http/public/events.ts';
-import { redactUrl } from './http/redact.ts';
 import { buildServer, type CrierServer } from './http/server.ts';
-import { serveWorkerHttp, type WorkerHttp } from './http/worker-http.ts';
 import { chatOpsRoutes } from './ingest/chatops.ts';
 import { ingestSecrets } from './ingest/grafana-signature.ts';
 import { ingestWithReports } from './ingest/provider-reports.ts';
 import { SnsVerifier } from './ingest/sns-verify.ts';
-import { reminderNotice } from './services/cadence/reminders.ts';
-import { keepRoom } from './services/chat/sync.ts';
+import { createLogger } from './logger.ts';
 import { type Ctx, systemActor, systemClock } from './services/context.ts';
 import { seedDemoIfEmpty } from './services/demo.ts';
-import { failingChannels, gameDayStep } from './services/drills/game-day.ts';
-import { gameDayScheduled } from './services/drills/game-day-schedule.ts';
-import { feedbackCode, feedbackKey } from './services/feedback/links.ts';
 import { deliveryProgress } from './services/incidents/delivery-progress.ts';
-import { maintenanceReminderDue } from './services/maintenances/remind.ts';
-import { signedPageUrl } from './services/pages/links.ts';
 import { type Periodic, startBackups, startMaintenanceTimer, startRetention } from './services/periodic.ts';
-import { currentPlan, latestPlanVersion } from './services/plan/current.ts';
+import { currentPlan } from './services/plan/current.ts';
 import { applyPlanFileAtStart, warnOfUnsupportedInForce } from './services/plan/startup.ts';
-import { runRunbookStep } from './services/runbooks/execute.ts';
-import { runRunbooks } from './services/runbooks/run.ts';
-import { sentimentWatch } from './services/sentiment/watch.ts';
-import { subjectMessage } from './services/subject-message.ts';
 import { ensureBootstrapToken } from './services/tokens/tokens.ts';
-import { publishUnapprovedIfStillPending } from './services/updates/approval-timeout.ts';
-import { mintPasswordLink } from './services/users/reset.ts';
 import type { StatusPage } from './statuspage/cache.ts';
 import { startStatusPage } from './statuspage/wiring.ts';
-import { startChangeNotifier } from './store/change-notifier.ts';
 import { ChangeBus } from './store/changes.ts';
 import { type Db, migrate, openDatabase } from './store/db.ts';
-import { waitForDatabase } from './store/wait.ts';
+import { deliveryServices } from './worker.ts';
 
 export interface AppOptions {
   clock?: Clock;
@@ -91,21 +75,6 @@ export interface App {
    */
   listen(options?: { reusePort?: boolean }): Promise<string>;
   close(): Promise<void>;
-}
-
-export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
-    level: config.logLevel,
-    redact: ['req.headers.authorization', '*.token', '*.secret'],
-    serializers: {
-      req: (req: { method?: string; url?: string; ip?: string; id?: unknown }) => ({
-        method: req.method,
-        url: redactUrl(req.url ?? ''),
-        remoteAddress: req.ip,
-      }),
-    },
-  };
-  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -210,128 +179,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await statusPage.close();
       await stopping;
       if (ownsDb) await db.destroy();
-    },
-  };
-}
-
-/** The use cases the delivery worker calls, acting as `ctx`'s actor. */
-export function deliveryServices(ctx: Ctx): DeliveryServices {
-  return {
-    subjectMessage: (type, id) => subjectMessage(ctx.db, ctx.config.publicUrl, type, id),
-    privatePageLink: (subscriberId, url) => signedPageUrl(ctx.db, subscriberId, url, ctx.clock.now()),
-    feedbackCode: async (updateId, subscriberId) =>
-      feedbackCode(await feedbackKey(ctx.db), updateId, subscriberId),
-    reminderNotice: (reminder) => reminderNotice(ctx, reminder),
-    maintenanceReminderDue: (job) => maintenanceReminderDue(ctx, job),
-    approvalTimedOut: (job) => publishUnapprovedIfStillPending(ctx, job).then(() => undefined),
-    passwordLink: (job) => mintPasswordLink(ctx, job),
-    alertChanged: (job) => runRunbooks(ctx, job.alert_id, job.runbook),
-    runbookStep: (job) => runRunbookStep(ctx, job),
-    keepRoom: (job, roomsOf) => keepRoom(ctx, job, roomsOf),
-    gameDayStep: (job) => gameDayStep(ctx, job),
-    gameDayScheduled: (job) => gameDayScheduled(ctx, job),
-    ...sentimentWatch(ctx),
-    failingChannels: (incidentId) => failingChannels(ctx, incidentId),
-    planInForce: () => currentPlan(ctx.db),
-    latestPlanVersion: () => latestPlanVersion(ctx.db),
-  };
-}
-
-export interface WorkerProcess {
-  readonly delivery: Delivery;
-  /** Where its `/metrics`, `/healthz` and `/readyz` answer, when CRIER_WORKER_METRICS_PORT asks for them. */
-  readonly metricsUrl: string | undefined;
-  /** Drains: sends in flight finish and are recorded; claimed work goes back to the queue. */
-  close(): Promise<void>;
-}
-
-/**
- * `crier worker`: a delivery worker alone on the configured database, with
- * the same store, services and delivery wiring as `crier serve`, and no API
- * or status page.
- */
-export async function createWorker(
-  config: Config,
-  options: { log?: Logger; signal?: AbortSignal } = {},
-): Promise<WorkerProcess> {
-  const log = options.log ?? createLogger(config);
-  // Listening comes first, so a port already taken stops the command before any work is claimed,
-  // and /readyz says why while the database is awaited.
-  let delivery: Delivery | undefined;
-  const idle = new DeliveryMetrics();
-  let served: WorkerHttp | undefined;
-  let database: Db | { waiting: string } = { waiting: 'unreachable: connecting' };
-  if (config.workerMetricsPort !== undefined) {
-    const port = config.workerMetricsPort;
-    const metrics = () => delivery?.metrics ?? idle;
-    try {
-      served = await serveWorkerHttp({
-        host: config.host,
-        port,
-        db: () => database,
-        metrics,
-        now: () => systemClock.now(),
-        log,
-        metricsToken: config.metricsToken,
-      });
-    } catch (err) {
-      const reason =
-        (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-      throw new Error(`cannot serve the worker's metrics on ${config.host}:${port} (${reason})`);
-    }
-  }
-  let db: Db;
-  try {
-    db = await waitForDatabase(config.databaseUrl, {
-      log,
-      ...(options.signal && { signal: options.signal }),
-      onWaiting: (why) => {
-        database = { waiting: why };
-      },
-      open: { log },
-    });
-  } catch (err) {
-    await served?.close();
-    throw err;
-  }
-  database = db;
-  const changes = new ChangeBus();
-  const ctx: Ctx = {
-    db,
-    clock: systemClock,
-    log,
-    config,
-    changes,
-    actor: { ...systemActor, id: 'worker', source: 'worker' },
-  };
-  // On PostgreSQL, a plan applied through a server reaches this worker's channels at once.
-  const notifier = await startChangeNotifier({
-    db,
-    url: config.databaseUrl,
-    changes,
-    log,
-    onReconnect: () => {},
-  });
-  const running = await startDelivery(ctx, {
-    services: deliveryServices(ctx),
-    env: config.env,
-    changes,
-    runWorker: true,
-    worker: { leaseMs: config.workerLeaseMs, pollMs: config.workerPollMs },
-  });
-  delivery = running;
-  const duties = [startRetention(ctx), ...startBackups(ctx)];
-  return {
-    delivery: running,
-    metricsUrl: served?.url,
-    async close() {
-      const stopping = Promise.all(duties.map((d) => d.stop()));
-      await running.close();
-      // Scrapes still answer while the worker drains; the port closes once it has.
-      await served?.close();
-      await notifier?.close();
-      await stopping;
-      await db.destroy();
     },
   };
 }

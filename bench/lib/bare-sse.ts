@@ -5,7 +5,7 @@
  * first argument.
  */
 import http, { type ServerResponse } from 'node:http';
-import { HTTP_TIMEOUTS } from '../../src/http/connection-limits.ts';
+import { HTTP_TIMEOUTS } from '../../src/http/timeouts.ts';
 
 const clients = new Set<ServerResponse>();
 const state = `event: state\nid: 0123456789abcdef\ndata: ${JSON.stringify({

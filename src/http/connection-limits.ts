@@ -19,20 +19,6 @@ export const FALLBACK_DESCRIPTOR_LIMIT = 1024;
 const DEFAULT_LIVE_TOTAL = 10_000;
 const DEFAULT_LIVE_PER_ADDRESS = 100;
 
-/**
- * Slow and idle clients are cut off: a client has this long to send its
- * request headers (slowloris), this long for the whole request, and an idle
- * keep-alive connection is closed after this long. Long-held responses
- * (/events) are not affected: these count the request, not the answer.
- */
-export const HTTP_TIMEOUTS = {
-  headersTimeout: 10_000,
-  requestTimeout: 60_000,
-  keepAliveTimeout: 5_000,
-  /** How often Node.js checks for the two above (its default, 30 s, lets slow clients linger). */
-  connectionsCheckingInterval: 2_000,
-} as const;
-
 export interface ConnectionLimitSettings {
   livePerAddress: number | undefined;
   liveTotal: number | undefined;

@@ -4,22 +4,10 @@
  * `Authorization: Bearer <token>` (`authorization: { credentials: … }` in a
  * scrape config). Without the variable, /metrics stays open, as before.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CrierError } from '../domain/errors.ts';
 import { sendError } from './errors.ts';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Whether an Authorization header carries the metrics token; always true when none is configured. */
-export function metricsAuthorized(header: string | undefined, token: string | undefined): boolean {
-  if (token === undefined) return true;
-  const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-  // Digests have one length, so the comparison says nothing about the token's.
-  return given !== undefined && timingSafeEqual(digest(given), digest(token));
-}
-
-export const metricsChallenge = 'Bearer realm="metrics"';
+import { metricsAuthorized, metricsChallenge } from './metrics-token.ts';
 
 /** A Fastify onRequest hook for the scope that holds /metrics. */
 export function requireMetricsToken(token: string | undefined) {

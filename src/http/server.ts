@@ -27,7 +27,7 @@ import { tokenRoutes } from './admin/tokens.ts';
 import { updateRoutes } from './admin/updates.ts';
 import { userRoutes } from './admin/users.ts';
 import { type BaseCtx, registerAuth } from './auth.ts';
-import { capSocketsPerAddress, HTTP_TIMEOUTS, trustedPeer } from './connection-limits.ts';
+import { capSocketsPerAddress, trustedPeer } from './connection-limits.ts';
 import type { ConsoleEvents } from './console/live.ts';
 import { consoleRoutes } from './console/routes.ts';
 import { sendError } from './errors.ts';
@@ -41,6 +41,7 @@ import { type PublicDeps, publicRoutes } from './public/routes.ts';
 import { subscribeRoutes } from './public/subscribe.ts';
 import { webhookDocsRoutes } from './public/webhook-docs.ts';
 import { redactUrl } from './redact.ts';
+import { HTTP_TIMEOUTS } from './timeouts.ts';
 import { traceRequests } from './tracing.ts';
 
 export { ADMIN_PREFIX };

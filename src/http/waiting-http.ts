@@ -9,8 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTTP_TIMEOUTS } from './connection-limits.ts';
 import { DATABASE_RETRY_AFTER_S } from './errors.ts';
+import { HTTP_TIMEOUTS } from './timeouts.ts';
 
 /** The port a server listening on TCP took (a pipe's address would be a string). */
 function portOf(address: AddressInfo | string | null): number {

@@ -11,10 +11,10 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import type { Db } from '../store/db.ts';
-import { HTTP_TIMEOUTS } from './connection-limits.ts';
 import { readiness } from './health.ts';
 import { metricsContentType, metricsSource } from './metrics.ts';
-import { metricsAuthorized, metricsChallenge } from './metrics-auth.ts';
+import { metricsAuthorized, metricsChallenge } from './metrics-token.ts';
+import { HTTP_TIMEOUTS } from './timeouts.ts';
 
 export interface WorkerHttpOptions {
   host: string;

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -20,6 +19,7 @@ import { withTransaction } from '../../src/services/transaction.ts';
 import type { Db } from '../../src/store/db.ts';
 import { insertBroadcasts } from '../../src/store/fanout.ts';
 import { sendToChannel } from '../../src/store/outbox.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 

@@ -4,7 +4,6 @@ import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { generate } from 'selfsigned';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -13,6 +12,7 @@ import { systemClock } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import type { Db } from '../../src/store/db.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
 import { type Answer, type Received, startReceiver, waitFor } from '../helpers/receiver.ts';
 

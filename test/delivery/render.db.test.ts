@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { Renderer } from '../../src/delivery/render.ts';
 import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, testCtx } from '../helpers/db.ts';
 
 eachDialect(

@@ -10,7 +10,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { xQuery } from '../../src/channels/x-listen.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
@@ -21,6 +20,7 @@ import { systemClock } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { applyPlan, currentPlan } from '../../src/services/plan/current.ts';
 import type { Db } from '../../src/store/db.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, testConfig, testCtx } from '../helpers/db.ts';
 import { type Answer, type Received, type Receiver, startReceiver, waitFor } from '../helpers/receiver.ts';
 

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
 import { systemClock } from '../../src/services/context.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import type { Db } from '../../src/store/db.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { confirmedSubscriber, eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 

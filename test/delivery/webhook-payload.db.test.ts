@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -11,6 +10,7 @@ import { scheduleMaintenance } from '../../src/services/maintenances/schedule.ts
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import type { Db } from '../../src/store/db.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';
 

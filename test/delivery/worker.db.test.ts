@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -15,6 +14,7 @@ import { updateDeliveryCounts } from '../../src/services/subscribers/queries.ts'
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
 import { postUpdate } from '../../src/services/updates/post.ts';
 import type { Db } from '../../src/store/db.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { eachDialect, outboxDrained, testConfig, testCtx } from '../helpers/db.ts';
 import { type Answer, type Received, startReceiver, waitFor } from '../helpers/receiver.ts';
 

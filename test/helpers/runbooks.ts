@@ -1,9 +1,10 @@
 /** A worker that runs runbook jobs for a test app, and a wait until those due now are through. */
-import { deliveryServices } from '../../src/app.ts';
+
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
 import type { Clock } from '../../src/domain/clock.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import type { TestApp } from './http.ts';
 import { waitFor } from './receiver.ts';
 

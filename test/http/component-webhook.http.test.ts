@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
@@ -14,6 +13,7 @@ import { createComponent } from '../../src/services/components/create.ts';
 import { declareIncident } from '../../src/services/incidents/declare.ts';
 import { resolveIncident } from '../../src/services/incidents/resolve.ts';
 import { addSubscriber } from '../../src/services/subscribers/subscribe.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp } from '../helpers/http.ts';
 import { startReceiver, waitFor } from '../helpers/receiver.ts';

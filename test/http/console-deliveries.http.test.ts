@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deliveryServices } from '../../src/app.ts';
 import { buildChannelSet } from '../../src/delivery/channel-set.ts';
 import { DeliveryMetrics } from '../../src/delivery/metrics.ts';
 import { Worker } from '../../src/delivery/worker.ts';
+import { deliveryServices } from '../../src/worker.ts';
 import { form, signedIn } from '../helpers/console.ts';
 import { dialects } from '../helpers/db.ts';
 import { startTestApp } from '../helpers/http.ts';

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from '../../src/app.ts';
 import { buildProgram } from '../../src/cli/program.ts';
+import { createLogger } from '../../src/logger.ts';
 import { dialects, TestClock, testConfig } from '../helpers/db.ts';
 import { startTestApp, type TestApp } from '../helpers/http.ts';
 import { countRows, fixture, ingestKey, post } from '../helpers/ingest.ts';

@@ -4,9 +4,10 @@
  * `crier restore`. On PostgreSQL, running Crier processes hear of it and
  * render their pages again; on SQLite, start (or restart) Crier after.
  */
-import { createLogger } from '../../app.ts';
+
 import type { Config } from '../../config.ts';
 import { SourceError } from '../../ingest/moving-in/fetch.ts';
+import { createLogger } from '../../logger.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
 import { type ImportReport, importPage } from '../../services/import/apply.ts';
 import type { SourcePage } from '../../services/import/page.ts';

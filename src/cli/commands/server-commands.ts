@@ -24,7 +24,7 @@ export function serverCommands(program: Command): void {
     .command('worker')
     .description('run a delivery worker alone (drains on SIGTERM)')
     .action(async () => {
-      const { runWorker } = await import('./serve.ts');
+      const { runWorker } = await import('./worker-command.ts');
       await runWorker(await loadCliConfig());
     });
 

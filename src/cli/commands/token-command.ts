@@ -1,7 +1,8 @@
 /** `crier token create`: a token written straight into the configured database (no server needed). */
-import { createLogger } from '../../app.ts';
+
 import type { Config } from '../../config.ts';
 import { type Role, roles } from '../../domain/permissions.ts';
+import { createLogger } from '../../logger.ts';
 import { systemActor, systemClock } from '../../services/context.ts';
 import { createToken } from '../../services/tokens/tokens.ts';
 import { ChangeBus } from '../../store/changes.ts';

@@ -4,9 +4,9 @@
  * admin can be created before there is any token or user.
  */
 import { ZodError } from 'zod';
-import { createLogger } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { Role } from '../../domain/permissions.ts';
+import { createLogger } from '../../logger.ts';
 import { type Ctx, systemActor, systemClock } from '../../services/context.ts';
 import { addUser, listUsers, removeUser, setUserRole } from '../../services/users/users.ts';
 import { ChangeBus } from '../../store/changes.ts';
