@@ -77,6 +77,11 @@ test('`crier worker` loads neither the HTTP app nor its libraries', () => {
   );
   assert.deepEqual(worker.sources.filter(httpApp), []);
   assert.deepEqual(worker.packages.filter(httpLibraries), []);
+  // The OpenTelemetry SDK comes with traces turned on (src/cli/traces-sdk.ts); the API is small.
+  assert.deepEqual(
+    worker.packages.filter((p) => p.startsWith('@opentelemetry/') && p !== '@opentelemetry/api'),
+    [],
+  );
   assert.deepEqual(
     loadedOnFirstUse.filter((name) => worker.packages.includes(name)),
     [],

@@ -4,16 +4,8 @@
  * docs/adr/0026-traces.md). The spans themselves are made where the work is
  * (src/channels/tracing.ts); this starts the SDK that records and exports them.
  */
-import { readFileSync } from 'node:fs';
-import { context, DiagLogLevel, diag, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { traceSpans } from '../channels/tracing.ts';
 import { type Config, ConfigError } from '../config.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -35,7 +27,7 @@ const TraceEnv = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('crier'),
 });
 
-interface TraceSettings {
+export interface TraceSettings {
   /** Where spans are posted: the traces endpoint as given, or the base endpoint's `/v1/traces`. */
   readonly url: string;
   readonly serviceName: string;
@@ -63,36 +55,17 @@ export interface Traces {
 }
 
 /**
- * Starts exporting spans, once per process: the tracer provider, the context that follows a
- * request through its awaits, and the W3C propagator jobs carry their parent with. Undefined when
- * the settings leave traces off.
+ * Starts exporting spans, once per process (traces-sdk.ts); undefined when the settings leave
+ * traces off. The SDK is loaded only then: a process that exports nothing does not hold it
+ * (docs/performance.md, "Scaling out").
  */
-export function startTraces(config: Config, log: Logger, role: 'serve' | 'worker'): Traces | undefined {
+export async function startTraces(
+  config: Config,
+  log: Logger,
+  role: 'serve' | 'worker',
+): Promise<Traces | undefined> {
   const settings = traceSettings(config);
   if (!settings) return undefined;
-  // An export that fails (the collector away) is worth a warning, never a stop.
-  const warn = (message: string) => log.warn({ traces: settings.url }, `traces: ${message}`);
-  const quiet = () => {};
-  diag.setLogger({ error: warn, warn, info: quiet, debug: quiet, verbose: quiet }, DiagLogLevel.WARN);
-  const { version } = z
-    .object({ version: z.string() })
-    .parse(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')));
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': settings.serviceName,
-      'service.version': version,
-      'crier.process': role,
-    }),
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: settings.url }) })],
-  });
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(provider);
-  traceSpans();
-  log.info({ traces: settings.url, service: settings.serviceName }, 'exporting traces');
-  return {
-    url: settings.url,
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  };
+  const { startSdk } = await import('./traces-sdk.ts');
+  return startSdk(settings, log, role);
 }

@@ -37,7 +37,11 @@ interface OtlpExport {
 const kind = { internal: 1, server: 2, client: 3, consumer: 5 };
 
 const otlp = await startReceiver();
-const traces = startTraces(testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.url}/` }), silentLog, 'serve');
+const traces = await startTraces(
+  testConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `${otlp.url}/` }),
+  silentLog,
+  'serve',
+);
 after(async () => {
   await traces?.shutdown();
   await otlp.close();

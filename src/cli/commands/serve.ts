@@ -19,7 +19,7 @@ import { startTraces } from '../traces.ts';
  */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config);
-  const traces = startTraces(config, log, 'serve');
+  const traces = await startTraces(config, log, 'serve');
   const { signal, stopped } = stopSignal(log, 'shutting down');
   let reason = 'unreachable: connecting';
   const waiting = await serveWhileWaiting({ host: config.host, port: config.port, reason: () => reason });

@@ -12,7 +12,7 @@ import { startTraces } from '../traces.ts';
 
 export async function runWorker(config: Config): Promise<void> {
   const log = createLogger(config);
-  const traces = startTraces(config, log, 'worker');
+  const traces = await startTraces(config, log, 'worker');
   const { signal, stopped } = stopSignal(log, 'draining');
   let worker: Awaited<ReturnType<typeof createWorker>>;
   try {
