@@ -65,6 +65,8 @@ test('the scale-out benchmark shares 1,000 webhooks between crier worker process
   assert.deepEqual(figures(out, /duplicates (\d+) {2}unattributed/g), [0, 0], out);
   // Every message the receiver got was matched to the worker whose socket sent it.
   assert.deepEqual(figures(out, /unattributed (\d+)/g), [0, 0], out);
+  // The declaration is announced as crier serve announces it; how soon the first webhook came.
+  assert.equal(figures(out, /first webhook after (\d+) ms/g).length, 2, out);
   const sent = figures(out, /worker \d: sent (\d+) /g);
   assert.equal(sent.length, 3, out);
   assert.equal(sent[0], 1000);
