@@ -58,7 +58,7 @@ test('importing the composition root loads none of the libraries kept for first 
 /**
  * `crier worker` runs no API, status page or console: its command and composition root
  * (src/worker.ts) load none of their modules or libraries, which an idle worker would otherwise
- * hold for nothing (docs/performance.md, "Scaling out": about 50 MB of RSS).
+ * hold for nothing (docs/performance.md, "Scaling out": about 15 MiB of RSS).
  */
 test('`crier worker` loads neither the HTTP app nor its libraries', () => {
   const serve = loadedBy('src/cli/commands/serve.ts');
