@@ -1,7 +1,8 @@
 /**
  * Two processes on one PostgreSQL: a job queued in this one (as by
  * `crier serve`, whose change notifier tells the others) starts at once in a
- * `crier worker` whose poll is a minute away, instead of at that poll.
+ * `crier worker` whose poll is a minute away, instead of at that poll; and
+ * a fan-out handed back between its batches is taken up at once too.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -68,6 +69,82 @@ test('a job queued in one process starts at once in a worker of another (LISTEN/
   } finally {
     await notifier?.close();
     await worker.stop();
+    await t.close();
+    await receiver.close();
+  }
+});
+
+/** Webhooks this worker process has sent, from its metrics port. */
+async function sentBy(worker: { url: string }): Promise<number> {
+  const text = await (await fetch(`${worker.url}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith('crier_delivery_attempts_total{channel="webhook",outcome="sent"}'));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+test('a fan-out handed back between its batches is taken by another process at once', {
+  skip: !pg && 'needs CRIER_TEST_DATABASE_URL',
+}, async () => {
+  if (!pg) return;
+  const receiver = await startReceiver();
+  const t = await openTestDb(pg);
+  const dir = tempDir('crier-job-handback-');
+  // A narrow lane, so the holder's lanes are still full when its batch of 1,000 is handed back.
+  fs.writeFileSync(path.join(dir, 'crier.yaml'), 'channels:\n  webhook: { type: webhook, concurrency: 4 }\n');
+  const url = new URL(pg.url);
+  url.searchParams.set('options', `-c search_path=${t.schema}`);
+  const count = 3_000;
+  for (let i = 0; i < count; i += 500) {
+    await t.db
+      .insertInto('subscribers')
+      .values(
+        Array.from({ length: Math.min(500, count - i) }, (_, j) =>
+          confirmedSubscriber(
+            'webhook',
+            `${receiver.url}/hook/${i + j}`,
+            'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+          ),
+        ),
+      )
+      .execute();
+  }
+  const start = () =>
+    startServer(
+      {
+        CRIER_DATABASE_URL: url.toString(),
+        CRIER_PLAN: path.join(dir, 'crier.yaml'),
+        CRIER_DEMO: 'false',
+        CRIER_ALLOW_PRIVATE_NETWORK: 'true',
+        // Neither looks for work by itself again within the test: only notices wake them.
+        CRIER_WORKER_POLL_MS: '60000',
+        CRIER_LOG_LEVEL: 'info',
+      },
+      ['worker'],
+      'CRIER_WORKER_METRICS_PORT',
+    );
+  const workers = [await start(), await start()];
+  const ctx = testCtx(t.db, { clock: systemClock });
+  const notifier = await startChangeNotifier({
+    db: t.db,
+    url: pg.url,
+    changes: new ChangeBus(),
+    log: silentLog,
+    onReconnect: () => {},
+  });
+  try {
+    for (const w of workers)
+      await waitFor(() => w.logs().includes('delivery worker started'), 30_000, 'the workers');
+    await new Promise((r) => setTimeout(r, 1_500));
+    await declareIncident(ctx, { name: 'Login errors', body: 'Some sign-ins fail.' });
+    await waitFor(() => receiver.requests.length >= count, 45_000, 'every webhook sent');
+    const [first = 0, second = 0] = await Promise.all(workers.map(sentBy));
+    assert.equal(first + second, count, `sent ${first} + ${second}`);
+    // Without the hand-back notice the job waits for a poll a minute away after its first batch.
+    assert.ok(first > 0 && second > 0, `both workers took part: ${first} + ${second}`);
+  } finally {
+    await notifier?.close();
+    for (const w of workers) await w.stop();
     await t.close();
     await receiver.close();
   }

@@ -10,7 +10,14 @@ import type { Logger } from 'pino';
 import { activeParent, inSpan, parentFrom } from '../channels/tracing.ts';
 import { claimJobs } from '../store/deliveries.ts';
 import { releaseJobs, renewJobLeases } from '../store/leases.ts';
-import { isJobKind, type JobKind, type JobPayloads, jobPayloadOf, onJobEnqueued } from '../store/outbox.ts';
+import {
+  isJobKind,
+  type JobKind,
+  type JobPayloads,
+  jobHandedBack,
+  jobPayloadOf,
+  onJobEnqueued,
+} from '../store/outbox.ts';
 import type { OutboxJobRow } from '../store/schema.ts';
 import { softBounceWindowMs } from '../store/suppressions.ts';
 import type { ChannelSet } from './channel-set.ts';
@@ -260,6 +267,7 @@ export class Worker {
           })
           .where('id', '=', job.id)
           .execute();
+        if (outcome.at === undefined) jobHandedBack();
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -268,6 +268,16 @@ function wakeWorkers(): void {
   for (const wake of wakers) wake();
   for (const announce of announcers) announce();
 }
+/**
+ * A job this process's worker handed back to the table, due now (a fan-out
+ * between its batches, docs/adr/0039-fan-out-passes-between-workers.md): the
+ * other processes' workers are told, so one of them may take the next batch
+ * at once rather than at its next poll. This process's own worker is not
+ * woken: it waits for room in its lanes first.
+ */
+export function jobHandedBack(): void {
+  for (const announce of announcers) announce();
+}
 /** Another process queued a job: this process's workers look now, and nobody is told again. */
 export function jobQueuedElsewhere(): void {
   for (const wake of wakers) wake();
