@@ -165,7 +165,7 @@ for (const dialect of dialects)
 
       // The cause gone, asked by hand: the step is pending again, and audited as given up on.
       await sql
-        .raw('drop trigger refuse_word' + (dialect.name === 'postgres' ? ' on incident_updates' : ''))
+        .raw(`drop trigger refuse_word${dialect.name === 'postgres' ? ' on incident_updates' : ''}`)
         .execute(t.app.db);
       const retried = await call('POST', `${runsUrl}/${run.id}/steps/0.do.1/retry`);
       assert.equal(retried.statusCode, 200, retried.body);
