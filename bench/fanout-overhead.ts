@@ -39,7 +39,7 @@ import { declareIncident } from '../src/services/incidents/declare.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
 import { deliveryServices } from '../src/worker.ts';
-import { seedSubscribers } from './lib/subscriber-seed.ts';
+import { seedSubscribers } from '../test/helpers/db.ts';
 
 const { values } = parseArgs({
   options: {

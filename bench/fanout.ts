@@ -44,7 +44,7 @@ import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
 import { newId } from '../src/store/ids.ts';
 import { deliveryServices } from '../src/worker.ts';
-import { seedSubscribers } from './lib/subscriber-seed.ts';
+import { seedSubscribers } from '../test/helpers/db.ts';
 
 const { values } = parseArgs({
   options: {

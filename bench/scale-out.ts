@@ -39,8 +39,8 @@ import { declareIncident } from '../src/services/incidents/declare.ts';
 import { startChangeNotifier } from '../src/store/change-notifier.ts';
 import { ChangeBus } from '../src/store/changes.ts';
 import { migrate, openDatabase } from '../src/store/db.ts';
+import { seedSubscribers } from '../test/helpers/db.ts';
 import { crierArgs } from './lib/crier-process.ts';
-import { seedSubscribers } from './lib/subscriber-seed.ts';
 
 const { values } = parseArgs({
   options: {

@@ -12,11 +12,39 @@ import { systemClock } from '../src/services/context.ts';
 import { declareIncident } from '../src/services/incidents/declare.ts';
 import { startChangeNotifier } from '../src/store/change-notifier.ts';
 import { ChangeBus } from '../src/store/changes.ts';
-import { confirmedSubscriber, dialects, openTestDb, silentLog, testCtx } from '../test/helpers/db.ts';
+import {
+  confirmedSubscriber,
+  dialects,
+  openTestDb,
+  seedSubscribers,
+  silentLog,
+  testCtx,
+} from '../test/helpers/db.ts';
 import { startReceiver, waitFor } from '../test/helpers/receiver.ts';
 import { startServer, tempDir } from './helpers/process.ts';
 
 const pg = dialects.find((d) => d.name === 'postgres');
+
+/** A `crier worker` on the test's schema whose own look for work, after its first, is a minute away. */
+function sleepyWorker(schemaUrl: URL, plan: string) {
+  return startServer(
+    {
+      CRIER_DATABASE_URL: schemaUrl.toString(),
+      CRIER_PLAN: plan,
+      CRIER_DEMO: 'false',
+      CRIER_ALLOW_PRIVATE_NETWORK: 'true',
+      CRIER_WORKER_POLL_MS: '60000',
+      CRIER_LOG_LEVEL: 'info',
+    },
+    ['worker'],
+    'CRIER_WORKER_METRICS_PORT',
+  );
+}
+
+/** The change notifier `crier serve` runs, which tells other processes of queued jobs. */
+function notifierOn(db: Parameters<typeof startChangeNotifier>[0]['db'], url: string) {
+  return startChangeNotifier({ db, url, changes: new ChangeBus(), log: silentLog, onReconnect: () => {} });
+}
 
 test('a job queued in one process starts at once in a worker of another (LISTEN/NOTIFY)', {
   skip: !pg && 'needs CRIER_TEST_DATABASE_URL',
@@ -32,19 +60,7 @@ test('a job queued in one process starts at once in a worker of another (LISTEN/
     .insertInto('subscribers')
     .values(confirmedSubscriber('webhook', `${receiver.url}/hook`, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'))
     .execute();
-  const worker = await startServer(
-    {
-      CRIER_DATABASE_URL: url.toString(),
-      CRIER_PLAN: path.join(dir, 'crier.yaml'),
-      CRIER_DEMO: 'false',
-      CRIER_ALLOW_PRIVATE_NETWORK: 'true',
-      // Its first look for work is at its start; the next would be a minute later.
-      CRIER_WORKER_POLL_MS: '60000',
-      CRIER_LOG_LEVEL: 'info',
-    },
-    ['worker'],
-    'CRIER_WORKER_METRICS_PORT',
-  );
+  const worker = await sleepyWorker(url, path.join(dir, 'crier.yaml'));
   const ctx = testCtx(t.db, { clock: systemClock });
   let notifier: Awaited<ReturnType<typeof startChangeNotifier>> | undefined;
   try {
@@ -56,13 +72,7 @@ test('a job queued in one process starts at once in a worker of another (LISTEN/
     await new Promise((r) => setTimeout(r, 3_000));
     assert.equal(receiver.requests.length, 0, 'nothing sent before a notice or the next poll');
 
-    notifier = await startChangeNotifier({
-      db: t.db,
-      url: pg.url,
-      changes: new ChangeBus(),
-      log: silentLog,
-      onReconnect: () => {},
-    });
+    notifier = await notifierOn(t.db, pg.url);
     await declareIncident(ctx, { name: 'Checkout errors', body: 'Card payments fail.' });
     // Well before the worker's next poll: woken by the notice, it claims both jobs.
     await waitFor(() => receiver.requests.length >= 2, 15_000, 'both updates sent');
@@ -95,43 +105,12 @@ test('a fan-out handed back between its batches is taken by another process at o
   const url = new URL(pg.url);
   url.searchParams.set('options', `-c search_path=${t.schema}`);
   const count = 3_000;
-  for (let i = 0; i < count; i += 500) {
-    await t.db
-      .insertInto('subscribers')
-      .values(
-        Array.from({ length: Math.min(500, count - i) }, (_, j) =>
-          confirmedSubscriber(
-            'webhook',
-            `${receiver.url}/hook/${i + j}`,
-            'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-          ),
-        ),
-      )
-      .execute();
-  }
-  const start = () =>
-    startServer(
-      {
-        CRIER_DATABASE_URL: url.toString(),
-        CRIER_PLAN: path.join(dir, 'crier.yaml'),
-        CRIER_DEMO: 'false',
-        CRIER_ALLOW_PRIVATE_NETWORK: 'true',
-        // Neither looks for work by itself again within the test: only notices wake them.
-        CRIER_WORKER_POLL_MS: '60000',
-        CRIER_LOG_LEVEL: 'info',
-      },
-      ['worker'],
-      'CRIER_WORKER_METRICS_PORT',
-    );
-  const workers = [await start(), await start()];
+  await seedSubscribers(t.db, count, 'webhook', (i) => `${receiver.url}/hook/${i}`);
+  // Neither looks for work by itself again within the test: only notices wake them.
+  const plan = path.join(dir, 'crier.yaml');
+  const workers = [await sleepyWorker(url, plan), await sleepyWorker(url, plan)];
   const ctx = testCtx(t.db, { clock: systemClock });
-  const notifier = await startChangeNotifier({
-    db: t.db,
-    url: pg.url,
-    changes: new ChangeBus(),
-    log: silentLog,
-    onReconnect: () => {},
-  });
+  const notifier = await notifierOn(t.db, pg.url);
   try {
     for (const w of workers)
       await waitFor(() => w.logs().includes('delivery worker started'), 30_000, 'the workers');
